@@ -1,0 +1,127 @@
+/*
+ * config.h - ctmirror's configuration: an INI file (inih) parsed through a
+ * table of keys into one struct, then environment overrides, then
+ * validation.  A reload parses into a fresh struct and the caller swaps it
+ * in only if config_load() succeeded (STYLE.md 9).
+ */
+#ifndef CTMIRROR_CONFIG_H
+#define CTMIRROR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* A human-facing error: "FILE:LINE: text" (line 0: no line applies). */
+struct config_error {
+	char file[512];
+	int line;
+	char text[512];
+};
+
+struct config {
+	char *path;		/* the file that was read; NULL: built-in defaults */
+
+	/* [database] */
+	char *conninfo;		/* SECRET. "" = libpq's PG* environment / local cluster */
+	char *state_dir;	/* private local cluster lives here; default ".ctmirror" */
+
+	/* [registry] */
+	char *base_url;		/* default https://clinicaltrials.gov/api/v2 */
+	unsigned rate_limit;	/* requests per minute; 0 = unlimited */
+	unsigned concurrency;	/* transfers in flight, default 4 */
+	unsigned timeout;	/* seconds, whole transfer, default 120 */
+	unsigned connect_timeout; /* seconds, default 15 */
+	unsigned retries;	/* attempts after the first, default 4 */
+	size_t max_body;	/* bytes, default 64 MiB */
+	unsigned probe_batch;	/* IDs per probe request, default 1000 */
+	unsigned fetch_batch;	/* IDs per full-record request, default 100 */
+	bool tls_verify;	/* default yes; "no" is logged loudly */
+
+	/* [tracking] */
+	char **nct_ids;		/* validated "NCT" + 8 digits, deduplicated */
+	size_t n_nct_ids;
+	bool from_pages;	/* also track every NCT ID found on pages */
+	unsigned max_missing;	/* cap on trials one run may mark missing, default 10 */
+
+	/* [pages] */
+	char **page_paths;	/* files, folders, globs */
+	size_t n_page_paths;
+	unsigned stale_after_days; /* default 180 */
+	size_t max_page_size;	/* bytes, default 8 MiB */
+
+	/* [daemon] */
+	unsigned interval;	/* seconds between cycles, default 24h */
+	unsigned jitter;	/* max random extra delay, seconds, default 5 min */
+	char *listen;		/* status endpoint "host:port", default 127.0.0.1:9187 */
+	char *log;		/* "stderr" or "syslog" */
+
+	/* [alerts] */
+	bool alert_stdout;	/* print alerts on stdout, default yes */
+	bool alert_notify;	/* NOTIFY ctmirror_flags, default yes */
+	char *webhook_url;	/* SECRET. "" = none */
+	bool allow_insecure_webhook;
+
+	/* environment */
+	char now[11];		/* CTMIRROR_NOW "YYYY-MM-DD", "" = use the clock */
+};
+
+enum config_type {
+	CONFIG_STRING,
+	CONFIG_BOOL,
+	CONFIG_UINT,
+	CONFIG_SIZE,		/* bytes with optional k/M/G suffix */
+	CONFIG_DURATION,	/* "90s", "15m", "6h", "1d", bare seconds */
+	CONFIG_URL,
+	CONFIG_NCT_LIST,
+	CONFIG_STRING_LIST,
+};
+
+/* One row of the key table; config_keys() exposes it for docs and tests. */
+struct config_key {
+	const char *section;
+	const char *name;
+	enum config_type type;
+	const char *def;	/* default, as it would be written in the file */
+	bool reloadable;	/* SIGHUP applies it without restart */
+	bool secret;		/* never printed */
+	size_t offset;		/* into struct config */
+};
+
+/*
+ * Find, parse, override from the environment and validate the config.
+ * Search order: explicit path (-c), $CTMIRROR_CONFIG, ./ctmirror.conf,
+ * /etc/ctmirror/ctmirror.conf; none found: defaults (an explicit path or
+ * $CTMIRROR_CONFIG that does not exist is an error).
+ * Environment: CTMIRROR_DATABASE, CTMIRROR_REGISTRY_URL, CTMIRROR_NOW.
+ * Returns: new config (free with config_free), or NULL with *err filled.
+ */
+struct config *config_load(const char *explicit_path, struct config_error *err);
+
+/* Same, from one given file only, without search or environment. */
+struct config *config_load_file(const char *path, struct config_error *err);
+
+/* The built-in defaults, no file, no environment.  New. */
+struct config *config_defaults(void);
+
+void config_free(struct config *cfg);
+
+/* The key table.  Borrowed, static. */
+const struct config_key *config_keys(size_t *n);
+
+/* true when s is "NCT" followed by exactly 8 digits. */
+bool config_valid_nct_id(const char *s);
+
+/* "90s" "15m" "6h" "1d" or bare seconds into seconds.  0 / -1. */
+int config_parse_duration(const char *s, unsigned *seconds);
+
+/*
+ * Copy of a conninfo or URL with any password / token replaced by "***"
+ * (key=value conninfo, postgresql:// URIs, https://user:pass@, and query
+ * strings).  New; NULL on allocation failure.
+ */
+char *config_redact(const char *s);
+
+/* "Today" as YYYY-MM-DD: cfg->now if set, else the local clock. */
+void config_today(const struct config *cfg, char out[11]);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * model.h - the plain structs that flow between ctmirror's stages.
+ *
+ * Every struct here is filled by exactly one module and read by the next
+ * (see DESIGN.md "Data flow").  Ownership: the module that fills a struct
+ * frees it with its own *_finish()/*_free(); consumers only borrow.
+ * No function lives here.
+ */
+#ifndef CTMIRROR_MODEL_H
+#define CTMIRROR_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* "NCT" + 8 digits + NUL */
+#define NCT_ID_SIZE 12
+/* "YYYY-MM-DD" + NUL; registry dates may also be "YYYY-MM" */
+#define DATE_SIZE 11
+
+/* ---------------------------------------------------------------- study */
+
+enum date_type {
+	DATE_NONE = 0,	/* the struct is absent from the record */
+	DATE_ACTUAL,
+	DATE_ESTIMATED,
+};
+
+/* One of the registry's *DateStruct objects: {date, type}. */
+struct study_date {
+	char date[DATE_SIZE];	/* "" when absent, else "YYYY-MM[-DD]" */
+	enum date_type type;
+};
+
+enum ref_type {
+	REF_OTHER = 0,
+	REF_BACKGROUND,
+	REF_RESULT,
+	REF_DERIVED,
+};
+
+struct study_ref {
+	char *pmid;		/* may be NULL: not every reference has one */
+	enum ref_type type;
+	char *citation;		/* may be NULL */
+};
+
+/*
+ * A parsed API v2 study (study.c).  All strings are owned by the struct
+ * and freed by study_free(); absent text fields are NULL, absent dates
+ * have type DATE_NONE.
+ */
+struct study {
+	char nct_id[NCT_ID_SIZE];
+	char *acronym;
+	char *brief_title;
+	char *official_title;
+	char *overall_status;	/* e.g. "COMPLETED"; never NULL */
+	char *why_stopped;
+	char *lead_sponsor;
+
+	struct study_date status_verified;	/* statusVerifiedDate (no type) */
+	struct study_date start;
+	struct study_date primary_completion;
+	struct study_date completion;
+	struct study_date results_first_posted;
+	struct study_date last_update_posted;
+
+	bool has_results;	/* top-level hasResults */
+	bool has_results_section;
+
+	struct study_ref *refs;
+	size_t n_refs;
+
+	char **conditions;
+	size_t n_conditions;
+	char **interventions;	/* intervention names */
+	size_t n_interventions;
+	char **collaborators;
+	size_t n_collaborators;
+	char **phases;		/* "PHASE2", ... */
+	size_t n_phases;
+	long enrollment;	/* -1 when unknown */
+
+	/*
+	 * Results submitted but not yet posted (unpostedAnnotation /
+	 * submissionTracking): the first unposted submission date, "" if none.
+	 */
+	char results_submitted[DATE_SIZE];
+
+	/*
+	 * Canonical JSON: compact, keys sorted, volatile members
+	 * (derivedSection.miscInfoModule.versionHolder and .modelPredictions)
+	 * removed.  This is what is stored and what the hash covers.
+	 */
+	char *canonical;
+	size_t canonical_len;
+	char hash[65];		/* lower-case hex SHA-256 of canonical */
+};
+
+/* ----------------------------------------------------------------- diff */
+
+enum change_class {
+	CHANGE_STATUS = 0,
+	CHANGE_RESULTS,
+	CHANGE_REFERENCES,
+	CHANGE_DATES,
+	CHANGE_OTHER,
+};
+
+/* One field-level change between two versions of a study (diff.c). */
+struct change {
+	char *path;		/* RFC 6901 JSON pointer, e.g. "/protocolSection/statusModule/overallStatus" */
+	char *old_value;	/* compact JSON text, NULL when the member was absent */
+	char *new_value;	/* compact JSON text, NULL when the member is gone */
+	enum change_class cls;
+};
+
+struct change_list {
+	struct change *v;
+	size_t n;
+	size_t cap;
+};
+
+/* --------------------------------------------------------------- claims */
+
+enum claim_kind {
+	CLAIM_RESULTS_PENDING = 0,
+	CLAIM_PUBLICATION_PENDING,
+	CLAIM_STATUS,
+};
+
+/* Registry overallStatus values as a bit set, for status claims. */
+enum status_bit {
+	ST_NOT_YET_RECRUITING = 1u << 0,
+	ST_RECRUITING = 1u << 1,
+	ST_ENROLLING_BY_INVITATION = 1u << 2,
+	ST_ACTIVE_NOT_RECRUITING = 1u << 3,
+	ST_COMPLETED = 1u << 4,
+	ST_SUSPENDED = 1u << 5,
+	ST_TERMINATED = 1u << 6,
+	ST_WITHDRAWN = 1u << 7,
+	ST_UNKNOWN = 1u << 8,
+	/* "underway", "ongoing", "in progress": any active status */
+	ST_ACTIVE = ST_NOT_YET_RECRUITING | ST_RECRUITING |
+		    ST_ENROLLING_BY_INVITATION | ST_ACTIVE_NOT_RECRUITING,
+};
+
+/* One claim a page makes about one trial (claims.c). */
+struct claim {
+	char nct_id[NCT_ID_SIZE];
+	enum claim_kind kind;
+	unsigned statuses;	/* CLAIM_STATUS only: set of enum status_bit */
+	int line;		/* 1-based line of the claim phrase */
+	char as_of[DATE_SIZE];	/* "YYYY-MM-DD", "" when unknown */
+	char *excerpt;		/* at most 200 bytes of the page, valid UTF-8 */
+	char *phrase;		/* the words that made the claim, as written */
+};
+
+struct claim_list {
+	struct claim *v;
+	size_t n;
+	size_t cap;
+};
+
+/* ---------------------------------------------------------------- rules */
+
+/*
+ * What the rules need to know about a trial's registry record: a compact
+ * projection of the current stored version (store.c fills it from columns,
+ * or study.c's parse).  Borrowed pointers; the filler owns the storage.
+ */
+struct trial_state {
+	char nct_id[NCT_ID_SIZE];
+	const char *overall_status;		/* NULL: not in the registry */
+	bool has_results;
+	char results_first_posted[DATE_SIZE];	/* "" if none */
+	char last_update_posted[DATE_SIZE];	/* "" if unknown */
+	char results_submitted[DATE_SIZE];	/* "" if none */
+	const char *const *result_pmids;	/* PMIDs of RESULT references */
+	size_t n_result_pmids;
+	const char *acronym;
+	const char *brief_title;
+};
+
+enum severity {
+	SEV_STALE = 0,
+	SEV_RECHECK,
+};
+
+/* One rule firing for one claim (rules.c). */
+struct verdict {
+	const char *rule;	/* static string: "results-posted", ... */
+	enum severity severity;
+	char *evidence;		/* human words, owned */
+	char link[64];		/* https://clinicaltrials.gov/study/NCT... */
+};
+
+struct verdict_list {
+	struct verdict *v;
+	size_t n;
+	size_t cap;
+};
+
+#endif

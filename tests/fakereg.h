@@ -1,0 +1,81 @@
+/*
+ * fakereg.h - a fake ClinicalTrials.gov API v2 server for tests and
+ * benchmarks.  It listens on 127.0.0.1 (port 0 = any free port) in a thread
+ * of its own (libevent evhttp), serves study records from a folder of
+ * NCTxxxxxxxx.json files read at request time (tests rewrite them between
+ * syncs), keeps a request log, and injects faults on request.
+ *
+ * Paths served (under /api/v2):
+ *   GET /studies/{nctId}     one study; 404 text/plain "NCT number X not found";
+ *                            400 text/plain for a malformed ID; 301 for an alias
+ *   GET /studies             filter.ids (IDs separated by '|' or ','), fields
+ *                            (NCTId, LastUpdatePostDate -> projection), pageSize
+ *                            (default 10, max 1000), pageToken / nextPageToken;
+ *                            a malformed ID in filter.ids -> 400 for the batch
+ *   GET /version             {"apiVersion": "...", "dataTimestamp": "..."}
+ * Admin (for subprocess tests and benchmarks, never under /api/v2):
+ *   GET /_fakereg/log        the request log, one "METHOD TARGET" per line
+ *   GET /_fakereg/clear      clear the log and all faults
+ *   GET /_fakereg/fault?kind=K&match=S&status=N&retry_after=N&delay_ms=N&count=N&size=N
+ *   GET /_fakereg/stats      {"requests": N, "max_per_minute": N}
+ */
+#ifndef CTMIRROR_FAKEREG_H
+#define CTMIRROR_FAKEREG_H
+
+#include <stddef.h>
+
+enum fakereg_fault_kind {
+	FAULT_STATUS = 0,	/* answer `status` with a text/plain body */
+	FAULT_RETRY_AFTER,	/* answer `status` (429/503) with Retry-After: retry_after */
+	FAULT_DELAY,		/* wait delay_ms, then answer normally */
+	FAULT_STALL,		/* accept and never answer (until stop) */
+	FAULT_CLOSE,		/* close the connection without any response */
+	FAULT_TRUNCATE,		/* send headers and half the body, then close */
+	FAULT_MALFORMED_JSON,	/* 200 application/json with broken JSON */
+	FAULT_WRONG_ID,		/* 200, the records with their nctId changed */
+	FAULT_OVERSIZED,	/* 200 application/json body of `size` bytes */
+	FAULT_HTML_200,		/* 200 text/html error page */
+	FAULT_BAD_GZIP,		/* Content-Encoding: gzip with a corrupt stream */
+};
+
+struct fakereg_fault {
+	enum fakereg_fault_kind kind;
+	const char *match;	/* substring of the request target; NULL = every request */
+	int status;		/* FAULT_STATUS, FAULT_RETRY_AFTER */
+	int retry_after;	/* seconds */
+	unsigned delay_ms;	/* FAULT_DELAY */
+	size_t size;		/* FAULT_OVERSIZED */
+	unsigned count;		/* fire this many times, then disarm; 0 = until cleared */
+};
+
+struct fakereg;
+
+/*
+ * Start serving `dir` (borrowed path, must stay valid) on 127.0.0.1:port
+ * (0: any free port).  New; NULL on failure.
+ */
+struct fakereg *fakereg_start(const char *dir, int port);
+
+/* Stop the thread, close every connection, free.  NULL is a no-op. */
+void fakereg_stop(struct fakereg *r);
+
+/* "http://127.0.0.1:PORT/api/v2".  Borrowed, valid until stop. */
+const char *fakereg_url(const struct fakereg *r);
+int fakereg_port(const struct fakereg *r);
+
+/* Faults fire in the order added; the first whose match fits wins.  0 / -1. */
+int fakereg_add_fault(struct fakereg *r, const struct fakereg_fault *f);
+void fakereg_clear_faults(struct fakereg *r);
+
+/* alias -> current: /studies/{alias} answers 301, filter.ids returns current. */
+int fakereg_set_alias(struct fakereg *r, const char *alias, const char *current);
+
+/* Requests whose target contains `match` (NULL: all) since the last clear. */
+size_t fakereg_count(struct fakereg *r, const char *match);
+/* The log as one string, "GET /api/v2/studies?..." per line.  New (free()). */
+char *fakereg_log(struct fakereg *r);
+void fakereg_clear_log(struct fakereg *r);
+/* Highest number of requests seen in any sliding 60 s window. */
+unsigned fakereg_max_per_minute(struct fakereg *r);
+
+#endif
