@@ -82,6 +82,18 @@ log_warnx(const char *fmt, ...)
 }
 
 void
+log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < LOG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_NOTICE, "", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
 log_info(const char *fmt, ...)
 {
 	va_list ap;

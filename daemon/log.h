@@ -30,6 +30,9 @@ void log_error(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* A warning, without errno. */
 void log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
+/* Something the user must know, not a problem (e.g. "started a local
+ * database in X").  Shown unless -q. */
+void log_notice(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* Progress worth telling an operator; shown with -v. */
 void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* Detail for debugging; shown with -vv. */

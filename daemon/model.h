@@ -3,7 +3,7 @@
  *
  * Every struct here is filled by exactly one module and read by the next
  * (see DESIGN.md "Data flow").  Ownership: the module that fills a struct
- * frees it with its own *_finish()/*_free(); consumers only borrow.
+ * frees it with its own x_finish() or x_free(); consumers borrow.
  * No function lives here.
  */
 #ifndef CTMIRROR_MODEL_H

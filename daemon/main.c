@@ -1,0 +1,731 @@
+/*
+ * main.c - ctmirror's command line: options, subcommands, exit codes.
+ * Exit codes: 0 success; 1 a runtime failure (registry or database);
+ * 2 a usage or configuration error.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#include "build_config.h"
+#include "claims.h"
+#include "config.h"
+#include "fetch.h"
+#include "localdb.h"
+#include "log.h"
+#include "pages.h"
+#include "rules.h"
+#include "store.h"
+#include "sync.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+struct command {
+	const char *name;
+	const char *args;
+	const char *summary;
+	const char *help;
+	bool needs_db;
+	int (*fn)(struct config *cfg, struct store *s, int argc, char **argv);
+};
+
+static int cmd_check_config(struct config *, struct store *, int, char **);
+static int cmd_migrate(struct config *, struct store *, int, char **);
+static int cmd_status(struct config *, struct store *, int, char **);
+static int cmd_sync(struct config *, struct store *, int, char **);
+static int cmd_scan(struct config *, struct store *, int, char **);
+static int cmd_flags(struct config *, struct store *, int, char **);
+static int cmd_ack(struct config *, struct store *, int, char **);
+
+static const struct command commands[] = {
+	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
+	    "Reads the configuration (see -c), applies the environment overrides and\n"
+	    "validates every key. Prints \"configuration OK\" and exits 0, or prints\n"
+	    "FILE:LINE: message and exits 2.\n",
+	    false, cmd_check_config},
+	{"migrate", "", "apply pending database migrations",
+	    "Applies the migrations compiled into this binary that the database does\n"
+	    "not have yet, in order, each in its own transaction, under an advisory\n"
+	    "lock. Running it again applies nothing and says so.\n",
+	    true, cmd_migrate},
+	{"sync", "", "one cycle: fetch tracked trials, store changes, scan pages, flag, alert",
+	    "Runs one cycle, then exits: probes every tracked trial's last-update date,\n"
+	    "fetches the records that moved, stores new versions and their field-level\n"
+	    "changes (one transaction per batch), reads the pages, flags claims the\n"
+	    "registry contradicts, and delivers new alerts. Quiet on success: prints\n"
+	    "only new flags and errors (cron mails what it prints); -v tells more.\n"
+	    "Exit 0: all done; 1: something failed (named above), nothing partial stored.\n",
+	    true, cmd_sync},
+	{"scan", "[--json] [PATH...]", "print the claims on pages and their verdicts (no fetch)",
+	    "Extracts the claims of the given pages (default: [pages] paths) and judges\n"
+	    "them against the registry state already stored, without fetching or\n"
+	    "writing anything. --json prints one JSON document.\n",
+	    true, cmd_scan},
+	{"flags", "[--all] [--json]", "list open (or all) flags",
+	    "Lists the open flags (not resolved, not acknowledged); --all lists every\n"
+	    "flag ever raised; --json prints a JSON array.\n",
+	    true, cmd_flags},
+	{"ack", "ID", "silence one flag",
+	    "Acknowledges flag ID: it stops showing in `ctmirror flags` and is not\n"
+	    "announced again while it stays open.\n",
+	    true, cmd_ack},
+	{"status", "[--json]", "tracked trials, last run, open flag count",
+	    "Shows every tracked trial's current status, results posting and last\n"
+	    "check, the last run and the number of open flags. --json for scripts.\n",
+	    true, cmd_status},
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: ctmirror [-c FILE] [-v|-q] COMMAND [ARGS]\n"
+	    "\n"
+	    "Mirrors tracked ClinicalTrials.gov records into PostgreSQL and flags page\n"
+	    "claims the registry now contradicts.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -c, --config FILE  configuration file (default: $CTMIRROR_CONFIG,\n"
+	    "                     ./ctmirror.conf, /etc/ctmirror/ctmirror.conf)\n"
+	    "  -v, --verbose      tell more (twice: debug)\n"
+	    "  -q, --quiet        errors only\n"
+	    "  -h, --help         this help; COMMAND --help for a command's\n"
+	    "  -V, --version      print the version\n"
+	    "\n"
+	    "Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+	    "\n"
+	    "Exit status: 0 success, 1 runtime failure (registry or database),\n"
+	    "2 usage or configuration error.\n");
+}
+
+static void
+command_help(const struct command *c)
+{
+	printf("usage: ctmirror [-c FILE] [-v|-q] %s %s\n\n%s", c->name, c->args,
+	    c->help);
+}
+
+static bool
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+/* Sub-command flags: only --name booleans and positional arguments. */
+static int
+parse_flags(const char *cmd, int argc, char **argv, const char *const *known,
+    bool *set, char ***rest, int *nrest)
+{
+	*nrest = 0;
+	*rest = argv + 1;
+	for (int i = 1; i < argc; i++) {
+		size_t k;
+
+		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
+			(*rest)[(*nrest)++] = argv[i];
+			continue;
+		}
+		for (k = 0; known[k]; k++)
+			if (strcmp(argv[i], known[k]) == 0) {
+				set[k] = true;
+				break;
+			}
+		if (known[k] == NULL) {
+			fprintf(stderr, "ctmirror %s: unknown option '%s' "
+			    "(try 'ctmirror %s --help')\n", cmd, argv[i], cmd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- commands */
+
+static int
+cmd_check_config(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(stderr, "ctmirror check-config: takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if (!cfg->tls_verify)
+		log_warnx("[registry] tls_verify = no: TLS certificates are NOT "
+		    "verified");
+	printf("configuration OK\n");
+	return 0;
+}
+
+static int
+cmd_migrate(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	int applied, version;
+
+	if (argc > 1) {
+		fprintf(stderr, "ctmirror migrate: takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if (store_migrate(s, &applied) < 0) {
+		log_error("migrate: %s; nothing of the failed migration was "
+		    "applied", store_errmsg(s));
+		return EXIT_RUNTIME;
+	}
+	if (store_schema_version(s, &version) < 0) {
+		log_error("migrate: %s", store_errmsg(s));
+		return EXIT_RUNTIME;
+	}
+	if (applied == 0)
+		printf("schema is up to date at %04d; nothing to apply\n", version);
+	else
+		printf("applied %d migration%s; schema is at %04d\n", applied,
+		    applied == 1 ? "" : "s", version);
+	return 0;
+}
+
+struct status_ctx {
+	bool json;
+	json_t *arr;
+};
+
+static int
+status_row(void *arg, const struct store_trial_row *r)
+{
+	struct status_ctx *x = arg;
+
+	if (x->json) {
+		json_array_append_new(x->arr, json_pack(
+		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i}",
+		    "nct_id", r->nct_id, "acronym", r->acronym,
+		    "overall_status", r->overall_status,
+		    "has_results", r->has_results,
+		    "results_first_posted", r->results_first_posted[0] ?
+		    r->results_first_posted : NULL,
+		    "last_update_posted", r->last_update_posted[0] ?
+		    r->last_update_posted : NULL,
+		    "last_checked_at", r->last_checked_at,
+		    "registry_state", r->registry_state,
+		    "versions", r->versions));
+		return 0;
+	}
+	printf("%-12s %-10.10s %-24s %-16s %-12s %s\n", r->nct_id,
+	    r->acronym ? r->acronym : "-",
+	    r->overall_status ? r->overall_status :
+	    strcmp(r->registry_state, "not_found") == 0 ? "(not found)" :
+	    "(not synced)",
+	    r->has_results ? (r->results_first_posted[0] ?
+	    r->results_first_posted : "yes") : "no",
+	    r->last_update_posted[0] ? r->last_update_posted : "-",
+	    r->last_checked_at ? r->last_checked_at : "never");
+	return 0;
+}
+
+static int
+cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	static const char *const known[] = {"--json", NULL};
+	bool set[1] = {false};
+	struct status_ctx x = {0};
+	struct store_summary sum;
+	char **rest;
+	int nrest;
+
+	if (parse_flags("status", argc, argv, known, set, &rest, &nrest) < 0 ||
+	    nrest > 0) {
+		if (nrest > 0)
+			fprintf(stderr, "ctmirror status: unexpected argument "
+			    "'%s'\n", rest[0]);
+		return EXIT_USAGE;
+	}
+	x.json = set[0];
+	if (store_summary(s, &sum) < 0)
+		goto dberr;
+	if (x.json) {
+		json_t *doc;
+		char *text;
+
+		x.arr = json_array();
+		if (store_each_trial(s, status_row, &x) < 0) {
+			json_decref(x.arr);
+			goto dberr;
+		}
+		doc = json_pack("{s:i, s:o, s:{s:I?, s:s?, s:s?, s:s?}, s:s?, "
+		    "s:{s:i, s:i}}",
+		    "trials_tracked", (int)sum.trials_tracked, "trials", x.arr,
+		    "last_run", "run_id", (json_int_t)sum.last_run_id,
+		    "status", sum.last_run_id ? sum.last_run_status : NULL,
+		    "started_at", sum.last_run_id ? sum.last_run_started : NULL,
+		    "finished_at", sum.last_run_finished[0] ?
+		    sum.last_run_finished : NULL,
+		    "last_success_at", sum.last_ok_finished[0] ?
+		    sum.last_ok_finished : NULL,
+		    "open_flags", "stale", (int)sum.flags_open_stale,
+		    "recheck", (int)sum.flags_open_recheck);
+		text = json_dumps(doc, JSON_INDENT(2));
+		printf("%s\n", text ? text : "{}");
+		free(text);
+		json_decref(doc);
+		return 0;
+	}
+	printf("%u tracked trial%s\n\n", sum.trials_tracked,
+	    sum.trials_tracked == 1 ? "" : "s");
+	printf("%-12s %-10s %-24s %-16s %-12s %s\n", "NCT ID", "ACRONYM",
+	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED");
+	if (store_each_trial(s, status_row, &x) < 0)
+		goto dberr;
+	if (sum.last_run_id)
+		printf("\nlast run: #%lld %s, started %s%s%s\n", sum.last_run_id,
+		    sum.last_run_status, sum.last_run_started,
+		    sum.last_run_finished[0] ? ", finished " : "",
+		    sum.last_run_finished);
+	else
+		printf("\nlast run: never (run 'ctmirror sync')\n");
+	printf("open flags: %u stale, %u recheck\n", sum.flags_open_stale,
+	    sum.flags_open_recheck);
+	return 0;
+dberr:
+	log_error("status: %s", store_errmsg(s));
+	return EXIT_RUNTIME;
+}
+
+/* An event base + HTTP client configured from cfg, for sync and alerts. */
+static struct fetch *
+make_fetch(const struct config *cfg, struct event_base **base)
+{
+	struct fetch_opts fo;
+	struct fetch *f;
+
+	if ((*base = event_base_new()) == NULL)
+		return NULL;
+	memset(&fo, 0, sizeof(fo));
+	fo.concurrency = cfg->concurrency;
+	fo.rate_per_min = cfg->rate_limit;
+	fo.timeout = cfg->timeout;
+	fo.connect_timeout = cfg->connect_timeout;
+	fo.retries = cfg->retries;
+	fo.max_body = cfg->max_body;
+	fo.tls_verify = cfg->tls_verify;
+	if ((f = fetch_new(*base, &fo)) == NULL) {
+		event_base_free(*base);
+		*base = NULL;
+	}
+	return f;
+}
+
+static int
+cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	struct event_base *base = NULL;
+	struct fetch *f = NULL;
+	struct sync_result res;
+	int rc;
+
+	if (argc > 1) {
+		fprintf(stderr, "ctmirror sync: takes no arguments (try "
+		    "'ctmirror sync --help')\n");
+		return EXIT_USAGE;
+	}
+	if (!cfg->tls_verify)
+		log_warnx("[registry] tls_verify = no: TLS certificates are NOT "
+		    "verified");
+	if ((f = make_fetch(cfg, &base)) == NULL) {
+		log_error("sync: cannot set up the HTTP client");
+		return EXIT_RUNTIME;
+	}
+	rc = sync_cycle(cfg, s, f, "sync", NULL, &res);
+	fetch_free(f);
+	event_base_free(base);
+	if (rc < 0) {
+		log_error("sync failed: %s; nothing partial was stored", res.error);
+		return EXIT_RUNTIME;
+	}
+	log_info("synced %u trials: %u probed, %u fetched, %u new versions, "
+	    "%u changes, %u requests, %u pages, %u flags raised, %u resolved, "
+	    "%.1f s", res.run.trials_tracked, res.run.trials_probed,
+	    res.run.trials_fetched, res.run.versions_stored,
+	    res.run.changes_stored, res.run.requests, res.run.pages_scanned,
+	    res.run.flags_raised, res.run.flags_resolved, res.seconds);
+	if (rc > 0) {
+		if (res.trials_failed)
+			log_error("sync incomplete: %u trial%s failed (named "
+			    "above); everything else was stored",
+			    res.trials_failed, res.trials_failed == 1 ? "" : "s");
+		if (res.alerts_failed)
+			log_error("%u alert%s could not be delivered; they stay "
+			    "queued for the next run", res.alerts_failed,
+			    res.alerts_failed == 1 ? "" : "s");
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- scan */
+
+struct scan_out {
+	struct store_states *states;
+	struct rules_opts ro;
+	bool json;
+	json_t *pages;
+	unsigned claims, findings;
+	int failed;
+};
+
+static int
+scan_page(void *arg, const char *path, const char *text, size_t len)
+{
+	struct scan_out *x = arg;
+	struct claim_list cl = {0};
+	const struct claims_acronym *acr;
+	json_t *jclaims = NULL;
+	size_t n_acr;
+	char stbuf[160];
+
+	acr = store_states_acronyms(x->states, &n_acr);
+	if (claims_extract(text, len, acr, n_acr, &cl) < 0) {
+		x->failed = 1;
+		return -1;
+	}
+	if (x->json)
+		jclaims = json_array();
+	else
+		printf("%s: %zu claim%s\n", path, cl.n, cl.n == 1 ? "" : "s");
+	for (size_t i = 0; i < cl.n; i++) {
+		const struct claim *c = &cl.v[i];
+		struct verdict_list vl = {0};
+		json_t *jv = NULL;
+
+		if (rules_judge(c, store_states_get(x->states, c->nct_id),
+		    &x->ro, &vl) < 0) {
+			x->failed = 1;
+			claims_list_finish(&cl);
+			json_decref(jclaims);
+			return -1;
+		}
+		x->claims++;
+		x->findings += (unsigned)vl.n;
+		if (c->kind == CLAIM_STATUS)
+			claims_statuses_text(c->statuses, stbuf, sizeof(stbuf));
+		if (x->json) {
+			jv = json_array();
+			for (size_t k = 0; k < vl.n; k++)
+				json_array_append_new(jv, json_pack(
+				    "{s:s, s:s, s:s, s:s}", "rule", vl.v[k].rule,
+				    "severity", rules_severity_name(vl.v[k].severity),
+				    "evidence", vl.v[k].evidence ? vl.v[k].evidence : "",
+				    "link", vl.v[k].link));
+			json_array_append_new(jclaims, json_pack(
+			    "{s:i, s:s, s:s, s:s?, s:s?, s:s, s:s, s:o}",
+			    "line", c->line, "nct_id", c->nct_id,
+			    "kind", claims_kind_name(c->kind),
+			    "statuses", c->kind == CLAIM_STATUS ? stbuf : NULL,
+			    "as_of", c->as_of[0] ? c->as_of : NULL,
+			    "phrase", c->phrase ? c->phrase : "",
+			    "excerpt", c->excerpt ? c->excerpt : "",
+			    "verdicts", jv));
+		} else {
+			printf("  %s:%d: %s %s%s%s%s%s \"%s\"\n", path, c->line,
+			    c->nct_id, claims_kind_name(c->kind),
+			    c->kind == CLAIM_STATUS ? " " : "",
+			    c->kind == CLAIM_STATUS ? stbuf : "",
+			    c->as_of[0] ? " as of " : "", c->as_of,
+			    c->phrase ? c->phrase : "");
+			if (!store_states_get(x->states, c->nct_id))
+				printf("      (no registry record stored for %s)\n",
+				    c->nct_id);
+			else if (vl.n == 0)
+				printf("      ok: the registry agrees\n");
+			for (size_t k = 0; k < vl.n; k++)
+				printf("      %s [%s]: %s\n", vl.v[k].rule,
+				    rules_severity_name(vl.v[k].severity),
+				    vl.v[k].evidence ? vl.v[k].evidence : "");
+		}
+		rules_list_finish(&vl);
+	}
+	if (x->json)
+		json_array_append_new(x->pages, json_pack("{s:s, s:o}", "page",
+		    path, "claims", jclaims));
+	claims_list_finish(&cl);
+	return 0;
+}
+
+static int
+cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	static const char *const known[] = {"--json", NULL};
+	bool set[1] = {false};
+	struct scan_out x;
+	char **rest;
+	int nrest, rc = EXIT_RUNTIME;
+	long pages;
+
+	memset(&x, 0, sizeof(x));
+	if (parse_flags("scan", argc, argv, known, set, &rest, &nrest) < 0)
+		return EXIT_USAGE;
+	x.json = set[0];
+	if (nrest == 0 && cfg->n_page_paths == 0) {
+		fprintf(stderr, "ctmirror scan: no pages: give PATH arguments or "
+		    "set [pages] paths\n");
+		return EXIT_USAGE;
+	}
+	config_today(cfg, x.ro.today);
+	x.ro.stale_after_days = cfg->stale_after_days;
+	if ((x.states = store_load_states(s)) == NULL) {
+		log_error("scan: %s", store_errmsg(s));
+		return EXIT_RUNTIME;
+	}
+	if (x.json)
+		x.pages = json_array();
+	pages = nrest ? pages_scan(rest, (size_t)nrest, cfg->max_page_size,
+	    scan_page, &x, NULL) : pages_scan(cfg->page_paths,
+	    cfg->n_page_paths, cfg->max_page_size, scan_page, &x, NULL);
+	if (pages < 0 || x.failed) {
+		log_error("scan: out of memory");
+		goto out;
+	}
+	if (x.json) {
+		char *text = json_dumps(x.pages, JSON_INDENT(2));
+
+		printf("%s\n", text ? text : "[]");
+		free(text);
+	} else {
+		printf("%ld page%s, %u claim%s, %u finding%s\n", pages,
+		    pages == 1 ? "" : "s", x.claims, x.claims == 1 ? "" : "s",
+		    x.findings, x.findings == 1 ? "" : "s");
+	}
+	rc = 0;
+out:
+	json_decref(x.pages);
+	store_states_free(x.states);
+	return rc;
+}
+
+/* --------------------------------------------------------- flags / ack */
+
+struct flags_out {
+	bool json;
+	json_t *arr;
+	unsigned n;
+};
+
+static int
+flag_row(void *arg, const struct store_flag *f)
+{
+	struct flags_out *x = arg;
+
+	x->n++;
+	if (x->json) {
+		json_array_append_new(x->arr, json_pack(
+		    "{s:I, s:s, s:i, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, "
+		    "s:s, s:s?, s:s?}",
+		    "flag_id", (json_int_t)f->flag_id, "page", f->page,
+		    "line", f->line, "nct_id", f->nct_id,
+		    "claim_kind", f->claim_kind, "claim_text", f->claim_text,
+		    "as_of", f->as_of, "rule", f->rule, "severity", f->severity,
+		    "evidence", f->evidence, "link", f->link,
+		    "raised_at", f->raised_at, "resolved_at", f->resolved_at,
+		    "acked_at", f->acked_at));
+		return 0;
+	}
+	if (f->resolved_at)
+		printf("[resolved %s] ", f->resolved_at);
+	else if (f->acked_at)
+		printf("[acked %s] ", f->acked_at);
+	alerts_print_flag(stdout, f);
+	return 0;
+}
+
+static int
+cmd_flags(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	static const char *const known[] = {"--all", "--json", NULL};
+	bool set[2] = {false, false};
+	struct flags_out x = {0};
+	char **rest;
+	int nrest;
+
+	if (parse_flags("flags", argc, argv, known, set, &rest, &nrest) < 0 ||
+	    nrest > 0) {
+		if (nrest > 0)
+			fprintf(stderr, "ctmirror flags: unexpected argument "
+			    "'%s'\n", rest[0]);
+		return EXIT_USAGE;
+	}
+	x.json = set[1];
+	if (x.json)
+		x.arr = json_array();
+	if (store_each_flag(s, set[0], flag_row, &x) < 0) {
+		json_decref(x.arr);
+		log_error("flags: %s", store_errmsg(s));
+		return EXIT_RUNTIME;
+	}
+	if (x.json) {
+		char *text = json_dumps(x.arr, JSON_INDENT(2));
+
+		printf("%s\n", text ? text : "[]");
+		free(text);
+		json_decref(x.arr);
+	} else if (x.n == 0) {
+		printf("no %sflags\n", set[0] ? "" : "open ");
+	}
+	return 0;
+}
+
+static int
+cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	char *end;
+	long long id;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: ctmirror ack ID\n");
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	id = strtoll(argv[1], &end, 10);
+	if (errno || *end || id <= 0) {
+		fprintf(stderr, "ctmirror ack: '%s' is not a flag ID\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	rc = store_ack(s, id);
+	if (rc < 0) {
+		log_error("ack: %s", store_errmsg(s));
+		return EXIT_RUNTIME;
+	}
+	if (rc > 0) {
+		fprintf(stderr, "ctmirror ack: no flag %lld\n", id);
+		return EXIT_USAGE;
+	}
+	printf("flag %lld acknowledged\n", id);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- main */
+
+/* Open the database the config names (or the private local cluster). */
+static struct store *
+open_store(const struct config *cfg)
+{
+	struct store *s = NULL;
+	char *conninfo = NULL, *err = NULL;
+
+	if (localdb_wanted(cfg->conninfo)) {
+		if (localdb_ensure(cfg->state_dir, &conninfo, &err) < 0) {
+			log_error("local database: %s", err ? err : "failed");
+			free(err);
+			return NULL;
+		}
+	}
+	s = store_open(conninfo ? conninfo : cfg->conninfo, &err);
+	if (s == NULL) {
+		log_error("%s", err ? err : "cannot connect to PostgreSQL");
+		free(err);
+	}
+	free(conninfo);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const struct command *cmd = NULL;
+	const char *config_path = NULL;
+	struct config *cfg = NULL;
+	struct config_error cerr;
+	struct store *s = NULL;
+	int ch, verbosity = LOG_NORMAL, rc = EXIT_USAGE;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* "+": stop at the command; its own flags follow it. */
+	while ((ch = getopt_long(argc, argv, "+c:vqhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'v':
+			verbosity = verbosity < LOG_NORMAL ? LOG_NORMAL :
+			    verbosity + 1;
+			break;
+		case 'q':
+			verbosity = LOG_QUIET;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("ctmirror %s (schema %04d)\n", CTMIRROR_VERSION,
+			    CTMIRROR_SCHEMA_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "try 'ctmirror --help'\n");
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "ctmirror: unknown command '%s' (try 'ctmirror "
+		    "--help')\n", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (wants_help(argc, argv)) {
+		command_help(cmd);
+		return 0;
+	}
+	log_init(verbosity, false);
+
+	if ((cfg = config_load(config_path, &cerr)) == NULL) {
+		if (cerr.line > 0)
+			fprintf(stderr, "%s:%d: %s\n", cerr.file, cerr.line,
+			    cerr.text);
+		else if (cerr.file[0])
+			fprintf(stderr, "%s: %s\n", cerr.file, cerr.text);
+		else
+			fprintf(stderr, "ctmirror: %s\n", cerr.text);
+		return EXIT_USAGE;
+	}
+	if (cmd->needs_db) {
+		if ((s = open_store(cfg)) == NULL) {
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		if (cmd->fn != cmd_migrate && store_check_schema(s) < 0) {
+			log_error("%s", store_errmsg(s));
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+	}
+	rc = cmd->fn(cfg, s, argc, argv);
+out:
+	store_close(s);
+	config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,1518 @@
+/*
+ * store.c - every SQL statement ctmirror runs, through libpq.  Parameters
+ * always travel separately from the SQL text (PQexecParams); the only
+ * PQexec is for the compiled-in migration files.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build_config.h"
+#include "diff.h"
+#include "study.h"
+
+/* Advisory lock keys: "ctmi" + purpose, so other applications' keys never collide. */
+#define LOCK_MIGRATE 0x63746d6901LL
+#define LOCK_SYNC 0x63746d6902LL
+
+struct store {
+	PGconn *conn;
+	bool in_txn;
+	bool sync_locked;
+	char err[1024];
+};
+
+static void
+set_err(struct store *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+}
+
+/* libpq messages end with a newline and may span lines: keep the first. */
+static void
+set_pq_err(struct store *s, const char *what, const char *msg)
+{
+	size_t n;
+
+	if (msg == NULL || *msg == '\0')
+		msg = PQerrorMessage(s->conn);
+	n = strcspn(msg, "\n");
+	set_err(s, "%s: %.*s", what, (int)n, msg);
+}
+
+/*
+ * Run one parameterized statement.  Returns the result when its status is
+ * `want`, else NULL with the error recorded.
+ */
+static PGresult *
+q(struct store *s, const char *what, ExecStatusType want, const char *sql,
+    int n, const char *const *params)
+{
+	PGresult *res;
+
+	res = PQexecParams(s->conn, sql, n, NULL, params, NULL, NULL, 0);
+	if (res == NULL) {
+		set_pq_err(s, what, NULL);
+		return NULL;
+	}
+	if (PQresultStatus(res) != want) {
+		set_pq_err(s, what, PQresultErrorMessage(res));
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* A statement whose result is not needed.  0 / -1. */
+static int
+exec(struct store *s, const char *what, const char *sql, int n,
+    const char *const *params)
+{
+	PGresult *res = q(s, what, PGRES_COMMAND_OK, sql, n, params);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+static char *
+xstrdup_or_null(const char *p)
+{
+	return p ? strdup(p) : NULL;
+}
+
+/* Value of a nullable text column: NULL for SQL NULL. */
+static const char *
+col(const PGresult *res, int row, int c)
+{
+	return PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c);
+}
+
+static void
+copy_date(char dst[DATE_SIZE], const char *src)
+{
+	snprintf(dst, DATE_SIZE, "%s", src ? src : "");
+}
+
+/*
+ * A PostgreSQL array literal of `n` strings ("{\"a\",NULL}") so a whole
+ * list travels as one parameter.  NULL elements become NULL.  New or NULL.
+ */
+static char *
+array_literal(const char *const *v, size_t n)
+{
+	size_t cap = 3, i, len = 0;
+	const char *p;
+	char *out;
+
+	for (i = 0; i < n; i++)
+		cap += v[i] ? 2 * strlen(v[i]) + 3 : 5;
+	if ((out = malloc(cap)) == NULL)
+		return NULL;
+	out[len++] = '{';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		if (v[i] == NULL) {
+			memcpy(out + len, "NULL", 4);
+			len += 4;
+			continue;
+		}
+		out[len++] = '"';
+		for (p = v[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				out[len++] = '\\';
+			out[len++] = *p;
+		}
+		out[len++] = '"';
+	}
+	out[len++] = '}';
+	out[len] = '\0';
+	return out;
+}
+
+static char *
+id_array(char *const *ids, size_t n)
+{
+	return array_literal((const char *const *)ids, n);
+}
+
+/* ---------------------------------------------------------- connection */
+
+struct store *
+store_open(const char *conninfo, char **errmsg)
+{
+	struct store *s = NULL;
+	PGresult *res = NULL;
+
+	*errmsg = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		*errmsg = strdup("out of memory");
+		return NULL;
+	}
+	s->conn = PQconnectdb(conninfo ? conninfo : "");
+	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
+		/* libpq never puts the password in its messages. */
+		const char *m = s->conn ? PQerrorMessage(s->conn) : "out of memory";
+		size_t n = strcspn(m, "\n");
+
+		if (asprintf(errmsg, "cannot connect to PostgreSQL: %.*s",
+		    (int)n, m) < 0)
+			*errmsg = NULL;
+		goto fail;
+	}
+	/* Quiet NOTICEs (e.g. "relation already exists, skipping"). */
+	res = q(s, "connect", PGRES_TUPLES_OK,
+	    "SELECT set_config('client_min_messages', 'warning', false), "
+	    "set_config('application_name', 'ctmirror', false)", 0, NULL);
+	if (res == NULL) {
+		*errmsg = strdup(s->err);
+		goto fail;
+	}
+	PQclear(res);
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->conn)
+		PQfinish(s->conn);
+	free(s);
+}
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return s->err[0] ? s->err : "no error";
+}
+
+bool
+store_ok(struct store *s)
+{
+	return s->conn && PQstatus(s->conn) == CONNECTION_OK;
+}
+
+int
+store_reset(struct store *s)
+{
+	PQreset(s->conn);
+	s->in_txn = false;
+	s->sync_locked = false;
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		set_pq_err(s, "reconnect", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- transactions */
+
+int
+store_begin(struct store *s)
+{
+	if (exec(s, "begin", "BEGIN", 0, NULL) < 0)
+		return -1;
+	s->in_txn = true;
+	return 0;
+}
+
+int
+store_commit(struct store *s)
+{
+	s->in_txn = false;
+	return exec(s, "commit", "COMMIT", 0, NULL);
+}
+
+void
+store_rollback(struct store *s)
+{
+	PGresult *res;
+
+	if (!s->in_txn && PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+		return;
+	s->in_txn = false;
+	/* The error that led here is the one worth keeping: do not clobber it. */
+	res = PQexecParams(s->conn, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0);
+	PQclear(res);
+}
+
+static bool
+advisory(struct store *s, const char *fn, long long key)
+{
+	char keybuf[32];
+	const char *p[1] = {keybuf};
+	PGresult *res;
+	bool got;
+	char sql[64];
+
+	snprintf(keybuf, sizeof(keybuf), "%lld", key);
+	/* fn is one of our own constant function names, never input. */
+	snprintf(sql, sizeof(sql), "SELECT %s($1::bigint)", fn);
+	if ((res = q(s, fn, PGRES_TUPLES_OK, sql, 1, p)) == NULL)
+		return false;
+	got = PQgetvalue(res, 0, 0)[0] == 't' || PQgetisnull(res, 0, 0);
+	PQclear(res);
+	return got;
+}
+
+bool
+store_lock_sync(struct store *s)
+{
+	if (!advisory(s, "pg_try_advisory_lock", LOCK_SYNC)) {
+		if (store_ok(s))
+			set_err(s, "another sync is running");
+		return false;
+	}
+	s->sync_locked = true;
+	return true;
+}
+
+void
+store_unlock_sync(struct store *s)
+{
+	if (!s->sync_locked)
+		return;
+	advisory(s, "pg_advisory_unlock", LOCK_SYNC);
+	s->sync_locked = false;
+}
+
+/* ---------------------------------------------------------- migrations */
+
+int
+store_schema_version(struct store *s, int *version)
+{
+	PGresult *res;
+
+	*version = 0;
+	res = q(s, "schema version", PGRES_TUPLES_OK,
+	    "SELECT to_regclass('schema_migrations') IS NOT NULL", 0, NULL);
+	if (res == NULL)
+		return -1;
+	if (PQgetvalue(res, 0, 0)[0] != 't') {
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	res = q(s, "schema version", PGRES_TUPLES_OK,
+	    "SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL);
+	if (res == NULL)
+		return -1;
+	*version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+int
+store_check_schema(struct store *s)
+{
+	int have;
+
+	if (store_schema_version(s, &have) < 0)
+		return -1;
+	if (have == CTMIRROR_SCHEMA_VERSION)
+		return 0;
+	if (have < CTMIRROR_SCHEMA_VERSION)
+		set_err(s, "database schema is at %04d, ctmirror needs %04d: "
+		    "run 'ctmirror migrate'", have, CTMIRROR_SCHEMA_VERSION);
+	else
+		set_err(s, "database schema is at %04d, newer than this "
+		    "ctmirror (%04d): upgrade ctmirror", have,
+		    CTMIRROR_SCHEMA_VERSION);
+	return -1;
+}
+
+static int
+apply_migration(struct store *s, const struct store_migration *m)
+{
+	char vbuf[16];
+	const char *p[2] = {vbuf, m->name};
+	PGresult *res = NULL;
+
+	snprintf(vbuf, sizeof(vbuf), "%d", m->version);
+	if (store_begin(s) < 0)
+		return -1;
+	/* A migration file holds several statements: PQexec, constant text. */
+	res = PQexec(s->conn, m->sql);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		char what[128];
+
+		snprintf(what, sizeof(what), "migration %s", m->name);
+		set_pq_err(s, what, res ? PQresultErrorMessage(res) : NULL);
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	if (exec(s, "record migration",
+	    "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+	    2, p) < 0)
+		goto fail;
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_migrate(struct store *s, int *applied)
+{
+	int have, i, rc = -1;
+
+	*applied = 0;
+	/* Two migrators at once would both see "pending": serialize them. */
+	if (!advisory(s, "pg_advisory_lock", LOCK_MIGRATE))
+		return -1;
+	if (exec(s, "create schema_migrations",
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    " version integer PRIMARY KEY,"
+	    " name text NOT NULL,"
+	    " applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL) < 0)
+		goto out;
+	if (store_schema_version(s, &have) < 0)
+		goto out;
+	if (have > store_migrations_count) {
+		set_err(s, "database schema is at %04d, newer than this "
+		    "ctmirror (%04d): upgrade ctmirror", have,
+		    store_migrations_count);
+		goto out;
+	}
+	for (i = have; i < store_migrations_count; i++) {
+		if (apply_migration(s, &store_migrations[i]) < 0)
+			goto out;
+		(*applied)++;
+	}
+	rc = 0;
+out:
+	advisory(s, "pg_advisory_unlock", LOCK_MIGRATE);
+	return rc;
+}
+
+/* ----------------------------------------------------------- sync runs */
+
+int
+store_run_begin(struct store *s, const char *mode, long long *run_id)
+{
+	const char *p[1] = {mode};
+	PGresult *res;
+
+	res = q(s, "start run", PGRES_TUPLES_OK,
+	    "INSERT INTO sync_runs (mode) VALUES ($1) RETURNING run_id", 1, p);
+	if (res == NULL)
+		return -1;
+	*run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int
+store_run_finish(struct store *s, const struct store_run *r,
+    const char *status, const char *error_text)
+{
+	char b[12][24];
+	const char *p[14];
+	int i = 0;
+
+	snprintf(b[0], sizeof(b[0]), "%lld", r->run_id);
+	snprintf(b[1], sizeof(b[1]), "%u", r->trials_tracked);
+	snprintf(b[2], sizeof(b[2]), "%u", r->trials_probed);
+	snprintf(b[3], sizeof(b[3]), "%u", r->trials_fetched);
+	snprintf(b[4], sizeof(b[4]), "%u", r->versions_stored);
+	snprintf(b[5], sizeof(b[5]), "%u", r->changes_stored);
+	snprintf(b[6], sizeof(b[6]), "%u", r->requests);
+	snprintf(b[7], sizeof(b[7]), "%u", r->pages_scanned);
+	snprintf(b[8], sizeof(b[8]), "%u", r->flags_raised);
+	snprintf(b[9], sizeof(b[9]), "%u", r->flags_resolved);
+	snprintf(b[10], sizeof(b[10]), "%u", r->errors);
+	for (i = 0; i < 11; i++)
+		p[i] = b[i];
+	p[11] = status;
+	p[12] = error_text;
+	return exec(s, "finish run",
+	    "UPDATE sync_runs SET finished_at = greatest(now(), started_at),"
+	    " trials_tracked = $2, trials_probed = $3, trials_fetched = $4,"
+	    " versions_stored = $5, changes_stored = $6, requests = $7,"
+	    " pages_scanned = $8, flags_raised = $9, flags_resolved = $10,"
+	    " errors = $11, status = $12, error_text = $13"
+	    " WHERE run_id = $1", 13, p);
+}
+
+int
+store_run_error(struct store *s, long long run_id, const char *nct_id,
+    const char *stage, const char *message)
+{
+	char rb[24];
+	const char *p[4] = {rb, nct_id, stage, message};
+
+	snprintf(rb, sizeof(rb), "%lld", run_id);
+	return exec(s, "record error",
+	    "INSERT INTO sync_errors (run_id, nct_id, stage, message)"
+	    " VALUES ($1, $2, $3, $4)"
+	    " ON CONFLICT (run_id, nct_id, stage)"
+	    " DO UPDATE SET message = EXCLUDED.message", 4, p);
+}
+
+/* -------------------------------------------------------------- trials */
+
+int
+store_set_tracked(struct store *s, const char *source, char *const *ids,
+    size_t n)
+{
+	char *arr = NULL;
+	const char *p[2];
+	int rc = -1;
+
+	if ((arr = id_array(ids, n)) == NULL) {
+		set_err(s, "track: out of memory");
+		return -1;
+	}
+	p[0] = arr;
+	p[1] = source;
+	if (store_begin(s) < 0)
+		goto out;
+	if (exec(s, "track trials",
+	    "INSERT INTO trials (nct_id, source)"
+	    " SELECT DISTINCT unnest($1::text[]), $2"
+	    " ON CONFLICT (nct_id) DO UPDATE SET"
+	    "  tracked_since = CASE WHEN trials.tracked THEN trials.tracked_since"
+	    "                  ELSE now() END,"
+	    "  tracked = true,"
+	    "  source = CASE WHEN trials.tracked AND trials.source = 'config'"
+	    "           THEN trials.source ELSE EXCLUDED.source END",
+	    2, p) < 0)
+		goto fail;
+	/* Untracked trials keep their history; they are just not polled. */
+	if (exec(s, "untrack trials",
+	    "UPDATE trials SET tracked = false"
+	    " WHERE tracked AND source = $2 AND NOT (nct_id = ANY($1::text[]))",
+	    2, p) < 0)
+		goto fail;
+	if (store_commit(s) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	free(arr);
+	return rc;
+}
+
+void
+store_free_ids(char **ids, size_t n)
+{
+	size_t i;
+
+	if (ids == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int
+store_tracked_ids(struct store *s, char ***ids, size_t *n)
+{
+	PGresult *res;
+	size_t i, rows;
+	char **v;
+
+	*ids = NULL;
+	*n = 0;
+	res = q(s, "tracked trials", PGRES_TUPLES_OK,
+	    "SELECT nct_id FROM trials WHERE tracked ORDER BY nct_id", 0, NULL);
+	if (res == NULL)
+		return -1;
+	rows = (size_t)PQntuples(res);
+	if ((v = calloc(rows + 1, sizeof(*v))) == NULL)
+		goto oom;
+	for (i = 0; i < rows; i++)
+		if ((v[i] = strdup(PQgetvalue(res, (int)i, 0))) == NULL) {
+			store_free_ids(v, i);
+			goto oom;
+		}
+	PQclear(res);
+	*ids = v;
+	*n = rows;
+	return 0;
+oom:
+	PQclear(res);
+	set_err(s, "tracked trials: out of memory");
+	return -1;
+}
+
+/* Position of every result row's ID in `ids`, via one sort + bsearch. */
+static long
+find_id(char *const *ids, const size_t *order, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(ids[order[mid]], id);
+
+		if (c == 0)
+			return (long)order[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int
+cmp_order(const void *a, const void *b, void *ids)
+{
+	char *const *v = ids;
+
+	return strcmp(v[*(const size_t *)a], v[*(const size_t *)b]);
+}
+
+static size_t *
+sorted_order(char *const *ids, size_t n)
+{
+	size_t *order, i;
+
+	if ((order = malloc((n ? n : 1) * sizeof(*order))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), cmp_order, (void *)ids);
+	return order;
+}
+
+int
+store_last_updates(struct store *s, char *const *ids, size_t n,
+    char (*last_update)[DATE_SIZE])
+{
+	PGresult *res = NULL;
+	char *arr = NULL;
+	size_t *order = NULL, i;
+	const char *p[1];
+	int rc = -1;
+
+	for (i = 0; i < n; i++)
+		last_update[i][0] = '\0';
+	if (n == 0)
+		return 0;
+	if ((arr = id_array(ids, n)) == NULL ||
+	    (order = sorted_order(ids, n)) == NULL) {
+		set_err(s, "last updates: out of memory");
+		goto out;
+	}
+	p[0] = arr;
+	res = q(s, "last updates", PGRES_TUPLES_OK,
+	    "SELECT t.nct_id, coalesce(v.last_update_posted, '')"
+	    "  FROM trials t JOIN study_versions v"
+	    "    ON v.version_id = t.current_version_id"
+	    " WHERE t.nct_id = ANY($1::text[])", 1, p);
+	if (res == NULL)
+		goto out;
+	for (int r = 0; r < PQntuples(res); r++) {
+		long k = find_id(ids, order, n, PQgetvalue(res, r, 0));
+
+		if (k >= 0)
+			copy_date(last_update[k], PQgetvalue(res, r, 1));
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	free(order);
+	free(arr);
+	return rc;
+}
+
+/* ------------------------------------------------------------ versions */
+
+int
+store_current(struct store *s, char *const *ids, size_t n, bool want_raw,
+    struct store_current *cur)
+{
+	PGresult *res = NULL;
+	char *arr = NULL;
+	size_t *order = NULL;
+	const char *p[2];
+	int rc = -1;
+
+	memset(cur, 0, n * sizeof(*cur));
+	if (n == 0)
+		return 0;
+	if ((arr = id_array(ids, n)) == NULL ||
+	    (order = sorted_order(ids, n)) == NULL) {
+		set_err(s, "current versions: out of memory");
+		goto out;
+	}
+	p[0] = arr;
+	p[1] = want_raw ? "t" : "f";
+	/* FOR UPDATE OF t: a concurrent writer of the same trial waits. */
+	res = q(s, "current versions", PGRES_TUPLES_OK,
+	    "SELECT t.nct_id, v.version_id, v.version_no, v.content_hash,"
+	    "       CASE WHEN $2::boolean THEN v.raw::text END"
+	    "  FROM trials t LEFT JOIN study_versions v"
+	    "    ON v.version_id = t.current_version_id"
+	    " WHERE t.nct_id = ANY($1::text[])"
+	    "   FOR UPDATE OF t", 2, p);
+	if (res == NULL)
+		goto out;
+	for (int r = 0; r < PQntuples(res); r++) {
+		long k = find_id(ids, order, n, PQgetvalue(res, r, 0));
+
+		if (k < 0 || PQgetisnull(res, r, 1))
+			continue;
+		cur[k].version_id = strtoll(PQgetvalue(res, r, 1), NULL, 10);
+		cur[k].version_no = atoi(PQgetvalue(res, r, 2));
+		snprintf(cur[k].hash, sizeof(cur[k].hash), "%s",
+		    PQgetvalue(res, r, 3));
+		if (!PQgetisnull(res, r, 4) &&
+		    (cur[k].raw = strdup(PQgetvalue(res, r, 4))) == NULL) {
+			set_err(s, "current versions: out of memory");
+			store_current_finish(cur, n);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	free(order);
+	free(arr);
+	return rc;
+}
+
+void
+store_current_finish(struct store_current *cur, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cur[i].raw);
+		cur[i].raw = NULL;
+	}
+}
+
+static int
+insert_changes(struct store *s, const char *nct_id, const char *version_id,
+    const char *prev_id, const char *registry_updated,
+    const struct change_list *ch)
+{
+	const char **paths = NULL, **classes = NULL, **olds = NULL, **news = NULL;
+	char *a[4] = {NULL, NULL, NULL, NULL};
+	const char *p[8];
+	int rc = -1;
+	size_t i;
+
+	if (ch == NULL || ch->n == 0)
+		return 0;
+	paths = calloc(ch->n, sizeof(*paths));
+	classes = calloc(ch->n, sizeof(*classes));
+	olds = calloc(ch->n, sizeof(*olds));
+	news = calloc(ch->n, sizeof(*news));
+	if (!paths || !classes || !olds || !news)
+		goto oom;
+	for (i = 0; i < ch->n; i++) {
+		paths[i] = ch->v[i].path;
+		classes[i] = diff_class_name(ch->v[i].cls);
+		olds[i] = ch->v[i].old_value;
+		news[i] = ch->v[i].new_value;
+	}
+	if ((a[0] = array_literal(paths, ch->n)) == NULL ||
+	    (a[1] = array_literal(classes, ch->n)) == NULL ||
+	    (a[2] = array_literal(olds, ch->n)) == NULL ||
+	    (a[3] = array_literal(news, ch->n)) == NULL)
+		goto oom;
+	p[0] = nct_id;
+	p[1] = version_id;
+	p[2] = prev_id;
+	p[3] = registry_updated;
+	p[4] = a[0];
+	p[5] = a[1];
+	p[6] = a[2];
+	p[7] = a[3];
+	/* All of a version's changes in one round trip. */
+	rc = exec(s, "store changes",
+	    "INSERT INTO study_changes (nct_id, version_id, prev_version_id,"
+	    "  path, change_class, old_value, new_value, registry_updated)"
+	    " SELECT $1, $2::bigint, $3::bigint, u.path, u.cls,"
+	    "        u.old::jsonb, u.new::jsonb, $4"
+	    "   FROM unnest($5::text[], $6::text[], $7::text[], $8::text[])"
+	    "        AS u(path, cls, old, new)", 8, p);
+	goto out;
+oom:
+	set_err(s, "store changes: out of memory");
+out:
+	for (i = 0; i < 4; i++)
+		free(a[i]);
+	free(paths);
+	free(classes);
+	free(olds);
+	free(news);
+	return rc;
+}
+
+static const char *
+date_or_null(const struct study_date *d)
+{
+	return d->type == DATE_NONE || d->date[0] == '\0' ? NULL : d->date;
+}
+
+int
+store_add_version(struct store *s, long long run_id, const struct study *st,
+    const struct store_current *prev, const struct change_list *changes)
+{
+	char vno[16], rid[24], prev_id[24], new_id[24];
+	const char **pmids = NULL;
+	char *pmid_arr = NULL;
+	const char *p[15];
+	PGresult *res = NULL;
+	size_t i, k = 0;
+	int rc = -1;
+
+	snprintf(vno, sizeof(vno), "%d", prev->version_no + 1);
+	snprintf(rid, sizeof(rid), "%lld", run_id);
+	snprintf(prev_id, sizeof(prev_id), "%lld", prev->version_id);
+	if ((pmids = calloc(st->n_refs + 1, sizeof(*pmids))) == NULL)
+		goto oom;
+	for (i = 0; i < st->n_refs; i++)
+		if (st->refs[i].type == REF_RESULT && st->refs[i].pmid)
+			pmids[k++] = st->refs[i].pmid;
+	if ((pmid_arr = array_literal(pmids, k)) == NULL)
+		goto oom;
+
+	p[0] = st->nct_id;
+	p[1] = vno;
+	p[2] = st->hash;
+	p[3] = date_or_null(&st->last_update_posted);
+	p[4] = run_id > 0 ? rid : NULL;
+	p[5] = st->acronym;
+	p[6] = st->brief_title;
+	p[7] = st->overall_status;
+	p[8] = st->has_results ? "t" : "f";
+	p[9] = date_or_null(&st->results_first_posted);
+	p[10] = st->results_submitted[0] ? st->results_submitted : NULL;
+	p[11] = date_or_null(&st->primary_completion);
+	p[12] = st->primary_completion.type == DATE_ACTUAL ? "ACTUAL" :
+	    st->primary_completion.type == DATE_ESTIMATED ? "ESTIMATED" : NULL;
+	p[13] = pmid_arr;
+	p[14] = st->canonical;
+	res = q(s, "store version", PGRES_TUPLES_OK,
+	    "INSERT INTO study_versions (nct_id, version_no, content_hash,"
+	    "  last_update_posted, run_id, acronym, brief_title,"
+	    "  overall_status, has_results, results_first_posted,"
+	    "  results_submitted, primary_completion, primary_completion_type,"
+	    "  result_pmids, raw)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+	    "  $14::text[], $15::jsonb)"
+	    " RETURNING version_id", 15, p);
+	if (res == NULL)
+		goto out;
+	snprintf(new_id, sizeof(new_id), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	res = NULL;
+
+	if (prev->version_id > 0 &&
+	    insert_changes(s, st->nct_id, new_id, prev_id, p[3], changes) < 0)
+		goto out;
+	{
+		const char *u[2] = {st->nct_id, new_id};
+
+		if (exec(s, "point trial at version",
+		    "UPDATE trials SET current_version_id = $2::bigint,"
+		    " registry_state = 'present', missing_since = NULL"
+		    " WHERE nct_id = $1", 2, u) < 0)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	set_err(s, "store version: out of memory");
+out:
+	PQclear(res);
+	free(pmid_arr);
+	free(pmids);
+	return rc;
+}
+
+int
+store_mark_not_found(struct store *s, const char *nct_id)
+{
+	const char *p[1] = {nct_id};
+
+	return exec(s, "mark not found",
+	    "UPDATE trials SET registry_state = 'not_found',"
+	    " missing_since = coalesce(missing_since, now())"
+	    " WHERE nct_id = $1", 1, p);
+}
+
+int
+store_record_alias(struct store *s, const char *alias, const char *current)
+{
+	const char *p[2] = {alias, current};
+
+	if (exec(s, "record alias",
+	    "INSERT INTO trial_aliases (alias_nct_id, nct_id) VALUES ($1, $2)"
+	    " ON CONFLICT (alias_nct_id) DO UPDATE SET nct_id = $2,"
+	    " last_seen_at = now()", 2, p) < 0)
+		return -1;
+	if (exec(s, "track current ID",
+	    "INSERT INTO trials (nct_id, source) VALUES ($2, 'alias')"
+	    " ON CONFLICT (nct_id) DO UPDATE SET tracked = true", 2, p) < 0)
+		return -1;
+	return exec(s, "mark alias",
+	    "UPDATE trials SET current_nct_id = $2 WHERE nct_id = $1"
+	    " AND current_nct_id IS DISTINCT FROM $2", 2, p);
+}
+
+/* ------------------------------------------------------------- reading */
+
+int
+store_each_trial(struct store *s, store_trial_fn fn, void *arg)
+{
+	PGresult *res;
+	int rc = 0;
+
+	res = q(s, "list trials", PGRES_TUPLES_OK,
+	    "SELECT c.nct_id, c.acronym, c.overall_status, c.has_results,"
+	    "       c.results_first_posted, c.last_update_posted,"
+	    "       to_char(c.last_checked_at AT TIME ZONE 'UTC',"
+	    "               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	    "       t.registry_state,"
+	    "       (SELECT count(*) FROM study_versions v"
+	    "         WHERE v.nct_id = c.nct_id)"
+	    "  FROM trials_current c JOIN trials t USING (nct_id)"
+	    " ORDER BY c.nct_id", 0, NULL);
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+		struct store_trial_row row;
+
+		memset(&row, 0, sizeof(row));
+		snprintf(row.nct_id, sizeof(row.nct_id), "%s",
+		    PQgetvalue(res, r, 0));
+		row.acronym = (char *)col(res, r, 1);
+		row.overall_status = (char *)col(res, r, 2);
+		row.has_results = PQgetvalue(res, r, 3)[0] == 't';
+		copy_date(row.results_first_posted, col(res, r, 4));
+		copy_date(row.last_update_posted, col(res, r, 5));
+		row.last_checked_at = (char *)col(res, r, 6);
+		row.registry_state = PQgetvalue(res, r, 7);
+		row.versions = atoi(PQgetvalue(res, r, 8));
+		rc = fn(arg, &row);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+store_summary(struct store *s, struct store_summary *sum)
+{
+	PGresult *res;
+
+	memset(sum, 0, sizeof(*sum));
+	res = q(s, "summary", PGRES_TUPLES_OK,
+	    "SELECT (SELECT count(*) FROM trials WHERE tracked),"
+	    " (SELECT count(*) FROM flags WHERE resolved_at IS NULL"
+	    "   AND acked_at IS NULL AND severity = 'stale'),"
+	    " (SELECT count(*) FROM flags WHERE resolved_at IS NULL"
+	    "   AND acked_at IS NULL AND severity = 'recheck'),"
+	    " r.run_id, r.status,"
+	    " to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	    " to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	    " (SELECT to_char(max(finished_at) AT TIME ZONE 'UTC',"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM sync_runs"
+	    "   WHERE status = 'ok')"
+	    " FROM (SELECT 1) one LEFT JOIN LATERAL"
+	    "  (SELECT * FROM sync_runs ORDER BY run_id DESC LIMIT 1) r ON true",
+	    0, NULL);
+	if (res == NULL)
+		return -1;
+	sum->trials_tracked = (unsigned)atoi(PQgetvalue(res, 0, 0));
+	sum->flags_open_stale = (unsigned)atoi(PQgetvalue(res, 0, 1));
+	sum->flags_open_recheck = (unsigned)atoi(PQgetvalue(res, 0, 2));
+	if (!PQgetisnull(res, 0, 3)) {
+		sum->last_run_id = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+		snprintf(sum->last_run_status, sizeof(sum->last_run_status),
+		    "%s", PQgetvalue(res, 0, 4));
+		snprintf(sum->last_run_started, sizeof(sum->last_run_started),
+		    "%s", PQgetvalue(res, 0, 5));
+		snprintf(sum->last_run_finished, sizeof(sum->last_run_finished),
+		    "%s", PQgetvalue(res, 0, 6));
+	}
+	snprintf(sum->last_ok_finished, sizeof(sum->last_ok_finished), "%s",
+	    PQgetvalue(res, 0, 7));
+	PQclear(res);
+	return 0;
+}
+
+/* ------------------------------------------------------- rule states */
+
+struct store_states {
+	PGresult *res;			/* owns every string below */
+	struct trial_state *v;		/* sorted by nct_id */
+	size_t n;
+	char **pmid_store;		/* per state: split copy of the PMID list */
+	const char **pmid_ptrs;
+	struct claims_acronym *acr;
+	size_t n_acr;
+};
+
+static int
+cmp_state(const void *a, const void *b)
+{
+	return strcmp(((const struct trial_state *)a)->nct_id,
+	    ((const struct trial_state *)b)->nct_id);
+}
+
+struct store_states *
+store_load_states(struct store *s)
+{
+	struct store_states *m = NULL;
+	size_t total_pmids = 0, used = 0;
+	int rows;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		goto oom;
+	m->res = q(s, "load registry states", PGRES_TUPLES_OK,
+	    "SELECT t.nct_id, v.overall_status, v.has_results,"
+	    "       coalesce(v.results_first_posted, ''),"
+	    "       coalesce(v.last_update_posted, ''),"
+	    "       coalesce(v.results_submitted, ''),"
+	    "       array_to_string(v.result_pmids, ' '),"
+	    "       cardinality(v.result_pmids), v.acronym, v.brief_title"
+	    "  FROM trials t JOIN study_versions v"
+	    "    ON v.version_id = t.current_version_id", 0, NULL);
+	if (m->res == NULL)
+		goto fail;
+	rows = PQntuples(m->res);
+	for (int r = 0; r < rows; r++)
+		total_pmids += (size_t)atoi(PQgetvalue(m->res, r, 7));
+	m->v = calloc((size_t)rows + 1, sizeof(*m->v));
+	m->pmid_store = calloc((size_t)rows + 1, sizeof(*m->pmid_store));
+	m->pmid_ptrs = calloc(total_pmids + 1, sizeof(*m->pmid_ptrs));
+	m->acr = calloc((size_t)rows + 1, sizeof(*m->acr));
+	if (!m->v || !m->pmid_store || !m->pmid_ptrs || !m->acr)
+		goto oom;
+	for (int r = 0; r < rows; r++) {
+		struct trial_state *st = &m->v[r];
+		char *save = NULL, *tok;
+
+		snprintf(st->nct_id, sizeof(st->nct_id), "%s",
+		    PQgetvalue(m->res, r, 0));
+		st->overall_status = PQgetvalue(m->res, r, 1);
+		st->has_results = PQgetvalue(m->res, r, 2)[0] == 't';
+		copy_date(st->results_first_posted, PQgetvalue(m->res, r, 3));
+		copy_date(st->last_update_posted, PQgetvalue(m->res, r, 4));
+		copy_date(st->results_submitted, PQgetvalue(m->res, r, 5));
+		st->acronym = col(m->res, r, 8);
+		st->brief_title = col(m->res, r, 9);
+		if ((m->pmid_store[r] = strdup(PQgetvalue(m->res, r, 6))) == NULL)
+			goto oom;
+		st->result_pmids = m->pmid_ptrs + used;
+		for (tok = strtok_r(m->pmid_store[r], " ", &save);
+		    tok && used < total_pmids;
+		    tok = strtok_r(NULL, " ", &save))
+			m->pmid_ptrs[used++] = tok;
+		st->n_result_pmids = (size_t)(m->pmid_ptrs + used -
+		    st->result_pmids);
+	}
+	m->n = (size_t)rows;
+	qsort(m->v, m->n, sizeof(*m->v), cmp_state);
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].acronym && m->v[i].acronym[0]) {
+			m->acr[m->n_acr].acronym = m->v[i].acronym;
+			m->acr[m->n_acr].nct_id = m->v[i].nct_id;
+			m->n_acr++;
+		}
+	return m;
+oom:
+	set_err(s, "load registry states: out of memory");
+fail:
+	store_states_free(m);
+	return NULL;
+}
+
+const struct trial_state *
+store_states_get(const struct store_states *m, const char *nct_id)
+{
+	struct trial_state key;
+
+	if (m == NULL || m->n == 0)
+		return NULL;
+	snprintf(key.nct_id, sizeof(key.nct_id), "%s", nct_id);
+	return bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_state);
+}
+
+const struct claims_acronym *
+store_states_acronyms(const struct store_states *m, size_t *n)
+{
+	*n = m ? m->n_acr : 0;
+	return m ? m->acr : NULL;
+}
+
+void
+store_states_free(struct store_states *m)
+{
+	if (m == NULL)
+		return;
+	if (m->pmid_store)
+		for (size_t i = 0; i < m->n || (m->res && i <
+		    (size_t)PQntuples(m->res)); i++)
+			free(m->pmid_store[i]);
+	free(m->pmid_store);
+	free(m->pmid_ptrs);
+	free(m->acr);
+	free(m->v);
+	PQclear(m->res);
+	free(m);
+}
+
+/* ------------------------------------------------------ pages and flags */
+
+/* Key of a finding: one flag per (trial, claim kind, rule) on a page. */
+static int
+finding_key_cmp(const struct store_finding *a, const struct store_finding *b)
+{
+	int c = strcmp(a->claim->nct_id, b->claim->nct_id);
+
+	if (c == 0)
+		c = (int)a->claim->kind - (int)b->claim->kind;
+	if (c == 0)
+		c = strcmp(a->verdict->rule, b->verdict->rule);
+	return c;
+}
+
+static int
+raise_flag(struct store *s, const char *page_id, const struct store_finding *f,
+    const char *const *sinks, size_t n_sinks, unsigned *raised)
+{
+	char line[16];
+	const char *p[10];
+	PGresult *res;
+	bool inserted;
+	char flag_id[24];
+
+	snprintf(line, sizeof(line), "%d", f->claim->line);
+	p[0] = page_id;
+	p[1] = f->claim->nct_id;
+	p[2] = claims_kind_name(f->claim->kind);
+	p[3] = f->verdict->rule;
+	p[4] = f->verdict->severity == SEV_STALE ? "stale" : "recheck";
+	p[5] = line;
+	p[6] = f->claim->excerpt ? f->claim->excerpt : "";
+	p[7] = f->claim->as_of[0] ? f->claim->as_of : NULL;
+	p[8] = f->verdict->evidence ? f->verdict->evidence : "";
+	p[9] = f->verdict->link;
+	/*
+	 * An open flag for the key is refreshed (line, text, evidence may
+	 * move) but not re-announced: xmax = 0 only for a fresh insert.
+	 */
+	res = q(s, "raise flag", PGRES_TUPLES_OK,
+	    "INSERT INTO flags (page_id, nct_id, claim_kind, rule, severity,"
+	    "  line, claim_text, as_of, evidence, link)"
+	    " VALUES ($1::bigint, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10)"
+	    " ON CONFLICT (page_id, nct_id, claim_kind, rule)"
+	    "  WHERE resolved_at IS NULL"
+	    " DO UPDATE SET severity = EXCLUDED.severity, line = EXCLUDED.line,"
+	    "  claim_text = EXCLUDED.claim_text, as_of = EXCLUDED.as_of,"
+	    "  evidence = EXCLUDED.evidence, link = EXCLUDED.link"
+	    " RETURNING flag_id, (xmax = 0)", 10, p);
+	if (res == NULL)
+		return -1;
+	snprintf(flag_id, sizeof(flag_id), "%s", PQgetvalue(res, 0, 0));
+	inserted = PQgetvalue(res, 0, 1)[0] == 't';
+	PQclear(res);
+	if (!inserted)
+		return 0;
+	(*raised)++;
+	for (size_t i = 0; i < n_sinks; i++) {
+		const char *o[2] = {flag_id, sinks[i]};
+
+		if (exec(s, "queue alert",
+		    "INSERT INTO alert_outbox (flag_id, sink)"
+		    " VALUES ($1::bigint, $2)", 2, o) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+replace_claims(struct store *s, const char *page_id,
+    const struct claim_list *cl)
+{
+	const char **ids = NULL, **kinds = NULL, **sts = NULL, **lines = NULL;
+	const char **asof = NULL, **phr = NULL, **exc = NULL;
+	char (*linebuf)[16] = NULL, (*stbuf)[160] = NULL;
+	char *a[7] = {0};
+	const char *p[8];
+	size_t i, n = cl ? cl->n : 0;
+	int rc = -1;
+	const char *del[1] = {page_id};
+
+	if (exec(s, "replace claims", "DELETE FROM claims WHERE page_id = $1::bigint",
+	    1, del) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	ids = calloc(n, sizeof(*ids));
+	kinds = calloc(n, sizeof(*kinds));
+	sts = calloc(n, sizeof(*sts));
+	lines = calloc(n, sizeof(*lines));
+	asof = calloc(n, sizeof(*asof));
+	phr = calloc(n, sizeof(*phr));
+	exc = calloc(n, sizeof(*exc));
+	linebuf = calloc(n, sizeof(*linebuf));
+	stbuf = calloc(n, sizeof(*stbuf));
+	if (!ids || !kinds || !sts || !lines || !asof || !phr || !exc ||
+	    !linebuf || !stbuf)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		const struct claim *c = &cl->v[i];
+
+		ids[i] = c->nct_id;
+		kinds[i] = claims_kind_name(c->kind);
+		sts[i] = c->kind == CLAIM_STATUS ?
+		    claims_statuses_text(c->statuses, stbuf[i], sizeof(stbuf[i])) :
+		    NULL;
+		snprintf(linebuf[i], sizeof(linebuf[i]), "%d", c->line);
+		lines[i] = linebuf[i];
+		asof[i] = c->as_of[0] ? c->as_of : NULL;
+		phr[i] = c->phrase ? c->phrase : "";
+		exc[i] = c->excerpt ? c->excerpt : "";
+	}
+	if (!(a[0] = array_literal(ids, n)) || !(a[1] = array_literal(kinds, n)) ||
+	    !(a[2] = array_literal(sts, n)) || !(a[3] = array_literal(lines, n)) ||
+	    !(a[4] = array_literal(asof, n)) || !(a[5] = array_literal(phr, n)) ||
+	    !(a[6] = array_literal(exc, n)))
+		goto oom;
+	p[0] = page_id;
+	for (i = 0; i < 7; i++)
+		p[i + 1] = a[i];
+	rc = exec(s, "store claims",
+	    "INSERT INTO claims (page_id, nct_id, kind, statuses, line, as_of,"
+	    "  phrase, excerpt)"
+	    " SELECT $1::bigint, u.id, u.kind, u.st, u.line::integer, u.asof,"
+	    "        u.phrase, u.excerpt"
+	    "   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[],"
+	    "               $6::text[], $7::text[], $8::text[])"
+	    "        AS u(id, kind, st, line, asof, phrase, excerpt)", 8, p);
+	goto out;
+oom:
+	set_err(s, "store claims: out of memory");
+out:
+	for (i = 0; i < 7; i++)
+		free(a[i]);
+	free(ids);
+	free(kinds);
+	free(sts);
+	free(lines);
+	free(asof);
+	free(phr);
+	free(exc);
+	free(linebuf);
+	free(stbuf);
+	return rc;
+}
+
+static int
+resolve_missing(struct store *s, const char *page_id,
+    const struct store_finding *f, size_t n, unsigned *resolved)
+{
+	const char **ids = NULL, **kinds = NULL, **rules = NULL;
+	char *a[3] = {0};
+	const char *p[4];
+	PGresult *res = NULL;
+	int rc = -1;
+	size_t i;
+
+	ids = calloc(n + 1, sizeof(*ids));
+	kinds = calloc(n + 1, sizeof(*kinds));
+	rules = calloc(n + 1, sizeof(*rules));
+	if (!ids || !kinds || !rules)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		ids[i] = f[i].claim->nct_id;
+		kinds[i] = claims_kind_name(f[i].claim->kind);
+		rules[i] = f[i].verdict->rule;
+	}
+	if (!(a[0] = array_literal(ids, n)) || !(a[1] = array_literal(kinds, n)) ||
+	    !(a[2] = array_literal(rules, n)))
+		goto oom;
+	p[0] = page_id;
+	p[1] = a[0];
+	p[2] = a[1];
+	p[3] = a[2];
+	res = q(s, "resolve flags", PGRES_TUPLES_OK,
+	    "UPDATE flags SET resolved_at = now()"
+	    " WHERE page_id = $1::bigint AND resolved_at IS NULL"
+	    "   AND (nct_id, claim_kind, rule) NOT IN"
+	    "       (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))"
+	    " RETURNING flag_id", 4, p);
+	if (res == NULL)
+		goto out;
+	*resolved += (unsigned)PQntuples(res);
+	rc = 0;
+	goto out;
+oom:
+	set_err(s, "resolve flags: out of memory");
+out:
+	PQclear(res);
+	for (i = 0; i < 3; i++)
+		free(a[i]);
+	free(ids);
+	free(kinds);
+	free(rules);
+	return rc;
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct store_finding *x = a, *y = b;
+	int c = finding_key_cmp(x, y);
+
+	/* Within a key the first line of the page is the one reported. */
+	return c ? c : x->claim->line - y->claim->line;
+}
+
+int
+store_page_flags(struct store *s, const char *path, const char *hash,
+    const struct claim_list *claims, const struct store_finding *findings,
+    size_t n_findings, const char *const *sinks, size_t n_sinks,
+    unsigned *raised, unsigned *resolved)
+{
+	struct store_finding *f = NULL;
+	const char *p[2] = {path, hash};
+	char page_id[24];
+	PGresult *res = NULL;
+	size_t i, n = 0;
+
+	*raised = *resolved = 0;
+	if ((f = calloc(n_findings + 1, sizeof(*f))) == NULL) {
+		set_err(s, "page %s: out of memory", path);
+		return -1;
+	}
+	/* One finding per flag key: sort, keep the first of each run. */
+	memcpy(f, findings, n_findings * sizeof(*f));
+	qsort(f, n_findings, sizeof(*f), cmp_finding);
+	for (i = 0; i < n_findings; i++)
+		if (n == 0 || finding_key_cmp(&f[n - 1], &f[i]) != 0)
+			f[n++] = f[i];
+
+	if (store_begin(s) < 0)
+		goto fail;
+	res = q(s, "store page", PGRES_TUPLES_OK,
+	    "INSERT INTO pages (path, content_hash, last_scanned_at)"
+	    " VALUES ($1, $2, now())"
+	    " ON CONFLICT (path) DO UPDATE SET content_hash = EXCLUDED.content_hash,"
+	    "  last_scanned_at = now()"
+	    " RETURNING page_id", 2, p);
+	if (res == NULL)
+		goto fail;
+	snprintf(page_id, sizeof(page_id), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (replace_claims(s, page_id, claims) < 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (raise_flag(s, page_id, &f[i], sinks, n_sinks, raised) < 0)
+			goto fail;
+	if (resolve_missing(s, page_id, f, n, resolved) < 0)
+		goto fail;
+	if (store_commit(s) < 0)
+		goto fail;
+	free(f);
+	return 0;
+fail:
+	store_rollback(s);
+	*raised = *resolved = 0;
+	free(f);
+	return -1;
+}
+
+int
+store_forget_pages(struct store *s, char *const *paths, size_t n,
+    unsigned *resolved)
+{
+	char *arr = NULL;
+	const char *p[1];
+	PGresult *res = NULL;
+	int rc = -1;
+
+	*resolved = 0;
+	if ((arr = id_array(paths, n)) == NULL) {
+		set_err(s, "forget pages: out of memory");
+		return -1;
+	}
+	p[0] = arr;
+	if (store_begin(s) < 0)
+		goto out;
+	res = q(s, "forget pages", PGRES_TUPLES_OK,
+	    "UPDATE flags SET resolved_at = now()"
+	    " WHERE resolved_at IS NULL AND page_id IN"
+	    "  (SELECT page_id FROM pages WHERE NOT (path = ANY($1::text[])))"
+	    " RETURNING flag_id", 1, p);
+	if (res == NULL)
+		goto fail;
+	*resolved = (unsigned)PQntuples(res);
+	PQclear(res);
+	res = NULL;
+	if (exec(s, "forget claims",
+	    "DELETE FROM claims WHERE page_id IN"
+	    "  (SELECT page_id FROM pages WHERE NOT (path = ANY($1::text[])))",
+	    1, p) < 0)
+		goto fail;
+	if (store_commit(s) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(s);
+	*resolved = 0;
+out:
+	PQclear(res);
+	free(arr);
+	return rc;
+}
+
+#define FLAG_COLUMNS \
+	"f.flag_id, p.path, f.line, f.nct_id, f.claim_kind, f.claim_text," \
+	" f.as_of, f.rule, f.severity, f.evidence, f.link," \
+	" to_char(f.raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
+	" to_char(f.resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
+	" to_char(f.acked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+static int
+each_flag_row(PGresult *res, bool with_alert, store_flag_fn fn, void *arg)
+{
+	int rc = 0;
+
+	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+		struct store_flag f;
+
+		memset(&f, 0, sizeof(f));
+		f.flag_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+		f.page = PQgetvalue(res, r, 1);
+		f.line = atoi(PQgetvalue(res, r, 2));
+		snprintf(f.nct_id, sizeof(f.nct_id), "%s", PQgetvalue(res, r, 3));
+		f.claim_kind = PQgetvalue(res, r, 4);
+		f.claim_text = PQgetvalue(res, r, 5);
+		f.as_of = (char *)col(res, r, 6);
+		f.rule = PQgetvalue(res, r, 7);
+		f.severity = PQgetvalue(res, r, 8);
+		f.evidence = PQgetvalue(res, r, 9);
+		f.link = PQgetvalue(res, r, 10);
+		f.raised_at = PQgetvalue(res, r, 11);
+		f.resolved_at = (char *)col(res, r, 12);
+		f.acked_at = (char *)col(res, r, 13);
+		if (with_alert)
+			f.alert_id = strtoll(PQgetvalue(res, r, 14), NULL, 10);
+		rc = fn(arg, &f);
+	}
+	return rc;
+}
+
+int
+store_each_flag(struct store *s, bool all, store_flag_fn fn, void *arg)
+{
+	const char *p[1] = {all ? "t" : "f"};
+	PGresult *res;
+	int rc;
+
+	res = q(s, "list flags", PGRES_TUPLES_OK,
+	    "SELECT " FLAG_COLUMNS
+	    "  FROM flags f JOIN pages p USING (page_id)"
+	    " WHERE $1::boolean OR (f.resolved_at IS NULL AND f.acked_at IS NULL)"
+	    " ORDER BY f.flag_id", 1, p);
+	if (res == NULL)
+		return -1;
+	rc = each_flag_row(res, false, fn, arg);
+	PQclear(res);
+	return rc;
+}
+
+int
+store_ack(struct store *s, long long flag_id)
+{
+	char id[24];
+	const char *p[1] = {id};
+	PGresult *res;
+	int found;
+
+	snprintf(id, sizeof(id), "%lld", flag_id);
+	res = q(s, "ack flag", PGRES_TUPLES_OK,
+	    "UPDATE flags SET acked_at = coalesce(acked_at, now())"
+	    " WHERE flag_id = $1::bigint RETURNING flag_id", 1, p);
+	if (res == NULL)
+		return -1;
+	found = PQntuples(res);
+	PQclear(res);
+	if (found == 0) {
+		set_err(s, "no flag %lld", flag_id);
+		return 1;
+	}
+	return 0;
+}
+
+int
+store_each_pending_alert(struct store *s, const char *sink, store_flag_fn fn,
+    void *arg)
+{
+	const char *p[1] = {sink};
+	PGresult *res;
+	int rc;
+
+	res = q(s, "pending alerts", PGRES_TUPLES_OK,
+	    "SELECT " FLAG_COLUMNS ", a.alert_id"
+	    "  FROM alert_outbox a JOIN flags f USING (flag_id)"
+	    "  JOIN pages p USING (page_id)"
+	    " WHERE a.sink = $1 AND a.delivered_at IS NULL"
+	    " ORDER BY a.alert_id", 1, p);
+	if (res == NULL)
+		return -1;
+	rc = each_flag_row(res, true, fn, arg);
+	PQclear(res);
+	return rc;
+}
+
+int
+store_alert_done(struct store *s, long long alert_id, bool ok,
+    const char *error)
+{
+	char id[24];
+	const char *p[3] = {id, ok ? "t" : "f", error};
+
+	snprintf(id, sizeof(id), "%lld", alert_id);
+	return exec(s, "alert delivered",
+	    "UPDATE alert_outbox SET attempts = attempts + 1,"
+	    " last_attempt_at = now(),"
+	    " delivered_at = CASE WHEN $2::boolean THEN now() END,"
+	    " last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"
+	    " WHERE alert_id = $1::bigint AND delivered_at IS NULL", 3, p);
+}
+
+int
+store_notify_flag(struct store *s, long long flag_id)
+{
+	char id[24];
+	const char *p[1] = {id};
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%lld", flag_id);
+	res = q(s, "notify", PGRES_TUPLES_OK,
+	    "SELECT pg_notify('ctmirror_flags', $1)", 1, p);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}

@@ -1,0 +1,247 @@
+/*
+ * store.h - all of ctmirror's SQL: connection, migrations, the sync
+ * advisory lock, and the reads and writes of each sync step.  Every write
+ * that belongs to one step runs inside store_begin()/store_commit(); every
+ * statement is parameterized (PQexecParams).  Errors are kept in the store
+ * (store_errmsg) for the caller to report with its own context.
+ */
+#ifndef CTMIRROR_STORE_H
+#define CTMIRROR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "claims.h"
+#include "model.h"
+
+struct store;
+
+/* Compiled-in migrations (migrations.c, generated from migrations/\*.sql). */
+struct store_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct store_migration store_migrations[];
+extern const int store_migrations_count;
+
+/*
+ * Connect.  conninfo "" uses libpq's PG* environment.  New, or NULL with
+ * the reason in *errmsg (new; free()), never including a password.
+ */
+struct store *store_open(const char *conninfo, char **errmsg);
+void store_close(struct store *s);
+
+/* The last error, for the caller's message.  Borrowed, valid until the next call. */
+const char *store_errmsg(const struct store *s);
+/* true when the connection is (still) good. */
+bool store_ok(struct store *s);
+/* Reconnect after a failure (daemon).  0 / -1. */
+int store_reset(struct store *s);
+
+/* ---------------------------------------------------------- migrations */
+
+/* Applied schema version (0: none).  0 / -1. */
+int store_schema_version(struct store *s, int *version);
+/*
+ * Apply pending migrations under an advisory lock, each in its own
+ * transaction.  *applied: how many were applied.  0 / -1.
+ */
+int store_migrate(struct store *s, int *applied);
+/*
+ * 0 when the schema is exactly what this binary needs; -1 with a message
+ * like "database schema is at 0001, ctmirror needs 0002: run 'ctmirror
+ * migrate'" (or "... is newer than this ctmirror ...").
+ */
+int store_check_schema(struct store *s);
+
+/* ---------------------------------------------------------- transactions */
+
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+/* Never fails from the caller's point of view; safe without a transaction. */
+void store_rollback(struct store *s);
+
+/*
+ * The one-writer lock (a session advisory lock).  true if taken; false
+ * if another sync holds it (or on error: check store_ok).
+ */
+bool store_lock_sync(struct store *s);
+void store_unlock_sync(struct store *s);
+
+/* ----------------------------------------------------------- sync runs */
+
+struct store_run {
+	long long run_id;
+	unsigned trials_tracked, trials_probed, trials_fetched;
+	unsigned versions_stored, changes_stored, requests;
+	unsigned pages_scanned, flags_raised, flags_resolved, errors;
+};
+
+/* Insert a run row ("running"), committed at once.  0 / -1. */
+int store_run_begin(struct store *s, const char *mode, long long *run_id);
+/* Close it: status "ok" | "partial" | "failed".  Own transaction.  0 / -1. */
+int store_run_finish(struct store *s, const struct store_run *run,
+    const char *status, const char *error_text);
+/* Record what failed for one trial in this run (inside or outside a txn). */
+int store_run_error(struct store *s, long long run_id, const char *nct_id,
+    const char *stage, const char *message);
+
+/* -------------------------------------------------------------- trials */
+
+/*
+ * Make exactly `ids` the tracked set of `source` ("config" or "pages"):
+ * insert new ones, re-track returning ones, untrack the source's others
+ * (their history stays).  In its own transaction.  0 / -1.
+ */
+int store_set_tracked(struct store *s, const char *source, char *const *ids,
+    size_t n);
+
+/* All tracked IDs (new array of new strings; free with store_free_ids). */
+int store_tracked_ids(struct store *s, char ***ids, size_t *n);
+void store_free_ids(char **ids, size_t n);
+
+/*
+ * For each of `ids`, the stored last_update_posted of its current version
+ * ("" when no version is stored) into last_update[i].  0 / -1.
+ */
+int store_last_updates(struct store *s, char *const *ids, size_t n,
+    char (*last_update)[DATE_SIZE]);
+
+/* ------------------------------------------------------------ versions */
+
+/* The stored current version of one trial, as sync needs it for a diff. */
+struct store_current {
+	long long version_id;	/* 0: none stored */
+	int version_no;
+	char hash[65];
+	char *raw;		/* canonical JSON text, new (free()); NULL if none */
+};
+
+/*
+ * Inside a transaction: lock the trials' rows and read their current
+ * versions' hashes (raw only when want_raw).  cur[i] for ids[i]; free the
+ * raws with store_current_finish.  0 / -1.
+ */
+int store_current(struct store *s, char *const *ids, size_t n, bool want_raw,
+    struct store_current *cur);
+void store_current_finish(struct store_current *cur, size_t n);
+
+/*
+ * Inside a transaction: store a new version of st (its canonical JSON and
+ * key fields) after `prev` (version_id 0 for a first version), with its
+ * changes, and point the trial at it.  0 / -1.
+ */
+int store_add_version(struct store *s, long long run_id,
+    const struct study *st, const struct store_current *prev,
+    const struct change_list *changes);
+
+/* Inside a transaction: the registry answered 404 for nct_id. */
+int store_mark_not_found(struct store *s, const char *nct_id);
+/* Inside a transaction: alias now answers as current; track current too. */
+int store_record_alias(struct store *s, const char *alias, const char *current);
+
+/* ------------------------------------------------------------- reading */
+
+/* One row of `ctmirror status`. */
+struct store_trial_row {
+	char nct_id[NCT_ID_SIZE];
+	char *acronym;
+	char *overall_status;		/* NULL: nothing stored */
+	bool has_results;
+	char results_first_posted[DATE_SIZE];
+	char last_update_posted[DATE_SIZE];
+	char *last_checked_at;		/* text timestamp or NULL */
+	char *registry_state;
+	int versions;
+};
+
+typedef int (*store_trial_fn)(void *arg, const struct store_trial_row *row);
+/* Every tracked trial, ordered by NCT ID.  0 / -1. */
+int store_each_trial(struct store *s, store_trial_fn fn, void *arg);
+
+struct store_summary {
+	unsigned trials_tracked;
+	unsigned flags_open_stale, flags_open_recheck;
+	long long last_run_id;			/* 0: never ran */
+	char last_run_status[16];
+	char last_run_started[40];
+	char last_run_finished[40];
+	char last_ok_finished[40];
+};
+int store_summary(struct store *s, struct store_summary *sum);
+
+/*
+ * Registry state of every trial that has a stored version, for the rules
+ * (fills a trial_state per trial; strings owned by the map).
+ * New map or NULL.
+ */
+struct store_states;
+struct store_states *store_load_states(struct store *s);
+/* Borrowed state of nct_id or NULL. */
+const struct trial_state *store_states_get(const struct store_states *m,
+    const char *nct_id);
+/* (acronym, nct_id) of every stored trial with an acronym.  Borrowed. */
+const struct claims_acronym *store_states_acronyms(const struct store_states *m,
+    size_t *n);
+void store_states_free(struct store_states *m);
+
+/* ------------------------------------------------------ pages and flags */
+
+/* One verdict on one claim, as store_page_flags takes them. */
+struct store_finding {
+	const struct claim *claim;	/* borrowed */
+	const struct verdict *verdict;	/* borrowed */
+};
+
+/*
+ * One transaction per page: replace the page's claims, raise new flags for
+ * findings whose key (page, trial, claim kind, rule) has no open flag (and
+ * queue one outbox row per sink in `sinks`), refresh open ones, and
+ * resolve the page's open flags that have no finding any more.
+ * *raised / *resolved count what changed.  0 / -1.
+ */
+int store_page_flags(struct store *s, const char *path, const char *hash,
+    const struct claim_list *claims, const struct store_finding *f,
+    size_t n_findings, const char *const *sinks, size_t n_sinks,
+    unsigned *raised, unsigned *resolved);
+
+/* Resolve the open flags of pages not in `paths` (they were removed).  0 / -1. */
+int store_forget_pages(struct store *s, char *const *paths, size_t n,
+    unsigned *resolved);
+
+/* One flag as `ctmirror flags` and the alerts show it. */
+struct store_flag {
+	long long flag_id;
+	char *page;
+	int line;
+	char nct_id[NCT_ID_SIZE];
+	char *claim_kind;
+	char *claim_text;
+	char *as_of;		/* NULL if unknown */
+	char *rule;
+	char *severity;
+	char *evidence;
+	char *link;
+	char *raised_at;
+	char *resolved_at;	/* NULL while open */
+	char *acked_at;		/* NULL unless acked */
+	long long alert_id;	/* outbox row, for store_alert_done */
+};
+
+typedef int (*store_flag_fn)(void *arg, const struct store_flag *f);
+/* Open (all=false: unresolved and not acked) or all flags, by flag ID. */
+int store_each_flag(struct store *s, bool all, store_flag_fn fn, void *arg);
+/* Silence one flag.  0; -1 on error; 1 when no such flag. */
+int store_ack(struct store *s, long long flag_id);
+
+/* Undelivered outbox rows of one sink, oldest first, with their flags. */
+int store_each_pending_alert(struct store *s, const char *sink,
+    store_flag_fn fn, void *arg);
+/* Mark an outbox row delivered (ok) or record the failed attempt. */
+int store_alert_done(struct store *s, long long alert_id, bool ok,
+    const char *error);
+/* NOTIFY ctmirror_flags, payload flag ID (delivered at commit). */
+int store_notify_flag(struct store *s, long long flag_id);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * sync.h - one ctmirror cycle, top to bottom as DESIGN.md's data flow:
+ * track -> probe -> fetch changed -> parse -> diff -> store (one
+ * transaction per batch) -> pages -> claims -> rules -> flags -> alerts.
+ * `ctmirror sync` runs it once; the daemon runs it on a timer.
+ */
+#ifndef CTMIRROR_SYNC_H
+#define CTMIRROR_SYNC_H
+
+#include <stdbool.h>
+
+#include "store.h"
+
+struct config;
+struct event_base;
+struct fetch;
+
+/* What one cycle did, for -v, the run record and /metrics. */
+struct sync_result {
+	struct store_run run;		/* counts as stored in sync_runs */
+	unsigned trials_failed;		/* trials with an error this cycle */
+	unsigned alerts_sent;
+	unsigned alerts_failed;
+	double seconds;
+	char error[512];		/* why the cycle failed, "" if it did not */
+};
+
+/* Progress reporting hook (terminal progress, daemon phase); may be NULL. */
+struct sync_hooks {
+	void (*phase)(void *arg, const char *phase);
+	void (*progress)(void *arg, unsigned done, unsigned total,
+	    const char *what);
+	void *arg;
+};
+
+/*
+ * Run one cycle against the store `s` (borrowed; the caller has checked
+ * the schema) using `f` (borrowed) for HTTP.  Takes the sync lock for the
+ * duration; if another sync holds it, fails with "another sync is running".
+ * Returns 0 when everything succeeded; 1 when the cycle completed but some
+ * trials or alerts failed (they are named in the log and the run record);
+ * -1 when it stopped (database failure, registry unreachable, cancelled),
+ * with res->error saying why.  Nothing of a failed step is stored.
+ */
+int sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
+    const char *mode, const struct sync_hooks *hooks,
+    struct sync_result *res);
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * harness.c - test support: throwaway databases, subprocess runs of the
+ * ctmirror binary, temp files.  Tests only; never linked into ctmirror.
+ */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+
+const char *
+harness_bin(void)
+{
+	const char *b = getenv("CTMIRROR_BIN");
+
+	return b && *b ? b : "./build/daemon/ctmirror";
+}
+
+const char *
+harness_data(void)
+{
+	const char *d = getenv("CTMIRROR_TEST_DATA");
+
+	return d && *d ? d : "tests/data";
+}
+
+const char *
+harness_root(void)
+{
+	const char *d = getenv("CTMIRROR_SOURCE_ROOT");
+
+	return d && *d ? d : ".";
+}
+
+char *
+harness_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* The maintenance database on the test server. */
+static PGconn *
+admin(void)
+{
+	PGconn *c = PQconnectdb("dbname=postgres");
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		cr_log_error("cannot connect to the test PostgreSQL (set PG* or "
+		    "run tests/run): %s", PQerrorMessage(c));
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+char *
+harness_db_create(const char *tag)
+{
+	static unsigned seq;
+	PGconn *c;
+	PGresult *r;
+	char name[64], sql[128];
+
+	snprintf(name, sizeof(name), "ctm_%s_%d_%u", tag, (int)getpid(), seq++);
+	for (char *p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if ((c = admin()) == NULL)
+		return NULL;
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+	PQclear(PQexec(c, sql));
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		cr_log_error("%s: %s", sql, PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+		return NULL;
+	}
+	PQclear(r);
+	PQfinish(c);
+	return harness_fmt("dbname=%s", name);
+}
+
+void
+harness_db_drop(char *conninfo)
+{
+	PGconn *c;
+	char sql[160];
+
+	if (conninfo == NULL)
+		return;
+	if ((c = admin()) != NULL) {
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+		    conninfo + strlen("dbname="));
+		PQclear(PQexec(c, sql));
+		PQfinish(c);
+	}
+	free(conninfo);
+}
+
+char *
+harness_db_migrated(const char *tag)
+{
+	char *ci = harness_db_create(tag), *err = NULL;
+	struct store *s;
+	int applied;
+
+	if (ci == NULL)
+		return NULL;
+	if ((s = store_open(ci, &err)) == NULL) {
+		cr_log_error("%s", err);
+		free(err);
+		harness_db_drop(ci);
+		return NULL;
+	}
+	if (store_migrate(s, &applied) < 0) {
+		cr_log_error("migrate: %s", store_errmsg(s));
+		store_close(s);
+		harness_db_drop(ci);
+		return NULL;
+	}
+	store_close(s);
+	return ci;
+}
+
+char *
+harness_db_value(const char *conninfo, const char *sql)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = NULL;
+	char *v = NULL;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		cr_log_error("%s", PQerrorMessage(c));
+		goto out;
+	}
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		cr_log_error("%s: %s", sql, PQerrorMessage(c));
+		goto out;
+	}
+	v = strdup(PQntuples(r) && !PQgetisnull(r, 0, 0) ?
+	    PQgetvalue(r, 0, 0) : "");
+out:
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+int
+harness_db_exec(const char *conninfo, const char *sql)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = NULL;
+	int rc = -1;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		cr_log_error("%s", PQerrorMessage(c));
+		goto out;
+	}
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK) {
+		cr_log_error("%s: %s", sql, PQerrorMessage(c));
+		goto out;
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+long
+harness_db_count(const char *conninfo, const char *sql)
+{
+	char *v = harness_db_value(conninfo, sql);
+	long n;
+
+	if (v == NULL)
+		return -1;
+	n = *v ? strtol(v, NULL, 10) : -1;
+	free(v);
+	return n;
+}
+
+/* Append what is readable on fd to buf. */
+static int
+drain(int fd, char **buf, size_t *len)
+{
+	char chunk[8192];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+	char *grown;
+
+	if (n <= 0)
+		return (int)n;
+	if ((grown = realloc(*buf, *len + (size_t)n + 1)) == NULL)
+		return -1;
+	*buf = grown;
+	memcpy(*buf + *len, chunk, (size_t)n);
+	*len += (size_t)n;
+	(*buf)[*len] = '\0';
+	return 1;
+}
+
+int
+harness_run(struct harness_run *r, const char *const *argv,
+    const char *const *env)
+{
+	int out[2], err[2], status;
+	size_t nargs = 0, olen = 0, elen = 0;
+	struct pollfd pfd[2];
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	while (argv[nargs])
+		nargs++;
+	if (pipe(out) < 0 || pipe(err) < 0)
+		return -1;
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		const char **av = calloc(nargs + 2, sizeof(*av));
+
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(out[0]);
+		close(err[0]);
+		unsetenv("CTMIRROR_CONFIG");
+		for (size_t i = 0; env && env[i]; i++) {
+			const char *eq = strchr(env[i], '=');
+			char key[128];
+
+			if (eq == NULL || (size_t)(eq - env[i]) >= sizeof(key))
+				continue;
+			memcpy(key, env[i], (size_t)(eq - env[i]));
+			key[eq - env[i]] = '\0';
+			if (eq[1] == '\0')
+				unsetenv(key);
+			else
+				setenv(key, eq + 1, 1);
+		}
+		av[0] = harness_bin();
+		for (size_t i = 0; i < nargs; i++)
+			av[i + 1] = argv[i];
+		execv(av[0], (char *const *)av);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	r->out = strdup("");
+	r->err = strdup("");
+	pfd[0].fd = out[0];
+	pfd[1].fd = err[0];
+	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		pfd[0].events = pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			if (drain(pfd[i].fd, i == 0 ? &r->out : &r->err,
+			    i == 0 ? &olen : &elen) <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+			}
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) :
+	    128 + WTERMSIG(status);
+	return 0;
+}
+
+void
+harness_run_free(struct harness_run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+char *
+harness_tmpdir(void)
+{
+	char *t = strdup("/tmp/ctmirror-test-XXXXXX");
+
+	if (t && mkdtemp(t) == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+void
+harness_rmtree(const char *path)
+{
+	if (path)
+		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int
+harness_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+char *
+harness_read(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+int
+harness_copy(const char *from, const char *to)
+{
+	char *t = harness_read(from);
+	int rc;
+
+	if (t == NULL)
+		return -1;
+	rc = harness_write(to, t);
+	free(t);
+	return rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * harness.h - what every database and command-line test needs: a fresh
+ * PostgreSQL database per test (on the server the PG* environment names,
+ * which tests/run sets up with pg_virtualenv), a way to run the ctmirror
+ * binary as a subprocess with a given environment, and small file helpers.
+ */
+#ifndef CTMIRROR_HARNESS_H
+#define CTMIRROR_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Create an empty database named after `tag` and this process.  Returns
+ * its conninfo ("dbname=..."; new, free()), or NULL.  The database is
+ * dropped by harness_db_drop.
+ */
+char *harness_db_create(const char *tag);
+void harness_db_drop(char *conninfo);
+
+/* A fresh, fully migrated database.  New conninfo or NULL. */
+char *harness_db_migrated(const char *tag);
+
+/* First column of the first row of `sql` as text (new), "" for no row, NULL on error. */
+char *harness_db_value(const char *conninfo, const char *sql);
+/* Run a statement; 0 / -1 (error text printed with cr_log_error). */
+int harness_db_exec(const char *conninfo, const char *sql);
+/* Integer shortcut of harness_db_value; -1 on error. */
+long harness_db_count(const char *conninfo, const char *sql);
+
+/* Result of one ctmirror run. */
+struct harness_run {
+	int status;		/* exit status, or 128+signal */
+	char *out;		/* stdout, new */
+	char *err;		/* stderr, new */
+};
+
+/*
+ * Run $CTMIRROR_BIN with argv (NULL-terminated, without argv[0]) and the
+ * extra environment `env` ("K=V" strings, NULL-terminated; "K=" unsets K).
+ * CTMIRROR_CONFIG is unset unless env sets it.  0 / -1.
+ */
+int harness_run(struct harness_run *r, const char *const *argv,
+    const char *const *env);
+void harness_run_free(struct harness_run *r);
+
+/* Path of the ctmirror binary (from $CTMIRROR_BIN).  Borrowed. */
+const char *harness_bin(void);
+/* tests/data (from $CTMIRROR_TEST_DATA).  Borrowed. */
+const char *harness_data(void);
+/* Source tree root (from $CTMIRROR_SOURCE_ROOT).  Borrowed. */
+const char *harness_root(void);
+
+/* A new temporary folder (new path, free()); removed by harness_rmtree. */
+char *harness_tmpdir(void);
+void harness_rmtree(const char *path);
+/* Write / copy whole files.  0 / -1. */
+int harness_write(const char *path, const char *text);
+int harness_copy(const char *from, const char *to);
+/* Whole file as a new string, NULL on error. */
+char *harness_read(const char *path);
+/* printf into a new string. */
+char *harness_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * test_cli.c - the command line as a user meets it: exit codes 0 / 1 / 2
+ * and the words printed for unknown commands, missing or bad config files,
+ * --help and --version, and the private local database.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+TestSuite(cli, .timeout = 120);
+
+struct cli_case {
+	const char *name;
+	const char *argv[6];
+	int status;
+	const char *out;	/* substring of stdout, or NULL */
+	const char *err;	/* substring of stderr, or NULL */
+};
+
+static const struct cli_case cases[] = {
+	{"no command", {NULL}, 2, NULL, "usage: ctmirror"},
+	{"unknown command", {"frobnicate", NULL}, 2, NULL,
+	    "unknown command 'frobnicate'"},
+	{"unknown option", {"--frob", NULL}, 2, NULL, "try 'ctmirror --help'"},
+	{"help", {"--help", NULL}, 0, "check-config", NULL},
+	{"help lists migrate", {"-h", NULL}, 0, "migrate", NULL},
+	{"help lists status", {"--help", NULL}, 0, "status", NULL},
+	{"version", {"--version", NULL}, 0, "ctmirror 0.1.0", NULL},
+	{"command help", {"check-config", "--help", NULL}, 0,
+	    "usage: ctmirror [-c FILE] [-v|-q] check-config", NULL},
+	{"migrate help", {"migrate", "--help", NULL}, 0, "advisory", NULL},
+	{"missing config", {"-c", "/nonexistent/ctmirror.conf", "check-config",
+	    NULL}, 2, NULL, "/nonexistent/ctmirror.conf: cannot open"},
+	{"defaults are valid", {"check-config", NULL}, 0, "configuration OK",
+	    NULL},
+	{"check-config takes no args", {"check-config", "extra", NULL}, 2, NULL,
+	    "takes no arguments"},
+	{"status bad flag", {"status", "--frob", NULL}, 2, NULL,
+	    "unknown option '--frob'"},
+};
+
+Test(cli, table)
+{
+	char *dir = harness_tmpdir();
+	char *cwd = getcwd(NULL, 0);
+
+	/* An empty folder: no ./ctmirror.conf is found, defaults apply. */
+	cr_assert_not_null(dir);
+	cr_assert_eq(chdir(dir), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct cli_case *c = &cases[i];
+		struct harness_run r;
+
+		cr_assert_eq(harness_run(&r, c->argv, NULL), 0);
+		cr_expect_eq(r.status, c->status, "%s: exit %d, want %d; "
+		    "stderr: %s", c->name, r.status, c->status, r.err);
+		if (c->out)
+			cr_expect(strstr(r.out, c->out) != NULL,
+			    "%s: stdout lacks '%s': %s", c->name, c->out, r.out);
+		if (c->err)
+			cr_expect(strstr(r.err, c->err) != NULL,
+			    "%s: stderr lacks '%s': %s", c->name, c->err, r.err);
+		harness_run_free(&r);
+	}
+	cr_assert_eq(chdir(cwd), 0);
+	harness_rmtree(dir);
+	free(dir);
+	free(cwd);
+}
+
+Test(cli, bad_nct_id_names_file_and_line)
+{
+	char *dir = harness_tmpdir();
+	char *conf = harness_fmt("%s/bad.conf", dir);
+	char *want = harness_fmt("%s:3:", conf);
+	const char *argv[] = {"-c", conf, "check-config", NULL};
+	struct harness_run r;
+
+	cr_assert_eq(harness_write(conf, "# tracked trials\n[tracking]\n"
+	    "nct_ids = NCT123\n"), 0);
+	cr_assert_eq(harness_run(&r, argv, NULL), 0);
+	cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, want) != NULL, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "NCT123") != NULL, "stderr: %s", r.err);
+	harness_run_free(&r);
+	harness_rmtree(dir);
+	free(dir);
+	free(conf);
+	free(want);
+}
+
+Test(cli, config_from_environment)
+{
+	char *dir = harness_tmpdir();
+	char *conf = harness_fmt("%s/env.conf", dir);
+	char *env0 = harness_fmt("CTMIRROR_CONFIG=%s", conf);
+	const char *env[] = {env0, NULL};
+	const char *argv[] = {"check-config", NULL};
+	struct harness_run r;
+
+	cr_assert_eq(harness_write(conf, "[tracking]\nnct_ids = NCT0000001\n"), 0);
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, conf) != NULL, "stderr: %s", r.err);
+	harness_run_free(&r);
+	harness_rmtree(dir);
+	free(dir);
+	free(conf);
+	free(env0);
+}
+
+Test(cli, unreachable_database_is_runtime_error)
+{
+	const char *env[] = {"CTMIRROR_DATABASE=host=/nonexistent-socket-dir "
+	    "dbname=x connect_timeout=2 password=s3cr3t-pw", NULL};
+	const char *argv[] = {"status", NULL};
+	struct harness_run r;
+
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 1, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "cannot connect to PostgreSQL") != NULL,
+	    "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "s3cr3t-pw") == NULL, "password leaked: %s",
+	    r.err);
+	harness_run_free(&r);
+}
+
+Test(cli, status_after_migrate)
+{
+	char *db = harness_db_migrated("cli");
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	const char *env[] = {ci, NULL};
+	const char *argv[] = {"status", NULL};
+	const char *argv_json[] = {"status", "--json", NULL};
+	struct harness_run r;
+
+	cr_assert_not_null(db);
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "last run: never") != NULL, "%s", r.out);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, argv_json, env), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "\"open_flags\"") != NULL, "%s", r.out);
+	harness_run_free(&r);
+	free(ci);
+	harness_db_drop(db);
+}
+
+/*
+ * With no conninfo and no PG* environment ctmirror brings up its own
+ * cluster under the state directory, says where, and reuses it.
+ */
+Test(cli, private_local_database, .timeout = 240)
+{
+	char *dir = harness_tmpdir();
+	char *state = harness_fmt("%s/state", dir);
+	char *conf = harness_fmt("%s/local.conf", dir);
+	char *body = harness_fmt("[database]\nstate_dir = %s\n", state);
+	const char *env[] = {"PGHOST=", "PGPORT=", "PGDATABASE=", "PGUSER=",
+	    "PGSERVICE=", "PGHOSTADDR=", "CTMIRROR_DATABASE=", NULL};
+	const char *migrate[] = {"-c", conf, "migrate", NULL};
+	const char *status[] = {"-c", conf, "status", NULL};
+	struct harness_run r;
+	char *stop;
+
+	cr_assert_eq(harness_write(conf, body), 0);
+	cr_assert_eq(harness_run(&r, migrate, env), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "private PostgreSQL cluster") != NULL, "%s",
+	    r.err);
+	cr_expect(strstr(r.err, "stop it with") != NULL, "%s", r.err);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, status, env), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "private PostgreSQL cluster") == NULL,
+	    "second run reuses the running cluster quietly: %s", r.err);
+	harness_run_free(&r);
+	/* Stop it: a fast shutdown of the postmaster named in its pid file. */
+	stop = harness_fmt("kill -INT $(head -1 %s/pgdata/postmaster.pid) && "
+	    "sleep 2", state);
+	cr_expect_eq(system(stop), 0, "%s", stop);
+	free(stop);
+	harness_rmtree(dir);
+	free(dir);
+	free(state);
+	free(conf);
+	free(body);
+}

@@ -1,0 +1,270 @@
+/*
+ * test_migrations.c - the migrations on a real PostgreSQL: they apply to
+ * an empty database, re-apply as a no-op, produce exactly schema/schema.sql,
+ * give ctmirror_reader the views and nothing else, and a schema that does
+ * not match the binary is refused with a clear message.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build_config.h"
+#include "harness.h"
+#include "store.h"
+
+static char *db;
+
+static void
+setup(void)
+{
+	db = harness_db_create("migr");
+	cr_assert_not_null(db, "test database");
+}
+
+static void
+teardown(void)
+{
+	harness_db_drop(db);
+	db = NULL;
+}
+
+TestSuite(migrations, .init = setup, .fini = teardown, .timeout = 120);
+
+static struct store *
+open_db(void)
+{
+	char *err = NULL;
+	struct store *s = store_open(db, &err);
+
+	cr_assert_not_null(s, "store_open: %s", err ? err : "");
+	return s;
+}
+
+Test(migrations, apply_then_noop)
+{
+	struct store *s = open_db();
+	int applied = -1, version = -1;
+
+	cr_expect_eq(store_check_schema(s), -1);
+	cr_expect(strstr(store_errmsg(s), "database schema is at 0000, "
+	    "ctmirror needs 0001: run 'ctmirror migrate'") != NULL, "%s",
+	    store_errmsg(s));
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	cr_expect_eq(applied, store_migrations_count);
+	cr_assert_eq(store_schema_version(s, &version), 0);
+	cr_expect_eq(version, CTMIRROR_SCHEMA_VERSION);
+	cr_expect_eq(store_check_schema(s), 0);
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	cr_expect_eq(applied, 0, "second migrate applies nothing");
+	cr_expect_eq(harness_db_count(db, "SELECT count(*) FROM schema_migrations"),
+	    store_migrations_count);
+	store_close(s);
+}
+
+Test(migrations, binary_migrates_twice)
+{
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	const char *env[] = {ci, NULL};
+	const char *argv[] = {"migrate", NULL};
+	struct harness_run r;
+
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "applied 1 migration") != NULL, "%s", r.out);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "nothing to apply") != NULL, "%s", r.out);
+	harness_run_free(&r);
+	free(ci);
+}
+
+/* pg_dump text without what varies between runs and versions. */
+static char *
+normalize(const char *dump)
+{
+	char *out = calloc(1, strlen(dump) + 1), *o = out;
+	const char *line = dump;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		if (len > 0 && strncmp(line, "--", 2) != 0 &&
+		    strncmp(line, "SET ", 4) != 0 &&
+		    strncmp(line, "SELECT pg_catalog.set_config", 28) != 0 &&
+		    strncmp(line, "\\restrict", 9) != 0 &&
+		    strncmp(line, "\\unrestrict", 11) != 0) {
+			memcpy(o, line, len);
+			o += len;
+			*o++ = '\n';
+		}
+		line = end ? end + 1 : NULL;
+	}
+	*o = '\0';
+	return out;
+}
+
+Test(migrations, schema_sql_matches)
+{
+	struct store *s = open_db();
+	char *cmd, *dump_path, *dump, *want, *a, *b, *schema;
+	int applied;
+
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	store_close(s);
+	dump_path = harness_fmt("/tmp/ctmirror-schema-%d.sql", (int)getpid());
+	cmd = harness_fmt("pg_dump --schema-only --no-owner '%s' > %s", db,
+	    dump_path);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	dump = harness_read(dump_path);
+	schema = harness_fmt("%s/schema/schema.sql", harness_root());
+	want = harness_read(schema);
+	cr_assert_not_null(dump);
+	cr_assert_not_null(want, "%s", schema);
+	a = normalize(dump);
+	b = normalize(want);
+	cr_expect(strcmp(a, b) == 0,
+	    "schema/schema.sql differs from what the migrations produce; the "
+	    "fresh dump is in %s (regenerate schema/schema.sql from it)",
+	    dump_path);
+	if (strcmp(a, b) == 0)
+		remove(dump_path);
+	free(a);
+	free(b);
+	free(dump);
+	free(want);
+	free(schema);
+	free(cmd);
+	free(dump_path);
+}
+
+static const char *const views[] = {"trials_current", "trial_changes",
+    "stale_claims"};
+static const char *const tables[] = {"sync_runs", "trials", "study_versions",
+    "study_changes", "trial_aliases", "sync_errors", "pages", "claims",
+    "flags", "alert_outbox", "schema_migrations"};
+
+Test(migrations, reader_role)
+{
+	struct store *s = open_db();
+	int applied;
+	char sql[512];
+
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	store_close(s);
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		snprintf(sql, sizeof(sql), "SET ROLE ctmirror_reader; "
+		    "SELECT count(*) FROM %s", views[i]);
+		cr_expect_eq(harness_db_exec(db, sql), 0, "reader reads %s",
+		    views[i]);
+	}
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		const char *stmts[] = {"SELECT * FROM %s", "DELETE FROM %s",
+		    "TRUNCATE %s"};
+
+		for (size_t k = 0; k < 3; k++) {
+			char inner[128];
+
+			snprintf(inner, sizeof(inner), stmts[k], tables[i]);
+			snprintf(sql, sizeof(sql), "SET ROLE ctmirror_reader; %s",
+			    inner);
+			cr_expect_neq(harness_db_exec(db, sql), 0,
+			    "reader must not: %s", inner);
+		}
+	}
+	/* The catalogue's word, for every privilege at once. */
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM pg_class c WHERE c.relnamespace = "
+	    "'public'::regnamespace AND c.relkind IN ('r', 'v') AND "
+	    "(has_table_privilege('ctmirror_reader', c.oid, "
+	    "'INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER') OR "
+	    "(c.relkind = 'r' AND has_table_privilege('ctmirror_reader', "
+	    "c.oid, 'SELECT')))"), 0);
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM pg_class c WHERE c.relnamespace = "
+	    "'public'::regnamespace AND c.relkind = 'v' AND "
+	    "has_table_privilege('ctmirror_reader', c.oid, 'SELECT')"), 3);
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		snprintf(sql, sizeof(sql), "SET ROLE ctmirror_reader; "
+		    "DELETE FROM %s", views[i]);
+		cr_expect_neq(harness_db_exec(db, sql), 0, "reader must not "
+		    "delete from %s", views[i]);
+	}
+}
+
+Test(migrations, views_documented)
+{
+	struct store *s = open_db();
+	int applied;
+
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	store_close(s);
+	/* Every view and every column of every view has a comment. */
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM pg_class c WHERE c.relkind = 'v' AND "
+	    "c.relnamespace = 'public'::regnamespace AND "
+	    "obj_description(c.oid, 'pg_class') IS NULL"), 0);
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON "
+	    "c.oid = a.attrelid WHERE c.relkind = 'v' AND c.relnamespace = "
+	    "'public'::regnamespace AND a.attnum > 0 AND "
+	    "col_description(c.oid, a.attnum) IS NULL"), 0);
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM information_schema.columns WHERE "
+	    "table_name = 'trials_current' AND column_name IN ('nct_id', "
+	    "'acronym', 'brief_title', 'overall_status', 'has_results', "
+	    "'results_first_posted', 'primary_completion', "
+	    "'last_update_posted', 'last_checked_at')"), 9);
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM information_schema.columns WHERE "
+	    "table_name = 'trial_changes' AND column_name IN ('nct_id', "
+	    "'field', 'change_class', 'old_value', 'new_value', "
+	    "'registry_updated', 'detected_at')"), 7);
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM information_schema.columns WHERE "
+	    "table_name = 'stale_claims' AND column_name IN ('flag_id', 'page', "
+	    "'line', 'nct_id', 'claim_kind', 'claim_text', 'as_of', 'rule', "
+	    "'severity', 'evidence', 'raised_at', 'resolved_at')"), 12);
+}
+
+Test(migrations, newer_schema_refused)
+{
+	struct store *s = open_db();
+	int applied;
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	const char *env[] = {ci, NULL};
+	const char *argv[] = {"status", NULL};
+	struct harness_run r;
+
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	cr_assert_eq(harness_db_exec(db, "INSERT INTO schema_migrations "
+	    "(version, name) VALUES (9999, '9999_future.sql')"), 0);
+	cr_expect_eq(store_check_schema(s), -1);
+	cr_expect(strstr(store_errmsg(s), "newer than this ctmirror") != NULL,
+	    "%s", store_errmsg(s));
+	cr_expect_eq(store_migrate(s, &applied), -1, "migrate refuses too");
+	store_close(s);
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "newer than this ctmirror") != NULL, "%s", r.err);
+	harness_run_free(&r);
+	free(ci);
+}
+
+Test(migrations, older_schema_refused_by_commands)
+{
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	const char *env[] = {ci, NULL};
+	const char *argv[] = {"status", NULL};
+	struct harness_run r;
+
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "database schema is at 0000, ctmirror needs "
+	    "0001: run 'ctmirror migrate'") != NULL, "%s", r.err);
+	harness_run_free(&r);
+	free(ci);
+}
