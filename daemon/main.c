@@ -22,6 +22,7 @@
 #include "log.h"
 #include "pages.h"
 #include "rules.h"
+#include "service.h"
 #include "store.h"
 #include "sync.h"
 
@@ -44,6 +45,7 @@ static int cmd_sync(struct config *, struct store *, int, char **);
 static int cmd_scan(struct config *, struct store *, int, char **);
 static int cmd_flags(struct config *, struct store *, int, char **);
 static int cmd_ack(struct config *, struct store *, int, char **);
+static int cmd_run(struct config *, struct store *, int, char **);
 
 static const struct command commands[] = {
 	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
@@ -64,6 +66,14 @@ static const struct command commands[] = {
 	    "only new flags and errors (cron mails what it prints); -v tells more.\n"
 	    "Exit 0: all done; 1: something failed (named above), nothing partial stored.\n",
 	    true, cmd_sync},
+	{"run", "", "the daemon: a cycle every interval; SIGHUP reloads, SIGTERM stops",
+	    "Runs as a long-lived service: one cycle at start, then one every\n"
+	    "[daemon] interval plus a random jitter; a failed cycle is retried with\n"
+	    "backoff (1 min doubling up to the interval). SIGHUP reloads the config\n"
+	    "(an invalid file keeps the old one), SIGTERM or SIGINT stop cleanly.\n"
+	    "Serves /healthz, /metrics (Prometheus) and /status on [daemon] listen.\n"
+	    "With libsystemd it speaks sd_notify (Type=notify, watchdog).\n",
+	    false, cmd_run},
 	{"scan", "[--json] [PATH...]", "print the claims on pages and their verdicts (no fetch)",
 	    "Extracts the claims of the given pages (default: [pages] paths) and judges\n"
 	    "them against the registry state already stored, without fetching or\n"
@@ -325,12 +335,48 @@ make_fetch(const struct config *cfg, struct event_base **base)
 	return f;
 }
 
+/* Progress on a terminal only: never on a pipe, so never under cron. */
+struct progress {
+	struct fetch *f;
+	bool shown;
+};
+
+static void
+show_phase(void *arg, const char *phase)
+{
+	struct progress *p = arg;
+
+	if (strcmp(phase, "idle") == 0 && p->shown) {
+		fputs("\r\033[K", stderr);
+		p->shown = false;
+	} else if (strcmp(phase, "probe") == 0 || strcmp(phase, "pages") == 0) {
+		fprintf(stderr, "\r\033[Kctmirror: %s...",
+		    strcmp(phase, "probe") == 0 ? "probing tracked trials" :
+		    "reading pages");
+		p->shown = true;
+	}
+}
+
+static void
+show_progress(void *arg, unsigned done, unsigned total, const char *what)
+{
+	struct progress *p = arg;
+	const struct fetch_stats *st = fetch_stats(p->f);
+
+	fprintf(stderr, "\r\033[Kctmirror: %s %u/%u trials, %lu requests, "
+	    "%lu rate-limit waits", what, done, total, st->requests,
+	    st->rate_waits);
+	p->shown = true;
+}
+
 static int
 cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
 {
 	struct event_base *base = NULL;
 	struct fetch *f = NULL;
 	struct sync_result res;
+	struct progress prog = {0};
+	struct sync_hooks hooks = {show_phase, show_progress, &prog};
 	int rc;
 
 	if (argc > 1) {
@@ -345,7 +391,9 @@ cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
 		log_error("sync: cannot set up the HTTP client");
 		return EXIT_RUNTIME;
 	}
-	rc = sync_cycle(cfg, s, f, "sync", NULL, &res);
+	prog.f = f;
+	rc = sync_cycle(cfg, s, f, "sync", isatty(STDERR_FILENO) &&
+	    log_verbosity() >= LOG_NORMAL ? &hooks : NULL, &res);
 	fetch_free(f);
 	event_base_free(base);
 	if (rc < 0) {
@@ -370,6 +418,19 @@ cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	return 0;
+}
+
+static int
+cmd_run(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(stderr, "ctmirror run: takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if (!cfg->tls_verify)
+		log_warnx("[registry] tls_verify = no: TLS certificates are NOT "
+		    "verified");
+	return -1;	/* main() hands the config over to service_run() */
 }
 
 /* ---------------------------------------------------------------- scan */
@@ -724,6 +785,11 @@ main(int argc, char **argv)
 		}
 	}
 	rc = cmd->fn(cfg, s, argc, argv);
+	if (cmd->fn == cmd_run && rc == -1) {
+		/* The service owns the config from here (reloads replace it). */
+		rc = service_run(cfg, config_path, verbosity);
+		cfg = NULL;
+	}
 out:
 	store_close(s);
 	config_free(cfg);

@@ -493,7 +493,10 @@ store_set_tracked(struct store *s, const char *source, char *const *ids,
 	    "                  ELSE now() END,"
 	    "  tracked = true,"
 	    "  source = CASE WHEN trials.tracked AND trials.source = 'config'"
-	    "           THEN trials.source ELSE EXCLUDED.source END",
+	    "           THEN trials.source ELSE EXCLUDED.source END"
+	    /* An unchanged set must write nothing (nightly no-op syncs). */
+	    " WHERE NOT trials.tracked OR (EXCLUDED.source = 'config'"
+	    "   AND trials.source <> 'config')",
 	    2, p) < 0)
 		goto fail;
 	/* Untracked trials keep their history; they are just not polled. */

@@ -1,0 +1,373 @@
+/*
+ * test_sync.c - whole cycles end to end: the fake registry on loopback, a
+ * real PostgreSQL, sync_cycle() in process.  First sync, a changed record,
+ * an unchanged resync (probe only), an unknown ID, 429 + Retry-After, and
+ * a failing batch that leaves nothing partial.
+ */
+#include <criterion/criterion.h>
+#include <event2/event.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "fakereg.h"
+#include "fetch.h"
+#include "harness.h"
+#include "store.h"
+#include "sync.h"
+
+static char *db;
+static char *regdir;
+static struct fakereg *reg;
+static struct config *cfg;
+static struct store *st;
+
+static const char *const default_ids[] = {"NCT02982915", "NCT05233774",
+    "NCT04421456"};
+
+static void
+copy_default(const char *id)
+{
+	char *from = harness_fmt("%s/registry/default/%s.json", harness_data(), id);
+	char *to = harness_fmt("%s/%s.json", regdir, id);
+
+	cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
+	free(from);
+	free(to);
+}
+
+static void
+set_str(char **field, const char *value)
+{
+	free(*field);
+	*field = strdup(value);
+}
+
+static void
+set_ids(const char *const *ids, size_t n)
+{
+	for (size_t i = 0; i < cfg->n_nct_ids; i++)
+		free(cfg->nct_ids[i]);
+	free(cfg->nct_ids);
+	cfg->nct_ids = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		cfg->nct_ids[i] = strdup(ids[i]);
+	cfg->n_nct_ids = n;
+}
+
+static void
+setup(void)
+{
+	char *err = NULL;
+
+	db = harness_db_migrated("sync");
+	cr_assert_not_null(db);
+	regdir = harness_tmpdir();
+	for (size_t i = 0; i < 3; i++)
+		copy_default(default_ids[i]);
+	reg = fakereg_start(regdir, 0);
+	cr_assert_not_null(reg, "fake registry");
+	cfg = config_defaults();
+	cr_assert_not_null(cfg);
+	set_str(&cfg->base_url, fakereg_url(reg));
+	set_str(&cfg->conninfo, db);
+	cfg->rate_limit = 0;
+	cfg->retries = 2;
+	cfg->timeout = 10;
+	cfg->alert_stdout = false;
+	cfg->alert_notify = false;
+	st = store_open(db, &err);
+	cr_assert_not_null(st, "%s", err ? err : "");
+}
+
+static void
+teardown(void)
+{
+	store_close(st);
+	config_free(cfg);
+	fakereg_stop(reg);
+	harness_rmtree(regdir);
+	free(regdir);
+	harness_db_drop(db);
+}
+
+TestSuite(sync, .init = setup, .fini = teardown, .timeout = 120);
+
+/* One cycle with a fresh HTTP client, as `ctmirror sync` does. */
+static int
+cycle(struct sync_result *res)
+{
+	struct event_base *base = event_base_new();
+	struct fetch_opts fo = {0};
+	struct fetch *f;
+	int rc;
+
+	fo.concurrency = cfg->concurrency;
+	fo.rate_per_min = cfg->rate_limit;
+	fo.timeout = cfg->timeout;
+	fo.connect_timeout = cfg->connect_timeout;
+	fo.retries = cfg->retries;
+	fo.backoff_base = 0.05;
+	fo.max_body = cfg->max_body;
+	fo.tls_verify = true;
+	f = fetch_new(base, &fo);
+	cr_assert_not_null(f);
+	rc = sync_cycle(cfg, st, f, "sync", NULL, res);
+	fetch_free(f);
+	event_base_free(base);
+	return rc;
+}
+
+static long
+count(const char *sql)
+{
+	return harness_db_count(db, sql);
+}
+
+/* Rewrite one served record with a change applied by `edit`. */
+static void
+edit_record(const char *id, void (*edit)(json_t *root))
+{
+	char *path = harness_fmt("%s/%s.json", regdir, id);
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+
+	cr_assert_not_null(root, "%s: %s", path, jerr.text);
+	edit(root);
+	cr_assert_eq(json_dump_file(root, path, JSON_INDENT(2)), 0);
+	json_decref(root);
+	free(path);
+}
+
+static json_t *
+status_module(json_t *root)
+{
+	return json_object_get(json_object_get(root, "protocolSection"),
+	    "statusModule");
+}
+
+static void
+make_active(json_t *root)
+{
+	json_object_set_new(status_module(root), "overallStatus",
+	    json_string("ACTIVE_NOT_RECRUITING"));
+	json_object_set_new(root, "hasResults", json_false());
+	json_object_del(status_module(root), "resultsFirstPostDateStruct");
+}
+
+static void
+post_results(json_t *root)
+{
+	json_t *ps = json_object_get(root, "protocolSection");
+	json_t *refs_mod = json_object_get(ps, "referencesModule");
+	json_t *refs;
+
+	json_object_set_new(status_module(root), "overallStatus",
+	    json_string("COMPLETED"));
+	json_object_set_new(root, "hasResults", json_true());
+	json_object_set_new(status_module(root), "resultsFirstPostDateStruct",
+	    json_pack("{s:s, s:s}", "date", "2026-08-01", "type", "ACTUAL"));
+	json_object_set_new(status_module(root), "lastUpdatePostDateStruct",
+	    json_pack("{s:s, s:s}", "date", "2026-08-01", "type", "ACTUAL"));
+	if (refs_mod == NULL) {
+		refs_mod = json_object();
+		json_object_set_new(ps, "referencesModule", refs_mod);
+	}
+	if ((refs = json_object_get(refs_mod, "references")) == NULL) {
+		refs = json_array();
+		json_object_set_new(refs_mod, "references", refs);
+	}
+	json_array_append_new(refs, json_pack("{s:s, s:s, s:s}", "pmid",
+	    "39999999", "type", "RESULT", "citation",
+	    "Results of the HERA trial. J Frailty 2026."));
+}
+
+static void
+bump_update(json_t *root)
+{
+	json_object_set_new(status_module(root), "lastUpdatePostDateStruct",
+	    json_pack("{s:s, s:s}", "date", "2026-09-01", "type", "ACTUAL"));
+}
+
+Test(sync, first_sync_stores_default_trials)
+{
+	struct sync_result res;
+
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.trials_tracked, 3);
+	cr_expect_eq(res.run.versions_stored, 3);
+	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
+	    "overall_status IS NOT NULL AND last_checked_at IS NOT NULL"), 3);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
+	cr_expect_eq(count("SELECT count(*) FROM study_changes"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = 'ok' "
+	    "AND versions_stored = 3"), 1);
+	/* One probe request and one batch of full records. */
+	cr_expect_eq(fakereg_count(reg, NULL), 2, "requests:\n%s",
+	    fakereg_log(reg));
+	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
+	    "nct_id = 'NCT02982915' AND acronym = 'HERA'"), 1);
+}
+
+Test(sync, changed_record_yields_exactly_its_changes)
+{
+	struct sync_result res;
+
+	edit_record("NCT02982915", make_active);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	edit_record("NCT02982915", post_results);
+	fakereg_clear_log(reg);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.versions_stored, 1, "only HERA moved");
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
+	    "nct_id = 'NCT02982915'"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM trial_changes WHERE "
+	    "nct_id = 'NCT02982915' AND field = "
+	    "'/protocolSection/statusModule/overallStatus' AND change_class = "
+	    "'status' AND old_value = '\"ACTIVE_NOT_RECRUITING\"' AND "
+	    "new_value = '\"COMPLETED\"' AND registry_updated = '2026-08-01'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trial_changes WHERE "
+	    "field = '/hasResults' AND change_class = 'results' AND "
+	    "new_value = 'true'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trial_changes WHERE "
+	    "field LIKE '/protocolSection/statusModule/resultsFirstPostDateStruct%' "
+	    "AND change_class = 'results'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trial_changes WHERE "
+	    "change_class = 'references' AND new_value::text LIKE "
+	    "'%39999999%'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trial_changes WHERE "
+	    "field LIKE '/protocolSection/statusModule/lastUpdatePostDateStruct%' "
+	    "AND change_class = 'other'"), 1);
+	/* Exactly those five, nothing else. */
+	cr_expect_eq(count("SELECT count(*) FROM trial_changes"), 5,
+	    "changes: %s", harness_db_value(db, "SELECT string_agg(field || "
+	    "' ' || change_class, E'\\n') FROM trial_changes"));
+	/* The analysts' view answers the question of the issue. */
+	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE nct_id = "
+	    "'NCT02982915' AND has_results AND results_first_posted = "
+	    "'2026-08-01' AND overall_status = 'COMPLETED'"), 1);
+}
+
+Test(sync, unchanged_resync_probes_only)
+{
+	struct sync_result res;
+	char *log;
+
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	fakereg_clear_log(reg);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.versions_stored, 0);
+	cr_expect_eq(res.run.trials_fetched, 0);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
+	log = fakereg_log(reg);
+	cr_expect_eq(fakereg_count(reg, NULL), 1, "%s", log);
+	cr_expect_eq(fakereg_count(reg, "fields="), 1, "only the probe: %s", log);
+	free(log);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = 'ok'"), 2);
+}
+
+Test(sync, moved_date_fetches_only_that_trial)
+{
+	struct sync_result res;
+
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	/* Only the last-update date moved: one fetch, one version, one change. */
+	edit_record("NCT04421456", bump_update);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.trials_fetched, 1);
+	cr_expect_eq(res.run.versions_stored, 1);
+	cr_expect_eq(count("SELECT count(*) FROM trial_changes WHERE "
+	    "nct_id = 'NCT04421456'"), 1);
+}
+
+Test(sync, unknown_id_is_reported_others_stored)
+{
+	static const char *const ids[] = {"NCT02982915", "NCT05233774",
+	    "NCT04421456", "NCT09999999"};
+	struct sync_result res;
+
+	set_ids(ids, 4);
+	cr_expect_eq(cycle(&res), 1, "partial: %s", res.error);
+	cr_expect_eq(res.trials_failed, 1);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors WHERE nct_id = "
+	    "'NCT09999999' AND message LIKE "
+	    "'NCT09999999: not found in the registry%'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trials WHERE nct_id = "
+	    "'NCT09999999' AND registry_state = 'not_found'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE nct_id = "
+	    "'NCT09999999' AND last_checked_at IS NULL"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
+	    "'partial'"), 1);
+}
+
+Test(sync, waits_out_429_retry_after)
+{
+	struct fakereg_fault f = {0};
+	struct sync_result res;
+	struct timespec a, b;
+
+	f.kind = FAULT_RETRY_AFTER;
+	f.status = 429;
+	f.retry_after = 2;
+	f.count = 1;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	cr_expect_geq((double)(b.tv_sec - a.tv_sec) +
+	    (double)(b.tv_nsec - a.tv_nsec) / 1e9, 1.9, "Retry-After honoured");
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
+}
+
+Test(sync, failing_batch_leaves_nothing_partial)
+{
+	struct fakereg_fault f = {0};
+	struct sync_result res;
+
+	cfg->fetch_batch = 1;
+	cfg->retries = 1;
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	edit_record("NCT02982915", bump_update);
+	edit_record("NCT05233774", bump_update);
+	/* Every way of asking for CLEARMIND's full record fails with 500. */
+	f.kind = FAULT_STATUS;
+	f.status = 500;
+	f.match = "filter.ids=NCT05233774";
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	f.match = "/studies/NCT05233774";
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_expect_eq(cycle(&res), 1, "partial: %s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE nct_id = "
+	    "'NCT05233774'"), 1, "no new version for the failed trial");
+	cr_expect_eq(count("SELECT count(*) FROM study_changes WHERE nct_id = "
+	    "'NCT05233774'"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE nct_id = "
+	    "'NCT02982915'"), 2, "the other trial still synced");
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors WHERE nct_id = "
+	    "'NCT05233774'"), 1);
+	/* Once the fault clears, the next sync converges. */
+	fakereg_clear_faults(reg);
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE nct_id = "
+	    "'NCT05233774'"), 2);
+}
+
+Test(sync, second_sync_waits_for_the_lock)
+{
+	struct store *other;
+	struct sync_result res;
+	char *err = NULL;
+
+	other = store_open(db, &err);
+	cr_assert_not_null(other);
+	cr_assert(store_lock_sync(other));
+	cr_expect_eq(cycle(&res), -1);
+	cr_expect(strstr(res.error, "another sync is running") != NULL, "%s",
+	    res.error);
+	store_unlock_sync(other);
+	store_close(other);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 0);
+}
