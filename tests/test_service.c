@@ -1,0 +1,436 @@
+/*
+ * test_service.c - `ctmirror run` as a subprocess against the fake registry
+ * and a real PostgreSQL: cycles record changes, SIGHUP reloads (and keeps
+ * the old config when the new one is broken), SIGTERM stops cleanly mid
+ * cycle, the database going away and coming back, and the status endpoint
+ * (Prometheus syntax, answers within 100 ms while a cycle is stuck).
+ */
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fakereg.h"
+#include "harness.h"
+
+static char *db, *dir, *regdir, *conf, *logpath;
+static struct fakereg *reg;
+static int port;
+static pid_t pid;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in a = {0};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), p;
+
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	p = ntohs(a.sin_port);
+	close(fd);
+	return p;
+}
+
+static void
+write_conf(const char *extra_ids)
+{
+	char *body = harness_fmt(
+	    "[database]\nconninfo = %s\n"
+	    "[registry]\nbase_url = %s\nrate_limit = 0\nretries = 1\n"
+	    "timeout = 20s\nfetch_batch = 50\n"
+	    "[tracking]\nnct_ids = NCT02982915 NCT05233774 NCT04421456 %s\n"
+	    "[daemon]\ninterval = 3s\njitter = 0s\nlisten = 127.0.0.1:%d\n"
+	    "[alerts]\nstdout = no\n",
+	    db, fakereg_url(reg), extra_ids, port);
+
+	cr_assert_eq(harness_write(conf, body), 0);
+	free(body);
+}
+
+static void
+setup(void)
+{
+	static const char *ids[] = {"NCT02982915", "NCT05233774", "NCT04421456"};
+
+	db = harness_db_migrated("svc");
+	cr_assert_not_null(db);
+	dir = harness_tmpdir();
+	regdir = harness_fmt("%s/registry", dir);
+	cr_assert_eq(mkdir(regdir, 0755), 0);
+	for (size_t i = 0; i < 3; i++) {
+		char *from = harness_fmt("%s/registry/default/%s.json",
+		    harness_data(), ids[i]);
+		char *to = harness_fmt("%s/%s.json", regdir, ids[i]);
+
+		cr_assert_eq(harness_copy(from, to), 0);
+		free(from);
+		free(to);
+	}
+	reg = fakereg_start(regdir, 0);
+	cr_assert_not_null(reg);
+	port = free_port();
+	conf = harness_fmt("%s/ctmirror.conf", dir);
+	logpath = harness_fmt("%s/daemon.log", dir);
+	write_conf("");
+	pid = 0;
+}
+
+static void
+teardown(void)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	fakereg_stop(reg);
+	harness_rmtree(dir);
+	free(dir);
+	free(regdir);
+	free(conf);
+	free(logpath);
+	harness_db_drop(db);
+}
+
+TestSuite(service, .init = setup, .fini = teardown, .timeout = 180);
+
+static void
+start_daemon(void)
+{
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		unsetenv("CTMIRROR_CONFIG");
+		execl(harness_bin(), harness_bin(), "-v", "-c", conf, "run",
+		    (char *)NULL);
+		_exit(127);
+	}
+}
+
+struct body {
+	char *p;
+	size_t n;
+};
+
+static size_t
+collect(char *d, size_t sz, size_t nm, void *arg)
+{
+	struct body *b = arg;
+	char *g = realloc(b->p, b->n + sz * nm + 1);
+
+	if (g == NULL)
+		return 0;
+	b->p = g;
+	memcpy(b->p + b->n, d, sz * nm);
+	b->n += sz * nm;
+	b->p[b->n] = '\0';
+	return sz * nm;
+}
+
+/* GET http://127.0.0.1:port/path; returns status (0: no answer). */
+static long
+get(const char *path, char **out, double *seconds)
+{
+	CURL *c = curl_easy_init();
+	struct body b = {calloc(1, 1), 0};
+	char *url = harness_fmt("http://127.0.0.1:%d%s", port, path);
+	long code = 0;
+	double t0 = now();
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2000L);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (seconds)
+		*seconds = now() - t0;
+	curl_easy_cleanup(c);
+	free(url);
+	if (out)
+		*out = b.p;
+	else
+		free(b.p);
+	return code;
+}
+
+/* The value of a metric line "name value" in /metrics, -1 if absent. */
+static double
+metric(const char *name)
+{
+	char *body = NULL, *p;
+	double v = -1;
+
+	if (get("/metrics", &body, NULL) != 200) {
+		free(body);
+		return -1;
+	}
+	for (p = body; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		size_t n = strlen(name);
+
+		if (strncmp(p, name, n) == 0 && p[n] == ' ') {
+			v = strtod(p + n + 1, NULL);
+			break;
+		}
+	}
+	free(body);
+	return v;
+}
+
+static bool
+wait_for_cycles(const char *outcome_metric, double at_least, double timeout)
+{
+	double end = now() + timeout;
+
+	while (now() < end) {
+		if (metric(outcome_metric) >= at_least)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+#define OK_CYCLES "ctmirror_cycles_total{outcome=\"ok\"}"
+#define FAILED_CYCLES "ctmirror_cycles_total{outcome=\"failed\"}"
+
+static long
+count(const char *sql)
+{
+	return harness_db_count(db, sql);
+}
+
+static int
+stop_daemon(double *seconds)
+{
+	int status = -1;
+	double t0 = now();
+
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 150; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			pid = 0;
+			break;
+		}
+		usleep(100 * 1000);
+	}
+	if (seconds)
+		*seconds = now() - t0;
+	return pid == 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+Test(service, cycles_record_changes_and_stop_cleanly)
+{
+	char *path = harness_fmt("%s/NCT04421456.json", regdir);
+	char *text, *at;
+	double secs;
+
+	start_daemon();
+	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30), "first cycle");
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
+	/* Move one record on the registry; the next cycle records it. */
+	text = harness_read(path);
+	cr_assert_not_null(text);
+	at = strstr(text, "\"COMPLETED\"");
+	cr_assert_not_null(at);
+	{
+		char *moved = harness_fmt("%.*s\"TERMINATED\"%s", (int)(at - text),
+		    text, at + strlen("\"COMPLETED\""));
+		char *d = strstr(moved, "\"lastUpdatePostDateStruct\"");
+
+		cr_assert_not_null(d);
+		d = strstr(d, "\"date\"");
+		d = strchr(d + 6, '"');
+		memcpy(d + 1, "2026-10-01", 10);
+		cr_assert_eq(harness_write(path, moved), 0);
+		free(moved);
+	}
+	cr_assert(wait_for_cycles(OK_CYCLES, 3, 30), "more cycles");
+	cr_expect_eq(count("SELECT count(*) FROM trial_changes WHERE nct_id = "
+	    "'NCT04421456' AND change_class = 'status' AND new_value = "
+	    "'\"TERMINATED\"'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE mode = 'run' "
+	    "AND status = 'running'"), 0, "cycles never overlap");
+	cr_expect_eq(stop_daemon(&secs), 0);
+	cr_expect_lt(secs, 10.0);
+	free(text);
+	free(path);
+}
+
+Test(service, sighup_adds_a_trial_and_survives_a_broken_file)
+{
+	char *from = harness_fmt("%s/registry/default/NCT02982915.json",
+	    harness_data());
+	char *newrec = harness_fmt("%s/NCT01234567.json", regdir);
+	char *text = harness_read(from), *at, *daemon_log;
+
+	cr_assert_not_null(text);
+	/* A fourth trial on the registry: HERA's record under another ID. */
+	while ((at = strstr(text, "NCT02982915")) != NULL)
+		memcpy(at, "NCT01234567", 11);
+	cr_assert_eq(harness_write(newrec, text), 0);
+	start_daemon();
+	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30));
+	write_conf("NCT01234567");
+	kill(pid, SIGHUP);
+	cr_assert(wait_for_cycles(OK_CYCLES, 2, 30));
+	sleep(4);
+	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE nct_id = "
+	    "'NCT01234567' AND overall_status IS NOT NULL"), 1,
+	    "the next cycle fetched the added trial");
+	/* A broken file: the old config stays, the error names file:line. */
+	cr_assert_eq(harness_write(conf, "[tracking]\nnct_ids = NCT1\n"), 0);
+	kill(pid, SIGHUP);
+	usleep(500 * 1000);
+	cr_expect_eq(get("/healthz", NULL, NULL), 200, "still running");
+	daemon_log = harness_read(logpath);
+	{
+		char *want = harness_fmt("%s:2:", conf);
+
+		cr_expect(strstr(daemon_log, want) != NULL, "%s", daemon_log);
+		cr_expect(strstr(daemon_log, "keeping the old configuration") !=
+		    NULL, "%s", daemon_log);
+		free(want);
+	}
+	cr_expect_eq(stop_daemon(NULL), 0);
+	free(daemon_log);
+	free(text);
+	free(from);
+	free(newrec);
+}
+
+Test(service, sigterm_mid_cycle_stores_nothing_partial)
+{
+	struct fakereg_fault f = {0};
+	double secs;
+
+	/* Full-record requests hang: the cycle is stuck in "fetch". */
+	f.kind = FAULT_STALL;
+	f.match = "pageSize=50";
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	start_daemon();
+	for (int i = 0; i < 100 && fakereg_count(reg, "pageSize=50") == 0; i++)
+		usleep(100 * 1000);
+	cr_assert_gt(fakereg_count(reg, "pageSize=50"), 0, "%s",
+	    fakereg_log(reg));
+	cr_expect_eq(stop_daemon(&secs), 0);
+	cr_expect_lt(secs, 10.0, "stopped in %.1f s", secs);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
+	    "'running'"), 0, "the run record was closed");
+}
+
+Test(service, endpoints_answer_fast_while_a_cycle_is_stuck)
+{
+	struct fakereg_fault f = {0};
+	regex_t help, type, sample;
+	char *body = NULL, *line, *save = NULL;
+	double secs;
+
+	f.kind = FAULT_DELAY;
+	f.delay_ms = 6000;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	start_daemon();
+	for (int i = 0; i < 100 && get("/status", NULL, NULL) != 200; i++)
+		usleep(100 * 1000);
+	usleep(500 * 1000);
+	for (int i = 0; i < 5; i++) {
+		cr_expect_eq(get("/healthz", NULL, &secs), 503, "no cycle yet");
+		cr_expect_lt(secs, 0.1, "/healthz took %.3f s", secs);
+		cr_expect_eq(get("/status", NULL, &secs), 200);
+		cr_expect_lt(secs, 0.1, "/status took %.3f s", secs);
+	}
+	cr_expect_eq(get("/nope", NULL, NULL), 404);
+	cr_assert_eq(get("/metrics", &body, &secs), 200);
+	cr_expect_lt(secs, 0.1);
+	/* Prometheus text exposition: every line one of three shapes. */
+	regcomp(&help, "^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .+$", REG_EXTENDED);
+	regcomp(&type, "^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* "
+	    "(counter|gauge|summary|histogram|untyped)$", REG_EXTENDED);
+	regcomp(&sample, "^[a-zA-Z_:][a-zA-Z0-9_:]*"
+	    "(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\""
+	    "(,[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\")*\\})? "
+	    "-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$", REG_EXTENDED);
+	for (line = strtok_r(body, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save))
+		cr_expect(regexec(&help, line, 0, NULL, 0) == 0 ||
+		    regexec(&type, line, 0, NULL, 0) == 0 ||
+		    regexec(&sample, line, 0, NULL, 0) == 0,
+		    "bad exposition line: '%s'", line);
+	regfree(&help);
+	regfree(&type);
+	regfree(&sample);
+	free(body);
+	fakereg_clear_faults(reg);
+	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30));
+	cr_expect_eq(get("/healthz", NULL, NULL), 200);
+	cr_expect_eq(stop_daemon(NULL), 0);
+}
+
+Test(service, database_outage_and_recovery)
+{
+	char *dbname = db + strlen("dbname=");
+	char *off = harness_fmt("ALTER DATABASE %s ALLOW_CONNECTIONS false; "
+	    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+	    "datname = '%s' AND pid <> pg_backend_pid()", dbname, dbname);
+	char *on = harness_fmt("ALTER DATABASE %s ALLOW_CONNECTIONS true",
+	    dbname);
+	char *daemon_log;
+
+	start_daemon();
+	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30));
+	cr_expect_eq(get("/healthz", NULL, NULL), 200);
+	/* The database refuses connections: health goes 503. */
+	cr_assert_eq(harness_db_exec("dbname=postgres", off), 0);
+	cr_assert(wait_for_cycles(FAILED_CYCLES, 2, 40), "failed cycles");
+	cr_expect_eq(get("/healthz", NULL, NULL), 503);
+	cr_expect_eq(metric("ctmirror_database_up"), 0);
+	/* Back: the daemon reconnects by itself. */
+	cr_assert_eq(harness_db_exec("dbname=postgres", on), 0);
+	{
+		double ok = metric(OK_CYCLES);
+
+		cr_assert(wait_for_cycles(OK_CYCLES, ok + 1, 40), "recovered");
+	}
+	cr_expect_eq(get("/healthz", NULL, NULL), 200);
+	daemon_log = harness_read(logpath);
+	/* Logged once per outage, not once per attempt. */
+	{
+		int n = 0;
+
+		for (char *p = daemon_log; (p = strstr(p, "will keep retrying"));
+		    p++)
+			n++;
+		cr_expect_eq(n, 1, "%s", daemon_log);
+		cr_expect(strstr(daemon_log, "database reachable again") != NULL,
+		    "%s", daemon_log);
+	}
+	cr_expect_eq(stop_daemon(NULL), 0);
+	free(daemon_log);
+	free(off);
+	free(on);
+}
