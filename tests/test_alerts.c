@@ -1,0 +1,326 @@
+/*
+ * test_alerts.c - stale claims end to end, as cron sees them: the fake
+ * registry, a real PostgreSQL, `ctmirror sync` as a subprocess, a page of
+ * our own, and a webhook receiver on loopback.  One flag per stale claim,
+ * one alert per flag and sink, nothing on the second run, flags resolve
+ * when the page is fixed, and a failing webhook gets every alert later.
+ */
+#include <criterion/criterion.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#include "fakereg.h"
+#include "harness.h"
+#include "store.h"
+
+static char *db, *dir, *regdir, *pagedir, *conf;
+static struct fakereg *reg;
+
+/* --------------------------------------------------- webhook receiver */
+
+static struct {
+	struct event_base *base;
+	struct evhttp *http;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	int port;
+	int fail_first;		/* answer 500 to this many POSTs */
+	int posts, ok_posts;
+	char bodies[16384];
+} hook;
+
+static void
+on_post(struct evhttp_request *req, void *arg)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t n = evbuffer_get_length(in);
+	int code;
+
+	pthread_mutex_lock(&hook.mu);
+	hook.posts++;
+	code = hook.posts <= hook.fail_first ? 500 : 200;
+	if (code == 200) {
+		size_t used = strlen(hook.bodies);
+
+		hook.ok_posts++;
+		if (used + n + 2 < sizeof(hook.bodies)) {
+			evbuffer_copyout(in, hook.bodies + used, n);
+			hook.bodies[used + n] = '\n';
+			hook.bodies[used + n + 1] = '\0';
+		}
+	}
+	pthread_mutex_unlock(&hook.mu);
+	evhttp_send_reply(req, code, code == 200 ? "OK" : "Oops", NULL);
+}
+
+static void *
+hook_main(void *arg)
+{
+	event_base_dispatch(hook.base);
+	return NULL;
+}
+
+static void
+hook_start(int fail_first)
+{
+	struct evhttp_bound_socket *h;
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	evthread_use_pthreads();
+	memset(&hook, 0, sizeof(hook));
+	pthread_mutex_init(&hook.mu, NULL);
+	hook.fail_first = fail_first;
+	hook.base = event_base_new();
+	hook.http = evhttp_new(hook.base);
+	evhttp_set_gencb(hook.http, on_post, NULL);
+	h = evhttp_bind_socket_with_handle(hook.http, "127.0.0.1", 0);
+	cr_assert_not_null(h);
+	getsockname(evhttp_bound_socket_get_fd(h), (struct sockaddr *)&a, &len);
+	hook.port = ntohs(a.sin_port);
+	pthread_create(&hook.thread, NULL, hook_main, NULL);
+}
+
+static void
+hook_stop(void)
+{
+	if (hook.base == NULL)
+		return;
+	event_base_loopbreak(hook.base);
+	pthread_join(hook.thread, NULL);
+	evhttp_free(hook.http);
+	event_base_free(hook.base);
+	hook.base = NULL;
+}
+
+/* --------------------------------------------------------------- setup */
+
+static void
+copy(const char *from_rel, const char *to_dir, const char *name)
+{
+	char *from = harness_fmt("%s/%s", harness_data(), from_rel);
+	char *to = harness_fmt("%s/%s", to_dir, name);
+
+	cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
+	free(from);
+	free(to);
+}
+
+static void
+write_conf(const char *alerts)
+{
+	char *body = harness_fmt(
+	    "[database]\nconninfo = %s\n"
+	    "[registry]\nbase_url = %s\nrate_limit = 0\nretries = 0\n"
+	    "[pages]\npaths = %s\n"
+	    "[alerts]\nnotify = yes\n%s",
+	    db, fakereg_url(reg), pagedir, alerts);
+
+	cr_assert_eq(harness_write(conf, body), 0);
+	free(body);
+}
+
+static void
+setup(void)
+{
+	db = harness_db_migrated("alerts");
+	cr_assert_not_null(db);
+	dir = harness_tmpdir();
+	regdir = harness_fmt("%s/registry", dir);
+	pagedir = harness_fmt("%s/kb", dir);
+	conf = harness_fmt("%s/ctmirror.conf", dir);
+	cr_assert_eq(mkdir(regdir, 0755), 0);
+	cr_assert_eq(mkdir(pagedir, 0755), 0);
+	/* The registry of the issue: HERA has results and a RESULT paper,
+	 * CLEARMIND and NCT04421456 are completed without results. */
+	copy("registry/variants/NCT02982915-results.json", regdir,
+	    "NCT02982915.json");
+	copy("registry/default/NCT05233774.json", regdir, "NCT05233774.json");
+	copy("registry/default/NCT04421456.json", regdir, "NCT04421456.json");
+	copy("kb/msc-therapy.txt", pagedir, "msc-therapy.txt");
+	reg = fakereg_start(regdir, 0);
+	cr_assert_not_null(reg);
+	write_conf("");
+}
+
+static void
+teardown(void)
+{
+	hook_stop();
+	fakereg_stop(reg);
+	harness_rmtree(dir);
+	free(dir);
+	free(regdir);
+	free(pagedir);
+	free(conf);
+	harness_db_drop(db);
+}
+
+TestSuite(alerts, .init = setup, .fini = teardown, .timeout = 120);
+
+static int
+sync_now(struct harness_run *r)
+{
+	const char *argv[] = {"-c", conf, "sync", NULL};
+	const char *env[] = {"CTMIRROR_NOW=2026-11-23", NULL};
+
+	cr_assert_eq(harness_run(r, argv, env), 0);
+	return r->status;
+}
+
+static long
+count(const char *sql)
+{
+	return harness_db_count(db, sql);
+}
+
+static int
+occurrences(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+Test(alerts, example_page_scenario)
+{
+	struct harness_run r;
+
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	/* HERA's pending claims are stale, with the registry's evidence. */
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
+	    "'NCT02982915' AND claim_kind = 'results-pending' AND rule = "
+	    "'results-posted' AND severity = 'stale' AND evidence LIKE "
+	    "'%2026-08-01%'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
+	    "'NCT02982915' AND claim_kind = 'publication-pending' AND rule = "
+	    "'publication-linked' AND severity = 'stale' AND evidence LIKE "
+	    "'%PMID%'"), 1);
+	/* CLEARMIND's pending claims are due for a recheck, not stale. */
+	cr_expect_geq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
+	    "'NCT05233774' AND rule = 'claim-expired' AND severity = "
+	    "'recheck'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
+	    "'NCT05233774' AND severity = 'stale'"), 0);
+	/* Nothing for the mis-cited Parkinson's trial. */
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
+	    "'NCT04421456'"), 0);
+	/* Every flag printed once, readable, with the link. */
+	cr_expect_eq(occurrences(r.out, "msc-therapy.txt:"),
+	    (int)count("SELECT count(*) FROM flags"), "%s", r.out);
+	cr_expect(strstr(r.out, "https://clinicaltrials.gov/study/NCT02982915")
+	    != NULL, "%s", r.out);
+	cr_expect_eq(count("SELECT count(*) FROM alert_outbox WHERE "
+	    "delivered_at IS NULL"), 0);
+	cr_log_info("flags printed:\n%s", r.out);
+	harness_run_free(&r);
+
+	/* Second run: nothing new, nothing printed. */
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "");
+	cr_expect_str_eq(r.err, "");
+	harness_run_free(&r);
+}
+
+Test(alerts, one_flag_once_then_resolved_when_page_fixed)
+{
+	struct harness_run r;
+	char *page = harness_fmt("%s/only.md", pagedir);
+	char *old = harness_fmt("%s/msc-therapy.txt", pagedir);
+
+	unlink(old);
+	cr_assert_eq(harness_write(page, "# Notes\n\nHERA (NCT02982915): "
+	    "results pending.\n"), 0);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect_eq(count("SELECT count(*) FROM flags WHERE rule = "
+	    "'results-posted'"), 1);
+	cr_expect_eq(occurrences(r.out, "results-posted"), 1, "%s", r.out);
+	harness_run_free(&r);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, "", "a second sync prints nothing");
+	harness_run_free(&r);
+	/* The maintainer fixes the page: the flag resolves itself. */
+	cr_assert_eq(harness_write(page, "# Notes\n\nHERA (NCT02982915): "
+	    "results were posted in August 2026.\n"), 0);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "resolved_at IS NOT NULL AND rule = 'results-posted'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM flags WHERE resolved_at IS "
+	    "NULL"), 0);
+	harness_run_free(&r);
+	free(page);
+	free(old);
+}
+
+Test(alerts, webhook_gets_each_flag_once_even_after_failing)
+{
+	struct harness_run r;
+	char *alerts;
+	long flags;
+
+	hook_start(1);
+	alerts = harness_fmt("stdout = no\nwebhook_url = "
+	    "http://127.0.0.1:%d/hook?token=s3cr3t-token\n"
+	    "allow_insecure_webhook = yes\n", hook.port);
+	write_conf(alerts);
+	/* First run: the receiver fails; alerts stay queued, exit 1. */
+	cr_expect_eq(sync_now(&r), 1, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "will retry") != NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "s3cr3t-token") == NULL, "token leaked: %s",
+	    r.err);
+	harness_run_free(&r);
+	flags = count("SELECT count(*) FROM flags");
+	cr_assert_gt(flags, 0);
+	cr_expect_eq(hook.ok_posts, 0);
+	/* Receiver recovers: every flag arrives exactly once. */
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	harness_run_free(&r);
+	cr_expect_eq(hook.ok_posts, flags);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	harness_run_free(&r);
+	cr_expect_eq(hook.ok_posts, flags, "no duplicates");
+	cr_expect(strstr(hook.bodies, "\"text\"") != NULL, "%s", hook.bodies);
+	cr_expect(strstr(hook.bodies, "\"nct_id\":\"NCT02982915\"") != NULL,
+	    "%s", hook.bodies);
+	cr_expect_eq(count("SELECT count(*) FROM alert_outbox WHERE sink = "
+	    "'webhook' AND delivered_at IS NOT NULL"), flags);
+	cr_expect_eq(count("SELECT count(*) FROM alert_outbox WHERE sink = "
+	    "'notify' AND delivered_at IS NOT NULL"), flags);
+	free(alerts);
+}
+
+Test(alerts, webhook_body_is_slack_compatible)
+{
+	struct store_flag f = {0};
+	char *body;
+
+	f.flag_id = 7;
+	f.page = (char *)"kb/a \"quoted\".md";
+	f.line = 3;
+	snprintf(f.nct_id, sizeof(f.nct_id), "NCT02982915");
+	f.claim_kind = (char *)"results-pending";
+	f.claim_text = (char *)"results pending";
+	f.rule = (char *)"results-posted";
+	f.severity = (char *)"stale";
+	f.evidence = (char *)"results first posted on 2026-08-01";
+	f.link = (char *)"https://clinicaltrials.gov/study/NCT02982915";
+	f.raised_at = (char *)"2026-11-23T00:00:00Z";
+	body = alerts_webhook_body(&f);
+	cr_assert_not_null(body);
+	cr_expect(strstr(body, "\"text\":\"[stale] kb/a \\\"quoted\\\".md:3:") !=
+	    NULL, "%s", body);
+	cr_expect(strstr(body, "\"flag_id\":7") != NULL, "%s", body);
+	free(body);
+}
