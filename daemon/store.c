@@ -86,12 +86,6 @@ exec(struct store *s, const char *what, const char *sql, int n,
 	return 0;
 }
 
-static char *
-xstrdup_or_null(const char *p)
-{
-	return p ? strdup(p) : NULL;
-}
-
 /* Value of a nullable text column: NULL for SQL NULL. */
 static const char *
 col(const PGresult *res, int row, int c)
@@ -267,7 +261,8 @@ advisory(struct store *s, const char *fn, long long key)
 	snprintf(sql, sizeof(sql), "SELECT %s($1::bigint)", fn);
 	if ((res = q(s, fn, PGRES_TUPLES_OK, sql, 1, p)) == NULL)
 		return false;
-	got = PQgetvalue(res, 0, 0)[0] == 't' || PQgetisnull(res, 0, 0);
+	/* The try/unlock forms say t or f; pg_advisory_lock returns void (""). */
+	got = PQgetvalue(res, 0, 0)[0] != 'f';
 	PQclear(res);
 	return got;
 }
@@ -1307,8 +1302,10 @@ store_page_flags(struct store *s, const char *path, const char *hash,
 		return -1;
 	}
 	/* One finding per flag key: sort, keep the first of each run. */
-	memcpy(f, findings, n_findings * sizeof(*f));
-	qsort(f, n_findings, sizeof(*f), cmp_finding);
+	if (n_findings > 0) {
+		memcpy(f, findings, n_findings * sizeof(*f));
+		qsort(f, n_findings, sizeof(*f), cmp_finding);
+	}
 	for (i = 0; i < n_findings; i++)
 		if (n == 0 || finding_key_cmp(&f[n - 1], &f[i]) != 0)
 			f[n++] = f[i];

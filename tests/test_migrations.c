@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build_config.h"
 #include "harness.h"
@@ -162,13 +163,14 @@ Test(migrations, reader_role)
 		    views[i]);
 	}
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		const char *stmts[] = {"SELECT * FROM %s", "DELETE FROM %s",
-		    "TRUNCATE %s"};
+		const char *verbs[] = {"SELECT * FROM", "DELETE FROM",
+		    "TRUNCATE"};
 
 		for (size_t k = 0; k < 3; k++) {
 			char inner[128];
 
-			snprintf(inner, sizeof(inner), stmts[k], tables[i]);
+			snprintf(inner, sizeof(inner), "%s %s", verbs[k],
+			    tables[i]);
 			snprintf(sql, sizeof(sql), "SET ROLE ctmirror_reader; %s",
 			    inner);
 			cr_expect_neq(harness_db_exec(db, sql), 0,

@@ -5,6 +5,7 @@
  * acknowledged, and each flag gets one outbox row per sink.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,7 +106,7 @@ Test(store, versions_and_changes)
 	cr_expect_eq(count("SELECT count(*) FROM trial_changes WHERE "
 	    "old_value IS NULL AND new_value -> 'k' ->> 1 = '\"q\"'"), 1);
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
-	    "overall_status = 'COMPLETED' AND brief_title LIKE "
+	    "overall_status = 'COMPLETED' AND brief_title = "
 	    "'A \"quoted\" title with \\ backslash, {braces}'"), 1);
 	cr_assert_eq(store_last_updates(st, ids, 1, last), 0);
 	cr_expect_str_eq(last[0], "2026-01-02");

@@ -1,0 +1,565 @@
+/*
+ * test_study.c - study.c over fixture records (tests/data/studies): key
+ * fields of good records, the error (NCT ID, JSON path, text) of broken
+ * ones, and a canonical hash that ignores what the registry churns daily.
+ */
+#include <criterion/criterion.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "study.h"
+
+static const char *
+data_dir(void)
+{
+	const char *d = getenv("CTMIRROR_TEST_DATA");
+
+	return d && *d ? d : "tests/data";
+}
+
+/* The whole file, NUL-terminated; new (free). */
+static char *
+slurp(const char *rel, size_t *len)
+{
+	char path[1024];
+	char *buf = NULL;
+	long n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/studies/%s", data_dir(), rel);
+	f = fopen(path, "rb");
+	cr_assert_not_null(f, "cannot open %s", path);
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	cr_assert_geq(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static struct study *
+load(const char *rel, const char *expect_id, struct study_error *err)
+{
+	size_t len;
+	char *text = slurp(rel, &len);
+	struct study *s = study_parse(text, len, expect_id, err);
+
+	free(text);
+	return s;
+}
+
+static const char *
+date_type(enum date_type t)
+{
+	return t == DATE_ACTUAL ? "ACTUAL" : t == DATE_ESTIMATED ? "ESTIMATED" :
+	    "NONE";
+}
+
+/* ------------------------------------------------------- good records */
+
+struct good_case {
+	const char *file;
+	const char *nct_id;
+	const char *status;
+	const char *acronym;		/* NULL: absent */
+	const char *lead_sponsor;
+	bool has_results;
+	bool has_results_section;
+	const char *results_first_posted;	/* "date TYPE" or "" */
+	const char *primary_completion;
+	const char *start;
+	const char *last_update;
+	const char *status_verified;
+	const char *results_submitted;
+	long enrollment;
+	size_t n_refs;
+	const char *result_pmids;	/* space-separated */
+	size_t n_conditions;
+	size_t n_interventions;
+	size_t n_collaborators;
+	const char *phases;		/* space-separated */
+};
+
+static const struct good_case good[] = {
+	{"with-results.json", "NCT09000101", "COMPLETED", "COUGH-3",
+	    "Example Pharma Inc.", true, true, "2021-03-15 ACTUAL",
+	    "2019-11 ACTUAL", "2018-02-05 ACTUAL", "2021-03-15 ACTUAL",
+	    "2021-03 ACTUAL",
+	    /* leftover submissionTracking, but results are posted */
+	    "", 412, 1, "39000101", 2, 2, 1, "PHASE3"},
+	{"no-results.json", "NCT09000102", "RECRUITING", "MINDTEACH",
+	    "Example University", false, false, "", "2025-06-30 ESTIMATED",
+	    "2023-09-01 ACTUAL", "2024-01-11 ESTIMATED", "2024-01 ACTUAL", "",
+	    120, 0, "", 2, 2, 2, "PHASE2 PHASE3"},
+	/* legacy start date without a type; enrollment without a count */
+	{"result-refs.json", "NCT09000103", "UNKNOWN", NULL,
+	    "Example Cardiology Society", false, false, "",
+	    "2019-12-30 ESTIMATED", "2010-05 ACTUAL", "2019-11-27 ACTUAL",
+	    "2019-11 ACTUAL", "", -1, 7, "39000301 39000305", 0, 0, 0, ""},
+	/* RELEASE, RESET, RELEASE: one cycle, first submitted 2023-01-10 */
+	{"unposted.json", "NCT09000104", "COMPLETED", "KNEE-Y",
+	    "Example Devices Ltd", false, false, "", "2021-10-15 ACTUAL",
+	    "2019-04-01 ACTUAL", "2023-05-25 ACTUAL", "2023-05 ACTUAL",
+	    "2023-01-10", 0, 0, "", 1, 0, 0, "NA"},
+	/* out of order; a cancel closes the 2021 cycle */
+	{"unposted-canceled.json", "NCT09000105", "COMPLETED", NULL, NULL,
+	    false, false, "", "", "", "", "", "2022-08-15", -1, 0, "", 0, 0, 0,
+	    ""},
+	{"unposted-withdrawn.json", "NCT09000106", "TERMINATED", NULL, NULL,
+	    false, false, "", "", "", "", "", "", -1, 0, "", 0, 0, 0, ""},
+	/* no annotation: submissionInfos, the first one unreleased */
+	{"tracking-only.json", "NCT09000107", "COMPLETED", NULL, NULL, false,
+	    false, "", "", "", "", "", "2020-11-02", -1, 0, "", 0, 0, 0, ""},
+	{"estimated-only.json", "NCT09000108", "COMPLETED", NULL, NULL, false,
+	    false, "", "", "", "", "", "2024-02-29", -1, 0, "", 0, 0, 0, ""},
+	/* entries of odd shapes are skipped, not fatal */
+	{"unposted-odd.json", "NCT09000109", "COMPLETED", NULL, NULL, false,
+	    false, "", "", "", "", "", "2019-07-01", -1, 0, "", 0, 0, 0, ""},
+};
+
+static void
+fmt_date(char *buf, size_t size, const struct study_date *d)
+{
+	if (d->type == DATE_NONE)
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, "%s %s", d->date, date_type(d->type));
+}
+
+static void
+join(char *buf, size_t size, char *const *v, size_t n)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+		    i ? " " : "", v[i]);
+}
+
+static void
+check_good(const struct good_case *c)
+{
+	struct study_error err;
+	struct study *s = load(c->file, c->nct_id, &err);
+	struct trial_state st;
+	const char **pmids;
+	char buf[256];
+	size_t i, used = 0;
+
+	cr_assert_not_null(s, "%s: refused: %s %s %s", c->file, err.nct_id,
+	    err.path, err.text);
+	cr_expect_str_eq(s->nct_id, c->nct_id, "%s", c->file);
+	cr_expect_str_eq(s->overall_status, c->status, "%s", c->file);
+	if (c->acronym)
+		cr_expect(s->acronym && strcmp(s->acronym, c->acronym) == 0,
+		    "%s: acronym %s", c->file, s->acronym);
+	else
+		cr_expect_null(s->acronym, "%s", c->file);
+	if (c->lead_sponsor)
+		cr_expect(s->lead_sponsor &&
+		    strcmp(s->lead_sponsor, c->lead_sponsor) == 0,
+		    "%s: sponsor %s", c->file, s->lead_sponsor);
+	else
+		cr_expect_null(s->lead_sponsor, "%s", c->file);
+	cr_expect_eq(s->has_results, c->has_results, "%s", c->file);
+	cr_expect_eq(s->has_results_section, c->has_results_section, "%s",
+	    c->file);
+	fmt_date(buf, sizeof(buf), &s->results_first_posted);
+	cr_expect_str_eq(buf, c->results_first_posted, "%s", c->file);
+	fmt_date(buf, sizeof(buf), &s->primary_completion);
+	cr_expect_str_eq(buf, c->primary_completion, "%s", c->file);
+	fmt_date(buf, sizeof(buf), &s->start);
+	cr_expect_str_eq(buf, c->start, "%s", c->file);
+	fmt_date(buf, sizeof(buf), &s->last_update_posted);
+	cr_expect_str_eq(buf, c->last_update, "%s", c->file);
+	fmt_date(buf, sizeof(buf), &s->status_verified);
+	cr_expect_str_eq(buf, c->status_verified, "%s", c->file);
+	cr_expect_str_eq(s->results_submitted, c->results_submitted, "%s",
+	    c->file);
+	cr_expect_eq(s->enrollment, c->enrollment, "%s: enrollment %ld",
+	    c->file, s->enrollment);
+	cr_expect_eq(s->n_refs, c->n_refs, "%s: %zu refs", c->file, s->n_refs);
+	cr_expect_eq(s->n_conditions, c->n_conditions, "%s", c->file);
+	cr_expect_eq(s->n_interventions, c->n_interventions, "%s", c->file);
+	cr_expect_eq(s->n_collaborators, c->n_collaborators, "%s", c->file);
+	join(buf, sizeof(buf), s->phases, s->n_phases);
+	cr_expect_str_eq(buf, c->phases, "%s", c->file);
+
+	pmids = calloc(s->n_refs + 1, sizeof(*pmids));
+	cr_assert_not_null(pmids);
+	study_state(s, &st, pmids);
+	cr_expect_str_eq(st.nct_id, c->nct_id);
+	cr_expect_eq(st.overall_status, s->overall_status);
+	cr_expect_eq(st.has_results, c->has_results);
+	cr_expect_str_eq(st.results_submitted, c->results_submitted);
+	cr_expect_eq(st.acronym, s->acronym);
+	cr_expect_eq(st.brief_title, s->brief_title);
+	buf[0] = '\0';
+	for (i = 0; i < st.n_result_pmids; i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+		    i ? " " : "", st.result_pmids[i]);
+	cr_expect_str_eq(buf, c->result_pmids, "%s: result PMIDs", c->file);
+	cr_expect_eq(strlen(s->hash), 64);
+	cr_expect_eq(s->canonical_len, strlen(s->canonical));
+	free(pmids);
+	study_free(s);
+}
+
+Test(study, good_records)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		check_good(&good[i]);
+}
+
+Test(study, fields_in_detail)
+{
+	struct study_error err;
+	struct study *s = load("result-refs.json", NULL, &err);
+
+	cr_assert_not_null(s, "%s %s", err.path, err.text);
+	cr_expect_str_eq(s->brief_title, "Bifurcation Stent Registry");
+	cr_expect_null(s->official_title);
+	cr_expect_null(s->why_stopped);
+	cr_assert_eq(s->n_refs, 7);
+	cr_expect_eq(s->refs[0].type, REF_RESULT);
+	cr_expect_str_eq(s->refs[0].pmid, "39000301");
+	cr_expect_eq(s->refs[1].type, REF_RESULT);
+	cr_expect_null(s->refs[1].pmid, "a RESULT without PMID keeps NULL");
+	cr_expect_str_eq(s->refs[1].citation,
+	    "Second author B. Results without a PubMed record. Local Bulletin. 2016.");
+	cr_expect_eq(s->refs[2].type, REF_BACKGROUND);
+	cr_expect_eq(s->refs[3].type, REF_DERIVED);
+	cr_expect_eq(s->refs[5].type, REF_OTHER, "no type");
+	cr_expect_null(s->refs[5].pmid, "an empty PMID is no PMID");
+	cr_expect_eq(s->refs[6].type, REF_OTHER, "unknown type");
+	cr_expect_eq(s->completion.type, DATE_NONE);
+	cr_expect_str_eq(s->completion.date, "");
+	study_free(s);
+
+	s = load("no-results.json", NULL, &err);
+	cr_assert_not_null(s);
+	cr_assert_eq(s->n_collaborators, 2, "the nameless one is skipped");
+	cr_expect_str_eq(s->collaborators[0], "Teachers' Health Fund");
+	cr_expect_str_eq(s->collaborators[1], "City School Board");
+	cr_expect_str_eq(s->conditions[1], "Occupational Stress");
+	cr_expect_str_eq(s->interventions[0], "Mindfulness course");
+	study_free(s);
+
+	s = load("with-results.json", NULL, &err);
+	cr_assert_not_null(s);
+	cr_expect_str_eq(s->official_title,
+	    "A Randomized, Double-blind, Placebo-controlled Phase 3 Study of "
+	    "Drug X in Adults With Refractory Chronic Cough");
+	cr_expect_null(strstr(s->canonical, "versionHolder"));
+	cr_expect_null(strstr(s->canonical, "modelPredictions"));
+	cr_expect_not_null(strstr(s->canonical, "\"submissionTracking\""));
+	study_free(s);
+}
+
+/* ----------------------------------------------------- broken records */
+
+struct bad_case {
+	const char *file;
+	const char *expect_id;
+	const char *nct_id;
+	const char *path;
+	const char *text;
+	bool prefix;		/* text is a prefix (jansson's words follow) */
+};
+
+#define IM "/protocolSection/identificationModule"
+#define SM "/protocolSection/statusModule"
+#define DM "/protocolSection/designModule"
+
+static const struct bad_case bad[] = {
+	{"bad/has-results-string.json", NULL, "NCT09000201", "/hasResults",
+	    "expected a boolean, got string", false},
+	{"bad/missing-nctid.json", NULL, "", IM "/nctId",
+	    "required, but missing", false},
+	{"bad/missing-nctid.json", "NCT09000202", "NCT09000202", IM "/nctId",
+	    "required, but missing", false},
+	{"bad/nctid-integer.json", NULL, "", IM "/nctId",
+	    "expected a string, got integer", false},
+	{"bad/nctid-short.json", NULL, "", IM "/nctId",
+	    "expected NCT and 8 digits, got \"NCT1234\"", false},
+	{"bad/missing-status.json", NULL, "NCT09000203", SM "/overallStatus",
+	    "required, but missing", false},
+	{"bad/missing-status-module.json", NULL, "NCT09000204",
+	    SM "/overallStatus", "required, but missing", false},
+	{"bad/status-module-array.json", NULL, "NCT09000217", SM,
+	    "expected an object, got array", false},
+	{"bad/status-integer.json", NULL, "NCT09000219", SM "/overallStatus",
+	    "expected a string, got integer", false},
+	{"bad/bad-date.json", NULL, "NCT09000205",
+	    SM "/primaryCompletionDateStruct/date",
+	    "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got \"2023/05/01\"",
+	    false},
+	{"bad/bad-month.json", NULL, "NCT09000206",
+	    SM "/completionDateStruct/date",
+	    "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got \"2023-13\"",
+	    false},
+	{"bad/bad-date-type.json", NULL, "NCT09000207",
+	    SM "/primaryCompletionDateStruct/type",
+	    "expected ACTUAL or ESTIMATED, got \"ANTICIPATED\"", false},
+	{"bad/verified-date-number.json", NULL, "NCT09000208",
+	    SM "/statusVerifiedDate", "expected a string, got integer", false},
+	{"bad/date-struct-string.json", NULL, "NCT09000224",
+	    SM "/resultsFirstPostDateStruct", "expected an object, got string",
+	    false},
+	{"bad/enrollment-real.json", NULL, "NCT09000209",
+	    DM "/enrollmentInfo/count", "expected an integer, got number",
+	    false},
+	{"bad/enrollment-string.json", NULL, "NCT09000210",
+	    DM "/enrollmentInfo/count", "expected an integer, got string",
+	    false},
+	{"bad/enrollment-negative.json", NULL, "NCT09000211",
+	    DM "/enrollmentInfo/count",
+	    "expected a count from 0 to 2147483647, got -5", false},
+	{"bad/enrollment-huge.json", NULL, "NCT09000212",
+	    DM "/enrollmentInfo/count",
+	    "expected a count from 0 to 2147483647, got 99999999999", false},
+	{"bad/phases-string.json", NULL, "NCT09000222", DM "/phases",
+	    "expected an array, got string", false},
+	{"bad/conditions-not-strings.json", NULL, "NCT09000213",
+	    "/protocolSection/conditionsModule/conditions/1",
+	    "expected a string, got integer", false},
+	{"bad/intervention-string.json", NULL, "NCT09000220",
+	    "/protocolSection/armsInterventionsModule/interventions/0",
+	    "expected an object, got string", false},
+	{"bad/sponsor-name-object.json", NULL, "NCT09000221",
+	    "/protocolSection/sponsorCollaboratorsModule/leadSponsor/name",
+	    "expected a string, got object", false},
+	{"bad/references-object.json", NULL, "NCT09000214",
+	    "/protocolSection/referencesModule/references",
+	    "expected an array, got object", false},
+	{"bad/pmid-integer.json", NULL, "NCT09000215",
+	    "/protocolSection/referencesModule/references/1/pmid",
+	    "expected a string, got integer", false},
+	{"bad/results-section-string.json", NULL, "NCT09000218",
+	    "/resultsSection", "expected an object, got string", false},
+	{"bad/root-array.json", NULL, "", "",
+	    "expected a study object, got array", false},
+	{"no-results.json", "NCT09000999", "NCT09000102", IM "/nctId",
+	    "record is NCT09000102, expected NCT09000999", false},
+	{"bad/malformed.json", NULL, "", "",
+	    "malformed JSON at line 4 column", true},
+	{"bad/malformed.json", "NCT09000230", "NCT09000230", "",
+	    "malformed JSON at line 4 column", true},
+	{"bad/truncated.json", NULL, "", "", "malformed JSON at line ", true},
+	{"bad/empty.json", NULL, "", "", "malformed JSON at line ", true},
+	{"bad/duplicate-keys.json", NULL, "", "",
+	    "malformed JSON at line 4 column", true},
+	{"bad/enrollment-overflow.json", NULL, "", "",
+	    "malformed JSON at line 2 column", true},
+};
+
+Test(study, broken_records)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const struct bad_case *c = &bad[i];
+		struct study_error err;
+		struct study *s;
+
+		memset(&err, 'x', sizeof(err));
+		s = load(c->file, c->expect_id, &err);
+		cr_expect_null(s, "%s: accepted", c->file);
+		study_free(s);
+		cr_expect_str_eq(err.nct_id, c->nct_id, "%s", c->file);
+		cr_expect_str_eq(err.path, c->path, "%s", c->file);
+		if (c->prefix)
+			cr_expect(strncmp(err.text, c->text, strlen(c->text)) ==
+			    0, "%s: text \"%s\"", c->file, err.text);
+		else
+			cr_expect_str_eq(err.text, c->text, "%s", c->file);
+	}
+}
+
+Test(study, duplicate_keys_named)
+{
+	struct study_error err;
+	struct study *s = load("bad/duplicate-keys.json", NULL, &err);
+
+	cr_expect_null(s);
+	cr_expect_not_null(strstr(err.text, "duplicate object key"), "%s",
+	    err.text);
+	s = load("bad/enrollment-overflow.json", NULL, &err);
+	cr_expect_null(s);
+	cr_expect_not_null(strstr(err.text, "too big integer"), "%s", err.text);
+}
+
+Test(study, from_json_edges)
+{
+	struct study_error err;
+	json_t *j;
+
+	cr_expect_null(study_from_json(NULL, NULL, &err));
+	cr_expect_str_eq(err.text, "expected a study object, got nothing");
+	j = json_string("NCT09000101");
+	cr_expect_null(study_from_json(j, "NCT09000101", &err));
+	cr_expect_str_eq(err.nct_id, "NCT09000101");
+	cr_expect_str_eq(err.text, "expected a study object, got string");
+	json_decref(j);
+	/* A NULL error struct is allowed. */
+	cr_expect_null(study_parse("{", 1, NULL, NULL));
+	cr_expect_null(study_parse(NULL, 0, NULL, &err));
+	study_free(NULL);
+}
+
+/* Deeply nested input hits jansson's depth limit instead of the stack. */
+Test(study, deep_nesting, .timeout = 20)
+{
+	size_t depth = 200000, i, n = 0;
+	struct study_error err;
+	char *text = malloc(2 * depth + 64);
+
+	cr_assert_not_null(text);
+	n += (size_t)sprintf(text, "{\"x\":");
+	for (i = 0; i < depth; i++)
+		text[n++] = '[';
+	for (i = 0; i < depth; i++)
+		text[n++] = ']';
+	text[n++] = '}';
+	text[n] = '\0';
+	cr_expect_null(study_parse(text, n, "NCT09000240", &err));
+	cr_expect_str_eq(err.nct_id, "NCT09000240");
+	cr_expect(strncmp(err.text, "malformed JSON", 14) == 0, "%s", err.text);
+	free(text);
+}
+
+/* A record of many megabytes (a huge description) parses whole. */
+Test(study, huge_record, .timeout = 30)
+{
+	static const char head[] =
+	    "{\"protocolSection\":{\"identificationModule\":{\"nctId\":"
+	    "\"NCT09000241\"},\"statusModule\":{\"overallStatus\":\"COMPLETED\"},"
+	    "\"descriptionModule\":{\"detailedDescription\":\"";
+	static const char tail[] = "\"}},\"hasResults\":false}";
+	size_t body = 8u << 20, n = 0;
+	struct study_error err;
+	struct study *s;
+	char *text = malloc(sizeof(head) + body + sizeof(tail));
+
+	cr_assert_not_null(text);
+	memcpy(text, head, sizeof(head) - 1);
+	n = sizeof(head) - 1;
+	memset(text + n, 'a', body);
+	n += body;
+	memcpy(text + n, tail, sizeof(tail));
+	n += sizeof(tail) - 1;
+	s = study_parse(text, n, NULL, &err);
+	cr_assert_not_null(s, "%s", err.text);
+	cr_expect_gt(s->canonical_len, body);
+	study_free(s);
+	free(text);
+}
+
+/* ------------------------------------------------------ canonical hash */
+
+static void
+sha256_hex(const char *text, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	cr_assert_eq(EVP_Digest(text, len, md, &n, EVP_sha256(), NULL), 1);
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+Test(study, canonical_hash)
+{
+	/*
+	 * hash-a is pretty-printed; hash-b has every object's keys reversed,
+	 * CRLF line ends, ASCII escapes and another versionHolder and
+	 * modelPredictions; hash-c has neither member; hash-d has another
+	 * overallStatus.  The expected hash was computed outside C (sorted
+	 * keys, no whitespace, UTF-8, volatile members removed).
+	 */
+	static const char *same[] = {"hash-a.json", "hash-b.json",
+	    "hash-c.json"};
+	static const char want[] =
+	    "ea3599dd6a5f4d9a98b7a68f450c4901039d9f6c1e478778cd224b9cef190340";
+	struct study_error err;
+	struct study *s[3], *d;
+	char hex[65];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		s[i] = load(same[i], NULL, &err);
+		cr_assert_not_null(s[i], "%s: %s", same[i], err.text);
+		cr_expect_str_eq(s[i]->hash, want, "%s", same[i]);
+		cr_expect_str_eq(s[i]->canonical, s[0]->canonical, "%s",
+		    same[i]);
+		sha256_hex(s[i]->canonical, s[i]->canonical_len, hex);
+		cr_expect_str_eq(s[i]->hash, hex);
+	}
+	d = load("hash-d.json", NULL, &err);
+	cr_assert_not_null(d);
+	cr_expect_str_neq(d->hash, want);
+	study_free(d);
+	for (i = 0; i < 3; i++)
+		study_free(s[i]);
+}
+
+Test(study, canonical_json_is_a_copy)
+{
+	json_t *root = json_pack("{s:{s:{s:s,s:{s:i},s:[i]}},s:b}",
+	    "derivedSection", "miscInfoModule", "versionHolder", "2024-01-01",
+	    "modelPredictions", "x", 1, "removedCountries", 1, "hasResults", 0);
+	json_t *canon;
+
+	cr_assert_not_null(root);
+	canon = study_canonical_json(root);
+	cr_assert_not_null(canon);
+	cr_expect_null(json_object_get(json_object_get(json_object_get(canon,
+	    "derivedSection"), "miscInfoModule"), "versionHolder"));
+	cr_expect_not_null(json_object_get(json_object_get(json_object_get(
+	    canon, "derivedSection"), "miscInfoModule"), "removedCountries"));
+	cr_expect_not_null(json_object_get(json_object_get(json_object_get(
+	    root, "derivedSection"), "miscInfoModule"), "versionHolder"),
+	    "the input is untouched");
+	json_decref(canon);
+	json_decref(root);
+	cr_expect_null(study_canonical_json(NULL));
+}
+
+/* -------------------------------------------------------- status bits */
+
+Test(study, status_bits)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} map[] = {
+		{"NOT_YET_RECRUITING", ST_NOT_YET_RECRUITING},
+		{"RECRUITING", ST_RECRUITING},
+		{"ENROLLING_BY_INVITATION", ST_ENROLLING_BY_INVITATION},
+		{"ACTIVE_NOT_RECRUITING", ST_ACTIVE_NOT_RECRUITING},
+		{"COMPLETED", ST_COMPLETED},
+		{"SUSPENDED", ST_SUSPENDED},
+		{"TERMINATED", ST_TERMINATED},
+		{"WITHDRAWN", ST_WITHDRAWN},
+		{"UNKNOWN", ST_UNKNOWN},
+		{"AVAILABLE", 0},
+		{"recruiting", 0},
+		{"", 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		cr_expect_eq(study_status_bit(map[i].name), map[i].bit, "%s",
+		    map[i].name);
+	cr_expect_eq(study_status_bit(NULL), 0);
+}
