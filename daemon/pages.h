@@ -18,9 +18,14 @@ typedef int (*pages_fn)(void *arg, const char *path, const char *text,
     size_t len);
 
 /*
- * Walk `paths` (borrowed).  A path that matches nothing is a warning.
- * Returns the number of pages delivered, or -1 if the callback stopped it.
- * *skipped (may be NULL) counts the files skipped with a warning.
+ * Walk `paths` (borrowed).  A path that matches nothing, or a folder with
+ * no pages, is a warning.  Folder walks skip dot-files and dot-folders and
+ * match extensions case-insensitively; a literal file name wins over glob
+ * reading; FIFOs and other non-regular files are skipped unopened; a file
+ * reached twice (named twice, hard link, symlink) is delivered once.
+ * max_size 0 means no cap.  Returns the number of pages delivered, or -1
+ * if the callback stopped it or memory ran out.  *skipped (may be NULL)
+ * counts the files skipped with a warning.
  */
 long pages_scan(char *const *paths, size_t n, size_t max_size, pages_fn fn,
     void *arg, unsigned *skipped);
