@@ -247,19 +247,25 @@ store_rollback(struct store *s)
 	PQclear(res);
 }
 
+/*
+ * One advisory-lock call; `sql` is one of the constant ADVISORY_* texts
+ * below, so no SQL is ever built from strings.  true when the call
+ * succeeded and (for the try/unlock forms) answered t.
+ */
+#define ADVISORY_LOCK "SELECT pg_advisory_lock($1::bigint)"
+#define ADVISORY_TRY_LOCK "SELECT pg_try_advisory_lock($1::bigint)"
+#define ADVISORY_UNLOCK "SELECT pg_advisory_unlock($1::bigint)"
+
 static bool
-advisory(struct store *s, const char *fn, long long key)
+advisory(struct store *s, const char *sql, long long key)
 {
 	char keybuf[32];
 	const char *p[1] = {keybuf};
 	PGresult *res;
 	bool got;
-	char sql[64];
 
 	snprintf(keybuf, sizeof(keybuf), "%lld", key);
-	/* fn is one of our own constant function names, never input. */
-	snprintf(sql, sizeof(sql), "SELECT %s($1::bigint)", fn);
-	if ((res = q(s, fn, PGRES_TUPLES_OK, sql, 1, p)) == NULL)
+	if ((res = q(s, "advisory lock", PGRES_TUPLES_OK, sql, 1, p)) == NULL)
 		return false;
 	/* The try/unlock forms say t or f; pg_advisory_lock returns void (""). */
 	got = PQgetvalue(res, 0, 0)[0] != 'f';
@@ -270,7 +276,7 @@ advisory(struct store *s, const char *fn, long long key)
 bool
 store_lock_sync(struct store *s)
 {
-	if (!advisory(s, "pg_try_advisory_lock", LOCK_SYNC)) {
+	if (!advisory(s, ADVISORY_TRY_LOCK, LOCK_SYNC)) {
 		if (store_ok(s))
 			set_err(s, "another sync is running");
 		return false;
@@ -284,7 +290,7 @@ store_unlock_sync(struct store *s)
 {
 	if (!s->sync_locked)
 		return;
-	advisory(s, "pg_advisory_unlock", LOCK_SYNC);
+	advisory(s, ADVISORY_UNLOCK, LOCK_SYNC);
 	s->sync_locked = false;
 }
 
@@ -371,7 +377,7 @@ store_migrate(struct store *s, int *applied)
 
 	*applied = 0;
 	/* Two migrators at once would both see "pending": serialize them. */
-	if (!advisory(s, "pg_advisory_lock", LOCK_MIGRATE))
+	if (!advisory(s, ADVISORY_LOCK, LOCK_MIGRATE))
 		return -1;
 	if (exec(s, "create schema_migrations",
 	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -394,7 +400,7 @@ store_migrate(struct store *s, int *applied)
 	}
 	rc = 0;
 out:
-	advisory(s, "pg_advisory_unlock", LOCK_MIGRATE);
+	advisory(s, ADVISORY_UNLOCK, LOCK_MIGRATE);
 	return rc;
 }
 
@@ -406,6 +412,12 @@ store_run_begin(struct store *s, const char *mode, long long *run_id)
 	const char *p[1] = {mode};
 	PGresult *res;
 
+	if (exec(s, "close interrupted runs",
+	    "UPDATE sync_runs SET status = 'failed',"
+	    " finished_at = greatest(now(), started_at),"
+	    " error_text = 'interrupted: the process ended before the run "
+	    "finished' WHERE status = 'running'", 0, NULL) < 0)
+		return -1;
 	res = q(s, "start run", PGRES_TUPLES_OK,
 	    "INSERT INTO sync_runs (mode) VALUES ($1) RETURNING run_id", 1, p);
 	if (res == NULL)

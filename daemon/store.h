@@ -78,7 +78,12 @@ struct store_run {
 	unsigned pages_scanned, flags_raised, flags_resolved, errors;
 };
 
-/* Insert a run row ("running"), committed at once.  0 / -1. */
+/*
+ * Insert a run row ("running"), committed at once.  The caller holds the
+ * sync lock, so any other "running" row belongs to a process that died
+ * (kill -9, power loss): those are closed as failed first, so the history
+ * never shows a run that is still going when none is.  0 / -1.
+ */
 int store_run_begin(struct store *s, const char *mode, long long *run_id);
 /* Close it: status "ok" | "partial" | "failed".  Own transaction.  0 / -1. */
 int store_run_finish(struct store *s, const struct store_run *run,

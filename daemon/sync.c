@@ -189,6 +189,15 @@ store_parsed(struct cycle *c, struct parsed *p, const struct store_current *cur)
 			rc = 0;
 			goto out;
 		}
+		if (changes.n == 0) {
+			/*
+			 * Only array order moved: the diff sees no change, so
+			 * a new version would be noise in the history.
+			 */
+			say_trial(p->study, 0, false);
+			rc = 0;
+			goto out;
+		}
 	}
 	if (store_add_version(c->s, c->res->run.run_id, p->study, cur,
 	    &changes) < 0)

@@ -5,6 +5,8 @@
  * acknowledged, and each flag gets one outbox row per sink.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,4 +319,74 @@ Test(store, run_records)
 	cr_expect_eq(sum.last_run_id, run.run_id);
 	cr_expect_str_eq(sum.last_run_status, "partial");
 	cr_expect_eq(count("SELECT errors FROM sync_runs"), 1);
+}
+
+Test(store, interrupted_run_is_closed_by_the_next)
+{
+	long long dead, next;
+
+	/* A process killed mid-run leaves its row "running"... */
+	cr_assert_eq(store_run_begin(st, "sync", &dead), 0);
+	/* ...and the next run (which holds the sync lock) closes it. */
+	cr_assert_eq(store_run_begin(st, "sync", &next), 0);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
+	    "'running'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
+	    "'failed' AND error_text LIKE 'interrupted%'"), 1);
+}
+
+/*
+ * Every statement goes through PQexecParams with constant text; the only
+ * PQexec runs the compiled-in migrations.  This scans daemon/ so a
+ * string-built query cannot slip in unnoticed (issue: security).
+ */
+Test(store, sql_is_never_built_from_strings)
+{
+	static const char *patterns[] = {
+		/* a printf-style format that starts a statement */
+		"printf *\\([^;]*\"[[:space:]]*(SELECT|INSERT|UPDATE|DELETE|"
+		    "CREATE|DROP|ALTER|GRANT|TRUNCATE|COPY|NOTIFY|LISTEN|SET)[[:space:]][^\"]*%",
+		/* strcat / strcpy of SQL text */
+		"str(n?cat|n?cpy) *\\([^;]*\"[[:space:]]*(SELECT|INSERT|UPDATE|DELETE) ",
+		/* a buffer to assemble a query in */
+		"char +[a-z_]*(sql|query|stmt)[a-z_]* *\\[",
+	};
+	char *dir = harness_fmt("%s/daemon", harness_root());
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	regex_t re[3];
+	int pqexec = 0;
+
+	cr_assert_not_null(d, "%s", dir);
+	for (size_t i = 0; i < 3; i++)
+		cr_assert_eq(regcomp(&re[i], patterns[i], REG_EXTENDED | REG_NOSUB),
+		    0, "pattern %zu", i);
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		char *path, *text, *line, *save = NULL;
+		int lineno = 0;
+
+		if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0)
+			continue;
+		path = harness_fmt("%s/%s", dir, e->d_name);
+		text = harness_read(path);
+		cr_assert_not_null(text, "%s", path);
+		for (line = strtok_r(text, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			lineno++;
+			for (size_t i = 0; i < 3; i++)
+				cr_expect_neq(regexec(&re[i], line, 0, NULL, 0), 0,
+				    "%s:%d: SQL built from strings: %s",
+				    e->d_name, lineno, line);
+			if (strstr(line, "PQexec(") != NULL)
+				pqexec++;
+		}
+		free(text);
+		free(path);
+	}
+	closedir(d);
+	for (size_t i = 0; i < 3; i++)
+		regfree(&re[i]);
+	cr_expect_eq(pqexec, 1, "PQexec only for the migration files");
+	free(dir);
 }
