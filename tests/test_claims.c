@@ -1,0 +1,622 @@
+/*
+ * test_claims.c - claims.c over the pages of tests/data/pages (each
+ * NAME.claims lists its page's claims, see the README there), then tricky
+ * sentences one by one, hostile bytes, and a 10 MB page.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims.h"
+#include "harness.h"
+
+#define ACTIVE "NOT_YET_RECRUITING|RECRUITING|ENROLLING_BY_INVITATION|" \
+	"ACTIVE_NOT_RECRUITING"
+
+/* The registry's acronyms for the unit cases. */
+static const struct claims_acronym registry[] = {
+	{"HERA", "NCT02982915"},
+	{"CLEARMIND", "NCT05233774"},
+	{"SENECA", "NCT02065245"},
+};
+#define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
+
+/* Whole file, binary-safe; new (NUL-terminated too), NULL on error. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
+		*len = fread(buf, 1, (size_t)n, f);
+		buf[*len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+static bool
+valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, k;
+
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf)
+			n = 1;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 2;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 3;
+		else
+			return false;
+		if ((*p == 0xe0 && p[1] < 0xa0) || (*p == 0xed && p[1] > 0x9f) ||
+		    (*p == 0xf0 && p[1] < 0x90) || (*p == 0xf4 && p[1] > 0x8f))
+			return false;
+		for (k = 1; k <= n; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* What every claim must be, whatever the page. */
+static void
+check_claim(const struct claim *c)
+{
+	const unsigned char *p;
+
+	cr_expect(strlen(c->nct_id) == 11 && strncmp(c->nct_id, "NCT", 3) == 0
+	    && strspn(c->nct_id + 3, "0123456789") == 8, "id %s", c->nct_id);
+	cr_expect_geq(c->line, 1);
+	cr_expect(c->as_of[0] == '\0' || (strlen(c->as_of) == 10 &&
+	    c->as_of[4] == '-' && c->as_of[7] == '-'), "as_of %s", c->as_of);
+	cr_assert_not_null(c->excerpt);
+	cr_assert_not_null(c->phrase);
+	cr_expect_neq(c->phrase[0], '\0');
+	cr_expect_leq(strlen(c->excerpt), 200, "excerpt %zu bytes",
+	    strlen(c->excerpt));
+	cr_expect(valid_utf8(c->excerpt), "excerpt not UTF-8: %s", c->excerpt);
+	cr_expect(valid_utf8(c->phrase), "phrase not UTF-8");
+	for (p = (const unsigned char *)c->excerpt; *p; p++)
+		cr_expect_geq(*p, 0x20, "control byte in excerpt");
+	cr_expect(c->kind == CLAIM_STATUS ? c->statuses != 0 :
+	    c->statuses == 0);
+}
+
+/* "LINE NCT KIND STATUSES AS_OF PHRASE", as in the .claims files; new. */
+static char *
+claim_line(const struct claim *c)
+{
+	char st[160];
+
+	if (c->kind == CLAIM_STATUS)
+		claims_statuses_text(c->statuses, st, sizeof(st));
+	return harness_fmt("%d %s %s %s %s %s", c->line, c->nct_id,
+	    claims_kind_name(c->kind), c->kind == CLAIM_STATUS ? st : "-",
+	    c->as_of[0] ? c->as_of : "-", c->phrase);
+}
+
+/* All claims of a list, one line each; new. */
+static char *
+claim_lines(const struct claim_list *l)
+{
+	char *all = strdup(""), *line, *next;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		check_claim(&l->v[i]);
+		line = claim_line(&l->v[i]);
+		next = harness_fmt("%s%s\n", all, line);
+		free(line);
+		free(all);
+		all = next;
+	}
+	return all;
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+struct expect {
+	char *page;
+	struct claims_acronym acr[16];
+	size_t n_acr;
+	char **want;
+	size_t n_want;
+};
+
+static void
+expect_load(const char *dir, const char *name, struct expect *e)
+{
+	char *path = harness_fmt("%s/%s.claims", dir, name);
+	char line[4096], a[256], id[64];
+	FILE *f = fopen(path, "r");
+	size_t len;
+
+	cr_assert_not_null(f, "cannot open %s", path);
+	memset(e, 0, sizeof(*e));
+	while (fgets(line, sizeof(line), f)) {
+		len = strcspn(line, "\r\n");
+		line[len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		if (strncmp(line, "page ", 5) == 0) {
+			e->page = harness_fmt("%s/%s", dir, line + 5);
+		} else if (strncmp(line, "acronym ", 8) == 0) {
+			cr_assert_eq(sscanf(line + 8, "%255s %63s", a, id), 2);
+			cr_assert_lt(e->n_acr, 16);
+			e->acr[e->n_acr].acronym = strdup(a);
+			e->acr[e->n_acr++].nct_id = strdup(id);
+		} else {
+			e->want = realloc(e->want, (e->n_want + 1) *
+			    sizeof(*e->want));
+			cr_assert_not_null(e->want);
+			e->want[e->n_want++] = strdup(line);
+		}
+	}
+	fclose(f);
+	free(path);
+	if (e->page == NULL) {
+		e->page = harness_fmt("%s/%s.md", dir, name);
+		if ((f = fopen(e->page, "r")) != NULL) {
+			fclose(f);
+		} else {
+			free(e->page);
+			e->page = harness_fmt("%s/%s.txt", dir, name);
+		}
+	}
+}
+
+static void
+expect_free(struct expect *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_acr; i++) {
+		free((char *)e->acr[i].acronym);
+		free((char *)e->acr[i].nct_id);
+	}
+	for (i = 0; i < e->n_want; i++)
+		free(e->want[i]);
+	free(e->want);
+	free(e->page);
+}
+
+static void
+check_page(const char *dir, const char *name)
+{
+	struct expect e;
+	struct claim_list out = {0};
+	char *text, *got, *copy;
+	size_t len = 0, i;
+
+	expect_load(dir, name, &e);
+	text = read_file(e.page, &len);
+	cr_assert_not_null(text, "%s: cannot read %s", name, e.page);
+	/* The page as sync.c hands it over: not NUL-terminated. */
+	copy = malloc(len ? len : 1);
+	cr_assert_not_null(copy);
+	memcpy(copy, text, len);
+	cr_assert_eq(claims_extract(copy, len, e.acr, e.n_acr, &out), 0);
+	for (i = 0; i < out.n || i < e.n_want; i++) {
+		got = i < out.n ? claim_line(&out.v[i]) : NULL;
+		cr_expect(got && i < e.n_want && strcmp(got, e.want[i]) == 0,
+		    "%s: claim %zu\n  got:  %s\n  want: %s", name, i,
+		    got ? got : "(none)", i < e.n_want ? e.want[i] : "(none)");
+		if (i < out.n) {
+			check_claim(&out.v[i]);
+			cr_expect(strstr(out.v[i].excerpt, out.v[i].phrase),
+			    "%s: excerpt without its phrase: %s", name,
+			    out.v[i].excerpt);
+		}
+		free(got);
+	}
+	claims_list_finish(&out);
+	free(copy);
+	free(text);
+	expect_free(&e);
+}
+
+Test(claims, pages)
+{
+	char *dir = harness_fmt("%s/pages", harness_data());
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char name[256];
+	size_t len, n = 0;
+
+	cr_assert_not_null(d, "cannot open %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 8 || len >= sizeof(name) ||
+		    strcmp(de->d_name + len - 7, ".claims") != 0)
+			continue;
+		memcpy(name, de->d_name, len - 7);
+		name[len - 7] = '\0';
+		check_page(dir, name);
+		n++;
+	}
+	closedir(d);
+	cr_expect_geq(n, 6, "only %zu pages", n);
+	free(dir);
+}
+
+/* --------------------------------------------------------- sentences */
+
+static char *
+extract_lines(const char *text, size_t len, const struct claims_acronym *acr,
+    size_t n_acr)
+{
+	struct claim_list out = {0};
+	char *s;
+
+	cr_assert_eq(claims_extract(text, len, acr, n_acr, &out), 0);
+	s = claim_lines(&out);
+	claims_list_finish(&out);
+	return s;
+}
+
+Test(claims, sentences)
+{
+	static const struct {
+		const char *what, *text, *want;
+	} cases[] = {
+		{"results were posted: no claim",
+		    "# Notes\n\nHERA (NCT02982915): results were posted in "
+		    "August 2026.\n", ""},
+		{"results published in: no claim",
+		    "NCT02982915: results published in JAMA 2025.\n", ""},
+		{"published in Lancet cancels publication pending",
+		    "HERA was published in Lancet; NCT05233774 results "
+		    "not yet posted.\n",
+		    "1 NCT05233774 results-pending - - results not yet posted\n"},
+		{"not yet published in: still pending",
+		    "NCT02982915 is not yet published in a journal.\n",
+		    "1 NCT02982915 publication-pending - - not yet published\n"},
+		{"two trials, one sentence",
+		    "HERA and CLEARMIND published results pending as of "
+		    "2026-05-06.\n",
+		    "1 NCT02982915 results-pending - 2026-05-06 published "
+		    "results pending\n"
+		    "1 NCT05233774 results-pending - 2026-05-06 published "
+		    "results pending\n"},
+		{"two IDs, one sentence",
+		    "NCT02982915 and nct05233774 both have results pending.\n",
+		    "1 NCT02982915 results-pending - - results pending\n"
+		    "1 NCT05233774 results-pending - - results pending\n"},
+		{"a clause after ';' keeps the trials before it",
+		    "HERA and CLEARMIND completed; results pending.\n",
+		    "1 NCT02982915 status COMPLETED - completed\n"
+		    "1 NCT05233774 status COMPLETED - completed\n"
+		    "1 NCT02982915 results-pending - - results pending\n"
+		    "1 NCT05233774 results-pending - - results pending\n"},
+		{"a clause naming its own trial",
+		    "HERA (NCT02982915) completed; CLEARMIND results pending.\n",
+		    "1 NCT02982915 status COMPLETED - completed\n"
+		    "1 NCT05233774 results-pending - - results pending\n"},
+		{"table row: cells, a tie by the next cell",
+		    "| Trial | ID | Status |\n|---|---|---|\n"
+		    "| ZETA | NCT01234567 | recruiting |\n",
+		    "3 NCT01234567 status RECRUITING - recruiting\n"},
+		{"table row: a status word for the row's subject",
+		    "| Efficacy? | in-progress - earlier trials positive; HERA "
+		    "results pending |\n",
+		    "1 NCT02982915 results-pending - - results pending\n"},
+		{"list items fall back within the paragraph",
+		    "- HERA: results pending\n- CLEARMIND: completed\n"
+		    "- unpublished\n\n- unpublished\n",
+		    "1 NCT02982915 results-pending - - results pending\n"
+		    "2 NCT05233774 status COMPLETED - completed\n"
+		    "3 NCT05233774 publication-pending - - unpublished\n"},
+		{"paragraph fallback stops at a blank line",
+		    "HERA (NCT02982915) is a Phase 2b trial. Results pending."
+		    "\n\nResults pending.\n",
+		    "1 NCT02982915 results-pending - - Results pending\n"},
+		{"a heading's trial carries into its first paragraph only",
+		    "## HERA (NCT02982915)\n\nResults pending.\n\n"
+		    "Publication pending.\n",
+		    "3 NCT02982915 results-pending - - Results pending\n"},
+		{"setext heading",
+		    "ZETA (NCT01234567)\n------------------\n\n"
+		    "Results pending.\n",
+		    "4 NCT01234567 results-pending - - Results pending\n"},
+		{"a sentence wrapped over two lines",
+		    "HERA (NCT02982915) has its\nresults pending.\n",
+		    "2 NCT02982915 results-pending - - results pending\n"},
+		{"acronym from the registry only",
+		    "SENECA: results pending.\n",
+		    "1 NCT02065245 results-pending - - results pending\n"},
+		{"acronyms are case-sensitive and whole words",
+		    "Seneca results pending. SENECA-2 results pending. "
+		    "SENECAS results pending. HERA_X results pending.\n", ""},
+		{"an acronym tied on the page, used before the tie",
+		    "ZETA: results pending.\n\nZETA (NCT01234567) is a trial.\n",
+		    "1 NCT01234567 results-pending - - results pending\n"},
+		{"NCT IDs are word-bounded 8 digits",
+		    "NCT029829151 results pending. xNCT02982915 results "
+		    "pending. NCT0298291 results pending.\n", ""},
+		{"a status word far from its trial",
+		    "NCT02982915 was designed by investigators at several "
+		    "academic medical centres across the south-eastern United "
+		    "States with a steering committee that is ongoing.\n", ""},
+		{"a status word opening a sentence falls back",
+		    "HERA (NCT02982915) is a trial. It is ongoing. The "
+		    "investigators call the trial design an ongoing effort.\n",
+		    "1 NCT02982915 status " ACTIVE " - ongoing\n"},
+		{"completed as a verb",
+		    "HERA (NCT02982915): patients who completed the study "
+		    "improved. NCT05233774 completed 12 months of follow-up.\n",
+		    ""},
+		{"negated status words",
+		    "NCT02982915 is not recruiting. NCT05233774 is no longer "
+		    "recruiting. NCT01234567 is not-yet-recruiting.\n",
+		    "1 NCT01234567 status NOT_YET_RECRUITING - "
+		    "not-yet-recruiting\n"},
+		{"results done in one clause, publication pending in another",
+		    "Results were posted for HERA in 2025; HERA publication "
+		    "pending.\n",
+		    "1 NCT02982915 publication-pending - - publication "
+		    "pending\n"},
+		{"the date of the sentence, not of the next one",
+		    "HERA results pending. Checked 2026-05-06.\n",
+		    "1 NCT02982915 results-pending - - results pending\n"},
+		{"a list item's date",
+		    "- HERA results pending. Checked 2026-05-06.\n",
+		    "1 NCT02982915 results-pending - 2026-05-06 results "
+		    "pending\n"},
+		{"the page date",
+		    "Updated: March 2026\n\nHERA results pending.\n",
+		    "3 NCT02982915 results-pending - 2026-03-01 results "
+		    "pending\n"},
+		{"CRLF line ends",
+		    "HERA (NCT02982915).\r\n\r\nCLEARMIND (NCT05233774): "
+		    "results pending\r\nand still recruiting.\r\n",
+		    "3 NCT05233774 results-pending - - results pending\n"
+		    "4 NCT05233774 status RECRUITING - recruiting\n"},
+		{"nothing at all", "", ""},
+	};
+	size_t i;
+	char *got;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = extract_lines(cases[i].text, strlen(cases[i].text),
+		    registry, N_REGISTRY);
+		cr_expect_str_eq(got, cases[i].want, "%s:\n  got:\n%s  want:\n%s",
+		    cases[i].what, got, cases[i].want);
+		free(got);
+	}
+}
+
+Test(claims, without_registry_acronyms)
+{
+	char *got;
+
+	got = extract_lines("SENECA: results pending.\n", 25, NULL, 0);
+	cr_expect_str_eq(got, "");
+	free(got);
+	/* Bad registry entries are skipped, not trusted. */
+	got = extract_lines("AB results pending. ZETA results pending.\n", 42,
+	    (const struct claims_acronym[]){{"AB", "NCT01234567"},
+	    {"ZETA", "NCT123"}, {NULL, "NCT01234567"}, {"XYZ", NULL}}, 4);
+	cr_expect_str_eq(got, "");
+	free(got);
+}
+
+Test(claims, appends_to_the_list)
+{
+	struct claim_list out = {0};
+	const char *a = "HERA results pending.\n";
+
+	cr_assert_eq(claims_extract(a, strlen(a), registry, N_REGISTRY, &out),
+	    0);
+	cr_assert_eq(claims_extract(a, strlen(a), registry, N_REGISTRY, &out),
+	    0);
+	cr_expect_eq(out.n, 2);
+	claims_list_finish(&out);
+	cr_expect_null(out.v);
+	cr_expect_eq(out.n, 0);
+	claims_list_finish(&out);
+	claims_list_finish(NULL);
+}
+
+/* ------------------------------------------------------ hostile bytes */
+
+Test(claims, excerpt_of_a_long_sentence)
+{
+	struct claim_list out = {0};
+	char *text = NULL, *next;
+	size_t i;
+
+	text = strdup("Intro");
+	for (i = 0; i < 400; i++) {
+		next = harness_fmt("%s caf\xc3\xa9 \xe2\x80\x94 words", text);
+		free(text);
+		text = next;
+	}
+	next = harness_fmt("%s HERA results pending %s.", text, text);
+	free(text);
+	text = next;
+	cr_assert_eq(claims_extract(text, strlen(text), registry, N_REGISTRY,
+	    &out), 0);
+	cr_assert_eq(out.n, 1);
+	check_claim(&out.v[0]);
+	cr_expect(strstr(out.v[0].excerpt, "HERA results pending"), "%s",
+	    out.v[0].excerpt);
+	cr_expect(strncmp(out.v[0].excerpt, "\xe2\x80\xa6", 3) == 0, "%s",
+	    out.v[0].excerpt);
+	cr_expect(strcmp(out.v[0].excerpt + strlen(out.v[0].excerpt) - 3,
+	    "\xe2\x80\xa6") == 0, "%s", out.v[0].excerpt);
+	claims_list_finish(&out);
+	free(text);
+}
+
+Test(claims, invalid_utf8_and_nul_bytes)
+{
+	static const char text[] = "HERA (NCT02982915)\xff\xfe caf\xc3 "
+	    "\xe2\x80 results \0pending \xed\xa0\x80 overlong \xc0\xaf; "
+	    "NCT05233774\0: results pending\x01\x7f\t\v.\n\0\0";
+	static const char bad[] = "ZETA (NCT01234567)\xff results pending "
+	    "caf\xc3";
+	struct claim_list out = {0};
+	char (*ids)[NCT_ID_SIZE] = NULL;
+	size_t n = 0;
+
+	cr_assert_eq(claims_extract(text, sizeof(text) - 1, registry,
+	    N_REGISTRY, &out), 0);
+	cr_assert_eq(out.n, 1);
+	check_claim(&out.v[0]);
+	cr_expect_str_eq(out.v[0].nct_id, "NCT05233774");
+	/* ';' ends a clause, not the sentence: the bad bytes are in it. */
+	cr_expect(strstr(out.v[0].excerpt, "\xef\xbf\xbd caf\xef\xbf\xbd"),
+	    "%s", out.v[0].excerpt);
+	claims_list_finish(&out);
+
+	/* An excerpt with the bad bytes in it: replaced, still UTF-8. */
+	cr_assert_eq(claims_extract(bad, strlen(bad), NULL, 0, &out), 0);
+	cr_assert_eq(out.n, 1);
+	check_claim(&out.v[0]);
+	cr_expect(strstr(out.v[0].excerpt, "\xef\xbf\xbd") != NULL, "%s",
+	    out.v[0].excerpt);
+	claims_list_finish(&out);
+
+	cr_assert_eq(claims_nct_ids(text, sizeof(text) - 1, &ids, &n), 0);
+	cr_expect_eq(n, 2);
+	free(ids);
+}
+
+/* Random bytes: no crash, no leak, every claim well-formed. */
+Test(claims, random_bytes)
+{
+	static const char *const bits[] = {
+		"HERA", " (NCT02982915)", " results", " pending", " completed",
+		". ", "; ", "\n", "\n\n", "| ", "- ", "# ", " as of ",
+		"2026-05-06", " May 6, 2026", "\r\n", "\xe2\x80", "\xff",
+		" not yet", " published", " recruiting", "---\n",
+	};
+	struct claim_list out = {0};
+	char *buf = malloc(1 << 20);
+	uint32_t r = 12345;
+	size_t len = 0, k, i;
+
+	cr_assert_not_null(buf);
+	while (len < (1 << 20) - 32) {
+		r = r * 1103515245u + 12345u;
+		if ((r >> 16) % 4 == 0) {
+			buf[len++] = (char)(r >> 8);
+			continue;
+		}
+		k = (r >> 16) % (sizeof(bits) / sizeof(bits[0]));
+		memcpy(buf + len, bits[k], strlen(bits[k]));
+		len += strlen(bits[k]);
+	}
+	cr_assert_eq(claims_extract(buf, len, registry, N_REGISTRY, &out), 0);
+	cr_expect_gt(out.n, 0);
+	for (i = 0; i < out.n; i++)
+		check_claim(&out.v[i]);
+	claims_list_finish(&out);
+	free(buf);
+}
+
+/* 10 MB of page in well under Criterion's timeout: the scan is linear. */
+Test(claims, large_page, .timeout = 30)
+{
+	static const char para[] =
+	    "## HERA (NCT02982915)\n\n"
+	    "HERA tested Lomecel-B in frail older adults; results pending "
+	    "as of 2026-05-06. The trial completed per the registry.\n\n"
+	    "| Trial | Status |\n|---|---|\n| CLEARMIND (NCT05233774) | "
+	    "recruiting |\n\n"
+	    "Background text without any claim in it, long enough to make "
+	    "the page big without making the claims many; it mentions "
+	    "nothing tracked and ends here.\n\n";
+	const size_t size = 10u << 20, plen = sizeof(para) - 1;
+	struct claim_list out = {0};
+	char *buf = malloc(size), (*ids)[NCT_ID_SIZE] = NULL;
+	size_t len = 0, reps = 0, n = 0;
+
+	cr_assert_not_null(buf);
+	while (len + plen <= size) {
+		memcpy(buf + len, para, plen);
+		len += plen;
+		reps++;
+	}
+	/* One more without a paragraph end, and a line 1 MB long. */
+	memset(buf + len, 'x', size - len);
+	cr_assert_eq(claims_extract(buf, size, registry, N_REGISTRY, &out), 0);
+	cr_expect_eq(out.n, 3 * reps);
+	cr_expect_eq(out.v[out.n - 1].line, (int)(reps * 10 - 3));
+	claims_list_finish(&out);
+	cr_assert_eq(claims_nct_ids(buf, size, &ids, &n), 0);
+	cr_expect_eq(n, 2);
+	free(ids);
+	free(buf);
+}
+
+/* ----------------------------------------------------------- the rest */
+
+Test(claims, nct_ids)
+{
+	static const char text[] = "See nct05233774, NCT02982915 and "
+	    "NCT05233774 again; NCT0298291 is short, NCT029829150 long, "
+	    "xNCT04421456 glued, (NCT04421456) fine.";
+	char (*ids)[NCT_ID_SIZE] = NULL;
+	size_t n = 99;
+
+	cr_assert_eq(claims_nct_ids(text, sizeof(text) - 1, &ids, &n), 0);
+	cr_assert_eq(n, 3);
+	cr_expect_str_eq(ids[0], "NCT05233774");
+	cr_expect_str_eq(ids[1], "NCT02982915");
+	cr_expect_str_eq(ids[2], "NCT04421456");
+	free(ids);
+	cr_assert_eq(claims_nct_ids("", 0, &ids, &n), 0);
+	cr_expect_eq(n, 0);
+	free(ids);
+}
+
+Test(claims, many_distinct_ids)
+{
+	size_t n = 0, i, len = 0;
+	char *buf = malloc(5000 * 12 + 1), (*ids)[NCT_ID_SIZE] = NULL;
+
+	cr_assert_not_null(buf);
+	for (i = 0; i < 5000; i++)
+		len += (size_t)sprintf(buf + len, "NCT%08zu ", i * 7919 % 100000);
+	cr_assert_eq(claims_nct_ids(buf, len, &ids, &n), 0);
+	cr_expect_eq(n, 5000);
+	cr_expect_str_eq(ids[4999], "NCT00087081");
+	free(ids);
+	free(buf);
+}
+
+Test(claims, names)
+{
+	char buf[160], tiny[12];
+
+	cr_expect_str_eq(claims_kind_name(CLAIM_RESULTS_PENDING),
+	    "results-pending");
+	cr_expect_str_eq(claims_kind_name(CLAIM_PUBLICATION_PENDING),
+	    "publication-pending");
+	cr_expect_str_eq(claims_kind_name(CLAIM_STATUS), "status");
+	cr_expect_str_eq(claims_statuses_text(ST_COMPLETED | ST_RECRUITING,
+	    buf, sizeof(buf)), "RECRUITING|COMPLETED");
+	cr_expect_str_eq(claims_statuses_text(ST_ACTIVE, buf, sizeof(buf)),
+	    ACTIVE);
+	cr_expect_str_eq(claims_statuses_text(0, buf, sizeof(buf)), "");
+	cr_expect_str_eq(claims_statuses_text(~0u, buf, sizeof(buf)),
+	    ACTIVE "|COMPLETED|SUSPENDED|TERMINATED|WITHDRAWN|UNKNOWN");
+	cr_expect_str_eq(claims_statuses_text(ST_RECRUITING | ST_WITHDRAWN,
+	    tiny, sizeof(tiny)), "RECRUITING");
+}
