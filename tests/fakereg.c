@@ -1,0 +1,1645 @@
+/*
+ * fakereg.c - a fake ClinicalTrials.gov API v2 for tests and benchmarks: a
+ * small HTTP/1.1 server on libevent bufferevents in its own thread.
+ */
+#include "fakereg.h"
+
+#include <sys/queue.h>	/* TAILQ_FOREACH over evkeyvalq */
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define API_PREFIX	"/api/v2"
+#define ADMIN_PREFIX	"/_fakereg/"
+#define MAX_HEAD	(64 * 1024)	/* request line + headers */
+#define PAGE_DEFAULT	10
+#define PAGE_MAX	1000
+#define PAD_CHUNK	(64 * 1024)
+#define OVERSIZED_DEFAULT ((size_t)16 * 1024 * 1024)
+#define API_VERSION	"2.0.5"
+
+struct fault_entry {
+	struct fakereg_fault f;	/* f.match points at match below */
+	char *match;
+	struct fault_entry *next;
+};
+
+struct alias {
+	char from[16];
+	char to[16];
+	struct alias *next;
+};
+
+struct log_entry {
+	char *line;		/* "GET /api/v2/..." */
+	int64_t ms;		/* monotonic clock */
+};
+
+enum conn_state {
+	CS_HEAD,		/* reading request line and headers */
+	CS_BODY,		/* skipping a request body */
+	CS_BUSY,		/* a delayed or stalled request holds it */
+	CS_WRITING,		/* a response is being flushed */
+};
+
+struct conn {
+	struct fakereg *reg;
+	struct bufferevent *bev;
+	struct event *timer;	/* FAULT_DELAY */
+	enum conn_state state;
+	char *method;
+	char *target;
+	bool keepalive;
+	bool chunked;
+	size_t body_left;
+	bool close_after;	/* close once the response is flushed */
+	size_t pad_left;	/* FAULT_OVERSIZED: bytes still to stream */
+	struct conn *prev, *next;
+};
+
+struct fakereg {
+	const char *dir;
+	char url[64];
+	char origin[48];	/* "http://127.0.0.1:PORT" */
+	int port;
+	struct event_base *base;
+	struct evconnlistener *lis;
+	struct event *stop_ev;
+	pthread_t thread;
+	bool running;
+	struct conn *conns;	/* server thread only (stop: after join) */
+
+	pthread_mutex_t mu;	/* guards everything below */
+	struct fault_entry *faults;
+	struct alias *aliases;
+	struct log_entry *log;
+	size_t n_log, cap_log;
+};
+
+/* One answer before it is put on the wire. */
+struct reply {
+	int status;
+	const char *ctype;	/* static */
+	char *extra;		/* header lines ending "\r\n"; owned */
+	char *body;		/* owned */
+	size_t len;
+};
+
+static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
+
+static void conn_free(struct conn *c);
+static void conn_process(struct conn *c);
+
+/* ------------------------------------------------------------- helpers */
+
+static void
+use_threads(void)
+{
+	evthread_use_pthreads();
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static bool
+is_nct(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 11 || strncmp(s, "NCT", 3) != 0)
+		return false;
+	for (i = 3; i < 11; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 301: return "Moved Permanently";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "Status";
+	}
+}
+
+static void
+reply_free(struct reply *rp)
+{
+	free(rp->extra);
+	free(rp->body);
+	memset(rp, 0, sizeof(*rp));
+}
+
+/* Replace rp with a text/plain answer (registry errors are plain text). */
+static void
+reply_text(struct reply *rp, int status, const char *text)
+{
+	reply_free(rp);
+	rp->status = status;
+	rp->ctype = "text/plain";
+	rp->body = xstrdup(text);
+	rp->len = rp->body ? strlen(rp->body) : 0;
+}
+
+static void
+reply_textf(struct reply *rp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+reply_textf(struct reply *rp, int status, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	reply_text(rp, status, buf);
+}
+
+/* Steals root. */
+static void
+reply_json(struct reply *rp, json_t *root)
+{
+	char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+
+	json_decref(root);
+	if (text == NULL) {
+		reply_text(rp, 500, "fakereg: cannot serialize the answer");
+		return;
+	}
+	reply_free(rp);
+	rp->status = 200;
+	rp->ctype = "application/json";
+	rp->body = text;
+	rp->len = strlen(text);
+}
+
+/* ------------------------------------------------------ shared state */
+
+static void
+log_add(struct fakereg *r, const char *method, const char *target)
+{
+	size_t n = strlen(method) + strlen(target) + 2;
+	char *line = malloc(n);
+
+	if (line == NULL)
+		return;
+	snprintf(line, n, "%s %s", method, target);
+	pthread_mutex_lock(&r->mu);
+	if (r->n_log == r->cap_log) {
+		size_t cap = r->cap_log ? 2 * r->cap_log : 64;
+		struct log_entry *v = realloc(r->log, cap * sizeof(*v));
+
+		if (v == NULL) {
+			pthread_mutex_unlock(&r->mu);
+			free(line);
+			return;
+		}
+		r->log = v;
+		r->cap_log = cap;
+	}
+	r->log[r->n_log].line = line;
+	r->log[r->n_log].ms = now_ms();
+	r->n_log++;
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* The first armed fault whose match fits `target`, copied into *out. */
+static bool
+fault_take(struct fakereg *r, const char *target, struct fakereg_fault *out)
+{
+	struct fault_entry **pp, *e;
+	bool found = false;
+
+	pthread_mutex_lock(&r->mu);
+	for (pp = &r->faults; (e = *pp) != NULL; pp = &e->next) {
+		if (e->match && strstr(target, e->match) == NULL)
+			continue;
+		*out = e->f;
+		out->match = NULL;
+		found = true;
+		if (e->f.count > 0 && --e->f.count == 0) {
+			*pp = e->next;
+			free(e->match);
+			free(e);
+		}
+		break;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return found;
+}
+
+/* The current ID of `id` into out (itself if none).  True for an alias. */
+static bool
+alias_lookup(struct fakereg *r, const char *id, char out[16])
+{
+	struct alias *a;
+	bool found = false;
+
+	snprintf(out, 16, "%s", id);
+	pthread_mutex_lock(&r->mu);
+	for (a = r->aliases; a; a = a->next)
+		if (strcmp(a->from, id) == 0) {
+			snprintf(out, 16, "%s", a->to);
+			found = true;
+			break;
+		}
+	pthread_mutex_unlock(&r->mu);
+	return found;
+}
+
+/* --------------------------------------------------------- study files */
+
+static char *
+study_path(struct fakereg *r, const char *id)
+{
+	size_t n = strlen(r->dir) + strlen(id) + 8;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s/%s.json", r->dir, id);
+	return p;
+}
+
+static bool
+study_exists(struct fakereg *r, const char *id)
+{
+	char *p = study_path(r, id);
+	bool ok = p && access(p, R_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+/*
+ * Load DIR/ID.json.  Returns a new reference; NULL with *missing set when
+ * there is no such file, or with `err` filled when it does not parse.
+ */
+static json_t *
+study_load(struct fakereg *r, const char *id, bool *missing, char *err,
+    size_t errlen)
+{
+	char *p = study_path(r, id);
+	json_error_t jerr;
+	json_t *root = NULL;
+
+	*missing = false;
+	if (p == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (access(p, F_OK) != 0) {
+		*missing = true;
+		goto out;
+	}
+	if ((root = json_load_file(p, 0, &jerr)) == NULL)
+		snprintf(err, errlen, "%s:%d: %s", p, jerr.line, jerr.text);
+out:
+	free(p);
+	return root;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+ids_free(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+static int
+ids_push(char ***ids, size_t *n, size_t *cap, const char *id)
+{
+	char *copy;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 16;
+		char **v = realloc(*ids, ncap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		*ids = v;
+		*cap = ncap;
+	}
+	if ((copy = strdup(id)) == NULL)
+		return -1;
+	(*ids)[(*n)++] = copy;
+	return 0;
+}
+
+/* Every NCTxxxxxxxx.json in the folder, sorted.  0 / -1. */
+static int
+list_all(struct fakereg *r, char ***ids, size_t *n)
+{
+	DIR *d = opendir(r->dir);
+	struct dirent *de;
+	size_t cap = 0;
+	char id[16];
+
+	*ids = NULL;
+	*n = 0;
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != 16 ||
+		    strcmp(de->d_name + 11, ".json") != 0)
+			continue;
+		memcpy(id, de->d_name, 11);
+		id[11] = '\0';
+		if (is_nct(id) && ids_push(ids, n, &cap, id) < 0) {
+			closedir(d);
+			ids_free(*ids, *n);
+			*ids = NULL;
+			*n = 0;
+			return -1;
+		}
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(*ids, *n, sizeof(**ids), cmp_str);
+	return 0;
+}
+
+/* ----------------------------------------------------------- projection */
+
+/* Field "pieces" the API accepts in `fields`, and where they live. */
+static const struct {
+	const char *piece;
+	const char *path;
+} pieces[] = {
+	{"NCTId", "protocolSection.identificationModule.nctId"},
+	{"BriefTitle", "protocolSection.identificationModule.briefTitle"},
+	{"OfficialTitle", "protocolSection.identificationModule.officialTitle"},
+	{"Acronym", "protocolSection.identificationModule.acronym"},
+	{"OverallStatus", "protocolSection.statusModule.overallStatus"},
+	{"StatusVerifiedDate",
+	    "protocolSection.statusModule.statusVerifiedDate"},
+	{"LastUpdatePostDate",
+	    "protocolSection.statusModule.lastUpdatePostDateStruct.date"},
+	{"LastUpdatePostDateType",
+	    "protocolSection.statusModule.lastUpdatePostDateStruct.type"},
+	{"ResultsFirstPostDate",
+	    "protocolSection.statusModule.resultsFirstPostDateStruct.date"},
+	{"PrimaryCompletionDate",
+	    "protocolSection.statusModule.primaryCompletionDateStruct.date"},
+	{"CompletionDate",
+	    "protocolSection.statusModule.completionDateStruct.date"},
+	{"HasResults", "hasResults"},
+	{"ProtocolSection", "protocolSection"},
+	{"IdentificationModule", "protocolSection.identificationModule"},
+	{"StatusModule", "protocolSection.statusModule"},
+	{"ReferencesModule", "protocolSection.referencesModule"},
+	{"ResultsSection", "resultsSection"},
+	{"DerivedSection", "derivedSection"},
+};
+
+/*
+ * Split `fields` (',' or '|' separated) into dotted paths.  New array of
+ * new strings; NULL with `bad` set to the unknown field on error.
+ */
+static char **
+fields_parse(const char *fields, size_t *n, char *bad, size_t badlen)
+{
+	char *copy = strdup(fields), *tok, *save = NULL, *end;
+	char **paths = NULL;
+	size_t cap = 0, i;
+	const char *path;
+
+	*n = 0;
+	if (copy == NULL)
+		return NULL;
+	for (tok = strtok_r(copy, ",|", &save); tok;
+	    tok = strtok_r(NULL, ",|", &save)) {
+		while (isspace((unsigned char)*tok))
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (*tok == '\0')
+			continue;
+		path = NULL;
+		for (i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
+			if (strcasecmp(tok, pieces[i].piece) == 0)
+				path = pieces[i].path;
+		if (path == NULL && strchr(tok, '.') != NULL)
+			path = tok;
+		if (path == NULL || ids_push(&paths, n, &cap, path) < 0) {
+			snprintf(bad, badlen, "%s", path ? "(out of memory)" :
+			    tok);
+			ids_free(paths, *n);
+			paths = NULL;
+			*n = 0;
+			break;
+		}
+	}
+	free(copy);
+	if (paths == NULL && bad[0] == '\0')
+		paths = calloc(1, sizeof(*paths));	/* no fields at all */
+	return paths;
+}
+
+/* Copy the member at dotted `path` of src into dst, creating objects. */
+static void
+project_one(const json_t *src, json_t *dst, const char *path)
+{
+	char *copy = strdup(path), *tok, *next, *save = NULL;
+	const json_t *s = src;
+	json_t *d = dst, *child;
+
+	if (copy == NULL)
+		return;
+	tok = strtok_r(copy, ".", &save);
+	while (tok && s) {
+		next = strtok_r(NULL, ".", &save);
+		s = json_object_get(s, tok);
+		if (s == NULL)
+			break;
+		if (next == NULL) {
+			json_object_set_new(d, tok, json_deep_copy(s));
+			break;
+		}
+		if (!json_is_object(s))
+			break;
+		if ((child = json_object_get(d, tok)) == NULL) {
+			child = json_object();
+			json_object_set_new(d, tok, child);
+		}
+		d = child;
+		tok = next;
+	}
+	free(copy);
+}
+
+/* The study projected to `paths` (n == 0: the whole study).  New reference. */
+static json_t *
+project(json_t *study, char **paths, size_t n)
+{
+	json_t *out;
+
+	if (n == 0)
+		return json_incref(study);
+	out = json_object();
+	for (size_t i = 0; i < n && out; i++)
+		project_one(study, out, paths[i]);
+	return out;
+}
+
+/* ------------------------------------------------------------- routes */
+
+static uint32_t
+fnv1a(uint32_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h ^ 0xff;	/* separates "ab"+"c" from "a"+"bc" */
+}
+
+/* The page token names the next offset and the query it belongs to. */
+static void
+token_make(uint32_t qhash, size_t offset, char out[32])
+{
+	snprintf(out, 32, "%08x%08x", (unsigned)qhash,
+	    (unsigned)((uint32_t)offset ^ qhash ^ 0x5a5a5a5au));
+}
+
+static bool
+token_read(const char *tok, uint32_t qhash, size_t *offset)
+{
+	char a[9], b[9], *end;
+	unsigned long h, o;
+
+	if (strlen(tok) != 16 || strspn(tok, "0123456789abcdef") != 16)
+		return false;
+	memcpy(a, tok, 8);
+	a[8] = '\0';
+	memcpy(b, tok + 8, 8);
+	b[8] = '\0';
+	h = strtoul(a, &end, 16);
+	o = strtoul(b, &end, 16);
+	if ((uint32_t)h != qhash)
+		return false;
+	*offset = (uint32_t)o ^ qhash ^ 0x5a5a5a5au;
+	return true;
+}
+
+/* filter.ids as the sorted list of IDs served.  0, or -1 with rp set. */
+static int
+ids_from_filter(struct fakereg *r, const char *filter, char ***ids, size_t *n,
+    struct reply *rp)
+{
+	char *copy = strdup(filter), *tok, *save = NULL, *end;
+	char cur[16];
+	size_t cap = 0, i, j;
+	int rc = -1;
+
+	*ids = NULL;
+	*n = 0;
+	if (copy == NULL) {
+		reply_text(rp, 500, "fakereg: out of memory");
+		goto out;
+	}
+	for (tok = strtok_r(copy, ",|", &save); tok;
+	    tok = strtok_r(NULL, ",|", &save)) {
+		while (isspace((unsigned char)*tok))
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (*tok == '\0')
+			continue;
+		if (!is_nct(tok)) {
+			reply_textf(rp, 400, "Parameter `filter.ids` has "
+			    "incorrect format: `%.40s` is not an NCT number",
+			    tok);
+			goto out;
+		}
+		alias_lookup(r, tok, cur);
+		if (study_exists(r, cur) && ids_push(ids, n, &cap, cur) < 0) {
+			reply_text(rp, 500, "fakereg: out of memory");
+			goto out;
+		}
+	}
+	if (*n > 1)
+		qsort(*ids, *n, sizeof(**ids), cmp_str);
+	/* An alias and its current ID asked together give one record. */
+	for (i = j = 0; i < *n; i++) {
+		if (j > 0 && strcmp((*ids)[j - 1], (*ids)[i]) == 0)
+			free((*ids)[i]);
+		else
+			(*ids)[j++] = (*ids)[i];
+	}
+	*n = j;
+	rc = 0;
+out:
+	if (rc < 0) {
+		ids_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+	}
+	free(copy);
+	return rc;
+}
+
+/*
+ * Parameters of GET /studies the fake understands (sort and markupFormat
+ * are accepted and ignored).  Anything else, query.term included, is
+ * refused so a client cannot silently search instead of listing IDs.
+ */
+static const char *const studies_params[] = {"filter.ids", "fields",
+    "pageSize", "pageToken", "countTotal", "format", "markupFormat", "sort",
+    NULL};
+
+/*
+ * GET /studies: the IDs of filter.ids that have a file (or every file when
+ * there is no filter), sorted by NCT ID, one page at a time.  The page
+ * token carries the next offset and a hash of filter.ids, fields and
+ * pageSize, so a follow-up that does not repeat them is refused.
+ */
+static void
+route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
+{
+	const char *filter = evhttp_find_header(q, "filter.ids");
+	const char *fields = evhttp_find_header(q, "fields");
+	const char *psize = evhttp_find_header(q, "pageSize");
+	const char *ptoken = evhttp_find_header(q, "pageToken");
+	const char *count = evhttp_find_header(q, "countTotal");
+	const char *format = evhttp_find_header(q, "format");
+	char **ids = NULL, **paths = NULL, bad[128] = "", err[512] = "";
+	char tok[32];
+	size_t n_ids = 0, n_paths = 0, offset = 0, page = PAGE_DEFAULT, i;
+	struct evkeyval *kv;
+	json_t *root = NULL, *arr, *study;
+	uint32_t qhash;
+	bool missing;
+	char *end;
+	long v;
+
+	TAILQ_FOREACH(kv, q, next) {
+		for (i = 0; studies_params[i]; i++)
+			if (strcmp(kv->key, studies_params[i]) == 0)
+				break;
+		if (studies_params[i] == NULL) {
+			reply_textf(rp, 400, "fakereg: parameter `%.60s` "
+			    "is not supported here", kv->key);
+			goto out;
+		}
+	}
+	if (format && strcasecmp(format, "json") != 0) {
+		reply_text(rp, 400, "fakereg: only format=json is served");
+		goto out;
+	}
+	if (psize) {
+		errno = 0;
+		v = strtol(psize, &end, 10);
+		if (errno || end == psize || *end != '\0' || v < 1) {
+			reply_textf(rp, 400, "Parameter `pageSize` has "
+			    "incorrect format: `%.40s`", psize);
+			goto out;
+		}
+		page = v > PAGE_MAX ? PAGE_MAX : (size_t)v;
+	}
+	if (fields && (paths = fields_parse(fields, &n_paths, bad,
+	    sizeof(bad))) == NULL) {
+		reply_textf(rp, 400, "Parameter `fields` has an unknown field "
+		    "`%.60s`", bad);
+		goto out;
+	}
+	qhash = fnv1a(fnv1a(fnv1a(2166136261u, filter), fields), psize);
+	if (ptoken && !token_read(ptoken, qhash, &offset)) {
+		reply_text(rp, 400, "Parameter `pageToken` is invalid or does "
+		    "not belong to this query");
+		goto out;
+	}
+	if (filter) {
+		if (ids_from_filter(r, filter, &ids, &n_ids, rp) < 0)
+			goto out;
+	} else if (list_all(r, &ids, &n_ids) < 0) {
+		reply_textf(rp, 500, "fakereg: cannot list %.200s", r->dir);
+		goto out;
+	}
+	root = json_object();
+	arr = json_array();
+	if (root == NULL || arr == NULL) {
+		json_decref(arr);
+		reply_text(rp, 500, "fakereg: out of memory");
+		goto out;
+	}
+	if (count && strcasecmp(count, "true") == 0 && ptoken == NULL)
+		json_object_set_new(root, "totalCount", json_integer(
+		    (json_int_t)n_ids));
+	json_object_set_new(root, "studies", arr);
+	for (i = offset; i < n_ids && i < offset + page; i++) {
+		if ((study = study_load(r, ids[i], &missing, err,
+		    sizeof(err))) == NULL) {
+			if (missing)	/* removed since we looked */
+				continue;
+			reply_textf(rp, 500, "fakereg: %s", err);
+			goto out;
+		}
+		json_array_append_new(arr, project(study, paths, n_paths));
+		json_decref(study);
+	}
+	if (offset + page < n_ids) {
+		token_make(qhash, offset + page, tok);
+		json_object_set_new(root, "nextPageToken", json_string(tok));
+	}
+	reply_json(rp, root);
+	root = NULL;
+out:
+	json_decref(root);
+	ids_free(ids, n_ids);
+	ids_free(paths, n_paths);
+}
+
+static void
+route_study(struct fakereg *r, const char *id, const char *query,
+    struct evkeyvalq *q, struct reply *rp)
+{
+	const char *fields = evhttp_find_header(q, "fields");
+	char cur[16], bad[128] = "", err[512] = "", **paths = NULL;
+	size_t n_paths = 0;
+	json_t *study = NULL;
+	bool missing;
+
+	if (!is_nct(id)) {
+		reply_text(rp, 400, "Parameter `nctId` has incorrect format");
+		goto out;
+	}
+	if (alias_lookup(r, id, cur)) {
+		reply_textf(rp, 301, "%s is an alias of %s", id, cur);
+		if (asprintf(&rp->extra, "Location: %s" API_PREFIX "/studies/%s"
+		    "%s%s\r\n", r->origin, cur, query ? "?" : "",
+		    query ? query : "") < 0)
+			rp->extra = NULL;
+		goto out;
+	}
+	if (fields && (paths = fields_parse(fields, &n_paths, bad,
+	    sizeof(bad))) == NULL) {
+		reply_textf(rp, 400, "Parameter `fields` has an unknown field "
+		    "`%.60s`", bad);
+		goto out;
+	}
+	if ((study = study_load(r, id, &missing, err, sizeof(err))) == NULL) {
+		if (missing)
+			reply_textf(rp, 404, "NCT number %s not found", id);
+		else
+			reply_textf(rp, 500, "fakereg: %s", err);
+		goto out;
+	}
+	reply_json(rp, project(study, paths, n_paths));
+out:
+	json_decref(study);
+	ids_free(paths, n_paths);
+}
+
+static void
+route_version(struct reply *rp)
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	reply_json(rp, json_pack("{s:s, s:s}", "apiVersion", API_VERSION,
+	    "dataTimestamp", stamp));
+}
+
+/* The normal answer to a registry request. */
+static void
+route(struct fakereg *r, const char *method, const char *target,
+    struct reply *rp)
+{
+	struct evkeyvalq q;
+	const char *qmark = strchr(target, '?');
+	const char *query = qmark ? qmark + 1 : NULL;
+	char *raw = NULL, *path = NULL;
+	size_t plen = qmark ? (size_t)(qmark - target) : strlen(target);
+
+	TAILQ_INIT(&q);
+	if (strcmp(method, "GET") != 0) {
+		reply_text(rp, 405, "fakereg: only GET is served");
+		rp->extra = strdup("Allow: GET\r\n");
+		goto out;
+	}
+	if ((raw = strndup(target, plen)) == NULL ||
+	    (path = evhttp_uridecode(raw, 0, NULL)) == NULL) {
+		reply_text(rp, 400, "fakereg: bad request target");
+		goto out;
+	}
+	if (query && evhttp_parse_query_str(query, &q) < 0) {
+		reply_text(rp, 400, "fakereg: malformed query string");
+		goto out;
+	}
+	if (strcmp(path, API_PREFIX "/studies") == 0 ||
+	    strcmp(path, API_PREFIX "/studies/") == 0)
+		route_studies(r, &q, rp);
+	else if (strncmp(path, API_PREFIX "/studies/", 16) == 0 &&
+	    strchr(path + 16, '/') == NULL)
+		route_study(r, path + 16, query, &q, rp);
+	else if (strcmp(path, API_PREFIX "/version") == 0)
+		route_version(rp);
+	else
+		reply_textf(rp, 404, "fakereg: no such path %.200s", path);
+out:
+	evhttp_clear_headers(&q);
+	free(path);
+	free(raw);
+}
+
+/* ------------------------------------------------------------- admin */
+
+static const struct {
+	const char *name;
+	enum fakereg_fault_kind kind;
+} kind_names[] = {
+	{"status", FAULT_STATUS},
+	{"retry_after", FAULT_RETRY_AFTER},
+	{"delay", FAULT_DELAY},
+	{"stall", FAULT_STALL},
+	{"close", FAULT_CLOSE},
+	{"truncate", FAULT_TRUNCATE},
+	{"malformed_json", FAULT_MALFORMED_JSON},
+	{"wrong_id", FAULT_WRONG_ID},
+	{"oversized", FAULT_OVERSIZED},
+	{"html_200", FAULT_HTML_200},
+	{"bad_gzip", FAULT_BAD_GZIP},
+};
+
+static bool
+kind_parse(const char *s, enum fakereg_fault_kind *kind)
+{
+	char name[32];
+	size_t i;
+
+	if (strncasecmp(s, "FAULT_", 6) == 0)
+		s += 6;
+	for (i = 0; s[i] && i < sizeof(name) - 1; i++)
+		name[i] = s[i] == '-' ? '_' :
+		    (char)tolower((unsigned char)s[i]);
+	name[i] = '\0';
+	for (i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (strcmp(name, kind_names[i].name) == 0) {
+			*kind = kind_names[i].kind;
+			return true;
+		}
+	return false;
+}
+
+static bool
+num_param(struct evkeyvalq *q, const char *key, unsigned long long *out)
+{
+	const char *s = evhttp_find_header(q, key);
+	char *end;
+
+	if (s == NULL)
+		return true;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno == 0 && end != s && *end == '\0' && s[0] != '-';
+}
+
+static void
+admin_fault(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
+{
+	struct fakereg_fault f = {0};
+	unsigned long long status = 0, ra = 0, delay = 0, count = 0, size = 0;
+	const char *kind = evhttp_find_header(q, "kind");
+
+	if (kind == NULL || !kind_parse(kind, &f.kind)) {
+		reply_text(rp, 400, "fakereg: kind must be one of status, "
+		    "retry_after, delay, stall, close, truncate, "
+		    "malformed_json, wrong_id, oversized, html_200, bad_gzip");
+		return;
+	}
+	if (!num_param(q, "status", &status) || status > 999 ||
+	    !num_param(q, "retry_after", &ra) || ra > 86400 ||
+	    !num_param(q, "delay_ms", &delay) || delay > 3600000 ||
+	    !num_param(q, "count", &count) || count > 1000000000 ||
+	    !num_param(q, "size", &size)) {
+		reply_text(rp, 400, "fakereg: bad number in fault parameters");
+		return;
+	}
+	f.match = evhttp_find_header(q, "match");
+	f.status = (int)status;
+	f.retry_after = (int)ra;
+	f.delay_ms = (unsigned)delay;
+	f.count = (unsigned)count;
+	f.size = (size_t)size;
+	if (fakereg_add_fault(r, &f) < 0)
+		reply_text(rp, 500, "fakereg: cannot add the fault");
+	else
+		reply_text(rp, 200, "ok\n");
+}
+
+static void
+admin_alias(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
+{
+	const char *from = evhttp_find_header(q, "alias");
+	const char *to = evhttp_find_header(q, "current");
+
+	if (from == NULL || to == NULL || fakereg_set_alias(r, from, to) < 0)
+		reply_text(rp, 400, "fakereg: alias=NCT..&current=NCT.. "
+		    "(two well-formed NCT numbers)");
+	else
+		reply_text(rp, 200, "ok\n");
+}
+
+static void
+route_admin(struct fakereg *r, const char *target, struct reply *rp)
+{
+	const char *name = target + strlen(ADMIN_PREFIX);
+	const char *qmark = strchr(name, '?');
+	size_t nlen = qmark ? (size_t)(qmark - name) : strlen(name);
+	struct evkeyvalq q;
+	char *text;
+
+	TAILQ_INIT(&q);
+	if (qmark && evhttp_parse_query_str(qmark + 1, &q) < 0) {
+		reply_text(rp, 400, "fakereg: malformed query string");
+		goto out;
+	}
+	if (nlen == 3 && strncmp(name, "log", 3) == 0) {
+		text = fakereg_log(r);
+		reply_text(rp, 200, text ? text : "");
+		free(text);
+	} else if (nlen == 5 && strncmp(name, "clear", 5) == 0) {
+		fakereg_clear_log(r);
+		fakereg_clear_faults(r);
+		reply_text(rp, 200, "ok\n");
+	} else if (nlen == 5 && strncmp(name, "fault", 5) == 0) {
+		admin_fault(r, &q, rp);
+	} else if (nlen == 5 && strncmp(name, "alias", 5) == 0) {
+		admin_alias(r, &q, rp);
+	} else if (nlen == 5 && strncmp(name, "stats", 5) == 0) {
+		reply_json(rp, json_pack("{s:I, s:I}", "requests",
+		    (json_int_t)fakereg_count(r, NULL), "max_per_minute",
+		    (json_int_t)fakereg_max_per_minute(r)));
+	} else {
+		reply_text(rp, 404, "fakereg: admin paths are log, clear, "
+		    "fault, alias, stats");
+	}
+out:
+	evhttp_clear_headers(&q);
+}
+
+/* ------------------------------------------------------------ faults */
+
+/* Give every record of a 200 JSON answer another nctId. */
+static void
+wrong_ids(struct reply *rp)
+{
+	json_t *root, *arr, *s, *idm;
+	const char *id;
+	char other[16];
+	size_t i, n = 1;
+
+	if (rp->status != 200 || strcmp(rp->ctype, "application/json") != 0 ||
+	    (root = json_loadb(rp->body, rp->len, 0, NULL)) == NULL)
+		return;
+	if ((arr = json_object_get(root, "studies")) != NULL)
+		n = json_array_size(arr);
+	for (i = 0; i < n; i++) {
+		s = arr ? json_array_get(arr, i) : root;
+		idm = json_object_get(json_object_get(s, "protocolSection"),
+		    "identificationModule");
+		if ((id = json_string_value(json_object_get(idm, "nctId"))) ==
+		    NULL || strlen(id) < 4)
+			continue;
+		snprintf(other, sizeof(other), "%s", id);
+		other[3] = other[3] == '9' ? '8' : '9';
+		json_object_set_new(idm, "nctId", json_string(other));
+	}
+	reply_json(rp, root);
+}
+
+/* The answer a fault of a kind that replaces the response gives. */
+static void
+fault_reply(const struct fakereg_fault *f, struct reply *rp)
+{
+	static const char html[] = "<!DOCTYPE html>\n<html><head><title>503 "
+	    "Service Temporarily Unavailable</title></head>\n<body><h1>Service "
+	    "Temporarily Unavailable</h1><p>The server is temporarily unable "
+	    "to service your request.</p></body></html>\n";
+	static const char broken[] = "{\"studies\":[{\"protocolSection\":"
+	    "{\"identificationModule\":{\"nctId\":\"NCT0298";
+	/* gzip header, then a deflate block of the reserved type 3 */
+	static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0,
+	    0x00, 0x03, 0xff, 0xff, 0xff, 0xff, 0xde, 0xad, 0xbe, 0xef, 0x00,
+	    0x13, 0x37, 0xff, 0xff, 0xff};
+	int status;
+
+	switch (f->kind) {
+	case FAULT_STATUS:
+		status = f->status ? f->status : 500;
+		reply_textf(rp, status, "fakereg: injected %d %s", status,
+		    reason(status));
+		break;
+	case FAULT_RETRY_AFTER:
+		status = f->status ? f->status : 429;
+		reply_textf(rp, status, "fakereg: injected %d %s, retry after "
+		    "%d s", status, reason(status), f->retry_after);
+		if (asprintf(&rp->extra, "Retry-After: %d\r\n",
+		    f->retry_after) < 0)
+			rp->extra = NULL;
+		break;
+	case FAULT_MALFORMED_JSON:
+		reply_text(rp, 200, broken);
+		rp->ctype = "application/json";
+		break;
+	case FAULT_HTML_200:
+		reply_text(rp, 200, html);
+		rp->ctype = "text/html; charset=utf-8";
+		break;
+	case FAULT_BAD_GZIP:
+		reply_free(rp);
+		rp->status = 200;
+		rp->ctype = "application/json";
+		if ((rp->body = malloc(sizeof(gz))) != NULL) {
+			memcpy(rp->body, gz, sizeof(gz));
+			rp->len = sizeof(gz);
+		}
+		rp->extra = strdup("Content-Encoding: gzip\r\n");
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---------------------------------------------------------- the wire */
+
+static void
+send_head(struct conn *c, int status, const char *ctype, const char *extra,
+    size_t len)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nServer: fakereg\r\n"
+	    "Content-Type: %s\r\nContent-Length: %zu\r\n%s"
+	    "Connection: %s\r\n\r\n",
+	    status, reason(status), ctype, len, extra ? extra : "",
+	    c->close_after ? "close" : "keep-alive");
+}
+
+/* Put a reply on the wire; with `truncate` only half its body, then close. */
+static void
+send_reply(struct conn *c, struct reply *rp, bool truncate)
+{
+	if (rp->ctype == NULL)
+		reply_text(rp, 500, "fakereg: no answer");
+	if (!c->keepalive || truncate)
+		c->close_after = true;
+	send_head(c, rp->status, rp->ctype, rp->extra, rp->len);
+	if (rp->body)
+		bufferevent_write(c->bev, rp->body, truncate ? rp->len / 2 :
+		    rp->len);
+	c->state = CS_WRITING;
+}
+
+/* FAULT_OVERSIZED: a JSON object padded to `size` bytes, streamed. */
+static void
+send_oversized(struct conn *c, size_t size)
+{
+	static const char open[] = "{\"padding\":\"";
+
+	if (!c->keepalive)
+		c->close_after = true;
+	send_head(c, 200, "application/json", NULL, size);
+	/* Too small for the JSON frame: just `size` bytes. */
+	if (size >= sizeof(open) + 1) {
+		bufferevent_write(c->bev, open, sizeof(open) - 1);
+		c->pad_left = size - (sizeof(open) - 1);
+	} else {
+		c->pad_left = size;
+	}
+	c->state = CS_WRITING;
+}
+
+/* Next slice of an oversized body: 'x' padding, closed by "\"}". */
+static void
+pad_more(struct conn *c)
+{
+	char buf[PAD_CHUNK];
+	size_t n = c->pad_left < sizeof(buf) ? c->pad_left : sizeof(buf);
+
+	memset(buf, 'x', n);
+	/* The last two bytes of the body, whichever slices they fall in. */
+	for (size_t k = n >= 2 ? n - 2 : 0; k < n; k++) {
+		if (c->pad_left - k == 2)
+			buf[k] = '"';
+		else if (c->pad_left - k == 1)
+			buf[k] = '}';
+	}
+	bufferevent_write(c->bev, buf, n);
+	c->pad_left -= n;
+}
+
+static void
+delay_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct reply rp = {0};
+
+	route(c->reg, c->method, c->target, &rp);
+	send_reply(c, &rp, false);
+	reply_free(&rp);
+}
+
+/* A complete request is in c->method / c->target: answer it. */
+static void
+dispatch(struct conn *c)
+{
+	struct fakereg *r = c->reg;
+	struct fakereg_fault f;
+	struct reply rp = {0};
+	struct timeval tv;
+
+	if (strncmp(c->target, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0) {
+		route_admin(r, c->target, &rp);
+		send_reply(c, &rp, false);
+		goto out;
+	}
+	log_add(r, c->method, c->target);
+	if (!fault_take(r, c->target, &f)) {
+		route(r, c->method, c->target, &rp);
+		send_reply(c, &rp, false);
+		goto out;
+	}
+	switch (f.kind) {
+	case FAULT_DELAY:
+		if (c->timer == NULL &&
+		    (c->timer = evtimer_new(r->base, delay_cb, c)) == NULL) {
+			conn_free(c);
+			goto out;
+		}
+		tv.tv_sec = f.delay_ms / 1000;
+		tv.tv_usec = (f.delay_ms % 1000) * 1000;
+		c->state = CS_BUSY;
+		evtimer_add(c->timer, &tv);
+		break;
+	case FAULT_STALL:
+		c->state = CS_BUSY;
+		break;
+	case FAULT_CLOSE:
+		conn_free(c);
+		break;
+	case FAULT_TRUNCATE:
+		route(r, c->method, c->target, &rp);
+		send_reply(c, &rp, true);
+		break;
+	case FAULT_WRONG_ID:
+		route(r, c->method, c->target, &rp);
+		wrong_ids(&rp);
+		send_reply(c, &rp, false);
+		break;
+	case FAULT_OVERSIZED:
+		send_oversized(c, f.size ? f.size : OVERSIZED_DEFAULT);
+		break;
+	default:
+		fault_reply(&f, &rp);
+		send_reply(c, &rp, false);
+		break;
+	}
+out:
+	reply_free(&rp);
+}
+
+static void
+request_reset(struct conn *c)
+{
+	free(c->method);
+	free(c->target);
+	c->method = c->target = NULL;
+	c->keepalive = true;
+	c->chunked = false;
+	c->body_left = 0;
+	c->state = CS_HEAD;
+}
+
+/* "GET /x HTTP/1.1" into method/target/keepalive default.  0 / -1. */
+static int
+parse_request_line(struct conn *c, const char *line)
+{
+	const char *sp1 = strchr(line, ' '), *sp2;
+
+	if (sp1 == NULL || (sp2 = strchr(sp1 + 1, ' ')) == NULL ||
+	    strncmp(sp2 + 1, "HTTP/1.", 7) != 0 || sp2 == sp1 + 1 ||
+	    sp1[1] != '/')
+		return -1;
+	c->method = strndup(line, (size_t)(sp1 - line));
+	c->target = strndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
+	c->keepalive = strcmp(sp2 + 1, "HTTP/1.0") != 0;
+	return c->method && c->target ? 0 : -1;
+}
+
+static void
+parse_header(struct conn *c, const char *line)
+{
+	const char *colon = strchr(line, ':'), *v;
+
+	if (colon == NULL)
+		return;
+	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	if (strncasecmp(line, "Connection:", 11) == 0) {
+		if (strcasestr(v, "close"))
+			c->keepalive = false;
+		else if (strcasestr(v, "keep-alive"))
+			c->keepalive = true;
+	} else if (strncasecmp(line, "Content-Length:", 15) == 0) {
+		c->body_left = (size_t)strtoull(v, NULL, 10);
+	} else if (strncasecmp(line, "Transfer-Encoding:", 18) == 0) {
+		c->chunked = true;
+	}
+}
+
+/* Refuse a request we cannot read, then close. */
+static void
+refuse(struct conn *c, int status, const char *text)
+{
+	struct reply rp = {0};
+
+	reply_text(&rp, status, text);
+	c->keepalive = false;
+	send_reply(c, &rp, false);
+	reply_free(&rp);
+}
+
+/* Read as much of the next request as has arrived; answer it when whole. */
+static void
+conn_process(struct conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	size_t len, n;
+	char *line;
+
+	while (c->state == CS_HEAD) {
+		if ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) ==
+		    NULL) {
+			if (evbuffer_get_length(in) > MAX_HEAD)
+				refuse(c, 431, "fakereg: request head too "
+				    "large");
+			return;
+		}
+		if (c->target == NULL) {
+			if (len > 0 && parse_request_line(c, line) < 0) {
+				free(line);
+				refuse(c, 400, "fakereg: bad request line");
+				return;
+			}
+		} else if (len > 0) {
+			parse_header(c, line);
+		} else if (c->chunked) {
+			free(line);
+			refuse(c, 501, "fakereg: chunked request bodies are "
+			    "not supported");
+			return;
+		} else {
+			c->state = CS_BODY;
+		}
+		free(line);
+	}
+	if (c->state == CS_BODY) {
+		n = evbuffer_get_length(in);
+		if (n > c->body_left)
+			n = c->body_left;
+		evbuffer_drain(in, n);
+		c->body_left -= n;
+		if (c->body_left == 0)
+			dispatch(c);	/* may free c */
+	}
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->state == CS_HEAD || c->state == CS_BODY)
+		conn_process(c);
+}
+
+static void
+write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->state != CS_WRITING)
+		return;
+	if (c->pad_left > 0) {
+		pad_more(c);
+		return;
+	}
+	if (c->close_after) {
+		conn_free(c);
+		return;
+	}
+	request_reset(c);
+	conn_process(c);	/* a request may already be waiting */
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	/* A client that half-closes after its request still gets the answer. */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    (c->state == CS_WRITING || (c->state == CS_BUSY && c->timer &&
+	    evtimer_pending(c->timer, NULL)))) {
+		c->close_after = true;
+		return;
+	}
+	conn_free(c);
+}
+
+static void
+conn_free(struct conn *c)
+{
+	struct fakereg *r;
+
+	if (c == NULL)
+		return;
+	r = c->reg;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		r->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	if (c->timer)
+		event_free(c->timer);
+	if (c->bev)
+		bufferevent_free(c->bev);
+	free(c->method);
+	free(c->target);
+	free(c);
+}
+
+static void
+accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct fakereg *r = arg;
+	struct conn *c;
+	int one = 1;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->reg = r;
+	if ((c->bev = bufferevent_socket_new(r->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	request_reset(c);
+	c->next = r->conns;
+	if (r->conns)
+		r->conns->prev = c;
+	r->conns = c;
+	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+/* ------------------------------------------------------------ thread */
+
+static void
+stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fakereg *r = arg;
+
+	event_base_loopbreak(r->base);
+}
+
+static void *
+server_main(void *arg)
+{
+	struct fakereg *r = arg;
+
+	event_base_dispatch(r->base);
+	return NULL;
+}
+
+struct fakereg *
+fakereg_start(const char *dir, int port)
+{
+	struct fakereg *r = NULL, *ret = NULL;
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	sigset_t all, old;
+
+	if (dir == NULL || port < 0 || port > 65535)
+		return NULL;
+	pthread_once(&threads_once, use_threads);
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->dir = dir;
+	pthread_mutex_init(&r->mu, NULL);
+	if ((r->base = event_base_new()) == NULL)
+		goto out;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	if ((r->lis = evconnlistener_new_bind(r->base, accept_cb, r,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
+	    (struct sockaddr *)&sin, sizeof(sin))) == NULL)
+		goto out;
+	if (getsockname(evconnlistener_get_fd(r->lis), (struct sockaddr *)&sin,
+	    &slen) < 0)
+		goto out;
+	r->port = ntohs(sin.sin_port);
+	snprintf(r->origin, sizeof(r->origin), "http://127.0.0.1:%d", r->port);
+	snprintf(r->url, sizeof(r->url), "%s" API_PREFIX, r->origin);
+	if ((r->stop_ev = event_new(r->base, -1, 0, stop_cb, r)) == NULL)
+		goto out;
+	/*
+	 * The server thread takes no signals: SIGPIPE from a client that
+	 * went away becomes EPIPE, and SIGTERM/SIGINT stay with the caller.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r->running = pthread_create(&r->thread, NULL, server_main, r) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!r->running)
+		goto out;
+	ret = r;
+	r = NULL;
+out:
+	fakereg_stop(r);
+	return ret;
+}
+
+void
+fakereg_stop(struct fakereg *r)
+{
+	struct fault_entry *f;
+	struct alias *a;
+
+	if (r == NULL)
+		return;
+	if (r->running) {
+		event_active(r->stop_ev, 0, 0);
+		pthread_join(r->thread, NULL);
+	}
+	while (r->conns)
+		conn_free(r->conns);
+	if (r->stop_ev)
+		event_free(r->stop_ev);
+	if (r->lis)
+		evconnlistener_free(r->lis);
+	if (r->base)
+		event_base_free(r->base);
+	fakereg_clear_log(r);
+	free(r->log);
+	while ((f = r->faults) != NULL) {
+		r->faults = f->next;
+		free(f->match);
+		free(f);
+	}
+	while ((a = r->aliases) != NULL) {
+		r->aliases = a->next;
+		free(a);
+	}
+	pthread_mutex_destroy(&r->mu);
+	free(r);
+}
+
+const char *
+fakereg_url(const struct fakereg *r)
+{
+	return r->url;
+}
+
+int
+fakereg_port(const struct fakereg *r)
+{
+	return r->port;
+}
+
+/* --------------------------------------------------- public controls */
+
+int
+fakereg_add_fault(struct fakereg *r, const struct fakereg_fault *f)
+{
+	struct fault_entry *e, **pp;
+
+	if (r == NULL || f == NULL || f->kind < FAULT_STATUS ||
+	    f->kind > FAULT_BAD_GZIP)
+		return -1;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return -1;
+	e->f = *f;
+	if (f->match && (e->match = strdup(f->match)) == NULL) {
+		free(e);
+		return -1;
+	}
+	e->f.match = e->match;
+	pthread_mutex_lock(&r->mu);
+	for (pp = &r->faults; *pp; pp = &(*pp)->next)
+		;
+	*pp = e;
+	pthread_mutex_unlock(&r->mu);
+	return 0;
+}
+
+void
+fakereg_clear_faults(struct fakereg *r)
+{
+	struct fault_entry *f, *next;
+
+	pthread_mutex_lock(&r->mu);
+	f = r->faults;
+	r->faults = NULL;
+	pthread_mutex_unlock(&r->mu);
+	for (; f; f = next) {
+		next = f->next;
+		free(f->match);
+		free(f);
+	}
+}
+
+int
+fakereg_set_alias(struct fakereg *r, const char *alias, const char *current)
+{
+	struct alias *a;
+
+	if (r == NULL || alias == NULL || current == NULL || !is_nct(alias) ||
+	    !is_nct(current) || strcmp(alias, current) == 0)
+		return -1;
+	pthread_mutex_lock(&r->mu);
+	for (a = r->aliases; a; a = a->next)
+		if (strcmp(a->from, alias) == 0)
+			break;
+	if (a == NULL && (a = calloc(1, sizeof(*a))) != NULL) {
+		snprintf(a->from, sizeof(a->from), "%s", alias);
+		a->next = r->aliases;
+		r->aliases = a;
+	}
+	if (a)
+		snprintf(a->to, sizeof(a->to), "%s", current);
+	pthread_mutex_unlock(&r->mu);
+	return a ? 0 : -1;
+}
+
+size_t
+fakereg_count(struct fakereg *r, const char *match)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&r->mu);
+	for (size_t i = 0; i < r->n_log; i++)
+		if (match == NULL || strstr(r->log[i].line, match))
+			n++;
+	pthread_mutex_unlock(&r->mu);
+	return n;
+}
+
+char *
+fakereg_log(struct fakereg *r)
+{
+	size_t len = 1, i, at = 0, l;
+	char *s;
+
+	pthread_mutex_lock(&r->mu);
+	for (i = 0; i < r->n_log; i++)
+		len += strlen(r->log[i].line) + 1;
+	if ((s = malloc(len)) != NULL) {
+		for (i = 0; i < r->n_log; i++) {
+			l = strlen(r->log[i].line);
+			memcpy(s + at, r->log[i].line, l);
+			s[at + l] = '\n';
+			at += l + 1;
+		}
+		s[at] = '\0';
+	}
+	pthread_mutex_unlock(&r->mu);
+	return s;
+}
+
+void
+fakereg_clear_log(struct fakereg *r)
+{
+	pthread_mutex_lock(&r->mu);
+	for (size_t i = 0; i < r->n_log; i++)
+		free(r->log[i].line);
+	r->n_log = 0;
+	pthread_mutex_unlock(&r->mu);
+}
+
+unsigned
+fakereg_max_per_minute(struct fakereg *r)
+{
+	size_t i = 0, j, best = 0;
+
+	pthread_mutex_lock(&r->mu);
+	/* Log entries are in time order: a two-pointer sliding window. */
+	for (j = 0; j < r->n_log; j++) {
+		while (r->log[j].ms - r->log[i].ms >= 60000)
+			i++;
+		if (j - i + 1 > best)
+			best = j - i + 1;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return (unsigned)best;
+}

@@ -1,0 +1,903 @@
+/*
+ * test_fakereg.c - the fake registry against a real HTTP client (libcurl):
+ * the API v2 shapes it serves, paging, projection, aliases, every fault,
+ * the request log, the admin endpoints and the fakereg program.
+ */
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fakereg.h"
+#include "harness.h"
+
+static char *regdir;
+static struct fakereg *reg;
+
+static const char *const default_ids[] = {"NCT02982915", "NCT05233774",
+    "NCT04421456"};
+
+static void
+setup(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	regdir = harness_tmpdir();
+	cr_assert_not_null(regdir);
+	for (size_t i = 0; i < 3; i++) {
+		char *from = harness_fmt("%s/registry/default/%s.json",
+		    harness_data(), default_ids[i]);
+		char *to = harness_fmt("%s/%s.json", regdir, default_ids[i]);
+
+		cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
+		free(from);
+		free(to);
+	}
+	reg = fakereg_start(regdir, 0);
+	cr_assert_not_null(reg, "fake registry");
+}
+
+static void
+teardown(void)
+{
+	fakereg_stop(reg);
+	harness_rmtree(regdir);
+	free(regdir);
+	curl_global_cleanup();
+}
+
+TestSuite(fakereg, .init = setup, .fini = teardown, .timeout = 30);
+
+/* ----------------------------------------------------------- client */
+
+struct resp {
+	CURLcode rc;
+	long status;
+	char *body;
+	size_t len;
+	char ctype[128];
+	char location[256];
+	char retry_after[32];
+	char encoding[32];
+	double secs;
+};
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct resp *r = arg;
+	char *b = realloc(r->body, r->len + size * n + 1);
+
+	if (b == NULL)
+		return 0;
+	memcpy(b + r->len, p, size * n);
+	r->body = b;
+	r->len += size * n;
+	r->body[r->len] = '\0';
+	return size * n;
+}
+
+static void
+header_value(const char *line, size_t len, const char *name, char *out,
+    size_t outlen)
+{
+	size_t nl = strlen(name), vlen;
+	const char *v;
+
+	if (len <= nl || strncasecmp(line, name, nl) != 0)
+		return;
+	for (v = line + nl; v < line + len && *v == ' '; v++)
+		;
+	vlen = (size_t)(line + len - v);
+	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
+		vlen--;
+	snprintf(out, outlen, "%.*s", (int)vlen, v);
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct resp *r = arg;
+
+	header_value(p, size * n, "Location:", r->location,
+	    sizeof(r->location));
+	header_value(p, size * n, "Retry-After:", r->retry_after,
+	    sizeof(r->retry_after));
+	header_value(p, size * n, "Content-Encoding:", r->encoding,
+	    sizeof(r->encoding));
+	return size * n;
+}
+
+static void
+resp_free(struct resp *r)
+{
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+struct req {
+	const char *path;	/* under the API base, or a whole URL */
+	long timeout_ms;
+	bool gzip;
+	bool follow;
+	CURL *reuse;		/* an easy handle to reuse, or NULL */
+};
+
+static void
+perform(const struct req *q, struct resp *r)
+{
+	CURL *c = q->reuse ? q->reuse : curl_easy_init();
+	char *url;
+	const char *ct = NULL;
+	struct timespec a, b;
+
+	memset(r, 0, sizeof(*r));
+	cr_assert_not_null(c);
+	url = strncmp(q->path, "http", 4) == 0 ? strdup(q->path) :
+	    harness_fmt("%s%s", fakereg_url(reg), q->path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, q->timeout_ms ? q->timeout_ms :
+	    10000L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, q->follow ? 1L : 0L);
+	if (q->gzip)
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	r->rc = curl_easy_perform(c);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	r->secs = (double)(b.tv_sec - a.tv_sec) +
+	    (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+		snprintf(r->ctype, sizeof(r->ctype), "%s", ct);
+	if (q->reuse == NULL)
+		curl_easy_cleanup(c);
+	free(url);
+}
+
+/* GET path on a fresh connection. */
+static void
+get(const char *path, struct resp *r)
+{
+	struct req q = {.path = path};
+
+	perform(&q, r);
+}
+
+static json_t *
+body_json(const struct resp *r)
+{
+	json_error_t e;
+	json_t *j = json_loadb(r->body ? r->body : "", r->len, 0, &e);
+
+	cr_assert_not_null(j, "not JSON (%s): %.200s", e.text,
+	    r->body ? r->body : "");
+	return j;
+}
+
+static const char *
+nct_of(json_t *study)
+{
+	return json_string_value(json_object_get(json_object_get(
+	    json_object_get(study, "protocolSection"), "identificationModule"),
+	    "nctId"));
+}
+
+static void
+add_fault(enum fakereg_fault_kind kind, const char *match, unsigned count)
+{
+	struct fakereg_fault f = {0};
+
+	f.kind = kind;
+	f.match = match;
+	f.count = count;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+}
+
+/* ------------------------------------------------------ API v2 shapes */
+
+Test(fakereg, single_study)
+{
+	struct resp r;
+	json_t *j;
+
+	get("/studies/NCT02982915", &r);
+	cr_assert_eq(r.rc, CURLE_OK, "%s", curl_easy_strerror(r.rc));
+	cr_expect_eq(r.status, 200);
+	cr_expect_str_eq(r.ctype, "application/json");
+	j = body_json(&r);
+	cr_expect_str_eq(nct_of(j), "NCT02982915");
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(
+	    json_object_get(j, "protocolSection"), "identificationModule"),
+	    "acronym")), "HERA");
+	cr_expect(json_is_false(json_object_get(j, "hasResults")));
+	json_decref(j);
+	resp_free(&r);
+}
+
+Test(fakereg, records_are_read_at_request_time)
+{
+	char *path = harness_fmt("%s/NCT04421456.json", regdir);
+	struct resp r;
+	json_t *j;
+
+	cr_assert_eq(harness_write(path, "{\"protocolSection\":{"
+	    "\"identificationModule\":{\"nctId\":\"NCT04421456\"},"
+	    "\"statusModule\":{\"overallStatus\":\"TERMINATED\"}},"
+	    "\"hasResults\":false}\n"), 0);
+	get("/studies/NCT04421456", &r);
+	cr_assert_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(
+	    json_object_get(j, "protocolSection"), "statusModule"),
+	    "overallStatus")), "TERMINATED");
+	json_decref(j);
+	resp_free(&r);
+	free(path);
+}
+
+Test(fakereg, unknown_id_is_404_text)
+{
+	struct resp r;
+
+	get("/studies/NCT09999999", &r);
+	cr_assert_eq(r.rc, CURLE_OK);
+	cr_expect_eq(r.status, 404);
+	cr_expect_str_eq(r.ctype, "text/plain");
+	cr_expect_str_eq(r.body, "NCT number NCT09999999 not found");
+	resp_free(&r);
+}
+
+Test(fakereg, malformed_ids_are_400_text)
+{
+	static const char *const paths[] = {
+		"/studies/NCT123",
+		"/studies/nct02982915",
+		"/studies?filter.ids=NCT02982915,NCT1",
+		"/studies?filter.ids=NCT02982915%7CBOGUS",
+	};
+	struct resp r;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		get(paths[i], &r);
+		cr_expect_eq(r.status, 400, "%s", paths[i]);
+		cr_expect_str_eq(r.ctype, "text/plain", "%s", paths[i]);
+		cr_expect(r.body && strstr(r.body, "incorrect format"),
+		    "%s: %s", paths[i], r.body);
+		resp_free(&r);
+	}
+	/* Search parameters are refused: IDs belong in filter.ids. */
+	get("/studies?query.term=NCT02982915", &r);
+	cr_expect_eq(r.status, 400);
+	resp_free(&r);
+}
+
+Test(fakereg, alias_moves_to_the_current_id)
+{
+	struct req q = {.path = "/studies/NCT00000001", .follow = true};
+	struct resp r;
+	json_t *j;
+
+	cr_assert_eq(fakereg_set_alias(reg, "NCT00000001", "NCT02982915"), 0);
+	cr_expect_eq(fakereg_set_alias(reg, "NCT1", "NCT02982915"), -1);
+	get("/studies/NCT00000001", &r);
+	cr_expect_eq(r.status, 301);
+	cr_expect(strstr(r.location, "/api/v2/studies/NCT02982915") != NULL,
+	    "Location: %s", r.location);
+	cr_expect(strncmp(r.location, fakereg_url(reg),
+	    strlen(fakereg_url(reg))) == 0, "Location: %s", r.location);
+	resp_free(&r);
+	perform(&q, &r);
+	cr_expect_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect_str_eq(nct_of(j), "NCT02982915");
+	json_decref(j);
+	resp_free(&r);
+	/* In a batch the alias gives the current record, once. */
+	get("/studies?filter.ids=NCT00000001|NCT05233774|NCT02982915", &r);
+	cr_assert_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect_eq(json_array_size(json_object_get(j, "studies")), 2,
+	    "%s", r.body);
+	cr_expect_str_eq(nct_of(json_array_get(json_object_get(j, "studies"),
+	    0)), "NCT02982915");
+	json_decref(j);
+	resp_free(&r);
+}
+
+Test(fakereg, batch_pages_with_tokens)
+{
+	static const char *const want[] = {"NCT02982915", "NCT04421456",
+	    "NCT05233774"};
+	const char *base = "/studies?filter.ids=NCT05233774%7CNCT02982915,"
+	    "NCT04421456,NCT09999999&pageSize=1";
+	char *path = strdup(base), *token = NULL;
+	struct resp r;
+	json_t *j, *studies, *tok;
+	int page;
+
+	for (page = 0; page < 5; page++) {
+		get(path, &r);
+		cr_assert_eq(r.status, 200, "page %d: %s", page, r.body);
+		cr_expect_str_eq(r.ctype, "application/json");
+		j = body_json(&r);
+		studies = json_object_get(j, "studies");
+		cr_assert(json_is_array(studies));
+		cr_assert_eq(json_array_size(studies), 1, "page %d", page);
+		cr_expect_str_eq(nct_of(json_array_get(studies, 0)),
+		    want[page]);
+		tok = json_object_get(j, "nextPageToken");
+		free(path);
+		free(token);
+		token = tok ? strdup(json_string_value(tok)) : NULL;
+		path = token ? harness_fmt("%s&pageToken=%s", base, token) :
+		    NULL;
+		json_decref(j);
+		resp_free(&r);
+		if (token == NULL)
+			break;
+	}
+	cr_expect_eq(page, 2, "three pages, no token on the last");
+	/* A token only works with the query it came from. */
+	get(base, &r);
+	j = body_json(&r);
+	token = strdup(json_string_value(json_object_get(j, "nextPageToken")));
+	json_decref(j);
+	resp_free(&r);
+	path = harness_fmt("/studies?filter.ids=NCT05233774&pageSize=1&"
+	    "pageToken=%s", token);
+	get(path, &r);
+	cr_expect_eq(r.status, 400);
+	resp_free(&r);
+	free(path);
+	free(token);
+	/* Default page size 10: all three on one page, no token. */
+	get("/studies?filter.ids=NCT05233774|NCT02982915|NCT04421456", &r);
+	j = body_json(&r);
+	cr_expect_eq(json_array_size(json_object_get(j, "studies")), 3);
+	cr_expect_null(json_object_get(j, "nextPageToken"));
+	json_decref(j);
+	resp_free(&r);
+	/* Only unknown IDs: an empty page. */
+	get("/studies?filter.ids=NCT09999999", &r);
+	j = body_json(&r);
+	cr_expect_eq(r.status, 200);
+	cr_expect_eq(json_array_size(json_object_get(j, "studies")), 0);
+	json_decref(j);
+	resp_free(&r);
+}
+
+Test(fakereg, fields_projection)
+{
+	static const char *const paths[] = {
+		"/studies?filter.ids=NCT02982915|NCT05233774&"
+		    "fields=NCTId|LastUpdatePostDate",
+		"/studies?filter.ids=NCT02982915%2CNCT05233774&"
+		    "fields=NCTId,LastUpdatePostDate",
+		"/studies?filter.ids=NCT02982915,NCT05233774&"
+		    "fields=NCTId%7CLastUpdatePostDate",
+	};
+	struct resp r;
+	json_t *j, *want;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		get(paths[i], &r);
+		cr_assert_eq(r.status, 200, "%s: %s", paths[i], r.body);
+		j = body_json(&r);
+		want = json_pack("{s:[{s:{s:{s:s}, s:{s:{s:s}}}}, "
+		    "{s:{s:{s:s}, s:{s:{s:s}}}}]}",
+		    "studies", "protocolSection", "identificationModule",
+		    "nctId", "NCT02982915", "statusModule",
+		    "lastUpdatePostDateStruct", "date", "2025-01-15",
+		    "protocolSection", "identificationModule", "nctId",
+		    "NCT05233774", "statusModule", "lastUpdatePostDateStruct",
+		    "date", "2025-03-10");
+		cr_expect(json_equal(j, want), "%s: %s", paths[i], r.body);
+		json_decref(want);
+		json_decref(j);
+		resp_free(&r);
+	}
+	get("/studies/NCT04421456?fields=NCTId,OverallStatus", &r);
+	j = body_json(&r);
+	want = json_pack("{s:{s:{s:s}, s:{s:s}}}", "protocolSection",
+	    "identificationModule", "nctId", "NCT04421456", "statusModule",
+	    "overallStatus", "COMPLETED");
+	cr_expect(json_equal(j, want), "%s", r.body);
+	json_decref(want);
+	json_decref(j);
+	resp_free(&r);
+	get("/studies?filter.ids=NCT02982915&fields=NoSuchField", &r);
+	cr_expect_eq(r.status, 400);
+	cr_expect_str_eq(r.ctype, "text/plain");
+	resp_free(&r);
+}
+
+Test(fakereg, listing_without_ids_and_version)
+{
+	struct resp r;
+	json_t *j;
+
+	get("/studies?pageSize=2&countTotal=true", &r);
+	cr_assert_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect_eq(json_integer_value(json_object_get(j, "totalCount")), 3);
+	cr_expect_eq(json_array_size(json_object_get(j, "studies")), 2);
+	cr_expect(json_is_string(json_object_get(j, "nextPageToken")));
+	json_decref(j);
+	resp_free(&r);
+	get("/version", &r);
+	cr_assert_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect(json_is_string(json_object_get(j, "apiVersion")));
+	cr_expect(json_is_string(json_object_get(j, "dataTimestamp")));
+	json_decref(j);
+	resp_free(&r);
+	get("/nowhere", &r);
+	cr_expect_eq(r.status, 404);
+	resp_free(&r);
+}
+
+Test(fakereg, keepalive_connection_is_reused)
+{
+	CURL *c = curl_easy_init();
+	struct req q = {.path = "/studies/NCT02982915", .reuse = c};
+	struct resp r;
+	long conns = -1;
+
+	for (int i = 0; i < 3; i++) {
+		perform(&q, &r);
+		cr_expect_eq(r.status, 200);
+		curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &conns);
+		cr_expect_eq(conns, i == 0 ? 1 : 0, "request %d", i);
+		resp_free(&r);
+	}
+	curl_easy_cleanup(c);
+}
+
+/* ------------------------------------------------------------- faults */
+
+Test(fakereg, fault_status_fires_count_times)
+{
+	struct fakereg_fault f = {0};
+	struct resp r;
+
+	f.kind = FAULT_STATUS;
+	f.status = 503;
+	f.match = "NCT02982915";
+	f.count = 2;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	get("/studies/NCT05233774", &r);
+	cr_expect_eq(r.status, 200, "no match, no fault");
+	resp_free(&r);
+	for (int i = 0; i < 2; i++) {
+		get("/studies/NCT02982915", &r);
+		cr_expect_eq(r.status, 503);
+		cr_expect_str_eq(r.ctype, "text/plain");
+		resp_free(&r);
+	}
+	get("/studies/NCT02982915", &r);
+	cr_expect_eq(r.status, 200, "disarmed after count");
+	resp_free(&r);
+}
+
+Test(fakereg, fault_first_match_wins_and_zero_count_stays)
+{
+	struct fakereg_fault f = {0};
+	struct resp r;
+
+	f.kind = FAULT_STATUS;
+	f.status = 500;
+	/* Every request, until cleared; the first added wins. */
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	f.status = 502;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	for (int i = 0; i < 3; i++) {
+		get("/version", &r);
+		cr_expect_eq(r.status, 500);
+		resp_free(&r);
+	}
+	fakereg_clear_faults(reg);
+	get("/version", &r);
+	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+	f.kind = -1;
+	cr_expect_eq(fakereg_add_fault(reg, &f), -1);
+}
+
+Test(fakereg, fault_retry_after)
+{
+	struct fakereg_fault f = {0};
+	struct resp r;
+
+	f.kind = FAULT_RETRY_AFTER;
+	f.status = 429;
+	f.retry_after = 7;
+	f.count = 1;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	get("/studies/NCT02982915", &r);
+	cr_expect_eq(r.status, 429);
+	cr_expect_str_eq(r.retry_after, "7");
+	cr_expect_str_eq(r.ctype, "text/plain");
+	resp_free(&r);
+	get("/studies/NCT02982915", &r);
+	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+}
+
+struct bg {
+	pthread_t t;
+	struct req q;
+	struct resp r;
+};
+
+static void *
+bg_main(void *arg)
+{
+	struct bg *b = arg;
+
+	perform(&b->q, &b->r);
+	return NULL;
+}
+
+Test(fakereg, fault_delay_does_not_block_others)
+{
+	struct fakereg_fault f = {0};
+	struct bg b = {.q = {.path = "/studies/NCT02982915"}};
+	struct resp r;
+
+	f.kind = FAULT_DELAY;
+	f.delay_ms = 1200;
+	f.match = "NCT02982915";
+	f.count = 1;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_assert_eq(pthread_create(&b.t, NULL, bg_main, &b), 0);
+	while (fakereg_count(reg, "NCT02982915") == 0)
+		usleep(10 * 1000);
+	get("/studies/NCT05233774", &r);
+	cr_expect_eq(r.status, 200);
+	cr_expect_lt(r.secs, 0.5, "served during the delay in %.3f s", r.secs);
+	resp_free(&r);
+	pthread_join(b.t, NULL);
+	cr_expect_eq(b.r.rc, CURLE_OK);
+	cr_expect_eq(b.r.status, 200);
+	cr_expect_geq(b.r.secs, 1.15, "delayed %.3f s", b.r.secs);
+	resp_free(&b.r);
+}
+
+Test(fakereg, fault_stall_times_out_and_others_are_served)
+{
+	struct bg b = {.q = {.path = "/studies/NCT02982915",
+	    .timeout_ms = 1500}};
+	struct resp r;
+
+	add_fault(FAULT_STALL, "NCT02982915", 0);
+	cr_assert_eq(pthread_create(&b.t, NULL, bg_main, &b), 0);
+	while (fakereg_count(reg, "NCT02982915") == 0)
+		usleep(10 * 1000);
+	get("/studies/NCT05233774", &r);
+	cr_expect_eq(r.status, 200);
+	cr_expect_lt(r.secs, 0.5, "served during the stall in %.3f s", r.secs);
+	resp_free(&r);
+	pthread_join(b.t, NULL);
+	cr_expect_eq(b.r.rc, CURLE_OPERATION_TIMEDOUT, "%s",
+	    curl_easy_strerror(b.r.rc));
+	resp_free(&b.r);
+	/* A stall still open at stop is released by fakereg_stop. */
+	fakereg_clear_log(reg);
+	b.q.timeout_ms = 20000;
+	cr_assert_eq(pthread_create(&b.t, NULL, bg_main, &b), 0);
+	while (fakereg_count(reg, "NCT02982915") == 0)
+		usleep(10 * 1000);
+	fakereg_stop(reg);
+	reg = NULL;
+	pthread_join(b.t, NULL);
+	cr_expect_eq(b.r.rc, CURLE_GOT_NOTHING, "%s",
+	    curl_easy_strerror(b.r.rc));
+	cr_expect_lt(b.r.secs, 5.0);
+	resp_free(&b.r);
+}
+
+Test(fakereg, fault_close)
+{
+	struct resp r;
+
+	add_fault(FAULT_CLOSE, NULL, 1);
+	get("/studies/NCT02982915", &r);
+	cr_expect_eq(r.rc, CURLE_GOT_NOTHING, "%s", curl_easy_strerror(r.rc));
+	resp_free(&r);
+	get("/studies/NCT02982915", &r);
+	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+}
+
+Test(fakereg, fault_truncate)
+{
+	struct resp full, r;
+
+	get("/studies/NCT02982915", &full);
+	cr_assert_eq(full.status, 200);
+	add_fault(FAULT_TRUNCATE, NULL, 1);
+	get("/studies/NCT02982915", &r);
+	cr_expect_eq(r.rc, CURLE_PARTIAL_FILE, "%s", curl_easy_strerror(r.rc));
+	cr_expect_lt(r.len, full.len);
+	cr_expect_gt(r.len, 0);
+	resp_free(&r);
+	resp_free(&full);
+}
+
+Test(fakereg, fault_malformed_json)
+{
+	struct resp r;
+
+	add_fault(FAULT_MALFORMED_JSON, "filter.ids", 1);
+	get("/studies?filter.ids=NCT02982915", &r);
+	cr_expect_eq(r.status, 200);
+	cr_expect_str_eq(r.ctype, "application/json");
+	cr_expect_null(json_loadb(r.body, r.len, 0, NULL));
+	resp_free(&r);
+}
+
+Test(fakereg, fault_wrong_id)
+{
+	struct resp r;
+	json_t *j;
+	const char *id;
+
+	add_fault(FAULT_WRONG_ID, NULL, 2);
+	get("/studies/NCT02982915", &r);
+	cr_assert_eq(r.status, 200);
+	j = body_json(&r);
+	id = nct_of(j);
+	cr_expect(id && strcmp(id, "NCT02982915") != 0 && strlen(id) == 11,
+	    "%s", id ? id : "(none)");
+	json_decref(j);
+	resp_free(&r);
+	get("/studies?filter.ids=NCT05233774", &r);
+	j = body_json(&r);
+	id = nct_of(json_array_get(json_object_get(j, "studies"), 0));
+	cr_expect(id && strcmp(id, "NCT05233774") != 0, "%s", r.body);
+	json_decref(j);
+	resp_free(&r);
+}
+
+Test(fakereg, fault_oversized)
+{
+	struct fakereg_fault f = {0};
+	struct resp r;
+	json_t *j;
+
+	f.kind = FAULT_OVERSIZED;
+	f.size = 5 * 1024 * 1024 + 3;
+	f.count = 1;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	get("/studies/NCT02982915", &r);
+	cr_expect_eq(r.rc, CURLE_OK);
+	cr_expect_eq(r.status, 200);
+	cr_expect_str_eq(r.ctype, "application/json");
+	cr_expect_eq(r.len, f.size);
+	j = json_loadb(r.body, r.len, 0, NULL);
+	cr_expect_not_null(j, "the padding is valid JSON");
+	json_decref(j);
+	resp_free(&r);
+}
+
+Test(fakereg, fault_html_200)
+{
+	struct resp r;
+
+	add_fault(FAULT_HTML_200, NULL, 1);
+	get("/studies/NCT02982915", &r);
+	cr_expect_eq(r.status, 200);
+	cr_expect(strncmp(r.ctype, "text/html", 9) == 0, "%s", r.ctype);
+	cr_expect(r.body && strstr(r.body, "<html>"), "%s", r.body);
+	resp_free(&r);
+}
+
+Test(fakereg, fault_bad_gzip)
+{
+	struct req q = {.path = "/studies/NCT02982915", .gzip = true};
+	struct resp r;
+
+	add_fault(FAULT_BAD_GZIP, NULL, 1);
+	perform(&q, &r);
+	cr_expect_eq(r.rc, CURLE_BAD_CONTENT_ENCODING, "%s",
+	    curl_easy_strerror(r.rc));
+	cr_expect_str_eq(r.encoding, "gzip");
+	resp_free(&r);
+}
+
+/* ---------------------------------------------------------- the log */
+
+Test(fakereg, log_count_and_clear)
+{
+	struct resp r;
+	char *log;
+
+	get("/studies?filter.ids=NCT02982915|NCT05233774&fields=NCTId,"
+	    "LastUpdatePostDate", &r);
+	resp_free(&r);
+	get("/studies/NCT04421456", &r);
+	resp_free(&r);
+	get("/studies/NCT09999999", &r);
+	resp_free(&r);
+	cr_expect_eq(fakereg_count(reg, NULL), 3);
+	cr_expect_eq(fakereg_count(reg, "fields="), 1);
+	cr_expect_eq(fakereg_count(reg, "/studies/NCT"), 2);
+	log = fakereg_log(reg);
+	cr_expect_str_eq(log, "GET /api/v2/studies?filter.ids=NCT02982915|"
+	    "NCT05233774&fields=NCTId,LastUpdatePostDate\n"
+	    "GET /api/v2/studies/NCT04421456\n"
+	    "GET /api/v2/studies/NCT09999999\n");
+	free(log);
+	fakereg_clear_log(reg);
+	cr_expect_eq(fakereg_count(reg, NULL), 0);
+	log = fakereg_log(reg);
+	cr_expect_str_eq(log, "");
+	free(log);
+}
+
+Test(fakereg, max_per_minute)
+{
+	struct resp r;
+
+	cr_expect_eq(fakereg_max_per_minute(reg), 0);
+	for (int i = 0; i < 5; i++) {
+		get("/version", &r);
+		resp_free(&r);
+	}
+	cr_expect_eq(fakereg_max_per_minute(reg), 5);
+}
+
+Test(fakereg, admin_endpoints)
+{
+	char *base = harness_fmt("http://127.0.0.1:%d/_fakereg",
+	    fakereg_port(reg));
+	char *url;
+	struct resp r;
+	json_t *j;
+
+	url = harness_fmt("%s/fault?kind=status&status=502&count=1&match="
+	    "version", base);
+	get(url, &r);
+	cr_expect_eq(r.status, 200, "%s", r.body);
+	resp_free(&r);
+	free(url);
+	get("/version", &r);
+	cr_expect_eq(r.status, 502);
+	resp_free(&r);
+	get("/version", &r);
+	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+
+	url = harness_fmt("%s/fault?kind=RETRY_AFTER&status=503&"
+	    "retry_after=3&count=1", base);
+	get(url, &r);
+	resp_free(&r);
+	free(url);
+	get("/version", &r);
+	cr_expect_eq(r.status, 503);
+	cr_expect_str_eq(r.retry_after, "3");
+	resp_free(&r);
+
+	url = harness_fmt("%s/fault?kind=nonsense", base);
+	get(url, &r);
+	cr_expect_eq(r.status, 400);
+	resp_free(&r);
+	free(url);
+
+	url = harness_fmt("%s/log", base);
+	get(url, &r);
+	cr_expect_eq(r.status, 200);
+	cr_expect_str_eq(r.body, "GET /api/v2/version\nGET /api/v2/version\n"
+	    "GET /api/v2/version\n");
+	resp_free(&r);
+	free(url);
+
+	url = harness_fmt("%s/stats", base);
+	get(url, &r);
+	j = body_json(&r);
+	cr_expect_eq(json_integer_value(json_object_get(j, "requests")), 3,
+	    "admin requests are not logged: %s", r.body);
+	cr_expect_eq(json_integer_value(json_object_get(j, "max_per_minute")),
+	    3);
+	json_decref(j);
+	resp_free(&r);
+	free(url);
+
+	url = harness_fmt("%s/alias?alias=NCT00000002&current=NCT05233774",
+	    base);
+	get(url, &r);
+	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+	free(url);
+	get("/studies/NCT00000002", &r);
+	cr_expect_eq(r.status, 301);
+	resp_free(&r);
+
+	url = harness_fmt("%s/clear", base);
+	get(url, &r);
+	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+	free(url);
+	cr_expect_eq(fakereg_count(reg, NULL), 0);
+	get("/version", &r);
+	cr_expect_eq(r.status, 200, "faults cleared");
+	resp_free(&r);
+	free(base);
+}
+
+/* -------------------------------------------------------- the program */
+
+/* Start the fakereg program; its first stdout line into url. */
+static pid_t
+spawn(const char *bin, const char *dir, char *url, size_t urlsize)
+{
+	int fds[2];
+	pid_t pid;
+	FILE *out;
+
+	cr_assert_eq(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execl(bin, bin, "--port", "0", "--dir", dir, (char *)NULL);
+		_exit(127);
+	}
+	cr_assert_gt(pid, 0);
+	close(fds[1]);
+	out = fdopen(fds[0], "r");
+	cr_assert_not_null(fgets(url, (int)urlsize, out), "no URL printed");
+	fclose(out);
+	url[strcspn(url, "\n")] = '\0';
+	return pid;
+}
+
+Test(fakereg, program_serves_and_generates)
+{
+	const char *bin = getenv("CTMIRROR_FAKEREG_BIN");
+	char *gendir, *cmd, *path;
+	char url[256];
+	struct resp r;
+	int status;
+	pid_t pid;
+	json_t *j;
+
+	if (bin == NULL || *bin == '\0')
+		cr_skip_test("CTMIRROR_FAKEREG_BIN is not set");
+	/* A program that links libcriterion would take this for a sandbox. */
+	unsetenv("BXFI_MAP");
+	gendir = harness_fmt("%s/gen", regdir);
+	cmd = harness_fmt("'%s' --generate 25 --dir '%s'", bin, gendir);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	pid = spawn(bin, gendir, url, sizeof(url));
+	cr_expect(strncmp(url, "http://127.0.0.1:", 17) == 0, "%s", url);
+	cr_expect(strstr(url, "/api/v2") != NULL, "%s", url);
+	path = harness_fmt("%s/studies?pageSize=10&countTotal=true", url);
+	get(path, &r);
+	cr_expect_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect_eq(json_integer_value(json_object_get(j, "totalCount")), 25);
+	cr_expect_str_eq(nct_of(json_array_get(json_object_get(j, "studies"),
+	    0)), "NCT10000001");
+	json_decref(j);
+	resp_free(&r);
+	free(path);
+	kill(pid, SIGTERM);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "exit status %d", status);
+	free(cmd);
+	free(gendir);
+}
