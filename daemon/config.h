@@ -85,6 +85,8 @@ struct config_key {
 	bool reloadable;	/* SIGHUP applies it without restart */
 	bool secret;		/* never printed */
 	size_t offset;		/* into struct config */
+	size_t count_offset;	/* lists: their size_t count; else 0 */
+	unsigned long min, max;	/* numbers: accepted range (both 0: any) */
 };
 
 /*

@@ -1,0 +1,356 @@
+/*
+ * test_config.c - config.c over the files in tests/data/config: good files
+ * land in the struct, each bad file fails with the line and words its first
+ * line expects; search order, environment, redaction and the reference
+ * config/ctmirror.conf (which must mention every key).
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "harness.h"
+
+static char *
+data(const char *rel)
+{
+	return harness_fmt("%s/config/%s", harness_data(), rel);
+}
+
+static struct config *
+load(const char *rel, struct config_error *err)
+{
+	char *path = data(rel);
+	struct config *cfg = config_load_file(path, err);
+
+	free(path);
+	return cfg;
+}
+
+static void
+clear_env(void)
+{
+	unsetenv("CTMIRROR_CONFIG");
+	unsetenv("CTMIRROR_DATABASE");
+	unsetenv("CTMIRROR_REGISTRY_URL");
+	unsetenv("CTMIRROR_NOW");
+}
+
+TestSuite(config, .init = clear_env, .timeout = 30);
+
+Test(config, defaults)
+{
+	struct config *c = config_defaults();
+
+	cr_assert_not_null(c);
+	cr_expect_str_eq(c->base_url, "https://clinicaltrials.gov/api/v2");
+	cr_expect_eq(c->n_nct_ids, 3);
+	cr_expect_str_eq(c->nct_ids[0], "NCT02982915");
+	cr_expect_str_eq(c->nct_ids[1], "NCT05233774");
+	cr_expect_str_eq(c->nct_ids[2], "NCT04421456");
+	cr_expect_null(c->nct_ids[3], "lists are NULL-terminated");
+	cr_expect_eq(c->rate_limit, 50);
+	cr_expect_eq(c->concurrency, 4);
+	cr_expect_eq(c->timeout, 120);
+	cr_expect_eq(c->max_body, 64u << 20);
+	cr_expect_eq(c->probe_batch, 1000);
+	cr_expect(c->tls_verify);
+	cr_expect_eq(c->interval, 86400);
+	cr_expect_eq(c->jitter, 300);
+	cr_expect_str_eq(c->listen, "127.0.0.1:9187");
+	cr_expect_str_eq(c->conninfo, "");
+	cr_expect_str_eq(c->webhook_url, "");
+	cr_expect_eq(c->n_page_paths, 0);
+	cr_expect_eq(c->stale_after_days, 180);
+	cr_expect_null(c->path);
+	config_free(c);
+	config_free(NULL);
+}
+
+Test(config, full_file)
+{
+	struct config_error err = {0};
+	struct config *c = load("good/full.conf", &err);
+
+	cr_assert_not_null(c, "%s:%d: %s", err.file, err.line, err.text);
+	cr_expect_str_eq(c->base_url, "https://mirror.example.org/api/v2",
+	    "trailing slash dropped");
+	cr_expect_eq(c->rate_limit, 0);
+	cr_expect_eq(c->concurrency, 8);
+	cr_expect_eq(c->timeout, 120);
+	cr_expect_eq(c->connect_timeout, 5);
+	cr_expect_eq(c->retries, 0);
+	cr_expect_eq(c->max_body, 512u << 10);
+	cr_expect_eq(c->probe_batch, 500);
+	cr_expect_eq(c->fetch_batch, 50);
+	cr_expect_eq(c->n_nct_ids, 3, "continuation appends, duplicates go");
+	cr_expect_str_eq(c->nct_ids[2], "NCT00000003");
+	cr_expect(c->from_pages);
+	cr_expect_eq(c->max_missing, 3);
+	cr_expect_eq(c->n_page_paths, 2);
+	cr_expect_str_eq(c->page_paths[1], "notes/*.md");
+	cr_expect_eq(c->stale_after_days, 30);
+	cr_expect_eq(c->max_page_size, 1u << 20);
+	cr_expect_eq(c->interval, 6 * 3600);
+	cr_expect_eq(c->jitter, 0);
+	cr_expect_str_eq(c->log, "syslog");
+	cr_expect_not(c->alert_stdout);
+	cr_expect_not(c->alert_notify);
+	cr_expect(strstr(c->path, "full.conf") != NULL);
+	config_free(c);
+}
+
+Test(config, repeats_and_insecure_webhook)
+{
+	struct config_error err = {0};
+	struct config *c = load("good/repeat.conf", &err);
+
+	cr_assert_not_null(c, "%s:%d: %s", err.file, err.line, err.text);
+	cr_expect_eq(c->n_nct_ids, 1);
+	cr_expect_str_eq(c->nct_ids[0], "NCT00000002", "last one wins");
+	cr_expect_eq(c->concurrency, 3);
+	config_free(c);
+	c = load("good/insecure-webhook.conf", &err);
+	cr_assert_not_null(c, "%s:%d: %s", err.file, err.line, err.text);
+	config_free(c);
+	c = load("good/empty.conf", &err);
+	cr_assert_not_null(c);
+	cr_expect_eq(c->n_nct_ids, 3);
+	config_free(c);
+}
+
+/* Each bad file starts "# expect: LINE | fragment". */
+Test(config, bad_files)
+{
+	char *dir = data("bad");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	cr_assert_not_null(d, "%s", dir);
+	while ((e = readdir(d)) != NULL) {
+		char *path, *text, want[256] = "";
+		int line = -1;
+		struct config_error err = {0};
+		struct config *c;
+
+		if (strstr(e->d_name, ".conf") == NULL)
+			continue;
+		path = harness_fmt("%s/%s", dir, e->d_name);
+		text = harness_read(path);
+		cr_assert_not_null(text);
+		cr_assert_eq(sscanf(text, "# expect: %d | %255[^\n]", &line,
+		    want), 2, "%s: no expect line", e->d_name);
+		c = config_load_file(path, &err);
+		cr_expect_null(c, "%s: loaded", e->d_name);
+		config_free(c);
+		cr_expect_eq(err.line, line, "%s: line %d, want %d (%s)",
+		    e->d_name, err.line, line, err.text);
+		cr_expect(strstr(err.text, want) != NULL, "%s: '%s' lacks '%s'",
+		    e->d_name, err.text, want);
+		cr_expect_str_eq(err.file, path);
+		cr_expect(strstr(err.text, "topsecret") == NULL,
+		    "%s: secret echoed: %s", e->d_name, err.text);
+		n++;
+		free(text);
+		free(path);
+	}
+	closedir(d);
+	cr_expect_geq(n, 20, "bad cases: %d", n);
+	free(dir);
+}
+
+Test(config, missing_and_folder)
+{
+	struct config_error err = {0};
+
+	cr_expect_null(config_load_file("/nonexistent/x.conf", &err));
+	cr_expect_str_eq(err.file, "/nonexistent/x.conf");
+	cr_expect(strstr(err.text, "cannot open") != NULL, "%s", err.text);
+	cr_expect_null(config_load_file(harness_data(), &err));
+	cr_expect(strstr(err.text, "folder") != NULL, "%s", err.text);
+	cr_expect_null(config_load("/nonexistent/y.conf", &err));
+}
+
+Test(config, search_order_and_environment)
+{
+	char *dir = harness_tmpdir();
+	char *cwd = getcwd(NULL, 0);
+	char *envconf = harness_fmt("%s/env.conf", dir);
+	struct config_error err = {0};
+	struct config *c;
+
+	cr_assert_eq(chdir(dir), 0);
+	/* Nothing anywhere (unless /etc has one): defaults. */
+	if (access("/etc/ctmirror/ctmirror.conf", F_OK) != 0) {
+		c = config_load(NULL, &err);
+		cr_assert_not_null(c, "%s", err.text);
+		cr_expect_null(c->path);
+		config_free(c);
+	}
+	/* ./ctmirror.conf */
+	cr_assert_eq(harness_write("ctmirror.conf", "[registry]\nretries = 7\n"), 0);
+	c = config_load(NULL, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_eq(c->retries, 7);
+	config_free(c);
+	/* $CTMIRROR_CONFIG beats ./ctmirror.conf */
+	cr_assert_eq(harness_write(envconf, "[registry]\nretries = 8\n"), 0);
+	setenv("CTMIRROR_CONFIG", envconf, 1);
+	c = config_load(NULL, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_eq(c->retries, 8);
+	config_free(c);
+	/* -c beats both */
+	c = config_load("ctmirror.conf", &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_eq(c->retries, 7);
+	config_free(c);
+	/* A named file that does not exist is an error, not the defaults. */
+	setenv("CTMIRROR_CONFIG", "/nonexistent/z.conf", 1);
+	cr_expect_null(config_load(NULL, &err));
+	cr_expect_str_eq(err.file, "/nonexistent/z.conf");
+	unsetenv("CTMIRROR_CONFIG");
+	/* Environment overrides the file. */
+	setenv("CTMIRROR_DATABASE", "dbname=fromenv", 1);
+	setenv("CTMIRROR_REGISTRY_URL", "http://127.0.0.1:1/api/v2/", 1);
+	setenv("CTMIRROR_NOW", "2026-02-28", 1);
+	c = config_load(NULL, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_str_eq(c->conninfo, "dbname=fromenv");
+	cr_expect_str_eq(c->base_url, "http://127.0.0.1:1/api/v2");
+	cr_expect_str_eq(c->now, "2026-02-28");
+	{
+		char today[11];
+
+		config_today(c, today);
+		cr_expect_str_eq(today, "2026-02-28");
+	}
+	config_free(c);
+	setenv("CTMIRROR_NOW", "2026-02-30", 1);
+	cr_expect_null(config_load(NULL, &err));
+	cr_expect_str_eq(err.file, "CTMIRROR_NOW");
+	setenv("CTMIRROR_NOW", "2026-02-28", 1);
+	setenv("CTMIRROR_REGISTRY_URL", "gopher://x", 1);
+	cr_expect_null(config_load(NULL, &err));
+	cr_expect_str_eq(err.file, "CTMIRROR_REGISTRY_URL");
+	clear_env();
+	cr_assert_eq(chdir(cwd), 0);
+	harness_rmtree(dir);
+	free(dir);
+	free(cwd);
+	free(envconf);
+}
+
+Test(config, durations)
+{
+	static const struct {
+		const char *in;
+		int ok;
+		unsigned want;
+	} t[] = {
+		{"90s", 1, 90}, {"15m", 1, 900}, {"6h", 1, 21600},
+		{"1d", 1, 86400}, {"42", 1, 42}, {"0s", 1, 0},
+		{"", 0, 0}, {"6x", 0, 0}, {"h", 0, 0}, {"-5s", 0, 0},
+		{"1.5h", 0, 0}, {"5 m", 0, 0}, {"99999999999", 0, 0},
+		{"50000d", 0, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		unsigned s = 0;
+		int rc = config_parse_duration(t[i].in, &s);
+
+		cr_expect_eq(rc == 0, t[i].ok, "'%s'", t[i].in);
+		if (t[i].ok)
+			cr_expect_eq(s, t[i].want, "'%s' -> %u", t[i].in, s);
+	}
+}
+
+Test(config, nct_ids)
+{
+	static const struct {
+		const char *in;
+		bool ok;
+	} t[] = {
+		{"NCT02982915", true}, {"NCT00000000", true},
+		{"NCT0298291", false}, {"NCT029829150", false},
+		{"nct02982915", false}, {"NCT0298291X", false},
+		{"XCT02982915", false}, {"", false}, {"NCT", false},
+		{" NCT02982915", false},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		cr_expect_eq(config_valid_nct_id(t[i].in), t[i].ok, "'%s'",
+		    t[i].in);
+	cr_expect_not(config_valid_nct_id(NULL));
+}
+
+Test(config, redaction)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{"host=db dbname=x user=u password=s3cr3t",
+		    "host=db dbname=x user=u password=***"},
+		{"password = 's3 cr\\'3t' host=db", "password=*** host=db"},
+		{"host=db sslpassword=s3cr3t", "host=db sslpassword=***"},
+		{"dbname=x", "dbname=x"},
+		{"", ""},
+		{"postgresql://u:s3cr3t@db:5432/x?sslmode=require&password=s3cr3t",
+		    "postgresql://u:***@db:5432/x?sslmode=require&password=***"},
+		{"postgres://u@db/x", "postgres://u@db/x"},
+		{"https://hooks.example.org/services/T0/B0/s3cr3t",
+		    "https://hooks.example.org/***"},
+		{"https://u:s3cr3t@example.org", "https://u:***@example.org"},
+		{"https://example.org/hook?token=s3cr3t",
+		    "https://example.org/***"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *r = config_redact(t[i].in);
+
+		cr_assert_not_null(r);
+		cr_expect_str_eq(r, t[i].want, "'%s'", t[i].in);
+		cr_expect(strstr(r, "s3cr3t") == NULL, "leak: %s", r);
+		free(r);
+	}
+}
+
+/* The reference file is valid, equals the defaults, and documents every key. */
+Test(config, reference_file_documents_every_key)
+{
+	char *path = harness_fmt("%s/config/ctmirror.conf", harness_root());
+	char *text = harness_read(path);
+	struct config_error err = {0};
+	struct config *c = config_load_file(path, &err);
+	struct config *d = config_defaults();
+	const struct config_key *k;
+	size_t n;
+
+	cr_assert_not_null(text, "%s", path);
+	cr_assert_not_null(c, "%s:%d: %s", err.file, err.line, err.text);
+	k = config_keys(&n);
+	for (size_t i = 0; i < n; i++) {
+		char *sec = harness_fmt("[%s]", k[i].section);
+		char *line = harness_fmt("\n%s = %s", k[i].name, k[i].def);
+		char *bare = harness_fmt("\n%s =\n", k[i].name);
+
+		cr_expect(strstr(text, sec) != NULL, "%s missing", sec);
+		cr_expect(strstr(text, line) != NULL ||
+		    (k[i].def[0] == '\0' && strstr(text, bare) != NULL),
+		    "%s %s = %s is not in %s", sec, k[i].name, k[i].def, path);
+		free(sec);
+		free(line);
+		free(bare);
+	}
+	cr_expect_eq(c->n_nct_ids, d->n_nct_ids);
+	cr_expect_eq(c->interval, d->interval);
+	cr_expect_eq(c->max_body, d->max_body);
+	config_free(c);
+	config_free(d);
+	free(text);
+	free(path);
+}
