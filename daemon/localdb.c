@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <libpq-fe.h>
 #include <limits.h>
 #include <pwd.h>
@@ -174,7 +175,10 @@ run(const struct cluster *c, char *const argv[])
 			dup2(fd, STDIN_FILENO);
 			close(fd);
 		}
-		if (c->drop && (setgid(c->gid) < 0 || setuid(c->uid) < 0))
+		/* The server must not inherit our sockets, pipes or root's groups. */
+		closefrom(3);
+		if (c->drop && (setgroups(0, NULL) < 0 || setgid(c->gid) < 0 ||
+		    setuid(c->uid) < 0))
 			_exit(126);
 		if (chdir(c->dir) < 0)
 			_exit(126);
@@ -200,7 +204,8 @@ server_can_use(const struct cluster *c, const char *dir)
 	if ((pid = fork()) < 0)
 		return false;
 	if (pid == 0) {
-		if (setgid(c->gid) < 0 || setuid(c->uid) < 0)
+		if (setgroups(0, NULL) < 0 || setgid(c->gid) < 0 ||
+		    setuid(c->uid) < 0)
 			_exit(1);
 		_exit(access(dir, W_OK | X_OK) == 0 ? 0 : 1);
 	}

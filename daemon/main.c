@@ -36,7 +36,11 @@ struct command {
 	const char *help;
 	bool needs_db;
 	int (*fn)(struct config *cfg, struct store *s, int argc, char **argv);
+	const char *const *flags;	/* options it takes; checked before any I/O */
 };
+
+static const char *const json_flag[] = {"--json", NULL};
+static const char *const flags_flags[] = {"--all", "--json", NULL};
 
 static int cmd_check_config(struct config *, struct store *, int, char **);
 static int cmd_migrate(struct config *, struct store *, int, char **);
@@ -52,12 +56,12 @@ static const struct command commands[] = {
 	    "Reads the configuration (see -c), applies the environment overrides and\n"
 	    "validates every key. Prints \"configuration OK\" and exits 0, or prints\n"
 	    "FILE:LINE: message and exits 2.\n",
-	    false, cmd_check_config},
+	    false, cmd_check_config, NULL},
 	{"migrate", "", "apply pending database migrations",
 	    "Applies the migrations compiled into this binary that the database does\n"
 	    "not have yet, in order, each in its own transaction, under an advisory\n"
 	    "lock. Running it again applies nothing and says so.\n",
-	    true, cmd_migrate},
+	    true, cmd_migrate, NULL},
 	{"sync", "", "one cycle: fetch tracked trials, store changes, scan pages, flag, alert",
 	    "Runs one cycle, then exits: probes every tracked trial's last-update date,\n"
 	    "fetches the records that moved, stores new versions and their field-level\n"
@@ -65,7 +69,7 @@ static const struct command commands[] = {
 	    "registry contradicts, and delivers new alerts. Quiet on success: prints\n"
 	    "only new flags and errors (cron mails what it prints); -v tells more.\n"
 	    "Exit 0: all done; 1: something failed (named above), nothing partial stored.\n",
-	    true, cmd_sync},
+	    true, cmd_sync, NULL},
 	{"run", "", "the daemon: a cycle every interval; SIGHUP reloads, SIGTERM stops",
 	    "Runs as a long-lived service: one cycle at start, then one every\n"
 	    "[daemon] interval plus a random jitter; a failed cycle is retried with\n"
@@ -73,24 +77,24 @@ static const struct command commands[] = {
 	    "(an invalid file keeps the old one), SIGTERM or SIGINT stop cleanly.\n"
 	    "Serves /healthz, /metrics (Prometheus) and /status on [daemon] listen.\n"
 	    "With libsystemd it speaks sd_notify (Type=notify, watchdog).\n",
-	    false, cmd_run},
+	    false, cmd_run, NULL},
 	{"scan", "[--json] [PATH...]", "print the claims on pages and their verdicts (no fetch)",
 	    "Extracts the claims of the given pages (default: [pages] paths) and judges\n"
 	    "them against the registry state already stored, without fetching or\n"
 	    "writing anything. --json prints one JSON document.\n",
-	    true, cmd_scan},
+	    true, cmd_scan, json_flag},
 	{"flags", "[--all] [--json]", "list open (or all) flags",
 	    "Lists the open flags (not resolved, not acknowledged); --all lists every\n"
 	    "flag ever raised; --json prints a JSON array.\n",
-	    true, cmd_flags},
+	    true, cmd_flags, flags_flags},
 	{"ack", "ID", "silence one flag",
 	    "Acknowledges flag ID: it stops showing in `ctmirror flags` and is not\n"
 	    "announced again while it stays open.\n",
-	    true, cmd_ack},
+	    true, cmd_ack, NULL},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
 	    "Shows every tracked trial's current status, results posting and last\n"
 	    "check, the last run and the number of open flags. --json for scripts.\n",
-	    true, cmd_status},
+	    true, cmd_status, json_flag},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -173,9 +177,6 @@ cmd_check_config(struct config *cfg, struct store *s, int argc, char **argv)
 		fprintf(stderr, "ctmirror check-config: takes no arguments\n");
 		return EXIT_USAGE;
 	}
-	if (!cfg->tls_verify)
-		log_warnx("[registry] tls_verify = no: TLS certificates are NOT "
-		    "verified");
 	printf("configuration OK\n");
 	return 0;
 }
@@ -246,7 +247,7 @@ status_row(void *arg, const struct store_trial_row *r)
 static int
 cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 {
-	static const char *const known[] = {"--json", NULL};
+	const char *const *known = json_flag;
 	bool set[1] = {false};
 	struct status_ctx x = {0};
 	struct store_summary sum;
@@ -272,10 +273,12 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 			json_decref(x.arr);
 			goto dberr;
 		}
-		doc = json_pack("{s:i, s:o, s:{s:I?, s:s?, s:s?, s:s?}, s:s?, "
+		/* jansson has no nullable integer: "o?" takes NULL. */
+		doc = json_pack("{s:i, s:o, s:{s:o?, s:s?, s:s?, s:s?}, s:s?, "
 		    "s:{s:i, s:i}}",
 		    "trials_tracked", (int)sum.trials_tracked, "trials", x.arr,
-		    "last_run", "run_id", (json_int_t)sum.last_run_id,
+		    "last_run", "run_id", sum.last_run_id ?
+		    json_integer(sum.last_run_id) : NULL,
 		    "status", sum.last_run_id ? sum.last_run_status : NULL,
 		    "started_at", sum.last_run_id ? sum.last_run_started : NULL,
 		    "finished_at", sum.last_run_finished[0] ?
@@ -284,8 +287,13 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		    sum.last_ok_finished : NULL,
 		    "open_flags", "stale", (int)sum.flags_open_stale,
 		    "recheck", (int)sum.flags_open_recheck);
-		text = json_dumps(doc, JSON_INDENT(2));
-		printf("%s\n", text ? text : "{}");
+		if (doc == NULL ||
+		    (text = json_dumps(doc, JSON_INDENT(2))) == NULL) {
+			json_decref(doc);
+			log_error("status: out of memory");
+			return EXIT_RUNTIME;
+		}
+		printf("%s\n", text);
 		free(text);
 		json_decref(doc);
 		return 0;
@@ -384,9 +392,6 @@ cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
 		    "'ctmirror sync --help')\n");
 		return EXIT_USAGE;
 	}
-	if (!cfg->tls_verify)
-		log_warnx("[registry] tls_verify = no: TLS certificates are NOT "
-		    "verified");
 	if ((f = make_fetch(cfg, &base)) == NULL) {
 		log_error("sync: cannot set up the HTTP client");
 		return EXIT_RUNTIME;
@@ -427,9 +432,6 @@ cmd_run(struct config *cfg, struct store *s, int argc, char **argv)
 		fprintf(stderr, "ctmirror run: takes no arguments\n");
 		return EXIT_USAGE;
 	}
-	if (!cfg->tls_verify)
-		log_warnx("[registry] tls_verify = no: TLS certificates are NOT "
-		    "verified");
 	return -1;	/* main() hands the config over to service_run() */
 }
 
@@ -525,7 +527,7 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 static int
 cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 {
-	static const char *const known[] = {"--json", NULL};
+	const char *const *known = json_flag;
 	bool set[1] = {false};
 	struct scan_out x;
 	char **rest;
@@ -611,7 +613,7 @@ flag_row(void *arg, const struct store_flag *f)
 static int
 cmd_flags(struct config *cfg, struct store *s, int argc, char **argv)
 {
-	static const char *const known[] = {"--all", "--json", NULL};
+	const char *const *known = flags_flags;
 	bool set[2] = {false, false};
 	struct flags_out x = {0};
 	char **rest;
@@ -772,6 +774,29 @@ main(int argc, char **argv)
 		else
 			fprintf(stderr, "ctmirror: %s\n", cerr.text);
 		return EXIT_USAGE;
+	}
+	/* Loud at every start, whatever the command: nothing else would say it. */
+	if (!cfg->tls_verify)
+		log_warnx("[registry] tls_verify = no: TLS certificates are NOT "
+		    "verified");
+	/* A typo in an option is a usage error, whatever the database says. */
+	if (cmd->flags != NULL) {
+		char **copy = calloc((size_t)argc + 1, sizeof(*copy)), **rest;
+		bool set[4] = {false};
+		int nrest, bad;
+
+		if (copy == NULL) {
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+		bad = parse_flags(cmd->name, argc, copy, cmd->flags, set, &rest,
+		    &nrest);
+		free(copy);
+		if (bad < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
 	}
 	if (cmd->needs_db) {
 		if ((s = open_store(cfg)) == NULL) {

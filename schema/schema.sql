@@ -65,7 +65,7 @@ CREATE TABLE public.claims (
     as_of text,
     phrase text NOT NULL,
     excerpt text NOT NULL,
-    CONSTRAINT claims_kind_check CHECK ((kind = ANY (ARRAY['results-pending'::text, 'publication-pending'::text, 'status'::text]))),
+    CONSTRAINT claims_kind_check CHECK ((kind = ANY (ARRAY['results-pending'::text, 'publication-pending'::text, 'status'::text, 'mention'::text]))),
     CONSTRAINT claims_line_check CHECK ((line >= 1)),
     CONSTRAINT claims_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text))
 );
@@ -223,7 +223,7 @@ COMMENT ON COLUMN public.stale_claims.nct_id IS 'The trial the claim is about.';
 -- Name: COLUMN stale_claims.claim_kind; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.stale_claims.claim_kind IS 'results-pending, publication-pending or status.';
+COMMENT ON COLUMN public.stale_claims.claim_kind IS 'results-pending, publication-pending, status, or mention (the page cites the trial by this NCT ID).';
 
 
 --
@@ -244,7 +244,7 @@ COMMENT ON COLUMN public.stale_claims.as_of IS 'The date the claim was made as o
 -- Name: COLUMN stale_claims.rule; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.stale_claims.rule IS 'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, ...';
+COMMENT ON COLUMN public.stale_claims.rule IS 'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, results-submitted, identity-mismatch or alias-id.';
 
 
 --
