@@ -223,7 +223,7 @@ on_probe(void *arg, const struct fetch_response *resp)
 		probe_failed(pc, why);
 		goto out;
 	}
-	doc = json_loadb(resp->body, resp->len, 0, &jerr);
+	doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES, &jerr);
 	studies = json_object_get(doc, "studies");
 	if (!json_is_array(studies)) {
 		probe_failed(pc, xfmt("malformed JSON answer (%s)", doc ?
@@ -459,7 +459,7 @@ range_answer(struct call *c, const struct fetch_response *resp)
 		return;
 	}
 	if ((why = bad_response(resp)) == NULL) {
-		doc = json_loadb(resp->body, resp->len, 0, &jerr);
+		doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES, &jerr);
 		studies = json_object_get(doc, "studies");
 		if (!json_is_array(studies))
 			why = xfmt("malformed JSON answer (%s)", doc ?
@@ -541,7 +541,7 @@ one_answer(struct call *c, const struct fetch_response *resp)
 		free(why);
 		return;
 	}
-	if ((doc = json_loadb(resp->body, resp->len, 0, &jerr)) == NULL ||
+	if ((doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
 	    !json_is_object(doc)) {
 		set_error(it, REG_ERROR, resp->status, xfmt("%s: registry sent "
 		    "malformed JSON (line %d: %s)", want, jerr.line,
