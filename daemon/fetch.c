@@ -170,6 +170,30 @@ is_header(const char *line, size_t len, const char *name)
 	return len > n && strncasecmp(line, name, n) == 0;
 }
 
+/*
+ * Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3); -1 when it
+ * is neither.  A date in the past means "now".
+ */
+static double
+retry_after_secs(const char *v)
+{
+	const char *p = v;
+	double secs = 0;
+	time_t t;
+
+	while (*p >= '0' && *p <= '9') {
+		if (secs < 1e9)
+			secs = secs * 10 + (*p - '0');
+		p++;
+	}
+	if (p > v && *p == '\0')
+		return secs;
+	if ((t = curl_getdate(v, NULL)) < 0)
+		return -1;
+	secs = difftime(t, time(NULL));
+	return secs < 0 ? 0 : secs;
+}
+
 static size_t
 on_header(char *line, size_t size, size_t nmemb, void *userp)
 {
@@ -189,18 +213,10 @@ on_header(char *line, size_t size, size_t nmemb, void *userp)
 		free(r->location);
 		r->location = header_value(line, len, 9);
 	} else if (is_header(line, len, "retry-after:")) {
-		char *v = header_value(line, len, 12), *end;
-		double secs;
+		char *v = header_value(line, len, 12);
 
 		if (v != NULL) {
-			secs = strtod(v, &end);
-			if (end == v || *end != '\0') {
-				/* An HTTP-date: how far in the future. */
-				time_t t = curl_getdate(v, NULL);
-
-				secs = t > 0 ? difftime(t, time(NULL)) : -1;
-			}
-			r->retry_after = secs < 0 ? 0 : secs;
+			r->retry_after = retry_after_secs(v);
 			free(v);
 		}
 	}
@@ -228,7 +244,8 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
 
 	if (what == CURL_POLL_REMOVE) {
 		if (s != NULL) {
-			event_free(s->ev);
+			if (s->ev != NULL)
+				event_free(s->ev);
 			LIST_REMOVE(s, link);
 			free(s);
 			curl_multi_assign(f->multi, fd, NULL);
@@ -244,7 +261,7 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
 		s->fd = fd;
 		LIST_INSERT_HEAD(&f->socks, s, link);
 		curl_multi_assign(f->multi, fd, s);
-	} else {
+	} else if (s->ev != NULL) {
 		event_free(s->ev);
 	}
 	s->ev = event_new(f->base, fd, kind, on_socket_event, f);
@@ -461,19 +478,29 @@ on_backoff(evutil_socket_t fd, short what, void *arg)
 	pump(r->f);
 }
 
-/* Wait, then try again: exponential backoff with jitter, or Retry-After. */
+static double
+backoff_cap(const struct fetch *f)
+{
+	return f->o.backoff_max > 0 ? f->o.backoff_max : 300.0;
+}
+
+/*
+ * Wait, then try again: exponential backoff with full jitter (uniform in
+ * [0, min(cap, base * 2^n)]), so clients that failed together do not come
+ * back together; but never sooner than the server's Retry-After.
+ */
 static void
 retry_later(struct req *r)
 {
 	struct fetch *f = r->f;
 	double base = f->o.backoff_base > 0 ? f->o.backoff_base : 1.0;
-	double cap = f->o.backoff_max > 0 ? f->o.backoff_max : 300.0;
+	double cap = backoff_cap(f);
 	double delay = base * pow(2, r->attempts - 1);
 	struct timeval tv;
 
 	if (delay > cap)
 		delay = cap;
-	delay = delay / 2 + unit_random() * delay / 2;
+	delay *= unit_random();
 	if (r->retry_after > delay)
 		delay = r->retry_after;
 	f->stats.retries++;
@@ -500,6 +527,8 @@ permanent(CURLcode rc)
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 	case CURLE_FILESIZE_EXCEEDED:
@@ -528,8 +557,14 @@ done(struct fetch *f, struct req *r, CURLcode rc)
 			f->stats.responses_5xx++;
 		if (status == 429)
 			f->stats.responses_429++;
+		/*
+		 * A Retry-After longer than we would ever back off is
+		 * honoured by not retrying at all: the caller sees the
+		 * status now instead of a cycle blocked for hours.
+		 */
 		if ((status >= 500 || status == 429) &&
-		    r->attempts <= f->o.retries && !f->cancelled) {
+		    r->attempts <= f->o.retries && !f->cancelled &&
+		    r->retry_after <= backoff_cap(f)) {
 			retry_later(r);
 			return;
 		}
@@ -634,7 +669,8 @@ fetch_free(struct fetch *f)
 	/* Sockets curl did not report removed before cleanup. */
 	while ((s = LIST_FIRST(&f->socks)) != NULL) {
 		LIST_REMOVE(s, link);
-		event_free(s->ev);
+		if (s->ev != NULL)
+			event_free(s->ev);
 		free(s);
 	}
 	if (f->timer != NULL)
@@ -660,6 +696,7 @@ enqueue(struct fetch *f, const char *url, const char *content_type,
 	if ((r->url = strdup(url)) == NULL)
 		goto fail;
 	if (body != NULL) {
+		struct curl_slist *hl;
 		char hdr[256];
 
 		if ((r->post = malloc(len + 1)) == NULL)
@@ -671,6 +708,13 @@ enqueue(struct fetch *f, const char *url, const char *content_type,
 		    content_type : "application/octet-stream");
 		if ((r->headers = curl_slist_append(NULL, hdr)) == NULL)
 			goto fail;
+		/*
+		 * No "Expect: 100-continue": curl would wait up to a second
+		 * for a "go on" that many webhook receivers never send.
+		 */
+		if ((hl = curl_slist_append(r->headers, "Expect:")) == NULL)
+			goto fail;
+		r->headers = hl;
 	}
 	r->state = REQ_QUEUED;
 	TAILQ_INSERT_TAIL(&f->queue, r, link);
@@ -699,9 +743,15 @@ fetch_post(struct fetch *f, const char *url, const char *content_type,
 int
 fetch_run(struct fetch *f)
 {
-	while (f->pending > 0 && !f->cancelled)
-		if (event_base_loop(f->base, EVLOOP_ONCE) < 0)
-			break;
+	while (f->pending > 0 && !f->cancelled) {
+		/*
+		 * A request owed a callback always has an event pending; if
+		 * the loop fails or finds none, cancel so every callback
+		 * still runs once rather than spinning or returning early.
+		 */
+		if (event_base_loop(f->base, EVLOOP_ONCE) != 0)
+			fetch_cancel(f);
+	}
 	return f->cancelled ? -1 : 0;
 }
 

@@ -5,14 +5,23 @@
  */
 #include "registry.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fetch.h"
+
+/*
+ * Batches of a full fetch open at a time.  A batch holds its records until
+ * its last one-by-one question is answered, so opening every batch at once
+ * would hold most of a large fetch in memory behind the FIFO queue.
+ */
+#define FETCH_WINDOW	4
 
 struct registry {
 	struct fetch *f;
@@ -81,16 +90,31 @@ xfmt(const char *fmt, ...)
 	return s;
 }
 
-/* "{base}/studies?filter.ids=A,B&..." for ids[0..n). */
+/*
+ * "NCT" and eight digits.  Anything else would make the registry refuse a
+ * whole batch (400), and could reach the URL path unescaped.
+ */
+static bool
+valid_id(const char *s)
+{
+	if (strncmp(s, "NCT", 3) != 0)
+		return false;
+	for (int i = 3; i < NCT_ID_SIZE - 1; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return s[NCT_ID_SIZE - 1] == '\0';
+}
+
+/* "{base}/studies?filter.ids=A,B&..." for ids[0..n) (valid IDs only). */
 static char *
 batch_url(const struct registry *r, char *const *ids, size_t n,
     bool probe, unsigned page_size, const char *token)
 {
-	size_t cap = strlen(r->base) + 160 + n * 12;
-	char *url = malloc(cap), *p;
+	size_t cap = strlen(r->base) + 160 + n * NCT_ID_SIZE;
+	char *url, *p;
 	char *tok = NULL;
 
-	if (url == NULL)
+	if ((url = malloc(cap)) == NULL)
 		return NULL;
 	p = url + sprintf(url, "%s/studies?filter.ids=", r->base);
 	for (size_t i = 0; i < n; i++)
@@ -111,6 +135,16 @@ batch_url(const struct registry *r, char *const *ids, size_t n,
 	return url;
 }
 
+/* "application/json", with or without parameters (charset). */
+static bool
+is_json(const char *content_type)
+{
+	if (content_type == NULL ||
+	    strncasecmp(content_type, "application/json", 16) != 0)
+		return false;
+	return strchr("; \t", content_type[16]) != NULL;
+}
+
 /* Why a response is not a usable JSON answer; NULL when it is. */
 static char *
 bad_response(const struct fetch_response *resp)
@@ -124,8 +158,7 @@ bad_response(const struct fetch_response *resp)
 		return xfmt("HTTP %ld%s%.*s", resp->status, n ? ": " : "",
 		    (int)(n > 200 ? 200 : n), resp->body);
 	}
-	if (resp->content_type == NULL ||
-	    strncmp(resp->content_type, "application/json", 16) != 0)
+	if (!is_json(resp->content_type))
 		return xfmt("HTTP 200 but %s, not JSON", resp->content_type ?
 		    resp->content_type : "no content type");
 	return NULL;
@@ -156,11 +189,13 @@ set_error(struct registry_item *it, enum registry_outcome o, long status,
 
 /* -------------------------------------------------------------- probe */
 
+/* One probe batch, alive across its pages. */
 struct probe_call {
 	struct registry *r;
 	struct registry_probe_result *out;
-	char *const *ids;	/* this batch */
+	char **ids;		/* this batch: a slice of the valid IDs */
 	size_t n;
+	bool paged;		/* past its first page: too late to split */
 	int *rc;
 };
 
@@ -182,32 +217,61 @@ probe_add(struct registry_probe_result *out, const char *id,
 	return 0;
 }
 
+/* ids[0..n) failed with `why` (new, freed here; NULL: out of memory). */
 static void
-probe_failed(struct probe_call *pc, char *why)
+probe_fail_ids(struct registry_probe_result *out, char *const *ids, size_t n,
+    char *why)
 {
-	struct registry_probe_result *out = pc->out;
 	struct registry_item *v;
 
-	*pc->rc = -1;
-	v = realloc(out->failed, (out->n_failed + pc->n) * sizeof(*v));
+	v = realloc(out->failed, (out->n_failed + n + 1) * sizeof(*v));
 	if (v == NULL) {
 		free(why);
 		return;
 	}
 	out->failed = v;
-	for (size_t i = 0; i < pc->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct registry_item *it = &v[out->n_failed++];
 
 		memset(it, 0, sizeof(*it));
-		snprintf(it->nct_id, NCT_ID_SIZE, "%s", pc->ids[i]);
+		snprintf(it->nct_id, NCT_ID_SIZE, "%s", ids[i]);
 		it->outcome = REG_ERROR;
-		it->error = xfmt("%s: registry probe failed: %s", pc->ids[i],
+		it->error = xfmt("%s: registry probe failed: %s", ids[i],
 		    why ? why : "out of memory");
 	}
 	free(why);
 }
 
+static void
+probe_failed(struct probe_call *pc, long status, char *why)
+{
+	size_t first = pc->out->n_failed;
+
+	*pc->rc = -1;
+	probe_fail_ids(pc->out, pc->ids, pc->n, why);
+	for (size_t i = first; i < pc->out->n_failed; i++)
+		pc->out->failed[i].http_status = status;
+}
+
 static void probe_page(struct probe_call *pc, const char *token);
+
+/* A 400 names no ID: ask each half on its own to confine the refusal. */
+static bool
+probe_split(struct probe_call *pc)
+{
+	struct probe_call *half;
+	size_t mid = pc->n / 2;
+
+	if ((half = calloc(1, sizeof(*half))) == NULL)
+		return false;
+	*half = *pc;
+	half->ids = pc->ids + mid;
+	half->n = pc->n - mid;
+	pc->n = mid;
+	probe_page(pc, NULL);
+	probe_page(half, NULL);
+	return true;
+}
 
 static void
 on_probe(void *arg, const struct fetch_response *resp)
@@ -219,15 +283,22 @@ on_probe(void *arg, const struct fetch_response *resp)
 	char *why;
 	size_t i;
 
+	if (fetch_cancelled(pc->r->f)) {
+		probe_failed(pc, 0, xfmt("cancelled"));
+		goto out;
+	}
+	if (resp->error == NULL && resp->status == 400 && pc->n > 1 &&
+	    !pc->paged && probe_split(pc))
+		return;
 	if ((why = bad_response(resp)) != NULL) {
-		probe_failed(pc, why);
+		probe_failed(pc, resp->status, why);
 		goto out;
 	}
 	doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES, &jerr);
 	studies = json_object_get(doc, "studies");
 	if (!json_is_array(studies)) {
-		probe_failed(pc, xfmt("malformed JSON answer (%s)", doc ?
-		    "no studies array" : jerr.text));
+		probe_failed(pc, resp->status, xfmt("malformed JSON answer "
+		    "(%s)", doc ? "no studies array" : jerr.text));
 		goto out;
 	}
 	for (i = 0; i < json_array_size(studies); i++) {
@@ -239,12 +310,13 @@ on_probe(void *arg, const struct fetch_response *resp)
 		    "lastUpdatePostDateStruct"), "date"));
 
 		if (id != NULL && probe_add(pc->out, id, date) < 0) {
-			probe_failed(pc, NULL);
+			probe_failed(pc, resp->status, NULL);
 			goto out;
 		}
 	}
 	token = json_string_value(json_object_get(doc, "nextPageToken"));
 	if (token != NULL && *token) {
+		pc->paged = true;
 		probe_page(pc, token);	/* pc lives on with the next page */
 		json_decref(doc);
 		return;
@@ -254,6 +326,7 @@ out:
 	free(pc);
 }
 
+/* Ask for one page of pc's batch; on failure pc is settled and freed. */
 static void
 probe_page(struct probe_call *pc, const char *token)
 {
@@ -261,7 +334,7 @@ probe_page(struct probe_call *pc, const char *token)
 	    token);
 
 	if (url == NULL || fetch_get(pc->r->f, url, on_probe, pc) < 0) {
-		probe_failed(pc, xfmt("%s", fetch_cancelled(pc->r->f) ?
+		probe_failed(pc, 0, xfmt("%s", fetch_cancelled(pc->r->f) ?
 		    "cancelled" : "cannot queue the request"));
 		free(pc);
 	}
@@ -272,23 +345,40 @@ int
 registry_probe(struct registry *r, char *const *ids, size_t n,
     struct registry_probe_result *out)
 {
+	char **ok = NULL;
+	size_t n_ok = 0;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < n; i += r->probe_batch) {
+	if ((ok = calloc(n + 1, sizeof(*ok))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (valid_id(ids[i])) {
+			ok[n_ok++] = ids[i];
+		} else {
+			probe_fail_ids(out, &ids[i], 1, xfmt("\"%.40s\" is not "
+			    "an NCT ID", ids[i]));
+			rc = -1;
+		}
+	}
+	for (size_t i = 0; i < n_ok; i += r->probe_batch) {
 		struct probe_call *pc = calloc(1, sizeof(*pc));
 
-		if (pc == NULL)
-			return -1;
+		if (pc == NULL) {
+			probe_fail_ids(out, ok + i, n_ok - i, NULL);
+			rc = -1;
+			break;
+		}
 		pc->r = r;
 		pc->out = out;
-		pc->ids = ids + i;
-		pc->n = n - i < r->probe_batch ? n - i : r->probe_batch;
+		pc->ids = ok + i;
+		pc->n = n_ok - i < r->probe_batch ? n_ok - i : r->probe_batch;
 		pc->rc = &rc;
 		probe_page(pc, NULL);
 	}
 	if (fetch_run(r->f) < 0)
-		return -1;
+		rc = -1;
+	free(ok);
 	return rc;
 }
 
@@ -306,26 +396,35 @@ registry_probe_finish(struct registry_probe_result *res)
 
 /* -------------------------------------------------------------- fetch */
 
-/* One batch of IDs: its items and how many answers it still waits for. */
+/*
+ * One batch of IDs: its items, the valid ones the registry is asked about
+ * (sel, with ids their IDs), and how many answers it still waits for.
+ */
 struct batch {
 	struct fetch_ctx *ctx;
 	struct registry_item *items;
-	char **ids;		/* pointers into items[].nct_id */
 	size_t n;
+	struct registry_item **sel;
+	char **ids;
+	size_t n_sel;
 	unsigned outstanding;
 };
 
+/* One registry_fetch: the IDs, the next to put in a batch, open batches. */
 struct fetch_ctx {
 	struct registry *r;
+	char *const *ids;
+	size_t n, next;
+	unsigned open;
+	bool filling;		/* in open_batches, which opens the next */
 	registry_batch_fn fn;
 	void *arg;
-	int rc;
 	bool stopped;
 };
 
 enum call_kind {
-	CALL_RANGE,		/* filter.ids over items[lo..hi) */
-	CALL_ONE,		/* /studies/{id} for items[lo] */
+	CALL_RANGE,		/* filter.ids over sel[lo..hi) */
+	CALL_ONE,		/* /studies/{id} for sel[lo] */
 	CALL_CURRENT,		/* /studies/{current_id} after a 301 */
 };
 
@@ -338,6 +437,13 @@ struct call {
 static void call_range(struct batch *b, size_t lo, size_t hi);
 static void call_one(struct batch *b, size_t i, enum call_kind kind);
 static void on_answer(void *arg, const struct fetch_response *resp);
+static void open_batches(struct fetch_ctx *ctx);
+
+static bool
+halted(const struct fetch_ctx *ctx)
+{
+	return ctx->stopped || fetch_cancelled(ctx->r->f);
+}
 
 static void
 batch_free(struct batch *b)
@@ -347,11 +453,16 @@ batch_free(struct batch *b)
 		json_decref(b->items[i].study);
 	}
 	free(b->items);
+	free(b->sel);
 	free(b->ids);
 	free(b);
 }
 
-/* One answer fewer to wait for; the last one hands the batch over. */
+/*
+ * One answer fewer to wait for; the last one hands the batch over and makes
+ * room for the next.  Once cancelled, nothing more is handed over: the
+ * caller is stopping, and "cancelled" is not news about any trial.
+ */
 static void
 batch_settle(struct batch *b)
 {
@@ -359,25 +470,25 @@ batch_settle(struct batch *b)
 
 	if (--b->outstanding > 0)
 		return;
-	if (!ctx->stopped && ctx->fn(ctx->arg, b->items, b->n) < 0) {
+	ctx->open--;
+	if (!halted(ctx) && ctx->fn(ctx->arg, b->items, b->n) < 0) {
 		ctx->stopped = true;
-		ctx->rc = -1;
-		batch_free(b);
 		fetch_cancel(ctx->r->f);
-		return;
 	}
 	batch_free(b);
+	if (!ctx->filling)
+		open_batches(ctx);
 }
 
 static void
 queue_call(struct batch *b, struct call *c, const char *url)
 {
 	b->outstanding++;
-	if (url == NULL || b->ctx->stopped ||
+	if (url == NULL || halted(b->ctx) ||
 	    fetch_get(b->ctx->r->f, url, on_answer, c) < 0) {
 		for (size_t i = c->lo; i < c->hi; i++)
-			set_error(&b->items[i], REG_ERROR, 0, xfmt("%s: %s",
-			    b->items[i].nct_id, fetch_cancelled(b->ctx->r->f) ?
+			set_error(b->sel[i], REG_ERROR, 0, xfmt("%s: %s",
+			    b->sel[i]->nct_id, fetch_cancelled(b->ctx->r->f) ?
 			    "cancelled" : "cannot queue the request"));
 		free(c);
 		batch_settle(b);
@@ -406,7 +517,7 @@ static void
 call_one(struct batch *b, size_t i, enum call_kind kind)
 {
 	struct call *c = calloc(1, sizeof(*c));
-	struct registry_item *it = &b->items[i];
+	struct registry_item *it = b->sel[i];
 	char *url;
 
 	if (c == NULL)
@@ -426,6 +537,7 @@ static bool
 alias_target(const char *location, char out[NCT_ID_SIZE])
 {
 	const char *p, *end;
+	char id[NCT_ID_SIZE];
 
 	if (location == NULL)
 		return false;
@@ -433,11 +545,34 @@ alias_target(const char *location, char out[NCT_ID_SIZE])
 	p = end;
 	while (p > location && p[-1] != '/')
 		p--;
-	if (end - p != NCT_ID_SIZE - 1 || strncmp(p, "NCT", 3) != 0)
+	if (end - p != NCT_ID_SIZE - 1)
 		return false;
-	memcpy(out, p, NCT_ID_SIZE - 1);
-	out[NCT_ID_SIZE - 1] = '\0';
+	memcpy(id, p, NCT_ID_SIZE - 1);
+	id[NCT_ID_SIZE - 1] = '\0';
+	if (!valid_id(id))
+		return false;
+	memcpy(out, id, NCT_ID_SIZE);
 	return true;
+}
+
+/*
+ * After retries, no response at all, 429 or a gateway/overload status mean
+ * the registry is not answering: asking each ID on its own would only
+ * multiply the load.  (A 500 may be one record the server cannot render.)
+ */
+static bool
+registry_down(const struct fetch_response *resp)
+{
+	switch (resp->status) {
+	case 0:
+	case 429:
+	case 502:
+	case 503:
+	case 504:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* A filter.ids answer: claim each record, then ask for what is missing. */
@@ -446,7 +581,7 @@ range_answer(struct call *c, const struct fetch_response *resp)
 {
 	struct batch *b = c->b;
 	json_error_t jerr;
-	json_t *doc = NULL, *studies;
+	json_t *doc = NULL, *studies = NULL;
 	char *why;
 	size_t i, k;
 
@@ -459,7 +594,8 @@ range_answer(struct call *c, const struct fetch_response *resp)
 		return;
 	}
 	if ((why = bad_response(resp)) == NULL) {
-		doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES, &jerr);
+		doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES,
+		    &jerr);
 		studies = json_object_get(doc, "studies");
 		if (!json_is_array(studies))
 			why = xfmt("malformed JSON answer (%s)", doc ?
@@ -467,15 +603,14 @@ range_answer(struct call *c, const struct fetch_response *resp)
 	}
 	if (why != NULL) {
 		/*
-		 * No usable answer.  Without any response (timeout, refused
-		 * connection) every ID fails: asking one by one would only
-		 * multiply the wait.  With a response, ask one by one so one
-		 * bad record does not take its neighbours down with it.
+		 * No usable answer.  When the registry is down every ID
+		 * fails; otherwise ask one by one so one bad record does not
+		 * take its neighbours down with it.
 		 */
 		for (i = c->lo; i < c->hi; i++) {
-			if (resp->status == 0 || c->hi - c->lo == 1)
-				set_error(&b->items[i], REG_ERROR, resp->status,
-				    xfmt("%s: registry: %s", b->items[i].nct_id,
+			if (registry_down(resp) || c->hi - c->lo == 1)
+				set_error(b->sel[i], REG_ERROR, resp->status,
+				    xfmt("%s: registry: %s", b->sel[i]->nct_id,
 				    why));
 			else
 				call_one(b, i, CALL_ONE);
@@ -489,17 +624,17 @@ range_answer(struct call *c, const struct fetch_response *resp)
 		const char *id = study_nct_id(s);
 
 		for (i = c->lo; id != NULL && i < c->hi; i++)
-			if (strcmp(b->items[i].nct_id, id) == 0 &&
-			    b->items[i].study == NULL) {
-				b->items[i].study = json_incref(s);
-				b->items[i].outcome = REG_OK;
-				b->items[i].http_status = resp->status;
+			if (strcmp(b->sel[i]->nct_id, id) == 0 &&
+			    b->sel[i]->study == NULL) {
+				set_error(b->sel[i], REG_OK, resp->status,
+				    NULL);
+				b->sel[i]->study = json_incref(s);
 				break;
 			}
 	}
 	/* Absent from the answer: not found, moved, or refused one by one. */
 	for (i = c->lo; i < c->hi; i++)
-		if (b->items[i].study == NULL)
+		if (b->sel[i]->study == NULL)
 			call_one(b, i, CALL_ONE);
 	json_decref(doc);
 }
@@ -508,13 +643,21 @@ range_answer(struct call *c, const struct fetch_response *resp)
 static void
 one_answer(struct call *c, const struct fetch_response *resp)
 {
-	struct registry_item *it = &c->b->items[c->lo];
-	const char *want = c->kind == CALL_CURRENT ? it->current_id : it->nct_id;
+	struct registry_item *it = c->b->sel[c->lo];
+	const char *want = c->kind == CALL_CURRENT ? it->current_id :
+	    it->nct_id;
+	char asked[2 * NCT_ID_SIZE + 16];
 	json_error_t jerr;
 	json_t *doc;
 	const char *got;
 	char *why;
 
+	/* Errors name the ID asked for, and where it moved if it did. */
+	if (c->kind == CALL_CURRENT)
+		snprintf(asked, sizeof(asked), "%s (now %s)", it->nct_id,
+		    it->current_id);
+	else
+		snprintf(asked, sizeof(asked), "%s", it->nct_id);
 	if (c->kind == CALL_ONE && resp->error == NULL && resp->status == 404) {
 		set_error(it, REG_NOT_FOUND, 404, xfmt("%s: not found in the "
 		    "registry", it->nct_id));
@@ -522,37 +665,38 @@ one_answer(struct call *c, const struct fetch_response *resp)
 	}
 	if (c->kind == CALL_ONE && resp->error == NULL &&
 	    (resp->status == 301 || resp->status == 302 ||
-	    resp->status == 308)) {
+	    resp->status == 307 || resp->status == 308)) {
 		if (!alias_target(resp->location, it->current_id) ||
 		    strcmp(it->current_id, it->nct_id) == 0) {
 			it->current_id[0] = '\0';
 			set_error(it, REG_ERROR, resp->status, xfmt("%s: "
-			    "registry redirects to %s, not to an NCT ID",
-			    it->nct_id, resp->location ? resp->location :
+			    "registry redirects to %.200s, not to another NCT "
+			    "ID", it->nct_id, resp->location ? resp->location :
 			    "nowhere"));
 			return;
 		}
+		it->http_status = resp->status;
 		call_one(c->b, c->lo, CALL_CURRENT);
 		return;
 	}
 	if ((why = bad_response(resp)) != NULL) {
 		set_error(it, REG_ERROR, resp->status, xfmt("%s: registry: %s",
-		    want, why));
+		    asked, why));
 		free(why);
 		return;
 	}
-	if ((doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
-	    !json_is_object(doc)) {
+	doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL || !json_is_object(doc)) {
 		set_error(it, REG_ERROR, resp->status, xfmt("%s: registry sent "
-		    "malformed JSON (line %d: %s)", want, jerr.line,
-		    doc ? "not an object" : jerr.text));
+		    "malformed JSON (%s)", asked, doc ? "not an object" :
+		    jerr.text));
 		json_decref(doc);
 		return;
 	}
 	got = study_nct_id(doc);
 	if (got == NULL || strcmp(got, want) != 0) {
 		set_error(it, REG_ERROR, resp->status, xfmt("%s: registry "
-		    "answered with the record of %s; rejected", want,
+		    "answered with the record of %s; rejected", asked,
 		    got ? got : "no NCT ID"));
 		json_decref(doc);
 		return;
@@ -568,7 +712,7 @@ on_answer(void *arg, const struct fetch_response *resp)
 	struct call *c = arg;
 	struct batch *b = c->b;
 
-	if (!b->ctx->stopped) {
+	if (!halted(b->ctx)) {
 		if (c->kind == CALL_RANGE)
 			range_answer(c, resp);
 		else
@@ -578,38 +722,78 @@ on_answer(void *arg, const struct fetch_response *resp)
 	batch_settle(b);
 }
 
+/* The next batch of ctx's IDs, its requests queued; -1 when out of memory. */
+static int
+open_batch(struct fetch_ctx *ctx)
+{
+	size_t m = ctx->n - ctx->next < ctx->r->fetch_batch ?
+	    ctx->n - ctx->next : ctx->r->fetch_batch;
+	char *const *ids = ctx->ids + ctx->next;
+	struct batch *b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL ||
+	    (b->items = calloc(m, sizeof(*b->items))) == NULL ||
+	    (b->sel = calloc(m, sizeof(*b->sel))) == NULL ||
+	    (b->ids = calloc(m, sizeof(*b->ids))) == NULL) {
+		if (b != NULL)
+			batch_free(b);
+		return -1;
+	}
+	b->ctx = ctx;
+	b->n = m;
+	ctx->next += m;
+	ctx->open++;
+	for (size_t k = 0; k < m; k++) {
+		struct registry_item *it = &b->items[k];
+
+		snprintf(it->nct_id, NCT_ID_SIZE, "%s", ids[k]);
+		it->outcome = REG_ERROR;
+		if (!valid_id(ids[k])) {
+			it->error = xfmt("\"%.40s\": not an NCT ID; not asked",
+			    ids[k]);
+			continue;
+		}
+		b->sel[b->n_sel] = it;
+		b->ids[b->n_sel++] = it->nct_id;
+	}
+	/* Held open until its first call is queued. */
+	b->outstanding = 1;
+	if (b->n_sel > 0)
+		call_range(b, 0, b->n_sel);
+	batch_settle(b);
+	return 0;
+}
+
+/* Open batches up to the window; batch_settle calls this as one closes. */
+static void
+open_batches(struct fetch_ctx *ctx)
+{
+	ctx->filling = true;
+	while (!halted(ctx) && ctx->open < FETCH_WINDOW &&
+	    ctx->next < ctx->n) {
+		if (open_batch(ctx) < 0) {
+			/* Out of memory: stop rather than skip IDs silently. */
+			ctx->stopped = true;
+			fetch_cancel(ctx->r->f);
+		}
+	}
+	ctx->filling = false;
+}
+
 int
 registry_fetch(struct registry *r, char *const *ids, size_t n,
     registry_batch_fn fn, void *arg)
 {
-	struct fetch_ctx ctx = {r, fn, arg, 0, false};
+	struct fetch_ctx ctx;
 
-	for (size_t i = 0; i < n && !ctx.stopped; i += r->fetch_batch) {
-		size_t m = n - i < r->fetch_batch ? n - i : r->fetch_batch;
-		struct batch *b = calloc(1, sizeof(*b));
-
-		if (b == NULL || (b->items = calloc(m, sizeof(*b->items))) ==
-		    NULL || (b->ids = calloc(m, sizeof(*b->ids))) == NULL) {
-			if (b != NULL) {
-				free(b->items);
-				free(b);
-			}
-			return -1;
-		}
-		b->ctx = &ctx;
-		b->n = m;
-		for (size_t k = 0; k < m; k++) {
-			snprintf(b->items[k].nct_id, NCT_ID_SIZE, "%s",
-			    ids[i + k]);
-			b->items[k].outcome = REG_ERROR;
-			b->ids[k] = b->items[k].nct_id;
-		}
-		/* Held open until its first call is queued. */
-		b->outstanding = 1;
-		call_range(b, 0, m);
-		batch_settle(b);
-	}
-	if (fetch_run(r->f) < 0 || ctx.stopped)
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.r = r;
+	ctx.ids = ids;
+	ctx.n = n;
+	ctx.fn = fn;
+	ctx.arg = arg;
+	open_batches(&ctx);
+	if (fetch_run(r->f) < 0 || halted(&ctx) || ctx.next < n)
 		return -1;
-	return ctx.rc;
+	return 0;
 }
