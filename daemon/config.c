@@ -96,9 +96,9 @@ struct parse {
 	const char *file;
 	FILE *fp;
 	int line;		/* line inih is looking at (1-based) */
-	bool continuation;	/* that line is indented: a value continues */
+	bool after_key;		/* a key line came since the last [section] */
+	bool continuation;	/* this line continues the previous key's value */
 	bool failed;
-	bool seen[NKEYS];	/* set in this file: a repeat replaces */
 };
 
 static void
@@ -380,6 +380,14 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 				break;
 			len = strcspn(p, k->type == CONFIG_NCT_LIST ?
 			    " \t\r\n," : " \t\r\n");
+			/* "  key = value" under a list reads as more items. */
+			if (len == 1 && *p == '=') {
+				seterr(err, file, line, "[%s] %s: a lone \"=\" "
+				    "in the list (an indented key? keys start "
+				    "at the beginning of a line)", k->section,
+				    k->name);
+				return -1;
+			}
 			if (k->type == CONFIG_NCT_LIST) {
 				char id[32];
 
@@ -419,14 +427,12 @@ nomem:
 }
 
 static const struct config_key *
-find_key(const char *section, const char *name, size_t *idx)
+find_key(const char *section, const char *name)
 {
 	for (size_t i = 0; i < NKEYS; i++)
 		if (strcmp(keys[i].section, section) == 0 &&
-		    strcmp(keys[i].name, name) == 0) {
-			*idx = i;
+		    strcmp(keys[i].name, name) == 0)
 			return &keys[i];
-		}
 	return NULL;
 }
 
@@ -439,11 +445,18 @@ known_section(const char *section)
 	return false;
 }
 
-/* inih's line source: counts lines and spots continuations and sections. */
+/*
+ * inih's line source.  It counts lines (this inih has no line number in the
+ * handler) and classifies each line the way inih will, so that continuation
+ * lines are told from repeated keys, unknown sections are caught even when
+ * empty, and a syntax error is reported in file order rather than after a
+ * later line's error.
+ */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct parse *ps = stream;
+	char *p;
 	int c, len = 0;
 
 	if (ps->failed)
@@ -464,22 +477,44 @@ read_line(char *str, int num, void *stream)
 		return NULL;
 	str[len] = '\0';
 	ps->line++;
-	ps->continuation = str[0] == ' ' || str[0] == '\t';
-	/* An unknown section is an error even when it holds no key. */
-	if (str[0] == '[') {
-		char *close = strchr(str, ']');
+	p = str;
+	if (ps->line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (isspace((unsigned char)*p))
+		p++;
+	/* Blank lines and comments change nothing, as in inih. */
+	if (*p == '\0' || *p == '#' || *p == ';')
+		return str;
+	ps->continuation = ps->after_key && p > str;
+	if (ps->continuation)
+		return str;
+	if (*p == '[') {
+		size_t n = strcspn(p + 1, "]");
 
-		if (close != NULL) {
-			*close = '\0';
-			if (!known_section(str + 1)) {
-				seterr(ps->err, ps->file, ps->line,
-				    "unknown section [%s]", str + 1);
-				ps->failed = true;
-				return NULL;
-			}
-			*close = ']';
+		ps->after_key = false;
+		if (p[1 + n] != ']') {
+			seterr(ps->err, ps->file, ps->line, "syntax error: "
+			    "[section] without its closing ]");
+			ps->failed = true;
+			return NULL;
 		}
+		p[1 + n] = '\0';
+		if (!known_section(p + 1)) {
+			seterr(ps->err, ps->file, ps->line,
+			    "unknown section [%s]", p + 1);
+			ps->failed = true;
+			return NULL;
+		}
+		p[1 + n] = ']';
+		return str;
 	}
+	if (strpbrk(p, "=:") == NULL) {
+		seterr(ps->err, ps->file, ps->line, "syntax error: expected "
+		    "[section], key = value, or a # comment");
+		ps->failed = true;
+		return NULL;
+	}
+	ps->after_key = true;
 	return str;
 }
 
@@ -489,7 +524,6 @@ on_value(void *user, const char *section, const char *name,
 {
 	struct parse *ps = user;
 	const struct config_key *k;
-	size_t idx = 0;
 
 	if (ps->failed)
 		return 0;
@@ -498,16 +532,15 @@ on_value(void *user, const char *section, const char *name,
 		    "[section]", name);
 		goto fail;
 	}
-	if ((k = find_key(section, name, &idx)) == NULL) {
+	if ((k = find_key(section, name)) == NULL) {
 		seterr(ps->err, ps->file, ps->line, "unknown key '%s' in "
 		    "[%s]", name, section);
 		goto fail;
 	}
-	/* Indented after the same key: a continuation; else a repeat, last wins. */
-	if (set_key(ps->cfg, k, value, ps->continuation && ps->seen[idx],
-	    ps->file, ps->line, ps->err) < 0)
+	/* A continuation appends; a key set again replaces (last wins). */
+	if (set_key(ps->cfg, k, value, ps->continuation, ps->file, ps->line,
+	    ps->err) < 0)
 		goto fail;
-	ps->seen[idx] = true;
 	return 1;
 fail:
 	ps->failed = true;
@@ -702,14 +735,13 @@ static int
 apply_env(struct config *cfg, struct config_error *err)
 {
 	const char *v;
-	size_t idx;
 
 	if ((v = getenv("CTMIRROR_DATABASE")) != NULL && *v &&
-	    set_key(cfg, find_key("database", "conninfo", &idx), v, false,
+	    set_key(cfg, find_key("database", "conninfo"), v, false,
 	    "CTMIRROR_DATABASE", 0, err) < 0)
 		return -1;
 	if ((v = getenv("CTMIRROR_REGISTRY_URL")) != NULL && *v &&
-	    set_key(cfg, find_key("registry", "base_url", &idx), v, false,
+	    set_key(cfg, find_key("registry", "base_url"), v, false,
 	    "CTMIRROR_REGISTRY_URL", 0, err) < 0)
 		return -1;
 	if ((v = getenv("CTMIRROR_NOW")) != NULL && *v) {
@@ -773,7 +805,7 @@ put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
 	return 0;
 }
 
-/* Keys whose value is a secret in a conninfo or a query string. */
+/* Conninfo keywords whose value is a secret. */
 static bool
 secret_name(const char *k, size_t n)
 {
@@ -787,29 +819,43 @@ secret_name(const char *k, size_t n)
 	return false;
 }
 
-/* URI form: scheme://user:pass@host/path?query. */
+/*
+ * URI form: scheme://user:pass@host/path?query.  The password is whatever
+ * follows the first ':' up to the last '@' before the query, so an
+ * unencoded '@' or '/' in it is still hidden.  Every query value is
+ * replaced, not only the ones with secret-sounding names: credentials ride
+ * in query strings under names nobody can list (sig, X-Amz-Credential,
+ * code, ...), and the redacted text is for recognising which server was
+ * meant, which the names alone still show.
+ */
 static int
 redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 {
 	const char *auth = strstr(s, "://") + 3;
-	const char *end = auth + strcspn(auth, "/?#");
-	const char *at = memchr(auth, '@', (size_t)(end - auth));
-	const char *p;
+	const char *qend = auth + strcspn(auth, "?#");
+	const char *at = NULL, *colon, *slash, *end, *p;
 	bool http = strncmp(s, "http", 4) == 0;
 
+	for (p = auth; p < qend; p++)
+		if (*p == '@')
+			at = p;
+	if (at != NULL) {
+		colon = memchr(auth, ':', (size_t)(at - auth));
+		slash = memchr(auth, '/', (size_t)(at - auth));
+		/* "host/path@x" without a ':' first: that '@' is in the path. */
+		if (slash != NULL && (colon == NULL || slash < colon))
+			at = NULL;
+	}
 	if (put(out, len, cap, s, (size_t)(auth - s)) < 0)
 		return -1;
 	if (at != NULL) {
-		const char *colon = memchr(auth, ':', (size_t)(at - auth));
-
-		if (colon != NULL) {
-			if (put(out, len, cap, auth, (size_t)(colon - auth)) < 0 ||
-			    put(out, len, cap, ":***", 4) < 0)
-				return -1;
-		} else if (put(out, len, cap, auth, (size_t)(at - auth)) < 0)
+		colon = memchr(auth, ':', (size_t)(at - auth));
+		if (put(out, len, cap, auth, (size_t)((colon ? colon : at) -
+		    auth)) < 0 || (colon && put(out, len, cap, ":***", 4) < 0))
 			return -1;
 		auth = at;
 	}
+	end = auth + strcspn(auth, "/?#");
 	if (put(out, len, cap, auth, (size_t)(end - auth)) < 0)
 		return -1;
 	/*
@@ -818,7 +864,6 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 	 */
 	if (http)
 		return *end ? put(out, len, cap, "/***", 4) : 0;
-	/* The path (dbname) stays; secret query parameters do not. */
 	p = end + strcspn(end, "?");
 	if (put(out, len, cap, end, (size_t)(p - end)) < 0)
 		return -1;
@@ -828,7 +873,7 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 
 		if (put(out, len, cap, p, 1) < 0)	/* '?' or '&' */
 			return -1;
-		if (eq != NULL && secret_name(seg, (size_t)(eq - seg))) {
+		if (eq != NULL) {
 			if (put(out, len, cap, seg, (size_t)(eq - seg + 1)) < 0 ||
 			    put(out, len, cap, "***", 3) < 0)
 				return -1;
@@ -861,8 +906,15 @@ redact_kv(const char *s, char **out, size_t *len, size_t *cap)
 		klen = (size_t)(p - k);
 		while (isspace((unsigned char)*p))
 			p++;
-		if (*p != '=')
-			return put(out, len, cap, k, strlen(k));
+		/*
+		 * A word without '=' is not libpq syntax, but what follows
+		 * may still hold a password: copy the word, keep scanning.
+		 */
+		if (*p != '=') {
+			if (put(out, len, cap, k, (size_t)(p - k)) < 0)
+				return -1;
+			continue;
+		}
 		p++;
 		while (isspace((unsigned char)*p))
 			p++;

@@ -122,6 +122,58 @@ Test(config, repeats_and_insecure_webhook)
 	config_free(c);
 }
 
+Test(config, continuation_lines)
+{
+	struct config_error err = {0};
+	struct config *c = load("good/continuation.conf", &err);
+
+	cr_assert_not_null(c, "%s:%d: %s", err.file, err.line, err.text);
+	cr_expect_eq(c->n_nct_ids, 1, "a repeat after [section] replaces");
+	cr_expect_str_eq(c->nct_ids[0], "NCT00000002");
+	cr_assert_eq(c->n_page_paths, 3);
+	cr_expect_str_eq(c->page_paths[0], "kb/");
+	cr_expect_str_eq(c->page_paths[1], "notes/");
+	cr_expect_str_eq(c->page_paths[2], "more.md");
+	config_free(c);
+}
+
+/* The table is the contract: secrets, restart-only keys, types, defaults. */
+Test(config, key_table)
+{
+	static const char *restart[] = {"database.conninfo",
+	    "database.state_dir", "daemon.listen", "daemon.log"};
+	static const char *secret[] = {"database.conninfo",
+	    "alerts.webhook_url"};
+	const struct config_key *k;
+	size_t n, nrestart = 0, nsecret = 0;
+
+	k = config_keys(&n);
+	cr_assert_geq(n, 26);
+	for (size_t i = 0; i < n; i++) {
+		char *id = harness_fmt("%s.%s", k[i].section, k[i].name);
+		bool want_restart = false, want_secret = false;
+
+		for (size_t j = 0; j < sizeof(restart) / sizeof(*restart); j++)
+			want_restart |= strcmp(id, restart[j]) == 0;
+		for (size_t j = 0; j < sizeof(secret) / sizeof(*secret); j++)
+			want_secret |= strcmp(id, secret[j]) == 0;
+		cr_expect_eq(k[i].reloadable, !want_restart, "%s reload", id);
+		cr_expect_eq(k[i].secret, want_secret, "%s secret", id);
+		nrestart += !k[i].reloadable;
+		nsecret += k[i].secret;
+		cr_expect_eq(k[i].count_offset != 0,
+		    k[i].type == CONFIG_NCT_LIST ||
+		    k[i].type == CONFIG_STRING_LIST, "%s count", id);
+		cr_expect_not_null(k[i].def, "%s default", id);
+		for (size_t j = 0; j < i; j++)
+			cr_expect(strcmp(k[i].section, k[j].section) != 0 ||
+			    strcmp(k[i].name, k[j].name) != 0, "%s twice", id);
+		free(id);
+	}
+	cr_expect_eq(nrestart, 4);
+	cr_expect_eq(nsecret, 2);
+}
+
 /* Each bad file starts "# expect: LINE | fragment". */
 Test(config, bad_files)
 {
@@ -209,10 +261,18 @@ Test(config, search_order_and_environment)
 	cr_assert_not_null(c, "%s", err.text);
 	cr_expect_eq(c->retries, 7);
 	config_free(c);
+	/* An empty $CTMIRROR_CONFIG is unset: back to ./ctmirror.conf. */
+	setenv("CTMIRROR_CONFIG", "", 1);
+	c = config_load(NULL, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_eq(c->retries, 7);
+	cr_expect_str_eq(c->path, "ctmirror.conf");
+	config_free(c);
 	/* A named file that does not exist is an error, not the defaults. */
 	setenv("CTMIRROR_CONFIG", "/nonexistent/z.conf", 1);
 	cr_expect_null(config_load(NULL, &err));
 	cr_expect_str_eq(err.file, "/nonexistent/z.conf");
+	cr_expect_eq(err.line, 0);
 	unsetenv("CTMIRROR_CONFIG");
 	/* Environment overrides the file. */
 	setenv("CTMIRROR_DATABASE", "dbname=fromenv", 1);
@@ -299,14 +359,29 @@ Test(config, redaction)
 		{"host=db sslpassword=s3cr3t", "host=db sslpassword=***"},
 		{"dbname=x", "dbname=x"},
 		{"", ""},
+		{"host=db password=", "host=db password=***"},
+		{"password= host=db", "password=***"},
 		{"postgresql://u:s3cr3t@db:5432/x?sslmode=require&password=s3cr3t",
-		    "postgresql://u:***@db:5432/x?sslmode=require&password=***"},
+		    "postgresql://u:***@db:5432/x?sslmode=***&password=***"},
+		{"postgresql://u:s3@cr/3t@db/x", "postgresql://u:***@db/x"},
+		{"postgresql:///x?host=/tmp&sig=s3cr3t",
+		    "postgresql:///x?host=***&sig=***"},
+		{"postgresql://db/x?user=u@s3cr3t", "postgresql://db/x?user=***"},
 		{"postgres://u@db/x", "postgres://u@db/x"},
+		{"postgres://db/d@b", "postgres://db/d@b"},
 		{"https://hooks.example.org/services/T0/B0/s3cr3t",
 		    "https://hooks.example.org/***"},
 		{"https://u:s3cr3t@example.org", "https://u:***@example.org"},
 		{"https://example.org/hook?token=s3cr3t",
 		    "https://example.org/***"},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"https://example.org/a@s3cr3t", "https://example.org/***"},
+		{"https://u:s3@cr3t@example.org/x?k=s3cr3t",
+		    "https://u:***@example.org/***"},
+		/* Fuzz finding: a stray word used to end the scan. */
+		{"host=h foo password=s3cr3t dbname=d",
+		    "host=h foo password=*** dbname=d"},
+		{"foo", "foo"},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -319,7 +394,56 @@ Test(config, redaction)
 	}
 }
 
-/* The reference file is valid, equals the defaults, and documents every key. */
+/*
+ * The comment block right above a key's line in the reference file, or
+ * NULL when the key is not set to its default within its section.  New.
+ */
+static char *
+reference_comment(const char *text, const struct config_key *k)
+{
+	char *sec = harness_fmt("\n[%s]\n", k->section);
+	char *line = harness_fmt("\n%s = %s\n", k->name, k->def);
+	char *bare = harness_fmt("\n%s =\n", k->name);
+	const char *s = strstr(text, sec), *at = NULL, *next, *from;
+	char *out = NULL;
+
+	if (s != NULL) {
+		/* Only within the section: up to the next "\n[". */
+		next = strstr(s + 1, "\n[");
+		at = strstr(s, line);
+		if (at == NULL && k->def[0] == '\0')
+			at = strstr(s, bare);
+		if (at != NULL && next != NULL && at > next)
+			at = NULL;
+	}
+	if (at != NULL) {
+		/* Back over the "# ..." lines that end at `at`. */
+		from = at;
+		while (from > text) {
+			const char *bol = from - 1;
+
+			while (bol > text && bol[-1] != '\n')
+				bol--;
+			if (*bol != '#')
+				break;
+			from = bol;
+			if (from == text)
+				break;
+			from--;
+		}
+		out = strndup(from, (size_t)(at - from));
+	}
+	free(sec);
+	free(line);
+	free(bare);
+	return out;
+}
+
+/*
+ * The reference file is valid, equals the defaults, and documents every
+ * key: set to its default in its own section, under a comment that gives
+ * the default and says whether SIGHUP applies it.
+ */
 Test(config, reference_file_documents_every_key)
 {
 	char *path = harness_fmt("%s/config/ctmirror.conf", harness_root());
@@ -334,17 +458,21 @@ Test(config, reference_file_documents_every_key)
 	cr_assert_not_null(c, "%s:%d: %s", err.file, err.line, err.text);
 	k = config_keys(&n);
 	for (size_t i = 0; i < n; i++) {
-		char *sec = harness_fmt("[%s]", k[i].section);
-		char *line = harness_fmt("\n%s = %s", k[i].name, k[i].def);
-		char *bare = harness_fmt("\n%s =\n", k[i].name);
+		char *doc = reference_comment(text, &k[i]);
+		const char *mark = k[i].reloadable ? "(reload: SIGHUP)" :
+		    "(restart required)";
 
-		cr_expect(strstr(text, sec) != NULL, "%s missing", sec);
-		cr_expect(strstr(text, line) != NULL ||
-		    (k[i].def[0] == '\0' && strstr(text, bare) != NULL),
-		    "%s %s = %s is not in %s", sec, k[i].name, k[i].def, path);
-		free(sec);
-		free(line);
-		free(bare);
+		cr_expect_not_null(doc, "[%s] %s = %s is not in %s",
+		    k[i].section, k[i].name, k[i].def, path);
+		if (doc == NULL)
+			continue;
+		cr_expect(strstr(doc, mark) != NULL, "[%s] %s: comment lacks "
+		    "%s:\n%s", k[i].section, k[i].name, mark, doc);
+		cr_expect(strstr(doc, "Default:") != NULL, "[%s] %s: comment "
+		    "lacks Default:\n%s", k[i].section, k[i].name, doc);
+		cr_expect(strlen(doc) > 40, "[%s] %s: say what it means",
+		    k[i].section, k[i].name);
+		free(doc);
 	}
 	cr_expect_eq(c->n_nct_ids, d->n_nct_ids);
 	cr_expect_eq(c->interval, d->interval);
