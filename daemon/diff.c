@@ -689,7 +689,9 @@ diff_studies(const json_t *old, const json_t *new, struct change_list *out)
 	w.path.buf[0] = '\0';
 	/* jansson's iterators take non-const pointers; nothing is modified. */
 	rc = diff_value(&w, (json_t *)old, (json_t *)new);
-	sort_changes(out->v + start, out->n - start);
+	/* No change yet means out->v may be NULL: no pointer arithmetic on it. */
+	if (out->n > start)
+		sort_changes(out->v + start, out->n - start);
 	free(w.path.buf);
 	return rc;
 }

@@ -142,6 +142,18 @@ Test(diff, first_version)
 	diff_list_finish(&out);
 }
 
+/* Fuzz finding: equal documents into an empty list (v == NULL). */
+Test(diff, equal_into_empty_list)
+{
+	struct change_list out = {0};
+	json_t *a = json_object();
+
+	cr_expect_eq(diff_studies(a, a, &out), 0);
+	cr_expect_eq(out.n, 0);
+	diff_list_finish(&out);
+	json_decref(a);
+}
+
 /* Changes are appended after what the list already holds. */
 Test(diff, appends)
 {
