@@ -22,6 +22,8 @@
 #define LONG_SPACES	12	/* ... if it has this many spaces (not a URL) */
 #define TOP_LINES	10	/* "Last reviewed: ..." counts this near the top */
 #define TOP_AS_OF	3	/* "as of ..." anywhere counts in these lines */
+#define PIECE_MAX	2048	/* bytes of one block a mention keeps */
+#define CONTEXT_MAX	16384	/* bytes of context a mention keeps in all */
 
 #define NBSP0		0xc2	/* U+00A0, common in pages exported from HTML */
 #define NBSP1		0xa0
@@ -236,8 +238,16 @@ static const char *const front_matter_keys[] = {
 
 /* ------------------------------------------------------------- scanner */
 
-struct mention {
+/* A trial named in the clause being scanned. */
+struct ment {
 	size_t s, e;
+	char id[NCT_ID_SIZE];
+};
+
+/* A trial named in the block being scanned (claims_mentions). */
+struct bment {
+	size_t pos;		/* its first naming in the block */
+	int line;
 	char id[NCT_ID_SIZE];
 };
 
@@ -340,13 +350,21 @@ struct scan {
 	/* clause */
 	size_t cl_max;
 	unsigned cl_words;
-	struct mention *ment;
+	struct ment *ment;
 	size_t n_ment, cap_ment;
 	struct hit *hits;
 	size_t n_hits, cap_hits;
 	size_t ment_end;
 
 	int line;
+
+	/* claims_mentions only (mout NULL otherwise) */
+	struct mention_list *mout;
+	size_t m0;		/* this page's first entry in mout */
+	struct bment *bm;	/* trials the block names */
+	size_t n_bm, cap_bm;
+	size_t head_s, head_e;	/* the last heading block */
+	struct ids head_ids;	/* ... and the trials it names */
 };
 
 /* ------------------------------------------------------- byte helpers */
@@ -1746,10 +1764,30 @@ hit_push(struct scan *x, const struct hit *h)
 	return 0;
 }
 
+/* The block names trial `id` at s (claims_mentions): the first naming counts. */
+static int
+bment_push(struct scan *x, size_t s, const char *id)
+{
+	struct bment *v;
+	size_t k;
+
+	for (k = 0; k < x->n_bm; k++)
+		if (memcmp(x->bm[k].id, id, NCT_ID_SIZE) == 0)
+			return 0;
+	if ((v = grow(x->bm, &x->cap_bm, x->n_bm, sizeof(*v))) == NULL)
+		return -1;
+	x->bm = v;
+	v = &x->bm[x->n_bm++];
+	v->pos = s;
+	v->line = x->line;
+	memcpy(v->id, id, NCT_ID_SIZE);
+	return 0;
+}
+
 static int
 mention_push(struct scan *x, size_t s, size_t e, const char *id)
 {
-	struct mention *v;
+	struct ment *v;
 
 	if ((v = grow(x->ment, &x->cap_ment, x->n_ment, sizeof(*v))) == NULL)
 		return -1;
@@ -1760,7 +1798,7 @@ mention_push(struct scan *x, size_t s, size_t e, const char *id)
 	memcpy(v->id, id, NCT_ID_SIZE);
 	memcpy(x->last, id, NCT_ID_SIZE);
 	x->ment_end = e;
-	return 0;
+	return x->mout ? bment_push(x, s, id) : 0;
 }
 
 static size_t
@@ -1929,6 +1967,140 @@ scan_block(struct scan *x)
 	return 0;
 }
 
+/* --------------------------------------------------------- mentions */
+
+static bool
+ids_has(const struct ids *s, const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < s->n; k++)
+		if (memcmp(s->v[k], id, NCT_ID_SIZE) == 0)
+			return true;
+	return false;
+}
+
+static bool
+bm_has(const struct scan *x, const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < x->n_bm; k++)
+		if (memcmp(x->bm[k].id, id, NCT_ID_SIZE) == 0)
+			return true;
+	return false;
+}
+
+/* This page's entry for trial `id`, added if new; NULL on ENOMEM. */
+static struct mention *
+mention_entry(struct scan *x, const char *id, int line)
+{
+	struct mention_list *l = x->mout;
+	struct mention *v;
+	char *ctx;
+	size_t k;
+
+	for (k = x->m0; k < l->n; k++)
+		if (memcmp(l->v[k].nct_id, id, NCT_ID_SIZE) == 0)
+			return &l->v[k];
+	if ((v = grow(l->v, &l->cap, l->n, sizeof(*v))) == NULL)
+		return NULL;
+	l->v = v;
+	if ((ctx = strdup("")) == NULL)
+		return NULL;
+	v = &l->v[l->n++];
+	memset(v, 0, sizeof(*v));
+	memcpy(v->nct_id, id, NCT_ID_SIZE);
+	v->line = line;
+	v->context = ctx;
+	return v;
+}
+
+/*
+ * Add the block [s, e) to a mention's context, cleaned onto one line; of a
+ * long block only PIECE_MAX bytes around `at` (where the trial is named),
+ * so one wall of text cannot drown what is said next to the ID.
+ */
+static int
+add_piece(struct mention *m, const unsigned char *t, size_t s, size_t e,
+    size_t at)
+{
+	size_t ws = s, we = e, n;
+	char *buf, *nc;
+
+	if (m->context_len >= CONTEXT_MAX)
+		return 0;
+	if (e - s > PIECE_MAX) {
+		ws = at - s > PIECE_MAX / 2 ? at - PIECE_MAX / 2 : s;
+		if (e - ws < PIECE_MAX)
+			ws = e - PIECE_MAX;
+		we = ws + PIECE_MAX;
+		while (ws < e && (t[ws] & 0xc0) == 0x80)
+			ws++;
+		while (we > ws && we < e && (t[we] & 0xc0) == 0x80)
+			we--;
+	}
+	if ((buf = malloc(3 * (we - ws) + 1)) == NULL)
+		return -1;
+	n = clean(t + ws, we - ws, buf, SIZE_MAX, NULL);
+	if (n > 0 && (nc = realloc(m->context, m->context_len + n + 2))) {
+		m->context = nc;
+		if (m->context_len > 0)
+			m->context[m->context_len++] = '\n';
+		memcpy(m->context + m->context_len, buf, n + 1);
+		m->context_len += n;
+	} else if (n > 0) {
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	return 0;
+}
+
+/*
+ * The block just scanned goes to the context of every trial it names,
+ * with the heading right above it; a heading's trials also get the first
+ * block below it, which is where a "HERA Phase 2b (NCT...)" heading's
+ * trial is described (the same carry-over claims get in para_break).
+ */
+static int
+block_mentions(struct scan *x, bool after_heading)
+{
+	struct mention *m;
+	size_t k;
+	int rc = -1;
+
+	for (k = 0; k < x->n_bm; k++) {
+		const struct bment *b = &x->bm[k];
+
+		if ((m = mention_entry(x, b->id, b->line)) == NULL)
+			goto out;
+		if (after_heading && !ids_has(&x->head_ids, b->id) &&
+		    add_piece(m, x->t, x->head_s, x->head_e, x->head_s) < 0)
+			goto out;
+		if (add_piece(m, x->t, x->bs, x->be, b->pos) < 0)
+			goto out;
+	}
+	for (k = 0; after_heading && k < x->head_ids.n; k++) {
+		if (bm_has(x, x->head_ids.v[k]))
+			continue;
+		if ((m = mention_entry(x, x->head_ids.v[k], x->bline)) == NULL ||
+		    add_piece(m, x->t, x->bs, x->be, x->bs) < 0)
+			goto out;
+	}
+	if (x->bkind == BLK_HEADING) {
+		x->head_s = x->bs;
+		x->head_e = x->be;
+		x->head_ids.n = 0;
+		for (k = 0; k < x->n_bm; k++)
+			ids_add(&x->head_ids, x->bm[k].id);
+	}
+	rc = 0;
+out:
+	x->n_bm = 0;
+	return rc;
+}
+
 /* A break between paragraphs; a heading's trial carries over the first. */
 static void
 para_break(struct scan *x)
@@ -1940,6 +2112,7 @@ para_break(struct scan *x)
 static int
 flush(struct scan *x)
 {
+	bool after_heading = x->only_heading && x->bkind != BLK_HEADING;
 	int rc;
 
 	if (x->bkind == BLK_NONE)
@@ -1947,6 +2120,8 @@ flush(struct scan *x)
 	if (x->bkind == BLK_HEADING)
 		x->last[0] = '\0';	/* a heading starts a paragraph */
 	rc = scan_block(x);
+	if (rc == 0 && x->mout)
+		rc = block_mentions(x, after_heading);
 	x->only_heading = x->bkind == BLK_HEADING;
 	x->bkind = BLK_NONE;
 	return rc;
@@ -2052,6 +2227,7 @@ scan_free(struct scan *x)
 	free(x->spend.v);
 	free(x->ment);
 	free(x->hits);
+	free(x->bm);
 }
 
 static void
@@ -2061,13 +2237,19 @@ claim_free(struct claim *c)
 	free(c->phrase);
 }
 
-int
-claims_extract(const char *text, size_t len,
-    const struct claims_acronym *acronyms, size_t n_acronyms,
-    struct claim_list *out)
+static void
+mention_free(struct mention *m)
+{
+	free(m->context);
+}
+
+/* One pass over a page: claims into *out, mentions into *mout if not NULL. */
+static int
+extract(const char *text, size_t len, const struct claims_acronym *acronyms,
+    size_t n_acronyms, struct claim_list *out, struct mention_list *mout)
 {
 	struct scan *x;
-	size_t k, start, n0 = out->n;
+	size_t k, start, n0 = out->n, m0 = mout ? mout->n : 0;
 	int lines, rc = -1;
 
 	if ((x = calloc(1, sizeof(*x))) == NULL)
@@ -2075,6 +2257,8 @@ claims_extract(const char *text, size_t len,
 	x->t = (const unsigned char *)(text ? text : "");
 	x->len = text ? len : 0;
 	x->out = out;
+	x->mout = mout;
+	x->m0 = m0;
 	for (k = 0; k < NPHRASES; k++) {
 		const char *p = phrases[k].pat, *q;
 		unsigned seen = 0;
@@ -2102,10 +2286,50 @@ out:
 		for (k = n0; k < out->n; k++)
 			claim_free(&out->v[k]);
 		out->n = n0;
+		for (k = m0; mout && k < mout->n; k++)
+			mention_free(&mout->v[k]);
+		if (mout)
+			mout->n = m0;
 	}
 	scan_free(x);
 	free(x);
 	return rc;
+}
+
+int
+claims_extract(const char *text, size_t len,
+    const struct claims_acronym *acronyms, size_t n_acronyms,
+    struct claim_list *out)
+{
+	return extract(text, len, acronyms, n_acronyms, out, NULL);
+}
+
+int
+claims_mentions(const char *text, size_t len,
+    const struct claims_acronym *acronyms, size_t n_acronyms,
+    struct mention_list *out)
+{
+	struct claim_list claims = {0};
+	int rc;
+
+	/* The claims come along with the scan; only the mentions are kept. */
+	rc = extract(text, len, acronyms, n_acronyms, &claims, out);
+	claims_list_finish(&claims);
+	return rc;
+}
+
+void
+claims_mentions_finish(struct mention_list *l)
+{
+	size_t k;
+
+	if (l == NULL)
+		return;
+	for (k = 0; k < l->n; k++)
+		mention_free(&l->v[k]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
 }
 
 /* ----------------------------------------------------------- NCT list */

@@ -37,6 +37,22 @@ int claims_nct_ids(const char *text, size_t len, char (**ids)[NCT_ID_SIZE],
 
 void claims_list_finish(struct claim_list *l);
 
+/*
+ * Append to *out one struct mention per distinct NCT ID the page names
+ * (in order of first mention; an acronym tied to an ID names it too), with
+ * the page's words about that trial in `context` (see model.h): what the
+ * identity-mismatch rule compares with the registry record.  The blocks
+ * are the ones claims_extract() cuts the page into.  A long block gives
+ * at most 2 KB around the name, a trial at most 16 KB in all.  0, or -1
+ * on allocation failure (nothing appended then).
+ */
+int claims_mentions(const char *text, size_t len,
+    const struct claims_acronym *acronyms, size_t n_acronyms,
+    struct mention_list *out);
+
+/* Free the contexts and the array; the list is empty after.  NULL is a no-op. */
+void claims_mentions_finish(struct mention_list *l);
+
 /* "results-pending", "publication-pending", "status".  Static. */
 const char *claims_kind_name(enum claim_kind k);
 

@@ -75,6 +75,15 @@ struct study {
 	size_t n_conditions;
 	char **interventions;	/* intervention names */
 	size_t n_interventions;
+	char **other_names;	/* interventions' otherNames, all together */
+	size_t n_other_names;
+	char **keywords;	/* conditionsModule.keywords */
+	size_t n_keywords;
+	/* MeSH terms the registry derived: conditionBrowseModule.meshes[].term */
+	char **condition_meshes;
+	size_t n_condition_meshes;
+	char **intervention_meshes;	/* interventionBrowseModule.meshes[].term */
+	size_t n_intervention_meshes;
 	char **collaborators;
 	size_t n_collaborators;
 	char **phases;		/* "PHASE2", ... */
@@ -158,6 +167,28 @@ struct claim {
 
 struct claim_list {
 	struct claim *v;
+	size_t n;
+	size_t cap;
+};
+
+/*
+ * What a page says about one trial it names (claims.c, for the
+ * identity-mismatch rule): one per distinct NCT ID of a page.  `context`
+ * holds the page's words about the trial - every block (paragraph, list
+ * item, table row, footnote, heading) naming it by ID or acronym, the
+ * heading right above such a block, and the block right below a heading
+ * naming it - cleaned to valid UTF-8 on one line each, blocks separated by
+ * '\n'.  Owned by the list; claims_mentions_finish() frees it.
+ */
+struct mention {
+	char nct_id[NCT_ID_SIZE];
+	int line;		/* 1-based line of the first mention */
+	char *context;		/* NUL-terminated, never NULL */
+	size_t context_len;	/* bytes, without the NUL */
+};
+
+struct mention_list {
+	struct mention *v;
 	size_t n;
 	size_t cap;
 };

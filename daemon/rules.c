@@ -300,6 +300,28 @@ judge_registry_updated(const struct claim *c, const struct trial_state *st,
 	return add_verdict(out, "registry-updated", SEV_RECHECK, link_id, &ev);
 }
 
+/*
+ * Results sent to the registry but not posted: the claim is still true,
+ * but not for long (QC review can take months), so the page wants a look.
+ */
+static int
+judge_results_submitted(const struct claim *c, const struct trial_state *st,
+    const char *link_id, struct verdict_list *out)
+{
+	struct ebuf ev = {0};
+	long as_of, submitted;
+
+	if (c->kind != CLAIM_RESULTS_PENDING || results_posted(st) ||
+	    st->results_submitted[0] == '\0')
+		return 0;
+	ebuf_add(&ev, "results submitted to the registry on %.10s, not posted "
+	    "yet (in quality-control review)", st->results_submitted);
+	if (day_number(c->as_of, &as_of) &&
+	    day_number(st->results_submitted, &submitted) && submitted > as_of)
+		ebuf_add(&ev, ", after the claim's date %.10s", c->as_of);
+	return add_verdict(out, "results-submitted", SEV_RECHECK, link_id, &ev);
+}
+
 static int
 judge_claim_expired(const struct claim *c, const struct trial_state *st,
     const struct rules_opts *o, const char *link_id, struct verdict_list *out)
@@ -348,6 +370,7 @@ rules_judge(const struct claim *c, const struct trial_state *st,
 	    judge_publication_linked(c, st, link_id, out) < 0 ||
 	    judge_status_changed(c, st, link_id, out) < 0 ||
 	    judge_registry_updated(c, st, link_id, out) < 0 ||
+	    judge_results_submitted(c, st, link_id, out) < 0 ||
 	    judge_claim_expired(c, st, o, link_id, out) < 0)
 		goto fail;
 	return 0;

@@ -1,8 +1,10 @@
 /*
  * rules.h - PURE: claim x registry state x today -> verdicts.
  * Rules (DESIGN.md): results-posted, publication-linked, status-changed
- * (stale); registry-updated, claim-expired (recheck).  Evidence is written
- * for a maintainer and every verdict carries the registry link.
+ * (stale); registry-updated, results-submitted, claim-expired (recheck).
+ * identity-mismatch is identity.c's: it judges mentions, not claims.
+ * Evidence is written for a maintainer and every verdict carries the
+ * registry link.
  */
 #ifndef CTMIRROR_RULES_H
 #define CTMIRROR_RULES_H

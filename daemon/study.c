@@ -399,6 +399,48 @@ parse_sponsors(struct ctx *c, const json_t *protocol, struct study *s)
 	return 0;
 }
 
+/*
+ * Every intervention's otherNames into one vector.  name_list() has checked
+ * that the interventions are objects.
+ */
+static int
+other_names(struct ctx *c, const json_t *arms, struct study *s)
+{
+	static const char ip[] =
+	    "/protocolSection/armsInterventionsModule/interventions";
+	const json_t *arr, *v, *names, *name;
+	char path[256];
+	size_t i, k, total = 0;
+
+	arr = json_object_get(arms, "interventions");
+	json_array_foreach(arr, i, v) {
+		snprintf(path, sizeof(path), "%s/%zu", ip, i);
+		if (member(c, v, path, "otherNames", JSON_ARRAY, &names) < 0)
+			return -1;
+		total += json_array_size(names);
+	}
+	if (total == 0)
+		return 0;
+	if ((s->other_names = calloc(total, sizeof(*s->other_names))) == NULL)
+		return fail(c, "", "out of memory");
+	json_array_foreach(arr, i, v) {
+		names = json_object_get(v, "otherNames");
+		json_array_foreach(names, k, name) {
+			if (!json_is_string(name)) {
+				snprintf(path, sizeof(path), "%s/%zu/otherNames/%zu",
+				    ip, i, k);
+				return fail(c, path, "expected a string, got %s",
+				    kind_name(name));
+			}
+			if (dup_string(c, name, &s->other_names[
+			    s->n_other_names]) < 0)
+				return -1;
+			s->n_other_names++;
+		}
+	}
+	return 0;
+}
+
 static int
 parse_lists(struct ctx *c, const json_t *protocol, struct study *s)
 {
@@ -408,11 +450,43 @@ parse_lists(struct ctx *c, const json_t *protocol, struct study *s)
 	    JSON_OBJECT, &cond) < 0 ||
 	    string_list(c, cond, "/protocolSection/conditionsModule",
 	    "conditions", &s->conditions, &s->n_conditions) < 0 ||
+	    string_list(c, cond, "/protocolSection/conditionsModule",
+	    "keywords", &s->keywords, &s->n_keywords) < 0 ||
 	    member(c, protocol, "/protocolSection", "armsInterventionsModule",
 	    JSON_OBJECT, &arms) < 0 ||
 	    name_list(c, arms, "/protocolSection/armsInterventionsModule",
-	    "interventions", &s->interventions, &s->n_interventions) < 0)
+	    "interventions", &s->interventions, &s->n_interventions) < 0 ||
+	    other_names(c, arms, s) < 0)
 		return -1;
+	return 0;
+}
+
+/*
+ * The MeSH terms the registry derived (derivedSection.<module>.meshes[].term).
+ * The derived section is the registry's own and thinly documented: entries
+ * of another shape are skipped rather than refusing the record.
+ */
+static int
+mesh_terms(struct ctx *c, const json_t *root, const char *module,
+    char ***list, size_t *n)
+{
+	const json_t *arr, *v, *term;
+	size_t i;
+
+	arr = json_object_get(json_object_get(json_object_get(root,
+	    "derivedSection"), module), "meshes");
+	if (json_array_size(arr) == 0)
+		return 0;
+	if ((*list = calloc(json_array_size(arr), sizeof(**list))) == NULL)
+		return fail(c, "", "out of memory");
+	json_array_foreach(arr, i, v) {
+		term = json_object_get(v, "term");
+		if (!json_is_string(term) || json_string_length(term) == 0)
+			continue;
+		if (dup_string(c, term, &(*list)[*n]) < 0)
+			return -1;
+		(*n)++;
+	}
 	return 0;
 }
 
@@ -705,7 +779,11 @@ study_from_json(const json_t *root, const char *expect_id,
 	if (member(&c, root, "", "resultsSection", JSON_OBJECT, &v) < 0)
 		goto out;
 	s->has_results_section = v != NULL;
-	if (parse_submitted(&c, root, s) < 0 || set_canonical(&c, root, s) < 0)
+	if (mesh_terms(&c, root, "conditionBrowseModule", &s->condition_meshes,
+	    &s->n_condition_meshes) < 0 ||
+	    mesh_terms(&c, root, "interventionBrowseModule",
+	    &s->intervention_meshes, &s->n_intervention_meshes) < 0 ||
+	    parse_submitted(&c, root, s) < 0 || set_canonical(&c, root, s) < 0)
 		goto out;
 	ret = s;
 	s = NULL;
@@ -773,6 +851,10 @@ study_free(struct study *s)
 	free(s->refs);
 	free_list(s->conditions, s->n_conditions);
 	free_list(s->interventions, s->n_interventions);
+	free_list(s->other_names, s->n_other_names);
+	free_list(s->keywords, s->n_keywords);
+	free_list(s->condition_meshes, s->n_condition_meshes);
+	free_list(s->intervention_meshes, s->n_intervention_meshes);
 	free_list(s->collaborators, s->n_collaborators);
 	free_list(s->phases, s->n_phases);
 	free(s->canonical);

@@ -1,7 +1,8 @@
 /*
  * test_claims.c - claims.c over the pages of tests/data/pages (each
  * NAME.claims lists its page's claims, see the README there), then tricky
- * sentences one by one, hostile bytes, and a 10 MB page.
+ * sentences one by one, hostile bytes, and a 10 MB page; then the
+ * mentions (the page's words about each trial) of claims_mentions().
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -563,6 +564,233 @@ Test(claims, large_page, .timeout = 30)
 	cr_expect_eq(n, 2);
 	free(ids);
 	free(buf);
+}
+
+/* ---------------------------------------------------------- mentions */
+
+/* What every mention must be. */
+static void
+check_mention(const struct mention *m)
+{
+	const unsigned char *p;
+
+	cr_assert_not_null(m->context);
+	cr_expect_eq(m->context_len, strlen(m->context), "%s", m->nct_id);
+	cr_expect_geq(m->line, 1);
+	cr_expect(valid_utf8(m->context), "%s: context not UTF-8", m->nct_id);
+	for (p = (const unsigned char *)m->context; *p; p++)
+		cr_expect(*p >= 0x20 || *p == '\n', "%s: control byte",
+		    m->nct_id);
+	cr_expect_leq(m->context_len, 16384 + 2048 + 1, "%s", m->nct_id);
+}
+
+static const struct mention *
+mention_of(const struct mention_list *l, const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++)
+		if (strcmp(l->v[k].nct_id, id) == 0)
+			return &l->v[k];
+	cr_assert_fail("%s not mentioned", id);
+	return NULL;
+}
+
+/* "a\nb" -> 2 */
+static size_t
+blocks(const char *s)
+{
+	size_t n = 1;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * The example page: one entry per trial, in order of first mention, each
+ * with the words the page says about it (the identity-mismatch input).
+ */
+Test(claims, mentions_example_page)
+{
+	char *path = harness_fmt("%s/pages/example-msc-therapy.txt",
+	    harness_data());
+	struct mention_list l = {0};
+	const struct mention *m;
+	size_t len = 0, k;
+	char *text = read_file(path, &len);
+
+	cr_assert_not_null(text);
+	cr_assert_eq(claims_mentions(text, len, registry, N_REGISTRY, &l), 0);
+	cr_assert_eq(l.n, 4);
+	cr_expect_str_eq(l.v[0].nct_id, "NCT02982915");
+	cr_expect_eq(l.v[0].line, 50);
+	cr_expect_str_eq(l.v[1].nct_id, "NCT05233774");
+	cr_expect_eq(l.v[1].line, 53);
+	cr_expect_str_eq(l.v[2].nct_id, "NCT01541579");	/* ADMIRE-CD */
+	cr_expect_eq(l.v[2].line, 59);
+	cr_expect_str_eq(l.v[3].nct_id, "NCT04421456");
+	cr_expect_eq(l.v[3].line, 115);
+	for (k = 0; k < l.n; k++)
+		check_mention(&l.v[k]);
+
+	/* HERA: the table row, its heading, the block below, the row naming it. */
+	m = &l.v[0];
+	cr_expect_eq(blocks(m->context), 4, "%s", m->context);
+	cr_expect(strncmp(m->context, "| Replicated in humans? |", 25) == 0,
+	    "%s", m->context);
+	cr_expect_not_null(strstr(m->context, "\nHERA Phase 2b (NCT02982915 "));
+	cr_expect_not_null(strstr(m->context, "\nHERA (Lomecel-B on "
+	    "Vaccine-Specific Antibody-Response in Subjects With Aging "
+	    "Frailty): randomized"));
+	cr_expect_not_null(strstr(m->context, "HERA and CLEARMIND published "
+	    "results pending"));
+	/* CLEARMIND: the block below its heading names no trial, yet is its. */
+	m = &l.v[1];
+	cr_expect_not_null(strstr(m->context, "CLEARMIND Phase 2a (NCT05233774 "
+	    "\xe2\x80\x94 completed)\nLomecel-B in mild Alzheimer\xe2\x80\x99s "
+	    "disease; n not yet published."), "%s", m->context);
+	/* ADMIRE-CD: the heading above, its paragraph, and footnote 7 by name. */
+	m = &l.v[2];
+	cr_expect(strncmp(m->context, "Crohn\xe2\x80\x99s-related fistulae",
+	    20) == 0, "%s", m->context);
+	cr_expect_not_null(strstr(m->context, "\ndoi:10.1007/s40259-018-0311-4"));
+	/* The mis-cited trial: footnote 8, nothing else. */
+	m = &l.v[3];
+	cr_expect_eq(blocks(m->context), 1);
+	cr_expect_not_null(strstr(m->context, "(NCT04421456 University of "
+	    "Texas/UTHealth Houston) \xc2\xb7 n=45 mild-to-moderate "
+	    "Parkinson\xe2\x80\x99s disease patients"));
+	cr_expect_null(strstr(m->context, "Schiess et al. 2025 reported"),
+	    "the citing paragraph names no ID");
+	claims_mentions_finish(&l);
+	cr_expect_eq(l.n, 0);
+	cr_expect_null(l.v);
+	claims_mentions_finish(&l);
+	claims_mentions_finish(NULL);
+	free(text);
+	free(path);
+}
+
+Test(claims, mentions_markdown)
+{
+	static const char page[] =
+	    "---\nupdated: 2026-05-06\n---\n"
+	    "# Cell therapy\n"
+	    "\n"
+	    "## Parkinson's disease\n"
+	    "\n"
+	    "The Phase 2 trial (NCT04506073) used allogeneic\n"
+	    "bone marrow MSCs.  Results are pending.\n"
+	    "\n"
+	    "Unrelated paragraph about NCT04506073 again.\n"
+	    "\n"
+	    "## ZETA (NCT01234567)\n"
+	    "\n"
+	    "Psilocybin in depression; recruiting.\n"
+	    "\n"
+	    "A later paragraph that names nothing.\n"
+	    "\n"
+	    "- SENECA is ongoing\n"
+	    "- NCT09100002 and NCT04506073 share a row\n"
+	    "\n"
+	    "| Trial | ID |\n|---|---|\n| ZETA | NCT01234567 |\n";
+	struct mention_list l = {0};
+	const struct mention *m;
+	size_t k;
+
+	cr_assert_eq(claims_mentions(page, sizeof(page) - 1, registry,
+	    N_REGISTRY, &l), 0);
+	cr_assert_eq(l.n, 4, "%zu", l.n);
+	for (k = 0; k < l.n; k++)
+		check_mention(&l.v[k]);
+	m = mention_of(&l, "NCT04506073");
+	cr_expect_eq(m->line, 8);
+	cr_expect_str_eq(m->context,
+	    "## Parkinson's disease\n"
+	    "The Phase 2 trial (NCT04506073) used allogeneic bone marrow "
+	    "MSCs. Results are pending.\n"
+	    "Unrelated paragraph about NCT04506073 again.\n"
+	    "- NCT09100002 and NCT04506073 share a row");
+	/* A heading naming a trial gives it the block below. */
+	m = mention_of(&l, "NCT01234567");
+	cr_expect_eq(m->line, 13);
+	cr_expect_str_eq(m->context,
+	    "## ZETA (NCT01234567)\n"
+	    "Psilocybin in depression; recruiting.\n"
+	    "| ZETA | NCT01234567 |");
+	/* A registry acronym names its trial. */
+	m = mention_of(&l, "NCT02065245");
+	cr_expect_eq(m->line, 19);
+	cr_expect_str_eq(m->context, "- SENECA is ongoing");
+	m = mention_of(&l, "NCT09100002");
+	cr_expect_eq(m->line, 20);
+	claims_mentions_finish(&l);
+}
+
+/* Long blocks give a window around the name; many give at most 16 KB. */
+Test(claims, mentions_bounded, .timeout = 30)
+{
+	size_t n = 200000, k, len = 0;
+	char *page = malloc(n + 64);
+	struct mention_list l = {0};
+	const struct mention *m;
+
+	cr_assert_not_null(page);
+	/* One 200 KB line naming the trial in its middle. */
+	for (k = 0; k < n / 2; k++)
+		page[len++] = "word "[k % 5];
+	len += (size_t)sprintf(page + len, " NCT04506073 ");
+	for (k = 0; k < n / 2; k++)
+		page[len++] = "text "[k % 5];
+	page[len++] = '\n';
+	cr_assert_eq(claims_mentions(page, len, NULL, 0, &l), 0);
+	cr_assert_eq(l.n, 1);
+	m = &l.v[0];
+	check_mention(m);
+	cr_expect_leq(m->context_len, 2048);
+	cr_expect_geq(m->context_len, 2000);
+	cr_expect_not_null(strstr(m->context, "NCT04506073"));
+	claims_mentions_finish(&l);
+
+	/* 5000 paragraphs naming it: the context stops growing. */
+	len = 0;
+	free(page);
+	page = malloc(5000 * 64);
+	cr_assert_not_null(page);
+	for (k = 0; k < 5000; k++)
+		len += (size_t)sprintf(page + len, "Paragraph %zu on "
+		    "NCT04506073.\n\n", k);
+	cr_assert_eq(claims_mentions(page, len, NULL, 0, &l), 0);
+	cr_assert_eq(l.n, 1);
+	check_mention(&l.v[0]);
+	cr_expect_geq(l.v[0].context_len, 16384);
+	claims_mentions_finish(&l);
+	free(page);
+}
+
+Test(claims, mentions_edges)
+{
+	static const char bytes[] = "\xff NCT02982915 \xc3\x28\x01\x7f ok.\n"
+	    "\xe2\x82 NCT02982915";
+	struct mention_list l = {0};
+
+	cr_assert_eq(claims_mentions(NULL, 0, NULL, 0, &l), 0);
+	cr_expect_eq(l.n, 0);
+	cr_assert_eq(claims_mentions("no trials here", 14, NULL, 0, &l), 0);
+	cr_expect_eq(l.n, 0);
+	cr_assert_eq(claims_mentions(bytes, sizeof(bytes) - 1, NULL, 0, &l), 0);
+	cr_assert_eq(l.n, 1);
+	check_mention(&l.v[0]);
+	cr_expect_eq(blocks(l.v[0].context), 1, "one paragraph: %s", l.v[0].context);
+	/* Appends: a second page's entries come after the first's. */
+	cr_assert_eq(claims_mentions("NCT02982915 and NCT05233774", 27, NULL, 0,
+	    &l), 0);
+	cr_assert_eq(l.n, 3);
+	cr_expect_str_eq(l.v[1].nct_id, "NCT02982915");
+	cr_expect_str_eq(l.v[1].context, "NCT02982915 and NCT05233774");
+	cr_expect_str_eq(l.v[2].nct_id, "NCT05233774");
+	claims_mentions_finish(&l);
 }
 
 /* ----------------------------------------------------------- the rest */

@@ -24,6 +24,7 @@ struct st_row {
 	const char *rfp;	/* results first posted */
 	const char *lup;	/* last update posted */
 	const char *pmids;	/* space-separated RESULT PMIDs, or NULL */
+	const char *submitted;	/* results submitted, not posted ("" none) */
 };
 
 struct rule_case {
@@ -37,8 +38,9 @@ struct rule_case {
 	const char *expect;	/* rules fired, in order, comma-separated */
 };
 
-#define COMPLETED_NO_RESULTS(lup) {"COMPLETED", false, "", lup, NULL}
-#define WITH_RESULTS(lup) {"COMPLETED", true, "2026-08-01", lup, NULL}
+#define COMPLETED_NO_RESULTS(lup) {"COMPLETED", false, "", lup, NULL, ""}
+#define WITH_RESULTS(lup) {"COMPLETED", true, "2026-08-01", lup, NULL, ""}
+#define SUBMITTED(sub, lup) {"COMPLETED", false, "", lup, NULL, sub}
 
 static const struct rule_case cases[] = {
 	/* results-posted */
@@ -47,10 +49,10 @@ static const struct rule_case cases[] = {
 	{"results posted, undated claim", RP, 0, "",
 	    WITH_RESULTS("2026-08-01"), "2026-06-01", 180, "results-posted"},
 	{"hasResults without a posted date", RP, 0, "2026-05-06",
-	    {"COMPLETED", true, "", "2026-05-01", NULL}, "2026-06-01", 180,
+	    {"COMPLETED", true, "", "2026-05-01", NULL, ""}, "2026-06-01", 180,
 	    "results-posted"},
 	{"posted date without hasResults (month only)", RP, 0, "2026-05-06",
-	    {"COMPLETED", false, "2026-04", "2026-05-01", NULL}, "2026-06-01",
+	    {"COMPLETED", false, "2026-04", "2026-05-01", NULL, ""}, "2026-06-01",
 	    180, "results-posted"},
 	{"no results: results-pending holds", RP, 0, "2026-05-06",
 	    COMPLETED_NO_RESULTS("2026-05-01"), "2026-06-01", 180, ""},
@@ -58,15 +60,15 @@ static const struct rule_case cases[] = {
 	    WITH_RESULTS("2026-05-01"), "2026-06-01", 180, ""},
 	/* publication-linked */
 	{"RESULT reference linked", PP, 0, "2026-05-06",
-	    {"COMPLETED", false, "", "2026-05-01", "39999999"}, "2026-06-01",
+	    {"COMPLETED", false, "", "2026-05-01", "39999999", ""}, "2026-06-01",
 	    180, "publication-linked"},
 	{"no RESULT reference", PP, 0, "2026-05-06",
 	    COMPLETED_NO_RESULTS("2026-05-01"), "2026-06-01", 180, ""},
 	{"a paper does not contradict results-pending", RP, 0, "2026-05-06",
-	    {"COMPLETED", false, "", "2026-05-01", "39999999"}, "2026-06-01",
+	    {"COMPLETED", false, "", "2026-05-01", "39999999", ""}, "2026-06-01",
 	    180, ""},
 	{"a paper does not contradict a status", ST, ST_COMPLETED, "",
-	    {"COMPLETED", false, "", "2026-05-01", "39999999"}, "2026-06-01",
+	    {"COMPLETED", false, "", "2026-05-01", "39999999", ""}, "2026-06-01",
 	    180, ""},
 	/* status-changed */
 	{"recruiting, now completed", ST, ST_RECRUITING, "",
@@ -75,24 +77,24 @@ static const struct rule_case cases[] = {
 	{"completed, still completed", ST, ST_COMPLETED, "",
 	    COMPLETED_NO_RESULTS("2026-05-01"), "2026-06-01", 180, ""},
 	{"ongoing, registry recruiting", ST, ST_ACTIVE, "",
-	    {"RECRUITING", false, "", "2026-05-01", NULL}, "2026-06-01", 180,
+	    {"RECRUITING", false, "", "2026-05-01", NULL, ""}, "2026-06-01", 180,
 	    ""},
 	{"ongoing, registry active not recruiting", ST, ST_ACTIVE, "",
-	    {"ACTIVE_NOT_RECRUITING", false, "", "2026-05-01", NULL},
+	    {"ACTIVE_NOT_RECRUITING", false, "", "2026-05-01", NULL, ""},
 	    "2026-06-01", 180, ""},
 	{"ongoing, now terminated", ST, ST_ACTIVE, "",
-	    {"TERMINATED", false, "", "2026-05-01", NULL}, "2026-06-01", 180,
+	    {"TERMINATED", false, "", "2026-05-01", NULL, ""}, "2026-06-01", 180,
 	    "status-changed"},
 	{"ongoing or completed, registry completed", ST,
 	    ST_ACTIVE | ST_COMPLETED, "", COMPLETED_NO_RESULTS("2026-05-01"),
 	    "2026-06-01", 180, ""},
 	{"recruiting, expanded-access status", ST, ST_RECRUITING, "",
-	    {"AVAILABLE", false, "", "2026-05-01", NULL}, "2026-06-01", 180,
+	    {"AVAILABLE", false, "", "2026-05-01", NULL, ""}, "2026-06-01", 180,
 	    "status-changed"},
 	{"empty claimed set", ST, 0, "", COMPLETED_NO_RESULTS("2026-05-01"),
 	    "2026-06-01", 180, ""},
 	{"no registry status", ST, ST_RECRUITING, "",
-	    {NULL, false, "", "2026-05-01", NULL}, "2026-06-01", 180, ""},
+	    {NULL, false, "", "2026-05-01", NULL, ""}, "2026-06-01", 180, ""},
 	{"status and update after the claim", ST, ST_RECRUITING, "2026-05-06",
 	    COMPLETED_NO_RESULTS("2026-08-01"), "2026-09-01", 180,
 	    "status-changed,registry-updated"},
@@ -155,9 +157,35 @@ static const struct rule_case cases[] = {
 	{"as-of year 0000", RP, 0, "0000-01-01",
 	    COMPLETED_NO_RESULTS("2026-08-01"), "2026-11-24", 180,
 	    "registry-updated,claim-expired"},
+	/* results-submitted */
+	{"submitted after the claim, not posted", RP, 0, "2026-05-06",
+	    SUBMITTED("2026-05-20", "2026-05-01"), "2026-06-01", 180,
+	    "results-submitted"},
+	{"submitted before the claim", RP, 0, "2026-05-06",
+	    SUBMITTED("2025-11-02", "2025-11-03"), "2026-06-01", 180,
+	    "results-submitted"},
+	{"submitted, undated claim", RP, 0, "",
+	    SUBMITTED("2026-05-20", "2026-06-01"), "2026-06-01", 180,
+	    "results-submitted"},
+	{"submitted month only", RP, 0, "2026-05-06",
+	    SUBMITTED("2026-05", "2026-05-01"), "2026-06-01", 180,
+	    "results-submitted"},
+	{"submitted and already posted: results-posted only", RP, 0,
+	    "2026-05-06", {"COMPLETED", true, "2026-08-01", "2026-05-01", NULL,
+	    "2026-05-20"}, "2026-06-01", 180, "results-posted"},
+	{"posted date without hasResults beats a submission", RP, 0,
+	    "2026-05-06", {"COMPLETED", false, "2026-08-01", "2026-05-01",
+	    NULL, "2026-05-20"}, "2026-06-01", 180, "results-posted"},
+	{"submission says nothing of a publication", PP, 0, "2026-05-06",
+	    SUBMITTED("2026-05-20", "2026-05-01"), "2026-06-01", 180, ""},
+	{"submission says nothing of a status", ST, ST_COMPLETED, "",
+	    SUBMITTED("2026-05-20", "2026-05-01"), "2026-06-01", 180, ""},
+	{"submitted, updated, expired", RP, 0, "2026-05-06",
+	    SUBMITTED("2026-05-20", "2026-06-01"), "2026-11-24", 180,
+	    "registry-updated,results-submitted,claim-expired"},
 	/* everything at once, stale rules first */
 	{"every rule for a pending claim", RP, 0, "2026-05-06",
-	    {"COMPLETED", true, "2026-08-01", "2026-08-01", "39999999"},
+	    {"COMPLETED", true, "2026-08-01", "2026-08-01", "39999999", ""},
 	    "2026-11-24", 180,
 	    "results-posted,registry-updated,claim-expired"},
 };
@@ -177,6 +205,8 @@ make_state(const char *nct, const struct st_row *r, struct trial_state *st,
 	    "%s", r->rfp);
 	snprintf(st->last_update_posted, sizeof(st->last_update_posted),
 	    "%s", r->lup);
+	snprintf(st->results_submitted, sizeof(st->results_submitted), "%s",
+	    r->submitted ? r->submitted : "");
 	snprintf(store, size, "%s", r->pmids ? r->pmids : "");
 	for (tok = strtok_r(store, " ", &save); tok && st->n_result_pmids < max;
 	    tok = strtok_r(NULL, " ", &save))
@@ -236,6 +266,7 @@ Test(rules, table)
 			    "%s: empty evidence", k->name);
 			cr_expect_eq(vl.v[j].severity,
 			    strcmp(vl.v[j].rule, "registry-updated") == 0 ||
+			    strcmp(vl.v[j].rule, "results-submitted") == 0 ||
 			    strcmp(vl.v[j].rule, "claim-expired") == 0 ?
 			    SEV_RECHECK : SEV_STALE, "%s", k->name);
 		}
@@ -280,9 +311,9 @@ expect_evidence(const struct verdict_list *l, const char *rule,
 Test(rules, evidence_in_words)
 {
 	static const struct st_row hera = {"COMPLETED", true, "2026-08-01",
-	    "2026-08-01", "39999999 40000001"};
+	    "2026-08-01", "39999999 40000001", ""};
 	static const struct st_row many = {"COMPLETED", false, "",
-	    "2026-08-01", "1 2 3 4 5 6 7"};
+	    "2026-08-01", "1 2 3 4 5 6 7", ""};
 	struct trial_state st;
 	struct claim c;
 	struct rules_opts o = {"2026-11-24", 180};
@@ -332,12 +363,30 @@ Test(rules, evidence_in_words)
 	cr_expect_str_eq(vl.v[0].link,
 	    "https://clinicaltrials.gov/study/" CLEARMIND);
 	rules_list_finish(&vl);
+
+	/* Submitted, not posted: the submission date, and that it is news. */
+	make_state(HERA, &(struct st_row)SUBMITTED("2026-05-20", "2026-06-01"),
+	    &st, store, sizeof(store), pmids, 8);
+	make_claim(&c, HERA, RP, 0, "2026-05-06");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "results-submitted", "results submitted to the "
+	    "registry on 2026-05-20, not posted yet (in quality-control "
+	    "review), after the claim's date 2026-05-06");
+	cr_expect_eq(find(&vl, "results-submitted")->severity, SEV_RECHECK);
+	rules_list_finish(&vl);
+	make_claim(&c, HERA, RP, 0, "2026-06-01");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "results-submitted", "on 2026-05-20, not posted "
+	    "yet (in quality-control review)");
+	cr_expect_null(strstr(find(&vl, "results-submitted")->evidence,
+	    "after the claim"));
+	rules_list_finish(&vl);
 }
 
 Test(rules, appends_to_a_list)
 {
 	static const struct st_row hera = {"COMPLETED", true, "2026-08-01",
-	    "2026-08-01", NULL};
+	    "2026-08-01", NULL, ""};
 	struct trial_state st;
 	struct claim c;
 	struct rules_opts o = {"2026-11-24", 180};
@@ -409,7 +458,7 @@ Test(rules, example_page)
 		{CLEARMIND, RP, 0, "2026-05-06"},
 	};
 	static const struct st_row hera = {"COMPLETED", true, "2026-08-01",
-	    "2026-08-01", "39999999"};
+	    "2026-08-01", "39999999", ""};
 	static const struct st_row clearmind =
 	    COMPLETED_NO_RESULTS("2025-03-10");
 	static const char *const kinds[] = {"results-pending",

@@ -122,6 +122,16 @@ static const struct good_case good[] = {
 	/* entries of odd shapes are skipped, not fatal */
 	{"unposted-odd.json", "NCT09000109", "COMPLETED", NULL, NULL, false,
 	    false, "", "", "", "", "", "2019-07-01", -1, 0, "", 0, 0, 0, ""},
+	/*
+	 * The real shape of a withdrawn submission: an UNRELEASE whose date
+	 * the registry does not know closes the first cycle (record order).
+	 */
+	{"unposted-unknown-date.json", "NCT09000112", "COMPLETED", NULL, NULL,
+	    false, false, "", "", "", "2017-07-20 ACTUAL", "", "2017-04-14",
+	    -1, 0, "", 0, 0, 0, ""},
+	{"descriptive.json", "NCT09000111", "ACTIVE_NOT_RECRUITING",
+	    "EXCEL-OA", "Example Regenerative Inc.", false, false, "", "", "",
+	    "2025-02-03 ACTUAL", "", "", 80, 0, "", 1, 4, 1, "PHASE2"},
 };
 
 static void
@@ -266,6 +276,61 @@ Test(study, fields_in_detail)
 	study_free(s);
 }
 
+/* Space-separated, "|" between entries: "a b|c" for {"a b", "c"}. */
+static void
+expect_list(const char *what, char *const *v, size_t n, const char *want)
+{
+	char buf[512];
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < sizeof(buf); i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+		    i ? "|" : "", v[i]);
+	cr_expect_str_eq(buf, want, "%s", what);
+}
+
+/* What the identity check compares: keywords, other names, MeSH terms. */
+Test(study, descriptive_fields)
+{
+	struct study_error err;
+	struct study *s = load("descriptive.json", NULL, &err);
+
+	cr_assert_not_null(s, "%s %s", err.path, err.text);
+	expect_list("keywords", s->keywords, s->n_keywords,
+	    "Gonarthrosis|Cartilage repair|Intra-articular injection");
+	expect_list("interventions", s->interventions, s->n_interventions,
+	    "EX-101|Hyaluronic acid|Saline|Lidocaine");
+	expect_list("other names", s->other_names, s->n_other_names,
+	    "Example stromal cells|Adipose-derived MSC|Xylocaine");
+	/* entries without a string term are skipped; ancestors are not terms */
+	expect_list("condition MeSH", s->condition_meshes,
+	    s->n_condition_meshes, "Osteoarthritis, Knee|Osteoarthritis");
+	expect_list("intervention MeSH", s->intervention_meshes,
+	    s->n_intervention_meshes, "Hyaluronic Acid");
+	expect_list("collaborators", s->collaborators, s->n_collaborators,
+	    "Example Orthopaedic Hospital");
+	cr_expect_str_eq(s->official_title, "A Randomized Study of Example "
+	    "Stromal Cells Versus Hyaluronic Acid in Knee Osteoarthritis");
+	study_free(s);
+
+	/* None of them: empty lists, NULL vectors. */
+	s = load("no-results.json", NULL, &err);
+	cr_assert_not_null(s);
+	cr_expect_eq(s->n_other_names, 0);
+	cr_expect_null(s->other_names);
+	cr_expect_eq(s->n_condition_meshes, 0);
+	cr_expect_eq(s->n_intervention_meshes, 0);
+	study_free(s);
+
+	s = load("with-results.json", NULL, &err);
+	cr_assert_not_null(s);
+	expect_list("keywords", s->keywords, s->n_keywords, "cough frequency");
+	expect_list("condition MeSH", s->condition_meshes,
+	    s->n_condition_meshes, "Cough");
+	study_free(s);
+}
+
 /* ----------------------------------------------------- broken records */
 
 struct bad_case {
@@ -336,6 +401,15 @@ static const struct bad_case bad[] = {
 	{"bad/intervention-string.json", NULL, "NCT09000220",
 	    "/protocolSection/armsInterventionsModule/interventions/0",
 	    "expected an object, got string", false},
+	{"bad/other-names-string.json", NULL, "NCT09000225",
+	    "/protocolSection/armsInterventionsModule/interventions/1/otherNames",
+	    "expected an array, got string", false},
+	{"bad/other-name-object.json", NULL, "NCT09000226",
+	    "/protocolSection/armsInterventionsModule/interventions/0/otherNames/1",
+	    "expected a string, got object", false},
+	{"bad/keywords-string.json", NULL, "NCT09000227",
+	    "/protocolSection/conditionsModule/keywords",
+	    "expected an array, got string", false},
 	{"bad/sponsor-name-object.json", NULL, "NCT09000221",
 	    "/protocolSection/sponsorCollaboratorsModule/leadSponsor/name",
 	    "expected a string, got object", false},
