@@ -1,0 +1,91 @@
+/*
+ * identity.h - PURE: does the trial a page describes next to an NCT ID look
+ * like the registry record of that ID?  The identity-mismatch rule of
+ * DESIGN.md ("Claims and rules").  No I/O, no logging, no global state.
+ *
+ * How the decision is made (conservative: a flag needs the page to say
+ * enough, and to say nothing the record says):
+ *
+ *  1. Both sides are cut into words and normalised: ASCII lower case,
+ *     punctuation and the possessive 's dropped, a plural s taken off
+ *     ("MSCs" = "MSC", "Parkinson's" = "Parkinson").  Abbreviations written
+ *     in capitals ("PD", "AD", "MS") only count when the page writes them in
+ *     capitals too.
+ *  2. A built-in lexicon (identity.c, a table easy to extend) maps phrases
+ *     to concepts: diseases ("PD" = "Parkinson's disease" = "parkinsonism"),
+ *     intervention classes ("MSC" = "mesenchymal stem/stromal cells" =
+ *     "hMSC"; "CBD" = "cannabidiol"), cell and tissue sources ("BM" = "bone
+ *     marrow").  A concept may have broader ones ("MSC" is a kind of "stem
+ *     cell", "NSCLC" a kind of "cancer") that it also matches.  Institutions
+ *     are recognised by pattern ("University of X", "X Hospital", "X Inc.")
+ *     and a few names ("UTHealth").
+ *  3. The record gives its words and concepts: brief and official title,
+ *     acronym, conditions and their MeSH terms, interventions with their
+ *     other names and MeSH terms, keywords, lead sponsor, collaborators
+ *     (generic words such as "study", "randomized", "placebo", "disease",
+ *     "university" are ignored on both sides).
+ *  4. MATCH when the page context shares anything with the record: a
+ *     concept, a descriptive word (four letters or more, or a capitalised
+ *     abbreviation), the record's acronym written as the registry writes it,
+ *     or the enrolment figure ("n=45" against an enrollment of 45).
+ *  5. MISMATCH only when nothing is shared and the page gives at least
+ *     `min_terms` descriptive concepts of its own about the trial, at least
+ *     one of them a condition or an intervention (institutions count once
+ *     together; a concept and its broader one count once).  Blocks that
+ *     name two or more NCT IDs still count for sharing, but not toward
+ *     `min_terms`: their words may be about the other trial.
+ *  6. UNKNOWN otherwise: too little said to judge.  No flag.
+ */
+#ifndef CTMIRROR_IDENTITY_H
+#define CTMIRROR_IDENTITY_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* The default of identity_opts.min_terms (config key identity_min_terms). */
+#define IDENTITY_MIN_TERMS 2
+
+enum identity_outcome {
+	IDENTITY_UNKNOWN = 0,	/* too little context: raise nothing */
+	IDENTITY_MATCH,
+	IDENTITY_MISMATCH,
+};
+
+struct identity_opts {
+	/*
+	 * Descriptive page concepts needed before a disagreement is a
+	 * mismatch; 0 turns the check off (every verdict UNKNOWN).
+	 */
+	unsigned min_terms;
+};
+
+struct identity_verdict {
+	enum identity_outcome outcome;
+	unsigned page_terms;	/* descriptive concepts counted toward min_terms */
+	unsigned shared;	/* concepts and words page and record share */
+	/*
+	 * Why, in a maintainer's words; new, freed by identity_verdict_finish.
+	 * For MISMATCH the flag's evidence: the page's words, the record's
+	 * title, conditions and interventions.
+	 */
+	char *evidence;
+};
+
+/*
+ * Judge what a page says about one trial (`context`, `len` bytes, such as
+ * struct mention's; need not be NUL-terminated; '\n' separates blocks)
+ * against `rec`, the registry record its NCT ID resolves to (borrowed).
+ * `o` may be NULL for the defaults.  Fills *out (overwritten, not freed
+ * first).  0, or -1 on allocation failure (*out then holds no evidence).
+ */
+int identity_judge(const char *context, size_t len, const struct study *rec,
+    const struct identity_opts *o, struct identity_verdict *out);
+
+/* Free the evidence.  NULL is a no-op. */
+void identity_verdict_finish(struct identity_verdict *v);
+
+/* "match", "mismatch", "unknown".  Static. */
+const char *identity_outcome_name(enum identity_outcome o);
+
+#endif

@@ -1,0 +1,525 @@
+/*
+ * test_identity.c - identity.c over the table in tests/data/identity (page
+ * snippets and registry records, expected verdicts next to them; see the
+ * README there), counting false flags and misses; then the example page,
+ * the evidence text, the threshold and hostile input.
+ */
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims.h"
+#include "harness.h"
+#include "identity.h"
+#include "study.h"
+
+#define MAX_RECORDS 16
+
+/* The records one page is judged against. */
+struct records {
+	struct study *v[MAX_RECORDS];
+	char *path[MAX_RECORDS];
+	struct claims_acronym acr[MAX_RECORDS];
+	size_t n, n_acr;
+};
+
+/* tests/data/REL as a study; asserts. */
+static struct study *
+load_record(const char *rel)
+{
+	char *path = harness_fmt("%s/%s", harness_data(), rel);
+	char *text = harness_read(path);
+	struct study_error err;
+	struct study *s;
+
+	cr_assert_not_null(text, "cannot read %s", path);
+	s = study_parse(text, strlen(text), NULL, &err);
+	cr_assert_not_null(s, "%s: %s %s", rel, err.path, err.text);
+	free(text);
+	free(path);
+	return s;
+}
+
+/* The record at tests/data/REL, loaded once per page. */
+static struct study *
+records_get(struct records *r, const char *rel)
+{
+	size_t k;
+
+	for (k = 0; k < r->n; k++)
+		if (strcmp(r->path[k], rel) == 0)
+			return r->v[k];
+	cr_assert_lt(r->n, MAX_RECORDS);
+	r->v[r->n] = load_record(rel);
+	r->path[r->n] = strdup(rel);
+	if (r->v[r->n]->acronym) {
+		/* The registry ties its acronym to the ID, as sync does. */
+		r->acr[r->n_acr].acronym = r->v[r->n]->acronym;
+		r->acr[r->n_acr].nct_id = r->v[r->n]->nct_id;
+		r->n_acr++;
+	}
+	return r->v[r->n++];
+}
+
+static void
+records_free(struct records *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->n; k++) {
+		study_free(r->v[k]);
+		free(r->path[k]);
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+static const struct mention *
+find_mention(const struct mention_list *l, const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++)
+		if (strcmp(l->v[k].nct_id, id) == 0)
+			return &l->v[k];
+	return NULL;
+}
+
+static enum identity_outcome
+outcome_of(const char *word)
+{
+	if (strcmp(word, "match") == 0)
+		return IDENTITY_MATCH;
+	if (strcmp(word, "mismatch") == 0)
+		return IDENTITY_MISMATCH;
+	cr_assert_str_eq(word, "unknown", "bad verdict word");
+	return IDENTITY_UNKNOWN;
+}
+
+/* What the table run saw. */
+struct tally {
+	size_t cases, verdicts;
+	size_t false_flags;	/* flagged, should not be */
+	size_t misses;		/* a wrong citation let through */
+	size_t other;		/* match and unknown confused */
+};
+
+/* One case: NAME.txt judged as NAME.expect says. */
+static void
+run_case(const char *dir, const char *name, struct tally *t)
+{
+	char *tpath = harness_fmt("%s/%s.txt", dir, name);
+	char *epath = harness_fmt("%s/%s.expect", dir, name);
+	char *page = harness_read(tpath), *expect = harness_read(epath);
+	char *line, *save = NULL, id[32], word[16], rel[256];
+	struct mention_list ml = {0};
+	struct records recs = {0};
+	struct identity_verdict v;
+
+	cr_assert_not_null(page, "%s", tpath);
+	cr_assert_not_null(expect, "%s", epath);
+	/* Records first: their acronyms name trials on the page. */
+	for (line = strtok_r(expect, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		cr_assert_eq(sscanf(line, "%31s %15s %255s", id, word, rel), 3,
+		    "%s: bad line \"%s\"", epath, line);
+		records_get(&recs, rel);
+	}
+	cr_assert_eq(claims_mentions(page, strlen(page), recs.acr, recs.n_acr,
+	    &ml), 0);
+	free(expect);
+	expect = harness_read(epath);
+	save = NULL;
+	for (line = strtok_r(expect, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		const struct mention *m;
+		enum identity_outcome want;
+
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		sscanf(line, "%31s %15s %255s", id, word, rel);
+		want = outcome_of(word);
+		m = find_mention(&ml, id);
+		cr_expect_not_null(m, "%s: %s not mentioned", name, id);
+		if (m == NULL)
+			continue;
+		cr_assert_eq(identity_judge(m->context, m->context_len,
+		    records_get(&recs, rel), NULL, &v), 0);
+		t->verdicts++;
+		if (v.outcome != want) {
+			if (v.outcome == IDENTITY_MISMATCH)
+				t->false_flags++;
+			else if (want == IDENTITY_MISMATCH)
+				t->misses++;
+			else
+				t->other++;
+		}
+		cr_expect_eq(v.outcome, want, "%s %s: %s, expected %s (%u terms, "
+		    "%u shared): %s\ncontext: %s", name, id,
+		    identity_outcome_name(v.outcome), word, v.page_terms,
+		    v.shared, v.evidence, m->context);
+		cr_expect(v.evidence && v.evidence[0], "%s: no evidence", name);
+		identity_verdict_finish(&v);
+	}
+	t->cases++;
+	claims_mentions_finish(&ml);
+	records_free(&recs);
+	free(page);
+	free(expect);
+	free(tpath);
+	free(epath);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Test(identity, table, .timeout = 30)
+{
+	char *dir = harness_fmt("%s/identity/cases", harness_data());
+	char *names[256];
+	struct tally t = {0};
+	struct dirent *de;
+	size_t n = 0, k, len;
+	DIR *d = opendir(dir);
+
+	cr_assert_not_null(d, "%s", dir);
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 8 || strcmp(de->d_name + len - 7, ".expect") != 0)
+			continue;
+		cr_assert_lt(n, 256);
+		names[n++] = strndup(de->d_name, len - 7);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_name);
+	for (k = 0; k < n; k++) {
+		run_case(dir, names[k], &t);
+		free(names[k]);
+	}
+	cr_log_info("identity table: %zu cases, %zu verdicts: %zu false flags, "
+	    "%zu misses, %zu match/unknown swaps", t.cases, t.verdicts,
+	    t.false_flags, t.misses, t.other);
+	cr_expect_geq(t.cases, 25);
+	cr_expect_eq(t.false_flags, 0, "false flags on the table");
+	cr_expect_eq(t.misses, 0, "misses on the table");
+	free(dir);
+}
+
+/* ------------------------------------------------------- example page */
+
+/*
+ * A page against the registry's records of the three default trials:
+ * the verdict per trial, and the mismatch evidence.
+ */
+static void
+judge_page(const char *page_rel, const char *expect)
+{
+	static const char *const recs[] = {
+		"registry/default/NCT02982915.json",
+		"registry/default/NCT05233774.json",
+		"registry/default/NCT04421456.json",
+	};
+	char *path = harness_fmt("%s/%s", harness_data(), page_rel);
+	char *page = harness_read(path), got[512] = "";
+	struct mention_list ml = {0};
+	struct records r = {0};
+	struct identity_verdict v;
+	size_t k, j;
+
+	cr_assert_not_null(page, "%s", path);
+	for (k = 0; k < 3; k++)
+		records_get(&r, recs[k]);
+	cr_assert_eq(claims_mentions(page, strlen(page), r.acr, r.n_acr, &ml),
+	    0);
+	for (k = 0; k < ml.n; k++) {
+		const struct study *s = NULL;
+
+		for (j = 0; j < r.n; j++)
+			if (strcmp(r.v[j]->nct_id, ml.v[k].nct_id) == 0)
+				s = r.v[j];
+		if (s == NULL)
+			continue;	/* not tracked: no record, no verdict */
+		cr_assert_eq(identity_judge(ml.v[k].context,
+		    ml.v[k].context_len, s, NULL, &v), 0);
+		snprintf(got + strlen(got), sizeof(got) - strlen(got),
+		    "%s %s\n", s->nct_id, identity_outcome_name(v.outcome));
+		if (v.outcome == IDENTITY_MISMATCH) {
+			cr_expect_not_null(strstr(v.evidence, "Parkinson"), "%s",
+			    v.evidence);
+			cr_expect_not_null(strstr(v.evidence, "UTHealth"), "%s",
+			    v.evidence);
+			cr_expect_not_null(strstr(v.evidence, "the registry "
+			    "record NCT04421456 is \"Cannabidiol as Add-on "
+			    "Treatment in Schizophrenia\" (conditions: "
+			    "Schizophrenia; interventions: Cannabidiol, "
+			    "Placebo"), "%s", v.evidence);
+		}
+		cr_log_info("%s %s: %s", page_rel, s->nct_id, v.evidence);
+		identity_verdict_finish(&v);
+	}
+	cr_expect_str_eq(got, expect, "%s", page_rel);
+	claims_mentions_finish(&ml);
+	records_free(&r);
+	free(page);
+	free(path);
+}
+
+Test(identity, example_page, .timeout = 30)
+{
+	/* In the order the page first mentions them. */
+	judge_page("pages/example-msc-therapy.txt",
+	    "NCT02982915 match\nNCT05233774 match\nNCT04421456 mismatch\n");
+	judge_page("kb/msc-therapy.txt",
+	    "NCT02982915 match\nNCT05233774 match\nNCT04421456 mismatch\n");
+}
+
+/* ----------------------------------------------------------- evidence */
+
+static struct identity_verdict
+judge_text(const char *text, const char *rel, const struct identity_opts *o)
+{
+	struct study *s = load_record(rel);
+	struct identity_verdict v;
+
+	cr_assert_eq(identity_judge(text, text ? strlen(text) : 0, s, o, &v),
+	    0);
+	study_free(s);
+	return v;
+}
+
+Test(identity, evidence_names_both_sides)
+{
+	struct identity_verdict v;
+
+	v = judge_text("Allogeneic bone-marrow mesenchymal stromal cells in "
+	    "Parkinson's disease at UTHealth Houston (NCT04421456).",
+	    "registry/default/NCT04421456.json", NULL);
+	cr_expect_eq(v.outcome, IDENTITY_MISMATCH);
+	cr_expect_eq(v.shared, 0);
+	cr_expect_geq(v.page_terms, 3);
+	cr_expect_str_eq(v.evidence, "the page describes \"bone-marrow\", "
+	    "\"mesenchymal stromal cells\", \"Parkinson's disease\", "
+	    "\"UTHealth Houston\"; the registry record NCT04421456 is "
+	    "\"Cannabidiol as Add-on Treatment in Schizophrenia\" (conditions: "
+	    "Schizophrenia; interventions: Cannabidiol, Placebo; sponsor: "
+	    "Example Psychiatry Research Institute): no condition, "
+	    "intervention, title or sponsor word in common");
+	identity_verdict_finish(&v);
+
+	v = judge_text("HERA (NCT02982915)", "registry/default/NCT02982915.json",
+	    NULL);
+	cr_expect_eq(v.outcome, IDENTITY_MATCH);
+	cr_expect_not_null(strstr(v.evidence, "acronym HERA"), "%s",
+	    v.evidence);
+	identity_verdict_finish(&v);
+	/* The acronym as the registry writes it, not a word that spells it. */
+	v = judge_text("Hera (NCT02982915)", "registry/default/NCT02982915.json",
+	    NULL);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN, "%s", v.evidence);
+	identity_verdict_finish(&v);
+
+	v = judge_text("PD (NCT04421456)", "registry/default/NCT04421456.json",
+	    NULL);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
+	cr_expect_not_null(strstr(v.evidence, "too little said about "
+	    "NCT04421456"), "%s", v.evidence);
+	identity_verdict_finish(&v);
+	/* "pd" in lower case is not the abbreviation. */
+	v = judge_text("pd and msc (NCT04421456)",
+	    "registry/default/NCT04421456.json", NULL);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN, "%s", v.evidence);
+	identity_verdict_finish(&v);
+}
+
+Test(identity, threshold)
+{
+	static const char *text = "The PD MSC trial (NCT04421456).";
+	struct identity_opts o = {2};
+	struct identity_verdict v;
+
+	v = judge_text(text, "registry/default/NCT04421456.json", &o);
+	cr_expect_eq(v.outcome, IDENTITY_MISMATCH);
+	cr_expect_eq(v.page_terms, 2);
+	identity_verdict_finish(&v);
+	o.min_terms = 3;
+	v = judge_text(text, "registry/default/NCT04421456.json", &o);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
+	identity_verdict_finish(&v);
+	o.min_terms = 0;	/* off */
+	v = judge_text(text, "registry/default/NCT04421456.json", &o);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
+	cr_expect_str_eq(v.evidence, "identity check turned off");
+	identity_verdict_finish(&v);
+	o.min_terms = 1;
+	v = judge_text("Parkinson's disease (NCT04421456)",
+	    "registry/default/NCT04421456.json", &o);
+	cr_expect_eq(v.outcome, IDENTITY_MISMATCH);
+	identity_verdict_finish(&v);
+	/* An institution alone never flags, whatever the threshold. */
+	v = judge_text("Johns Hopkins Hospital (NCT04421456)",
+	    "registry/default/NCT04421456.json", &o);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN, "%s", v.evidence);
+	identity_verdict_finish(&v);
+	cr_expect_eq(IDENTITY_MIN_TERMS, 2);
+}
+
+Test(identity, normalisation)
+{
+	static const struct {
+		const char *text;
+		enum identity_outcome want;
+	} cases[] = {
+		/* possessives, plurals, case, hyphens, curly quotes */
+		{"PARKINSON’S DISEASE and MSCs", IDENTITY_MATCH},
+		{"parkinsons; hMSCs", IDENTITY_MATCH},
+		{"Mesenchymal-stromal-cell therapy", IDENTITY_MATCH},
+		{"bone marrow", IDENTITY_MATCH},
+		{"allo-hMSC", IDENTITY_MATCH},
+		/* words that merely look alike do not count */
+		{"Parkinsonian gait in schizotypy", IDENTITY_UNKNOWN},
+		{"Msc thesis", IDENTITY_UNKNOWN},
+	};
+	struct identity_verdict v;
+	struct study *s = load_record("identity/records/NCT04506073.json");
+	size_t k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		cr_assert_eq(identity_judge(cases[k].text, strlen(cases[k].text),
+		    s, NULL, &v), 0);
+		cr_expect_eq(v.outcome, cases[k].want, "\"%s\": %s (%s)",
+		    cases[k].text, identity_outcome_name(v.outcome),
+		    v.evidence);
+		identity_verdict_finish(&v);
+	}
+	study_free(s);
+}
+
+/* ------------------------------------------------------------- edges */
+
+Test(identity, edges, .timeout = 30)
+{
+	static const char bytes[] = "\xff\xfe PD \xc3\x28 MSC \xe2\x80 \x00 "
+	    "NCT0442145 NCT044214567 Parkinson\xe2\x80\x99";
+	struct identity_verdict v;
+	struct study *s = load_record("registry/default/NCT04421456.json");
+	struct study bare;
+	size_t n = 1u << 20, k;
+	char *big;
+
+	cr_assert_eq(identity_judge(NULL, 0, s, NULL, &v), 0);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
+	identity_verdict_finish(&v);
+	cr_assert_eq(identity_judge("", 0, s, NULL, &v), 0);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
+	identity_verdict_finish(&v);
+	cr_assert_eq(identity_judge("PD MSC", 6, NULL, NULL, &v), 0);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
+	identity_verdict_finish(&v);
+	/* Not NUL-terminated: only len bytes are read. */
+	cr_assert_eq(identity_judge("PD MSC Cannabidiol", 6, s, NULL, &v), 0);
+	cr_expect_eq(v.outcome, IDENTITY_MISMATCH, "%s", v.evidence);
+	identity_verdict_finish(&v);
+	cr_assert_eq(identity_judge(bytes, sizeof(bytes) - 1, s, NULL, &v), 0);
+	cr_expect_neq(v.outcome, IDENTITY_MATCH);
+	identity_verdict_finish(&v);
+
+	/* A record with nothing to compare is no evidence either way. */
+	memset(&bare, 0, sizeof(bare));
+	snprintf(bare.nct_id, sizeof(bare.nct_id), "NCT09999999");
+	bare.overall_status = (char *)"COMPLETED";
+	bare.enrollment = -1;
+	cr_assert_eq(identity_judge("PD MSC trial", 12, &bare, NULL, &v), 0);
+	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
+	cr_expect_not_null(strstr(v.evidence, "gives no title"), "%s",
+	    v.evidence);
+	identity_verdict_finish(&v);
+
+	/* A megabyte of words. */
+	big = malloc(n + 1);
+	cr_assert_not_null(big);
+	for (k = 0; k < n; k++)
+		big[k] = "Parkinson MSC trial x\n"[k % 22];
+	big[n] = '\0';
+	cr_assert_eq(identity_judge(big, n, s, NULL, &v), 0);
+	cr_expect_eq(v.outcome, IDENTITY_MISMATCH);
+	identity_verdict_finish(&v);
+	free(big);
+	identity_verdict_finish(NULL);
+	study_free(s);
+}
+
+static bool
+valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, k;
+
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf)
+			n = 1;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			n = 2;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			n = 3;
+		else
+			return false;
+		for (k = 1; k <= n; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* Long registry strings are cut at a character, never inside one. */
+Test(identity, evidence_stays_utf8)
+{
+	char title[400], cond[200], *conds[1] = {cond}, *ivs[1] = {cond};
+	struct identity_verdict v;
+	struct study s;
+	size_t k, cut;
+
+	for (cut = 0; cut < 3; cut++) {
+		for (k = 0; k < cut; k++)
+			title[k] = 'x';
+		for (; k + 3 < sizeof(title); k += 3)
+			memcpy(title + k, "\xe2\x80\x94", 3);
+		title[k] = '\0';
+		for (k = 0; k + 2 < sizeof(cond); k += 2)
+			memcpy(cond + k, "\xc3\xa9", 2);
+		cond[k] = '\0';
+		memset(&s, 0, sizeof(s));
+		snprintf(s.nct_id, sizeof(s.nct_id), "NCT09999998");
+		s.brief_title = title;
+		s.acronym = cond;
+		s.lead_sponsor = cond;
+		s.conditions = conds;
+		s.n_conditions = 1;
+		s.interventions = ivs;
+		s.n_interventions = 1;
+		s.enrollment = -1;
+		cr_assert_eq(identity_judge("PD MSC", 6, &s, NULL, &v), 0);
+		cr_expect_eq(v.outcome, IDENTITY_MISMATCH, "%s", v.evidence);
+		cr_expect(valid_utf8(v.evidence), "cut %zu: %s", cut,
+		    v.evidence);
+		identity_verdict_finish(&v);
+	}
+}
+
+Test(identity, outcome_names)
+{
+	cr_expect_str_eq(identity_outcome_name(IDENTITY_MATCH), "match");
+	cr_expect_str_eq(identity_outcome_name(IDENTITY_MISMATCH), "mismatch");
+	cr_expect_str_eq(identity_outcome_name(IDENTITY_UNKNOWN), "unknown");
+}
