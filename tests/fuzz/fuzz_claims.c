@@ -1,0 +1,159 @@
+/*
+ * fuzz_claims.c - libFuzzer target: arbitrary bytes as a page through
+ * claims_extract() and claims_nct_ids() with a fixed acronym table, and
+ * the invariants every claim must keep before it is stored.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define ALL_STATUSES 0x1ffu
+
+/* The registry's acronyms of the tracked trials, as in test_claims.c. */
+static const struct claims_acronym registry[] = {
+	{"HERA", "NCT02982915"},
+	{"CLEARMIND", "NCT05233774"},
+	{"SENECA", "NCT02065245"},
+};
+#define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
+
+static void
+check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz_claims: invariant broken: %s\n", what);
+		abort();
+	}
+}
+
+static int
+is_nct(const char *s)
+{
+	int i;
+
+	if (strncmp(s, "NCT", 3) != 0)
+		return 0;
+	for (i = 3; i < 11; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[11] == '\0';
+}
+
+/* Strict UTF-8 (no overlong forms, no surrogates, <= U+10FFFF), as PostgreSQL wants. */
+static int
+utf8_ok(const unsigned char *s)
+{
+	unsigned c, min, n, i;
+
+	while (*s) {
+		c = *s;
+		if (c < 0x80) {
+			s++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1, min = 0x80, c &= 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, min = 0x800, c &= 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3, min = 0x10000, c &= 0x07;
+		} else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (s[i] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+static int
+date_ok(const char *d)
+{
+	int i, month, day;
+
+	if (d[0] == '\0')
+		return 1;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? d[i] != '-' : d[i] < '0' || d[i] > '9')
+			return 0;
+	month = (d[5] - '0') * 10 + (d[6] - '0');
+	day = (d[8] - '0') * 10 + (d[9] - '0');
+	return d[10] == '\0' && month >= 1 && month <= 12 && day >= 1 &&
+	    day <= 31;
+}
+
+static int
+named(const char *id, char (*ids)[NCT_ID_SIZE], size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ids[i], id) == 0)
+			return 1;
+	for (i = 0; i < N_REGISTRY; i++)
+		if (strcmp(registry[i].nct_id, id) == 0)
+			return 1;
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	struct claim_list out = {0};
+	char (*ids)[NCT_ID_SIZE] = NULL;
+	char buf[256], tiny[12];
+	const struct claim *c;
+	size_t n = 0, i, j, lines = 1;
+
+	for (i = 0; i < size; i++)
+		lines += data[i] == '\n';
+
+	check(claims_nct_ids(text, size, &ids, &n) == 0, "claims_nct_ids");
+	for (i = 0; i < n; i++) {
+		check(is_nct(ids[i]), "IDs are NCT + 8 digits");
+		for (j = 0; j < i; j++)
+			check(strcmp(ids[i], ids[j]) != 0, "IDs are distinct");
+	}
+
+	check(claims_extract(text, size, registry, N_REGISTRY, &out) == 0,
+	    "claims_extract");
+	for (i = 0; i < out.n; i++) {
+		c = &out.v[i];
+		check(is_nct(c->nct_id), "claim ID is NCT + 8 digits");
+		check(named(c->nct_id, ids, n),
+		    "claim ID is on the page or in the acronym table");
+		check(c->kind <= CLAIM_STATUS, "claim kind");
+		check(claims_kind_name(c->kind) != NULL, "kind name");
+		if (c->kind == CLAIM_STATUS)
+			check(c->statuses != 0 && (c->statuses & ~ALL_STATUSES) == 0,
+			    "status claim has a status set");
+		check(c->line >= 1 && (size_t)c->line <= lines, "claim line");
+		check(date_ok(c->as_of), "as_of is \"\" or YYYY-MM-DD");
+		check(c->excerpt != NULL && strlen(c->excerpt) <= 200,
+		    "excerpt at most 200 bytes");
+		check(utf8_ok((const unsigned char *)c->excerpt),
+		    "excerpt is valid UTF-8");
+		check(c->phrase != NULL && c->phrase[0] != '\0' &&
+		    utf8_ok((const unsigned char *)c->phrase),
+		    "phrase is valid UTF-8");
+		claims_statuses_text(c->statuses, buf, sizeof(buf));
+		check(memchr(buf, '\0', sizeof(buf)) != NULL, "statuses text");
+		claims_statuses_text(c->statuses, tiny, sizeof(tiny));
+		check(memchr(tiny, '\0', sizeof(tiny)) != NULL,
+		    "statuses text, small buffer");
+	}
+	claims_list_finish(&out);
+	check(out.n == 0 && out.v == NULL, "finish resets the list");
+	free(ids);
+	return 0;
+}
