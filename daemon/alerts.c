@@ -29,11 +29,23 @@ alerts_sinks(const struct config *cfg, const char *sinks[3])
 	return n;
 }
 
+/* "results-pending claim about", or "citation of" for a mention. */
+static const char *
+subject(const struct store_flag *fl, char *buf, size_t size)
+{
+	if (strcmp(fl->claim_kind, "mention") == 0)
+		return "citation of";
+	snprintf(buf, size, "%s claim about", fl->claim_kind);
+	return buf;
+}
+
 void
 alerts_print_flag(FILE *out, const struct store_flag *fl)
 {
-	fprintf(out, "%s:%d: %s claim about %s is %s (%s)\n", fl->page,
-	    fl->line, fl->claim_kind, fl->nct_id,
+	char buf[64];
+
+	fprintf(out, "%s:%d: %s %s is %s (%s)\n", fl->page, fl->line,
+	    subject(fl, buf, sizeof(buf)), fl->nct_id,
 	    strcmp(fl->severity, "stale") == 0 ? "stale" : "due for a recheck",
 	    fl->rule);
 	fprintf(out, "  claim:    %s\n", fl->claim_text);
@@ -50,10 +62,11 @@ alerts_webhook_body(const struct store_flag *fl)
 {
 	json_t *o = NULL;
 	char *text = NULL, *body = NULL;
+	char buf[64];
 
-	if (asprintf(&text, "[%s] %s:%d: %s claim about <%s|%s> (%s): %s",
-	    fl->severity, fl->page, fl->line, fl->claim_kind, fl->link,
-	    fl->nct_id, fl->rule, fl->evidence) < 0)
+	if (asprintf(&text, "[%s] %s:%d: %s <%s|%s> (%s): %s",
+	    fl->severity, fl->page, fl->line, subject(fl, buf, sizeof(buf)),
+	    fl->link, fl->nct_id, fl->rule, fl->evidence) < 0)
 		return NULL;
 	o = json_pack("{s:s, s:I, s:s, s:i, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s}",
 	    "text", text,

@@ -2416,6 +2416,8 @@ claims_kind_name(enum claim_kind k)
 		return "publication-pending";
 	case CLAIM_STATUS:
 		return "status";
+	case CLAIM_MENTION:
+		return "mention";
 	}
 	return "unknown";
 }

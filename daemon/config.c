@@ -67,6 +67,8 @@ static const struct config_key keys[] = {
 	    OFF(stale_after_days), 0, 1, 36500},
 	{"pages", "max_page_size", CONFIG_SIZE, "8M", true, false,
 	    OFF(max_page_size), 0, 1, 1ul << 32},
+	{"pages", "identity_min_terms", CONFIG_UINT, "2", true, false,
+	    OFF(identity_min_terms), 0, 0, 100},
 
 	{"daemon", "interval", CONFIG_DURATION, "24h", true, false,
 	    OFF(interval), 0, 1, 366 * DAY},

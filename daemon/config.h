@@ -48,6 +48,8 @@ struct config {
 	size_t n_page_paths;
 	unsigned stale_after_days; /* default 180 */
 	size_t max_page_size;	/* bytes, default 8 MiB */
+	/* identity-mismatch threshold (identity.h min_terms); 0 = off, default 2 */
+	unsigned identity_min_terms;
 
 	/* [daemon] */
 	unsigned interval;	/* seconds between cycles, default 24h */

@@ -1087,8 +1087,14 @@ broader(const struct tables *tb, int anc, int c)
 /* ------------------------------------------------------------ judging */
 
 /* Everything one judgement gathers. */
-struct judge {
+/* The lexicon tables, built once and shared by every judgement. */
+struct identity {
 	struct tables tb;
+	unsigned min_terms;
+};
+
+struct judge {
+	const struct tables *tb;
 	struct toks page, rec;
 	struct founds pf, rf;	/* concepts on the page, in the record */
 	const char **rwords;	/* the record's content words, sorted */
@@ -1109,7 +1115,6 @@ struct judge {
 static void
 judge_free(struct judge *j)
 {
-	tables_free(&j->tb);
 	free(j->page.v);
 	free(j->rec.v);
 	free(j->pf.v);
@@ -1165,14 +1170,14 @@ read_record(struct judge *j, const struct study *r)
 	if (j->rtext == NULL)
 		return 0;
 	if (tokenize(j->rtext, b.len, '\n', &j->rec) < 0 ||
-	    find_concepts(&j->tb, &j->rec, &j->rf) < 0)
+	    find_concepts(j->tb, &j->rec, &j->rf) < 0)
 		return -1;
 	for (k = 0; k < j->rf.n; k++)
-		imply(&j->tb, j->rf.v[k].concept, j->rec_has, NULL, NULL);
+		imply(j->tb, j->rf.v[k].concept, j->rec_has, NULL, NULL);
 	if ((j->rwords = calloc(j->rec.n + 1, sizeof(*j->rwords))) == NULL)
 		return -1;
 	for (k = 0; k < j->rec.n; k++)
-		if (is_content(&j->tb, &j->rec.v[k]))
+		if (is_content(j->tb, &j->rec.v[k]))
 			j->rwords[n++] = j->rec.v[k].norm;
 	qsort(j->rwords, n, sizeof(*j->rwords), cmp_str);
 	j->n_rwords = n;
@@ -1298,7 +1303,7 @@ compare(struct judge *j)
 			place = place || counts;
 			continue;
 		}
-		imply(&j->tb, f->concept, j->page_has, j->surf, f);
+		imply(j->tb, f->concept, j->page_has, j->surf, f);
 		if (counts)
 			direct[f->concept] = true;
 	}
@@ -1307,7 +1312,7 @@ compare(struct judge *j)
 		if (!direct[c])
 			continue;
 		for (d = 0; d < (int)NCONCEPTS; d++)
-			if (d != c && direct[d] && broader(&j->tb, c, d))
+			if (d != c && direct[d] && broader(j->tb, c, d))
 				break;
 		if (d < (int)NCONCEPTS)
 			continue;
@@ -1324,7 +1329,7 @@ compare(struct judge *j)
 	for (k = 0; k < j->page.n; k++) {
 		const struct tok *t = &j->page.v[k];
 
-		if (!is_content(&j->tb, t) || !rec_has_word(j, t->norm))
+		if (!is_content(j->tb, t) || !rec_has_word(j, t->norm))
 			continue;
 		for (m = 0; m < n_seen; m++)
 			if (strcmp(seen[m], t->norm) == 0)
@@ -1445,13 +1450,37 @@ match_evidence(const struct judge *j, const struct study *r, struct ebuf *b)
 		ebuf_add(b, "%s enrollment %ld", n++ ? "," : "", r->enrollment);
 }
 
+struct identity *
+identity_new(const struct identity_opts *o)
+{
+	struct identity *id;
+
+	if ((id = calloc(1, sizeof(*id))) == NULL)
+		return NULL;
+	id->min_terms = o ? o->min_terms : IDENTITY_MIN_TERMS;
+	if (tables_init(&id->tb) < 0) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+void
+identity_free(struct identity *id)
+{
+	if (id == NULL)
+		return;
+	tables_free(&id->tb);
+	free(id);
+}
+
 int
-identity_judge(const char *context, size_t len, const struct study *rec,
-    const struct identity_opts *o, struct identity_verdict *out)
+identity_judge(const struct identity *id, const char *context, size_t len,
+    const struct study *rec, struct identity_verdict *out)
 {
 	struct judge *j = NULL;
 	struct ebuf ev = {0};
-	unsigned min_terms = o ? o->min_terms : IDENTITY_MIN_TERMS;
+	unsigned min_terms = id->min_terms;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1460,13 +1489,14 @@ identity_judge(const char *context, size_t len, const struct study *rec,
 		    "no registry record to compare with");
 		goto done;
 	}
-	if ((j = calloc(1, sizeof(*j))) == NULL || tables_init(&j->tb) < 0)
+	if ((j = calloc(1, sizeof(*j))) == NULL)
 		goto out;
+	j->tb = &id->tb;
 	if (read_record(j, rec) < 0 ||
 	    tokenize(context ? context : "", context ? len : 0, '\n',
 	    &j->page) < 0 || mark_multi(j) < 0 ||
-	    find_concepts(&j->tb, &j->page, &j->pf) < 0 ||
-	    find_places(&j->tb, &j->page, &j->pf) < 0 ||
+	    find_concepts(j->tb, &j->page, &j->pf) < 0 ||
+	    find_places(j->tb, &j->page, &j->pf) < 0 ||
 	    find_acronym(j, rec->acronym) < 0)
 		goto out;
 	if (j->pf.n > 1)
@@ -1540,4 +1570,77 @@ identity_outcome_name(enum identity_outcome o)
 		break;
 	}
 	return "unknown";
+}
+
+/* ------------------------------------------------------- citation claim */
+
+/* Excerpts, as claims.c keeps them: at most this many bytes in all. */
+#define EXCERPT_MAX 200
+#define ELLIPSIS "\xe2\x80\xa6"
+
+/* Back up to the start of the UTF-8 character at s[k]. */
+static size_t
+char_start(const char *s, size_t k)
+{
+	while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+		k--;
+	return k;
+}
+
+int
+identity_claim(const struct mention *m, struct claim *out)
+{
+	const char *ctx = m->context, *end = ctx + m->context_len;
+	const char *blk = ctx, *p, *nl;
+	size_t blen, from = 0, to, pre, post;
+	char *ex;
+
+	memset(out, 0, sizeof(*out));
+	/* The first block that names the ID; else the first block. */
+	for (p = ctx; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (memmem(p, (size_t)(nl - p), m->nct_id, strlen(m->nct_id))) {
+			blk = p;
+			break;
+		}
+	}
+	nl = memchr(blk, '\n', (size_t)(end - blk));
+	blen = (size_t)((nl ? nl : end) - blk);
+	to = blen;
+	if (blen > EXCERPT_MAX) {
+		const char *id = memmem(blk, blen, m->nct_id, strlen(m->nct_id));
+		size_t at = id ? (size_t)(id - blk) : 0;
+
+		/* A third of the room before the ID, the rest after it. */
+		if (at > EXCERPT_MAX / 3)
+			from = char_start(blk, at - EXCERPT_MAX / 3);
+		pre = from > 0 ? strlen(ELLIPSIS) : 0;
+		post = strlen(ELLIPSIS);
+		to = from + EXCERPT_MAX - pre - post;
+		if (to >= blen) {
+			to = blen;
+			post = 0;
+			if (to - from + pre > EXCERPT_MAX)
+				from = char_start(blk, to - (EXCERPT_MAX - pre));
+		} else
+			to = char_start(blk, to);
+	} else
+		pre = post = 0;
+	if ((ex = malloc(pre + (to - from) + post + 1)) == NULL)
+		return -1;
+	memcpy(ex, ELLIPSIS, pre);
+	memcpy(ex + pre, blk + from, to - from);
+	memcpy(ex + pre + (to - from), ELLIPSIS, post);
+	ex[pre + (to - from) + post] = '\0';
+	if ((out->phrase = strdup(m->nct_id)) == NULL) {
+		free(ex);
+		return -1;
+	}
+	out->excerpt = ex;
+	snprintf(out->nct_id, sizeof(out->nct_id), "%s", m->nct_id);
+	out->kind = CLAIM_MENTION;
+	out->line = m->line;
+	return 0;
 }

@@ -73,14 +73,34 @@ struct identity_verdict {
 };
 
 /*
+ * A judge: the lexicon compiled once, with the options.  `o` may be NULL
+ * for the defaults.  New (identity_free), or NULL on allocation failure.
+ * Immutable once made: one judge serves any number of judgements.
+ */
+struct identity;
+struct identity *identity_new(const struct identity_opts *o);
+/* NULL is a no-op. */
+void identity_free(struct identity *id);
+
+/*
  * Judge what a page says about one trial (`context`, `len` bytes, such as
  * struct mention's; need not be NUL-terminated; '\n' separates blocks)
- * against `rec`, the registry record its NCT ID resolves to (borrowed).
- * `o` may be NULL for the defaults.  Fills *out (overwritten, not freed
- * first).  0, or -1 on allocation failure (*out then holds no evidence).
+ * against `rec`, the registry record its NCT ID resolves to (borrowed;
+ * NULL gives UNKNOWN).  Fills *out (overwritten, not freed first).  0, or
+ * -1 on allocation failure (*out then holds no evidence).
  */
-int identity_judge(const char *context, size_t len, const struct study *rec,
-    const struct identity_opts *o, struct identity_verdict *out);
+int identity_judge(const struct identity *id, const char *context,
+    size_t len, const struct study *rec, struct identity_verdict *out);
+
+/*
+ * The citation claim of a mention, into *out (overwritten): kind
+ * CLAIM_MENTION, its NCT ID and line, no as-of date, phrase the NCT ID,
+ * and as excerpt at most 200 bytes of the first block that names the ID
+ * (around the ID when the block is longer), valid UTF-8.  The strings are
+ * new; claims_list_finish() frees them with the list.  0 / -1 (nothing
+ * allocated then).
+ */
+int identity_claim(const struct mention *m, struct claim *out);
 
 /* Free the evidence.  NULL is a no-op. */
 void identity_verdict_finish(struct identity_verdict *v);

@@ -438,89 +438,95 @@ cmd_run(struct config *cfg, struct store *s, int argc, char **argv)
 /* ---------------------------------------------------------------- scan */
 
 struct scan_out {
-	struct store_states *states;
-	struct rules_opts ro;
+	struct sync_judge *judge;
 	bool json;
 	json_t *pages;
 	unsigned claims, findings;
 	int failed;
 };
 
+/* One claim and the verdicts on it (verdicts [from, to) of the page). */
+static void
+scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
+    size_t i, json_t *jclaims)
+{
+	const struct claim *c = &pg->claims.v[i];
+	const struct verdict *v;
+	char stbuf[160] = "";
+	json_t *jv = NULL;
+	size_t k, n = 0;
+
+	for (k = 0; k < pg->verdicts.n; k++)
+		n += pg->owner[k] == i;
+	x->claims++;
+	x->findings += (unsigned)n;
+	if (c->kind == CLAIM_STATUS)
+		claims_statuses_text(c->statuses, stbuf, sizeof(stbuf));
+	if (x->json) {
+		jv = json_array();
+		for (k = 0; k < pg->verdicts.n; k++) {
+			if (pg->owner[k] != i)
+				continue;
+			v = &pg->verdicts.v[k];
+			json_array_append_new(jv, json_pack("{s:s, s:s, s:s, s:s}",
+			    "rule", v->rule,
+			    "severity", rules_severity_name(v->severity),
+			    "evidence", v->evidence ? v->evidence : "",
+			    "link", v->link));
+		}
+		json_array_append_new(jclaims, json_pack(
+		    "{s:i, s:s, s:s, s:s?, s:s?, s:s, s:s, s:o}",
+		    "line", c->line, "nct_id", c->nct_id,
+		    "kind", claims_kind_name(c->kind),
+		    "statuses", c->kind == CLAIM_STATUS ? stbuf : NULL,
+		    "as_of", c->as_of[0] ? c->as_of : NULL,
+		    "phrase", c->phrase ? c->phrase : "",
+		    "excerpt", c->excerpt ? c->excerpt : "",
+		    "verdicts", jv));
+		return;
+	}
+	printf("  %s:%d: %s %s%s%s%s%s \"%s\"\n", path, c->line, c->nct_id,
+	    claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
+	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
+	if (sync_judge_state(x->judge, c->nct_id) == NULL)
+		printf("      (no registry record stored for %s)\n", c->nct_id);
+	else if (n == 0)
+		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?
+		    "nothing in the record contradicts the citation" :
+		    "the registry agrees");
+	for (k = 0; k < pg->verdicts.n; k++) {
+		if (pg->owner[k] != i)
+			continue;
+		v = &pg->verdicts.v[k];
+		printf("      %s [%s]: %s\n", v->rule,
+		    rules_severity_name(v->severity),
+		    v->evidence ? v->evidence : "");
+	}
+}
+
 static int
 scan_page(void *arg, const char *path, const char *text, size_t len)
 {
 	struct scan_out *x = arg;
-	struct claim_list cl = {0};
-	const struct claims_acronym *acr;
+	struct sync_page pg;
 	json_t *jclaims = NULL;
-	size_t n_acr;
-	char stbuf[160];
 
-	acr = store_states_acronyms(x->states, &n_acr);
-	if (claims_extract(text, len, acr, n_acr, &cl) < 0) {
+	if (sync_judge_page(x->judge, text, len, &pg) < 0) {
+		sync_page_finish(&pg);
 		x->failed = 1;
 		return -1;
 	}
 	if (x->json)
 		jclaims = json_array();
 	else
-		printf("%s: %zu claim%s\n", path, cl.n, cl.n == 1 ? "" : "s");
-	for (size_t i = 0; i < cl.n; i++) {
-		const struct claim *c = &cl.v[i];
-		struct verdict_list vl = {0};
-		json_t *jv = NULL;
-
-		if (rules_judge(c, store_states_get(x->states, c->nct_id),
-		    &x->ro, &vl) < 0) {
-			x->failed = 1;
-			claims_list_finish(&cl);
-			json_decref(jclaims);
-			return -1;
-		}
-		x->claims++;
-		x->findings += (unsigned)vl.n;
-		if (c->kind == CLAIM_STATUS)
-			claims_statuses_text(c->statuses, stbuf, sizeof(stbuf));
-		if (x->json) {
-			jv = json_array();
-			for (size_t k = 0; k < vl.n; k++)
-				json_array_append_new(jv, json_pack(
-				    "{s:s, s:s, s:s, s:s}", "rule", vl.v[k].rule,
-				    "severity", rules_severity_name(vl.v[k].severity),
-				    "evidence", vl.v[k].evidence ? vl.v[k].evidence : "",
-				    "link", vl.v[k].link));
-			json_array_append_new(jclaims, json_pack(
-			    "{s:i, s:s, s:s, s:s?, s:s?, s:s, s:s, s:o}",
-			    "line", c->line, "nct_id", c->nct_id,
-			    "kind", claims_kind_name(c->kind),
-			    "statuses", c->kind == CLAIM_STATUS ? stbuf : NULL,
-			    "as_of", c->as_of[0] ? c->as_of : NULL,
-			    "phrase", c->phrase ? c->phrase : "",
-			    "excerpt", c->excerpt ? c->excerpt : "",
-			    "verdicts", jv));
-		} else {
-			printf("  %s:%d: %s %s%s%s%s%s \"%s\"\n", path, c->line,
-			    c->nct_id, claims_kind_name(c->kind),
-			    c->kind == CLAIM_STATUS ? " " : "",
-			    c->kind == CLAIM_STATUS ? stbuf : "",
-			    c->as_of[0] ? " as of " : "", c->as_of,
-			    c->phrase ? c->phrase : "");
-			if (!store_states_get(x->states, c->nct_id))
-				printf("      (no registry record stored for %s)\n",
-				    c->nct_id);
-			else if (vl.n == 0)
-				printf("      ok: the registry agrees\n");
-			for (size_t k = 0; k < vl.n; k++)
-				printf("      %s [%s]: %s\n", vl.v[k].rule,
-				    rules_severity_name(vl.v[k].severity),
-				    vl.v[k].evidence ? vl.v[k].evidence : "");
-		}
-		rules_list_finish(&vl);
-	}
+		printf("%s: %zu claim%s\n", path, pg.claims.n,
+		    pg.claims.n == 1 ? "" : "s");
+	for (size_t i = 0; i < pg.claims.n; i++)
+		scan_claim(x, path, &pg, i, jclaims);
 	if (x->json)
 		json_array_append_new(x->pages, json_pack("{s:s, s:o}", "page",
 		    path, "claims", jclaims));
-	claims_list_finish(&cl);
+	sync_page_finish(&pg);
 	return 0;
 }
 
@@ -543,9 +549,7 @@ cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 		    "set [pages] paths\n");
 		return EXIT_USAGE;
 	}
-	config_today(cfg, x.ro.today);
-	x.ro.stale_after_days = cfg->stale_after_days;
-	if ((x.states = store_load_states(s)) == NULL) {
+	if ((x.judge = sync_judge_new(cfg, s)) == NULL) {
 		log_error("scan: %s", store_errmsg(s));
 		return EXIT_RUNTIME;
 	}
@@ -555,7 +559,8 @@ cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 	    scan_page, &x, NULL) : pages_scan(cfg->page_paths,
 	    cfg->n_page_paths, cfg->max_page_size, scan_page, &x, NULL);
 	if (pages < 0 || x.failed) {
-		log_error("scan: out of memory");
+		log_error("scan: %s", x.failed ? store_errmsg(s) :
+		    "reading the pages failed");
 		goto out;
 	}
 	if (x.json) {
@@ -571,7 +576,7 @@ cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 	rc = 0;
 out:
 	json_decref(x.pages);
-	store_states_free(x.states);
+	sync_judge_free(x.judge);
 	return rc;
 }
 

@@ -136,6 +136,12 @@ enum claim_kind {
 	CLAIM_RESULTS_PENDING = 0,
 	CLAIM_PUBLICATION_PENDING,
 	CLAIM_STATUS,
+	/*
+	 * A citation: the page says the trial it describes is this NCT ID.
+	 * Made from a struct mention by identity_claim(), never by
+	 * claims_extract(); judged by rules_judge_mention().
+	 */
+	CLAIM_MENTION,
 };
 
 /* Registry overallStatus values as a bit set, for status claims. */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "identity.h"
+
 #define STUDY_URL "https://clinicaltrials.gov/study/"
 /* Evidence names at most this many PMIDs, then says how many more. */
 #define MAX_PMIDS_SHOWN 5
@@ -376,6 +378,47 @@ rules_judge(const struct claim *c, const struct trial_state *st,
 	return 0;
 fail:
 	/* All or nothing for this claim: drop what it had appended. */
+	while (out->n > before)
+		free(out->v[--out->n].evidence);
+	return -1;
+}
+
+int
+rules_judge_mention(const struct claim *c, const struct mention *m,
+    const char *current_id, const struct study *rec,
+    const struct rules_opts *o, struct verdict_list *out)
+{
+	struct identity_verdict iv = {0};
+	struct ebuf ev = {0};
+	size_t before = out->n;
+
+	if (current_id != NULL) {
+		ebuf_add(&ev, "the page cites %.11s, an old ID: the registry now "
+		    "lists this trial as %.11s; cite %.11s", c->nct_id,
+		    current_id, current_id);
+		if (add_verdict(out, "alias-id", SEV_RECHECK, current_id,
+		    &ev) < 0)
+			goto fail;
+	}
+	if (o->identity == NULL || rec == NULL)
+		return 0;
+	if (identity_judge(o->identity, m->context, m->context_len, rec,
+	    &iv) < 0)
+		goto fail;
+	if (iv.outcome == IDENTITY_MISMATCH) {
+		/* The verdict takes the judge's words. */
+		ev.s = iv.evidence;
+		ev.len = iv.evidence ? strlen(iv.evidence) : 0;
+		ev.cap = ev.len + 1;
+		iv.evidence = NULL;
+		if (add_verdict(out, "identity-mismatch", SEV_STALE, c->nct_id,
+		    &ev) < 0)
+			goto fail;
+	}
+	identity_verdict_finish(&iv);
+	return 0;
+fail:
+	identity_verdict_finish(&iv);
 	while (out->n > before)
 		free(out->v[--out->n].evidence);
 	return -1;

@@ -1,8 +1,9 @@
 /*
  * rules.h - PURE: claim x registry state x today -> verdicts.
  * Rules (DESIGN.md): results-posted, publication-linked, status-changed
- * (stale); registry-updated, results-submitted, claim-expired (recheck).
- * identity-mismatch is identity.c's: it judges mentions, not claims.
+ * (stale); registry-updated, results-submitted, claim-expired (recheck);
+ * and for citations: identity-mismatch (stale; the judgement itself is
+ * identity.c's) and alias-id (recheck).
  * Evidence is written for a maintainer and every verdict carries the
  * registry link.
  */
@@ -11,9 +12,14 @@
 
 #include "model.h"
 
+struct identity;
+struct study;
+
 struct rules_opts {
 	char today[DATE_SIZE];		/* "YYYY-MM-DD" */
 	unsigned stale_after_days;	/* claim-expired threshold */
+	/* identity-mismatch judge (borrowed); NULL: no identity check */
+	const struct identity *identity;
 };
 
 /*
@@ -22,6 +28,19 @@ struct rules_opts {
  * no verdict.  0, or -1 on allocation failure.
  */
 int rules_judge(const struct claim *c, const struct trial_state *st,
+    const struct rules_opts *o, struct verdict_list *out);
+
+/*
+ * Append the verdicts for one citation: `c` the mention's claim (see
+ * identity_claim), `m` the mention it came from, `current_id` the ID the
+ * registry now answers c->nct_id with when that is an alias (else NULL),
+ * `rec` the registry record the ID leads to (NULL when none is stored).
+ * identity-mismatch when o->identity finds the page describing another
+ * trial than rec; alias-id when current_id is set.  All borrowed.
+ * 0, or -1 on allocation failure (nothing appended then).
+ */
+int rules_judge_mention(const struct claim *c, const struct mention *m,
+    const char *current_id, const struct study *rec,
     const struct rules_opts *o, struct verdict_list *out);
 
 void rules_list_finish(struct verdict_list *l);

@@ -197,6 +197,12 @@ store_errmsg(const struct store *s)
 	return s->err[0] ? s->err : "no error";
 }
 
+void
+store_set_error(struct store *s, const char *msg)
+{
+	set_err(s, "%s", msg);
+}
+
 bool
 store_ok(struct store *s)
 {
@@ -876,9 +882,10 @@ store_record_alias(struct store *s, const char *alias, const char *current)
 	    " ON CONFLICT (alias_nct_id) DO UPDATE SET nct_id = $2,"
 	    " last_seen_at = now()", 2, p) < 0)
 		return -1;
+	/* One parameter: the server cannot type an unused $1. */
 	if (exec(s, "track current ID",
-	    "INSERT INTO trials (nct_id, source) VALUES ($2, 'alias')"
-	    " ON CONFLICT (nct_id) DO UPDATE SET tracked = true", 2, p) < 0)
+	    "INSERT INTO trials (nct_id, source) VALUES ($1, 'alias')"
+	    " ON CONFLICT (nct_id) DO UPDATE SET tracked = true", 1, p + 1) < 0)
 		return -1;
 	return exec(s, "mark alias",
 	    "UPDATE trials SET current_nct_id = $2 WHERE nct_id = $1"
@@ -976,6 +983,7 @@ struct store_states {
 	const char **pmid_ptrs;
 	struct claims_acronym *acr;
 	size_t n_acr;
+	PGresult *aliases;		/* alias_nct_id, nct_id; sorted by alias */
 };
 
 static int
@@ -1045,6 +1053,12 @@ store_load_states(struct store *s)
 			m->acr[m->n_acr].nct_id = m->v[i].nct_id;
 			m->n_acr++;
 		}
+	/* Sorted by the server in C collation, for store_states_alias(). */
+	m->aliases = q(s, "load aliases", PGRES_TUPLES_OK,
+	    "SELECT alias_nct_id, nct_id FROM trial_aliases"
+	    " ORDER BY alias_nct_id COLLATE \"C\"", 0, NULL);
+	if (m->aliases == NULL)
+		goto fail;
 	return m;
 oom:
 	set_err(s, "load registry states: out of memory");
@@ -1062,6 +1076,28 @@ store_states_get(const struct store_states *m, const char *nct_id)
 		return NULL;
 	snprintf(key.nct_id, sizeof(key.nct_id), "%s", nct_id);
 	return bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_state);
+}
+
+const char *
+store_states_alias(const struct store_states *m, const char *nct_id)
+{
+	int lo = 0, hi;
+
+	if (m == NULL || m->aliases == NULL)
+		return NULL;
+	/* Binary search over the rows; a handful in practice. */
+	for (hi = PQntuples(m->aliases); lo < hi;) {
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(PQgetvalue(m->aliases, mid, 0), nct_id);
+
+		if (c == 0)
+			return PQgetvalue(m->aliases, mid, 1);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 const struct claims_acronym *
@@ -1084,8 +1120,61 @@ store_states_free(struct store_states *m)
 	free(m->pmid_ptrs);
 	free(m->acr);
 	free(m->v);
+	PQclear(m->aliases);
 	PQclear(m->res);
 	free(m);
+}
+
+int
+store_each_record_summary(struct store *s, char *const *ids, size_t n,
+    store_record_fn fn, void *arg)
+{
+	char *arr = NULL;
+	const char *p[1];
+	PGresult *res = NULL;
+	int rc = -1;
+
+	if (n == 0)
+		return 0;
+	if ((arr = id_array(ids, n)) == NULL) {
+		set_err(s, "load records: out of memory");
+		return -1;
+	}
+	p[0] = arr;
+	/*
+	 * Only the modules the citation check reads, so a 300 KB record with
+	 * results costs a few KB on the wire and in the parser.
+	 */
+	res = q(s, "load records", PGRES_TUPLES_OK,
+	    "SELECT t.nct_id, jsonb_build_object("
+	    "  'protocolSection', jsonb_strip_nulls(jsonb_build_object("
+	    "    'identificationModule', v.raw #> '{protocolSection,identificationModule}',"
+	    "    'statusModule', v.raw #> '{protocolSection,statusModule}',"
+	    "    'sponsorCollaboratorsModule',"
+	    "      v.raw #> '{protocolSection,sponsorCollaboratorsModule}',"
+	    "    'conditionsModule', v.raw #> '{protocolSection,conditionsModule}',"
+	    "    'designModule', v.raw #> '{protocolSection,designModule}',"
+	    "    'armsInterventionsModule',"
+	    "      v.raw #> '{protocolSection,armsInterventionsModule}')),"
+	    "  'derivedSection', jsonb_strip_nulls(jsonb_build_object("
+	    "    'conditionBrowseModule', v.raw #> '{derivedSection,conditionBrowseModule}',"
+	    "    'interventionBrowseModule',"
+	    "      v.raw #> '{derivedSection,interventionBrowseModule}'))"
+	    ")::text"
+	    "  FROM trials t JOIN study_versions v"
+	    "    ON v.version_id = t.current_version_id"
+	    " WHERE t.nct_id = ANY ($1::text[])", 1, p);
+	if (res == NULL)
+		goto out;
+	for (int r = 0; r < PQntuples(res); r++)
+		if (fn(arg, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1),
+		    (size_t)PQgetlength(res, r, 1)) < 0)
+			goto out;
+	rc = 0;
+out:
+	PQclear(res);
+	free(arr);
+	return rc;
 }
 
 /* ------------------------------------------------------ pages and flags */

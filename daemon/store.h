@@ -34,6 +34,12 @@ void store_close(struct store *s);
 
 /* The last error, for the caller's message.  Borrowed, valid until the next call. */
 const char *store_errmsg(const struct store *s);
+/*
+ * Set what store_errmsg() says, for a failure a caller met on its way to
+ * the store (out of memory while building a page's rows), so one message
+ * path serves both.
+ */
+void store_set_error(struct store *s, const char *msg);
 /* true when the connection is (still) good. */
 bool store_ok(struct store *s);
 /* Reconnect after a failure (daemon).  0 / -1. */
@@ -186,10 +192,29 @@ struct store_states *store_load_states(struct store *s);
 /* Borrowed state of nct_id or NULL. */
 const struct trial_state *store_states_get(const struct store_states *m,
     const char *nct_id);
+/*
+ * The ID the registry now answers nct_id with, when nct_id is a recorded
+ * alias; else NULL.  Borrowed (valid while m lives).
+ */
+const char *store_states_alias(const struct store_states *m,
+    const char *nct_id);
 /* (acronym, nct_id) of every stored trial with an acronym.  Borrowed. */
 const struct claims_acronym *store_states_acronyms(const struct store_states *m,
     size_t *n);
 void store_states_free(struct store_states *m);
+
+/*
+ * For each of ids[0..n) with a stored version: fn(arg, nct_id, json, len)
+ * with a summary of its current record as API v2 JSON text (the
+ * identification, status, sponsor, conditions, design, arms/interventions
+ * and browse modules, at their usual paths), for the citation check.
+ * Strings borrowed for the call.  IDs without a version get no call; the
+ * order is the server's.  fn returns 0, or -1 to stop (then -1).  0 / -1.
+ */
+typedef int (*store_record_fn)(void *arg, const char *nct_id,
+    const char *json, size_t len);
+int store_each_record_summary(struct store *s, char *const *ids, size_t n,
+    store_record_fn fn, void *arg);
 
 /* ------------------------------------------------------ pages and flags */
 

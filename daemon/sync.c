@@ -17,6 +17,7 @@
 #include "config.h"
 #include "diff.h"
 #include "fetch.h"
+#include "identity.h"
 #include "log.h"
 #include "pages.h"
 #include "registry.h"
@@ -406,12 +407,290 @@ out:
 	return rc;
 }
 
+/* ---------------------------------------------------------- page judge */
+
+/*
+ * Records the citation check has loaded, by NCT ID; study NULL when none
+ * is stored.  Bounded: past REC_CACHE_MAX the cache starts over, so a
+ * knowledge base naming 50,000 trials does not hold 50,000 records.
+ */
+#define REC_CACHE_MAX 4096
+
+struct rec_slot {
+	char nct_id[NCT_ID_SIZE];	/* "" when the slot is free */
+	struct study *study;
+};
+
+struct sync_judge {
+	struct store *s;
+	struct store_states *states;
+	struct identity *identity;	/* NULL: identity check off */
+	struct rules_opts ro;
+	struct rec_slot *slots;		/* open addressing; cap a power of 2 */
+	size_t cap, n;
+};
+
+static size_t
+rec_hash(const char *nct_id)
+{
+	unsigned long long h = 0;
+
+	/* The eight digits are the identity; Fibonacci hashing spreads them. */
+	for (const char *p = nct_id + 3; *p; p++)
+		h = h * 10 + (unsigned)(*p - '0');
+	return (size_t)((h * 11400714819323198485ull) >> 32);
+}
+
+static struct rec_slot *
+rec_find(const struct sync_judge *j, const char *nct_id)
+{
+	size_t i = rec_hash(nct_id) & (j->cap - 1);
+
+	while (j->slots[i].nct_id[0] != '\0') {
+		if (strcmp(j->slots[i].nct_id, nct_id) == 0)
+			return &j->slots[i];
+		i = (i + 1) & (j->cap - 1);
+	}
+	return &j->slots[i];	/* the free slot where it would go */
+}
+
+static void
+rec_clear(struct sync_judge *j)
+{
+	for (size_t i = 0; i < j->cap; i++) {
+		study_free(j->slots[i].study);
+		memset(&j->slots[i], 0, sizeof(j->slots[i]));
+	}
+	j->n = 0;
+}
+
+/* Cache st (stolen; NULL: no record) under nct_id, unless already there. */
+static void
+rec_put(struct sync_judge *j, const char *nct_id, struct study *st)
+{
+	struct rec_slot *slot = rec_find(j, nct_id);
+
+	if (slot->nct_id[0] != '\0') {
+		study_free(st);
+		return;
+	}
+	snprintf(slot->nct_id, sizeof(slot->nct_id), "%s", nct_id);
+	slot->study = st;
+	j->n++;
+}
+
+static int
+on_record(void *arg, const char *nct_id, const char *json, size_t len)
+{
+	struct sync_judge *j = arg;
+	struct study_error err;
+
+	/*
+	 * A stored record parsed when it was stored; a summary that does
+	 * not is left out of the check (no verdict) rather than failing
+	 * the page.
+	 */
+	rec_put(j, nct_id, study_parse(json, len, nct_id, &err));
+	return 0;
+}
+
+/* The ID a page's nct_id leads to: its current ID when it is an alias. */
+static const char *
+current_of(const struct sync_judge *j, const char *nct_id)
+{
+	const char *cur = store_states_alias(j->states, nct_id);
+
+	return cur ? cur : nct_id;
+}
+
+/* Load the records of the page's mentions the cache lacks.  0 / -1. */
+static int
+load_records(struct sync_judge *j, const struct mention_list *ml)
+{
+	char **want = NULL;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if ((want = calloc(ml->n + 1, sizeof(*want))) == NULL) {
+		store_set_error(j->s, "judging a page: out of memory");
+		return -1;
+	}
+	if (j->n + ml->n > REC_CACHE_MAX)
+		rec_clear(j);
+	for (i = 0; i < ml->n; i++) {
+		const char *id = current_of(j, ml->v[i].nct_id);
+		bool dup = false;
+
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = strcmp(want[k], id) == 0;
+		if (!dup && rec_find(j, id)->nct_id[0] == '\0' &&
+		    store_states_get(j->states, id) != NULL)
+			want[n++] = (char *)id;
+	}
+	if (store_each_record_summary(j->s, want, n, on_record, j) < 0)
+		goto out;
+	/* Asked and not answered: remember there is none. */
+	for (i = 0; i < n; i++)
+		rec_put(j, want[i], NULL);
+	rc = 0;
+out:
+	free(want);
+	return rc;
+}
+
+struct sync_judge *
+sync_judge_new(const struct config *cfg, struct store *s)
+{
+	struct sync_judge *j;
+	struct identity_opts io = {cfg->identity_min_terms};
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		goto oom;
+	j->s = s;
+	config_today(cfg, j->ro.today);
+	j->ro.stale_after_days = cfg->stale_after_days;
+	/* Twice the cache bound: the table never fills past half. */
+	j->cap = 2 * REC_CACHE_MAX;
+	if ((j->slots = calloc(j->cap, sizeof(*j->slots))) == NULL)
+		goto oom;
+	if (cfg->identity_min_terms > 0 &&
+	    (j->identity = identity_new(&io)) == NULL)
+		goto oom;
+	j->ro.identity = j->identity;
+	if ((j->states = store_load_states(s)) == NULL)
+		goto fail;
+	return j;
+oom:
+	store_set_error(s, "page judge: out of memory");
+fail:
+	sync_judge_free(j);
+	return NULL;
+}
+
+void
+sync_judge_free(struct sync_judge *j)
+{
+	if (j == NULL)
+		return;
+	if (j->slots)
+		rec_clear(j);
+	free(j->slots);
+	identity_free(j->identity);
+	store_states_free(j->states);
+	free(j);
+}
+
+const struct trial_state *
+sync_judge_state(const struct sync_judge *j, const char *nct_id)
+{
+	return store_states_get(j->states, current_of(j, nct_id));
+}
+
+/* Record that verdicts [from, n) judge claim `claim`.  0 / -1. */
+static int
+own(struct sync_page *out, size_t from, size_t claim)
+{
+	size_t *grown;
+
+	if (out->verdicts.n == from)
+		return 0;
+	if ((grown = realloc(out->owner, out->verdicts.n *
+	    sizeof(*grown))) == NULL)
+		return -1;
+	out->owner = grown;
+	for (size_t k = from; k < out->verdicts.n; k++)
+		out->owner[k] = claim;
+	return 0;
+}
+
+/* Append *c (its strings stolen) to l.  0 / -1 (then c still owns them). */
+static int
+push_claim(struct claim_list *l, const struct claim *c)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct claim *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *c;
+	return 0;
+}
+
+int
+sync_judge_page(struct sync_judge *j, const char *text, size_t len,
+    struct sync_page *out)
+{
+	struct mention_list ml = {0};
+	const struct claims_acronym *acr;
+	size_t n_acr, i, before;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	acr = store_states_acronyms(j->states, &n_acr);
+	if (claims_extract(text, len, acr, n_acr, &out->claims) < 0)
+		goto oom;
+	for (i = 0; i < out->claims.n; i++) {
+		before = out->verdicts.n;
+		if (rules_judge(&out->claims.v[i], sync_judge_state(j,
+		    out->claims.v[i].nct_id), &j->ro, &out->verdicts) < 0 ||
+		    own(out, before, i) < 0)
+			goto oom;
+	}
+	/* Citations: every NCT ID the page names is a claim of its own. */
+	if (claims_mentions(text, len, acr, n_acr, &ml) < 0)
+		goto oom;
+	if (j->identity != NULL && load_records(j, &ml) < 0)
+		goto out;
+	for (i = 0; i < ml.n; i++) {
+		const struct mention *m = &ml.v[i];
+		const char *cur = store_states_alias(j->states, m->nct_id);
+		const struct study *rec = NULL;
+		struct claim c;
+
+		if (j->identity != NULL)
+			rec = rec_find(j, cur ? cur : m->nct_id)->study;
+		if (identity_claim(m, &c) < 0)
+			goto oom;
+		if (push_claim(&out->claims, &c) < 0) {
+			free(c.excerpt);
+			free(c.phrase);
+			goto oom;
+		}
+		before = out->verdicts.n;
+		if (rules_judge_mention(&out->claims.v[out->claims.n - 1], m,
+		    cur, rec, &j->ro, &out->verdicts) < 0 ||
+		    own(out, before, out->claims.n - 1) < 0)
+			goto oom;
+	}
+	rc = 0;
+	goto out;
+oom:
+	store_set_error(j->s, "judging a page: out of memory");
+out:
+	claims_mentions_finish(&ml);
+	return rc;
+}
+
+void
+sync_page_finish(struct sync_page *p)
+{
+	if (p == NULL)
+		return;
+	free(p->owner);
+	rules_list_finish(&p->verdicts);
+	claims_list_finish(&p->claims);
+	memset(p, 0, sizeof(*p));
+}
+
 /* ------------------------------------------------------ pages to flags */
 
 struct scan_ctx {
 	struct cycle *c;
-	struct store_states *states;
-	struct rules_opts ro;
+	struct sync_judge *judge;
 	const char *sinks[3];
 	size_t n_sinks;
 	char **paths;
@@ -455,64 +734,41 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 {
 	struct scan_ctx *x = arg;
 	struct cycle *c = x->c;
-	struct claim_list cl = {0};
-	struct verdict_list vl = {0};
+	struct sync_page pg = {0};
 	struct store_finding *f = NULL;
-	size_t *owner = NULL;
-	const struct claims_acronym *acr;
-	size_t n_acr, nf = 0, i, k;
+	size_t nf = 0;
 	unsigned raised = 0, resolved = 0;
 	char hash[17];
 	int rc = -1;
 
 	c->res->run.pages_scanned++;
-	if (remember_path(x, path) < 0)
-		goto oom;
-	acr = store_states_acronyms(x->states, &n_acr);
-	if (claims_extract(text, len, acr, n_acr, &cl) < 0)
-		goto oom;
-	/* rules_judge appends; remember which claim each verdict judges. */
-	for (i = 0; i < cl.n; i++) {
-		size_t before = vl.n;
-		size_t *grown;
-
-		if (rules_judge(&cl.v[i], store_states_get(x->states,
-		    cl.v[i].nct_id), &x->ro, &vl) < 0)
-			goto oom;
-		if (vl.n == before)
-			continue;
-		if ((grown = realloc(owner, vl.n * sizeof(*owner))) == NULL)
-			goto oom;
-		owner = grown;
-		for (k = before; k < vl.n; k++)
-			owner[k] = i;
+	if (remember_path(x, path) < 0 ||
+	    sync_judge_page(x->judge, text, len, &pg) < 0)
+		goto fail;
+	if ((f = calloc(pg.verdicts.n + 1, sizeof(*f))) == NULL) {
+		store_set_error(c->s, "out of memory");
+		goto fail;
 	}
-	if ((f = calloc(vl.n + 1, sizeof(*f))) == NULL)
-		goto oom;
-	for (nf = 0; nf < vl.n; nf++) {
-		f[nf].claim = &cl.v[owner[nf]];
-		f[nf].verdict = &vl.v[nf];
+	for (nf = 0; nf < pg.verdicts.n; nf++) {
+		f[nf].claim = &pg.claims.v[pg.owner[nf]];
+		f[nf].verdict = &pg.verdicts.v[nf];
 	}
 	page_hash(text, len, hash);
-	if (store_page_flags(c->s, path, hash, &cl, f, nf, x->sinks,
-	    x->n_sinks, &raised, &resolved) < 0) {
-		c->db_failed = true;
-		fail(c, "database: %s", store_errmsg(c->s));
-		goto out;
-	}
+	if (store_page_flags(c->s, path, hash, &pg.claims, f, nf, x->sinks,
+	    x->n_sinks, &raised, &resolved) < 0)
+		goto fail;
 	c->res->run.flags_raised += raised;
 	c->res->run.flags_resolved += resolved;
 	log_info("page=%s claims=%zu findings=%zu raised=%u resolved=%u", path,
-	    cl.n, nf, raised, resolved);
+	    pg.claims.n, nf, raised, resolved);
 	rc = 0;
 	goto out;
-oom:
-	fail(c, "page %s: out of memory", path);
+fail:
+	c->db_failed = true;
+	fail(c, "page %s: %s", path, store_errmsg(c->s));
 out:
-	free(owner);
 	free(f);
-	rules_list_finish(&vl);
-	claims_list_finish(&cl);
+	sync_page_finish(&pg);
 	return rc;
 }
 
@@ -527,10 +783,8 @@ judge_pages(struct cycle *c)
 	memset(&x, 0, sizeof(x));
 	x.c = c;
 	phase(c, "pages");
-	config_today(c->cfg, x.ro.today);
-	x.ro.stale_after_days = c->cfg->stale_after_days;
 	x.n_sinks = alerts_sinks(c->cfg, x.sinks);
-	if ((x.states = store_load_states(c->s)) == NULL) {
+	if ((x.judge = sync_judge_new(c->cfg, c->s)) == NULL) {
 		fail(c, "database: %s", store_errmsg(c->s));
 		return -1;
 	}
@@ -547,7 +801,7 @@ judge_pages(struct cycle *c)
 	rc = 0;
 out:
 	store_free_ids(x.paths, x.n_paths);
-	store_states_free(x.states);
+	sync_judge_free(x.judge);
 	return rc;
 }
 

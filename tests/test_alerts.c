@@ -214,9 +214,21 @@ Test(alerts, example_page_scenario)
 	    "'recheck'"), 1);
 	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
 	    "'NCT05233774' AND severity = 'stale'"), 0);
-	/* Nothing for the mis-cited Parkinson's trial. */
+	/*
+	 * The mis-cited Parkinson's trial: no claim rule fires on the
+	 * cannabidiol record, but the citation itself is flagged, naming
+	 * what the record is about.
+	 */
 	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
-	    "'NCT04421456'"), 0);
+	    "'NCT04421456' AND rule <> 'identity-mismatch'"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
+	    "'NCT04421456' AND rule = 'identity-mismatch' AND severity = "
+	    "'stale' AND claim_kind = 'mention' AND evidence ILIKE "
+	    "'%cannabidiol%' AND evidence ILIKE '%schizophrenia%' AND evidence "
+	    "ILIKE '%parkinson%'"), 1);
+	/* HERA and CLEARMIND are cited right: no identity flag for them. */
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE rule = "
+	    "'identity-mismatch' AND nct_id <> 'NCT04421456'"), 0);
 	/* Every flag printed once, readable, with the link. */
 	cr_expect_eq(occurrences(r.out, "msc-therapy.txt:"),
 	    (int)count("SELECT count(*) FROM flags"), "%s", r.out);

@@ -16,6 +16,20 @@
 #include "identity.h"
 #include "study.h"
 
+/* One judgement with its own judge: the tests vary the options per call. */
+static int
+judge_once(const char *context, size_t len, const struct study *rec,
+    const struct identity_opts *o, struct identity_verdict *out)
+{
+	struct identity *id = identity_new(o);
+	int rc;
+
+	cr_assert_not_null(id);
+	rc = identity_judge(id, context, len, rec, out);
+	identity_free(id);
+	return rc;
+}
+
 #define MAX_RECORDS 16
 
 /* The records one page is judged against. */
@@ -147,7 +161,7 @@ run_case(const char *dir, const char *name, struct tally *t)
 		cr_expect_not_null(m, "%s: %s not mentioned", name, id);
 		if (m == NULL)
 			continue;
-		cr_assert_eq(identity_judge(m->context, m->context_len,
+		cr_assert_eq(judge_once(m->context, m->context_len,
 		    records_get(&recs, rel), NULL, &v), 0);
 		t->verdicts++;
 		if (v.outcome != want) {
@@ -246,7 +260,7 @@ judge_page(const char *page_rel, const char *expect)
 				s = r.v[j];
 		if (s == NULL)
 			continue;	/* not tracked: no record, no verdict */
-		cr_assert_eq(identity_judge(ml.v[k].context,
+		cr_assert_eq(judge_once(ml.v[k].context,
 		    ml.v[k].context_len, s, NULL, &v), 0);
 		snprintf(got + strlen(got), sizeof(got) - strlen(got),
 		    "%s %s\n", s->nct_id, identity_outcome_name(v.outcome));
@@ -288,7 +302,7 @@ judge_text(const char *text, const char *rel, const struct identity_opts *o)
 	struct study *s = load_record(rel);
 	struct identity_verdict v;
 
-	cr_assert_eq(identity_judge(text, text ? strlen(text) : 0, s, o, &v),
+	cr_assert_eq(judge_once(text, text ? strlen(text) : 0, s, o, &v),
 	    0);
 	study_free(s);
 	return v;
@@ -391,7 +405,7 @@ Test(identity, normalisation)
 	size_t k;
 
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		cr_assert_eq(identity_judge(cases[k].text, strlen(cases[k].text),
+		cr_assert_eq(judge_once(cases[k].text, strlen(cases[k].text),
 		    s, NULL, &v), 0);
 		cr_expect_eq(v.outcome, cases[k].want, "\"%s\": %s (%s)",
 		    cases[k].text, identity_outcome_name(v.outcome),
@@ -413,20 +427,20 @@ Test(identity, edges, .timeout = 30)
 	size_t n = 1u << 20, k;
 	char *big;
 
-	cr_assert_eq(identity_judge(NULL, 0, s, NULL, &v), 0);
+	cr_assert_eq(judge_once(NULL, 0, s, NULL, &v), 0);
 	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
 	identity_verdict_finish(&v);
-	cr_assert_eq(identity_judge("", 0, s, NULL, &v), 0);
+	cr_assert_eq(judge_once("", 0, s, NULL, &v), 0);
 	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
 	identity_verdict_finish(&v);
-	cr_assert_eq(identity_judge("PD MSC", 6, NULL, NULL, &v), 0);
+	cr_assert_eq(judge_once("PD MSC", 6, NULL, NULL, &v), 0);
 	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
 	identity_verdict_finish(&v);
 	/* Not NUL-terminated: only len bytes are read. */
-	cr_assert_eq(identity_judge("PD MSC Cannabidiol", 6, s, NULL, &v), 0);
+	cr_assert_eq(judge_once("PD MSC Cannabidiol", 6, s, NULL, &v), 0);
 	cr_expect_eq(v.outcome, IDENTITY_MISMATCH, "%s", v.evidence);
 	identity_verdict_finish(&v);
-	cr_assert_eq(identity_judge(bytes, sizeof(bytes) - 1, s, NULL, &v), 0);
+	cr_assert_eq(judge_once(bytes, sizeof(bytes) - 1, s, NULL, &v), 0);
 	cr_expect_neq(v.outcome, IDENTITY_MATCH);
 	identity_verdict_finish(&v);
 
@@ -435,7 +449,7 @@ Test(identity, edges, .timeout = 30)
 	snprintf(bare.nct_id, sizeof(bare.nct_id), "NCT09999999");
 	bare.overall_status = (char *)"COMPLETED";
 	bare.enrollment = -1;
-	cr_assert_eq(identity_judge("PD MSC trial", 12, &bare, NULL, &v), 0);
+	cr_assert_eq(judge_once("PD MSC trial", 12, &bare, NULL, &v), 0);
 	cr_expect_eq(v.outcome, IDENTITY_UNKNOWN);
 	cr_expect_not_null(strstr(v.evidence, "gives no title"), "%s",
 	    v.evidence);
@@ -447,7 +461,7 @@ Test(identity, edges, .timeout = 30)
 	for (k = 0; k < n; k++)
 		big[k] = "Parkinson MSC trial x\n"[k % 22];
 	big[n] = '\0';
-	cr_assert_eq(identity_judge(big, n, s, NULL, &v), 0);
+	cr_assert_eq(judge_once(big, n, s, NULL, &v), 0);
 	cr_expect_eq(v.outcome, IDENTITY_MISMATCH);
 	identity_verdict_finish(&v);
 	free(big);
@@ -509,7 +523,7 @@ Test(identity, evidence_stays_utf8)
 		s.interventions = ivs;
 		s.n_interventions = 1;
 		s.enrollment = -1;
-		cr_assert_eq(identity_judge("PD MSC", 6, &s, NULL, &v), 0);
+		cr_assert_eq(judge_once("PD MSC", 6, &s, NULL, &v), 0);
 		cr_expect_eq(v.outcome, IDENTITY_MISMATCH, "%s", v.evidence);
 		cr_expect(valid_utf8(v.evidence), "cut %zu: %s", cut,
 		    v.evidence);

@@ -277,7 +277,7 @@ Test(rules, table)
 Test(rules, null_state_yields_nothing)
 {
 	struct claim c;
-	struct rules_opts o = {"2026-11-24", 180};
+	struct rules_opts o = {"2026-11-24", 180, NULL};
 	struct verdict_list vl = {0};
 
 	make_claim(&c, HERA, RP, 0, "2020-01-01");
@@ -316,7 +316,7 @@ Test(rules, evidence_in_words)
 	    "2026-08-01", "1 2 3 4 5 6 7", ""};
 	struct trial_state st;
 	struct claim c;
-	struct rules_opts o = {"2026-11-24", 180};
+	struct rules_opts o = {"2026-11-24", 180, NULL};
 	struct verdict_list vl = {0};
 	const char *pmids[8];
 	char store[128];
@@ -389,7 +389,7 @@ Test(rules, appends_to_a_list)
 	    "2026-08-01", NULL, ""};
 	struct trial_state st;
 	struct claim c;
-	struct rules_opts o = {"2026-11-24", 180};
+	struct rules_opts o = {"2026-11-24", 180, NULL};
 	struct verdict_list vl = {0};
 	const char *pmids[1];
 	char store[8], got[256];
@@ -471,7 +471,7 @@ Test(rules, example_page)
 	    "NCT02982915 status registry-updated\n"
 	    "NCT05233774 results-pending claim-expired\n";
 	struct trial_state st_hera, st_cm;
-	struct rules_opts o = {"2026-11-23", 180};
+	struct rules_opts o = {"2026-11-23", 180, NULL};
 	const char *p_hera[2], *p_cm[1];
 	char s_hera[32], s_cm[8];
 	char keys[16][96], got[2048] = "";

@@ -371,3 +371,130 @@ Test(sync, second_sync_waits_for_the_lock)
 	store_close(other);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 0);
 }
+
+/* ------------------------------------------------------------ citations */
+
+/* Serve a record of tests/data/REL under its own ID. */
+static void
+serve(const char *rel, const char *id)
+{
+	char *from = harness_fmt("%s/%s", harness_data(), rel);
+	char *to = harness_fmt("%s/%s.json", regdir, id);
+
+	cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
+	free(from);
+	free(to);
+}
+
+/* One page, the only one the cycle reads; returns its path (new). */
+static char *
+only_page(const char *text)
+{
+	char *path = harness_fmt("%s/kb.md", regdir);
+
+	cr_assert_eq(harness_write(path, text), 0);
+	for (size_t i = 0; i < cfg->n_page_paths; i++)
+		free(cfg->page_paths[i]);
+	free(cfg->page_paths);
+	cfg->page_paths = calloc(2, sizeof(char *));
+	cfg->page_paths[0] = strdup(path);
+	cfg->n_page_paths = 1;
+	return path;
+}
+
+static const char pd_page[] =
+    "# Cell therapy in Parkinson's disease\n"
+    "\n"
+    "The UTHealth Houston Phase 2 trial gave allogeneic bone "
+    "marrow-derived mesenchymal stromal cells (MSCs) to 45 people with "
+    "mild-to-moderate Parkinson's disease (%s).\n";
+
+Test(sync, wrong_citation_is_flagged_right_one_is_not)
+{
+	const char *const ids[] = {"NCT04421456", "NCT04506073"};
+	struct sync_result res;
+	char *text, *page;
+
+	serve("identity/records/NCT04506073.json", "NCT04506073");
+	set_ids(ids, 2);
+	/* The Parkinson's trial cited under the cannabidiol trial's ID. */
+	text = harness_fmt(pd_page, "NCT04421456");
+	page = only_page(text);
+	free(text);
+	cr_assert_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "resolved_at IS NULL AND rule = 'identity-mismatch'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "resolved_at IS NULL AND rule = 'identity-mismatch' AND nct_id = "
+	    "'NCT04421456' AND severity = 'stale' AND claim_kind = 'mention' "
+	    "AND line = 3 AND evidence LIKE '%Schizophrenia%' AND evidence "
+	    "LIKE '%Cannabidiol%' AND evidence ILIKE '%parkinson%'"), 1);
+	/* Run again: the same flag, not a second one. */
+	cr_assert_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.flags_raised, 0);
+	cr_expect_eq(count("SELECT count(*) FROM flags WHERE rule = "
+	    "'identity-mismatch'"), 1);
+
+	/* The maintainer fixes the ID: the flag resolves, none is raised. */
+	text = harness_fmt(pd_page, "NCT04506073");
+	cr_assert_eq(harness_write(page, text), 0);
+	free(text);
+	cr_assert_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.flags_raised, 0);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "resolved_at IS NULL"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE rule = "
+	    "'identity-mismatch' AND resolved_at IS NOT NULL"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM claims WHERE kind = "
+	    "'mention' AND nct_id = 'NCT04506073'"), 1);
+	free(page);
+}
+
+Test(sync, alias_id_on_a_page_gets_a_recheck)
+{
+	const char *const ids[] = {"NCT09100099"};
+	struct sync_result res;
+	char *text, *page;
+
+	/* The registry moved NCT09100099 to the Parkinson's trial's ID. */
+	serve("identity/records/NCT04506073.json", "NCT04506073");
+	cr_assert_eq(fakereg_set_alias(reg, "NCT09100099", "NCT04506073"), 0);
+	set_ids(ids, 1);
+	text = harness_fmt(pd_page, "NCT09100099");
+	page = only_page(text);
+	free(text);
+	cr_assert_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM trial_aliases WHERE "
+	    "alias_nct_id = 'NCT09100099' AND nct_id = 'NCT04506073'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
+	    "nct_id = 'NCT04506073'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM flags WHERE "
+	    "rule = 'alias-id' AND severity = 'recheck' AND nct_id = "
+	    "'NCT09100099' AND evidence LIKE '%NCT04506073%' AND link LIKE "
+	    "'%/NCT04506073' AND resolved_at IS NULL"), 1);
+	/* Judged against the record the alias leads to: it matches. */
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "rule = 'identity-mismatch'"), 0);
+	free(page);
+}
+
+Test(sync, submitted_results_get_a_recheck)
+{
+	const char *const ids[] = {"NCT09000104"};
+	struct sync_result res;
+	char *page;
+
+	/* Results first sent in January 2023, returned, resent, still in QC. */
+	serve("studies/unposted.json", "NCT09000104");
+	set_ids(ids, 1);
+	snprintf(cfg->now, sizeof(cfg->now), "%s", "2024-02-01");
+	page = only_page("NCT09000104: results pending as of 2024-01-15.\n");
+	cr_assert_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "rule = 'results-submitted' AND severity = 'recheck' AND "
+	    "claim_kind = 'results-pending' AND evidence LIKE "
+	    "'%2023-01-10%'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "severity = 'stale'"), 0);
+	free(page);
+}
