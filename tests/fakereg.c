@@ -16,6 +16,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +42,9 @@
 #define PAD_CHUNK	(64 * 1024)
 #define OVERSIZED_DEFAULT ((size_t)16 * 1024 * 1024)
 #define API_VERSION	"2.0.5"
+#define PATH_NCT_ID	"protocolSection.identificationModule.nctId"
+#define PATH_LAST_UPDATE \
+	"protocolSection.statusModule.lastUpdatePostDateStruct.date"
 
 struct fault_entry {
 	struct fakereg_fault f;	/* f.match points at match below */
@@ -51,6 +56,26 @@ struct alias {
 	char from[16];
 	char to[16];
 	struct alias *next;
+};
+
+/*
+ * What a record file's metadata says about its bytes: a write changes
+ * ctime (and mtime), renaming another file over it changes the inode.
+ */
+struct file_key {
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct timespec ctime;
+};
+
+/* A record file as last parsed, so that it need not be parsed again. */
+struct cache_entry {
+	char id[12];
+	struct file_key key;
+	bool raw_ok;		/* its bytes can go out as they are */
+	char *probe;		/* projected to probe_paths, compact JSON; owned */
+	struct cache_entry *next;	/* hash chain */
 };
 
 struct log_entry {
@@ -91,12 +116,16 @@ struct fakereg {
 	pthread_t thread;
 	bool running;
 	struct conn *conns;	/* server thread only (stop: after join) */
+	struct cache_entry **cache;	/* server thread only, like conns */
+	size_t cache_cap;	/* buckets, a power of two */
+	size_t cache_n;
 
 	pthread_mutex_t mu;	/* guards everything below */
 	struct fault_entry *faults;
 	struct alias *aliases;
 	struct log_entry *log;
 	size_t n_log, cap_log;
+	size_t parsed;		/* record files parsed since start */
 };
 
 /* One answer before it is put on the wire. */
@@ -128,6 +157,16 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint32_t
+fnv1a(uint32_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h ^ 0xff;	/* separates "ab"+"c" from "a"+"bc" */
 }
 
 static char *
@@ -204,6 +243,17 @@ reply_textf(struct reply *rp, int status, const char *fmt, ...)
 	reply_text(rp, status, buf);
 }
 
+/* Replace rp with a 200 application/json answer.  Steals body. */
+static void
+reply_body(struct reply *rp, char *body, size_t len)
+{
+	reply_free(rp);
+	rp->status = 200;
+	rp->ctype = "application/json";
+	rp->body = body;
+	rp->len = len;
+}
+
 /* Steals root. */
 static void
 reply_json(struct reply *rp, json_t *root)
@@ -215,11 +265,7 @@ reply_json(struct reply *rp, json_t *root)
 		reply_text(rp, 500, "fakereg: cannot serialize the answer");
 		return;
 	}
-	reply_free(rp);
-	rp->status = 200;
-	rp->ctype = "application/json";
-	rp->body = text;
-	rp->len = strlen(text);
+	reply_body(rp, text, strlen(text));
 }
 
 /* ------------------------------------------------------ shared state */
@@ -319,34 +365,6 @@ study_exists(struct fakereg *r, const char *id)
 	return ok;
 }
 
-/*
- * Load DIR/ID.json.  Returns a new reference; NULL with *missing set when
- * there is no such file, or with `err` filled when it does not parse.
- */
-static json_t *
-study_load(struct fakereg *r, const char *id, bool *missing, char *err,
-    size_t errlen)
-{
-	char *p = study_path(r, id);
-	json_error_t jerr;
-	json_t *root = NULL;
-
-	*missing = false;
-	if (p == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	if (access(p, F_OK) != 0) {
-		*missing = true;
-		goto out;
-	}
-	if ((root = json_load_file(p, 0, &jerr)) == NULL)
-		snprintf(err, errlen, "%s:%d: %s", p, jerr.line, jerr.text);
-out:
-	free(p);
-	return root;
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -421,15 +439,14 @@ static const struct {
 	const char *piece;
 	const char *path;
 } pieces[] = {
-	{"NCTId", "protocolSection.identificationModule.nctId"},
+	{"NCTId", PATH_NCT_ID},
 	{"BriefTitle", "protocolSection.identificationModule.briefTitle"},
 	{"OfficialTitle", "protocolSection.identificationModule.officialTitle"},
 	{"Acronym", "protocolSection.identificationModule.acronym"},
 	{"OverallStatus", "protocolSection.statusModule.overallStatus"},
 	{"StatusVerifiedDate",
 	    "protocolSection.statusModule.statusVerifiedDate"},
-	{"LastUpdatePostDate",
-	    "protocolSection.statusModule.lastUpdatePostDateStruct.date"},
+	{"LastUpdatePostDate", PATH_LAST_UPDATE},
 	{"LastUpdatePostDateType",
 	    "protocolSection.statusModule.lastUpdatePostDateStruct.type"},
 	{"ResultsFirstPostDate",
@@ -538,17 +555,305 @@ project(json_t *study, char **paths, size_t n)
 	return out;
 }
 
-/* ------------------------------------------------------------- routes */
+/* ------------------------------------------------------------ records */
 
-static uint32_t
-fnv1a(uint32_t h, const char *s)
+/*
+ * What a probe asks for (registry.c: fields=NCTId,LastUpdatePostDate).  The
+ * cache keeps each record projected to these, so that an unchanged resync
+ * costs the fake a stat per record, not a parse of every full record.
+ */
+static char *probe_paths[] = {PATH_NCT_ID, PATH_LAST_UPDATE};
+#define N_PROBE_PATHS	(sizeof(probe_paths) / sizeof(probe_paths[0]))
+
+static void
+key_of(const struct stat *sb, struct file_key *k)
 {
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h ^ 0xff;	/* separates "ab"+"c" from "a"+"bc" */
+	memset(k, 0, sizeof(*k));
+	k->ino = sb->st_ino;
+	k->size = sb->st_size;
+	k->mtime = sb->st_mtim;
+	k->ctime = sb->st_ctim;
 }
+
+static bool
+key_equal(const struct file_key *a, const struct file_key *b)
+{
+	return a->ino == b->ino && a->size == b->size &&
+	    a->mtime.tv_sec == b->mtime.tv_sec &&
+	    a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	    a->ctime.tv_sec == b->ctime.tv_sec &&
+	    a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+/* t + 1 s < now */
+static bool
+ts_old(const struct timespec *t, const struct timespec *now)
+{
+	return t->tv_sec + 1 < now->tv_sec || (t->tv_sec + 1 == now->tv_sec &&
+	    t->tv_nsec < now->tv_nsec);
+}
+
+/*
+ * Whether a key may stand for the bytes it was read with.  File times come
+ * from a clock that ticks every few milliseconds (every second on some
+ * filesystems), so a file written just now can be rewritten within the same
+ * tick, with the same size, and keep its key; tests do exactly that.  Once
+ * both times are over a second old, any later write stamps a later time.
+ */
+static bool
+key_settled(const struct file_key *k)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return ts_old(&k->mtime, &now) && ts_old(&k->ctime, &now);
+}
+
+/*
+ * The bytes of `path` into *buf (new, NUL-terminated) and its key, taken
+ * after the read: a write that raced the read has changed the key by then,
+ * so mixed bytes never pass for a cached record.  0 / -1 with errno.
+ */
+static int
+file_read(const char *path, char **buf, size_t *len, struct file_key *key)
+{
+	struct stat sb;
+	char *b = NULL, *nb;
+	size_t n = 0, cap;
+	ssize_t got;
+	int fd, rc = -1, saved;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0)
+		goto out;
+	cap = sb.st_size > 0 ? (size_t)sb.st_size + 1 : 4096;
+	for (;;) {
+		if (n + 1 >= cap || b == NULL) {
+			if (b != NULL)
+				cap *= 2;
+			if ((nb = realloc(b, cap)) == NULL)
+				goto out;
+			b = nb;
+		}
+		if ((got = read(fd, b + n, cap - n - 1)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	b[n] = '\0';
+	if (fstat(fd, &sb) < 0)
+		goto out;
+	key_of(&sb, key);
+	*buf = b;
+	*len = n;
+	b = NULL;
+	rc = 0;
+out:
+	saved = errno;
+	free(b);
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+static struct cache_entry *
+cache_find(struct fakereg *r, const char *id)
+{
+	struct cache_entry *e;
+
+	if (r->cache_cap == 0)
+		return NULL;
+	e = r->cache[fnv1a(2166136261u, id) & (r->cache_cap - 1)];
+	while (e && strcmp(e->id, id) != 0)
+		e = e->next;
+	return e;
+}
+
+/* Double the buckets when chains would grow past one entry on average. */
+static int
+cache_grow(struct fakereg *r)
+{
+	size_t cap = r->cache_cap ? 2 * r->cache_cap : 1024, i, h;
+	struct cache_entry **v = calloc(cap, sizeof(*v)), *e, *next;
+
+	if (v == NULL)
+		return -1;
+	for (i = 0; i < r->cache_cap; i++)
+		for (e = r->cache[i]; e; e = next) {
+			next = e->next;
+			h = fnv1a(2166136261u, e->id) & (cap - 1);
+			e->next = v[h];
+			v[h] = e;
+		}
+	free(r->cache);
+	r->cache = v;
+	r->cache_cap = cap;
+	return 0;
+}
+
+/* Remember what `root`, read with `key`, answers.  Steals nothing. */
+static void
+cache_put(struct fakereg *r, const char *id, const struct file_key *key,
+    bool raw_ok, json_t *root)
+{
+	struct cache_entry *e = cache_find(r, id);
+	json_t *proj = project(root, probe_paths, N_PROBE_PATHS);
+	char *probe = proj ? json_dumps(proj, JSON_COMPACT) : NULL;
+	size_t h;
+
+	json_decref(proj);
+	if (probe == NULL)
+		return;		/* a cache miss costs time, never an answer */
+	if (e == NULL) {
+		if ((r->cache_n >= r->cache_cap && cache_grow(r) < 0) ||
+		    (e = calloc(1, sizeof(*e))) == NULL) {
+			free(probe);
+			return;
+		}
+		snprintf(e->id, sizeof(e->id), "%s", id);
+		h = fnv1a(2166136261u, id) & (r->cache_cap - 1);
+		e->next = r->cache[h];
+		r->cache[h] = e;
+		r->cache_n++;
+	}
+	free(e->probe);
+	e->probe = probe;
+	e->key = *key;
+	e->raw_ok = raw_ok;
+}
+
+static void
+cache_free(struct fakereg *r)
+{
+	struct cache_entry *e, *next;
+
+	for (size_t i = 0; i < r->cache_cap; i++)
+		for (e = r->cache[i]; e; e = next) {
+			next = e->next;
+			free(e->probe);
+			free(e);
+		}
+	free(r->cache);
+	r->cache = NULL;
+	r->cache_cap = r->cache_n = 0;
+}
+
+/* true when every path is one the cache keeps. */
+static bool
+probe_only(char **paths, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < N_PROBE_PATHS; j++)
+			if (strcmp(paths[i], probe_paths[j]) == 0)
+				break;
+		if (j == N_PROBE_PATHS)
+			return false;
+	}
+	return n > 0;
+}
+
+/* `v` projected to `paths` (n == 0: all of it) as compact JSON.  New. */
+static char *
+dump_projected(json_t *v, char **paths, size_t n, size_t *len)
+{
+	json_t *proj = project(v, paths, n);
+	char *text = proj ? json_dumps(proj, JSON_COMPACT) : NULL;
+
+	json_decref(proj);
+	*len = text ? strlen(text) : 0;
+	return text;
+}
+
+/*
+ * DIR/ID.json projected to `paths` (n == 0: the whole record) as JSON text
+ * into *text (new).  The whole record goes out as the file's own bytes
+ * unless they hold a duplicate key, which the fake folds as it always has
+ * (a re-serialisation keeps the last value).  0; -1 with *missing set when
+ * there is no such file, or with `err` filled when it does not parse.
+ */
+static int
+record_text(struct fakereg *r, const char *id, char **paths, size_t n,
+    char **text, size_t *len, bool *missing, char *err, size_t errlen)
+{
+	char *p = study_path(r, id), *buf = NULL;
+	struct cache_entry *e = cache_find(r, id);
+	struct file_key key;
+	struct stat sb;
+	json_error_t jerr;
+	json_t *root = NULL, *cached = NULL;
+	bool probe = probe_only(paths, n), raw_ok;
+	size_t blen;
+	int rc = -1;
+
+	*text = NULL;
+	*missing = false;
+	if (p == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	/* A probe of an unchanged file never opens it. */
+	if (probe && e && stat(p, &sb) == 0) {
+		key_of(&sb, &key);
+		if (key_equal(&key, &e->key) && (cached = json_loads(e->probe,
+		    0, NULL)) != NULL) {
+			*text = dump_projected(cached, paths, n, len);
+			goto done;
+		}
+	}
+	if (file_read(p, &buf, &blen, &key) < 0) {
+		if (errno == ENOENT)
+			*missing = true;
+		else
+			snprintf(err, errlen, "%s: %s", p, strerror(errno));
+		goto out;
+	}
+	if (n == 0 && e && e->raw_ok && key_equal(&key, &e->key)) {
+		*text = buf;
+		*len = blen;
+		buf = NULL;
+		goto done;
+	}
+	raw_ok = (root = json_loadb(buf, blen, JSON_REJECT_DUPLICATES,
+	    &jerr)) != NULL;
+	if (root == NULL && (root = json_loadb(buf, blen, 0, &jerr)) == NULL) {
+		snprintf(err, errlen, "%s:%d: %s", p, jerr.line, jerr.text);
+		goto out;
+	}
+	pthread_mutex_lock(&r->mu);
+	r->parsed++;
+	pthread_mutex_unlock(&r->mu);
+	if (key_settled(&key))
+		cache_put(r, id, &key, raw_ok, root);
+	if (n == 0 && raw_ok) {
+		*text = buf;
+		*len = blen;
+		buf = NULL;
+	} else {
+		*text = dump_projected(root, paths, n, len);
+	}
+done:
+	if (*text == NULL)
+		snprintf(err, errlen, "cannot serialize %s", id);
+	else
+		rc = 0;
+out:
+	json_decref(cached);
+	json_decref(root);
+	free(buf);
+	free(p);
+	return rc;
+}
+
+/* ------------------------------------------------------------- routes */
 
 /* The page token names the next offset and the query it belongs to. */
 static void
@@ -661,12 +966,14 @@ route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 	const char *count = evhttp_find_header(q, "countTotal");
 	const char *format = evhttp_find_header(q, "format");
 	char **ids = NULL, **paths = NULL, bad[128] = "", err[512] = "";
-	char tok[32];
+	char tok[32], *body = NULL, *text;
+	const char *sep;
 	size_t n_ids = 0, n_paths = 0, offset = 0, page = PAGE_DEFAULT, i;
+	size_t blen = 0, tlen;
 	struct evkeyval *kv;
-	json_t *root = NULL, *arr, *study;
+	FILE *fp = NULL;
 	uint32_t qhash;
-	bool missing;
+	bool missing, failed;
 	char *end;
 	long v;
 
@@ -713,36 +1020,47 @@ route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 		reply_textf(rp, 500, "fakereg: cannot list %.200s", r->dir);
 		goto out;
 	}
-	root = json_object();
-	arr = json_array();
-	if (root == NULL || arr == NULL) {
-		json_decref(arr);
+	/* Records go in as text, most as the bytes of their files. */
+	if ((fp = open_memstream(&body, &blen)) == NULL) {
 		reply_text(rp, 500, "fakereg: out of memory");
 		goto out;
 	}
+	fputc('{', fp);
 	if (count && strcasecmp(count, "true") == 0 && ptoken == NULL)
-		json_object_set_new(root, "totalCount", json_integer(
-		    (json_int_t)n_ids));
-	json_object_set_new(root, "studies", arr);
-	for (i = offset; i < n_ids && i < offset + page; i++) {
-		if ((study = study_load(r, ids[i], &missing, err,
-		    sizeof(err))) == NULL) {
+		fprintf(fp, "\"totalCount\":%zu,", n_ids);
+	fputs("\"studies\":[", fp);
+	for (i = offset, sep = ""; i < n_ids && i < offset + page; i++) {
+		if (record_text(r, ids[i], paths, n_paths, &text, &tlen,
+		    &missing, err, sizeof(err)) < 0) {
 			if (missing)	/* removed since we looked */
 				continue;
 			reply_textf(rp, 500, "fakereg: %s", err);
 			goto out;
 		}
-		json_array_append_new(arr, project(study, paths, n_paths));
-		json_decref(study);
+		fputs(sep, fp);
+		fwrite(text, 1, tlen, fp);
+		free(text);
+		sep = ",";
 	}
+	fputc(']', fp);
 	if (offset + page < n_ids) {
 		token_make(qhash, offset + page, tok);
-		json_object_set_new(root, "nextPageToken", json_string(tok));
+		fprintf(fp, ",\"nextPageToken\":\"%s\"", tok);
 	}
-	reply_json(rp, root);
-	root = NULL;
+	fputc('}', fp);
+	failed = ferror(fp) != 0;
+	failed |= fclose(fp) != 0;
+	fp = NULL;
+	if (failed) {
+		reply_text(rp, 500, "fakereg: out of memory");
+		goto out;
+	}
+	reply_body(rp, body, blen);
+	body = NULL;
 out:
-	json_decref(root);
+	if (fp)
+		fclose(fp);
+	free(body);
 	ids_free(ids, n_ids);
 	ids_free(paths, n_paths);
 }
@@ -752,9 +1070,8 @@ route_study(struct fakereg *r, const char *id, const char *query,
     struct evkeyvalq *q, struct reply *rp)
 {
 	const char *fields = evhttp_find_header(q, "fields");
-	char cur[16], bad[128] = "", err[512] = "", **paths = NULL;
-	size_t n_paths = 0;
-	json_t *study = NULL;
+	char cur[16], bad[128] = "", err[512] = "", **paths = NULL, *text;
+	size_t n_paths = 0, len;
 	bool missing;
 
 	if (!is_nct(id)) {
@@ -775,16 +1092,16 @@ route_study(struct fakereg *r, const char *id, const char *query,
 		    "`%.60s`", bad);
 		goto out;
 	}
-	if ((study = study_load(r, id, &missing, err, sizeof(err))) == NULL) {
+	if (record_text(r, id, paths, n_paths, &text, &len, &missing, err,
+	    sizeof(err)) < 0) {
 		if (missing)
 			reply_textf(rp, 404, "NCT number %s not found", id);
 		else
 			reply_textf(rp, 500, "fakereg: %s", err);
 		goto out;
 	}
-	reply_json(rp, project(study, paths, n_paths));
+	reply_body(rp, text, len);
 out:
-	json_decref(study);
 	ids_free(paths, n_paths);
 }
 
@@ -968,9 +1285,10 @@ route_admin(struct fakereg *r, const char *target, struct reply *rp)
 	} else if (nlen == 5 && strncmp(name, "alias", 5) == 0) {
 		admin_alias(r, &q, rp);
 	} else if (nlen == 5 && strncmp(name, "stats", 5) == 0) {
-		reply_json(rp, json_pack("{s:I, s:I}", "requests",
+		reply_json(rp, json_pack("{s:I, s:I, s:I}", "requests",
 		    (json_int_t)fakereg_count(r, NULL), "max_per_minute",
-		    (json_int_t)fakereg_max_per_minute(r)));
+		    (json_int_t)fakereg_max_per_minute(r), "records_parsed",
+		    (json_int_t)fakereg_parsed(r)));
 	} else {
 		reply_text(rp, 404, "fakereg: admin paths are log, clear, "
 		    "fault, alias, stats");
@@ -1490,6 +1808,7 @@ fakereg_stop(struct fakereg *r)
 		evconnlistener_free(r->lis);
 	if (r->base)
 		event_base_free(r->base);
+	cache_free(r);
 	fakereg_clear_log(r);
 	free(r->log);
 	while ((f = r->faults) != NULL) {
@@ -1642,4 +1961,15 @@ fakereg_max_per_minute(struct fakereg *r)
 	}
 	pthread_mutex_unlock(&r->mu);
 	return (unsigned)best;
+}
+
+size_t
+fakereg_parsed(struct fakereg *r)
+{
+	size_t n;
+
+	pthread_mutex_lock(&r->mu);
+	n = r->parsed;
+	pthread_mutex_unlock(&r->mu);
+	return n;
 }

@@ -5,6 +5,14 @@
  * NCTxxxxxxxx.json files read at request time (tests rewrite them between
  * syncs), keeps a request log, and injects faults on request.
  *
+ * A whole record goes out as the bytes of its file (re-serialised only when
+ * it holds a duplicate key, which jansson folds).  Each file parsed is
+ * remembered by its key (inode, size, mtime and ctime to the nanosecond)
+ * with its NCTId / LastUpdatePostDate projection, so a probe of an
+ * unchanged file costs a stat and a full answer no parse.  A file whose
+ * times are under a second old is not remembered, so a rewrite is always
+ * seen, even one within the same clock tick and with the same size.
+ *
  * Paths served (under /api/v2):
  *   GET /studies/{nctId}     one study; 404 text/plain "NCT number X not found";
  *                            400 text/plain for a malformed ID; 301 for an alias
@@ -17,7 +25,8 @@
  *   GET /_fakereg/log        the request log, one "METHOD TARGET" per line
  *   GET /_fakereg/clear      clear the log and all faults
  *   GET /_fakereg/fault?kind=K&match=S&status=N&retry_after=N&delay_ms=N&count=N&size=N
- *   GET /_fakereg/stats      {"requests": N, "max_per_minute": N}
+ *   GET /_fakereg/stats      {"requests": N, "max_per_minute": N,
+ *                            "records_parsed": N}
  */
 #ifndef CTMIRROR_FAKEREG_H
 #define CTMIRROR_FAKEREG_H
@@ -77,5 +86,7 @@ char *fakereg_log(struct fakereg *r);
 void fakereg_clear_log(struct fakereg *r);
 /* Highest number of requests seen in any sliding 60 s window. */
 unsigned fakereg_max_per_minute(struct fakereg *r);
+/* Record files parsed since start (an answer from the cache parses none). */
+size_t fakereg_parsed(struct fakereg *r);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -243,6 +245,124 @@ Test(fakereg, records_are_read_at_request_time)
 	    json_object_get(j, "protocolSection"), "statusModule"),
 	    "overallStatus")), "TERMINATED");
 	json_decref(j);
+	resp_free(&r);
+	free(path);
+}
+
+/* A record of exactly the same size for every date "YYYY-MM-DD". */
+static char *
+dated_record(const char *date)
+{
+	return harness_fmt("{\"protocolSection\":{\"identificationModule\":"
+	    "{\"nctId\":\"NCT04421456\"},\"statusModule\":{\"overallStatus\":"
+	    "\"COMPLETED\",\"lastUpdatePostDateStruct\":{\"date\":\"%s\"}}},"
+	    "\"hasResults\":false}\n", date);
+}
+
+/* The LastUpdatePostDate a probe of NCT04421456 answers, or "". */
+static void
+probe_date(char *out, size_t outlen)
+{
+	struct resp r;
+	json_t *j, *s;
+	const char *d;
+
+	get("/studies?filter.ids=NCT04421456&fields=NCTId,LastUpdatePostDate",
+	    &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	j = body_json(&r);
+	s = json_array_get(json_object_get(j, "studies"), 0);
+	d = json_string_value(json_object_get(json_object_get(json_object_get(
+	    json_object_get(s, "protocolSection"), "statusModule"),
+	    "lastUpdatePostDateStruct"), "date"));
+	snprintf(out, outlen, "%s", d ? d : "");
+	json_decref(j);
+	resp_free(&r);
+}
+
+/*
+ * The probe cache (fakereg.h) must never hide a rewrite: not one that keeps
+ * the size, not one that also puts the old mtime back.  The file is aged
+ * past the fake's one-second settling time first, so that it is cached.
+ */
+Test(fakereg, rewritten_file_of_the_same_size_is_seen)
+{
+	char *path = harness_fmt("%s/NCT04421456.json", regdir);
+	char *a = dated_record("2020-01-01"), *b = dated_record("2021-02-02");
+	char *c = dated_record("2022-03-03"), date[16];
+	struct timespec old[2] = {{.tv_sec = 1600000000}, {.tv_sec =
+	    1600000000}};
+	struct resp r;
+	size_t parsed;
+
+	cr_assert_eq(strlen(a), strlen(b));
+	cr_assert_eq(harness_write(path, a), 0);
+	usleep(1100 * 1000);
+	probe_date(date, sizeof(date));
+	cr_expect_str_eq(date, "2020-01-01");
+	parsed = fakereg_parsed(reg);
+	probe_date(date, sizeof(date));
+	cr_expect_str_eq(date, "2020-01-01");
+	cr_expect_eq(fakereg_parsed(reg), parsed, "an unchanged file is "
+	    "answered from the cache");
+
+	cr_assert_eq(harness_write(path, b), 0);	/* same inode, size */
+	probe_date(date, sizeof(date));
+	cr_expect_str_eq(date, "2021-02-02");
+	get("/studies/NCT04421456", &r);
+	cr_expect(r.body && strstr(r.body, "2021-02-02"), "%s", r.body);
+	resp_free(&r);
+
+	/* Settled and cached again, then rewritten with the old mtime. */
+	cr_assert_eq(utimensat(AT_FDCWD, path, old, 0), 0);
+	usleep(1100 * 1000);
+	probe_date(date, sizeof(date));
+	cr_expect_str_eq(date, "2021-02-02");
+	cr_assert_eq(harness_write(path, c), 0);
+	cr_assert_eq(utimensat(AT_FDCWD, path, old, 0), 0);
+	probe_date(date, sizeof(date));
+	cr_expect_str_eq(date, "2022-03-03", "only ctime tells this one");
+	get("/studies?filter.ids=NCT04421456", &r);
+	cr_expect(r.body && strstr(r.body, "2022-03-03"), "%s", r.body);
+	resp_free(&r);
+	free(a);
+	free(b);
+	free(c);
+	free(path);
+}
+
+/* A whole record goes out as its file's bytes, inside the envelope. */
+Test(fakereg, full_records_are_the_file_bytes)
+{
+	char *path = harness_fmt("%s/NCT04421456.json", regdir);
+	const char *text = "{ \"protocolSection\" : {\"identificationModule\""
+	    ":{\"nctId\":\"NCT04421456\"}},\n  \"hasResults\": false, "
+	    "\"n\": 1.50 }\n";
+	char *want;
+	struct resp r;
+
+	cr_assert_eq(harness_write(path, text), 0);
+	get("/studies/NCT04421456", &r);
+	cr_assert_eq(r.status, 200);
+	cr_expect_str_eq(r.body, text);
+	resp_free(&r);
+	get("/studies?filter.ids=NCT04421456", &r);
+	want = harness_fmt("{\"studies\":[%s]}", text);
+	cr_expect_str_eq(r.body, want);
+	free(want);
+	resp_free(&r);
+	/* Duplicate keys are folded as a re-serialisation always did. */
+	cr_assert_eq(harness_write(path, "{\"hasResults\":true,"
+	    "\"hasResults\":false}"), 0);
+	get("/studies/NCT04421456", &r);
+	cr_expect_str_eq(r.body, "{\"hasResults\":false}");
+	resp_free(&r);
+	/* A file that does not parse is a 500 naming it, not a 200. */
+	cr_assert_eq(harness_write(path, "{\"protocolSection\":"), 0);
+	get("/studies?filter.ids=NCT04421456", &r);
+	cr_expect_eq(r.status, 500);
+	cr_expect(r.body && strstr(r.body, "NCT04421456.json:1:"), "%s",
+	    r.body);
 	resp_free(&r);
 	free(path);
 }
@@ -811,6 +931,7 @@ Test(fakereg, admin_endpoints)
 	    "admin requests are not logged: %s", r.body);
 	cr_expect_eq(json_integer_value(json_object_get(j, "max_per_minute")),
 	    3);
+	cr_expect(json_is_integer(json_object_get(j, "records_parsed")));
 	json_decref(j);
 	resp_free(&r);
 	free(url);
