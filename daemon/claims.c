@@ -1,7 +1,8 @@
 /*
  * claims.c - PURE: what a knowledge-base page claims about trials.  One pass
  * cuts the page into paragraphs, blocks, sentences and clauses, finds trial
- * mentions, claim phrases and dates, and gives each phrase to its trials.
+ * mentions, claim phrases and dates, and gives each phrase to its trials,
+ * looking words up in an index built once for all the pages of a scan.
  */
 #include "claims.h"
 
@@ -13,6 +14,7 @@
 #define EXCERPT_MAX	200	/* bytes (model.h) */
 #define EXCERPT_LEAD	60	/* bytes of context kept before the phrase */
 #define WINDOW		300	/* raw bytes looked at on each side of a phrase */
+#define CLEAN_LEAD	128	/* ... of which cleaned before it, mostly */
 #define MAX_TRIALS	32	/* trials one clause can give a phrase */
 #define STATUS_NEAR	100	/* bytes between a status word and its trial */
 #define STATUS_LEAD	5	/* an unattached status word opens its clause */
@@ -172,7 +174,7 @@ static const char *const verb_after[] = {
 	"training", "from", NULL,
 };
 
-/* Words before a '.' that does not end a sentence. */
+/* Words before a '.' that does not end a sentence (distinct: hashed). */
 static const char *const abbrevs[] = {
 	"al", "vs", "cf", "ca", "approx", "fig", "figs", "no", "nos", "dr",
 	"mr", "mrs", "ms", "prof", "st", "jr", "sr", "inc", "ltd", "co",
@@ -201,16 +203,21 @@ enum precision {
 	DP_DAY,
 };
 
+#define MONTH(s, m) {s, sizeof(s) - 1, m}
+#define MONTH_MAX 9	/* the longest name, "september" */
+
 static const struct {
 	const char *name;
+	size_t len;
 	int month;
 } months[] = {
-	{"january", 1}, {"february", 2}, {"march", 3}, {"april", 4},
-	{"may", 5}, {"june", 6}, {"july", 7}, {"august", 8},
-	{"september", 9}, {"october", 10}, {"november", 11}, {"december", 12},
-	{"jan", 1}, {"feb", 2}, {"mar", 3}, {"apr", 4}, {"jun", 6},
-	{"jul", 7}, {"aug", 8}, {"sept", 9}, {"sep", 9}, {"oct", 10},
-	{"nov", 11}, {"dec", 12},
+	MONTH("january", 1), MONTH("february", 2), MONTH("march", 3),
+	MONTH("april", 4), MONTH("may", 5), MONTH("june", 6),
+	MONTH("july", 7), MONTH("august", 8), MONTH("september", 9),
+	MONTH("october", 10), MONTH("november", 11), MONTH("december", 12),
+	MONTH("jan", 1), MONTH("feb", 2), MONTH("mar", 3), MONTH("apr", 4),
+	MONTH("jun", 6), MONTH("jul", 7), MONTH("aug", 8), MONTH("sept", 9),
+	MONTH("sep", 9), MONTH("oct", 10), MONTH("nov", 11), MONTH("dec", 12),
 };
 
 /* A date right after one of these is the claim's as-of date. */
@@ -279,13 +286,94 @@ struct pends {
 	size_t n, cap;
 };
 
-/* A name for a trial: an acronym tied on the page or by the registry. */
+/*
+ * A name for a trial: an acronym tied on the page or by the registry.
+ * Tables of names are sorted by name_cmp, so the names sharing a key sit
+ * together, longest first.
+ */
 struct name {
-	const unsigned char *s;	/* borrowed: page text or caller's string */
+	const unsigned char *s;	/* borrowed: page text or the index's copy */
 	size_t len, keylen;	/* key: the leading word */
-	int prio;		/* 0: tied on the page, 1: registry */
-	size_t seq;
+	size_t seq;		/* where it was tied, or its registry entry */
 	char id[NCT_ID_SIZE];
+};
+
+/* ------------------------------------------------------------- index */
+
+/*
+ * A hash table over the keys of a sorted array: each slot stands for the
+ * run of elements sharing one key.  Open addressing, at most half full.
+ */
+struct slot {
+	const unsigned char *key;	/* borrowed; NULL: a free slot */
+	size_t len;
+	size_t first, count;		/* the run in the array */
+};
+
+struct htab {
+	struct slot *v;
+	size_t mask;
+	bool fold;	/* keys are lower case; text is folded to them */
+};
+
+/* One alternative of a phrase word: "posted" in "posted|available". */
+struct alt {
+	const char *s;		/* borrowed from phrases[] */
+	size_t len;
+};
+
+/* One word of a phrase: its alternatives, and whether it may be left out. */
+struct tok {
+	size_t alt0, nalt;
+	bool opt;
+};
+
+/* A phrase's words: toks[tok0 .. tok0 + ntok). */
+struct cphrase {
+	size_t tok0, ntok;
+};
+
+/*
+ * Words by their first two bytes, folded, and their length (0: any): a
+ * bit for each, shared by many words, so only a set bit says "maybe".
+ */
+struct wfilter {
+	uint64_t bits[32768 / 64];
+};
+
+/* A word that can start a phrase ("results"), and that phrase. */
+struct lead {
+	const unsigned char *w;	/* borrowed from phrases[] */
+	size_t len;
+	size_t phrase;
+};
+
+/*
+ * The phrase table cut into words once, so matching never re-reads the
+ * pattern strings, and every page's words looked up by their first word;
+ * the registry's names sorted and hashed by key, so a page costs nothing
+ * per registry name.  Read-only once built.
+ */
+struct claims_names {
+	struct alt *alts;
+	struct tok *toks;
+	struct cphrase ph[NPHRASES];
+	struct lead *leads;	/* sorted by word, then phrase */
+	size_t n_leads;
+	struct htab lead_tab;
+	struct htab abbrev_tab;	/* abbrevs[] */
+	/*
+	 * To pass over most words without hashing them: the first two
+	 * bytes and the length of every lead, and the first two bytes of
+	 * every month name (wf_has), and of every registry name (pair_has).
+	 */
+	struct wfilter lead_f, month_f;
+	uint64_t name_pair[65536 / 64];
+
+	unsigned char *text;	/* the registry's acronyms, trimmed */
+	struct name *v;		/* ... as names over `text` */
+	size_t n;
+	struct htab name_tab;
 };
 
 struct ids {
@@ -322,11 +410,10 @@ struct scan {
 	struct claim_list *out;
 	bool unwrapped;		/* one block per line (exported pages) */
 	char page_date[DATE_SIZE];
-	unsigned short bucket[26][NPHRASES];
-	unsigned char nbucket[26];
-	struct name *names;
+	const struct claims_names *nx;	/* borrowed */
+	struct name *names;	/* tied on this page */
 	size_t n_names, cap_names;
-	bool name_first[256];
+	bool name_first[256];	/* ... starting with this byte */
 
 	/* paragraph */
 	char last[NCT_ID_SIZE];	/* the trial named last, "" for none */
@@ -369,46 +456,68 @@ struct scan {
 
 /* ------------------------------------------------------- byte helpers */
 
+/*
+ * Byte classes, ASCII only (not the locale's): one load per test, since
+ * the scan tests every byte of a page.
+ */
+#define B_DIGIT	1
+#define B_UPPER	2
+#define B_LOWER	4
+#define B_UNDER	8
+
+#define B10(c) c, c, c, c, c, c, c, c, c, c
+#define B26(c) B10(c), B10(c), c, c, c, c, c, c
+
+static const unsigned char bclass[256] = {
+	['0'] = B10(B_DIGIT),
+	['A'] = B26(B_UPPER),
+	['_'] = B_UNDER,
+	['a'] = B26(B_LOWER),
+};
+
 static bool
 is_digit(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return bclass[c] & B_DIGIT;
 }
 
 static bool
 is_upper(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z';
+	return bclass[c] & B_UPPER;
 }
 
 static bool
 is_lower(unsigned char c)
 {
-	return c >= 'a' && c <= 'z';
+	return bclass[c] & B_LOWER;
 }
 
 static bool
 is_alpha(unsigned char c)
 {
-	return is_upper(c) || is_lower(c);
+	return bclass[c] & (B_UPPER | B_LOWER);
 }
 
 static bool
 is_alnum(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c);
+	return bclass[c] & (B_DIGIT | B_UPPER | B_LOWER);
 }
 
 static bool
 is_wordch(unsigned char c)
 {
-	return is_alnum(c) || c == '_';
+	return bclass[c] != 0;
 }
+
+/* ASCII lower case; no branch, B_UPPER << 4 being 'a' - 'A'. */
+_Static_assert((B_UPPER << 4) == 'a' - 'A', "lower() needs B_UPPER == 2");
 
 static unsigned char
 lower(unsigned char c)
 {
-	return is_upper(c) ? (unsigned char)(c + ('a' - 'A')) : c;
+	return (unsigned char)(c | (bclass[c] & B_UPPER) << 4);
 }
 
 static bool
@@ -468,34 +577,34 @@ word_end(const unsigned char *t, size_t j, size_t hi)
 	return !(t[j] == '-' && j + 1 < hi && is_alnum(t[j + 1]));
 }
 
-/* Case-insensitive: does lower-case `w` start t[i..hi), ending a word? */
+/*
+ * Case-insensitive: does lower-case `w` start t[i..hi), ending a word?
+ * (No strlen: most calls fail at the first letter.)
+ */
 static bool
 word_is(const unsigned char *t, size_t i, size_t hi, const char *w)
 {
-	size_t k, n = strlen(w);
+	size_t k;
 
-	if (n > hi - i)
-		return false;
-	for (k = 0; k < n; k++)
-		if (lower(t[i + k]) != (unsigned char)w[k])
+	for (k = 0; w[k]; k++)
+		if (i + k >= hi || lower(t[i + k]) != (unsigned char)w[k])
 			return false;
-	return i + n == hi || !is_alnum(t[i + n]);
+	return i + k == hi || !is_alnum(t[i + k]);
 }
 
 static bool
 in_list(const unsigned char *w, size_t n, const char *const *list,
     bool fold)
 {
+	const char *l;
 	size_t k;
 
 	for (; *list; list++) {
-		if (strlen(*list) != n)
-			continue;
-		for (k = 0; k < n; k++)
-			if ((fold ? lower(w[k]) : w[k]) !=
-			    (unsigned char)(*list)[k])
-				break;
-		if (k == n)
+		l = *list;
+		for (k = 0; k < n && l[k] && (fold ? lower(w[k]) : w[k]) ==
+		    (unsigned char)l[k]; k++)
+			;
+		if (k == n && l[k] == '\0')
 			return true;
 	}
 	return false;
@@ -548,22 +657,37 @@ utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Printable ASCII, not space: copied by clean() as it is. */
+static bool
+is_plain(unsigned char c)
+{
+	return c > ' ' && c < 0x7f;
+}
+
 /*
  * Clean n bytes of page text into dst (room for 3n+1): valid UTF-8 (each
  * invalid byte becomes U+FFFD), control characters and runs of space one
  * space, no space at either end.  *mark becomes the output offset of input
- * offset `at` (a word start).  Returns the length.
+ * offset `at` (a word start).  With `after` not SIZE_MAX, it stops once
+ * that many bytes follow *mark: the output so far is final, bar a space
+ * it would have put next.  Returns the length.
  */
 static size_t
 clean(const unsigned char *src, size_t n, char *dst, size_t at,
-    size_t *mark)
+    size_t *mark, size_t after)
 {
-	size_t i = 0, o = 0, len;
+	size_t i = 0, o = 0, len, stop = SIZE_MAX;
 	bool space = false;
 
-	while (i < n) {
+	while (i < n && o < stop) {
 		unsigned char c = src[i];
 
+		/* Plain ASCII, most of a page, goes through as it is. */
+		if (is_plain(c) && !space && i != at) {
+			dst[o++] = (char)c;
+			i++;
+			continue;
+		}
 		if (c < 0x20 || c == ' ' || c == 0x7f ||
 		    (c == NBSP0 && i + 1 < n && src[i + 1] == NBSP1)) {
 			space = o > 0;
@@ -574,8 +698,11 @@ clean(const unsigned char *src, size_t n, char *dst, size_t at,
 			dst[o++] = ' ';
 			space = false;
 		}
-		if (i == at && mark)
+		if (i == at && mark) {
 			*mark = o;
+			if (after != SIZE_MAX)
+				stop = o + after;
+		}
 		if ((len = utf8_len(src + i, n - i)) == 0) {
 			memcpy(dst + o, "\xef\xbf\xbd", 3);
 			o += 3;
@@ -598,7 +725,7 @@ phrase_text(const unsigned char *t, size_t s, size_t e)
 
 	if ((buf = malloc(3 * (e - s) + 1)) == NULL)
 		return NULL;
-	clean(t + s, e - s, buf, SIZE_MAX, NULL);
+	clean(t + s, e - s, buf, SIZE_MAX, NULL, SIZE_MAX);
 	return buf;
 }
 
@@ -611,7 +738,7 @@ static char *
 excerpt(const unsigned char *t, size_t s, size_t e, size_t at)
 {
 	char buf[3 * 2 * WINDOW + 1], *r;
-	size_t ws, we, n, mark = 0, a, b, k;
+	size_t ws, we, from, n, mark = 0, a, b, k;
 	bool cut_l, cut_r;
 
 	ws = at - s > WINDOW ? at - WINDOW : s;
@@ -620,18 +747,41 @@ excerpt(const unsigned char *t, size_t s, size_t e, size_t at)
 		ws++;
 	while (we > at && we < e && (t[we] & 0xc0) == 0x80)
 		we--;
-	n = clean(t + ws, we - ws, buf, at - ws, &mark);
 	cut_l = ws > s;
 	cut_r = we < e;
-	if (!cut_l && !cut_r && n <= EXCERPT_MAX)
-		return strdup(buf);
+	if (!cut_l && !cut_r) {
+		n = clean(t + ws, we - ws, buf, at - ws, &mark, SIZE_MAX);
+		if (n <= EXCERPT_MAX)
+			return strdup(buf);
+		from = ws;
+	} else {
+		/*
+		 * A cut window: clean only what the excerpt can use.  From
+		 * where two plain bytes meet, cleaning gives the text it
+		 * gives from ws, shifted, and nothing below `a` is looked
+		 * at; past EXCERPT_MAX bytes after the phrase nothing is.
+		 */
+		from = at - ws > CLEAN_LEAD ? at - CLEAN_LEAD : ws;
+		while (from > ws && !(is_plain(t[from - 1]) &&
+		    is_plain(t[from])))
+			from--;
+		n = clean(t + from, we - from, buf, at - from, &mark,
+		    EXCERPT_MAX + 1);
+	}
 
 	/* Room for an ellipsis (3 bytes) at each end. */
-	a = mark > EXCERPT_LEAD ? mark - EXCERPT_LEAD : 0;
-	b = a + EXCERPT_MAX - 6;
-	if (b > n) {
-		b = n;
-		a = b > EXCERPT_MAX - 6 ? b - (EXCERPT_MAX - 6) : 0;
+	for (;;) {
+		a = mark > EXCERPT_LEAD ? mark - EXCERPT_LEAD : 0;
+		b = a + EXCERPT_MAX - 6;
+		if (b > n) {
+			b = n;
+			a = b > EXCERPT_MAX - 6 ? b - (EXCERPT_MAX - 6) : 0;
+		}
+		if (a > 0 || from == ws)
+			break;
+		/* Too little text before the phrase to shift: all of it. */
+		from = ws;
+		n = clean(t + ws, we - ws, buf, at - ws, &mark, EXCERPT_MAX + 1);
 	}
 	while (a < n && (buf[a] & 0xc0) == 0x80)
 		a++;
@@ -695,6 +845,31 @@ nct_at(const unsigned char *t, size_t lo, size_t hi, size_t i,
 	memcpy(id + 3, t + i + 3, 8);
 	id[11] = '\0';
 	return true;
+}
+
+/*
+ * The first NCT ID starting at or after `from` in t[0..len), into id; its
+ * start, or SIZE_MAX.  An ID's eight digits cover one offset that is a
+ * multiple of 8, so only where a digit sits at such an offset is there
+ * anything to check: prose has few digits.
+ */
+static size_t
+nct_next(const unsigned char *t, size_t len, size_t from,
+    char id[NCT_ID_SIZE])
+{
+	size_t p, i;
+
+	if (len < 11 || from > len - 11)
+		return SIZE_MAX;
+	for (p = (from + 3 + 7) / 8 * 8; p < len; p += 8) {
+		if (!is_digit(t[p]))
+			continue;
+		for (i = p >= from + 10 ? p - 10 : from; i + 3 <= p &&
+		    i + 11 <= len; i++)
+			if (nct_at(t, 0, len, i, id))
+				return i;
+	}
+	return SIZE_MAX;
 }
 
 static bool
@@ -764,9 +939,10 @@ skippable(const unsigned char *w, size_t n)
 	return true;
 }
 
+/* A name the page ties to trial `id` at seq. */
 static int
 add_name(struct scan *x, const unsigned char *s, size_t len, const char *id,
-    int prio, size_t seq)
+    size_t seq)
 {
 	struct name *nm;
 	size_t kl = key_len(s, len);
@@ -781,7 +957,6 @@ add_name(struct scan *x, const unsigned char *s, size_t len, const char *id,
 	nm->s = s;
 	nm->len = len;
 	nm->keylen = kl;
-	nm->prio = prio;
 	nm->seq = seq;
 	memcpy(nm->id, id, NCT_ID_SIZE);
 	x->name_first[s[0]] = true;
@@ -816,7 +991,7 @@ tie_before(struct scan *x, size_t i, const char *id)
 			continue;
 		}
 		if (acronym_like(t + ws, p - ws))
-			return add_name(x, t + ws, p - ws, id, 0, i);
+			return add_name(x, t + ws, p - ws, id, i);
 		return 0;
 	}
 	return 0;
@@ -838,7 +1013,7 @@ tie_after(struct scan *x, size_t i, const char *id)
 		;
 	if (p >= x->len || t[p] != ')' || !acronym_like(t + s, p - s))
 		return 0;
-	return add_name(x, t + s, p - s, id, 0, i);
+	return add_name(x, t + s, p - s, id, i);
 }
 
 /* The single word alone in a table cell ending (dir<0) or starting at p. */
@@ -892,49 +1067,341 @@ tie_table(struct scan *x, size_t i, const char *id)
 		return 0;
 	if (cell_word(t, x->len, a - 1, -1, &ws, &we) &&
 	    acronym_like(t + ws, we - ws))
-		return add_name(x, t + ws, we - ws, id, 0, i);
+		return add_name(x, t + ws, we - ws, id, i);
 	if (cell_word(t, x->len, b + 1, 1, &ws, &we) &&
 	    acronym_like(t + ws, we - ws))
-		return add_name(x, t + ws, we - ws, id, 0, i);
+		return add_name(x, t + ws, we - ws, id, i);
 	return 0;
+}
+
+/* Byte order, a prefix first: how name and lead tables are sorted. */
+static int
+key_cmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	if (c != 0)
+		return c;
+	return an < bn ? -1 : an > bn;
 }
 
 static int
 name_cmp(const void *pa, const void *pb)
 {
 	const struct name *a = pa, *b = pb;
-	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
-	int c = memcmp(a->s, b->s, n);
+	int c = key_cmp(a->s, a->keylen, b->s, b->keylen);
 
 	if (c != 0)
 		return c;
-	if (a->keylen != b->keylen)
-		return a->keylen < b->keylen ? -1 : 1;
 	if (a->len != b->len)
 		return a->len > b->len ? -1 : 1;	/* longest first */
-	if (a->prio != b->prio)
-		return a->prio - b->prio;		/* page before registry */
 	return a->seq < b->seq ? -1 : a->seq > b->seq;	/* first tie wins */
 }
 
-/* Names tied on the page (every NCT ID's neighbourhood), then the registry's. */
+/* The names the page ties to an ID, in every NCT ID's neighbourhood. */
 static int
-build_names(struct scan *x, const struct claims_acronym *acr, size_t n_acr)
+build_names(struct scan *x)
 {
 	char id[NCT_ID_SIZE];
-	size_t i, k, n;
+	size_t i;
 
-	for (i = 0; i + 11 <= x->len; i++) {
-		if (lower(x->t[i]) != 'n' || !nct_at(x->t, 0, x->len, i, id))
-			continue;
+	for (i = 0; (i = nct_next(x->t, x->len, i, id)) != SIZE_MAX; i += 11)
 		if (tie_before(x, i, id) < 0 || tie_after(x, i, id) < 0 ||
 		    tie_table(x, i, id) < 0)
 			return -1;
-		i += 10;
-	}
-	for (k = 0; k < n_acr; k++) {
-		const unsigned char *s = (const unsigned char *)acr[k].acronym;
+	if (x->n_names > 1)
+		qsort(x->names, x->n_names, sizeof(*x->names), name_cmp);
+	return 0;
+}
 
+/*
+ * The first name of v[a..n) with key t[i..i+kl) that the text at i spells
+ * out to a word end, or NULL: the longest, the first tied of equals.
+ */
+static const struct name *
+name_in(const struct name *v, size_t a, size_t n, const unsigned char *t,
+    size_t i, size_t hi, size_t kl)
+{
+	for (; a < n; a++) {
+		const struct name *nm = &v[a];
+
+		if (nm->keylen != kl || memcmp(nm->s, t + i, kl) != 0)
+			break;
+		if (nm->len <= hi - i && memcmp(nm->s, t + i, nm->len) == 0 &&
+		    word_end(t, i + nm->len, hi))
+			return nm;
+	}
+	return NULL;
+}
+
+/* The page's name at word start i with key length kl, or NULL. */
+static const struct name *
+page_name_at(const struct scan *x, size_t i, size_t hi, size_t kl)
+{
+	const unsigned char *t = x->t;
+	size_t a = 0, b = x->n_names, m;
+
+	while (a < b) {
+		m = a + (b - a) / 2;
+		if (key_cmp(x->names[m].s, x->names[m].keylen, t + i, kl) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return name_in(x->names, a, x->n_names, t, i, hi, kl);
+}
+
+/* ------------------------------------------------------------- index */
+
+static unsigned
+wf_key(unsigned char a, unsigned char b, size_t len)
+{
+	return (unsigned)(lower(a) & 31) << 10 | (unsigned)(lower(b) & 31) << 5 |
+	    (unsigned)(len < 31 ? len : 31);
+}
+
+static void
+wf_set(struct wfilter *f, unsigned char a, unsigned char b, size_t len)
+{
+	unsigned k = wf_key(a, b, len);
+
+	f->bits[k / 64] |= (uint64_t)1 << (k % 64);
+}
+
+/* Might a word of len bytes starting a, b (b 0 if len is 1) be in f? */
+static bool
+wf_has(const struct wfilter *f, unsigned char a, unsigned char b,
+    size_t len)
+{
+	unsigned k = wf_key(a, b, len);
+
+	return (f->bits[k / 64] >> (k % 64)) & 1;
+}
+
+static bool
+pair_has(const uint64_t *bits, unsigned char a, unsigned char b)
+{
+	unsigned k = (unsigned)a << 8 | b;
+
+	return (bits[k / 64] >> (k % 64)) & 1;
+}
+
+static void
+pair_set(uint64_t *bits, unsigned char a, unsigned char b)
+{
+	unsigned k = (unsigned)a << 8 | b;
+
+	bits[k / 64] |= (uint64_t)1 << (k % 64);
+}
+
+static size_t
+hash_key(const unsigned char *s, size_t n, bool fold)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (n--)
+		h = (h ^ (fold ? lower(*s++) : *s++)) * 16777619u;
+	return h;
+}
+
+static bool
+key_eq(const unsigned char *key, const unsigned char *s, size_t n, bool fold)
+{
+	size_t k;
+
+	if (!fold)
+		return memcmp(key, s, n) == 0;
+	for (k = 0; k < n; k++)
+		if (lower(s[k]) != key[k])
+			return false;
+	return true;
+}
+
+/* The slot of key s[0..n): its own, or the free one it would take. */
+static struct slot *
+htab_slot(const struct htab *h, const unsigned char *s, size_t n)
+{
+	size_t k = hash_key(s, n, h->fold) & h->mask;
+
+	while (h->v[k].key && !(h->v[k].len == n &&
+	    key_eq(h->v[k].key, s, n, h->fold)))
+		k = (k + 1) & h->mask;
+	return &h->v[k];
+}
+
+/* The run of elements with key s[0..n), or NULL. */
+static const struct slot *
+htab_get(const struct htab *h, const unsigned char *s, size_t n)
+{
+	const struct slot *sl = htab_slot(h, s, n);
+
+	return sl->key ? sl : NULL;
+}
+
+typedef const unsigned char *(*key_fn)(const void *v, size_t k, size_t *len);
+
+/* Hash the runs of equal keys of the sorted array v[0..n).  0 / -1. */
+static int
+htab_build(struct htab *h, const void *v, size_t n, key_fn key, bool fold)
+{
+	const unsigned char *ks;
+	struct slot *sl;
+	size_t cap = 16, k, len;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if ((h->v = calloc(cap, sizeof(*h->v))) == NULL)
+		return -1;
+	h->mask = cap - 1;
+	h->fold = fold;
+	for (k = 0; k < n; k++) {
+		ks = key(v, k, &len);
+		sl = htab_slot(h, ks, len);
+		if (sl->key == NULL) {
+			sl->key = ks;
+			sl->len = len;
+			sl->first = k;
+		}
+		sl->count = k + 1 - sl->first;
+	}
+	return 0;
+}
+
+static const unsigned char *
+lead_key(const void *v, size_t k, size_t *len)
+{
+	const struct lead *l = (const struct lead *)v + k;
+
+	*len = l->len;
+	return l->w;
+}
+
+static const unsigned char *
+list_key(const void *v, size_t k, size_t *len)
+{
+	const char *w = ((const char *const *)v)[k];
+
+	*len = strlen(w);
+	return (const unsigned char *)w;
+}
+
+static const unsigned char *
+name_key(const void *v, size_t k, size_t *len)
+{
+	const struct name *nm = (const struct name *)v + k;
+
+	*len = nm->keylen;
+	return nm->s;
+}
+
+static int
+lead_cmp(const void *pa, const void *pb)
+{
+	const struct lead *a = pa, *b = pb;
+	int c = key_cmp(a->w, a->len, b->w, b->len);
+
+	if (c != 0)
+		return c;
+	return a->phrase < b->phrase ? -1 : a->phrase > b->phrase;
+}
+
+/*
+ * Cut every phrase into words and alternatives.  A phrase can start only
+ * at a word spelling the leading word characters of one of its first
+ * alternatives ("active" for "active,"), so that word leads to it; the
+ * phrases a word leads to stay in table order, which breaks ties.
+ */
+static int
+compile_phrases(struct claims_names *nx)
+{
+	const char *p, *tok_end, *alt_end, *a, *bar;
+	size_t n_alt = NPHRASES, n_tok = NPHRASES, na = 0, nt = 0, nl = 0;
+	size_t k, al, w;
+	struct tok *tk;
+	bool lead;
+
+	for (k = 0; k < NPHRASES; k++)
+		for (p = phrases[k].pat; *p; p++) {
+			n_tok += *p == ' ';
+			n_alt += *p == ' ' || *p == '|';
+		}
+	if ((nx->alts = calloc(n_alt, sizeof(*nx->alts))) == NULL ||
+	    (nx->toks = calloc(n_tok, sizeof(*nx->toks))) == NULL ||
+	    (nx->leads = calloc(n_alt, sizeof(*nx->leads))) == NULL)
+		return -1;
+	for (k = 0; k < NPHRASES; k++) {
+		nx->ph[k].tok0 = nt;
+		for (p = phrases[k].pat;; p = tok_end + 1) {
+			if ((tok_end = strchr(p, ' ')) == NULL)
+				tok_end = p + strlen(p);
+			lead = nt == nx->ph[k].tok0;
+			tk = &nx->toks[nt++];
+			tk->opt = tok_end[-1] == '?';
+			alt_end = tk->opt ? tok_end - 1 : tok_end;
+			tk->alt0 = na;
+			for (a = p; a < alt_end; a += al + 1) {
+				bar = memchr(a, '|', (size_t)(alt_end - a));
+				al = (size_t)((bar ? bar : alt_end) - a);
+				nx->alts[na].s = a;
+				nx->alts[na++].len = al;
+				for (w = 0; w < al && is_wordch((unsigned char)a[w]);
+				    w++)
+					;
+				if (!lead || w == 0)
+					continue;
+				nx->leads[nl].w = (const unsigned char *)a;
+				nx->leads[nl].len = w;
+				nx->leads[nl++].phrase = k;
+				wf_set(&nx->lead_f, (unsigned char)a[0],
+				    w > 1 ? (unsigned char)a[1] : 0, w);
+			}
+			tk->nalt = na - tk->alt0;
+			if (*tok_end == '\0')
+				break;
+		}
+		nx->ph[k].ntok = nt - nx->ph[k].tok0;
+	}
+	qsort(nx->leads, nl, sizeof(*nx->leads), lead_cmp);
+	for (k = 0, nx->n_leads = 0; k < nl; k++)
+		if (nx->n_leads == 0 || lead_cmp(&nx->leads[k],
+		    &nx->leads[nx->n_leads - 1]) != 0)
+			nx->leads[nx->n_leads++] = nx->leads[k];
+	return htab_build(&nx->lead_tab, nx->leads, nx->n_leads, lead_key,
+	    true);
+}
+
+/* The word lists looked up at many words of a page: months, abbreviations. */
+static int
+index_words(struct claims_names *nx)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < sizeof(months) / sizeof(months[0]); k++)
+		wf_set(&nx->month_f, (unsigned char)months[k].name[0],
+		    (unsigned char)months[k].name[1], 0);
+	while (abbrevs[n])
+		n++;
+	return htab_build(&nx->abbrev_tab, abbrevs, n, list_key, false);
+}
+
+/* The registry's names, trimmed, copied, sorted and hashed by key. */
+static int
+index_names(struct claims_names *nx, const struct claims_acronym *acr,
+    size_t n_acr)
+{
+	const unsigned char *s;
+	char id[NCT_ID_SIZE];
+	size_t k, n, kl, total = 0, used = 0;
+	struct name *nm;
+
+	for (k = 0; k < n_acr; k++)
+		if (acr[k].acronym)
+			total += strlen(acr[k].acronym);
+	if ((nx->text = malloc(total + 1)) == NULL ||
+	    (nx->v = calloc(n_acr + 1, sizeof(*nx->v))) == NULL)
+		return -1;
+	for (k = 0; k < n_acr; k++) {
+		s = (const unsigned char *)acr[k].acronym;
 		if (s == NULL || !valid_nct(acr[k].nct_id, id))
 			continue;
 		for (n = strlen((const char *)s); n > 0 && is_space(s[n - 1]);
@@ -944,44 +1411,77 @@ build_names(struct scan *x, const struct claims_acronym *acr, size_t n_acr)
 			s++;
 			n--;
 		}
-		if (n >= 3 && add_name(x, s, n, id, 1, k) < 0)
-			return -1;
+		if (n < 3 || (kl = key_len(s, n)) == 0)
+			continue;
+		memcpy(nx->text + used, s, n);
+		nm = &nx->v[nx->n++];
+		nm->s = nx->text + used;
+		nm->len = n;
+		nm->keylen = kl;
+		nm->seq = k;
+		memcpy(nm->id, id, NCT_ID_SIZE);
+		used += n;
+		pair_set(nx->name_pair, s[0], s[1]);
 	}
-	if (x->n_names > 1)
-		qsort(x->names, x->n_names, sizeof(*x->names), name_cmp);
-	return 0;
+	if (nx->n > 1)
+		qsort(nx->v, nx->n, sizeof(*nx->v), name_cmp);
+	return htab_build(&nx->name_tab, nx->v, nx->n, name_key, false);
 }
 
-/* The trial name at word start i, or NULL. */
+struct claims_names *
+claims_names_new(const struct claims_acronym *acr, size_t n)
+{
+	struct claims_names *nx;
+
+	if ((nx = calloc(1, sizeof(*nx))) == NULL)
+		return NULL;
+	if (compile_phrases(nx) < 0 || index_words(nx) < 0 ||
+	    index_names(nx, acr, acr ? n : 0) < 0) {
+		claims_names_free(nx);
+		return NULL;
+	}
+	return nx;
+}
+
+void
+claims_names_free(struct claims_names *nx)
+{
+	if (nx == NULL)
+		return;
+	free(nx->name_tab.v);
+	free(nx->v);
+	free(nx->text);
+	free(nx->abbrev_tab.v);
+	free(nx->lead_tab.v);
+	free(nx->leads);
+	free(nx->toks);
+	free(nx->alts);
+	free(nx);
+}
+
+/*
+ * The trial name at word start i, or NULL.  Of a page's and a registry
+ * name both spelt out there the longer wins, the page's if as long.
+ */
 static const struct name *
 name_at(const struct scan *x, size_t i, size_t hi)
 {
+	const struct claims_names *nx = x->nx;
 	const unsigned char *t = x->t;
-	size_t kl = key_len(t + i, hi - i), a = 0, b = x->n_names, m, n;
-	int c;
+	const struct name *pg = NULL, *rg = NULL;
+	const struct slot *sl;
+	bool reg = i + 1 < hi && pair_has(nx->name_pair, t[i], t[i + 1]);
+	size_t kl;
 
-	while (a < b) {
-		const struct name *nm;
-
-		m = a + (b - a) / 2;
-		nm = &x->names[m];
-		n = nm->keylen < kl ? nm->keylen : kl;
-		c = memcmp(nm->s, t + i, n);
-		if (c < 0 || (c == 0 && nm->keylen < kl))
-			a = m + 1;
-		else
-			b = m;
-	}
-	for (; a < x->n_names; a++) {
-		const struct name *nm = &x->names[a];
-
-		if (nm->keylen != kl || memcmp(nm->s, t + i, kl) != 0)
-			break;
-		if (nm->len <= hi - i && memcmp(nm->s, t + i, nm->len) == 0 &&
-		    word_end(t, i + nm->len, hi))
-			return nm;
-	}
-	return NULL;
+	if (!reg && !x->name_first[t[i]])
+		return NULL;
+	kl = key_len(t + i, hi - i);
+	if (x->name_first[t[i]])
+		pg = page_name_at(x, i, hi, kl);
+	if (reg && (sl = htab_get(&nx->name_tab, t + i, kl)) != NULL)
+		rg = name_in(nx->v, sl->first, sl->first + sl->count, t, i, hi,
+		    kl);
+	return pg && (rg == NULL || pg->len >= rg->len) ? pg : rg;
 }
 
 /* -------------------------------------------------------------- dates */
@@ -1035,7 +1535,11 @@ put_date(char out[DATE_SIZE], int y, int m, int d)
 	out[10] = '\0';
 }
 
-/* A month name (capitalised) at i: 1..12 and *e after it, or 0. */
+/*
+ * A month name (capitalised) at i: 1..12 and *e after it, or 0.  A name
+ * must be the whole run of letters and digits there, so only names of
+ * that run's length are compared.
+ */
 static int
 month_at(const unsigned char *t, size_t i, size_t hi, size_t *e)
 {
@@ -1043,9 +1547,11 @@ month_at(const unsigned char *t, size_t i, size_t hi, size_t *e)
 
 	if (!is_upper(t[i]))
 		return 0;
+	for (n = 1; i + n < hi && is_alnum(t[i + n]); n++)
+		if (n == MONTH_MAX)
+			return 0;
 	for (k = 0; k < sizeof(months) / sizeof(months[0]); k++) {
-		n = strlen(months[k].name);
-		if (!word_is(t, i, hi, months[k].name))
+		if (months[k].len != n || !word_is(t, i, hi, months[k].name))
 			continue;
 		*e = i + n;
 		if (n <= 4 && *e < hi && t[*e] == '.')
@@ -1734,10 +2240,11 @@ end_item(struct scan *x)
 
 /* Is the '.', '!' or '?' at i the end of a sentence? */
 static bool
-is_term(const unsigned char *t, size_t lo, size_t i, size_t hi)
+is_term(const struct scan *x, size_t lo, size_t i, size_t hi)
 {
+	const unsigned char *t = x->t;
 	char w[8];
-	size_t s;
+	size_t s, n;
 
 	if (i + 1 < hi && !is_space(t[i + 1]) && !strchr(")]\"'*_`",
 	    t[i + 1]))
@@ -1747,9 +2254,10 @@ is_term(const unsigned char *t, size_t lo, size_t i, size_t hi)
 	s = word_before(t, lo, i, w, sizeof(w));
 	if (s > lo && (is_digit(t[s - 1]) || t[s - 1] == '-'))
 		return true;
-	if (strlen(w) == 1)
+	if ((n = strlen(w)) == 1)
 		return false;		/* an initial: "J. Smith", "e.g." */
-	return !in_list((const unsigned char *)w, strlen(w), abbrevs, false);
+	return htab_get(&x->nx->abbrev_tab, (const unsigned char *)w, n) ==
+	    NULL;
 }
 
 static int
@@ -1817,78 +2325,96 @@ skip_sep(const unsigned char *t, size_t i, size_t hi)
 	return j > i ? j : SIZE_MAX;
 }
 
-/* Match phrase pattern p at t[i..hi): the end, or SIZE_MAX. */
+/* Match the phrase words toks[tk..end) at t[i..hi): the end, or SIZE_MAX. */
 static size_t
-pat_match(const char *p, const unsigned char *t, size_t i, size_t hi,
-    bool first)
+pat_match(const struct claims_names *nx, size_t tk, size_t end,
+    const unsigned char *t, size_t i, size_t hi, bool first)
 {
-	const char *tok_end = strchr(p, ' '), *a, *alt_end, *rest;
-	size_t j = i, al, k, r;
-	bool opt;
+	const struct tok *w = &nx->toks[tk];
+	const struct alt *a = &nx->alts[w->alt0], *a_end = a + w->nalt;
+	size_t j = i, k, r;
+	bool last = tk + 1 == end;
 
-	if (tok_end == NULL)
-		tok_end = p + strlen(p);
-	opt = tok_end[-1] == '?';
-	alt_end = opt ? tok_end - 1 : tok_end;
-	rest = *tok_end ? tok_end + 1 : NULL;
 	if (!first && (j = skip_sep(t, i, hi)) == SIZE_MAX)
 		goto skip;
-	for (a = p; a < alt_end; a += al + 1) {
-		const char *bar = memchr(a, '|', (size_t)(alt_end - a));
-
-		al = (size_t)((bar ? bar : alt_end) - a);
-		if (al > hi - j)
+	for (; a < a_end; a++) {
+		if (a->len > hi - j)
 			continue;
-		for (k = 0; k < al; k++)
-			if (lower(t[j + k]) != (unsigned char)a[k])
+		for (k = 0; k < a->len; k++)
+			if (lower(t[j + k]) != (unsigned char)a->s[k])
 				break;
 		/* Inner words may run on with a hyphen ("in-progress"). */
-		if (k < al || (is_alnum((unsigned char)a[al - 1]) &&
-		    !word_end(t, j + al, hi) && !(rest && j + al < hi &&
-		    t[j + al] == '-')))
+		if (k < a->len || (is_alnum((unsigned char)a->s[a->len - 1]) &&
+		    !word_end(t, j + a->len, hi) && !(!last &&
+		    j + a->len < hi && t[j + a->len] == '-')))
 			continue;
-		if (rest == NULL)
-			return j + al;
-		if ((r = pat_match(rest, t, j + al, hi, false)) != SIZE_MAX)
+		if (last)
+			return j + a->len;
+		r = pat_match(nx, tk + 1, end, t, j + a->len, hi, false);
+		if (r != SIZE_MAX)
 			return r;
 	}
 skip:
-	if (!opt)
+	if (!w->opt)
 		return SIZE_MAX;
-	return rest ? pat_match(rest, t, i, hi, first) : i;
+	return last ? i : pat_match(nx, tk + 1, end, t, i, hi, first);
 }
 
-/* Everything that can start at word start i: a trial, a phrase, a date. */
+/*
+ * The phrase starting at word start i, or NULL: the longest, of equals
+ * the first in the table; its end in *e.  Only the phrases the word
+ * t[i..we) (its word characters) leads to are tried.
+ */
+static const struct phrase *
+phrase_at(const struct scan *x, size_t i, size_t we, size_t hi, size_t *e)
+{
+	const struct claims_names *nx = x->nx;
+	const unsigned char *t = x->t;
+	const struct phrase *best = NULL;
+	const struct slot *sl;
+	size_t k, r, best_e = 0;
+
+	if (!wf_has(&nx->lead_f, t[i], we - i > 1 ? t[i + 1] : 0, we - i) ||
+	    (sl = htab_get(&nx->lead_tab, t + i, we - i)) == NULL)
+		return NULL;
+	for (k = sl->first; k < sl->first + sl->count; k++) {
+		const struct cphrase *cp = &nx->ph[nx->leads[k].phrase];
+
+		r = pat_match(nx, cp->tok0, cp->tok0 + cp->ntok, t, i, hi, true);
+		if (r != SIZE_MAX && r > best_e) {
+			best_e = r;
+			best = &phrases[nx->leads[k].phrase];
+		}
+	}
+	*e = best_e;
+	return best;
+}
+
+/*
+ * Everything that can start at word start i: a trial, a phrase, a date.
+ * The word's characters end at we.
+ */
 static int
-at_word(struct scan *x, size_t lo, size_t i, size_t hi)
+at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 {
 	const unsigned char *t = x->t;
 	const struct name *nm;
+	const struct phrase *ph;
 	char id[NCT_ID_SIZE];
-	size_t k, e, best_e = 0;
-	int best = -1, c;
+	size_t e, best_e;
 	bool iso;
 
 	if (i >= x->ment_end) {
-		if (nct_at(t, lo, hi, i, id)) {
+		if (lower(t[i]) == 'n' && nct_at(t, lo, hi, i, id)) {
 			if (mention_push(x, i, i + 11, id) < 0)
 				return -1;
-		} else if (x->name_first[t[i]] && (nm = name_at(x, i, hi))) {
+		} else if ((nm = name_at(x, i, hi)) != NULL) {
 			if (mention_push(x, i, i + nm->len, nm->id) < 0)
 				return -1;
 		}
 	}
 
-	c = lower(t[i]) - 'a';
-	for (k = 0; c >= 0 && c < 26 && k < x->nbucket[c]; k++) {
-		e = pat_match(phrases[x->bucket[c][k]].pat, t, i, hi, true);
-		if (e != SIZE_MAX && e > best_e) {
-			best_e = e;
-			best = x->bucket[c][k];
-		}
-	}
-	if (best >= 0) {
-		const struct phrase *ph = &phrases[best];
+	if ((ph = phrase_at(x, i, we, hi, &best_e)) != NULL) {
 		struct hit h = {i, best_e, x->line, x->cl_words, ph};
 		bool keep;
 
@@ -1905,7 +2431,10 @@ at_word(struct scan *x, size_t lo, size_t i, size_t hi)
 		}
 	}
 
-	if (i >= x->date_end) {
+	/* Every date starts with a digit, a quarter or a month's name. */
+	if (i >= x->date_end && (is_digit(t[i]) || (is_upper(t[i]) &&
+	    (t[i] == 'Q' || wf_has(&x->nx->month_f, t[i], we - i > 1 ?
+	    t[i + 1] : 0, 0))))) {
 		struct date_hit d;
 		enum precision p = parse_date(t, i, hi, d.d, &e, &iso);
 		int mark;
@@ -1933,7 +2462,7 @@ static int
 scan_block(struct scan *x)
 {
 	const unsigned char *t = x->t;
-	size_t i, lo = x->bs, hi = x->be;
+	size_t i, we, lo = x->bs, hi = x->be;
 	bool table = x->bkind == BLK_TABLE;
 
 	x->line = x->bline;
@@ -1945,7 +2474,18 @@ scan_block(struct scan *x)
 	for (i = lo; i < hi; i++) {
 		unsigned char c = t[i];
 
-		if (c == '\n') {
+		if (is_alnum(c)) {
+			/*
+			 * Nothing starts or ends inside a word: go past
+			 * its characters at once.
+			 */
+			for (we = i + 1; we < hi && is_wordch(t[we]); we++)
+				;
+			if (word_start(t, lo, i) && at_word(x, lo, i, we,
+			    hi) < 0)
+				return -1;
+			i = we - 1;
+		} else if (c == '\n') {
 			x->line++;
 		} else if (table && c == '|' && (i == lo || t[i - 1] != '\\')) {
 			if (end_sentence(x, i, i + 1) < 0)
@@ -1954,11 +2494,9 @@ scan_block(struct scan *x)
 			if (end_clause(x) < 0)
 				return -1;
 		} else if ((c == '.' || c == '!' || c == '?') &&
-		    is_term(t, lo, i, hi)) {
+		    is_term(x, lo, i, hi)) {
 			if (end_sentence(x, i + 1, i + 1) < 0)
 				return -1;
-		} else if (word_start(t, lo, i) && at_word(x, lo, i, hi) < 0) {
-			return -1;
 		}
 	}
 	if (end_sentence(x, hi, hi) < 0)
@@ -2042,7 +2580,7 @@ add_piece(struct mention *m, const unsigned char *t, size_t s, size_t e,
 	}
 	if ((buf = malloc(3 * (we - ws) + 1)) == NULL)
 		return -1;
-	n = clean(t + ws, we - ws, buf, SIZE_MAX, NULL);
+	n = clean(t + ws, we - ws, buf, SIZE_MAX, NULL, SIZE_MAX);
 	if (n > 0 && (nc = realloc(m->context, m->context_len + n + 2))) {
 		m->context = nc;
 		if (m->context_len > 0)
@@ -2245,8 +2783,8 @@ mention_free(struct mention *m)
 
 /* One pass over a page: claims into *out, mentions into *mout if not NULL. */
 static int
-extract(const char *text, size_t len, const struct claims_acronym *acronyms,
-    size_t n_acronyms, struct claim_list *out, struct mention_list *mout)
+extract(const char *text, size_t len, const struct claims_names *nx,
+    struct claim_list *out, struct mention_list *mout)
 {
 	struct scan *x;
 	size_t k, start, n0 = out->n, m0 = mout ? mout->n : 0;
@@ -2259,25 +2797,11 @@ extract(const char *text, size_t len, const struct claims_acronym *acronyms,
 	x->out = out;
 	x->mout = mout;
 	x->m0 = m0;
-	for (k = 0; k < NPHRASES; k++) {
-		const char *p = phrases[k].pat, *q;
-		unsigned seen = 0;
-		int c;
-
-		for (q = p; *q && *q != ' '; q++) {
-			if (q != p && q[-1] != '|')
-				continue;
-			c = *q - 'a';
-			if (c < 0 || c >= 26 || (seen & (1u << c)))
-				continue;
-			seen |= 1u << c;
-			x->bucket[c][x->nbucket[c]++] = (unsigned short)k;
-		}
-	}
+	x->nx = nx;
 	start = front_matter(x, &lines);
 	x->unwrapped = is_unwrapped(x, start);
 	page_date(x, start);
-	if (build_names(x, acronyms, n_acronyms) < 0 ||
+	if (build_names(x) < 0 ||
 	    scan_page(x, start, lines + 1) < 0)
 		goto out;
 	rc = 0;
@@ -2297,11 +2821,46 @@ out:
 }
 
 int
+claims_extract_names(const char *text, size_t len,
+    const struct claims_names *names, struct claim_list *out)
+{
+	return extract(text, len, names, out, NULL);
+}
+
+int
+claims_mentions_names(const char *text, size_t len,
+    const struct claims_names *names, struct mention_list *out)
+{
+	struct claim_list claims = {0};
+	int rc;
+
+	/* The claims come along with the scan; only the mentions are kept. */
+	rc = extract(text, len, names, &claims, out);
+	claims_list_finish(&claims);
+	return rc;
+}
+
+int
+claims_scan_names(const char *text, size_t len,
+    const struct claims_names *names, struct claim_list *claims,
+    struct mention_list *mentions)
+{
+	return extract(text, len, names, claims, mentions);
+}
+
+int
 claims_extract(const char *text, size_t len,
     const struct claims_acronym *acronyms, size_t n_acronyms,
     struct claim_list *out)
 {
-	return extract(text, len, acronyms, n_acronyms, out, NULL);
+	struct claims_names *nx;
+	int rc;
+
+	if ((nx = claims_names_new(acronyms, n_acronyms)) == NULL)
+		return -1;
+	rc = claims_extract_names(text, len, nx, out);
+	claims_names_free(nx);
+	return rc;
 }
 
 int
@@ -2309,12 +2868,13 @@ claims_mentions(const char *text, size_t len,
     const struct claims_acronym *acronyms, size_t n_acronyms,
     struct mention_list *out)
 {
-	struct claim_list claims = {0};
+	struct claims_names *nx;
 	int rc;
 
-	/* The claims come along with the scan; only the mentions are kept. */
-	rc = extract(text, len, acronyms, n_acronyms, &claims, out);
-	claims_list_finish(&claims);
+	if ((nx = claims_names_new(acronyms, n_acronyms)) == NULL)
+		return -1;
+	rc = claims_mentions_names(text, len, nx, out);
+	claims_names_free(nx);
 	return rc;
 }
 
@@ -2346,9 +2906,8 @@ claims_nct_ids(const char *text, size_t len, char (**ids)[NCT_ID_SIZE],
 
 	*ids = NULL;
 	*n = 0;
-	for (i = 0; text && i + 11 <= len; i++) {
-		if (lower(t[i]) != 'n' || !nct_at(t, 0, len, i, id))
-			continue;
+	for (i = 0; text && (i = nct_next(t, len, i, id)) != SIZE_MAX;
+	    i += 11) {
 		key = (uint32_t)strtoul(id + 3, NULL, 10) + 1;
 		if (2 * (used + 1) > cap) {
 			size_t ncap = cap ? cap * 2 : 64;
@@ -2370,7 +2929,6 @@ claims_nct_ids(const char *text, size_t len, char (**ids)[NCT_ID_SIZE],
 		for (h = key * 2654435761u & (cap - 1); set[h] && set[h] != key;
 		    h = (h + 1) & (cap - 1))
 			;
-		i += 10;
 		if (set[h] == key)
 			continue;
 		set[h] = key;

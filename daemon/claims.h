@@ -20,9 +20,41 @@ struct claims_acronym {
 };
 
 /*
- * Append the claims of one page to *out.  `text` need not be NUL-terminated
- * nor valid UTF-8 (invalid bytes are tolerated, excerpts are kept valid).
- * 0, or -1 on allocation failure.
+ * The registry's names of the tracked trials, indexed, and the phrase
+ * tables, compiled: what every page of a scan looks names and phrases up
+ * in.  Build it once per scan, not per page: for the registry's ~30,000
+ * acronyms it takes as long as scanning about a hundred pages.  It does
+ * not change after claims_names_new(), so threads may share it.
+ */
+struct claims_names;
+
+/*
+ * New index of the acronyms acr[0..n) (acr may be NULL when n is 0); it
+ * copies the strings, so acr may go once this returns.  Entries without a
+ * valid NCT ID, or whose acronym is NULL or shorter than 3 bytes after
+ * trimming space, are left out: they never named a trial.
+ * claims_names_free() it; NULL on allocation failure.
+ */
+struct claims_names *claims_names_new(const struct claims_acronym *acr,
+    size_t n);
+
+/* Free an index.  NULL is a no-op. */
+void claims_names_free(struct claims_names *names);
+
+/*
+ * Append the claims of one page to *out, naming trials by NCT ID, by the
+ * acronyms `names` holds (borrowed, not NULL) and by those the page ties
+ * to an ID itself.  `text` need not be NUL-terminated nor valid UTF-8
+ * (invalid bytes are tolerated, excerpts are kept valid).  0, or -1 on
+ * allocation failure (nothing appended then).
+ */
+int claims_extract_names(const char *text, size_t len,
+    const struct claims_names *names, struct claim_list *out);
+
+/*
+ * claims_extract_names() with an index of acronyms[0..n_acronyms) built
+ * for this page alone: for a single page; a scan of many builds the index
+ * once.  0 / -1.
  */
 int claims_extract(const char *text, size_t len,
     const struct claims_acronym *acronyms, size_t n_acronyms,
@@ -43,9 +75,23 @@ void claims_list_finish(struct claim_list *l);
  * the page's words about that trial in `context` (see model.h): what the
  * identity-mismatch rule compares with the registry record.  The blocks
  * are the ones claims_extract() cuts the page into.  A long block gives
- * at most 2 KB around the name, a trial at most 16 KB in all.  0, or -1
- * on allocation failure (nothing appended then).
+ * at most 2 KB around the name, a trial at most 16 KB in all.  `names` is
+ * borrowed, not NULL.  0, or -1 on allocation failure (nothing appended
+ * then).
  */
+int claims_mentions_names(const char *text, size_t len,
+    const struct claims_names *names, struct mention_list *out);
+
+/*
+ * claims_extract_names() and claims_mentions_names() in one pass over the
+ * page, for half the work of calling both.  0, or -1 on allocation
+ * failure (nothing appended to either list then).
+ */
+int claims_scan_names(const char *text, size_t len,
+    const struct claims_names *names, struct claim_list *claims,
+    struct mention_list *mentions);
+
+/* claims_mentions_names() with an index built for this page alone.  0 / -1. */
 int claims_mentions(const char *text, size_t len,
     const struct claims_acronym *acronyms, size_t n_acronyms,
     struct mention_list *out);

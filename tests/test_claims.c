@@ -433,6 +433,146 @@ Test(claims, appends_to_the_list)
 	claims_list_finish(NULL);
 }
 
+/* ------------------------------------------------------ names index */
+
+/* The claims of text with one index, one line each; new. */
+static char *
+index_lines(const char *text, const struct claims_names *nx)
+{
+	struct claim_list out = {0};
+	char *s;
+
+	cr_assert_eq(claims_extract_names(text, strlen(text), nx, &out), 0);
+	s = claim_lines(&out);
+	claims_list_finish(&out);
+	return s;
+}
+
+Test(claims, one_index_many_pages)
+{
+	static const char *const pages[] = {
+		"HERA results pending.\n",
+		"CLEARMIND: not yet published.\n\nSENECA is recruiting.\n",
+		"HERA Phase 2 (NCT04421456) is a trial.\n\nHERA results "
+		    "pending.\n",
+		"No trial named here, results pending.\n",
+	};
+	struct claims_acronym copy[N_REGISTRY];
+	struct claims_names *nx;
+	char *got, *want;
+	size_t k;
+
+	/* The index keeps its own copy of the strings. */
+	for (k = 0; k < N_REGISTRY; k++) {
+		copy[k].acronym = strdup(registry[k].acronym);
+		copy[k].nct_id = strdup(registry[k].nct_id);
+	}
+	nx = claims_names_new(copy, N_REGISTRY);
+	cr_assert_not_null(nx);
+	for (k = 0; k < N_REGISTRY; k++) {
+		memset((char *)copy[k].acronym, 'x', strlen(copy[k].acronym));
+		free((char *)copy[k].acronym);
+		free((char *)copy[k].nct_id);
+	}
+	for (k = 0; k < sizeof(pages) / sizeof(pages[0]); k++) {
+		got = index_lines(pages[k], nx);
+		want = extract_lines(pages[k], strlen(pages[k]), registry,
+		    N_REGISTRY);
+		cr_expect_str_eq(got, want, "page %zu", k);
+		free(got);
+		free(want);
+	}
+	got = index_lines(pages[2], nx);
+	cr_expect_str_eq(got, "3 NCT04421456 results-pending - - results "
+	    "pending\n", "a name tied on the page beats the registry's");
+	free(got);
+	claims_names_free(nx);
+	claims_names_free(NULL);
+}
+
+Test(claims, index_names)
+{
+	static const struct claims_acronym acr[] = {
+		{"HERA", "NCT02982915"},
+		{"HERA PLUS", "NCT05233774"},	/* longer: wins where spelt */
+		{"  SENECA ", "NCT02065245"},	/* trimmed */
+		{"SENECA", "NCT01111111"},	/* a later tie loses */
+		{"AB", "NCT01234567"},		/* too short */
+		{"ZETA", "NCT123"},		/* not an NCT ID */
+		{NULL, "NCT01234567"},
+		{"XYZW", NULL},
+	};
+	struct claims_names *nx;
+	char *got;
+
+	nx = claims_names_new(acr, sizeof(acr) / sizeof(acr[0]));
+	cr_assert_not_null(nx);
+	/* One paragraph each: an unnamed claim borrows the last trial. */
+	got = index_lines("HERA results pending.\n\nHERA PLUS results "
+	    "pending.\n\nSENECA results pending.\n\nAB results pending.\n\n"
+	    "ZETA results pending.\n\nXYZW results pending.\n\nHera results "
+	    "pending.\n", nx);
+	cr_expect_str_eq(got,
+	    "1 NCT02982915 results-pending - - results pending\n"
+	    "3 NCT05233774 results-pending - - results pending\n"
+	    "5 NCT02065245 results-pending - - results pending\n");
+	free(got);
+	claims_names_free(nx);
+
+	/* No registry names at all: IDs and page ties still name trials. */
+	nx = claims_names_new(NULL, 0);
+	cr_assert_not_null(nx);
+	got = index_lines("HERA results pending. NCT02982915 results "
+	    "pending.\n", nx);
+	cr_expect_str_eq(got,
+	    "1 NCT02982915 results-pending - - results pending\n");
+	free(got);
+	claims_names_free(nx);
+}
+
+Test(claims, mentions_with_an_index)
+{
+	const char *page = "# HERA\n\nHERA Phase 2b (NCT02982915) in "
+	    "Parkinson's disease.\n\nCLEARMIND results pending.\n";
+	struct mention_list a = {0}, b = {0};
+	struct claim_list cl = {0};
+	struct claims_names *nx;
+	char *got, *want;
+	size_t k;
+
+	nx = claims_names_new(registry, N_REGISTRY);
+	cr_assert_not_null(nx);
+	cr_assert_eq(claims_mentions_names(page, strlen(page), nx, &a), 0);
+	cr_assert_eq(claims_mentions(page, strlen(page), registry, N_REGISTRY,
+	    &b), 0);
+	cr_assert_eq(a.n, 2);
+	cr_assert_eq(a.n, b.n);
+	for (k = 0; k < a.n; k++) {
+		cr_expect_str_eq(a.v[k].nct_id, b.v[k].nct_id);
+		cr_expect_eq(a.v[k].line, b.v[k].line);
+		cr_expect_str_eq(a.v[k].context, b.v[k].context);
+	}
+	cr_expect_str_eq(a.v[1].nct_id, "NCT05233774");
+	claims_mentions_finish(&b);
+
+	/* Both in one pass: the same claims, the same mentions. */
+	cr_assert_eq(claims_scan_names(page, strlen(page), nx, &cl, &b), 0);
+	got = claim_lines(&cl);
+	want = extract_lines(page, strlen(page), registry, N_REGISTRY);
+	cr_expect_str_eq(got, want);
+	cr_expect_str_eq(got, "5 NCT05233774 results-pending - - results "
+	    "pending\n");
+	cr_assert_eq(b.n, a.n);
+	for (k = 0; k < a.n; k++)
+		cr_expect_str_eq(a.v[k].context, b.v[k].context);
+	free(got);
+	free(want);
+	claims_list_finish(&cl);
+	claims_mentions_finish(&a);
+	claims_mentions_finish(&b);
+	claims_names_free(nx);
+}
+
 /* ------------------------------------------------------ hostile bytes */
 
 Test(claims, excerpt_of_a_long_sentence)
