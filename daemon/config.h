@@ -38,7 +38,7 @@ struct config {
 	bool tls_verify;	/* default yes; "no" is logged loudly */
 
 	/* [tracking] */
-	char **nct_ids;		/* validated "NCT" + 8 digits, deduplicated */
+	char **nct_ids;		/* valid NCT IDs, each once, in file order */
 	size_t n_nct_ids;
 	bool from_pages;	/* also track every NCT ID found on pages */
 	unsigned max_missing;	/* cap on trials one run may mark missing, default 10 */

@@ -348,6 +348,68 @@ Test(config, nct_ids)
 	cr_expect_not(config_valid_nct_id(NULL));
 }
 
+/* The i-th of 50,000 distinct IDs, in an order that is not sorted. */
+static void
+big_id(size_t i, char out[12])
+{
+	snprintf(out, 12, "NCT%08zu", 10000000 + (i * 7919) % 50000);
+}
+
+/*
+ * 50,000 IDs on continuation lines, each line repeating an ID of the line
+ * before it (once after a comma), and a last line repeating the first
+ * thousand: every ID is kept once, where it first came, repeats dropped.
+ */
+Test(config, fifty_thousand_ids)
+{
+	enum { N = 50000, PER_LINE = 10 };
+	char *dir = harness_tmpdir();
+	char *path = harness_fmt("%s/big.conf", dir);
+	struct config_error err = {0};
+	struct config *c;
+	char id[12];
+	size_t i, bad = 0;
+	FILE *f;
+
+	cr_assert_not_null(f = fopen(path, "w"));
+	fprintf(f, "[tracking]\nnct_ids =");
+	for (i = 0; i < N; i++) {
+		if (i % PER_LINE == 0) {
+			fprintf(f, "\n ");
+			if (i > 0) {
+				big_id(i - 3, id);
+				fprintf(f, " %s,", id);
+			}
+		}
+		big_id(i, id);
+		fprintf(f, " %s", id);
+	}
+	fprintf(f, "\n ");
+	for (i = 0; i < 1000; i++) {
+		big_id(i, id);
+		fprintf(f, "%s%s", id, i % PER_LINE == PER_LINE - 1 ? "\n " :
+		    " ");
+	}
+	fprintf(f, "\n[pages]\nstale_after_days = 9\n");
+	cr_assert_eq(fclose(f), 0);
+
+	c = config_load_file(path, &err);
+	cr_assert_not_null(c, "%s:%d: %s", err.file, err.line, err.text);
+	cr_expect_eq(c->n_nct_ids, N);
+	for (i = 0; i < N && i < c->n_nct_ids; i++) {
+		big_id(i, id);
+		if (strcmp(c->nct_ids[i], id) != 0 && bad++ < 5)
+			cr_expect_str_eq(c->nct_ids[i], id, "at %zu", i);
+	}
+	cr_expect_eq(bad, 0, "%zu IDs out of place", bad);
+	cr_expect_null(c->nct_ids[c->n_nct_ids], "still NULL-terminated");
+	cr_expect_eq(c->stale_after_days, 9, "the file went on being read");
+	config_free(c);
+	harness_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
 Test(config, redaction)
 {
 	static const struct {
