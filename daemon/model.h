@@ -97,9 +97,12 @@ struct study {
 	char results_submitted[DATE_SIZE];
 
 	/*
-	 * Canonical JSON: compact, keys sorted, volatile members
+	 * The JSON text that is stored.  From a tree (study_from_json): the
+	 * canonical form, compact, keys sorted, volatile members
 	 * (derivedSection.miscInfoModule.versionHolder and .modelPredictions)
-	 * removed.  This is what is stored and what the hash covers.
+	 * removed, and the hash covers exactly it.  From text
+	 * (study_from_text): the registry's text as sent, and the hash covers
+	 * it without the volatile members; the store drops them.
 	 */
 	char *canonical;
 	size_t canonical_len;

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "fetch.h"
+#include "jsonscan.h"
 
 /*
  * Batches of a full fetch open at a time.  A batch holds its records until
@@ -181,10 +182,41 @@ set_error(struct registry_item *it, enum registry_outcome o, long status,
 	it->error = text;
 	it->outcome = o;
 	it->http_status = status;
-	if (it->study != NULL) {
-		json_decref(it->study);
-		it->study = NULL;
-	}
+	free(it->json);
+	it->json = NULL;
+	it->json_len = 0;
+}
+
+/* ------------------------------------------------------ record texts */
+
+/*
+ * The record's first "nctId" member (its value must be "NCT" + 8 digits)
+ * into out; false when there is none.  In API v2 that is
+ * protocolSection.identificationModule.nctId; a record that names another
+ * "nctId" first is refused later by study.c, which checks the real one
+ * against the ID that was asked for.
+ */
+static bool
+record_nct_id(const char *s, size_t len, char out[NCT_ID_SIZE])
+{
+	return jsonscan_string_member(s, len, "nctId", out, NCT_ID_SIZE) &&
+	    valid_id(out);
+}
+
+/* Give it the record text s[0..len) (copied).  0 / -1 (out of memory). */
+static int
+set_record(struct registry_item *it, long status, const char *s, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy == NULL)
+		return -1;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	set_error(it, REG_OK, status, NULL);
+	it->json = copy;
+	it->json_len = len;
+	return 0;
 }
 
 /* -------------------------------------------------------------- probe */
@@ -387,7 +419,7 @@ registry_probe_finish(struct registry_probe_result *res)
 {
 	for (size_t i = 0; i < res->n_failed; i++) {
 		free(res->failed[i].error);
-		json_decref(res->failed[i].study);
+		free(res->failed[i].json);
 	}
 	free(res->failed);
 	free(res->v);
@@ -450,7 +482,7 @@ batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->items[i].error);
-		json_decref(b->items[i].study);
+		free(b->items[i].json);
 	}
 	free(b->items);
 	free(b->sel);
@@ -580,10 +612,10 @@ static void
 range_answer(struct call *c, const struct fetch_response *resp)
 {
 	struct batch *b = c->b;
-	json_error_t jerr;
-	json_t *doc = NULL, *studies = NULL;
+	struct jsonscan_slice *studies = NULL;
+	const char *bad;
 	char *why;
-	size_t i, k;
+	size_t i, k, n = 0;
 
 	if (resp->status == 400 && resp->error == NULL && c->hi - c->lo > 1) {
 		/* One refused ID fails the whole batch: halve to find it. */
@@ -593,14 +625,9 @@ range_answer(struct call *c, const struct fetch_response *resp)
 		call_range(b, mid, c->hi);
 		return;
 	}
-	if ((why = bad_response(resp)) == NULL) {
-		doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES,
-		    &jerr);
-		studies = json_object_get(doc, "studies");
-		if (!json_is_array(studies))
-			why = xfmt("malformed JSON answer (%s)", doc ?
-			    "no studies array" : jerr.text);
-	}
+	if ((why = bad_response(resp)) == NULL &&
+	    (bad = jsonscan_array(resp->body, resp->len, "studies", &studies, &n)) != NULL)
+		why = xfmt("malformed JSON answer (%s)", bad);
 	if (why != NULL) {
 		/*
 		 * No usable answer.  When the registry is down every ID
@@ -616,27 +643,26 @@ range_answer(struct call *c, const struct fetch_response *resp)
 				call_one(b, i, CALL_ONE);
 		}
 		free(why);
-		json_decref(doc);
 		return;
 	}
-	for (k = 0; k < json_array_size(studies); k++) {
-		json_t *s = json_array_get(studies, k);
-		const char *id = study_nct_id(s);
+	for (k = 0; k < n; k++) {
+		char id[NCT_ID_SIZE];
+		bool named = record_nct_id(studies[k].s, studies[k].len, id);
 
-		for (i = c->lo; id != NULL && i < c->hi; i++)
+		for (i = c->lo; named && i < c->hi; i++)
 			if (strcmp(b->sel[i]->nct_id, id) == 0 &&
-			    b->sel[i]->study == NULL) {
-				set_error(b->sel[i], REG_OK, resp->status,
-				    NULL);
-				b->sel[i]->study = json_incref(s);
+			    b->sel[i]->json == NULL) {
+				/* Out of memory: asked again one by one. */
+				(void)set_record(b->sel[i], resp->status,
+				    studies[k].s, studies[k].len);
 				break;
 			}
 	}
 	/* Absent from the answer: not found, moved, or refused one by one. */
 	for (i = c->lo; i < c->hi; i++)
-		if (b->sel[i]->study == NULL)
+		if (b->sel[i]->json == NULL)
 			call_one(b, i, CALL_ONE);
-	json_decref(doc);
+	free(studies);
 }
 
 /* A /studies/{id} answer. */
@@ -646,10 +672,8 @@ one_answer(struct call *c, const struct fetch_response *resp)
 	struct registry_item *it = c->b->sel[c->lo];
 	const char *want = c->kind == CALL_CURRENT ? it->current_id :
 	    it->nct_id;
-	char asked[2 * NCT_ID_SIZE + 16];
-	json_error_t jerr;
-	json_t *doc;
-	const char *got;
+	char asked[2 * NCT_ID_SIZE + 16], got[48];
+	const char *bad;
 	char *why;
 
 	/* Errors name the ID asked for, and where it moved if it did. */
@@ -685,24 +709,23 @@ one_answer(struct call *c, const struct fetch_response *resp)
 		free(why);
 		return;
 	}
-	doc = json_loadb(resp->body, resp->len, JSON_REJECT_DUPLICATES, &jerr);
-	if (doc == NULL || !json_is_object(doc)) {
+	if ((bad = jsonscan_object(resp->body, resp->len)) != NULL) {
 		set_error(it, REG_ERROR, resp->status, xfmt("%s: registry sent "
-		    "malformed JSON (%s)", asked, doc ? "not an object" :
-		    jerr.text));
-		json_decref(doc);
+		    "malformed JSON (%s)", asked, bad));
 		return;
 	}
-	got = study_nct_id(doc);
-	if (got == NULL || strcmp(got, want) != 0) {
+	/* Whatever the record calls itself, shown as it is (no quotes in it). */
+	if (!jsonscan_string_member(resp->body, resp->len, "nctId", got,
+	    sizeof(got)) || strcmp(got, want) != 0) {
 		set_error(it, REG_ERROR, resp->status, xfmt("%s: registry "
 		    "answered with the record of %s; rejected", asked,
-		    got ? got : "no NCT ID"));
-		json_decref(doc);
+		    jsonscan_string_member(resp->body, resp->len, "nctId", got,
+		    sizeof(got)) ? got : "no NCT ID"));
 		return;
 	}
-	set_error(it, REG_OK, resp->status, NULL);
-	it->study = doc;
+	if (set_record(it, resp->status, resp->body, resp->len) < 0)
+		set_error(it, REG_ERROR, resp->status, xfmt("%s: out of memory",
+		    asked));
 }
 
 /* fetch.c's callback for every call of a batch. */

@@ -38,7 +38,14 @@ struct registry_item {
 	char nct_id[NCT_ID_SIZE];	/* the ID asked for */
 	char current_id[NCT_ID_SIZE];	/* when an alias: the ID the registry moved it to; else "" */
 	enum registry_outcome outcome;
-	json_t *study;			/* REG_OK: the study object (owned by the item; steal by setting NULL) */
+	/*
+	 * REG_OK: the study's JSON text as the registry sent it, NUL-ended
+	 * (owned by the item; steal by setting NULL).  Its structure was
+	 * checked and its first nctId is the ID asked for (or current_id);
+	 * its syntax in detail is the parser's to check.
+	 */
+	char *json;
+	size_t json_len;
 	char *error;			/* REG_ERROR / REG_NOT_FOUND: human text naming the ID; owned */
 	long http_status;		/* last HTTP status seen for it, 0 if none */
 };

@@ -25,6 +25,13 @@ struct store {
 	PGconn *conn;
 	bool in_txn;
 	bool sync_locked;
+	/*
+	 * Between store_pipeline_begin and store_commit statements are sent
+	 * without waiting for their results (libpq pipeline mode), so the
+	 * server stores one record while the caller parses the next.
+	 */
+	bool pipeline;
+	unsigned queued;	/* statements sent in this pipeline */
 	char err[1024];
 };
 
@@ -60,6 +67,11 @@ q(struct store *s, const char *what, ExecStatusType want, const char *sql,
 {
 	PGresult *res;
 
+	if (s->pipeline) {
+		/* A bug, not a database failure: say so rather than hang. */
+		set_err(s, "%s: internal error: a query inside a pipeline", what);
+		return NULL;
+	}
 	res = PQexecParams(s->conn, sql, n, NULL, params, NULL, NULL, 0);
 	if (res == NULL) {
 		set_pq_err(s, what, NULL);
@@ -73,17 +85,98 @@ q(struct store *s, const char *what, ExecStatusType want, const char *sql,
 	return res;
 }
 
-/* A statement whose result is not needed.  0 / -1. */
+/*
+ * A statement whose result is not needed.  0 / -1.  In a pipeline it is
+ * only sent: its failure shows at store_commit, which then fails.
+ */
 static int
 exec(struct store *s, const char *what, const char *sql, int n,
     const char *const *params)
 {
-	PGresult *res = q(s, what, PGRES_COMMAND_OK, sql, n, params);
+	PGresult *res;
 
-	if (res == NULL)
+	if (s->pipeline) {
+		if (!PQsendQueryParams(s->conn, sql, n, NULL, params, NULL,
+		    NULL, 0)) {
+			set_pq_err(s, what, NULL);
+			return -1;
+		}
+		s->queued++;
+		/*
+		 * Take in the results that have come back, so the server
+		 * never blocks writing them while we block writing to it.
+		 */
+		if (!PQconsumeInput(s->conn)) {
+			set_pq_err(s, what, NULL);
+			return -1;
+		}
+		return 0;
+	}
+	if ((res = q(s, what, PGRES_COMMAND_OK, sql, n, params)) == NULL)
 		return -1;
 	PQclear(res);
 	return 0;
+}
+
+/*
+ * End the pipeline: wait for every queued statement's result.  0 when all
+ * succeeded; -1 with the first failure recorded (the server then skipped
+ * the rest and holds an aborted transaction, for the caller to roll back).
+ */
+static int
+pipeline_end(struct store *s)
+{
+	PGresult *res;
+	bool failed = false;
+	unsigned left = s->queued;
+
+	if (!s->pipeline)
+		return 0;
+	s->pipeline = false;
+	s->queued = 0;
+	if (!PQpipelineSync(s->conn)) {
+		set_pq_err(s, "pipeline", NULL);
+		failed = true;
+		left = 0;
+	}
+	/* Each statement's results end with a NULL; then the sync's. */
+	while (left > 0) {
+		if ((res = PQgetResult(s->conn)) == NULL) {
+			left--;
+			continue;
+		}
+		switch (PQresultStatus(res)) {
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+			break;
+		case PGRES_PIPELINE_ABORTED:
+			failed = true;
+			break;
+		default:
+			if (!failed)
+				set_pq_err(s, "store batch",
+				    PQresultErrorMessage(res));
+			failed = true;
+			/* A lost connection never sends the rest. */
+			if (PQstatus(s->conn) != CONNECTION_OK)
+				left = 0;
+			break;
+		}
+		PQclear(res);
+	}
+	while ((res = PQgetResult(s->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		PQclear(res);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (!PQexitPipelineMode(s->conn)) {
+		if (!failed)
+			set_pq_err(s, "leave pipeline", NULL);
+		failed = true;
+	}
+	return failed ? -1 : 0;
 }
 
 /* Value of a nullable text column: NULL for SQL NULL. */
@@ -214,6 +307,8 @@ store_reset(struct store *s)
 {
 	PQreset(s->conn);
 	s->in_txn = false;
+	s->pipeline = false;
+	s->queued = 0;
 	s->sync_locked = false;
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		set_pq_err(s, "reconnect", NULL);
@@ -234,8 +329,38 @@ store_begin(struct store *s)
 }
 
 int
+store_pipeline_begin(struct store *s)
+{
+	if (s->pipeline)
+		return 0;
+	if (!PQenterPipelineMode(s->conn)) {
+		set_pq_err(s, "enter pipeline", NULL);
+		return -1;
+	}
+	s->pipeline = true;
+	s->queued = 0;
+	return 0;
+}
+
+int
 store_commit(struct store *s)
 {
+	if (s->pipeline) {
+		if (exec(s, "commit", "COMMIT", 0, NULL) < 0 ||
+		    pipeline_end(s) < 0) {
+			/* Leave the pipeline whatever happened; keep the cause. */
+			if (s->pipeline) {
+				char keep[sizeof(s->err)];
+
+				memcpy(keep, s->err, sizeof(keep));
+				(void)pipeline_end(s);
+				memcpy(s->err, keep, sizeof(keep));
+			}
+			return -1;
+		}
+		s->in_txn = false;
+		return 0;
+	}
 	s->in_txn = false;
 	return exec(s, "commit", "COMMIT", 0, NULL);
 }
@@ -245,6 +370,14 @@ store_rollback(struct store *s)
 {
 	PGresult *res;
 
+	if (s->pipeline) {
+		char keep[sizeof(s->err)];
+
+		/* The error that led here is the one worth keeping. */
+		memcpy(keep, s->err, sizeof(keep));
+		(void)pipeline_end(s);
+		memcpy(s->err, keep, sizeof(keep));
+	}
 	if (!s->in_txn && PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return;
 	s->in_txn = false;
@@ -719,81 +852,50 @@ store_current_finish(struct store_current *cur, size_t n)
 	}
 }
 
-static int
-insert_changes(struct store *s, const char *nct_id, const char *version_id,
-    const char *prev_id, const char *registry_updated,
-    const struct change_list *ch)
-{
-	const char **paths = NULL, **classes = NULL, **olds = NULL, **news = NULL;
-	char *a[4] = {NULL, NULL, NULL, NULL};
-	const char *p[8];
-	int rc = -1;
-	size_t i;
-
-	if (ch == NULL || ch->n == 0)
-		return 0;
-	paths = calloc(ch->n, sizeof(*paths));
-	classes = calloc(ch->n, sizeof(*classes));
-	olds = calloc(ch->n, sizeof(*olds));
-	news = calloc(ch->n, sizeof(*news));
-	if (!paths || !classes || !olds || !news)
-		goto oom;
-	for (i = 0; i < ch->n; i++) {
-		paths[i] = ch->v[i].path;
-		classes[i] = diff_class_name(ch->v[i].cls);
-		olds[i] = ch->v[i].old_value;
-		news[i] = ch->v[i].new_value;
-	}
-	if ((a[0] = array_literal(paths, ch->n)) == NULL ||
-	    (a[1] = array_literal(classes, ch->n)) == NULL ||
-	    (a[2] = array_literal(olds, ch->n)) == NULL ||
-	    (a[3] = array_literal(news, ch->n)) == NULL)
-		goto oom;
-	p[0] = nct_id;
-	p[1] = version_id;
-	p[2] = prev_id;
-	p[3] = registry_updated;
-	p[4] = a[0];
-	p[5] = a[1];
-	p[6] = a[2];
-	p[7] = a[3];
-	/* All of a version's changes in one round trip. */
-	rc = exec(s, "store changes",
-	    "INSERT INTO study_changes (nct_id, version_id, prev_version_id,"
-	    "  path, change_class, old_value, new_value, registry_updated)"
-	    " SELECT $1, $2::bigint, $3::bigint, u.path, u.cls,"
-	    "        u.old::jsonb, u.new::jsonb, $4"
-	    "   FROM unnest($5::text[], $6::text[], $7::text[], $8::text[])"
-	    "        AS u(path, cls, old, new)", 8, p);
-	goto out;
-oom:
-	set_err(s, "store changes: out of memory");
-out:
-	for (i = 0; i < 4; i++)
-		free(a[i]);
-	free(paths);
-	free(classes);
-	free(olds);
-	free(news);
-	return rc;
-}
-
 static const char *
 date_or_null(const struct study_date *d)
 {
 	return d->type == DATE_NONE || d->date[0] == '\0' ? NULL : d->date;
 }
 
+/*
+ * The version row, its changes and the trial's pointer to it in one
+ * statement: one round trip, and no result the next statement needs, so
+ * it can be pipelined.  The raw JSON loses its volatile members here
+ * (study.h: a record read as text keeps them until now).
+ */
+#define ADD_VERSION_SQL \
+	"WITH v AS (" \
+	"  INSERT INTO study_versions (nct_id, version_no, content_hash," \
+	"    last_update_posted, run_id, acronym, brief_title," \
+	"    overall_status, has_results, results_first_posted," \
+	"    results_submitted, primary_completion, primary_completion_type," \
+	"    result_pmids, raw)" \
+	"  VALUES ($1, $2::integer, $3, $4, $5::bigint, $6, $7, $8," \
+	"    $9::boolean, $10, $11, $12, $13, $14::text[]," \
+	"    $15::jsonb #- '{derivedSection,miscInfoModule,versionHolder}'" \
+	"      #- '{derivedSection,miscInfoModule,modelPredictions}')" \
+	"  RETURNING version_id)," \
+	" c AS (" \
+	"  INSERT INTO study_changes (nct_id, version_id, prev_version_id," \
+	"    path, change_class, old_value, new_value, registry_updated)" \
+	"  SELECT $1, v.version_id, $16::bigint, u.path, u.cls," \
+	"         u.old::jsonb, u.new::jsonb, $4" \
+	"    FROM v, unnest($17::text[], $18::text[], $19::text[]," \
+	"                   $20::text[]) AS u(path, cls, old, new))" \
+	" UPDATE trials SET current_version_id = v.version_id," \
+	"   registry_state = 'present', missing_since = NULL" \
+	"  FROM v WHERE trials.nct_id = $1"
+
 int
 store_add_version(struct store *s, long long run_id, const struct study *st,
     const struct store_current *prev, const struct change_list *changes)
 {
-	char vno[16], rid[24], prev_id[24], new_id[24];
-	const char **pmids = NULL;
-	char *pmid_arr = NULL;
-	const char *p[15];
-	PGresult *res = NULL;
-	size_t i, k = 0;
+	char vno[16], rid[24], prev_id[24];
+	const char **pmids = NULL, **col_v[4] = {NULL, NULL, NULL, NULL};
+	char *pmid_arr = NULL, *arr[4] = {NULL, NULL, NULL, NULL};
+	size_t i, k = 0, nch = changes && prev->version_id > 0 ? changes->n : 0;
+	const char *p[20];
 	int rc = -1;
 
 	snprintf(vno, sizeof(vno), "%d", prev->version_no + 1);
@@ -806,6 +908,19 @@ store_add_version(struct store *s, long long run_id, const struct study *st,
 			pmids[k++] = st->refs[i].pmid;
 	if ((pmid_arr = array_literal(pmids, k)) == NULL)
 		goto oom;
+	/* The changes as four parallel arrays: path, class, old, new. */
+	for (i = 0; i < 4; i++)
+		if ((col_v[i] = calloc(nch + 1, sizeof(*col_v[i]))) == NULL)
+			goto oom;
+	for (i = 0; i < nch; i++) {
+		col_v[0][i] = changes->v[i].path;
+		col_v[1][i] = diff_class_name(changes->v[i].cls);
+		col_v[2][i] = changes->v[i].old_value;
+		col_v[3][i] = changes->v[i].new_value;
+	}
+	for (i = 0; i < 4; i++)
+		if ((arr[i] = array_literal(col_v[i], nch)) == NULL)
+			goto oom;
 
 	p[0] = st->nct_id;
 	p[1] = vno;
@@ -823,39 +938,18 @@ store_add_version(struct store *s, long long run_id, const struct study *st,
 	    st->primary_completion.type == DATE_ESTIMATED ? "ESTIMATED" : NULL;
 	p[13] = pmid_arr;
 	p[14] = st->canonical;
-	res = q(s, "store version", PGRES_TUPLES_OK,
-	    "INSERT INTO study_versions (nct_id, version_no, content_hash,"
-	    "  last_update_posted, run_id, acronym, brief_title,"
-	    "  overall_status, has_results, results_first_posted,"
-	    "  results_submitted, primary_completion, primary_completion_type,"
-	    "  result_pmids, raw)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-	    "  $14::text[], $15::jsonb)"
-	    " RETURNING version_id", 15, p);
-	if (res == NULL)
-		goto out;
-	snprintf(new_id, sizeof(new_id), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	res = NULL;
-
-	if (prev->version_id > 0 &&
-	    insert_changes(s, st->nct_id, new_id, prev_id, p[3], changes) < 0)
-		goto out;
-	{
-		const char *u[2] = {st->nct_id, new_id};
-
-		if (exec(s, "point trial at version",
-		    "UPDATE trials SET current_version_id = $2::bigint,"
-		    " registry_state = 'present', missing_since = NULL"
-		    " WHERE nct_id = $1", 2, u) < 0)
-			goto out;
-	}
-	rc = 0;
+	p[15] = prev->version_id > 0 ? prev_id : NULL;
+	for (i = 0; i < 4; i++)
+		p[16 + i] = arr[i];
+	rc = exec(s, "store version", ADD_VERSION_SQL, 20, p);
 	goto out;
 oom:
 	set_err(s, "store version: out of memory");
 out:
-	PQclear(res);
+	for (i = 0; i < 4; i++) {
+		free(arr[i]);
+		free(col_v[i]);
+	}
 	free(pmid_arr);
 	free(pmids);
 	return rc;

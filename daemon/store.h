@@ -64,6 +64,14 @@ int store_check_schema(struct store *s);
 /* ---------------------------------------------------------- transactions */
 
 int store_begin(struct store *s);
+/*
+ * Inside a transaction, until store_commit or store_rollback: statements
+ * that return no rows (store_add_version, store_run_error, ...) are sent
+ * without waiting, and their failures surface at store_commit, which then
+ * fails (and the caller rolls back).  Functions that read rows must not
+ * be called meanwhile (they fail with "internal error").  0 / -1.
+ */
+int store_pipeline_begin(struct store *s);
 int store_commit(struct store *s);
 /* Never fails from the caller's point of view; safe without a transaction. */
 void store_rollback(struct store *s);

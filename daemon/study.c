@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonscan.h"
+
 #define IDENT_PATH "/protocolSection/identificationModule"
 #define STATUS_PATH "/protocolSection/statusModule"
 
@@ -710,36 +712,137 @@ out:
 	return rc;
 }
 
+/* The two members study_canonical_json leaves out; see there why. */
+static const char *const volatile_keys[] = {"versionHolder",
+    "modelPredictions"};
+
+static json_t *
+misc_module(const json_t *root)
+{
+	json_t *misc = json_object_get(json_object_get(root, "derivedSection"),
+	    "miscInfoModule");
+
+	return json_is_object(misc) ? misc : NULL;
+}
+
+/*
+ * The canonical text without copying the tree (a full record with results
+ * is a few hundred KB; a deep copy was a fifth of the parse time): the
+ * volatile members are taken out for the dump and put back, so the
+ * caller's tree is as it was.  The tree is only borrowed, so a tree shared
+ * with another thread must not come here.
+ */
+static char *
+canonical_text(const json_t *root)
+{
+	json_t *misc = misc_module(root);
+	json_t *kept[2] = {NULL, NULL};
+	char *text;
+	size_t i;
+
+	for (i = 0; misc && i < 2; i++)
+		if ((kept[i] = json_object_get(misc, volatile_keys[i])) != NULL) {
+			json_incref(kept[i]);
+			json_object_del(misc, volatile_keys[i]);
+		}
+	text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	for (i = 0; i < 2; i++)
+		if (kept[i] != NULL &&
+		    json_object_set_new(misc, volatile_keys[i], kept[i]) < 0)
+			json_decref(kept[i]);
+	return text;
+}
+
+/* SHA-256 of the byte ranges [from[i], to[i]) of text, as hex into s->hash. */
 static int
-set_canonical(struct ctx *c, const json_t *root, struct study *s)
+set_hash(struct ctx *c, const char *text, const size_t *from,
+    const size_t *to, size_t n, struct study *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
-	json_t *canon = NULL;
-	int rc = -1;
+	EVP_MD_CTX *md_ctx = EVP_MD_CTX_new();
+	int ok = md_ctx != NULL && EVP_DigestInit_ex(md_ctx, EVP_sha256(),
+	    NULL) == 1;
 
-	if ((canon = study_canonical_json(root)) == NULL ||
-	    (s->canonical = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS)) ==
-	    NULL) {
-		fail(c, "", "out of memory");
-		goto out;
-	}
-	s->canonical_len = strlen(s->canonical);
-	if (EVP_Digest(s->canonical, s->canonical_len, md, &mdlen, EVP_sha256(),
-	    NULL) != 1 || mdlen != 32) {
-		fail(c, "", "SHA-256 failed");
-		goto out;
-	}
+	for (size_t k = 0; ok && k < n; k++)
+		ok = EVP_DigestUpdate(md_ctx, text + from[k], to[k] - from[k]) ==
+		    1;
+	ok = ok && EVP_DigestFinal_ex(md_ctx, md, &mdlen) == 1 && mdlen == 32;
+	EVP_MD_CTX_free(md_ctx);
+	if (!ok)
+		return fail(c, "", "SHA-256 failed");
 	for (i = 0; i < mdlen; i++) {
 		s->hash[2 * i] = hex[md[i] >> 4];
 		s->hash[2 * i + 1] = hex[md[i] & 15];
 	}
 	s->hash[64] = '\0';
-	rc = 0;
+	return 0;
+}
+
+static int
+set_canonical(struct ctx *c, const json_t *root, struct study *s)
+{
+	size_t from = 0;
+
+	if ((s->canonical = canonical_text(root)) == NULL)
+		return fail(c, "", "out of memory");
+	s->canonical_len = strlen(s->canonical);
+	return set_hash(c, s->canonical, &from, &s->canonical_len, 1, s);
+}
+
+/* Every key field of a study object into a new struct study, or NULL. */
+static struct study *
+parse_fields(struct ctx *c, const json_t *root, const char *expect_id)
+{
+	struct study *s = NULL, *ret = NULL;
+	const json_t *protocol = NULL, *v;
+
+	if (root == NULL || !json_is_object(root)) {
+		fail(c, "", "expected a study object, got %s",
+		    root ? kind_name(root) : "nothing");
+		goto out;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		fail(c, "", "out of memory");
+		goto out;
+	}
+	s->enrollment = -1;
+	if (parse_id(c, root, expect_id, s, &protocol) < 0 ||
+	    parse_status(c, protocol, s) < 0 ||
+	    parse_sponsors(c, protocol, s) < 0 ||
+	    parse_lists(c, protocol, s) < 0 ||
+	    parse_design(c, protocol, s) < 0 ||
+	    parse_references(c, protocol, s) < 0)
+		goto out;
+	if (member(c, root, "", "hasResults", KIND_BOOL, &v) < 0)
+		goto out;
+	s->has_results = v && json_is_true(v);
+	if (member(c, root, "", "resultsSection", JSON_OBJECT, &v) < 0)
+		goto out;
+	s->has_results_section = v != NULL;
+	if (mesh_terms(c, root, "conditionBrowseModule", &s->condition_meshes,
+	    &s->n_condition_meshes) < 0 ||
+	    mesh_terms(c, root, "interventionBrowseModule",
+	    &s->intervention_meshes, &s->n_intervention_meshes) < 0 ||
+	    parse_submitted(c, root, s) < 0)
+		goto out;
+	ret = s;
+	s = NULL;
 out:
-	json_decref(canon);
-	return rc;
+	study_free(s);
+	return ret;
+}
+
+static void
+ctx_init(struct ctx *c, struct study_error **err, struct study_error *dummy,
+    const char *expect_id)
+{
+	if (*err == NULL)
+		*err = dummy;
+	memset(*err, 0, sizeof(**err));
+	c->err = *err;
+	c->nct = expect_id ? expect_id : "";
 }
 
 struct study *
@@ -747,48 +850,138 @@ study_from_json(const json_t *root, const char *expect_id,
     struct study_error *err)
 {
 	struct study_error dummy;
-	struct study *s = NULL, *ret = NULL;
-	const json_t *protocol = NULL, *v;
+	struct study *s;
 	struct ctx c;
 
-	if (err == NULL)
-		err = &dummy;
-	memset(err, 0, sizeof(*err));
-	c.err = err;
-	c.nct = expect_id ? expect_id : "";
-	if (root == NULL || !json_is_object(root)) {
-		fail(&c, "", "expected a study object, got %s",
-		    root ? kind_name(root) : "nothing");
+	ctx_init(&c, &err, &dummy, expect_id);
+	if ((s = parse_fields(&c, root, expect_id)) != NULL &&
+	    set_canonical(&c, root, s) < 0) {
+		study_free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+/*
+ * Where the volatile members lie in a record's text, as byte ranges to
+ * leave out of the hash: [skip_from[i], skip_to[i]), in text order.  Only
+ * the name and value are skipped, not the separators around them, which
+ * is all a hash needs.  Returns how many (0 to 2).
+ */
+static size_t
+volatile_ranges(const char *text, const struct jsonscan_member *top,
+    size_t n_top, size_t skip_from[2], size_t skip_to[2])
+{
+	const struct jsonscan_member *d, *misc, *m;
+	struct jsonscan_member *dm = NULL, *mm = NULL;
+	size_t n_dm = 0, n_mm = 0, k = 0;
+
+	if ((d = jsonscan_find(top, n_top, "derivedSection")) == NULL ||
+	    jsonscan_members(d->value.s, d->value.len, &dm, &n_dm) != NULL ||
+	    (misc = jsonscan_find(dm, n_dm, "miscInfoModule")) == NULL ||
+	    jsonscan_members(misc->value.s, misc->value.len, &mm, &n_mm) !=
+	    NULL)
+		goto out;
+	for (size_t i = 0; i < n_mm; i++) {
+		m = &mm[i];
+		if (!jsonscan_find(m, 1, volatile_keys[0]) &&
+		    !jsonscan_find(m, 1, volatile_keys[1]))
+			continue;
+		/* From the name's opening quote to the end of the value. */
+		skip_from[k] = (size_t)(m->name.s - 1 - text);
+		skip_to[k] = (size_t)(m->value.s + m->value.len - text);
+		if (++k == 2)
+			break;
+	}
+out:
+	free(mm);
+	free(dm);
+	return k;
+}
+
+struct study *
+study_from_text(const char *text, size_t len, const char *expect_id,
+    struct study_error *err)
+{
+	struct study_error dummy;
+	struct jsonscan_member *top = NULL;
+	struct study *s = NULL, *ret = NULL;
+	json_t *root = NULL;
+	const char *why;
+	size_t n_top = 0, i;
+	size_t from[3], to[3], skip_from[2], skip_to[2], n_skip, n_seg = 0;
+	struct ctx c;
+
+	ctx_init(&c, &err, &dummy, expect_id);
+	if (text == NULL)
+		text = "";
+	if ((why = jsonscan_members(text, len, &top, &n_top)) != NULL) {
+		json_t *any = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+
+		/* Valid JSON, but not an object: say what it is instead. */
+		if (any != NULL && !json_is_object(any))
+			fail(&c, "", "expected a study object, got %s",
+			    kind_name(any));
+		else
+			fail(&c, "", "malformed JSON (%s)", why);
+		json_decref(any);
 		goto out;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	/*
+	 * A tree of every member but resultsSection, which is stored and
+	 * never read: an empty object stands in for it, so its presence and
+	 * type still count.
+	 */
+	if ((root = json_object()) == NULL) {
 		fail(&c, "", "out of memory");
 		goto out;
 	}
-	s->enrollment = -1;
-	if (parse_id(&c, root, expect_id, s, &protocol) < 0 ||
-	    parse_status(&c, protocol, s) < 0 ||
-	    parse_sponsors(&c, protocol, s) < 0 ||
-	    parse_lists(&c, protocol, s) < 0 ||
-	    parse_design(&c, protocol, s) < 0 ||
-	    parse_references(&c, protocol, s) < 0)
+	for (i = 0; i < n_top; i++) {
+		const struct jsonscan_member *m = &top[i];
+		char path[64];
+		json_error_t jerr;
+		json_t *v;
+
+		if (jsonscan_find(m, 1, "resultsSection") && m->value.s[0] == '{')
+			v = json_object();
+		else if ((v = json_loadb(m->value.s, m->value.len,
+		    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+			snprintf(path, sizeof(path), "/%.*s",
+			    (int)(m->name.len < 60 ? m->name.len : 60), m->name.s);
+			fail(&c, path, "%s", jerr.text);
+			goto out;
+		}
+		if (v == NULL || json_object_setn_new(root, m->name.s, m->name.len,
+		    v) < 0) {
+			fail(&c, "", "out of memory");
+			goto out;
+		}
+	}
+	if ((s = parse_fields(&c, root, expect_id)) == NULL)
 		goto out;
-	if (member(&c, root, "", "hasResults", KIND_BOOL, &v) < 0)
+	/* The text itself is what is stored; the hash leaves out what moves. */
+	n_skip = volatile_ranges(text, top, n_top, skip_from, skip_to);
+	from[0] = 0;
+	for (i = 0; i < n_skip; i++) {
+		to[n_seg] = skip_from[i];
+		from[++n_seg] = skip_to[i];
+	}
+	to[n_seg++] = len;
+	if (set_hash(&c, text, from, to, n_seg, s) < 0)
 		goto out;
-	s->has_results = v && json_is_true(v);
-	if (member(&c, root, "", "resultsSection", JSON_OBJECT, &v) < 0)
+	if ((s->canonical = malloc(len + 1)) == NULL) {
+		fail(&c, "", "out of memory");
 		goto out;
-	s->has_results_section = v != NULL;
-	if (mesh_terms(&c, root, "conditionBrowseModule", &s->condition_meshes,
-	    &s->n_condition_meshes) < 0 ||
-	    mesh_terms(&c, root, "interventionBrowseModule",
-	    &s->intervention_meshes, &s->n_intervention_meshes) < 0 ||
-	    parse_submitted(&c, root, s) < 0 || set_canonical(&c, root, s) < 0)
-		goto out;
+	}
+	memcpy(s->canonical, text, len);
+	s->canonical[len] = '\0';
+	s->canonical_len = len;
 	ret = s;
 	s = NULL;
 out:
 	study_free(s);
+	json_decref(root);
+	free(top);
 	return ret;
 }
 
@@ -861,24 +1054,28 @@ study_free(struct study *s)
 	free(s);
 }
 
-json_t *
-study_canonical_json(const json_t *root)
+void
+study_strip_volatile(json_t *root)
 {
-	json_t *copy, *misc;
+	json_t *misc = misc_module(root);
 
-	if (root == NULL || (copy = json_deep_copy(root)) == NULL)
-		return NULL;
 	/*
 	 * versionHolder is the date of the registry's daily build and
 	 * modelPredictions is undocumented: both change without the study
 	 * changing, so they must not reach the hash or the diff.
 	 */
-	misc = json_object_get(json_object_get(copy, "derivedSection"),
-	    "miscInfoModule");
-	if (json_is_object(misc)) {
-		json_object_del(misc, "versionHolder");
-		json_object_del(misc, "modelPredictions");
-	}
+	for (size_t i = 0; misc && i < 2; i++)
+		json_object_del(misc, volatile_keys[i]);
+}
+
+json_t *
+study_canonical_json(const json_t *root)
+{
+	json_t *copy;
+
+	if (root == NULL || (copy = json_deep_copy(root)) == NULL)
+		return NULL;
+	study_strip_volatile(copy);
 	return copy;
 }
 

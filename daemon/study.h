@@ -19,11 +19,27 @@ struct study_error {
 
 /*
  * Parse a study object.  `expect_id` (may be NULL) is the NCT ID that was
- * asked for; a record whose nctId differs is refused.  `root` is borrowed.
+ * asked for; a record whose nctId differs is refused.  `root` is borrowed
+ * and, to dump the canonical text without a copy, briefly altered and put
+ * back: it must not be in use by another thread meanwhile.
  * Returns: new study (study_free), or NULL with *err filled.
  */
 struct study *study_from_json(const json_t *root, const char *expect_id,
     struct study_error *err);
+
+/*
+ * The same for a record as text, the way the sync reads it: the text is
+ * checked whole (jsonscan.h), but only the members that are read become
+ * a tree, so the resultsSection of a record with results (most of its
+ * bytes) is never parsed into one.  s->canonical is then a copy of the
+ * text as given (what is stored; PostgreSQL's jsonb normalises it), and
+ * s->hash covers that text without the volatile members, so the daily
+ * versionHolder does not move it; a change of layout only (key order,
+ * spacing) does, and the caller's diff then finds nothing to store.
+ * New (study_free) or NULL with *err filled.
+ */
+struct study *study_from_text(const char *text, size_t len,
+    const char *expect_id, struct study_error *err);
 
 /* Same from text (a whole document that is one study).  New or NULL. */
 struct study *study_parse(const char *text, size_t len, const char *expect_id,
@@ -37,6 +53,13 @@ void study_free(struct study *s);
  * allocation failure.  diff.c compares canonical forms.
  */
 json_t *study_canonical_json(const json_t *root);
+
+/*
+ * The same in place, for a tree the caller owns and will not serve up as
+ * the registry's words again: drop the volatile members from root.
+ * NULL and non-objects are left alone.
+ */
+void study_strip_volatile(json_t *root);
 
 /* "NOT_YET_RECRUITING" -> ST_NOT_YET_RECRUITING, ...; 0 if unknown. */
 unsigned study_status_bit(const char *overall_status);

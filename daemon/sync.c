@@ -149,13 +149,6 @@ out:
 
 /* ---------------------------------------------------- registry to store */
 
-/* One fetched record, parsed, waiting for its batch's transaction. */
-struct parsed {
-	struct registry_item *item;
-	struct study *study;
-	json_t *canon;
-};
-
 static void
 say_trial(const struct study *st, size_t changes, bool is_new)
 {
@@ -167,48 +160,57 @@ say_trial(const struct study *st, size_t changes, bool is_new)
 		log_info("nct=%s changes=%zu", st->nct_id, changes);
 }
 
-/* Store one parsed record inside the batch transaction.  0 / -1 (db). */
+/*
+ * Store one record inside the batch transaction: `st` parsed from `text`.
+ * The full tree is built only to diff against a stored version whose hash
+ * differs.  0 / -1 (database).
+ */
 static int
-store_parsed(struct cycle *c, struct parsed *p, const struct store_current *cur)
+store_record(struct cycle *c, const struct study *st, const char *text,
+    size_t len, const struct store_current *cur)
 {
 	struct change_list changes = {0};
-	json_t *old = NULL;
+	json_t *old = NULL, *new = NULL;
 	json_error_t jerr;
 	int rc = -1;
 
-	if (cur->version_id > 0 && strcmp(cur->hash, p->study->hash) == 0) {
+	if (cur->version_id > 0 && strcmp(cur->hash, st->hash) == 0) {
 		/* Same content (e.g. only versionHolder moved): write nothing. */
-		say_trial(p->study, 0, false);
+		say_trial(st, 0, false);
 		return 0;
 	}
 	if (cur->version_id > 0) {
 		old = cur->raw ? json_loads(cur->raw, 0, &jerr) : NULL;
-		if (old == NULL || diff_studies(old, p->canon, &changes) < 0) {
-			/* Stored JSON always parses; only memory can fail here. */
-			trial_error(c, p->study->nct_id, "store",
+		/* study_from_text checked the text: only memory can fail. */
+		new = json_loadb(text, len, 0, &jerr);
+		study_strip_volatile(new);
+		if (old == NULL || new == NULL ||
+		    diff_studies(old, new, &changes) < 0) {
+			trial_error(c, st->nct_id, "store",
 			    "diff failed: out of memory");
 			rc = 0;
 			goto out;
 		}
 		if (changes.n == 0) {
 			/*
-			 * Only array order moved: the diff sees no change, so
-			 * a new version would be noise in the history.
+			 * Only the layout or array order moved: the diff sees
+			 * no change, so a new version would be noise in the
+			 * history.
 			 */
-			say_trial(p->study, 0, false);
+			say_trial(st, 0, false);
 			rc = 0;
 			goto out;
 		}
 	}
-	if (store_add_version(c->s, c->res->run.run_id, p->study, cur,
-	    &changes) < 0)
+	if (store_add_version(c->s, c->res->run.run_id, st, cur, &changes) < 0)
 		goto out;
 	c->res->run.versions_stored++;
 	c->res->run.changes_stored += (unsigned)changes.n;
-	say_trial(p->study, changes.n, cur->version_id == 0);
+	say_trial(st, changes.n, cur->version_id == 0);
 	rc = 0;
 out:
 	json_decref(old);
+	json_decref(new);
 	diff_list_finish(&changes);
 	return rc;
 }
@@ -230,32 +232,74 @@ handle_missing(struct cycle *c, struct registry_item *it)
 	    "no answer from the registry");
 }
 
+/* The ID a fetched item's record must carry: where an alias now points. */
+static const char *
+item_id(const struct registry_item *it)
+{
+	return it->current_id[0] ? it->current_id : it->nct_id;
+}
+
 /*
- * One batch from the registry -> one transaction.  Parse everything first
- * (pure), then lock and read the stored versions, then write.
+ * Parse one fetched record and store it; its text is freed here.  A
+ * record that does not parse is the trial's error, not the batch's.
+ * 0 / -1 (database or memory: stop the batch).
+ */
+static int
+parse_and_store(struct cycle *c, struct registry_item *it,
+    const struct store_current *cur)
+{
+	struct study_error serr;
+	struct study *st;
+	char msg[700];
+	int rc = 0;
+
+	st = study_from_text(it->json, it->json_len, item_id(it), &serr);
+	if (st == NULL) {
+		snprintf(msg, sizeof(msg), "%s: %s%s%s", it->nct_id,
+		    serr.path[0] ? serr.path : "", serr.path[0] ? ": " : "",
+		    serr.text);
+		trial_error(c, it->nct_id, "parse", msg);
+	} else
+		rc = store_record(c, st, it->json, it->json_len, cur);
+	study_free(st);
+	free(it->json);
+	it->json = NULL;
+	return rc < 0 || c->db_failed ? -1 : 0;
+}
+
+/*
+ * One batch from the registry -> one transaction.  The stored versions
+ * are read first (locking the trials' rows); then each record is parsed
+ * and its rows are sent in a pipeline, so PostgreSQL stores one record
+ * while the next is parsed and only one record's tree is alive at a time.
  */
 static int
 on_batch(void *arg, struct registry_item *items, size_t n)
 {
 	struct cycle *c = arg;
-	struct parsed *p = NULL;
 	struct store_current *cur = NULL;
-	char **ids = NULL;
+	const char **ids = NULL;
+	size_t *slot = NULL;
 	size_t np = 0, i;
 	int rc = -1;
 
-	if ((p = calloc(n + 1, sizeof(*p))) == NULL ||
-	    (ids = calloc(n + 1, sizeof(*ids))) == NULL ||
+	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL ||
+	    (slot = calloc(n + 1, sizeof(*slot))) == NULL ||
 	    (cur = calloc(n + 1, sizeof(*cur))) == NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
-	if (store_begin(c->s) < 0)
+	for (i = 0; i < n; i++)
+		if (items[i].outcome == REG_OK) {
+			slot[i] = np;
+			ids[np++] = item_id(&items[i]);
+		}
+	if (store_begin(c->s) < 0 ||
+	    store_current(c->s, (char *const *)ids, np, true, cur) < 0 ||
+	    store_pipeline_begin(c->s) < 0)
 		goto dbfail;
 	for (i = 0; i < n; i++) {
 		struct registry_item *it = &items[i];
-		const char *want = it->current_id[0] ? it->current_id : it->nct_id;
-		struct study_error serr;
 
 		c->fetched_done++;
 		if (it->outcome != REG_OK) {
@@ -263,21 +307,6 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 			continue;
 		}
 		c->res->run.trials_fetched++;
-		p[np].study = study_from_json(it->study, want, &serr);
-		if (p[np].study == NULL) {
-			char msg[700];
-
-			snprintf(msg, sizeof(msg), "%s: %s%s%s", it->nct_id,
-			    serr.path[0] ? serr.path : "",
-			    serr.path[0] ? ": " : "", serr.text);
-			trial_error(c, it->nct_id, "parse", msg);
-			continue;
-		}
-		if ((p[np].canon = study_canonical_json(it->study)) == NULL) {
-			study_free(p[np].study);
-			fail(c, "%s", "out of memory");
-			goto rollback;
-		}
 		if (it->current_id[0]) {
 			log_warnx("nct=%s: the registry now lists it as %s",
 			    it->nct_id, it->current_id);
@@ -285,18 +314,10 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 			    it->current_id) < 0)
 				goto dbfail;
 		}
-		p[np].item = it;
-		ids[np] = p[np].study->nct_id;
-		np++;
-	}
-	if (c->db_failed)
-		goto dbfail;
-	if (store_current(c->s, ids, np, true, cur) < 0)
-		goto dbfail;
-	for (i = 0; i < np; i++)
-		if (store_parsed(c, &p[i], &cur[i]) < 0 || c->db_failed)
+		if (parse_and_store(c, it, &cur[slot[i]]) < 0)
 			goto dbfail;
-	if (store_commit(c->s) < 0)
+	}
+	if (c->db_failed || store_commit(c->s) < 0)
 		goto dbfail;
 	progress(c, c->fetched_done, c->fetch_total, "fetched");
 	rc = 0;
@@ -304,19 +325,14 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 dbfail:
 	c->db_failed = true;
 	fail(c, "database: %s", store_errmsg(c->s));
-rollback:
+	/* Nothing of this batch is stored. */
 	store_rollback(c->s);
-	/* Nothing of this batch is stored: undo its counts too. */
 out:
 	if (cur)
 		store_current_finish(cur, np);
-	for (i = 0; p && i < np; i++) {
-		study_free(p[i].study);
-		json_decref(p[i].canon);
-	}
 	free(cur);
+	free(slot);
 	free(ids);
-	free(p);
 	return rc;
 }
 
@@ -327,17 +343,26 @@ cmp_probe(const void *a, const void *b)
 	    ((const struct registry_probe_entry *)b)->nct_id);
 }
 
+static int
+cmp_failed(const void *a, const void *b)
+{
+	return strcmp(((const struct registry_item *)a)->nct_id,
+	    ((const struct registry_item *)b)->nct_id);
+}
+
 /*
- * Probe every tracked ID for its last-update date, then fetch only the
- * trials that are new, moved, or missing from the probe.
+ * Probe the tracked IDs that have a stored version for their last-update
+ * date, then fetch the trials that moved, are missing from the probe, or
+ * were never stored (those need their record anyway: probing them would
+ * only cost the registry a pass over them).
  */
 static int
 mirror(struct cycle *c, struct registry *reg)
 {
 	struct registry_probe_result pr = {0};
-	char **ids = NULL, **want = NULL;
+	char **ids = NULL, **want = NULL, **known = NULL;
 	char (*stored)[DATE_SIZE] = NULL;
-	size_t n = 0, nw = 0, i;
+	size_t n = 0, nw = 0, nk = 0, i;
 	int rc = -1;
 
 	phase(c, "probe");
@@ -345,17 +370,24 @@ mirror(struct cycle *c, struct registry *reg)
 		goto dbfail;
 	c->res->run.trials_tracked = (unsigned)n;
 	if ((stored = calloc(n + 1, sizeof(*stored))) == NULL ||
-	    (want = calloc(n + 1, sizeof(*want))) == NULL) {
+	    (want = calloc(n + 1, sizeof(*want))) == NULL ||
+	    (known = calloc(n + 1, sizeof(*known))) == NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
 	if (store_last_updates(c->s, ids, n, stored) < 0)
 		goto dbfail;
-	if (registry_probe(reg, ids, n, &pr) < 0 && fetch_cancelled(c->f)) {
+	for (i = 0; i < n; i++)
+		if (stored[i][0] != '\0')
+			known[nk++] = ids[i];
+		else
+			want[nw++] = ids[i];
+	if (nk > 0 && registry_probe(reg, known, nk, &pr) < 0 &&
+	    fetch_cancelled(c->f)) {
 		fail(c, "%s", "cancelled");
 		goto out;
 	}
-	if (pr.n_failed == n && n > 0) {
+	if (pr.n_failed == nk && nk > 0) {
 		fail(c, "registry: %s", pr.failed[0].error ?
 		    pr.failed[0].error : "no answer");
 		goto out;
@@ -366,20 +398,25 @@ mirror(struct cycle *c, struct registry *reg)
 	if (c->db_failed)
 		goto dbfail;
 	c->res->run.trials_probed = (unsigned)pr.n;
-	qsort(pr.v, pr.n, sizeof(*pr.v), cmp_probe);
+	/* qsort and bsearch want a real array even when it is empty. */
+	if (pr.n > 0)
+		qsort(pr.v, pr.n, sizeof(*pr.v), cmp_probe);
+	if (pr.n_failed > 0)
+		qsort(pr.failed, pr.n_failed, sizeof(*pr.failed), cmp_failed);
 	for (i = 0; i < n; i++) {
 		struct registry_probe_entry key, *e;
-		bool failed = false;
+		struct registry_item fkey;
 
-		for (size_t k = 0; k < pr.n_failed; k++)
-			if (strcmp(pr.failed[k].nct_id, ids[i]) == 0)
-				failed = true;
-		if (failed)
-			continue;
+		if (stored[i][0] == '\0')
+			continue;	/* already wanted */
+		snprintf(fkey.nct_id, sizeof(fkey.nct_id), "%s", ids[i]);
+		if (pr.n_failed > 0 && bsearch(&fkey, pr.failed, pr.n_failed,
+		    sizeof(*pr.failed), cmp_failed) != NULL)
+			continue;	/* reported; tried again next cycle */
 		snprintf(key.nct_id, sizeof(key.nct_id), "%s", ids[i]);
-		e = bsearch(&key, pr.v, pr.n, sizeof(*pr.v), cmp_probe);
-		if (e == NULL || stored[i][0] == '\0' ||
-		    strcmp(e->last_update, stored[i]) != 0)
+		e = pr.n > 0 ? bsearch(&key, pr.v, pr.n, sizeof(*pr.v),
+		    cmp_probe) : NULL;
+		if (e == NULL || strcmp(e->last_update, stored[i]) != 0)
 			want[nw++] = ids[i];
 		else
 			log_debug("nct=%s unchanged since %s", ids[i], stored[i]);
@@ -401,6 +438,7 @@ dbfail:
 	fail(c, "database: %s", store_errmsg(c->s));
 out:
 	registry_probe_finish(&pr);
+	free(known);
 	free(want);
 	free(stored);
 	store_free_ids(ids, n);
@@ -424,6 +462,7 @@ struct rec_slot {
 struct sync_judge {
 	struct store *s;
 	struct store_states *states;
+	struct claims_names *names;	/* the registry's acronyms, indexed once */
 	struct identity *identity;	/* NULL: identity check off */
 	struct rules_opts ro;
 	struct rec_slot *slots;		/* open addressing; cap a power of 2 */
@@ -543,6 +582,8 @@ sync_judge_new(const struct config *cfg, struct store *s)
 {
 	struct sync_judge *j;
 	struct identity_opts io = {cfg->identity_min_terms};
+	const struct claims_acronym *acr;
+	size_t n_acr;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		goto oom;
@@ -559,6 +600,9 @@ sync_judge_new(const struct config *cfg, struct store *s)
 	j->ro.identity = j->identity;
 	if ((j->states = store_load_states(s)) == NULL)
 		goto fail;
+	acr = store_states_acronyms(j->states, &n_acr);
+	if ((j->names = claims_names_new(acr, n_acr)) == NULL)
+		goto oom;
 	return j;
 oom:
 	store_set_error(s, "page judge: out of memory");
@@ -576,6 +620,7 @@ sync_judge_free(struct sync_judge *j)
 		rec_clear(j);
 	free(j->slots);
 	identity_free(j->identity);
+	claims_names_free(j->names);
 	store_states_free(j->states);
 	free(j);
 }
@@ -625,13 +670,12 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
     struct sync_page *out)
 {
 	struct mention_list ml = {0};
-	const struct claims_acronym *acr;
-	size_t n_acr, i, before;
+	size_t i, before;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	acr = store_states_acronyms(j->states, &n_acr);
-	if (claims_extract(text, len, acr, n_acr, &out->claims) < 0)
+	/* Claims and citations in one pass over the page. */
+	if (claims_scan_names(text, len, j->names, &out->claims, &ml) < 0)
 		goto oom;
 	for (i = 0; i < out->claims.n; i++) {
 		before = out->verdicts.n;
@@ -641,8 +685,6 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 			goto oom;
 	}
 	/* Citations: every NCT ID the page names is a claim of its own. */
-	if (claims_mentions(text, len, acr, n_acr, &ml) < 0)
-		goto oom;
 	if (j->identity != NULL && load_records(j, &ml) < 0)
 		goto out;
 	for (i = 0; i < ml.n; i++) {
@@ -776,7 +818,7 @@ static int
 judge_pages(struct cycle *c)
 {
 	struct scan_ctx x;
-	unsigned resolved = 0;
+	unsigned resolved = 0, skipped = 0;
 	long pages;
 	int rc = -1;
 
@@ -789,11 +831,17 @@ judge_pages(struct cycle *c)
 		return -1;
 	}
 	pages = pages_scan(c->cfg->page_paths, c->cfg->n_page_paths,
-	    c->cfg->max_page_size, on_page, &x, NULL);
+	    c->cfg->max_page_size, on_page, &x, &skipped);
 	if (pages < 0)
 		goto out;
-	/* Pages that are gone no longer make their claims. */
-	if (store_forget_pages(c->s, x.paths, x.n_paths, &resolved) < 0) {
+	/*
+	 * Pages that are gone no longer make their claims.  A page skipped
+	 * this time (unreadable, binary, too large) is not gone: while any
+	 * is, resolve nothing, or its flags would be raised and announced
+	 * again once it reads.
+	 */
+	if (skipped == 0 &&
+	    store_forget_pages(c->s, x.paths, x.n_paths, &resolved) < 0) {
 		fail(c, "database: %s", store_errmsg(c->s));
 		goto out;
 	}

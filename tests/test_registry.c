@@ -143,7 +143,7 @@ struct seen {
 	size_t batches;
 	size_t batch_sizes[16];
 	int stop_after;		/* return -1 after this many batches */
-	bool steal;		/* take item->study */
+	bool steal;		/* take item->json */
 };
 
 static int
@@ -156,9 +156,11 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 	s->batches++;
 	for (size_t i = 0; i < n && s->n < 64; i++) {
 		struct seen_item *it = &s->items[s->n++];
+		json_t *doc = items[i].json ? json_loadb(items[i].json,
+		    items[i].json_len, 0, NULL) : NULL;
 		const char *sid = json_string_value(json_object_get(
-		    json_object_get(json_object_get(items[i].study,
-		    "protocolSection"), "identificationModule"), "nctId"));
+		    json_object_get(json_object_get(doc, "protocolSection"),
+		    "identificationModule"), "nctId"));
 
 		snprintf(it->nct_id, sizeof(it->nct_id), "%s", items[i].nct_id);
 		snprintf(it->current_id, sizeof(it->current_id), "%s",
@@ -168,11 +170,14 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 		it->outcome = items[i].outcome;
 		it->error = items[i].error ? strdup(items[i].error) : NULL;
 		it->http_status = items[i].http_status;
+		json_decref(doc);
 		cr_expect_eq(items[i].outcome == REG_OK,
-		    items[i].study != NULL, "%s", items[i].nct_id);
-		if (s->steal && items[i].study != NULL) {
-			json_decref(items[i].study);
-			items[i].study = NULL;
+		    items[i].json != NULL, "%s", items[i].nct_id);
+		if (items[i].json != NULL)
+			cr_expect_eq(strlen(items[i].json), items[i].json_len);
+		if (s->steal && items[i].json != NULL) {
+			free(items[i].json);
+			items[i].json = NULL;
 		}
 	}
 	return s->stop_after && (int)s->batches >= s->stop_after ? -1 : 0;
