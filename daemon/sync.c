@@ -34,6 +34,7 @@ struct cycle {
 	unsigned missing_marked;	/* not-found marks this run (capped) */
 	unsigned fetched_done;
 	unsigned fetch_total;
+	unsigned answered;		/* items the registry answered this cycle */
 	bool db_failed;
 };
 
@@ -267,6 +268,31 @@ parse_and_store(struct cycle *c, struct registry_item *it,
 	return rc < 0 || c->db_failed ? -1 : 0;
 }
 
+/* No HTTP answer, or the registry saying it is overloaded or down. */
+static bool
+registry_silent(const struct registry_item *it)
+{
+	return it->outcome == REG_ERROR && (it->http_status == 0 ||
+	    it->http_status == 429 || (it->http_status >= 502 &&
+	    it->http_status <= 504));
+}
+
+/*
+ * True when nothing the registry was asked this cycle got an answer: an
+ * outage, reported once for the cycle rather than once per trial (a first
+ * sync of 50,000 trials would otherwise log 50,000 lines).
+ */
+static bool
+registry_down(struct cycle *c, const struct registry_item *items, size_t n)
+{
+	size_t silent = 0;
+
+	for (size_t i = 0; i < n; i++)
+		silent += registry_silent(&items[i]);
+	c->answered += (unsigned)(n - silent);
+	return c->answered == 0 && n > 0 && silent == n;
+}
+
 /*
  * One batch from the registry -> one transaction.  The stored versions
  * are read first (locking the trials' rows); then each record is parsed
@@ -283,6 +309,11 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 	size_t np = 0, i;
 	int rc = -1;
 
+	if (registry_down(c, items, n)) {
+		fail(c, "the registry did not answer (%s)", items[0].error ?
+		    items[0].error : "no response");
+		return -1;
+	}
 	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL ||
 	    (slot = calloc(n + 1, sizeof(*slot))) == NULL ||
 	    (cur = calloc(n + 1, sizeof(*cur))) == NULL) {

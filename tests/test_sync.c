@@ -502,3 +502,23 @@ Test(sync, submitted_results_get_a_recheck)
 	    "severity = 'stale'"), 0);
 	free(page);
 }
+
+/*
+ * Nothing answers on a first sync (no probe to fail): one failure for
+ * the cycle, not one per trial, and no error row per trial either.
+ */
+Test(sync, registry_down_is_one_failure)
+{
+	struct sync_result res;
+
+	set_str(&cfg->base_url, "http://127.0.0.1:9/api/v2");
+	cfg->retries = 0;
+	cr_expect_eq(cycle(&res), -1);
+	cr_expect(strstr(res.error, "the registry did not answer") != NULL,
+	    "%s", res.error);
+	cr_expect_eq(res.trials_failed, 0);
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
+	    "'failed'"), 1);
+}
