@@ -101,8 +101,8 @@ struct study {
 	 * canonical form, compact, keys sorted, volatile members
 	 * (derivedSection.miscInfoModule.versionHolder and .modelPredictions)
 	 * removed, and the hash covers exactly it.  From text
-	 * (study_from_text): the registry's text as sent, and the hash covers
-	 * it without the volatile members; the store drops them.
+	 * (study_from_text): the registry's text as sent with the volatile
+	 * members cut out, and the hash covers exactly it.
 	 */
 	char *canonical;
 	size_t canonical_len;

@@ -861,8 +861,7 @@ date_or_null(const struct study_date *d)
 /*
  * The version row, its changes and the trial's pointer to it in one
  * statement: one round trip, and no result the next statement needs, so
- * it can be pipelined.  The raw JSON loses its volatile members here
- * (study.h: a record read as text keeps them until now).
+ * it can be pipelined.
  */
 #define ADD_VERSION_SQL \
 	"WITH v AS (" \
@@ -872,9 +871,7 @@ date_or_null(const struct study_date *d)
 	"    results_submitted, primary_completion, primary_completion_type," \
 	"    result_pmids, raw)" \
 	"  VALUES ($1, $2::integer, $3, $4, $5::bigint, $6, $7, $8," \
-	"    $9::boolean, $10, $11, $12, $13, $14::text[]," \
-	"    $15::jsonb #- '{derivedSection,miscInfoModule,versionHolder}'" \
-	"      #- '{derivedSection,miscInfoModule,modelPredictions}')" \
+	"    $9::boolean, $10, $11, $12, $13, $14::text[], $15::jsonb)" \
 	"  RETURNING version_id)," \
 	" c AS (" \
 	"  INSERT INTO study_changes (nct_id, version_id, prev_version_id," \

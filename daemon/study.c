@@ -862,37 +862,74 @@ study_from_json(const json_t *root, const char *expect_id,
 	return s;
 }
 
+static bool
+is_volatile(const struct jsonscan_member *m)
+{
+	return jsonscan_find(m, 1, volatile_keys[0]) != NULL ||
+	    jsonscan_find(m, 1, volatile_keys[1]) != NULL;
+}
+
 /*
  * Where the volatile members lie in a record's text, as byte ranges to
- * leave out of the hash: [skip_from[i], skip_to[i]), in text order.  Only
- * the name and value are skipped, not the separators around them, which
- * is all a hash needs.  Returns how many (0 to 2).
+ * cut so that the rest is still JSON: [cut_from[i], cut_to[i]), in text
+ * order, merged.  A member goes with the comma after it when a member
+ * that stays follows it, else with the comma before it.  Returns how
+ * many ranges (0 to 2).
  */
 static size_t
 volatile_ranges(const char *text, const struct jsonscan_member *top,
-    size_t n_top, size_t skip_from[2], size_t skip_to[2])
+    size_t n_top, size_t cut_from[2], size_t cut_to[2])
 {
-	const struct jsonscan_member *d, *misc, *m;
+	const struct jsonscan_member *d, *misc;
 	struct jsonscan_member *dm = NULL, *mm = NULL;
-	size_t n_dm = 0, n_mm = 0, k = 0;
+	size_t n_dm = 0, n_mm = 0, k = 0, i, kept_before = SIZE_MAX;
+	size_t first_cut = SIZE_MAX, last_kept = SIZE_MAX;
 
+#define START(m) ((size_t)((m)->name.s - 1 - text))
+#define END(m) ((size_t)((m)->value.s + (m)->value.len - text))
 	if ((d = jsonscan_find(top, n_top, "derivedSection")) == NULL ||
 	    jsonscan_members(d->value.s, d->value.len, &dm, &n_dm) != NULL ||
 	    (misc = jsonscan_find(dm, n_dm, "miscInfoModule")) == NULL ||
 	    jsonscan_members(misc->value.s, misc->value.len, &mm, &n_mm) !=
 	    NULL)
 		goto out;
-	for (size_t i = 0; i < n_mm; i++) {
-		m = &mm[i];
-		if (!jsonscan_find(m, 1, volatile_keys[0]) &&
-		    !jsonscan_find(m, 1, volatile_keys[1]))
+	for (i = 0; i < n_mm; i++)
+		if (!is_volatile(&mm[i]))
+			last_kept = i;
+	for (i = 0; i < n_mm; i++) {
+		size_t from, to;
+
+		if (!is_volatile(&mm[i])) {
+			kept_before = i;
 			continue;
-		/* From the name's opening quote to the end of the value. */
-		skip_from[k] = (size_t)(m->name.s - 1 - text);
-		skip_to[k] = (size_t)(m->value.s + m->value.len - text);
-		if (++k == 2)
-			break;
+		}
+		if (first_cut == SIZE_MAX)
+			first_cut = i;
+		if (last_kept != SIZE_MAX && last_kept > i) {
+			from = START(&mm[i]);
+			to = START(&mm[i + 1]);
+		} else if (kept_before != SIZE_MAX) {
+			from = END(&mm[kept_before]);
+			to = END(&mm[i]);
+		} else {
+			/* Nothing stays: everything from the first cut. */
+			from = START(&mm[first_cut]);
+			to = END(&mm[i]);
+		}
+		/* Merge with the range before when they touch or overlap. */
+		if (k > 0 && from <= cut_to[k - 1]) {
+			if (from < cut_from[k - 1])
+				cut_from[k - 1] = from;
+			if (to > cut_to[k - 1])
+				cut_to[k - 1] = to;
+		} else if (k < 2) {
+			cut_from[k] = from;
+			cut_to[k] = to;
+			k++;
+		}
 	}
+#undef START
+#undef END
 out:
 	free(mm);
 	free(dm);
@@ -959,7 +996,10 @@ study_from_text(const char *text, size_t len, const char *expect_id,
 	}
 	if ((s = parse_fields(&c, root, expect_id)) == NULL)
 		goto out;
-	/* The text itself is what is stored; the hash leaves out what moves. */
+	/*
+	 * What is stored (and hashed) is the registry's text with the
+	 * members that move daily cut out: a byte copy, no re-dump.
+	 */
 	n_skip = volatile_ranges(text, top, n_top, skip_from, skip_to);
 	from[0] = 0;
 	for (i = 0; i < n_skip; i++) {
@@ -967,15 +1007,19 @@ study_from_text(const char *text, size_t len, const char *expect_id,
 		from[++n_seg] = skip_to[i];
 	}
 	to[n_seg++] = len;
-	if (set_hash(&c, text, from, to, n_seg, s) < 0)
-		goto out;
 	if ((s->canonical = malloc(len + 1)) == NULL) {
 		fail(&c, "", "out of memory");
 		goto out;
 	}
-	memcpy(s->canonical, text, len);
-	s->canonical[len] = '\0';
-	s->canonical_len = len;
+	for (i = 0; i < n_seg; i++) {
+		memcpy(s->canonical + s->canonical_len, text + from[i],
+		    to[i] - from[i]);
+		s->canonical_len += to[i] - from[i];
+	}
+	s->canonical[s->canonical_len] = '\0';
+	from[0] = 0;
+	if (set_hash(&c, s->canonical, from, &s->canonical_len, 1, s) < 0)
+		goto out;
 	ret = s;
 	s = NULL;
 out:

@@ -31,11 +31,12 @@ struct study *study_from_json(const json_t *root, const char *expect_id,
  * The same for a record as text, the way the sync reads it: the text is
  * checked whole (jsonscan.h), but only the members that are read become
  * a tree, so the resultsSection of a record with results (most of its
- * bytes) is never parsed into one.  s->canonical is then a copy of the
- * text as given (what is stored; PostgreSQL's jsonb normalises it), and
- * s->hash covers that text without the volatile members, so the daily
- * versionHolder does not move it; a change of layout only (key order,
- * spacing) does, and the caller's diff then finds nothing to store.
+ * bytes) is never parsed into one.  s->canonical is then the text as
+ * given with the volatile members cut out (a byte copy: what is stored,
+ * and PostgreSQL's jsonb normalises it), and s->hash covers exactly it,
+ * so the daily versionHolder does not move it; a change of layout only
+ * (key order, spacing) does, and the caller's diff then finds nothing to
+ * store.
  * New (study_free) or NULL with *err filled.
  */
 struct study *study_from_text(const char *text, size_t len,
