@@ -9,6 +9,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/thread.h>
 #include <jansson.h>
 #include <math.h>
@@ -37,6 +38,7 @@
 
 #define FIRST_BACKOFF 60	/* seconds after the first failed cycle */
 #define STOP_GRACE 8		/* seconds a cancelled cycle gets to wind down */
+#define ACCEPT_PAUSE 1		/* seconds the endpoint rests out of descriptors */
 
 /* Counters for /metrics; cumulative over the process's life. */
 struct metrics {
@@ -58,7 +60,7 @@ struct worker {
 	struct service *svc;
 	struct config *cfg;		/* the config this cycle runs with */
 	pthread_t thread;
-	struct event_base *base;	/* worker's own loop */
+	struct event_base *base;	/* worker's loop (svc->worker_base) */
 	struct event *ev_cancel;	/* activated from the main thread */
 	struct fetch *f;
 	bool cancel;			/* under svc->mu */
@@ -78,9 +80,17 @@ struct service {
 	int verbosity;
 
 	struct event_base *base;
+	/*
+	 * Every cycle's loop, made once at start: making one needs
+	 * descriptors, and libevent exits the process when it finds none.
+	 */
+	struct event_base *worker_base;
 	struct evhttp *http;
 	struct event *ev_hup, *ev_term, *ev_int, *ev_timer, *ev_done;
 	struct event *ev_watchdog, *ev_stop_timeout;
+	struct evconnlistener *listener;	/* the status endpoint's (borrowed) */
+	struct event *ev_accept;	/* re-enables it after a pause */
+	double accept_warned;		/* unix time of the last such warning */
 
 	pthread_mutex_t mu;		/* guards everything below */
 	struct worker *w;		/* the running cycle, NULL when idle */
@@ -274,8 +284,8 @@ start_cycle(evutil_socket_t fd, short what, void *arg)
 		goto retry;
 	w->svc = svc;
 	w->cfg = svc->cfg;
-	if ((w->base = event_base_new()) == NULL ||
-	    (w->ev_cancel = event_new(w->base, -1, 0, on_cancel, w)) == NULL)
+	w->base = svc->worker_base;
+	if ((w->ev_cancel = event_new(w->base, -1, 0, on_cancel, w)) == NULL)
 		goto fail;
 	pthread_mutex_lock(&svc->mu);
 	svc->w = w;
@@ -292,8 +302,6 @@ start_cycle(evutil_socket_t fd, short what, void *arg)
 fail:
 	if (w->ev_cancel)
 		event_free(w->ev_cancel);
-	if (w->base)
-		event_base_free(w->base);
 	free(w);
 retry:
 	log_error("daemon: cannot start a cycle (out of resources); "
@@ -404,7 +412,6 @@ cycle_done(evutil_socket_t fd, short what, void *arg)
 		svc->retired = NULL;
 	}
 	event_free(w->ev_cancel);
-	event_base_free(w->base);
 	if (w->rc >= 0)
 		log_info("daemon: cycle %s in %.1f s: %u versions, %u changes, "
 		    "%u flags raised", w->rc == 0 ? "ok" : "partial",
@@ -435,6 +442,21 @@ cycle_done(evutil_socket_t fd, short what, void *arg)
 
 /* -------------------------------------------------------------- signals */
 
+/* Said at every start and reload that turns verification off, even -q. */
+static void
+warn_tls(const struct config *cfg)
+{
+	static const char off[] = "[registry] tls_verify = no: TLS "
+	    "certificates are NOT verified";
+
+	if (cfg->tls_verify)
+		return;
+	if (log_verbosity() < LOG_NORMAL)
+		log_error("%s", off);
+	else
+		log_warnx("%s", off);
+}
+
 static void
 on_reload(evutil_socket_t fd, short what, void *arg)
 {
@@ -460,6 +482,7 @@ on_reload(evutil_socket_t fd, short what, void *arg)
 		    "restart, still serving %s", fresh->listen,
 		    svc->cfg->listen);
 	log_init(svc->verbosity, strcmp(fresh->log, "syslog") == 0);
+	warn_tls(fresh);
 	pthread_mutex_lock(&svc->mu);
 	old = svc->cfg;
 	svc->cfg = fresh;
@@ -747,9 +770,43 @@ route(struct evhttp_request *req, void *arg)
 		    "not found: try /healthz, /metrics or /status\n");
 }
 
+static void
+accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct service *svc = arg;
+
+	evconnlistener_enable(svc->listener);
+}
+
+/* The error callback's argument is evhttp's own: one service a process. */
+static struct service *accept_svc;
+
+/*
+ * accept() failed for want of descriptors (many clients holding
+ * connections open): the listening socket stays readable, so without a
+ * pause the loop would spin and libevent log a line per turn.  Rest, say
+ * so at most once a minute, and try again.
+ */
+static void
+accept_error(struct evconnlistener *l, void *arg)
+{
+	struct service *svc = accept_svc;
+	struct timeval pause = {ACCEPT_PAUSE, 0};
+	int e = EVUTIL_SOCKET_ERROR();
+
+	if (wall() - svc->accept_warned >= 60) {
+		log_warnx("status endpoint: cannot accept a connection: %s; "
+		    "pausing %d s", strerror(e), ACCEPT_PAUSE);
+		svc->accept_warned = wall();
+	}
+	evconnlistener_disable(l);
+	evtimer_add(svc->ev_accept, &pause);
+}
+
 static int
 listen_http(struct service *svc)
 {
+	struct evhttp_bound_socket *bound;
 	char host[256];
 	const char *colon = strrchr(svc->cfg->listen, ':');
 	size_t hl;
@@ -775,8 +832,14 @@ listen_http(struct service *svc)
 	evhttp_set_max_body_size(svc->http, 0);
 	evhttp_set_timeout(svc->http, 10);
 	evhttp_set_gencb(svc->http, route, svc);
-	if (evhttp_bind_socket(svc->http, host, (ev_uint16_t)port) != 0)
+	if ((bound = evhttp_bind_socket_with_handle(svc->http, host,
+	    (ev_uint16_t)port)) == NULL ||
+	    (svc->ev_accept = evtimer_new(svc->base, accept_resume, svc)) ==
+	    NULL)
 		return -1;
+	svc->listener = evhttp_bound_socket_get_listener(bound);
+	accept_svc = svc;
+	evconnlistener_set_error_cb(svc->listener, accept_error);
 	return 0;
 }
 
@@ -829,7 +892,8 @@ service_run(struct config *cfg, const char *config_path, int verbosity)
 	log_init(verbosity, strcmp(cfg->log, "syslog") == 0);
 
 	/* Worker threads wake the main loop: libevent must know threads. */
-	if (evthread_use_pthreads() != 0 || (svc.base = event_base_new()) == NULL) {
+	if (evthread_use_pthreads() != 0 || (svc.base = event_base_new()) == NULL ||
+	    (svc.worker_base = event_base_new()) == NULL) {
 		log_error("daemon: cannot create the event loop");
 		goto out;
 	}
@@ -888,6 +952,8 @@ out:
 		event_free(svc.ev_timer);
 	if (svc.ev_stop_timeout)
 		event_free(svc.ev_stop_timeout);
+	if (svc.ev_accept)
+		event_free(svc.ev_accept);
 	if (svc.http)
 		evhttp_free(svc.http);
 	if (!svc.w) {
@@ -895,6 +961,8 @@ out:
 			event_free(svc.ev_done);
 		if (svc.base)
 			event_base_free(svc.base);
+		if (svc.worker_base)
+			event_base_free(svc.worker_base);
 		config_free(svc.retired);
 		config_free(svc.cfg);
 		json_decref(svc.trials);
