@@ -147,6 +147,7 @@ to_notify(void *arg, const struct store_flag *fl)
 }
 
 struct post {
+	const char *url;	/* borrowed: the webhook URL, a secret */
 	long status;
 	char error[256];
 };
@@ -155,9 +156,14 @@ static void
 posted(void *arg, const struct fetch_response *r)
 {
 	struct post *pr = arg;
+	const char *u = r->error ? strstr(r->error, pr->url) : NULL;
 
 	pr->status = r->status;
-	if (r->error)
+	/* fetch.c names the URL in some errors; it may carry a token. */
+	if (u)
+		snprintf(pr->error, sizeof(pr->error), "%.*s(the webhook)%s",
+		    (int)(u - r->error), r->error, u + strlen(pr->url));
+	else if (r->error)
 		snprintf(pr->error, sizeof(pr->error), "%s", r->error);
 	else if (r->status < 200 || r->status > 299)
 		snprintf(pr->error, sizeof(pr->error), "webhook answered HTTP %ld",
@@ -168,7 +174,7 @@ static int
 to_webhook(void *arg, const struct store_flag *fl)
 {
 	struct pass *p = arg;
-	struct post pr = {0};
+	struct post pr = {p->cfg->webhook_url, 0, ""};
 	char *body;
 
 	if (p->sink_down) {
