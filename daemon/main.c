@@ -780,10 +780,10 @@ main(int argc, char **argv)
 			fprintf(stderr, "ctmirror: %s\n", cerr.text);
 		return EXIT_USAGE;
 	}
-	/* Loud at every start, whatever the command: nothing else would say it. */
+	/* Loud at every start, whatever the command and even with -q. */
 	if (!cfg->tls_verify)
-		log_warnx("[registry] tls_verify = no: TLS certificates are NOT "
-		    "verified");
+		(verbosity < LOG_NORMAL ? log_error : log_warnx)("[registry] "
+		    "tls_verify = no: TLS certificates are NOT verified");
 	/* A typo in an option is a usage error, whatever the database says. */
 	if (cmd->flags != NULL) {
 		char **copy = calloc((size_t)argc + 1, sizeof(*copy)), **rest;
