@@ -50,6 +50,16 @@ UNION ALL
 SELECT 'many-running-runs', count(*)::text
   FROM sync_runs WHERE status = 'running' HAVING count(*) > 1
 UNION ALL
+-- Exactly one sync writes at a time (the advisory lock): no two runs
+-- overlap.  A run a killed process left is closed by the next run, so it
+-- "ends" after that one began; those are not compared.
+SELECT 'overlapping-runs', a.run_id || ' ' || b.run_id
+  FROM sync_runs a JOIN sync_runs b ON a.run_id < b.run_id
+ WHERE a.finished_at IS NOT NULL AND b.finished_at IS NOT NULL
+   AND coalesce(a.error_text, '') NOT LIKE 'interrupted%'
+   AND coalesce(b.error_text, '') NOT LIKE 'interrupted%'
+   AND a.started_at < b.finished_at AND b.started_at < a.finished_at
+UNION ALL
 -- Claims all belong to a page that was scanned.
 SELECT 'claim-of-unscanned-page', c.claim_id::text
   FROM claims c JOIN pages p USING (page_id) WHERE p.last_scanned_at IS NULL;
