@@ -120,6 +120,13 @@ seterr(struct config_error *err, const char *file, int line,
 	va_start(ap, fmt);
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages quote what the file says; a control byte in it (an
+	 * escape sequence, say) must not reach the operator's terminal.
+	 */
+	for (char *p = err->text; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 const struct config_key *
@@ -216,7 +223,8 @@ parse_size(const char *s, unsigned long long *out)
 		p += 2;
 	else if (*p == 'B')
 		p++;
-	if (*p != '\0')
+	/* 2^40 units of 1G would wrap: too large is too large, not small. */
+	if (*p != '\0' || v > UINT64_MAX / mult)
 		return -1;
 	*out = v * mult;
 	return 0;
@@ -533,6 +541,13 @@ read_line(char *str, int num, void *stream)
 	if (ps->failed)
 		return NULL;
 	while ((c = getc(ps->fp)) != EOF) {
+		/* inih would end the line there and read the rest as gone. */
+		if (c == '\0') {
+			seterr(ps->err, ps->file, ps->line + 1, "NUL byte in the "
+			    "line: not a text file");
+			ps->failed = true;
+			return NULL;
+		}
 		if (len >= num - 1) {
 			seterr(ps->err, ps->file, ps->line + 1, "line longer "
 			    "than %d characters; continue a list on indented "
