@@ -15,6 +15,7 @@
 
 #include "build_config.h"
 #include "diff.h"
+#include "log.h"
 #include "study.h"
 
 /* Advisory lock keys: "ctmi" + purpose, so other applications' keys never collide. */
@@ -237,6 +238,19 @@ id_array(char *const *ids, size_t n)
 
 /* ---------------------------------------------------------- connection */
 
+/*
+ * Server notices and warnings (a crash of another backend, say) through
+ * log.c like every other line, instead of libpq's bare stderr.
+ */
+static void
+on_notice(void *arg, const char *message)
+{
+	size_t n = strcspn(message, "\n");
+
+	(void)arg;
+	log_warnx("database: %.*s", (int)n, message);
+}
+
 struct store *
 store_open(const char *conninfo, char **errmsg)
 {
@@ -259,6 +273,7 @@ store_open(const char *conninfo, char **errmsg)
 			*errmsg = NULL;
 		goto fail;
 	}
+	PQsetNoticeProcessor(s->conn, on_notice, NULL);
 	/* Quiet NOTICEs (e.g. "relation already exists, skipping"). */
 	res = q(s, "connect", PGRES_TUPLES_OK,
 	    "SELECT set_config('client_min_messages', 'warning', false), "
