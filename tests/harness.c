@@ -377,3 +377,36 @@ harness_copy(const char *from, const char *to)
 	free(t);
 	return rc;
 }
+
+char *
+harness_default_records(void)
+{
+	static const char *const ids[] = {"NCT02982915", "NCT05233774",
+	    "NCT04421456"};
+	char *dir = harness_tmpdir();
+
+	cr_assert_not_null(dir);
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		char *from = harness_fmt("%s/registry/default/%s.json",
+		    harness_data(), ids[i]);
+		char *to = harness_fmt("%s/%s.json", dir, ids[i]);
+
+		cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
+		free(from);
+		free(to);
+	}
+	return dir;
+}
+
+void
+harness_fault(struct fakereg *reg, enum fakereg_fault_kind kind,
+    const char *match, int status, unsigned count)
+{
+	struct fakereg_fault f = {0};
+
+	f.kind = kind;
+	f.match = match;
+	f.status = status;
+	f.count = count;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+}

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fakereg.h"
+
 /*
  * Create an empty database named after `tag` and this process.  Returns
  * its conninfo ("dbname=..."; new, free()), or NULL.  The database is
@@ -61,5 +63,21 @@ int harness_copy(const char *from, const char *to);
 char *harness_read(const char *path);
 /* printf into a new string. */
 char *harness_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A new temporary folder holding the three default trials' records
+ * (tests/data/registry/default) as NCTxxxxxxxx.json, for the fake
+ * registry to serve.  New path (free(); harness_rmtree removes it).
+ */
+char *harness_default_records(void);
+
+/*
+ * Add a fault to the fake registry `reg` (see fakereg.h): kind, the
+ * request-line substring it matches (NULL: any), the status it answers
+ * with (0: the kind's own) and how many times (0: every time).  Asserts
+ * the fake took it.
+ */
+void harness_fault(struct fakereg *reg, enum fakereg_fault_kind kind,
+    const char *match, int status, unsigned count);
 
 #endif

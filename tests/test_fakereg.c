@@ -24,24 +24,11 @@
 static char *regdir;
 static struct fakereg *reg;
 
-static const char *const default_ids[] = {"NCT02982915", "NCT05233774",
-    "NCT04421456"};
-
 static void
 setup(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	regdir = harness_tmpdir();
-	cr_assert_not_null(regdir);
-	for (size_t i = 0; i < 3; i++) {
-		char *from = harness_fmt("%s/registry/default/%s.json",
-		    harness_data(), default_ids[i]);
-		char *to = harness_fmt("%s/%s.json", regdir, default_ids[i]);
-
-		cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
-		free(from);
-		free(to);
-	}
+	regdir = harness_default_records();
 	reg = fakereg_start(regdir, 0);
 	cr_assert_not_null(reg, "fake registry");
 }
@@ -196,16 +183,6 @@ nct_of(json_t *study)
 	    "nctId"));
 }
 
-static void
-add_fault(enum fakereg_fault_kind kind, const char *match, unsigned count)
-{
-	struct fakereg_fault f = {0};
-
-	f.kind = kind;
-	f.match = match;
-	f.count = count;
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
-}
 
 /* ------------------------------------------------------ API v2 shapes */
 
@@ -701,7 +678,7 @@ Test(fakereg, fault_stall_times_out_and_others_are_served)
 	    .timeout_ms = 1500}};
 	struct resp r;
 
-	add_fault(FAULT_STALL, "NCT02982915", 0);
+	harness_fault(reg, FAULT_STALL, "NCT02982915", 0, 0);
 	cr_assert_eq(pthread_create(&b.t, NULL, bg_main, &b), 0);
 	while (fakereg_count(reg, "NCT02982915") == 0)
 		usleep(10 * 1000);
@@ -732,7 +709,7 @@ Test(fakereg, fault_close)
 {
 	struct resp r;
 
-	add_fault(FAULT_CLOSE, NULL, 1);
+	harness_fault(reg, FAULT_CLOSE, NULL, 0, 1);
 	get("/studies/NCT02982915", &r);
 	cr_expect_eq(r.rc, CURLE_GOT_NOTHING, "%s", curl_easy_strerror(r.rc));
 	resp_free(&r);
@@ -747,7 +724,7 @@ Test(fakereg, fault_truncate)
 
 	get("/studies/NCT02982915", &full);
 	cr_assert_eq(full.status, 200);
-	add_fault(FAULT_TRUNCATE, NULL, 1);
+	harness_fault(reg, FAULT_TRUNCATE, NULL, 0, 1);
 	get("/studies/NCT02982915", &r);
 	cr_expect_eq(r.rc, CURLE_PARTIAL_FILE, "%s", curl_easy_strerror(r.rc));
 	cr_expect_lt(r.len, full.len);
@@ -760,7 +737,7 @@ Test(fakereg, fault_malformed_json)
 {
 	struct resp r;
 
-	add_fault(FAULT_MALFORMED_JSON, "filter.ids", 1);
+	harness_fault(reg, FAULT_MALFORMED_JSON, "filter.ids", 0, 1);
 	get("/studies?filter.ids=NCT02982915", &r);
 	cr_expect_eq(r.status, 200);
 	cr_expect_str_eq(r.ctype, "application/json");
@@ -774,7 +751,7 @@ Test(fakereg, fault_wrong_id)
 	json_t *j;
 	const char *id;
 
-	add_fault(FAULT_WRONG_ID, NULL, 2);
+	harness_fault(reg, FAULT_WRONG_ID, NULL, 0, 2);
 	get("/studies/NCT02982915", &r);
 	cr_assert_eq(r.status, 200);
 	j = body_json(&r);
@@ -816,7 +793,7 @@ Test(fakereg, fault_html_200)
 {
 	struct resp r;
 
-	add_fault(FAULT_HTML_200, NULL, 1);
+	harness_fault(reg, FAULT_HTML_200, NULL, 0, 1);
 	get("/studies/NCT02982915", &r);
 	cr_expect_eq(r.status, 200);
 	cr_expect(strncmp(r.ctype, "text/html", 9) == 0, "%s", r.ctype);
@@ -829,7 +806,7 @@ Test(fakereg, fault_bad_gzip)
 	struct req q = {.path = "/studies/NCT02982915", .gzip = true};
 	struct resp r;
 
-	add_fault(FAULT_BAD_GZIP, NULL, 1);
+	harness_fault(reg, FAULT_BAD_GZIP, NULL, 0, 1);
 	perform(&q, &r);
 	cr_expect_eq(r.rc, CURLE_BAD_CONTENT_ENCODING, "%s",
 	    curl_easy_strerror(r.rc));

@@ -129,19 +129,6 @@ url(const char *path)
 	return harness_fmt("%s%s", fakereg_url(reg), path);
 }
 
-static void
-add_fault(enum fakereg_fault_kind kind, const char *match, int status,
-    unsigned count)
-{
-	struct fakereg_fault f = {0};
-
-	f.kind = kind;
-	f.match = match;
-	f.status = status;
-	f.count = count;
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
-}
-
 /* One GET of `path` with `o`; the outcome in g, fetch_run's result back. */
 static int
 get_one(const struct fetch_opts *o, const char *path, struct got *g,
@@ -424,7 +411,7 @@ Test(fetch, retry_500_then_success)
 	struct got g = {0};
 
 	o.retries = 2;
-	add_fault(FAULT_STATUS, "NCT02982915", 500, 1);
+	harness_fault(reg, FAULT_STATUS, "NCT02982915", 500, 1);
 	cr_assert_eq(get_one(&o, "/studies/NCT02982915", &g, &st), 0);
 	cr_expect_eq(g.status, 200);
 	cr_expect_eq(g.attempts, 2);
@@ -491,7 +478,7 @@ Test(fetch, retries_exhausted_give_the_last_status)
 	struct got g = {0};
 
 	o.retries = 2;
-	add_fault(FAULT_STATUS, "NCT02982915", 503, 0);
+	harness_fault(reg, FAULT_STATUS, "NCT02982915", 503, 0);
 	cr_assert_eq(get_one(&o, "/studies/NCT02982915", &g, &st), 0);
 	cr_expect_eq(g.status, 503);
 	cr_expect_null(g.error);
@@ -524,7 +511,7 @@ Test(fetch, transport_faults)
 		struct got g = {0};
 
 		fakereg_clear_faults(reg);
-		add_fault(cases[k].kind, NULL, 0, 0);
+		harness_fault(reg, cases[k].kind, NULL, 0, 0);
 		cr_assert_eq(get_one(&o, "/studies/NCT02982915", &g, &st), 0);
 		cr_expect_eq(g.calls, 1, "%s", cases[k].name);
 		cr_expect_eq(g.status, 0, "%s: status %ld", cases[k].name,
@@ -543,7 +530,7 @@ Test(fetch, transport_errors_are_retried)
 	struct got g = {0};
 
 	o.retries = 2;
-	add_fault(FAULT_CLOSE, NULL, 0, 0);
+	harness_fault(reg, FAULT_CLOSE, NULL, 0, 0);
 	cr_assert_eq(get_one(&o, "/studies/NCT02982915", &g, &st), 0);
 	cr_expect_eq(g.status, 0);
 	cr_expect_not_null(g.error);
@@ -554,7 +541,7 @@ Test(fetch, transport_errors_are_retried)
 
 	/* Truncated once, then whole: the retry fixes it. */
 	fakereg_clear_faults(reg);
-	add_fault(FAULT_TRUNCATE, NULL, 0, 1);
+	harness_fault(reg, FAULT_TRUNCATE, NULL, 0, 1);
 	cr_assert_eq(get_one(&o, "/studies/NCT02982915", &g, &st), 0);
 	cr_expect_eq(g.status, 200);
 	cr_expect_null(g.error);
@@ -627,7 +614,7 @@ Test(fetch, stall_times_out)
 	struct got g = {0};
 
 	o.timeout = 2;
-	add_fault(FAULT_STALL, NULL, 0, 0);
+	harness_fault(reg, FAULT_STALL, NULL, 0, 0);
 	cr_assert_eq(get_one(&o, "/studies/NCT02982915", &g, &st), 0);
 	cr_expect_eq(g.status, 0);
 	cr_expect_not_null(g.error);
@@ -645,7 +632,7 @@ Test(fetch, low_speed_time_aborts_a_silent_transfer)
 
 	o.timeout = 20;
 	o.low_speed_time = 1;
-	add_fault(FAULT_STALL, NULL, 0, 0);
+	harness_fault(reg, FAULT_STALL, NULL, 0, 0);
 	cr_assert_eq(get_one(&o, "/studies/NCT02982915", &g, &st), 0);
 	cr_expect_eq(g.status, 0);
 	cr_expect_not_null(g.error);
@@ -670,7 +657,7 @@ Test(fetch, cancel_mid_flight)
 
 	/* Two stalled in flight, two queued behind them. */
 	o.concurrency = 2;
-	add_fault(FAULT_STALL, NULL, 0, 0);
+	harness_fault(reg, FAULT_STALL, NULL, 0, 0);
 	f = fetch_new(base, &o);
 	cr_assert_not_null(f);
 	ev = evtimer_new(base, on_cancel_timer, f);
@@ -709,7 +696,7 @@ Test(fetch, cancel_during_backoff)
 	o.retries = 3;
 	o.backoff_base = 5;
 	o.backoff_max = 10;
-	add_fault(FAULT_STATUS, NULL, 503, 0);
+	harness_fault(reg, FAULT_STATUS, NULL, 503, 0);
 	f = fetch_new(base, &o);
 	cr_assert_not_null(f);
 	ev = evtimer_new(base, on_cancel_timer, f);
@@ -744,7 +731,7 @@ Test(fetch, cancel_from_a_callback)
 	char *ok = url("/studies/NCT02982915");
 	char *slow = url("/studies/NCT05233774");
 
-	add_fault(FAULT_STALL, "NCT05233774", 0, 0);
+	harness_fault(reg, FAULT_STALL, "NCT05233774", 0, 0);
 	cancel_from = fetch_new(base, &o);
 	cr_assert_not_null(cancel_from);
 	cr_assert_eq(fetch_get(cancel_from, slow, on_done, &g[0]), 0);
@@ -772,7 +759,7 @@ Test(fetch, free_mid_transfer_calls_nothing_back)
 	char *u = url("/studies/NCT02982915");
 
 	o.concurrency = 2;
-	add_fault(FAULT_STALL, NULL, 0, 0);
+	harness_fault(reg, FAULT_STALL, NULL, 0, 0);
 	f = fetch_new(base, &o);
 	cr_assert_not_null(f);
 	for (size_t i = 0; i < 3; i++)
@@ -833,7 +820,7 @@ Test(fetch, stats_add_up)
 	unsigned long long bytes = 0;
 
 	o.retries = 1;
-	add_fault(FAULT_STATUS, "NCT05233774", 502, 1);
+	harness_fault(reg, FAULT_STATUS, "NCT05233774", 502, 1);
 	f = fetch_new(base, &o);
 	cr_assert_not_null(f);
 	for (size_t i = 0; i < 4; i++) {

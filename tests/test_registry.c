@@ -30,17 +30,7 @@ static char *default_ids[] = {"NCT02982915", "NCT05233774", "NCT04421456"};
 static void
 setup(void)
 {
-	regdir = harness_tmpdir();
-	cr_assert_not_null(regdir);
-	for (size_t i = 0; i < 3; i++) {
-		char *from = harness_fmt("%s/registry/default/%s.json",
-		    harness_data(), default_ids[i]);
-		char *to = harness_fmt("%s/%s.json", regdir, default_ids[i]);
-
-		cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
-		free(from);
-		free(to);
-	}
+	regdir = harness_default_records();
 	reg = fakereg_start(regdir, 0);
 	cr_assert_not_null(reg, "fake registry");
 	base = event_base_new();
@@ -91,18 +81,6 @@ new_registry(const char *url, unsigned probe_batch, unsigned fetch_batch,
 	return r;
 }
 
-static void
-add_fault(enum fakereg_fault_kind kind, const char *match, int status,
-    unsigned count)
-{
-	struct fakereg_fault f = {0};
-
-	f.kind = kind;
-	f.match = match;
-	f.status = status;
-	f.count = count;
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
-}
 
 /* Write a copy of NCT02982915's record under another ID and date. */
 static void
@@ -407,7 +385,7 @@ Test(registry, probe_failed_batch_is_listed)
 	struct registry_probe_result pr;
 
 	/* The second batch (NCT04421456 alone) always fails. */
-	add_fault(FAULT_STATUS, "filter.ids=NCT04421456", 500, 0);
+	harness_fault(reg, FAULT_STATUS, "filter.ids=NCT04421456", 500, 0);
 	cr_expect_eq(registry_probe(r, ids, 3, &pr), -1);
 	cr_expect_eq(pr.n, 2);
 	cr_assert_eq(pr.n_failed, 1);
@@ -440,7 +418,7 @@ Test(registry, probe_bad_answers)
 		struct registry_probe_result pr;
 
 		fakereg_clear_faults(reg);
-		add_fault(cases[k].kind, NULL, 0, 0);
+		harness_fault(reg, cases[k].kind, NULL, 0, 0);
 		cr_expect_eq(registry_probe(r, default_ids, 3, &pr), -1);
 		cr_expect_eq(pr.n, 0);
 		cr_expect_eq(pr.n_failed, 3, "case %zu", k);
@@ -479,7 +457,7 @@ Test(registry, probe_splits_a_refused_batch)
 	struct registry_probe_result pr;
 
 	/* The registry refuses any list holding this (well-formed) ID. */
-	add_fault(FAULT_STATUS, "NCT05233774", 400, 0);
+	harness_fault(reg, FAULT_STATUS, "NCT05233774", 400, 0);
 	cr_expect_eq(registry_probe(r, default_ids, 3, &pr), -1);
 	cr_expect_eq(pr.n, 2);
 	cr_assert_eq(pr.n_failed, 1);
@@ -644,7 +622,7 @@ Test(registry, wrong_record_is_rejected)
 	struct registry *r = new_registry(NULL, 1000, 50, 0);
 	struct seen s = {0};
 
-	add_fault(FAULT_WRONG_ID, NULL, 0, 0);
+	harness_fault(reg, FAULT_WRONG_ID, NULL, 0, 0);
 	cr_assert_eq(registry_fetch(r, default_ids, 3, on_batch, &s), 0);
 	cr_assert_eq(s.n, 3);
 	for (size_t i = 0; i < 3; i++) {
@@ -698,7 +676,7 @@ Test(registry, refused_batch_is_split_to_isolate_the_id)
 	clone_record("NCT10000000", "2026-01-01");
 	clone_record("NCT10000001", "2026-01-01");
 	/* Any list with NCT04421456 in it is refused, as a bad ID would be. */
-	add_fault(FAULT_STATUS, "NCT04421456", 400, 0);
+	harness_fault(reg, FAULT_STATUS, "NCT04421456", 400, 0);
 	r = new_registry(NULL, 1000, 50, 2);
 	cr_assert_eq(registry_fetch(r, ids, 5, on_batch, &s), 0);
 	cr_assert_eq(s.n, 5);
@@ -742,7 +720,7 @@ Test(registry, bad_answers_to_everything)
 		struct seen s = {0};
 
 		fakereg_clear_faults(reg);
-		add_fault(cases[k].kind, NULL, cases[k].status, 0);
+		harness_fault(reg, cases[k].kind, NULL, cases[k].status, 0);
 		cr_assert_eq(registry_fetch(r, default_ids, 3, on_batch, &s),
 		    0);
 		cr_assert_eq(s.n, 3);
@@ -771,7 +749,7 @@ Test(registry, bad_batch_answer_falls_back_to_one_by_one)
 
 		fakereg_clear_faults(reg);
 		fakereg_clear_log(reg);
-		add_fault(kinds[k], "filter.ids", 500, 0);
+		harness_fault(reg, kinds[k], "filter.ids", 500, 0);
 		cr_assert_eq(registry_fetch(r, default_ids, 3, on_batch, &s),
 		    0);
 		cr_assert_eq(s.n, 3);
@@ -805,7 +783,7 @@ Test(registry, registry_down_fails_the_batch_at_once)
 
 		fakereg_clear_faults(reg);
 		fakereg_clear_log(reg);
-		add_fault(cases[k].kind, NULL, cases[k].status, 0);
+		harness_fault(reg, cases[k].kind, NULL, cases[k].status, 0);
 		cr_assert_eq(registry_fetch(r, default_ids, 3, on_batch, &s),
 		    0);
 		cr_assert_eq(s.n, 3);
@@ -827,8 +805,8 @@ Test(registry, one_failing_trial_among_single_batches)
 	struct registry *r = new_registry(NULL, 1000, 1, 1);
 	struct seen s = {0};
 
-	add_fault(FAULT_STATUS, "filter.ids=NCT05233774", 500, 0);
-	add_fault(FAULT_STATUS, "/studies/NCT05233774", 500, 0);
+	harness_fault(reg, FAULT_STATUS, "filter.ids=NCT05233774", 500, 0);
+	harness_fault(reg, FAULT_STATUS, "/studies/NCT05233774", 500, 0);
 	cr_assert_eq(registry_fetch(r, default_ids, 3, on_batch, &s), 0);
 	cr_expect_eq(s.batches, 3);
 	cr_assert_eq(s.n, 3);
@@ -866,7 +844,7 @@ Test(registry, cancel_delivers_nothing_more)
 	struct seen s = {0};
 	struct event *ev;
 
-	add_fault(FAULT_STALL, "NCT05233774", 0, 0);
+	harness_fault(reg, FAULT_STALL, "NCT05233774", 0, 0);
 	ev = evtimer_new(base, on_cancel_timer, fetch);
 	evtimer_add(ev, &tv);
 	cr_expect_eq(registry_fetch(r, default_ids, 3, on_batch, &s), -1);
