@@ -2983,35 +2983,22 @@ claims_kind_name(enum claim_kind k)
 char *
 claims_statuses_text(unsigned statuses, char *buf, size_t size)
 {
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-		{ST_NOT_YET_RECRUITING, "NOT_YET_RECRUITING"},
-		{ST_RECRUITING, "RECRUITING"},
-		{ST_ENROLLING_BY_INVITATION, "ENROLLING_BY_INVITATION"},
-		{ST_ACTIVE_NOT_RECRUITING, "ACTIVE_NOT_RECRUITING"},
-		{ST_COMPLETED, "COMPLETED"},
-		{ST_SUSPENDED, "SUSPENDED"},
-		{ST_TERMINATED, "TERMINATED"},
-		{ST_WITHDRAWN, "WITHDRAWN"},
-		{ST_UNKNOWN, "UNKNOWN"},
-	};
+	static const char *const names[N_STATUSES] = STATUS_NAMES;
 	size_t k, o = 0, n;
 
 	if (size == 0)
 		return buf;
 	buf[0] = '\0';
-	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		if (!(statuses & names[k].bit))
+	for (k = 0; k < N_STATUSES; k++) {
+		if (!(statuses & (1u << k)))
 			continue;
-		n = strlen(names[k].name) + (o > 0);
+		n = strlen(names[k]) + (o > 0);
 		if (o + n >= size)
 			break;
 		if (o > 0)
 			buf[o++] = '|';
-		memcpy(buf + o, names[k].name, strlen(names[k].name) + 1);
-		o += strlen(names[k].name);
+		memcpy(buf + o, names[k], strlen(names[k]) + 1);
+		o += strlen(names[k]);
 	}
 	return buf;
 }

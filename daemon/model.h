@@ -163,6 +163,17 @@ enum status_bit {
 		    ST_ENROLLING_BY_INVITATION | ST_ACTIVE_NOT_RECRUITING,
 };
 
+/*
+ * The registry's overallStatus words in the order of enum status_bit
+ * (word i is bit 1 << i), as an initializer, so every module that turns
+ * one into the other reads the same table: static const char *const
+ * names[] = STATUS_NAMES;
+ */
+#define STATUS_NAMES { "NOT_YET_RECRUITING", "RECRUITING", \
+	"ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING", "COMPLETED", \
+	"SUSPENDED", "TERMINATED", "WITHDRAWN", "UNKNOWN" }
+#define N_STATUSES 9
+
 /* One claim a page makes about one trial (claims.c). */
 struct claim {
 	char nct_id[NCT_ID_SIZE];

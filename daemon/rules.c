@@ -17,20 +17,7 @@
 #define MAX_PMIDS_SHOWN 5
 
 /* Registry overallStatus words, in the order of enum status_bit. */
-static const struct {
-	unsigned bit;
-	const char *name;
-} statuses[] = {
-	{ST_NOT_YET_RECRUITING, "NOT_YET_RECRUITING"},
-	{ST_RECRUITING, "RECRUITING"},
-	{ST_ENROLLING_BY_INVITATION, "ENROLLING_BY_INVITATION"},
-	{ST_ACTIVE_NOT_RECRUITING, "ACTIVE_NOT_RECRUITING"},
-	{ST_COMPLETED, "COMPLETED"},
-	{ST_SUSPENDED, "SUSPENDED"},
-	{ST_TERMINATED, "TERMINATED"},
-	{ST_WITHDRAWN, "WITHDRAWN"},
-	{ST_UNKNOWN, "UNKNOWN"},
-};
+static const char *const statuses[N_STATUSES] = STATUS_NAMES;
 
 /* Evidence text being built; `failed` remembers an allocation failure. */
 struct ebuf {
@@ -181,15 +168,15 @@ add_statuses(struct ebuf *b, unsigned set)
 		    "enrolling by invitation or active, not recruiting)");
 		return;
 	}
-	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (set & statuses[i].bit)
+	for (i = 0; i < N_STATUSES; i++)
+		if (set & (1u << i))
 			total++;
-	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
-		if (!(set & statuses[i].bit))
+	for (i = 0; i < N_STATUSES; i++) {
+		if (!(set & (1u << i)))
 			continue;
 		if (shown > 0)
 			ebuf_add(b, shown + 1 == total ? " or " : ", ");
-		ebuf_add(b, "%s", statuses[i].name);
+		ebuf_add(b, "%s", statuses[i]);
 		shown++;
 	}
 }
@@ -197,9 +184,9 @@ add_statuses(struct ebuf *b, unsigned set)
 static unsigned
 status_bit(const char *name)
 {
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(name, statuses[i].name) == 0)
-			return statuses[i].bit;
+	for (size_t i = 0; i < N_STATUSES; i++)
+		if (strcmp(name, statuses[i]) == 0)
+			return 1u << i;
 	return 0;	/* expanded-access values and anything new */
 }
 

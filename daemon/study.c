@@ -1126,28 +1126,14 @@ study_canonical_json(const json_t *root)
 unsigned
 study_status_bit(const char *overall_status)
 {
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} map[] = {
-		{"NOT_YET_RECRUITING", ST_NOT_YET_RECRUITING},
-		{"RECRUITING", ST_RECRUITING},
-		{"ENROLLING_BY_INVITATION", ST_ENROLLING_BY_INVITATION},
-		{"ACTIVE_NOT_RECRUITING", ST_ACTIVE_NOT_RECRUITING},
-		{"COMPLETED", ST_COMPLETED},
-		{"SUSPENDED", ST_SUSPENDED},
-		{"TERMINATED", ST_TERMINATED},
-		{"WITHDRAWN", ST_WITHDRAWN},
-		{"UNKNOWN", ST_UNKNOWN},
-	};
-	size_t i;
+	static const char *const names[N_STATUSES] = STATUS_NAMES;
 
 	if (overall_status == NULL)
 		return 0;
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(overall_status, map[i].name) == 0)
-			return map[i].bit;
-	return 0;
+	for (size_t i = 0; i < N_STATUSES; i++)
+		if (strcmp(overall_status, names[i]) == 0)
+			return 1u << i;
+	return 0;	/* expanded-access values and anything new */
 }
 
 void
