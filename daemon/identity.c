@@ -409,37 +409,73 @@ struct ebuf {
 static void ebuf_add(struct ebuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Room for n more bytes and a NUL.  0 / -1 (then b->failed). */
+static int
+ebuf_room(struct ebuf *b, size_t n)
+{
+	size_t cap;
+	char *s;
+
+	if (b->failed)
+		return -1;
+	if (b->len + n + 1 <= b->cap)
+		return 0;
+	for (cap = b->cap ? b->cap : 256; b->len + n + 1 > cap;)
+		cap *= 2;
+	if ((s = realloc(b->s, cap)) == NULL) {
+		b->failed = true;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
 static void
 ebuf_add(struct ebuf *b, const char *fmt, ...)
 {
 	va_list ap;
-	size_t cap;
-	char *s;
+	size_t room = b->cap - b->len;
 	int n;
 
 	if (b->failed)
 		return;
+	/* Formatted in place; a second time only when it did not fit. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
 		b->failed = true;
 		return;
 	}
-	if (b->len + (size_t)n + 1 > b->cap) {
-		for (cap = b->cap ? b->cap : 256; b->len + (size_t)n + 1 > cap;)
-			cap *= 2;
-		if ((s = realloc(b->s, cap)) == NULL) {
-			b->failed = true;
+	if ((size_t)n >= room) {
+		if (ebuf_room(b, (size_t)n) < 0)
 			return;
-		}
-		b->s = s;
-		b->cap = cap;
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
 	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	b->len += (size_t)n;
+}
+
+/*
+ * n bytes of s as they are: most of the evidence is plain strings, which
+ * need no format parsed (that was a fifth of a judgement's time).
+ */
+static void
+ebuf_put(struct ebuf *b, const char *s, size_t n)
+{
+	if (ebuf_room(b, n) < 0)
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+ebuf_str(struct ebuf *b, const char *s)
+{
+	ebuf_put(b, s, strlen(s));
 }
 
 /*
@@ -457,8 +493,12 @@ ebuf_cut(struct ebuf *b, const char *s, size_t n, size_t max,
 		while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
 			k--;
 	}
-	ebuf_add(b, "%s%.*s%s%s", quote, (int)k, s,
-	    k < n ? "\xe2\x80\xa6" : "", quote);
+	ebuf_str(b, quote);
+	/* As "%.*s" did: a NUL ends it. */
+	ebuf_put(b, s, strnlen(s, k));
+	if (k < n)
+		ebuf_str(b, "\xe2\x80\xa6");
+	ebuf_str(b, quote);
 }
 
 static void
@@ -477,6 +517,11 @@ struct tok {
 	bool upper;		/* in capitals: an abbreviation ("MSCs" too) */
 	bool cap;		/* starts with a capital */
 	bool cs;		/* lexicon phrases: match as written */
+	bool alpha;		/* norm has a byte that is not a digit */
+	unsigned char nlen;	/* strlen(norm) */
+	uint32_t h;		/* word_hash(norm): tables are looked up by it */
+	/* Its entry in the lexicon's index, NULL if none (index_words()). */
+	const struct word *w;
 	char norm[TOK_MAX];
 };
 
@@ -492,26 +537,38 @@ is_upper(unsigned char c)
 }
 
 static bool
-is_lower(unsigned char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static bool
 is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
 }
 
 /*
+ * What ASCII bytes are to a word, by table: read_word() asks it of every
+ * byte of every page word.
+ */
+enum {
+	C_DIGIT = 1,
+	C_LOWER = 2,
+	C_UPPER = 4,
+};
+#define C_OF(c) ((c) >= '0' && (c) <= '9' ? C_DIGIT : \
+	(c) >= 'a' && (c) <= 'z' ? C_LOWER : (c) >= 'A' && (c) <= 'Z' ? C_UPPER : 0)
+#define C_OF4(c) C_OF(c), C_OF((c) + 1), C_OF((c) + 2), C_OF((c) + 3)
+#define C_OF16(c) C_OF4(c), C_OF4((c) + 4), C_OF4((c) + 8), C_OF4((c) + 12)
+static const unsigned char ascii_class[128] = {
+	C_OF16(0), C_OF16(16), C_OF16(32), C_OF16(48),
+	C_OF16(64), C_OF16(80), C_OF16(96), C_OF16(112),
+};
+
+/*
  * Bytes of the word character at s (n left): ASCII letters and digits,
  * Latin-1 and Latin Extended-A letters; 0 for anything else.
  */
-static size_t
+static inline size_t
 word_char(const unsigned char *s, size_t n)
 {
-	if (is_upper(s[0]) || is_lower(s[0]) || is_digit(s[0]))
-		return 1;
+	if (s[0] < 0x80)
+		return ascii_class[s[0]] != 0;
 	if (n >= 2 && (s[1] & 0xc0) == 0x80 &&
 	    ((s[0] == 0xc3 && s[1] != 0x97 && s[1] != 0xb7) || s[0] == 0xc4 ||
 	    s[0] == 0xc5))
@@ -545,53 +602,97 @@ soft_sep(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/*
- * Lower case, plural s off: "MSCs" -> "msc", "therapies" -> "therapy",
- * "cells" -> "cell"; not "sclerosis", "virus", "ALS", nor words with digits.
- */
-static void
-normalise(struct tok *t)
+/* FNV-1a: cheap over words of a few bytes, and spreads them well enough. */
+static uint32_t
+word_hash(const char *s, size_t n)
 {
-	size_t k, n = 0, letters = 0, caps = 0;
-	bool digit = false, lower_s;
+	uint32_t h = 2166136261u;
+	size_t k;
 
-	for (k = 0; k < t->len && n < TOK_MAX - 1; k++) {
-		unsigned char c = (unsigned char)t->s[k];
-
-		if (is_upper(c)) {
-			c = (unsigned char)(c + ('a' - 'A'));
-			caps++;
-		}
-		if (is_digit(c))
-			digit = true;
-		else if (c < 0x80)
-			letters++;
-		/* Latin-1 capitals: U+00C0..U+00DE are 0xc3 0x80..0x9e */
-		if (k > 0 && (unsigned char)t->s[k - 1] == 0xc3 && c >= 0x80 &&
-		    c <= 0x9e && c != 0x97)
-			c = (unsigned char)(c + 0x20);
-		t->norm[n++] = (char)c;
-	}
-	t->norm[n] = '\0';
-	lower_s = t->len > 1 && t->s[t->len - 1] == 's';
-	t->cap = is_upper((unsigned char)t->s[0]);
-	t->upper = letters > 0 && (caps == letters ||
-	    (lower_s && caps == letters - 1 && caps >= 2));
-	for (k = 0; k < t->len; k++)
-		if (is_upper((unsigned char)t->s[k]))
-			t->cs = true;
-	if (digit || !lower_s)
-		return;
-	if (n > 4 && strcmp(t->norm + n - 3, "ies") == 0) {
-		strcpy(t->norm + n - 3, "y");
-	} else if (n > 3 && t->norm[n - 2] != 's' && t->norm[n - 2] != 'u' &&
-	    t->norm[n - 2] != 'i') {
-		t->norm[n - 1] = '\0';
-	}
+	for (k = 0; k < n; k++)
+		h = (h ^ (unsigned char)s[k]) * 16777619u;
+	return h;
 }
 
-static int
-toks_push(struct toks *l, const struct tok *t)
+/*
+ * The word at text[i] (a word character) into *w, read and normalised in
+ * one pass (every page word of every judgement comes through here): lower
+ * case, plural s off: "MSCs" -> "msc", "therapies" -> "therapy", "cells"
+ * -> "cell"; not "sclerosis", "virus", "ALS", nor words with digits.  Only
+ * the first TOK_MAX - 1 bytes are kept.  Sets every field but piece and
+ * soft; returns the index past the word.
+ */
+static size_t
+read_word(const char *text, size_t i, size_t len, struct tok *w)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t n = 0, letters = 0, caps = 0, digits = 0, k;
+	bool any_upper, lower_s;
+	unsigned char c;
+
+	w->s = text + i;
+	/* The bytes kept, then (rarely) the rest of a long word. */
+	while (i < len && n < TOK_MAX - 1) {
+		c = t[i];
+		if (c >= 0x80) {
+			if (word_char(t + i, len - i) == 0)
+				break;
+			w->norm[n++] = (char)c;
+			/* Latin-1 capitals: U+00C0..U+00DE are 0xc3 0x80..0x9e */
+			c = t[i + 1];
+			if (t[i] == 0xc3 && c <= 0x9e && c != 0x97)
+				c = (unsigned char)(c + 0x20);
+			if (n < TOK_MAX - 1)
+				w->norm[n++] = (char)c;
+			i += 2;
+			continue;
+		}
+		/* Most often first. */
+		if ((k = ascii_class[c]) == C_LOWER) {
+			letters++;
+		} else if (k == C_UPPER) {
+			letters++;
+			caps++;
+			c = (unsigned char)(c | 0x20);
+		} else if (k == C_DIGIT) {
+			digits++;
+		} else {
+			break;
+		}
+		w->norm[n++] = (char)c;
+		i++;
+	}
+	any_upper = caps > 0;
+	while (i < len && (k = word_char(t + i, len - i)) > 0) {
+		any_upper = any_upper || is_upper(t[i]);
+		i += k;
+	}
+	w->len = (size_t)(text + i - w->s);
+	w->norm[n] = '\0';
+	lower_s = w->len > 1 && w->s[w->len - 1] == 's';
+	w->cap = is_upper(t[w->s - text]);
+	w->upper = letters > 0 && (caps == letters ||
+	    (lower_s && caps == letters - 1 && caps >= 2));
+	w->cs = any_upper;
+	if (digits == 0 && lower_s) {
+		if (n > 4 && memcmp(w->norm + n - 3, "ies", 3) == 0) {
+			memcpy(w->norm + n - 3, "y", 2);
+			n -= 2;
+		} else if (n > 3 && w->norm[n - 2] != 's' &&
+		    w->norm[n - 2] != 'u' && w->norm[n - 2] != 'i') {
+			w->norm[--n] = '\0';
+		}
+	}
+	/* Digits are never taken off, so all else in norm is a non-digit. */
+	w->alpha = n > digits;
+	w->nlen = (unsigned char)n;
+	w->h = word_hash(w->norm, n);
+	return i;
+}
+
+/* A new last token of l, its fields unset; NULL on allocation failure. */
+static struct tok *
+toks_add(struct toks *l)
 {
 	struct tok *v;
 	size_t cap;
@@ -599,12 +700,11 @@ toks_push(struct toks *l, const struct tok *t)
 	if (l->n == l->cap) {
 		cap = l->cap ? l->cap * 2 : 256;
 		if ((v = realloc(l->v, cap * sizeof(*v))) == NULL)
-			return -1;
+			return NULL;
 		l->v = v;
 		l->cap = cap;
 	}
-	l->v[l->n++] = *t;
-	return 0;
+	return &l->v[l->n++];
 }
 
 /*
@@ -615,7 +715,7 @@ static int
 tokenize(const char *text, size_t len, char brk, struct toks *out)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	struct tok w;
+	struct tok *w;
 	unsigned piece = 0;
 	bool soft = false;
 	size_t i = 0, k, a;
@@ -634,22 +734,17 @@ tokenize(const char *text, size_t len, char brk, struct toks *out)
 			}
 			continue;
 		}
-		memset(&w, 0, sizeof(w));
-		w.s = text + i;
-		w.piece = piece;
-		w.soft = soft;
-		while (i < len && (k = word_char(t + i, len - i)) > 0)
-			i += k;
-		w.len = (size_t)(text + i - w.s);
+		if ((w = toks_add(out)) == NULL)
+			return -1;
+		w->piece = piece;
+		w->soft = soft;
+		i = read_word(text, i, len, w);
 		/* "Parkinson's": the possessive goes, the word stays. */
 		if (i < len && (a = apostrophe(t + i, len - i)) > 0 &&
 		    i + a < len && (t[i + a] == 's' || t[i + a] == 'S') &&
 		    (i + a + 1 == len || word_char(t + i + a + 1,
 		    len - i - a - 1) == 0))
 			i += a + 1;
-		normalise(&w);
-		if (toks_push(out, &w) < 0)
-			return -1;
 		soft = true;
 	}
 	return 0;
@@ -661,7 +756,7 @@ is_nct(const struct tok *t)
 {
 	size_t k;
 
-	if (strlen(t->norm) != 11 || strncmp(t->norm, "nct", 3) != 0)
+	if (t->nlen != 11 || strncmp(t->norm, "nct", 3) != 0)
 		return false;
 	for (k = 3; k < 11; k++)
 		if (!is_digit((unsigned char)t->norm[k]))
@@ -669,10 +764,89 @@ is_nct(const struct tok *t)
 	return true;
 }
 
+/* ------------------------------------------------------------ words */
+
+enum {
+	W_STOP = 1,		/* a stop word, normalised */
+	W_PLACE = 2,		/* a place word, as place_words[] writes it */
+};
+
+/* A word of a word table: its text, hash, and what it is. */
+struct word {
+	const char *norm;	/* NULL: a free slot */
+	uint32_t h;
+	unsigned len;		/* strlen(norm) */
+	unsigned flags;
+	size_t var, n_vars;	/* the lexicon phrases it starts, in vars[] */
+};
+
+/*
+ * Words by hash, open addressing: a page's words are looked up in the
+ * lexicon and the record's words, and most are in neither, so a miss must
+ * cost one probe rather than a binary search of strcmp.  The table is
+ * sized once, at most half full, and only read after it is made.
+ */
+struct wordtab {
+	struct word *v;		/* NULL when empty */
+	size_t mask;
+};
+
+/* Room for n words.  0 / -1. */
 static int
-cmp_str(const void *a, const void *b)
+wordtab_init(struct wordtab *t, size_t n)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if ((t->v = calloc(cap, sizeof(*t->v))) == NULL)
+		return -1;
+	t->mask = cap - 1;
+	return 0;
+}
+
+/* The slot of `norm` (n bytes): its own, or the free one it would take. */
+static struct word *
+wordtab_slot(const struct wordtab *t, const char *norm, size_t n,
+    uint32_t h)
+{
+	size_t i = h & t->mask;
+
+	while (t->v[i].norm != NULL && (t->v[i].h != h || t->v[i].len != n ||
+	    memcmp(t->v[i].norm, norm, n) != 0))
+		i = (i + 1) & t->mask;
+	return &t->v[i];
+}
+
+/* The entry of word t, NULL if none. */
+static const struct word *
+wordtab_get(const struct wordtab *t, const struct tok *w)
+{
+	const struct word *e;
+
+	if (t->v == NULL)
+		return NULL;
+	e = wordtab_slot(t, w->norm, w->nlen, w->h);
+	return e->norm ? e : NULL;
+}
+
+/*
+ * The entry of `norm` (borrowed: it must outlive the table or be
+ * repointed), made if new.
+ */
+static struct word *
+wordtab_put(struct wordtab *t, const char *norm)
+{
+	size_t n = strlen(norm);
+	uint32_t h = word_hash(norm, n);
+	struct word *w = wordtab_slot(t, norm, n, h);
+
+	if (w->norm == NULL) {
+		w->norm = norm;
+		w->h = h;
+		w->len = (unsigned)n;
+	}
+	return w;
 }
 
 /* ------------------------------------------------------------ tables */
@@ -689,9 +863,9 @@ struct tables {
 	struct toks words;	/* all lexicon phrases' words */
 	struct var *vars;	/* sorted by their first word */
 	size_t n_vars;
-	struct toks stops;
-	const char **stop;	/* sorted normalised stop words */
-	size_t n_stop;
+	struct toks stops;	/* normalised stop words */
+	/* Phrases' first words, stop words and place words, by hash. */
+	struct wordtab index;
 	int parent[NCONCEPTS][2];	/* -1: none */
 };
 
@@ -730,7 +904,7 @@ tables_free(struct tables *tb)
 	free(tb->words.v);
 	free(tb->vars);
 	free(tb->stops.v);
-	free(tb->stop);
+	free(tb->index.v);
 }
 
 static int
@@ -792,12 +966,23 @@ tables_init(struct tables *tb)
 		if (tokenize(stop_words[k], strlen(stop_words[k]), '\n',
 		    &tb->stops) < 0)
 			goto out;
-	if ((tb->stop = calloc(tb->stops.n + 1, sizeof(*tb->stop))) == NULL)
+	for (i = 0; place_words[i]; i++)
+		;
+	if (wordtab_init(&tb->index, n_keys + tb->stops.n + i) < 0)
 		goto out;
+	/* vars[] is sorted by first word: each word's phrases are a run. */
+	for (k = 0; k < n_keys; k++) {
+		const struct tok *t = &tb->words.v[tb->vars[k].first];
+		struct word *w = wordtab_put(&tb->index, t->norm);
+
+		if (w->n_vars++ == 0)
+			w->var = k;
+	}
 	for (k = 0; k < tb->stops.n; k++)
-		tb->stop[k] = tb->stops.v[k].norm;
-	tb->n_stop = tb->stops.n;
-	qsort(tb->stop, tb->n_stop, sizeof(*tb->stop), cmp_str);
+		wordtab_put(&tb->index, tb->stops.v[k].norm)->flags |= W_STOP;
+	/* As written, not normalised: matched against normalised words. */
+	for (k = 0; place_words[k]; k++)
+		wordtab_put(&tb->index, place_words[k])->flags |= W_PLACE;
 	rc = 0;
 out:
 	free(keys);
@@ -806,11 +991,25 @@ out:
 	return rc;
 }
 
-static bool
-is_stop(const struct tables *tb, const char *norm)
+/*
+ * Each word's entry in the index, looked up once: find_concepts(),
+ * is_content() and find_places() all ask, and a text's words must go
+ * through here before they do.
+ */
+static void
+index_words(const struct tables *tb, struct toks *l)
 {
-	return bsearch(&norm, tb->stop, tb->n_stop, sizeof(*tb->stop),
-	    cmp_str) != NULL;
+	size_t k;
+
+	for (k = 0; k < l->n; k++)
+		l->v[k].w = wordtab_get(&tb->index, &l->v[k]);
+}
+
+/* Is t (through index_words()) in the index as `flag`? */
+static bool
+is_word(const struct tok *t, unsigned flag)
+{
+	return t->w != NULL && (t->w->flags & flag);
 }
 
 /*
@@ -818,19 +1017,15 @@ is_stop(const struct tables *tb, const char *norm)
  * abbreviation in capitals; not a generic word, a number or an NCT ID.
  */
 static bool
-is_content(const struct tables *tb, const struct tok *t)
+is_content(const struct tok *t)
 {
-	size_t k, n = strlen(t->norm);
-	bool letter = false;
+	size_t n = t->nlen;
 
-	for (k = 0; k < n; k++)
-		if (!is_digit((unsigned char)t->norm[k]))
-			letter = true;
-	if (!letter || is_nct(t))
+	if (!t->alpha || is_nct(t))
 		return false;
 	if (n < 4 && !(t->upper && n >= 2))
 		return false;
-	return !is_stop(tb, t->norm);
+	return !is_word(t, W_STOP);
 }
 
 /* ------------------------------------------------------------ concepts */
@@ -874,7 +1069,7 @@ found_push(struct founds *l, int concept, const struct tok *a,
 static bool
 word_match(const struct tok *w, const struct tok *t)
 {
-	if (strcmp(w->norm, t->norm) != 0)
+	if (w->h != t->h || strcmp(w->norm, t->norm) != 0)
 		return false;
 	if (!w->cs)
 		return true;
@@ -909,22 +1104,16 @@ static int
 find_concepts(const struct tables *tb, const struct toks *l,
     struct founds *out)
 {
-	size_t i = 0, a, b, m, k, best;
+	const struct word *w;
+	size_t i = 0, a, b, k, best;
 
 	while (i < l->n) {
-		a = 0;
-		b = tb->n_vars;
-		while (a < b) {
-			m = a + (b - a) / 2;
-			if (strcmp(tb->words.v[tb->vars[m].first].norm,
-			    l->v[i].norm) < 0)
-				a = m + 1;
-			else
-				b = m;
-		}
+		/* Most words start no phrase: one probe says so. */
+		w = l->v[i].w;
+		a = w ? w->var : 0;
+		b = w ? w->var + w->n_vars : 0;
 		best = 0;
-		for (k = a; k < tb->n_vars && strcmp(tb->words.v[
-		    tb->vars[k].first].norm, l->v[i].norm) == 0; k++)
+		for (k = a; k < b; k++)
 			if (tb->vars[k].ntok > best &&
 			    var_match(tb, &tb->vars[k], l, i))
 				best = tb->vars[k].ntok;
@@ -932,8 +1121,7 @@ find_concepts(const struct tables *tb, const struct toks *l,
 			i++;
 			continue;
 		}
-		for (k = a; k < tb->n_vars && strcmp(tb->words.v[
-		    tb->vars[k].first].norm, l->v[i].norm) == 0; k++)
+		for (k = a; k < b; k++)
 			if (tb->vars[k].ntok == best &&
 			    var_match(tb, &tb->vars[k], l, i) &&
 			    found_push(out, (int)tb->vars[k].concept, &l->v[i],
@@ -942,17 +1130,6 @@ find_concepts(const struct tables *tb, const struct toks *l,
 		i += best;
 	}
 	return 0;
-}
-
-static bool
-is_place_word(const struct tok *t)
-{
-	size_t k;
-
-	for (k = 0; place_words[k]; k++)
-		if (strcmp(t->norm, place_words[k]) == 0)
-			return true;
-	return false;
 }
 
 /* Two neighbouring words of one phrase? */
@@ -968,7 +1145,7 @@ joined(const struct toks *l, size_t i)
  * before it, or "University of" with capitalised words after it.
  */
 static int
-find_places(const struct tables *tb, const struct toks *l, struct founds *out)
+find_places(const struct toks *l, struct founds *out)
 {
 	size_t i, j, e;
 	bool named;
@@ -976,14 +1153,14 @@ find_places(const struct tables *tb, const struct toks *l, struct founds *out)
 	for (i = 0; i < l->n; i++) {
 		const struct tok *t = &l->v[i];
 
-		if (!t->cap || !is_place_word(t))
+		if (!t->cap || !is_word(t, W_PLACE))
 			continue;
 		if (strcmp(t->norm, "university") == 0 && i + 2 < l->n &&
 		    strcmp(l->v[i + 1].norm, "of") == 0 && joined(l, i + 1) &&
 		    l->v[i + 2].cap && joined(l, i + 2)) {
 			for (e = i + 2; e + 1 < l->n && e - i < PLACE_WORDS + 1 &&
 			    l->v[e + 1].cap && joined(l, e + 1) &&
-			    !is_place_word(&l->v[e + 1]); e++)
+			    !is_word(&l->v[e + 1], W_PLACE); e++)
 				;
 			if (found_push(out, -1, t, &l->v[e]) < 0)
 				return -1;
@@ -993,7 +1170,7 @@ find_places(const struct tables *tb, const struct toks *l, struct founds *out)
 		named = false;
 		for (j = i; j > 0 && i - j < PLACE_WORDS && joined(l, j) &&
 		    l->v[j - 1].cap; j--)
-			if (!is_stop(tb, l->v[j - 1].norm))
+			if (!is_word(&l->v[j - 1], W_STOP))
 				named = true;
 		if (named && found_push(out, -1, &l->v[j], t) < 0)
 			return -1;
@@ -1040,7 +1217,7 @@ show_found(struct ebuf *b, const struct founds *pf, const bool *multi)
 		if (shown_within(shown, n, &pf->v[k]) ||
 		    (multi && multi[pf->v[k].piece]))
 			continue;
-		ebuf_add(b, "%s", n ? ", " : "");
+		ebuf_str(b, n ? ", " : "");
 		ebuf_quote(b, pf->v[k].s, pf->v[k].len, SURFACE_MAX);
 		shown[n++] = &pf->v[k];
 	}
@@ -1086,23 +1263,34 @@ broader(const struct tables *tb, int anc, int c)
 
 /* ------------------------------------------------------------ judging */
 
-/* Everything one judgement gathers. */
 /* The lexicon tables, built once and shared by every judgement. */
 struct identity {
 	struct tables tb;
 	unsigned min_terms;
 };
 
+/* What the record side of a judgement needs, read once (identity.h). */
+struct identity_record {
+	const struct study *rec;	/* borrowed */
+	bool has[NCONCEPTS];	/* concepts it names, and broader ones */
+	bool concepts;		/* names any lexicon phrase */
+	struct wordtab words;	/* its distinct content words */
+	char *wbuf;		/* their text, the table points into it */
+	struct toks acronym;	/* as the registry writes it */
+	bool acronym_ok;	/* long enough to count */
+	char num[24];		/* the enrollment, "" when too small */
+	uint32_t num_h;
+};
+
+/* Everything one judgement gathers about the page. */
 struct judge {
 	const struct tables *tb;
-	struct toks page, rec;
-	struct founds pf, rf;	/* concepts on the page, in the record */
-	const char **rwords;	/* the record's content words, sorted */
-	size_t n_rwords;
-	char *rtext;		/* the record's fields, one per line */
+	const struct identity_record *r;
+	struct toks page;
+	struct founds pf;	/* concepts on the page */
 	bool *multi;		/* per page block: names two or more trials */
 	size_t n_pieces;
-	bool rec_has[NCONCEPTS], page_has[NCONCEPTS];
+	bool page_has[NCONCEPTS];
 	const struct found *surf[NCONCEPTS];	/* first page words of each */
 	const struct tok *shared_words[SHOW_TERMS];
 	size_t n_shared_words;	/* all of them, not only those kept */
@@ -1113,22 +1301,20 @@ struct judge {
 };
 
 static void
-judge_free(struct judge *j)
+judge_finish(struct judge *j)
 {
 	free(j->page.v);
-	free(j->rec.v);
 	free(j->pf.v);
-	free(j->rf.v);
-	free(j->rwords);
-	free(j->rtext);
 	free(j->multi);
 }
 
 static int
 add_field(struct ebuf *b, const char *s)
 {
-	if (s != NULL && s[0] != '\0')
-		ebuf_add(b, "%s\n", s);
+	if (s != NULL && s[0] != '\0') {
+		ebuf_str(b, s);
+		ebuf_str(b, "\n");
+	}
 	return b->failed ? -1 : 0;
 }
 
@@ -1143,12 +1329,55 @@ add_fields(struct ebuf *b, char *const *v, size_t n)
 	return 0;
 }
 
+/*
+ * The record's distinct content words, copied: the tokens they come from
+ * are freed once the record is read.  0 / -1.
+ */
+static int
+keep_words(struct identity_record *r, const struct toks *l)
+{
+	size_t k, n = 0, bytes = 0;
+	struct word *w;
+	char *p;
+
+	for (k = 0; k < l->n; k++)
+		n += is_content(&l->v[k]);
+	if (n == 0)
+		return 0;
+	if (wordtab_init(&r->words, n) < 0)
+		return -1;
+	for (k = 0; k < l->n; k++) {
+		if (!is_content(&l->v[k]))
+			continue;
+		w = wordtab_put(&r->words, l->v[k].norm);
+		if (w->flags == 0)
+			bytes += l->v[k].nlen + 1u;
+		w->flags = 1;	/* seen */
+	}
+	if ((p = r->wbuf = malloc(bytes)) == NULL)
+		return -1;
+	for (k = 0; k <= r->words.mask; k++) {
+		w = &r->words.v[k];
+		if (w->norm == NULL)
+			continue;
+		n = w->len + 1u;
+		memcpy(p, w->norm, n);
+		w->norm = p;
+		p += n;
+	}
+	return 0;
+}
+
 /* The record's words and concepts. */
 static int
-read_record(struct judge *j, const struct study *r)
+read_record(struct identity_record *ir, const struct tables *tb)
 {
+	const struct study *r = ir->rec;
+	struct toks rec = {0};
+	struct founds rf = {0};
 	struct ebuf b = {0};
-	size_t k, n = 0;
+	size_t k;
+	int rc = -1;
 
 	/*
 	 * Not the acronym: find_acronym() wants it as written ("CARE", "STEP"
@@ -1165,26 +1394,24 @@ read_record(struct judge *j, const struct study *r)
 	    add_fields(&b, r->intervention_meshes,
 	    r->n_intervention_meshes) < 0 ||
 	    add_fields(&b, r->collaborators, r->n_collaborators) < 0)
-		goto fail;
-	j->rtext = b.s;
-	if (j->rtext == NULL)
-		return 0;
-	if (tokenize(j->rtext, b.len, '\n', &j->rec) < 0 ||
-	    find_concepts(j->tb, &j->rec, &j->rf) < 0)
-		return -1;
-	for (k = 0; k < j->rf.n; k++)
-		imply(j->tb, j->rf.v[k].concept, j->rec_has, NULL, NULL);
-	if ((j->rwords = calloc(j->rec.n + 1, sizeof(*j->rwords))) == NULL)
-		return -1;
-	for (k = 0; k < j->rec.n; k++)
-		if (is_content(j->tb, &j->rec.v[k]))
-			j->rwords[n++] = j->rec.v[k].norm;
-	qsort(j->rwords, n, sizeof(*j->rwords), cmp_str);
-	j->n_rwords = n;
-	return 0;
-fail:
+		goto out;
+	if (b.s != NULL) {
+		if (tokenize(b.s, b.len, '\n', &rec) < 0)
+			goto out;
+		index_words(tb, &rec);
+		if (find_concepts(tb, &rec, &rf) < 0 ||
+		    keep_words(ir, &rec) < 0)
+			goto out;
+	}
+	for (k = 0; k < rf.n; k++)
+		imply(tb, rf.v[k].concept, ir->has, NULL, NULL);
+	ir->concepts = rf.n > 0;
+	rc = 0;
+out:
+	free(rf.v);
+	free(rec.v);
 	free(b.s);
-	return -1;
+	return rc;
 }
 
 /* Blocks naming two or more NCT IDs: their words may be another trial's. */
@@ -1214,55 +1441,68 @@ mark_multi(struct judge *j)
 	return 0;
 }
 
-/* The record's acronym, written as the registry writes it. */
+/*
+ * The record's acronym as find_acronym() looks for it: matched as the
+ * registry writes it where it is in capitals.  0 / -1.
+ */
 static int
-find_acronym(struct judge *j, const char *acronym)
+read_acronym(struct identity_record *r)
 {
-	struct toks a = {0};
-	size_t i, k, letters = 0;
+	const char *acronym = r->rec->acronym;
+	size_t k, letters = 0;
 
 	if (acronym == NULL)
 		return 0;
-	if (tokenize(acronym, strlen(acronym), '\n', &a) < 0)
+	if (tokenize(acronym, strlen(acronym), '\n', &r->acronym) < 0)
 		return -1;
-	for (k = 0; k < a.n; k++) {
-		letters += strlen(a.v[k].norm);
-		a.v[k].cs = a.v[k].upper;
+	for (k = 0; k < r->acronym.n; k++) {
+		letters += r->acronym.v[k].nlen;
+		r->acronym.v[k].cs = r->acronym.v[k].upper;
 	}
-	for (i = 0; a.n > 0 && letters >= MIN_ACRONYM && i + a.n <= j->page.n &&
+	r->acronym_ok = r->acronym.n > 0 && letters >= MIN_ACRONYM;
+	return 0;
+}
+
+/* The record's acronym, written as the registry writes it. */
+static void
+find_acronym(struct judge *j)
+{
+	const struct toks *a = &j->r->acronym;
+	size_t i, k;
+
+	for (i = 0; j->r->acronym_ok && i + a->n <= j->page.n &&
 	    !j->acronym; i++) {
-		for (k = 0; k < a.n; k++)
+		for (k = 0; k < a->n; k++)
 			if ((k > 0 && (!j->page.v[i + k].soft ||
 			    j->page.v[i + k].piece != j->page.v[i].piece)) ||
-			    !word_match(&a.v[k], &j->page.v[i + k]))
+			    !word_match(&a->v[k], &j->page.v[i + k]))
 				break;
-		j->acronym = k == a.n;
+		j->acronym = k == a->n;
 	}
-	free(a.v);
-	return 0;
 }
 
 /* "n=45", "45 patients": the record's enrollment, when it is not tiny. */
 static void
-find_enrollment(struct judge *j, long enrollment)
+find_enrollment(struct judge *j)
 {
 	static const char *const people[] = {"patient", "participant",
 	    "subject", "adult", "volunteer", "people", "individual", NULL};
+	const char *num = j->r->num;
+	uint32_t h = j->r->num_h;
 	const struct tok *t, *u;
 	size_t i, k;
 	const char *p;
-	char num[24];
 	bool eq;
 
-	if (enrollment < MIN_ENROLLMENT)
+	if (num[0] == '\0')
 		return;
-	snprintf(num, sizeof(num), "%ld", enrollment);
 	for (i = 0; i + 1 < j->page.n && !j->enrollment; i++) {
 		t = &j->page.v[i];
 		u = &j->page.v[i + 1];
 		if (u->piece != t->piece)
 			continue;
-		if (strcmp(t->norm, "n") == 0 && strcmp(u->norm, num) == 0) {
+		if (strcmp(t->norm, "n") == 0 && u->h == h &&
+		    strcmp(u->norm, num) == 0) {
 			eq = false;
 			for (p = t->s + t->len; p < u->s; p++)
 				if (*p == '=')
@@ -1270,7 +1510,7 @@ find_enrollment(struct judge *j, long enrollment)
 				else if (*p != ' ')
 					break;
 			j->enrollment = eq && p == u->s;
-		} else if (strcmp(t->norm, num) == 0 && u->soft) {
+		} else if (t->h == h && strcmp(t->norm, num) == 0 && u->soft) {
 			for (k = 0; people[k]; k++)
 				if (strcmp(u->norm, people[k]) == 0)
 					j->enrollment = true;
@@ -1279,10 +1519,9 @@ find_enrollment(struct judge *j, long enrollment)
 }
 
 static bool
-rec_has_word(const struct judge *j, const char *norm)
+rec_has_word(const struct judge *j, const struct tok *t)
 {
-	return j->n_rwords > 0 && bsearch(&norm, j->rwords, j->n_rwords,
-	    sizeof(*j->rwords), cmp_str) != NULL;
+	return wordtab_get(&j->r->words, t) != NULL;
 }
 
 /* What the page says, what it shares with the record, what counts. */
@@ -1329,7 +1568,7 @@ compare(struct judge *j)
 	for (k = 0; k < j->page.n; k++) {
 		const struct tok *t = &j->page.v[k];
 
-		if (!is_content(j->tb, t) || !rec_has_word(j, t->norm))
+		if (!is_content(t) || !rec_has_word(j, t))
 			continue;
 		for (m = 0; m < n_seen; m++)
 			if (strcmp(seen[m], t->norm) == 0)
@@ -1351,7 +1590,7 @@ shared_concepts(const struct judge *j)
 	size_t c;
 
 	for (c = 0; c < NCONCEPTS; c++)
-		n += j->page_has[c] && j->rec_has[c];
+		n += j->page_has[c] && j->r->has[c];
 	return n;
 }
 
@@ -1362,11 +1601,11 @@ show_list(struct ebuf *b, char *const *v, size_t n)
 	size_t k;
 
 	if (n == 0) {
-		ebuf_add(b, "none given");
+		ebuf_str(b, "none given");
 		return;
 	}
 	for (k = 0; k < n && k < SHOW_LIST; k++) {
-		ebuf_add(b, "%s", k ? ", " : "");
+		ebuf_str(b, k ? ", " : "");
 		ebuf_cut(b, v[k], strlen(v[k]), SHOW_NAME, "");
 	}
 	if (n > SHOW_LIST)
@@ -1388,20 +1627,22 @@ static void
 mismatch_evidence(const struct judge *j, const struct study *r,
     struct ebuf *b)
 {
-	ebuf_add(b, "the page describes ");
+	ebuf_str(b, "the page describes ");
 	show_found(b, &j->pf, NULL);
-	ebuf_add(b, "; the registry record %s is ", r->nct_id);
+	ebuf_str(b, "; the registry record ");
+	ebuf_str(b, r->nct_id);
+	ebuf_str(b, " is ");
 	ebuf_quote(b, record_title(r), strlen(record_title(r)), SHOW_TITLE);
-	ebuf_add(b, " (conditions: ");
+	ebuf_str(b, " (conditions: ");
 	show_list(b, r->conditions, r->n_conditions);
-	ebuf_add(b, "; interventions: ");
+	ebuf_str(b, "; interventions: ");
 	show_list(b, r->interventions, r->n_interventions);
 	if (r->lead_sponsor) {
-		ebuf_add(b, "; sponsor: ");
+		ebuf_str(b, "; sponsor: ");
 		ebuf_cut(b, r->lead_sponsor, strlen(r->lead_sponsor), SHOW_NAME,
 		    "");
 	}
-	ebuf_add(b, "): no condition, intervention, title or sponsor word in "
+	ebuf_str(b, "): no condition, intervention, title or sponsor word in "
 	    "common");
 }
 
@@ -1411,15 +1652,17 @@ match_evidence(const struct judge *j, const struct study *r, struct ebuf *b)
 	const struct found *shown[SHOW_TERMS];
 	size_t c, k, m, n = 0, n_shown = 0;
 
-	ebuf_add(b, "the page agrees with the registry record %s (", r->nct_id);
+	ebuf_str(b, "the page agrees with the registry record ");
+	ebuf_str(b, r->nct_id);
+	ebuf_str(b, " (");
 	ebuf_quote(b, record_title(r), strlen(record_title(r)), SHOW_TITLE);
-	ebuf_add(b, "):");
+	ebuf_str(b, "):");
 	if (j->acronym) {
-		ebuf_add(b, "%s acronym ", n++ ? "," : "");
+		ebuf_str(b, n++ ? ", acronym " : " acronym ");
 		ebuf_cut(b, r->acronym, strlen(r->acronym), SHOW_NAME, "");
 	}
 	for (c = 0; c < NCONCEPTS && n < SHOW_TERMS; c++) {
-		if (!j->page_has[c] || !j->rec_has[c] || j->surf[c] == NULL)
+		if (!j->page_has[c] || !j->r->has[c] || j->surf[c] == NULL)
 			continue;
 		/*
 		 * A broader concept comes with the words of a narrower one;
@@ -1428,7 +1671,7 @@ match_evidence(const struct judge *j, const struct study *r, struct ebuf *b)
 		if (shown_within(shown, n_shown, j->surf[c]))
 			continue;
 		shown[n_shown++] = j->surf[c];
-		ebuf_add(b, "%s ", n++ ? "," : "");
+		ebuf_str(b, n++ ? ", " : " ");
 		ebuf_quote(b, j->surf[c]->s, j->surf[c]->len, SURFACE_MAX);
 	}
 	for (k = 0; k < j->n_shared_words && k < SHOW_TERMS && n < SHOW_TERMS;
@@ -1442,7 +1685,7 @@ match_evidence(const struct judge *j, const struct study *r, struct ebuf *b)
 				break;
 		if (m < n_shown)
 			continue;
-		ebuf_add(b, "%s ", n++ ? "," : "");
+		ebuf_str(b, n++ ? ", " : " ");
 		ebuf_quote(b, j->shared_words[k]->s, j->shared_words[k]->len,
 		    SURFACE_MAX);
 	}
@@ -1474,62 +1717,96 @@ identity_free(struct identity *id)
 	free(id);
 }
 
-int
-identity_judge(const struct identity *id, const char *context, size_t len,
-    const struct study *rec, struct identity_verdict *out)
+struct identity_record *
+identity_record_new(const struct identity *id, const struct study *rec)
 {
-	struct judge *j = NULL;
+	struct identity_record *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->rec = rec;
+	if (read_record(r, &id->tb) < 0 || read_acronym(r) < 0) {
+		identity_record_free(r);
+		return NULL;
+	}
+	if (rec->enrollment >= MIN_ENROLLMENT) {
+		snprintf(r->num, sizeof(r->num), "%ld", rec->enrollment);
+		r->num_h = word_hash(r->num, strlen(r->num));
+	}
+	return r;
+}
+
+void
+identity_record_free(struct identity_record *r)
+{
+	if (r == NULL)
+		return;
+	free(r->words.v);
+	free(r->wbuf);
+	free(r->acronym.v);
+	free(r);
+}
+
+int
+identity_judge_record(const struct identity *id,
+    const struct identity_record *r, const char *context, size_t len,
+    struct identity_verdict *out)
+{
+	struct judge j;
 	struct ebuf ev = {0};
+	const struct study *rec;
 	unsigned min_terms = id->min_terms;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (min_terms == 0 || rec == NULL) {
+	memset(&j, 0, sizeof(j));
+	if (min_terms == 0 || r == NULL) {
 		ebuf_add(&ev, min_terms == 0 ? "identity check turned off" :
 		    "no registry record to compare with");
 		goto done;
 	}
-	if ((j = calloc(1, sizeof(*j))) == NULL)
+	rec = r->rec;
+	j.tb = &id->tb;
+	j.r = r;
+	if (tokenize(context ? context : "", context ? len : 0, '\n',
+	    &j.page) < 0)
 		goto out;
-	j->tb = &id->tb;
-	if (read_record(j, rec) < 0 ||
-	    tokenize(context ? context : "", context ? len : 0, '\n',
-	    &j->page) < 0 || mark_multi(j) < 0 ||
-	    find_concepts(j->tb, &j->page, &j->pf) < 0 ||
-	    find_places(j->tb, &j->page, &j->pf) < 0 ||
-	    find_acronym(j, rec->acronym) < 0)
+	index_words(j.tb, &j.page);
+	if (mark_multi(&j) < 0 || find_concepts(j.tb, &j.page, &j.pf) < 0 ||
+	    find_places(&j.page, &j.pf) < 0)
 		goto out;
-	if (j->pf.n > 1)
-		qsort(j->pf.v, j->pf.n, sizeof(*j->pf.v), found_cmp);
-	find_enrollment(j, rec->enrollment);
-	compare(j);
-	out->page_terms = j->terms;
-	out->shared = shared_concepts(j) + (unsigned)j->n_shared_words +
-	    j->acronym + j->enrollment;
+	find_acronym(&j);
+	if (j.pf.n > 1)
+		qsort(j.pf.v, j.pf.n, sizeof(*j.pf.v), found_cmp);
+	find_enrollment(&j);
+	compare(&j);
+	out->page_terms = j.terms;
+	out->shared = shared_concepts(&j) + (unsigned)j.n_shared_words +
+	    j.acronym + j.enrollment;
 
-	if (j->n_rwords == 0 && j->rf.n == 0) {
+	if (r->words.v == NULL && !r->concepts) {
 		out->outcome = IDENTITY_UNKNOWN;
 		ebuf_add(&ev, "the registry record %s gives no title, condition "
 		    "or intervention to compare with", rec->nct_id);
 	} else if (out->shared > 0) {
 		out->outcome = IDENTITY_MATCH;
-		match_evidence(j, rec, &ev);
-	} else if (j->terms >= min_terms && j->cond_or_interv) {
+		match_evidence(&j, rec, &ev);
+	} else if (j.terms >= min_terms && j.cond_or_interv) {
 		out->outcome = IDENTITY_MISMATCH;
-		mismatch_evidence(j, rec, &ev);
+		mismatch_evidence(&j, rec, &ev);
 	} else {
 		out->outcome = IDENTITY_UNKNOWN;
 		ebuf_add(&ev, "too little said about %s to compare: %u "
-		    "descriptive term%s", rec->nct_id, j->terms,
-		    j->terms == 1 ? "" : "s");
-		if (j->terms > 0) {
+		    "descriptive term%s", rec->nct_id, j.terms,
+		    j.terms == 1 ? "" : "s");
+		if (j.terms > 0) {
 			ebuf_add(&ev, " (");
-			show_found(&ev, &j->pf, j->multi);
+			show_found(&ev, &j.pf, j.multi);
 			ebuf_add(&ev, ")");
 		}
 		ebuf_add(&ev, ", %u needed, at least one a condition or "
 		    "intervention", min_terms);
-		if (j->uncounted)
+		if (j.uncounted)
 			ebuf_add(&ev, "; blocks that name other trials too are "
 			    "not counted");
 	}
@@ -1541,11 +1818,27 @@ done:
 	rc = 0;
 out:
 	free(ev.s);
-	if (j != NULL)
-		judge_free(j);
-	free(j);
+	judge_finish(&j);
 	if (rc < 0)
 		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+int
+identity_judge(const struct identity *id, const char *context, size_t len,
+    const struct study *rec, struct identity_verdict *out)
+{
+	struct identity_record *r = NULL;
+	int rc;
+
+	/* Nothing to prepare when the verdict cannot look at the record. */
+	if (id->min_terms > 0 && rec != NULL &&
+	    (r = identity_record_new(id, rec)) == NULL) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	rc = identity_judge_record(id, r, context, len, out);
+	identity_record_free(r);
 	return rc;
 }
 

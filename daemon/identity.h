@@ -83,11 +83,38 @@ struct identity *identity_new(const struct identity_opts *o);
 void identity_free(struct identity *id);
 
 /*
+ * A registry record made ready to judge (step 3 above): its words,
+ * concepts, content words, acronym and enrollment, read once, so that a
+ * record cited by many pages is not read again for every citation.  New
+ * (identity_record_free), or NULL on allocation failure; `rec` is not
+ * NULL.  It keeps `rec` (borrowed) for the acronym and the evidence text:
+ * `rec` must outlive it and not change meanwhile.  It borrows nothing from
+ * `id`, and any judge may use it (the lexicon is built in).  Immutable
+ * once made: any number of judgements, from any thread, may share it.
+ */
+struct identity_record;
+struct identity_record *identity_record_new(const struct identity *id,
+    const struct study *rec);
+/* NULL is a no-op. */
+void identity_record_free(struct identity_record *r);
+
+/*
  * Judge what a page says about one trial (`context`, `len` bytes, such as
  * struct mention's; need not be NUL-terminated; '\n' separates blocks)
- * against `rec`, the registry record its NCT ID resolves to (borrowed;
- * NULL gives UNKNOWN).  Fills *out (overwritten, not freed first).  0, or
- * -1 on allocation failure (*out then holds no evidence).
+ * against `r`, the prepared registry record its NCT ID resolves to
+ * (borrowed, only read; NULL gives UNKNOWN).  Fills *out (overwritten, not
+ * freed first).  0, or -1 on allocation failure (*out then holds no
+ * evidence).  Neither the judge nor the record changes.
+ */
+int identity_judge_record(const struct identity *id,
+    const struct identity_record *r, const char *context, size_t len,
+    struct identity_verdict *out);
+
+/*
+ * The same for `rec` itself (borrowed; NULL gives UNKNOWN): prepares it,
+ * judges, frees the preparation.  The same verdict and evidence as
+ * identity_record_new() + identity_judge_record(); for one-off
+ * judgements, since every call reads the record again.  0 / -1 likewise.
  */
 int identity_judge(const struct identity *id, const char *context,
     size_t len, const struct study *rec, struct identity_verdict *out);

@@ -372,7 +372,7 @@ fail:
 
 int
 rules_judge_mention(const struct claim *c, const struct mention *m,
-    const char *current_id, const struct study *rec,
+    const char *current_id, const struct identity_record *rec,
     const struct rules_opts *o, struct verdict_list *out)
 {
 	struct identity_verdict iv = {0};
@@ -389,8 +389,8 @@ rules_judge_mention(const struct claim *c, const struct mention *m,
 	}
 	if (o->identity == NULL || rec == NULL)
 		return 0;
-	if (identity_judge(o->identity, m->context, m->context_len, rec,
-	    &iv) < 0)
+	if (identity_judge_record(o->identity, rec, m->context,
+	    m->context_len, &iv) < 0)
 		goto fail;
 	if (iv.outcome == IDENTITY_MISMATCH) {
 		/* The verdict takes the judge's words. */

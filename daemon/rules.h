@@ -13,6 +13,7 @@
 #include "model.h"
 
 struct identity;
+struct identity_record;
 struct study;
 
 struct rules_opts {
@@ -34,13 +35,14 @@ int rules_judge(const struct claim *c, const struct trial_state *st,
  * Append the verdicts for one citation: `c` the mention's claim (see
  * identity_claim), `m` the mention it came from, `current_id` the ID the
  * registry now answers c->nct_id with when that is an alias (else NULL),
- * `rec` the registry record the ID leads to (NULL when none is stored).
+ * `rec` the registry record the ID leads to, prepared by
+ * identity_record_new() with o->identity (NULL when none is stored).
  * identity-mismatch when o->identity finds the page describing another
  * trial than rec; alias-id when current_id is set.  All borrowed.
  * 0, or -1 on allocation failure (nothing appended then).
  */
 int rules_judge_mention(const struct claim *c, const struct mention *m,
-    const char *current_id, const struct study *rec,
+    const char *current_id, const struct identity_record *rec,
     const struct rules_opts *o, struct verdict_list *out);
 
 void rules_list_finish(struct verdict_list *l);

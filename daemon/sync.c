@@ -488,6 +488,9 @@ out:
 struct rec_slot {
 	char nct_id[NCT_ID_SIZE];	/* "" when the slot is free */
 	struct study *study;
+	/* study read once for the citation check; a page citing a trial
+	 * a thousand times reads its record once, not a thousand times */
+	struct identity_record *prep;
 };
 
 struct sync_judge {
@@ -528,25 +531,37 @@ static void
 rec_clear(struct sync_judge *j)
 {
 	for (size_t i = 0; i < j->cap; i++) {
+		identity_record_free(j->slots[i].prep);
 		study_free(j->slots[i].study);
 		memset(&j->slots[i], 0, sizeof(j->slots[i]));
 	}
 	j->n = 0;
 }
 
-/* Cache st (stolen; NULL: no record) under nct_id, unless already there. */
-static void
+/*
+ * Cache st (stolen; NULL: no record) under nct_id, unless already there,
+ * prepared for the citation check.  0, or -1 when out of memory (st freed).
+ */
+static int
 rec_put(struct sync_judge *j, const char *nct_id, struct study *st)
 {
 	struct rec_slot *slot = rec_find(j, nct_id);
+	struct identity_record *prep = NULL;
 
 	if (slot->nct_id[0] != '\0') {
 		study_free(st);
-		return;
+		return 0;
+	}
+	if (st != NULL && j->identity != NULL &&
+	    (prep = identity_record_new(j->identity, st)) == NULL) {
+		study_free(st);
+		return -1;
 	}
 	snprintf(slot->nct_id, sizeof(slot->nct_id), "%s", nct_id);
 	slot->study = st;
+	slot->prep = prep;
 	j->n++;
+	return 0;
 }
 
 static int
@@ -560,7 +575,10 @@ on_record(void *arg, const char *nct_id, const char *json, size_t len)
 	 * not is left out of the check (no verdict) rather than failing
 	 * the page.
 	 */
-	rec_put(j, nct_id, study_parse(json, len, nct_id, &err));
+	if (rec_put(j, nct_id, study_parse(json, len, nct_id, &err)) < 0) {
+		store_set_error(j->s, "page judge: out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -601,7 +619,7 @@ load_records(struct sync_judge *j, const struct mention_list *ml)
 		goto out;
 	/* Asked and not answered: remember there is none. */
 	for (i = 0; i < n; i++)
-		rec_put(j, want[i], NULL);
+		(void)rec_put(j, want[i], NULL);	/* no record: cannot fail */
 	rc = 0;
 out:
 	free(want);
@@ -721,11 +739,11 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 	for (i = 0; i < ml.n; i++) {
 		const struct mention *m = &ml.v[i];
 		const char *cur = store_states_alias(j->states, m->nct_id);
-		const struct study *rec = NULL;
+		const struct identity_record *rec = NULL;
 		struct claim c;
 
 		if (j->identity != NULL)
-			rec = rec_find(j, cur ? cur : m->nct_id)->study;
+			rec = rec_find(j, cur ? cur : m->nct_id)->prep;
 		if (identity_claim(m, &c) < 0)
 			goto oom;
 		if (push_claim(&out->claims, &c) < 0) {

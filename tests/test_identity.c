@@ -120,33 +120,44 @@ struct tally {
 	size_t other;		/* match and unknown confused */
 };
 
-/* One case: NAME.txt judged as NAME.expect says. */
+/* The records a NAME.expect names, into r (once each). */
 static void
-run_case(const char *dir, const char *name, struct tally *t)
+expect_records(const char *epath, struct records *r)
 {
-	char *tpath = harness_fmt("%s/%s.txt", dir, name);
-	char *epath = harness_fmt("%s/%s.expect", dir, name);
-	char *page = harness_read(tpath), *expect = harness_read(epath);
+	char *expect = harness_read(epath);
 	char *line, *save = NULL, id[32], word[16], rel[256];
-	struct mention_list ml = {0};
-	struct records recs = {0};
-	struct identity_verdict v;
 
-	cr_assert_not_null(page, "%s", tpath);
 	cr_assert_not_null(expect, "%s", epath);
-	/* Records first: their acronyms name trials on the page. */
 	for (line = strtok_r(expect, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		cr_assert_eq(sscanf(line, "%31s %15s %255s", id, word, rel), 3,
 		    "%s: bad line \"%s\"", epath, line);
-		records_get(&recs, rel);
+		records_get(r, rel);
 	}
+	free(expect);
+}
+
+/* One case: NAME.txt judged as NAME.expect says. */
+static void
+run_case(const char *dir, const char *name, struct tally *t)
+{
+	char *tpath = harness_fmt("%s/%s.txt", dir, name);
+	char *epath = harness_fmt("%s/%s.expect", dir, name);
+	char *page = harness_read(tpath), *expect = NULL;
+	char *line, *save = NULL, id[32], word[16], rel[256];
+	struct mention_list ml = {0};
+	struct records recs = {0};
+	struct identity_verdict v;
+
+	cr_assert_not_null(page, "%s", tpath);
+	/* Records first: their acronyms name trials on the page. */
+	expect_records(epath, &recs);
 	cr_assert_eq(claims_mentions(page, strlen(page), recs.acr, recs.n_acr,
 	    &ml), 0);
-	free(expect);
 	expect = harness_read(epath);
+	cr_assert_not_null(expect, "%s", epath);
 	save = NULL;
 	for (line = strtok_r(expect, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save)) {
@@ -194,13 +205,14 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-Test(identity, table, .timeout = 30)
+#define MAX_CASES 256
+
+/* The table's case names, sorted, into names[] (new strings); how many. */
+static size_t
+case_names(const char *dir, char **names)
 {
-	char *dir = harness_fmt("%s/identity/cases", harness_data());
-	char *names[256];
-	struct tally t = {0};
 	struct dirent *de;
-	size_t n = 0, k, len;
+	size_t n = 0, len;
 	DIR *d = opendir(dir);
 
 	cr_assert_not_null(d, "%s", dir);
@@ -208,11 +220,21 @@ Test(identity, table, .timeout = 30)
 		len = strlen(de->d_name);
 		if (len < 8 || strcmp(de->d_name + len - 7, ".expect") != 0)
 			continue;
-		cr_assert_lt(n, 256);
+		cr_assert_lt(n, MAX_CASES);
 		names[n++] = strndup(de->d_name, len - 7);
 	}
 	closedir(d);
 	qsort(names, n, sizeof(*names), cmp_name);
+	return n;
+}
+
+Test(identity, table, .timeout = 30)
+{
+	char *dir = harness_fmt("%s/identity/cases", harness_data());
+	char *names[MAX_CASES];
+	struct tally t = {0};
+	size_t n = case_names(dir, names), k;
+
 	for (k = 0; k < n; k++) {
 		run_case(dir, names[k], &t);
 		free(names[k]);
@@ -224,6 +246,160 @@ Test(identity, table, .timeout = 30)
 	cr_expect_eq(t.false_flags, 0, "false flags on the table");
 	cr_expect_eq(t.misses, 0, "misses on the table");
 	free(dir);
+}
+
+/* ---------------------------------------------------- prepared records */
+
+/* What the two ways agreed on, to show the comparison was not vacuous. */
+struct same {
+	size_t n, outcomes[3];
+};
+
+/*
+ * identity_judge_record() over `r`, the prepared `rec`, says exactly what
+ * identity_judge() over `rec` says: outcome, counts, evidence.
+ */
+static void
+expect_same(const struct identity *id, const struct identity_record *r,
+    const struct study *rec, const char *ctx, size_t len, struct same *s)
+{
+	struct identity_verdict a, b;
+
+	cr_assert_eq(identity_judge(id, ctx, len, rec, &a), 0);
+	cr_assert_eq(identity_judge_record(id, r, ctx, len, &b), 0);
+	cr_expect_eq(a.outcome, b.outcome, "%s: %s, prepared %s",
+	    rec ? rec->nct_id : "no record", identity_outcome_name(a.outcome),
+	    identity_outcome_name(b.outcome));
+	cr_expect_eq(a.page_terms, b.page_terms);
+	cr_expect_eq(a.shared, b.shared);
+	cr_expect_str_eq(a.evidence, b.evidence, "context: %.*s", (int)len,
+	    ctx ? ctx : "");
+	s->n++;
+	s->outcomes[a.outcome]++;
+	identity_verdict_finish(&a);
+	identity_verdict_finish(&b);
+}
+
+/*
+ * Every mention on every page of the table against every record of the
+ * table (its own and the others), at three thresholds: each record
+ * prepared once, before any judgement, and reused for all of them.
+ */
+Test(identity, prepared_records_judge_the_same, .timeout = 60)
+{
+	char *dir = harness_fmt("%s/identity/cases", harness_data());
+	char *names[MAX_CASES], *path, *page;
+	struct identity_opts o[3] = {{1}, {IDENTITY_MIN_TERMS}, {3}};
+	struct identity *ids[3];
+	struct identity_record *prep[MAX_RECORDS];
+	struct records all = {0};
+	struct same same = {0};
+	size_t n = case_names(dir, names), c, k, m, t;
+
+	for (t = 0; t < 3; t++)
+		cr_assert_not_null(ids[t] = identity_new(&o[t]));
+	for (c = 0; c < n; c++) {
+		path = harness_fmt("%s/%s.expect", dir, names[c]);
+		expect_records(path, &all);
+		free(path);
+	}
+	for (k = 0; k < all.n; k++)
+		cr_assert_not_null(prep[k] = identity_record_new(ids[0],
+		    all.v[k]));
+	for (c = 0; c < n; c++) {
+		struct mention_list ml = {0};
+		struct records recs = {0};
+
+		/* The page's mentions as the table sees them. */
+		path = harness_fmt("%s/%s.expect", dir, names[c]);
+		expect_records(path, &recs);
+		free(path);
+		path = harness_fmt("%s/%s.txt", dir, names[c]);
+		cr_assert_not_null(page = harness_read(path), "%s", path);
+		cr_assert_eq(claims_mentions(page, strlen(page), recs.acr,
+		    recs.n_acr, &ml), 0);
+		for (m = 0; m < ml.n; m++)
+			for (k = 0; k < all.n; k++)
+				for (t = 0; t < 3; t++)
+					expect_same(ids[t], prep[k], all.v[k],
+					    ml.v[m].context,
+					    ml.v[m].context_len, &same);
+		claims_mentions_finish(&ml);
+		records_free(&recs);
+		free(page);
+		free(path);
+		free(names[c]);
+	}
+	cr_log_info("prepared records: %zu judgements the same (%zu match, "
+	    "%zu mismatch, %zu unknown)", same.n, same.outcomes[IDENTITY_MATCH],
+	    same.outcomes[IDENTITY_MISMATCH], same.outcomes[IDENTITY_UNKNOWN]);
+	cr_expect_geq(all.n, 9);
+	cr_expect_gt(same.outcomes[IDENTITY_MATCH], 0);
+	cr_expect_gt(same.outcomes[IDENTITY_MISMATCH], 0);
+	cr_expect_gt(same.outcomes[IDENTITY_UNKNOWN], 0);
+	for (k = 0; k < all.n; k++)
+		identity_record_free(prep[k]);
+	for (t = 0; t < 3; t++)
+		identity_free(ids[t]);
+	records_free(&all);
+	free(dir);
+}
+
+/* The edges of the prepared path: no record, no context, an empty record. */
+Test(identity, prepared_edges, .timeout = 30)
+{
+	static const char *const texts[] = {"", "PD MSC", "PD MSC Cannabidiol",
+	    "HERA (NCT02982915)", "n=45 Parkinson's disease, 45 patients",
+	    "Johns Hopkins Hospital and the University of Texas (NCT04421456)",
+	    "\xff\xfe PD \xc3\x28 MSC \xe2\x80 NCT0442145 Parkinson\xe2\x80\x99",
+	    "A (NCT04421456) B (NCT02982915)\nschizophrenia | cannabidiol"};
+	struct identity_opts off = {0};
+	struct identity *id = identity_new(NULL), *none = identity_new(&off);
+	struct study *s = load_record("registry/default/NCT04421456.json");
+	struct study *p = load_record("identity/records/NCT04506073.json");
+	struct identity_record *rs, *rp, *rb;
+	struct identity_verdict v;
+	struct same same = {0};
+	struct study bare;
+	size_t k;
+
+	cr_assert_not_null(id);
+	cr_assert_not_null(none);
+	memset(&bare, 0, sizeof(bare));
+	snprintf(bare.nct_id, sizeof(bare.nct_id), "NCT09999999");
+	bare.overall_status = (char *)"COMPLETED";
+	bare.enrollment = -1;
+	cr_assert_not_null(rs = identity_record_new(id, s));
+	cr_assert_not_null(rp = identity_record_new(id, p));
+	cr_assert_not_null(rb = identity_record_new(id, &bare));
+	/* Each record judged again and again, in turn with the others. */
+	for (k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+		expect_same(id, rs, s, texts[k], strlen(texts[k]), &same);
+		expect_same(id, rp, p, texts[k], strlen(texts[k]), &same);
+		expect_same(id, rb, &bare, texts[k], strlen(texts[k]), &same);
+		expect_same(none, rp, p, texts[k], strlen(texts[k]), &same);
+		/* Not NUL-terminated: only len bytes are read. */
+		expect_same(id, rs, s, texts[k], strlen(texts[k]) / 2, &same);
+	}
+	expect_same(id, rs, s, NULL, 0, &same);
+	expect_same(id, NULL, NULL, "PD MSC", 6, &same);
+	cr_assert_eq(identity_judge_record(id, NULL, "PD MSC", 6, &v), 0);
+	cr_expect_str_eq(v.evidence, "no registry record to compare with");
+	identity_verdict_finish(&v);
+	cr_assert_eq(identity_judge_record(id, rb, "PD MSC trial", 12, &v), 0);
+	cr_expect_not_null(strstr(v.evidence, "gives no title"), "%s",
+	    v.evidence);
+	identity_verdict_finish(&v);
+	cr_expect_gt(same.outcomes[IDENTITY_MISMATCH], 0);
+	cr_expect_gt(same.outcomes[IDENTITY_MATCH], 0);
+	identity_record_free(rb);
+	identity_record_free(rp);
+	identity_record_free(rs);
+	identity_record_free(NULL);
+	identity_free(none);
+	identity_free(id);
+	study_free(p);
+	study_free(s);
 }
 
 /* ------------------------------------------------------- example page */

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "claims.h"
+#include "clock.h"
 
 extern char **environ;
 
@@ -50,41 +51,6 @@ struct acronyms {
 	char *buf;		/* the strings v points into */
 	size_t n;
 };
-
-/* Wall and CPU seconds of one timed step, and the best of its runs. */
-struct clock {
-	double wall, cpu;
-};
-
-static double
-seconds(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static struct clock
-now(void)
-{
-	return (struct clock){seconds(CLOCK_MONOTONIC),
-	    seconds(CLOCK_PROCESS_CPUTIME_ID)};
-}
-
-/* Keep the faster of best and the step started at t0 (cpu: its own). */
-static void
-lap(struct clock *best, struct clock t0, double cpu)
-{
-	struct clock t = now();
-
-	if (t.wall - t0.wall < best->wall)
-		best->wall = t.wall - t0.wall;
-	if (cpu < 0)
-		cpu = t.cpu - t0.cpu;
-	if (cpu < best->cpu)
-		best->cpu = cpu;
-}
 
 /* The whole file into a new buffer, as pages.c reads a page.  0 / -1. */
 static int
@@ -372,30 +338,30 @@ main(int argc, char **argv)
 		fprintf(stderr, "claims_speed: cannot make the acronyms\n");
 		goto out;
 	}
-	t0 = now();
+	t0 = clock_now();
 	if ((nx = claims_names_new(a.v, a.n)) == NULL)
 		goto out;
-	lap(&ix, t0, -1);
+	clock_lap(&ix, t0, -1);
 	mb = (double)p.bytes / 1e6;
 	for (r = 0; r < reps; r++) {
-		t0 = now();
+		t0 = clock_now();
 		if ((claims = extract_all(&p, nx, NULL)) < 0)
 			goto out;
-		lap(&x, t0, -1);
-		t0 = now();
+		clock_lap(&x, t0, -1);
+		t0 = clock_now();
 		if (read_extract_all(&p, NULL) < 0)
 			goto out;
-		lap(&rd, t0, -1);
-		t0 = now();
+		clock_lap(&rd, t0, -1);
+		t0 = clock_now();
 		if (read_extract_all(&p, nx) != claims)
 			goto out;
-		lap(&rx, t0, -1);
-		t0 = now();
+		clock_lap(&rx, t0, -1);
+		t0 = clock_now();
 		if (grep(dir, out, &cpu) < 0) {
 			fprintf(stderr, "claims_speed: grep failed\n");
 			goto out;
 		}
-		lap(&g, t0, cpu);
+		clock_lap(&g, t0, cpu);
 	}
 	printf("%zu pages, %.1f MB, %zu registry acronyms (index built in "
 	    "%.1f ms), %ld claims; best of %ld\n", p.n, mb, a.n,
@@ -405,10 +371,10 @@ main(int argc, char **argv)
 	row("read + extract", rx, mb);
 	row("grep -rc NCT DIR > file", g, mb);
 	if (per_page) {
-		t0 = now();
+		t0 = clock_now();
 		if (extract_all(&p, NULL, &a) != claims)
 			goto out;
-		lap(&pp, t0, -1);
+		clock_lap(&pp, t0, -1);
 		row("claims_extract, index per page", pp, mb);
 	}
 	printf("read + extract / grep: %.2fx wall, %.2fx cpu\n",
