@@ -187,19 +187,25 @@ config_parse_duration(const char *s, unsigned *seconds)
 	return 0;
 }
 
-/* "64M", "8 MiB", "4096", "512k" into bytes.  0 / -1. */
+/*
+ * "64M", "8 MiB", "4096", "512k" into bytes.  0; -1 when it is not a size;
+ * -2 when it is one too large for 64 bits.
+ */
 static int
 parse_size(const char *s, unsigned long long *out)
 {
 	unsigned long long v = 0, mult = 1;
 	const char *p = s;
+	bool huge = false;
 
 	if (!isdigit((unsigned char)*p))
 		return -1;
 	while (isdigit((unsigned char)*p)) {
-		v = v * 10 + (unsigned)(*p++ - '0');
-		if (v > (1ull << 40))
-			return -1;
+		/* Read on to the end, so "1x" past 2^40 is still not a size. */
+		if (v <= (1ull << 40))
+			v = v * 10 + (unsigned)(*p - '0');
+		huge |= v > (1ull << 40);
+		p++;
 	}
 	while (*p == ' ')
 		p++;
@@ -223,9 +229,11 @@ parse_size(const char *s, unsigned long long *out)
 		p += 2;
 	else if (*p == 'B')
 		p++;
-	/* 2^40 units of 1G would wrap: too large is too large, not small. */
-	if (*p != '\0' || v > UINT64_MAX / mult)
+	if (*p != '\0')
 		return -1;
+	/* 2^40 units of 1G would wrap: too large is too large, not small. */
+	if (huge || v > UINT64_MAX / mult)
+		return -2;
 	*out = v * mult;
 	return 0;
 }
@@ -427,10 +435,16 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 		}
 		break;
 	case CONFIG_SIZE:
-		if (parse_size(value, &n) < 0) {
+		switch (parse_size(value, &n)) {
+		case -1:
 			seterr(err, file, line, "[%s] %s: \"%s\" is not a size "
 			    "(bytes, or with k, M, G)", k->section, k->name,
 			    shown);
+			return -1;
+		case -2:
+			seterr(err, file, line, "[%s] %s: %s is out of range "
+			    "(%lu to %lu bytes)", k->section, k->name, shown,
+			    k->min, k->max);
 			return -1;
 		}
 		break;
