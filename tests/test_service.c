@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "build_config.h"
 #include "fakereg.h"
 #include "harness.h"
 
@@ -115,6 +117,9 @@ teardown(void)
 
 TestSuite(service, .init = setup, .fini = teardown, .timeout = 180);
 
+/* When set, the daemon's NOTIFY_SOCKET (and a watchdog of 400 ms). */
+static const char *notify_path;
+
 static void
 start_daemon(void)
 {
@@ -126,6 +131,10 @@ start_daemon(void)
 		dup2(fd, 1);
 		dup2(fd, 2);
 		unsetenv("CTMIRROR_CONFIG");
+		if (notify_path) {
+			setenv("NOTIFY_SOCKET", notify_path, 1);
+			setenv("WATCHDOG_USEC", "400000", 1);
+		}
 		execl(harness_bin(), harness_bin(), "-v", "-c", conf, "run",
 		    (char *)NULL);
 		_exit(127);
@@ -433,4 +442,80 @@ Test(service, database_outage_and_recovery)
 	free(daemon_log);
 	free(off);
 	free(on);
+}
+
+/*
+ * What systemd would read on the NOTIFY_SOCKET: READY once started,
+ * RELOADING then READY around a SIGHUP, WATCHDOG pings at least twice per
+ * WATCHDOG_USEC, STOPPING on SIGTERM.  A datagram socket of our own stands
+ * in for systemd, as sd_notify(3) describes the protocol.
+ */
+struct notes {
+	int fd;
+	char seen[8192];	/* every message so far, one per line */
+	size_t len;
+};
+
+/* Read messages for up to `secs` until one contains `want`; true if so. */
+static bool
+await_note(struct notes *n, const char *want, double secs)
+{
+	double until = now() + secs;
+	char buf[1024];
+
+	while (now() < until) {
+		struct timeval tv = {0, 100000};
+		ssize_t r;
+
+		setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if ((r = recv(n->fd, buf, sizeof(buf) - 1, 0)) <= 0)
+			continue;
+		buf[r] = '\0';
+		if (n->len + (size_t)r + 2 < sizeof(n->seen)) {
+			memcpy(n->seen + n->len, buf, (size_t)r);
+			n->len += (size_t)r;
+			n->seen[n->len++] = '|';
+			n->seen[n->len] = '\0';
+		}
+		if (strstr(buf, want) != NULL)
+			return true;
+	}
+	return false;
+}
+
+Test(service, speaks_sd_notify)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct notes n = {0};
+	char *path = harness_fmt("%s/notify.sock", dir);
+	double secs;
+	int pings = 0;
+
+	if (!HAVE_LIBSYSTEMD)
+		cr_skip_test("built without libsystemd");
+	cr_assert_lt(strlen(path), sizeof(sa.sun_path));
+	strcpy(sa.sun_path, path);
+	n.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	cr_assert_geq(n.fd, 0);
+	cr_assert_eq(bind(n.fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "%s",
+	    strerror(errno));
+	notify_path = path;
+	start_daemon();
+	notify_path = NULL;
+	cr_assert(await_note(&n, "READY=1", 30), "no READY=1: %s", n.seen);
+	/* Watchdog pings, several in a second at WATCHDOG_USEC = 0.4 s. */
+	for (double until = now() + 1.0; now() < until;)
+		pings += await_note(&n, "WATCHDOG=1", until - now());
+	cr_expect_geq(pings, 2, "watchdog pings in 1 s: %d (%s)", pings,
+	    n.seen);
+	kill(pid, SIGHUP);
+	cr_expect(await_note(&n, "RELOADING=1", 10), "no RELOADING=1: %s",
+	    n.seen);
+	cr_expect(await_note(&n, "READY=1", 10), "no READY=1 after reload: %s",
+	    n.seen);
+	cr_expect_eq(stop_daemon(&secs), 0);
+	/* The datagrams wait in the socket after the daemon is gone. */
+	cr_expect(await_note(&n, "STOPPING=1", 2), "no STOPPING=1: %s", n.seen);
+	close(n.fd);
+	free(path);
 }
