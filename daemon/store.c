@@ -1249,26 +1249,31 @@ store_each_record_summary(struct store *s, char *const *ids, size_t n,
 	p[0] = arr;
 	/*
 	 * Only the modules the citation check reads, so a 300 KB record with
-	 * results costs a few KB on the wire and in the parser.
+	 * results costs a few KB on the wire and in the parser.  The record
+	 * is decompressed once (y: without its resultsSection, in memory);
+	 * each `raw #> path` would detoast the whole record again, eight
+	 * times a row (3.75x the time on 3,000 records).  OFFSET 0 keeps the
+	 * planner from folding y and x back into those eight expressions.
 	 */
 	res = q(s, "load records", PGRES_TUPLES_OK,
 	    "SELECT t.nct_id, jsonb_build_object("
 	    "  'protocolSection', jsonb_strip_nulls(jsonb_build_object("
-	    "    'identificationModule', v.raw #> '{protocolSection,identificationModule}',"
-	    "    'statusModule', v.raw #> '{protocolSection,statusModule}',"
-	    "    'sponsorCollaboratorsModule',"
-	    "      v.raw #> '{protocolSection,sponsorCollaboratorsModule}',"
-	    "    'conditionsModule', v.raw #> '{protocolSection,conditionsModule}',"
-	    "    'designModule', v.raw #> '{protocolSection,designModule}',"
-	    "    'armsInterventionsModule',"
-	    "      v.raw #> '{protocolSection,armsInterventionsModule}')),"
+	    "    'identificationModule', x.p -> 'identificationModule',"
+	    "    'statusModule', x.p -> 'statusModule',"
+	    "    'sponsorCollaboratorsModule', x.p -> 'sponsorCollaboratorsModule',"
+	    "    'conditionsModule', x.p -> 'conditionsModule',"
+	    "    'designModule', x.p -> 'designModule',"
+	    "    'armsInterventionsModule', x.p -> 'armsInterventionsModule')),"
 	    "  'derivedSection', jsonb_strip_nulls(jsonb_build_object("
-	    "    'conditionBrowseModule', v.raw #> '{derivedSection,conditionBrowseModule}',"
-	    "    'interventionBrowseModule',"
-	    "      v.raw #> '{derivedSection,interventionBrowseModule}'))"
+	    "    'conditionBrowseModule', x.d -> 'conditionBrowseModule',"
+	    "    'interventionBrowseModule', x.d -> 'interventionBrowseModule'))"
 	    ")::text"
 	    "  FROM trials t JOIN study_versions v"
 	    "    ON v.version_id = t.current_version_id"
+	    "  CROSS JOIN LATERAL (SELECT y.r -> 'protocolSection' AS p,"
+	    "      y.r -> 'derivedSection' AS d"
+	    "    FROM (SELECT v.raw - 'resultsSection' AS r OFFSET 0) y"
+	    "    OFFSET 0) x"
 	    " WHERE t.nct_id = ANY ($1::text[])", 1, p);
 	if (res == NULL)
 		goto out;
