@@ -5,6 +5,14 @@
 -- change a migration, then regenerate this file from the dump the failing
 -- test leaves in /tmp.
 
+--
+-- PostgreSQL database dump
+--
+
+
+-- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
+-- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
+
 SET statement_timeout = 0;
 SET lock_timeout = 0;
 SET idle_in_transaction_session_timeout = 0;
@@ -15,6 +23,38 @@ SET check_function_bodies = false;
 SET xmloption = content;
 SET client_min_messages = warning;
 SET row_security = off;
+
+--
+-- Name: citation_summary(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.citation_summary(raw jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT jsonb_build_object(
+        'protocolSection', jsonb_strip_nulls(jsonb_build_object(
+            'identificationModule', x.p -> 'identificationModule',
+            'statusModule', x.p -> 'statusModule',
+            'sponsorCollaboratorsModule', x.p -> 'sponsorCollaboratorsModule',
+            'conditionsModule', x.p -> 'conditionsModule',
+            'designModule', x.p -> 'designModule',
+            'armsInterventionsModule', x.p -> 'armsInterventionsModule')),
+        'derivedSection', jsonb_strip_nulls(jsonb_build_object(
+            'conditionBrowseModule', x.d -> 'conditionBrowseModule',
+            'interventionBrowseModule', x.d -> 'interventionBrowseModule')))
+      -- OFFSET 0: raw is decompressed once, not once per module.
+      FROM (SELECT y.r -> 'protocolSection' AS p, y.r -> 'derivedSection' AS d
+              FROM (SELECT raw - 'resultsSection' AS r OFFSET 0) y
+            OFFSET 0) x
+    $$;
+
+
+--
+-- Name: FUNCTION citation_summary(raw jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.citation_summary(raw jsonb) IS 'The modules of a registry record the citation check reads (identification, status, sponsor, conditions, design, interventions, condition and intervention MeSH terms).';
+
 
 SET default_tablespace = '';
 
@@ -331,10 +371,19 @@ CREATE TABLE public.study_versions (
     primary_completion_type text,
     result_pmids text[] DEFAULT '{}'::text[] NOT NULL,
     raw jsonb NOT NULL,
+    citation jsonb NOT NULL,
     CONSTRAINT study_versions_content_hash_check CHECK ((content_hash ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT study_versions_version_no_check CHECK ((version_no >= 1))
 );
 ALTER TABLE ONLY public.study_versions ALTER COLUMN raw SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_versions ALTER COLUMN citation SET COMPRESSION lz4;
+
+
+--
+-- Name: COLUMN study_versions.citation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.citation IS 'citation_summary(raw), made when the version is stored: what the citation check reads.';
 
 
 --
