@@ -557,6 +557,12 @@ rec_put(struct sync_judge *j, const char *nct_id, struct study *st)
 		study_free(st);
 		return -1;
 	}
+	if (st != NULL) {
+		/* Judging needs its fields, not its text: a third of a slot. */
+		free(st->canonical);
+		st->canonical = NULL;
+		st->canonical_len = 0;
+	}
 	snprintf(slot->nct_id, sizeof(slot->nct_id), "%s", nct_id);
 	slot->study = st;
 	slot->prep = prep;
