@@ -38,10 +38,27 @@ CREATE FUNCTION public.citation_summary(raw jsonb) RETURNS jsonb
             'sponsorCollaboratorsModule', x.p -> 'sponsorCollaboratorsModule',
             'conditionsModule', x.p -> 'conditionsModule',
             'designModule', x.p -> 'designModule',
-            'armsInterventionsModule', x.p -> 'armsInterventionsModule')),
+            -- Intervention names only: arm groups and descriptions are
+            -- half of a summary and the check reads none of them.
+            'armsInterventionsModule', CASE
+                WHEN jsonb_typeof(x.p -> 'armsInterventionsModule'
+                                      -> 'interventions') = 'array'
+                THEN jsonb_build_object('interventions', coalesce((
+                    SELECT jsonb_agg(CASE jsonb_typeof(i)
+                        WHEN 'object' THEN jsonb_strip_nulls(
+                            jsonb_build_object('name', i -> 'name',
+                                               'otherNames', i -> 'otherNames'))
+                        ELSE i END ORDER BY n)
+                      FROM jsonb_array_elements(x.p -> 'armsInterventionsModule'
+                                                    -> 'interventions')
+                           WITH ORDINALITY AS e(i, n)), '[]'::jsonb))
+                ELSE x.p -> 'armsInterventionsModule' END)),
+        -- MeSH terms only, not the browse leaves and branches.
         'derivedSection', jsonb_strip_nulls(jsonb_build_object(
-            'conditionBrowseModule', x.d -> 'conditionBrowseModule',
-            'interventionBrowseModule', x.d -> 'interventionBrowseModule')))
+            'conditionBrowseModule', jsonb_strip_nulls(jsonb_build_object(
+                'meshes', x.d -> 'conditionBrowseModule' -> 'meshes')),
+            'interventionBrowseModule', jsonb_strip_nulls(jsonb_build_object(
+                'meshes', x.d -> 'interventionBrowseModule' -> 'meshes')))))
       -- OFFSET 0: raw is decompressed once, not once per module.
       FROM (SELECT y.r -> 'protocolSection' AS p, y.r -> 'derivedSection' AS d
               FROM (SELECT raw - 'resultsSection' AS r OFFSET 0) y
@@ -53,7 +70,7 @@ CREATE FUNCTION public.citation_summary(raw jsonb) RETURNS jsonb
 -- Name: FUNCTION citation_summary(raw jsonb); Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON FUNCTION public.citation_summary(raw jsonb) IS 'The modules of a registry record the citation check reads (identification, status, sponsor, conditions, design, interventions, condition and intervention MeSH terms).';
+COMMENT ON FUNCTION public.citation_summary(raw jsonb) IS 'The parts of a registry record the citation check reads: the identification, status, sponsor, conditions and design modules, intervention names and other names, condition and intervention MeSH terms.';
 
 
 SET default_tablespace = '';
