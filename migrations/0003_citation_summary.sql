@@ -45,6 +45,10 @@ CREATE FUNCTION citation_summary(raw jsonb) RETURNS jsonb
 COMMENT ON FUNCTION citation_summary(jsonb) IS
     'The parts of a registry record the citation check reads: the identification, status, sponsor, conditions and design modules, intervention names and other names, condition and intervention MeSH terms.';
 
+-- Functions are executable by PUBLIC by default; ctmirror_reader reads
+-- the views and nothing else.
+REVOKE EXECUTE ON FUNCTION citation_summary(jsonb) FROM PUBLIC;
+
 ALTER TABLE study_versions ADD COLUMN citation jsonb;
 ALTER TABLE study_versions ALTER COLUMN citation SET COMPRESSION lz4;
 UPDATE study_versions SET citation = citation_summary(raw);

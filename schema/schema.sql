@@ -965,6 +965,13 @@ GRANT USAGE ON SCHEMA public TO ctmirror_reader;
 
 
 --
+-- Name: FUNCTION citation_summary(raw jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.citation_summary(raw jsonb) FROM PUBLIC;
+
+
+--
 -- Name: TABLE stale_claims; Type: ACL; Schema: public; Owner: -
 --
 
