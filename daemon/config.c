@@ -483,6 +483,22 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 				    k->name);
 				return -1;
 			}
+			/*
+			 * "  conninfo=...password=..." indented under the
+			 * list reads as an item too: name the key, never
+			 * echo its value (it may be a secret).
+			 */
+			if (k->type == CONFIG_NCT_LIST &&
+			    memchr(p, '=', len) != NULL) {
+				size_t klen = (size_t)((const char *)memchr(p,
+				    '=', len) - p);
+
+				seterr(err, file, line, "[%s] %s: \"%.*s=...\" "
+				    "in the list (an indented key? keys start "
+				    "at the beginning of a line)", k->section,
+				    k->name, (int)(klen < 64 ? klen : 64), p);
+				return -1;
+			}
 			if (k->type == CONFIG_NCT_LIST) {
 				char id[32];
 
