@@ -196,17 +196,16 @@ parse_size(const char *s, unsigned long long *out)
 {
 	unsigned long long v = 0, mult = 1;
 	const char *p = s;
-	bool huge = false;
 
 	if (!isdigit((unsigned char)*p))
 		return -1;
-	while (isdigit((unsigned char)*p)) {
-		/* Read on to the end, so "1x" past 2^40 is still not a size. */
+	/*
+	 * Past 2^40 v stops growing (it cannot wrap) but the digits are read
+	 * on, so "1...1x" is still not a size rather than too large.
+	 */
+	for (; isdigit((unsigned char)*p); p++)
 		if (v <= (1ull << 40))
 			v = v * 10 + (unsigned)(*p - '0');
-		huge |= v > (1ull << 40);
-		p++;
-	}
 	while (*p == ' ')
 		p++;
 	switch (*p) {
@@ -232,7 +231,7 @@ parse_size(const char *s, unsigned long long *out)
 	if (*p != '\0')
 		return -1;
 	/* 2^40 units of 1G would wrap: too large is too large, not small. */
-	if (huge || v > UINT64_MAX / mult)
+	if (v > (1ull << 40) || v > UINT64_MAX / mult)
 		return -2;
 	*out = v * mult;
 	return 0;
@@ -466,6 +465,7 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 		if (!append)
 			free_list(v, cnt);
 		for (;;) {
+			const char *eq;
 			size_t len;
 
 			while (isspace((unsigned char)*p) ||
@@ -488,15 +488,13 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 			 * list reads as an item too: name the key, never
 			 * echo its value (it may be a secret).
 			 */
-			if (k->type == CONFIG_NCT_LIST &&
-			    memchr(p, '=', len) != NULL) {
-				size_t klen = (size_t)((const char *)memchr(p,
-				    '=', len) - p);
-
+			eq = k->type == CONFIG_NCT_LIST ? memchr(p, '=', len) :
+			    NULL;
+			if (eq != NULL) {
 				seterr(err, file, line, "[%s] %s: \"%.*s=...\" "
 				    "in the list (an indented key? keys start "
 				    "at the beginning of a line)", k->section,
-				    k->name, (int)(klen < 64 ? klen : 64), p);
+				    k->name, (int)(eq - p < 64 ? eq - p : 64), p);
 				return -1;
 			}
 			if (k->type == CONFIG_NCT_LIST) {

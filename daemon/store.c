@@ -876,11 +876,8 @@ date_or_null(const struct study_date *d)
 /*
  * The version row, its changes and the trial's pointer to it in one
  * statement: one round trip, and no result the next statement needs, so
- * it can be pipelined.
- */
-/*
- * r is MATERIALIZED so the record's text becomes jsonb once, held in
- * memory for both raw and its citation summary.
+ * it can be pipelined.  r is MATERIALIZED so the record's text becomes
+ * jsonb once, held in memory for both raw and its citation summary.
  */
 #define ADD_VERSION_SQL \
 	"WITH r AS MATERIALIZED (SELECT $15::jsonb AS raw)," \

@@ -488,8 +488,10 @@ out:
 struct rec_slot {
 	char nct_id[NCT_ID_SIZE];	/* "" when the slot is free */
 	struct study *study;
-	/* study read once for the citation check; a page citing a trial
-	 * a thousand times reads its record once, not a thousand times */
+	/*
+	 * study read once for the citation check: a page citing a trial a
+	 * thousand times reads its record once, not a thousand times.
+	 */
 	struct identity_record *prep;
 };
 
