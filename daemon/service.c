@@ -38,7 +38,13 @@
 
 #define FIRST_BACKOFF 60	/* seconds after the first failed cycle */
 #define STOP_GRACE 8		/* seconds a cancelled cycle gets to wind down */
-#define ACCEPT_PAUSE 1		/* seconds the endpoint rests out of descriptors */
+/*
+ * Milliseconds the endpoint rests when out of descriptors: long enough
+ * not to spin (ten tries a second), short enough to answer again almost
+ * as soon as descriptors are free (a second's rest could start just
+ * before they were, and be taken twice).
+ */
+#define ACCEPT_PAUSE_MS 100
 
 /* Counters for /metrics; cumulative over the process's life. */
 struct metrics {
@@ -791,12 +797,12 @@ static void
 accept_error(struct evconnlistener *l, void *arg)
 {
 	struct service *svc = accept_svc;
-	struct timeval pause = {ACCEPT_PAUSE, 0};
+	struct timeval pause = {0, ACCEPT_PAUSE_MS * 1000};
 	int e = EVUTIL_SOCKET_ERROR();
 
 	if (wall() - svc->accept_warned >= 60) {
 		log_warnx("status endpoint: cannot accept a connection: %s; "
-		    "pausing %d s", strerror(e), ACCEPT_PAUSE);
+		    "pausing %d ms", strerror(e), ACCEPT_PAUSE_MS);
 		svc->accept_warned = wall();
 	}
 	evconnlistener_disable(l);
