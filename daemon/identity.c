@@ -1269,17 +1269,51 @@ struct identity {
 	unsigned min_terms;
 };
 
+/*
+ * A record's distinct content words, only ever asked whether they hold a
+ * page word.  Open addressing like a wordtab, at most half full, but 8
+ * bytes a slot instead of 40: a scan keeps thousands of records prepared,
+ * and a record's 100-odd words made a wordtab the largest part of one.
+ */
+struct wordset {
+	struct wslot {
+		uint32_t h;	/* word_hash() of the word */
+		uint32_t at;	/* 1 + its offset in text; 0: a free slot */
+	} *v;			/* NULL when the record has none */
+	char *text;		/* the words, each NUL-terminated */
+	size_t mask;
+	size_t bytes;		/* v and text */
+};
+
+/*
+ * What the evidence text quotes of the record, copied (one buffer): a
+ * prepared record keeps nothing of the study it was made from.  Only the
+ * first SHOW_LIST conditions and interventions, and how many there are.
+ */
+struct shown {
+	char nct_id[NCT_ID_SIZE];
+	const char *title;		/* brief, else official, else "" */
+	const char *acronym;		/* NULL when none */
+	const char *sponsor;		/* NULL when none */
+	const char *conditions[SHOW_LIST];
+	size_t n_conditions;
+	const char *interventions[SHOW_LIST];
+	size_t n_interventions;
+	long enrollment;
+	char *buf;
+	size_t bytes;		/* of buf */
+};
+
 /* What the record side of a judgement needs, read once (identity.h). */
 struct identity_record {
-	const struct study *rec;	/* borrowed */
 	bool has[NCONCEPTS];	/* concepts it names, and broader ones */
 	bool concepts;		/* names any lexicon phrase */
-	struct wordtab words;	/* its distinct content words */
-	char *wbuf;		/* their text, the table points into it */
-	struct toks acronym;	/* as the registry writes it */
+	struct wordset words;	/* its distinct content words */
+	struct toks acronym;	/* as the registry writes it, in show.buf */
 	bool acronym_ok;	/* long enough to count */
 	char num[24];		/* the enrollment, "" when too small */
 	uint32_t num_h;
+	struct shown show;
 };
 
 /* Everything one judgement gathers about the page. */
@@ -1329,50 +1363,74 @@ add_fields(struct ebuf *b, char *const *v, size_t n)
 	return 0;
 }
 
+/* The slot of word `norm` (n bytes, hash h): its own or a free one. */
+static struct wslot *
+wordset_slot(const struct wordset *ws, const char *norm, size_t n,
+    uint32_t h)
+{
+	size_t i = h & ws->mask;
+
+	while (ws->v[i].at != 0 && (ws->v[i].h != h ||
+	    memcmp(ws->text + ws->v[i].at - 1, norm, n + 1) != 0))
+		i = (i + 1) & ws->mask;
+	return &ws->v[i];
+}
+
+static bool
+wordset_has(const struct wordset *ws, const struct tok *t)
+{
+	return ws->v != NULL && wordset_slot(ws, t->norm, t->nlen, t->h)->at;
+}
+
 /*
  * The record's distinct content words, copied: the tokens they come from
  * are freed once the record is read.  0 / -1.
  */
 static int
-keep_words(struct identity_record *r, const struct toks *l)
+keep_words(struct wordset *ws, const struct toks *l)
 {
-	size_t k, n = 0, bytes = 0;
-	struct word *w;
-	char *p;
+	size_t k, n = 0, bytes = 0, cap = 16, used = 0;
+	struct wslot *w;
+	char *text;
 
 	for (k = 0; k < l->n; k++)
-		n += is_content(&l->v[k]);
+		if (is_content(&l->v[k])) {
+			n++;
+			bytes += l->v[k].nlen + 1u;
+		}
 	if (n == 0)
 		return 0;
-	if (wordtab_init(&r->words, n) < 0)
+	while (cap < 2 * n)
+		cap *= 2;
+	if ((ws->v = calloc(cap, sizeof(*ws->v))) == NULL ||
+	    (ws->text = malloc(bytes)) == NULL)
 		return -1;
+	ws->mask = cap - 1;
 	for (k = 0; k < l->n; k++) {
-		if (!is_content(&l->v[k]))
+		const struct tok *t = &l->v[k];
+
+		if (!is_content(t))
 			continue;
-		w = wordtab_put(&r->words, l->v[k].norm);
-		if (w->flags == 0)
-			bytes += l->v[k].nlen + 1u;
-		w->flags = 1;	/* seen */
-	}
-	if ((p = r->wbuf = malloc(bytes)) == NULL)
-		return -1;
-	for (k = 0; k <= r->words.mask; k++) {
-		w = &r->words.v[k];
-		if (w->norm == NULL)
+		w = wordset_slot(ws, t->norm, t->nlen, t->h);
+		if (w->at != 0)
 			continue;
-		n = w->len + 1u;
-		memcpy(p, w->norm, n);
-		w->norm = p;
-		p += n;
+		memcpy(ws->text + used, t->norm, t->nlen + 1u);
+		w->h = t->h;
+		w->at = (uint32_t)used + 1;
+		used += t->nlen + 1u;
 	}
+	/* Repeated words were counted in `bytes`; give their room back. */
+	if (used < bytes && (text = realloc(ws->text, used)) != NULL)
+		ws->text = text;
+	ws->bytes = cap * sizeof(*ws->v) + used;
 	return 0;
 }
 
 /* The record's words and concepts. */
 static int
-read_record(struct identity_record *ir, const struct tables *tb)
+read_record(struct identity_record *ir, const struct tables *tb,
+    const struct study *r)
 {
-	const struct study *r = ir->rec;
 	struct toks rec = {0};
 	struct founds rf = {0};
 	struct ebuf b = {0};
@@ -1400,7 +1458,7 @@ read_record(struct identity_record *ir, const struct tables *tb)
 			goto out;
 		index_words(tb, &rec);
 		if (find_concepts(tb, &rec, &rf) < 0 ||
-		    keep_words(ir, &rec) < 0)
+		    keep_words(&ir->words, &rec) < 0)
 			goto out;
 	}
 	for (k = 0; k < rf.n; k++)
@@ -1448,13 +1506,20 @@ mark_multi(struct judge *j)
 static int
 read_acronym(struct identity_record *r)
 {
-	const char *acronym = r->rec->acronym;
+	const char *acronym = r->show.acronym;
+	struct tok *v;
 	size_t k, letters = 0;
 
 	if (acronym == NULL)
 		return 0;
 	if (tokenize(acronym, strlen(acronym), '\n', &r->acronym) < 0)
 		return -1;
+	/* Kept while the record is: no room for tokens to come. */
+	if (r->acronym.n > 0 && r->acronym.n < r->acronym.cap &&
+	    (v = realloc(r->acronym.v, r->acronym.n * sizeof(*v))) != NULL) {
+		r->acronym.v = v;
+		r->acronym.cap = r->acronym.n;
+	}
 	for (k = 0; k < r->acronym.n; k++) {
 		letters += r->acronym.v[k].nlen;
 		r->acronym.v[k].cs = r->acronym.v[k].upper;
@@ -1521,7 +1586,7 @@ find_enrollment(struct judge *j)
 static bool
 rec_has_word(const struct judge *j, const struct tok *t)
 {
-	return wordtab_get(&j->r->words, t) != NULL;
+	return wordset_has(&j->r->words, t);
 }
 
 /* What the page says, what it shares with the record, what counts. */
@@ -1596,7 +1661,7 @@ shared_concepts(const struct judge *j)
 
 /* A list of record strings, at most SHOW_LIST of them. */
 static void
-show_list(struct ebuf *b, char *const *v, size_t n)
+show_list(struct ebuf *b, const char *const *v, size_t n)
 {
 	size_t k;
 
@@ -1622,9 +1687,64 @@ record_title(const struct study *r)
 	return "";
 }
 
+/* Room for s, NULL or not, in *bytes; copy it to *p (advanced). */
+static const char *
+shown_str(const char *s, char **p, size_t *bytes)
+{
+	size_t n;
+	const char *at;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (p == NULL) {
+		*bytes += n;
+		return NULL;
+	}
+	at = memcpy(*p, s, n);
+	*p += n;
+	return at;
+}
+
+/* Copy what the evidence quotes of r into *sh, in two passes.  0 / -1. */
+static int
+shown_copy(struct shown *sh, const struct study *r)
+{
+	size_t bytes = 0, k, nc = r->n_conditions, ni = r->n_interventions;
+	char *p = NULL, **pp = NULL;
+	int pass;
+
+	if (nc > SHOW_LIST)
+		nc = SHOW_LIST;
+	if (ni > SHOW_LIST)
+		ni = SHOW_LIST;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			if ((p = sh->buf = malloc(bytes)) == NULL)
+				return -1;
+			pp = &p;
+		}
+		sh->title = shown_str(record_title(r), pp, &bytes);
+		sh->acronym = shown_str(r->acronym, pp, &bytes);
+		sh->sponsor = shown_str(r->lead_sponsor, pp, &bytes);
+		for (k = 0; k < nc; k++)
+			sh->conditions[k] = shown_str(r->conditions[k], pp,
+			    &bytes);
+		for (k = 0; k < ni; k++)
+			sh->interventions[k] = shown_str(r->interventions[k],
+			    pp, &bytes);
+	}
+	snprintf(sh->nct_id, sizeof(sh->nct_id), "%s", r->nct_id);
+	sh->bytes = bytes;
+	sh->n_conditions = r->n_conditions;
+	sh->n_interventions = r->n_interventions;
+	sh->enrollment = r->enrollment;
+	return 0;
+}
+
 /* "the page describes "A", "B"; the registry record NCT... is "T" (...)" */
 static void
-mismatch_evidence(const struct judge *j, const struct study *r,
+mismatch_evidence(const struct judge *j, const struct shown *r,
     struct ebuf *b)
 {
 	ebuf_str(b, "the page describes ");
@@ -1632,22 +1752,21 @@ mismatch_evidence(const struct judge *j, const struct study *r,
 	ebuf_str(b, "; the registry record ");
 	ebuf_str(b, r->nct_id);
 	ebuf_str(b, " is ");
-	ebuf_quote(b, record_title(r), strlen(record_title(r)), SHOW_TITLE);
+	ebuf_quote(b, r->title, strlen(r->title), SHOW_TITLE);
 	ebuf_str(b, " (conditions: ");
 	show_list(b, r->conditions, r->n_conditions);
 	ebuf_str(b, "; interventions: ");
 	show_list(b, r->interventions, r->n_interventions);
-	if (r->lead_sponsor) {
+	if (r->sponsor) {
 		ebuf_str(b, "; sponsor: ");
-		ebuf_cut(b, r->lead_sponsor, strlen(r->lead_sponsor), SHOW_NAME,
-		    "");
+		ebuf_cut(b, r->sponsor, strlen(r->sponsor), SHOW_NAME, "");
 	}
 	ebuf_str(b, "): no condition, intervention, title or sponsor word in "
 	    "common");
 }
 
 static void
-match_evidence(const struct judge *j, const struct study *r, struct ebuf *b)
+match_evidence(const struct judge *j, const struct shown *r, struct ebuf *b)
 {
 	const struct found *shown[SHOW_TERMS];
 	size_t c, k, m, n = 0, n_shown = 0;
@@ -1655,7 +1774,7 @@ match_evidence(const struct judge *j, const struct study *r, struct ebuf *b)
 	ebuf_str(b, "the page agrees with the registry record ");
 	ebuf_str(b, r->nct_id);
 	ebuf_str(b, " (");
-	ebuf_quote(b, record_title(r), strlen(record_title(r)), SHOW_TITLE);
+	ebuf_quote(b, r->title, strlen(r->title), SHOW_TITLE);
 	ebuf_str(b, "):");
 	if (j->acronym) {
 		ebuf_str(b, n++ ? ", acronym " : " acronym ");
@@ -1724,8 +1843,8 @@ identity_record_new(const struct identity *id, const struct study *rec)
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
-	r->rec = rec;
-	if (read_record(r, &id->tb) < 0 || read_acronym(r) < 0) {
+	if (shown_copy(&r->show, rec) < 0 || read_record(r, &id->tb, rec) < 0 ||
+	    read_acronym(r) < 0) {
 		identity_record_free(r);
 		return NULL;
 	}
@@ -1736,14 +1855,22 @@ identity_record_new(const struct identity *id, const struct study *rec)
 	return r;
 }
 
+size_t
+identity_record_size(const struct identity_record *r)
+{
+	return sizeof(*r) + r->words.bytes + r->show.bytes +
+	    r->acronym.cap * sizeof(*r->acronym.v);
+}
+
 void
 identity_record_free(struct identity_record *r)
 {
 	if (r == NULL)
 		return;
 	free(r->words.v);
-	free(r->wbuf);
+	free(r->words.text);
 	free(r->acronym.v);
+	free(r->show.buf);
 	free(r);
 }
 
@@ -1754,7 +1881,7 @@ identity_judge_record(const struct identity *id,
 {
 	struct judge j;
 	struct ebuf ev = {0};
-	const struct study *rec;
+	const struct shown *rec;
 	unsigned min_terms = id->min_terms;
 	int rc = -1;
 
@@ -1765,7 +1892,7 @@ identity_judge_record(const struct identity *id,
 		    "no registry record to compare with");
 		goto done;
 	}
-	rec = r->rec;
+	rec = &r->show;
 	j.tb = &id->tb;
 	j.r = r;
 	if (tokenize(context ? context : "", context ? len : 0, '\n',

@@ -87,14 +87,18 @@ void identity_free(struct identity *id);
  * concepts, content words, acronym and enrollment, read once, so that a
  * record cited by many pages is not read again for every citation.  New
  * (identity_record_free), or NULL on allocation failure; `rec` is not
- * NULL.  It keeps `rec` (borrowed) for the acronym and the evidence text:
- * `rec` must outlive it and not change meanwhile.  It borrows nothing from
- * `id`, and any judge may use it (the lexicon is built in).  Immutable
- * once made: any number of judgements, from any thread, may share it.
+ * NULL.  It keeps copies of what the evidence text quotes, nothing of
+ * `rec`, which may be freed as soon as this returns: a scan keeps
+ * thousands prepared, so it is a few KB rather than the study's tens.  It
+ * borrows nothing from `id`, and any judge may use it (the lexicon is
+ * built in).  Immutable once made: any number of judgements, from any
+ * thread, may share it.
  */
 struct identity_record;
 struct identity_record *identity_record_new(const struct identity *id,
     const struct study *rec);
+/* About how many bytes of memory r holds, for a cache to bound itself. */
+size_t identity_record_size(const struct identity_record *r);
 /* NULL is a no-op. */
 void identity_record_free(struct identity_record *r);
 

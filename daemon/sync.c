@@ -479,18 +479,20 @@ out:
 /* ---------------------------------------------------------- page judge */
 
 /*
- * Records the citation check has loaded, by NCT ID; study NULL when none
- * is stored.  Bounded: past REC_CACHE_MAX the cache starts over, so a
- * knowledge base naming 50,000 trials does not hold 50,000 records.
+ * Records the citation check has loaded, by NCT ID, prepared (prep NULL
+ * when none is stored).  Bounded by count and by bytes: past either the
+ * cache starts over, so a knowledge base citing 50,000 trials does not
+ * hold 50,000 records.  A prepared record is about 2 KB, so the bytes
+ * bound is the one a large knowledge base meets: 8,000-odd records.
  */
-#define REC_CACHE_MAX 4096
+#define REC_CACHE_MAX 16384
+#define REC_CACHE_BYTES (16u << 20)
 
 struct rec_slot {
 	char nct_id[NCT_ID_SIZE];	/* "" when the slot is free */
-	struct study *study;
 	/*
-	 * study read once for the citation check: a page citing a trial a
-	 * thousand times reads its record once, not a thousand times.
+	 * Read once for the citation check: a page citing a trial a thousand
+	 * times reads its record once, not a thousand times.
 	 */
 	struct identity_record *prep;
 };
@@ -503,6 +505,7 @@ struct sync_judge {
 	struct rules_opts ro;
 	struct rec_slot *slots;		/* open addressing; cap a power of 2 */
 	size_t cap, n;
+	size_t bytes;			/* the prepared records' */
 };
 
 static size_t
@@ -534,15 +537,15 @@ rec_clear(struct sync_judge *j)
 {
 	for (size_t i = 0; i < j->cap; i++) {
 		identity_record_free(j->slots[i].prep);
-		study_free(j->slots[i].study);
 		memset(&j->slots[i], 0, sizeof(j->slots[i]));
 	}
 	j->n = 0;
+	j->bytes = 0;
 }
 
 /*
- * Cache st (stolen; NULL: no record) under nct_id, unless already there,
- * prepared for the citation check.  0, or -1 when out of memory (st freed).
+ * Cache st (freed here; NULL: no record) under nct_id, unless already
+ * there, prepared for the citation check.  0, or -1 when out of memory.
  */
 static int
 rec_put(struct sync_judge *j, const char *nct_id, struct study *st)
@@ -550,25 +553,18 @@ rec_put(struct sync_judge *j, const char *nct_id, struct study *st)
 	struct rec_slot *slot = rec_find(j, nct_id);
 	struct identity_record *prep = NULL;
 
-	if (slot->nct_id[0] != '\0') {
-		study_free(st);
-		return 0;
-	}
-	if (st != NULL && j->identity != NULL &&
+	if (slot->nct_id[0] == '\0' && st != NULL && j->identity != NULL &&
 	    (prep = identity_record_new(j->identity, st)) == NULL) {
 		study_free(st);
 		return -1;
 	}
-	if (st != NULL) {
-		/* Judging needs its fields, not its text: a third of a slot. */
-		free(st->canonical);
-		st->canonical = NULL;
-		st->canonical_len = 0;
-	}
+	study_free(st);		/* the prepared record keeps what it needs */
+	if (slot->nct_id[0] != '\0')
+		return 0;
 	snprintf(slot->nct_id, sizeof(slot->nct_id), "%s", nct_id);
-	slot->study = st;
 	slot->prep = prep;
 	j->n++;
+	j->bytes += sizeof(*slot) + (prep ? identity_record_size(prep) : 0);
 	return 0;
 }
 
@@ -601,39 +597,46 @@ current_of(const struct sync_judge *j, const char *nct_id)
 	return cur ? cur : nct_id;
 }
 
-/* Load the records of the page's mentions the cache lacks.  0 / -1. */
-static int
-load_records(struct sync_judge *j, const struct mention_list *ml)
-{
-	char **want = NULL;
-	size_t n = 0, i;
-	int rc = -1;
+/*
+ * Records one load asks for at most: a page citing more trials than the
+ * cache holds is judged in windows, each window's records loaded together.
+ */
+#define REC_LOAD_MAX 512
 
-	if ((want = calloc(ml->n + 1, sizeof(*want))) == NULL) {
-		store_set_error(j->s, "judging a page: out of memory");
-		return -1;
-	}
-	if (j->n + ml->n > REC_CACHE_MAX)
+/*
+ * Load the records the cache lacks for the page's mentions from `from`
+ * on, as many as one load asks for (the cache starts over first when they
+ * might not fit); the mentions covered end at *to (> from).  0 / -1.
+ */
+static int
+load_records(struct sync_judge *j, const struct mention_list *ml,
+    size_t from, size_t *to)
+{
+	char *want[REC_LOAD_MAX];
+	size_t n = 0, i;
+
+	if (j->n + REC_LOAD_MAX > REC_CACHE_MAX || j->bytes > REC_CACHE_BYTES)
 		rec_clear(j);
-	for (i = 0; i < ml->n; i++) {
+	for (i = from; i < ml->n; i++) {
 		const char *id = current_of(j, ml->v[i].nct_id);
 		bool dup = false;
 
 		for (size_t k = 0; k < n && !dup; k++)
 			dup = strcmp(want[k], id) == 0;
-		if (!dup && rec_find(j, id)->nct_id[0] == '\0' &&
-		    store_states_get(j->states, id) != NULL)
-			want[n++] = (char *)id;
+		if (dup || rec_find(j, id)->nct_id[0] != '\0' ||
+		    store_states_get(j->states, id) == NULL)
+			continue;
+		if (n == REC_LOAD_MAX)
+			break;
+		want[n++] = (char *)id;
 	}
+	*to = i;
 	if (store_each_record_summary(j->s, want, n, on_record, j) < 0)
-		goto out;
+		return -1;
 	/* Asked and not answered: remember there is none. */
 	for (i = 0; i < n; i++)
 		(void)rec_put(j, want[i], NULL);	/* no record: cannot fail */
-	rc = 0;
-out:
-	free(want);
-	return rc;
+	return 0;
 }
 
 struct sync_judge *
@@ -729,7 +732,7 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
     struct sync_page *out)
 {
 	struct mention_list ml = {0};
-	size_t i, before;
+	size_t i, before, loaded = 0;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -744,14 +747,16 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 			goto oom;
 	}
 	/* Citations: every NCT ID the page names is a claim of its own. */
-	if (j->identity != NULL && load_records(j, &ml) < 0)
-		goto out;
 	for (i = 0; i < ml.n; i++) {
 		const struct mention *m = &ml.v[i];
 		const char *cur = store_states_alias(j->states, m->nct_id);
 		const struct identity_record *rec = NULL;
 		struct claim c;
 
+		/* Records for mentions [i, loaded) are in the cache. */
+		if (j->identity != NULL && i == loaded &&
+		    load_records(j, &ml, i, &loaded) < 0)
+			goto out;
 		if (j->identity != NULL)
 			rec = rec_find(j, cur ? cur : m->nct_id)->prep;
 		if (identity_claim(m, &c) < 0)

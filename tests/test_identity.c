@@ -345,6 +345,62 @@ Test(identity, prepared_records_judge_the_same, .timeout = 60)
 	free(dir);
 }
 
+/*
+ * A prepared record keeps what it needs: judged after its study is freed
+ * (ASan would see a read of it), it says what the study said, lists cut
+ * at five with "and N more" included; and it is small.
+ */
+Test(identity, prepared_record_outlives_its_study, .timeout = 30)
+{
+	static const char *const texts[] = {
+	    "The HERA trial of Lomecel-B in frailty (NCT02982915)",
+	    "Parkinson's disease, 45 patients, bone marrow MSCs",
+	    "cannabidiol in schizophrenia, Johns Hopkins Hospital"};
+	static const char *const files[] = {
+	    "registry/default/NCT02982915.json",
+	    "registry/default/NCT04421456.json",
+	    "identity/records/NCT04506073.json"};
+	struct identity *id = identity_new(NULL);
+	struct identity_verdict a, b;
+	size_t f, k, i, cut = 0;
+
+	cr_assert_not_null(id);
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		struct study *s = load_record(files[f]);
+		struct identity_record *r;
+		char *want[3];
+
+		/* Seven conditions: the evidence shows five "and 2 more". */
+		for (i = s->n_conditions; i < 7; i++) {
+			s->conditions = realloc(s->conditions,
+			    (i + 1) * sizeof(*s->conditions));
+			s->conditions[i] = harness_fmt("condition %zu", i);
+			s->n_conditions = i + 1;
+		}
+		for (k = 0; k < 3; k++) {
+			cr_assert_eq(identity_judge(id, texts[k],
+			    strlen(texts[k]), s, &a), 0);
+			want[k] = a.evidence;
+		}
+		cr_assert_not_null(r = identity_record_new(id, s));
+		study_free(s);
+		cr_expect_gt(identity_record_size(r), 0);
+		cr_expect_lt(identity_record_size(r), 8192, "%zu bytes",
+		    identity_record_size(r));
+		for (k = 0; k < 3; k++) {
+			cr_assert_eq(identity_judge_record(id, r, texts[k],
+			    strlen(texts[k]), &b), 0);
+			cr_expect_str_eq(b.evidence, want[k]);
+			cut += strstr(b.evidence, "and 2 more") != NULL;
+			identity_verdict_finish(&b);
+			free(want[k]);
+		}
+		identity_record_free(r);
+	}
+	cr_expect_gt(cut, 0, "no mismatch evidence listed the conditions");
+	identity_free(id);
+}
+
 /* The edges of the prepared path: no record, no context, an empty record. */
 Test(identity, prepared_edges, .timeout = 30)
 {

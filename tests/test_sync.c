@@ -454,6 +454,52 @@ Test(sync, wrong_citation_is_flagged_right_one_is_not)
 	free(page);
 }
 
+/*
+ * A page citing more trials than one record load asks for (512) is judged
+ * in windows: every citation still meets its own record, none "no record".
+ */
+Test(sync, page_citing_600_trials_judges_every_citation)
+{
+	enum { N = 600 };
+	char *ids[N], *path, *text;
+	json_error_t jerr;
+	json_t *root;
+	struct sync_result res;
+	size_t len = 0;
+
+	path = harness_fmt("%s/registry/default/NCT04421456.json",
+	    harness_data());
+	root = json_load_file(path, 0, &jerr);
+	cr_assert_not_null(root, "%s: %s", path, jerr.text);
+	free(path);
+	text = calloc(N, sizeof(pd_page) + 16);
+	cr_assert_not_null(text);
+	for (int i = 0; i < N; i++) {
+		ids[i] = harness_fmt("NCT095%05d", i);
+		json_object_set_new(json_object_get(json_object_get(root,
+		    "protocolSection"), "identificationModule"), "nctId",
+		    json_string(ids[i]));
+		path = harness_fmt("%s/%s.json", regdir, ids[i]);
+		cr_assert_eq(json_dump_file(root, path, 0), 0);
+		free(path);
+		/* The Parkinson's trial's text under each cannabidiol ID. */
+		len += (size_t)sprintf(text + len, pd_page + 2, ids[i]);
+		text[len++] = '\n';
+	}
+	json_decref(root);
+	set_ids((const char *const *)ids, N);
+	path = only_page(text);
+	cr_assert_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM trials_current"), N);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "resolved_at IS NULL AND rule = 'identity-mismatch' AND evidence "
+	    "LIKE '%Cannabidiol%'"), N);
+	for (int i = 0; i < N; i++)
+		free(ids[i]);
+	free(text);
+	free(path);
+}
+
 Test(sync, alias_id_on_a_page_gets_a_recheck)
 {
 	const char *const ids[] = {"NCT09100099"};
