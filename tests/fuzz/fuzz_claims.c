@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "claims.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,37 +43,6 @@ is_nct(const char *s)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 	return s[11] == '\0';
-}
-
-/* Strict UTF-8 (no overlong forms, no surrogates, <= U+10FFFF), as PostgreSQL wants. */
-static int
-utf8_ok(const unsigned char *s)
-{
-	unsigned c, min, n, i;
-
-	while (*s) {
-		c = *s;
-		if (c < 0x80) {
-			s++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1, min = 0x80, c &= 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2, min = 0x800, c &= 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3, min = 0x10000, c &= 0x07;
-		} else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-			c = c << 6 | (s[i] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		s += n + 1;
-	}
-	return 1;
 }
 
 static int
