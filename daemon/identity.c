@@ -1363,15 +1363,17 @@ add_fields(struct ebuf *b, char *const *v, size_t n)
 	return 0;
 }
 
-/* The slot of word `norm` (n bytes, hash h): its own or a free one. */
+/*
+ * The slot of word `norm` (hash h): its own or a free one.  strcmp, not
+ * memcmp of the probe's length: a shorter word may end the text.
+ */
 static struct wslot *
-wordset_slot(const struct wordset *ws, const char *norm, size_t n,
-    uint32_t h)
+wordset_slot(const struct wordset *ws, const char *norm, uint32_t h)
 {
 	size_t i = h & ws->mask;
 
 	while (ws->v[i].at != 0 && (ws->v[i].h != h ||
-	    memcmp(ws->text + ws->v[i].at - 1, norm, n + 1) != 0))
+	    strcmp(ws->text + ws->v[i].at - 1, norm) != 0))
 		i = (i + 1) & ws->mask;
 	return &ws->v[i];
 }
@@ -1379,7 +1381,7 @@ wordset_slot(const struct wordset *ws, const char *norm, size_t n,
 static bool
 wordset_has(const struct wordset *ws, const struct tok *t)
 {
-	return ws->v != NULL && wordset_slot(ws, t->norm, t->nlen, t->h)->at;
+	return ws->v != NULL && wordset_slot(ws, t->norm, t->h)->at != 0;
 }
 
 /*
@@ -1411,7 +1413,7 @@ keep_words(struct wordset *ws, const struct toks *l)
 
 		if (!is_content(t))
 			continue;
-		w = wordset_slot(ws, t->norm, t->nlen, t->h);
+		w = wordset_slot(ws, t->norm, t->h);
 		if (w->at != 0)
 			continue;
 		memcpy(ws->text + used, t->norm, t->nlen + 1u);
