@@ -69,6 +69,8 @@ static const struct config_key keys[] = {
 	    OFF(max_page_size), 0, 1, 1ul << 32},
 	{"pages", "identity_min_terms", CONFIG_UINT, "2", true, false,
 	    OFF(identity_min_terms), 0, 0, 100},
+	{"pages", "record_cache", CONFIG_SIZE, "16M", true, false,
+	    OFF(record_cache), 0, 1ul << 20, 1ul << 32},
 
 	{"daemon", "interval", CONFIG_DURATION, "24h", true, false,
 	    OFF(interval), 0, 1, 366 * DAY},
@@ -520,7 +522,8 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 	/* Numbers: range check, then store in the member's own type. */
 	if ((k->min || k->max) && (n < k->min || n > k->max)) {
 		seterr(err, file, line, "[%s] %s: %s is out of range (%lu to "
-		    "%lu)", k->section, k->name, shown, k->min, k->max);
+		    "%lu%s)", k->section, k->name, shown, k->min, k->max,
+		    k->type == CONFIG_SIZE ? " bytes" : "");
 		return -1;
 	}
 	if (k->type == CONFIG_SIZE)

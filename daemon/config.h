@@ -50,6 +50,7 @@ struct config {
 	size_t max_page_size;	/* bytes, default 8 MiB */
 	/* identity-mismatch threshold (identity.h min_terms); 0 = off, default 2 */
 	unsigned identity_min_terms;
+	size_t record_cache;	/* bytes of prepared records, default 16 MiB */
 
 	/* [daemon] */
 	unsigned interval;	/* seconds between cycles, default 24h */

@@ -480,13 +480,13 @@ out:
 
 /*
  * Records the citation check has loaded, by NCT ID, prepared (prep NULL
- * when none is stored).  Bounded by count and by bytes: past either the
- * cache starts over, so a knowledge base citing 50,000 trials does not
- * hold 50,000 records.  A prepared record is about 2 KB, so the bytes
- * bound is the one a large knowledge base meets: 8,000-odd records.
+ * when none is stored).  Bounded by [pages] record_cache bytes: past it
+ * the cache starts over, so a knowledge base citing 50,000 trials does not
+ * hold 50,000 records unless it is given the memory.  The table allows a
+ * record per REC_MIN_BYTES of it (a prepared record is about 1.4 KB) and
+ * is never more than half full.
  */
-#define REC_CACHE_MAX 16384
-#define REC_CACHE_BYTES (16u << 20)
+#define REC_MIN_BYTES 512
 
 struct rec_slot {
 	char nct_id[NCT_ID_SIZE];	/* "" when the slot is free */
@@ -505,6 +505,7 @@ struct sync_judge {
 	struct rules_opts ro;
 	struct rec_slot *slots;		/* open addressing; cap a power of 2 */
 	size_t cap, n;
+	size_t max_n, max_bytes;	/* start over past either */
 	size_t bytes;			/* the prepared records' */
 };
 
@@ -615,7 +616,7 @@ load_records(struct sync_judge *j, const struct mention_list *ml,
 	char *want[REC_LOAD_MAX];
 	size_t n = 0, i;
 
-	if (j->n + REC_LOAD_MAX > REC_CACHE_MAX || j->bytes > REC_CACHE_BYTES)
+	if (j->n + REC_LOAD_MAX > j->max_n || j->bytes > j->max_bytes)
 		rec_clear(j);
 	for (i = from; i < ml->n; i++) {
 		const char *id = current_of(j, ml->v[i].nct_id);
@@ -652,8 +653,13 @@ sync_judge_new(const struct config *cfg, struct store *s)
 	j->s = s;
 	config_today(cfg, j->ro.today);
 	j->ro.stale_after_days = cfg->stale_after_days;
-	/* Twice the cache bound: the table never fills past half. */
-	j->cap = 2 * REC_CACHE_MAX;
+	j->max_bytes = cfg->record_cache;
+	j->max_n = cfg->record_cache / REC_MIN_BYTES;
+	if (j->max_n < 2 * REC_LOAD_MAX)
+		j->max_n = 2 * REC_LOAD_MAX;
+	/* Past twice the count bound: the table never fills past half. */
+	for (j->cap = 1024; j->cap < 2 * j->max_n; j->cap *= 2)
+		;
 	if ((j->slots = calloc(j->cap, sizeof(*j->slots))) == NULL)
 		goto oom;
 	if (cfg->identity_min_terms > 0 &&

@@ -94,6 +94,7 @@ Test(config, full_file)
 	cr_expect_str_eq(c->page_paths[1], "notes/*.md");
 	cr_expect_eq(c->stale_after_days, 30);
 	cr_expect_eq(c->max_page_size, 1u << 20);
+	cr_expect_eq(c->record_cache, 64u << 20);
 	cr_expect_eq(c->interval, 6 * 3600);
 	cr_expect_eq(c->jitter, 0);
 	cr_expect_str_eq(c->log, "syslog");
