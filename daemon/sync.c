@@ -536,7 +536,10 @@ rec_find(const struct sync_judge *j, const char *nct_id)
 static void
 rec_clear(struct sync_judge *j)
 {
+	/* Only used slots are written: a big table's untouched pages stay so. */
 	for (size_t i = 0; i < j->cap; i++) {
+		if (j->slots[i].nct_id[0] == '\0')
+			continue;
 		identity_record_free(j->slots[i].prep);
 		memset(&j->slots[i], 0, sizeof(j->slots[i]));
 	}
