@@ -1857,11 +1857,63 @@ identity_record_new(const struct identity *id, const struct study *rec)
 	return r;
 }
 
+/*
+ * A packed record's layout: the struct, its acronym's tokens, the word
+ * slots, then the bytes (words, then what the evidence quotes).  The
+ * first three are 8-, 8- and 4-byte aligned in that order.
+ */
+#define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
+
 size_t
 identity_record_size(const struct identity_record *r)
 {
-	return sizeof(*r) + r->words.bytes + r->show.bytes +
-	    r->acronym.cap * sizeof(*r->acronym.v);
+	return ALIGN8(sizeof(*r)) + ALIGN8(r->acronym.n * sizeof(*r->acronym.v)) +
+	    r->words.bytes + r->show.bytes;
+}
+
+/* p moved from the block at `from` to the one at `to`; NULL stays NULL. */
+static const char *
+moved(const char *p, const char *from, char *to)
+{
+	return p ? to + (p - from) : NULL;
+}
+
+const struct identity_record *
+identity_record_pack(const struct identity_record *r, void *buf)
+{
+	struct identity_record *p = buf;
+	char *at = (char *)buf + ALIGN8(sizeof(*r));
+	size_t k, n_slots = r->words.v ? r->words.mask + 1 : 0;
+	size_t text = r->words.bytes - n_slots * sizeof(*r->words.v);
+
+	*p = *r;
+	p->acronym.v = r->acronym.n ? (struct tok *)at : NULL;
+	p->acronym.cap = r->acronym.n;
+	if (r->acronym.n)
+		memcpy(at, r->acronym.v, r->acronym.n * sizeof(*r->acronym.v));
+	at += ALIGN8(r->acronym.n * sizeof(*r->acronym.v));
+	if (n_slots) {
+		p->words.v = (struct wslot *)at;
+		memcpy(at, r->words.v, n_slots * sizeof(*r->words.v));
+		at += n_slots * sizeof(*r->words.v);
+		p->words.text = memcpy(at, r->words.text, text);
+		at += text;
+	}
+	p->show.buf = memcpy(at, r->show.buf, r->show.bytes);
+	p->show.title = moved(r->show.title, r->show.buf, p->show.buf);
+	p->show.acronym = moved(r->show.acronym, r->show.buf, p->show.buf);
+	p->show.sponsor = moved(r->show.sponsor, r->show.buf, p->show.buf);
+	for (k = 0; k < SHOW_LIST; k++) {
+		p->show.conditions[k] = moved(r->show.conditions[k],
+		    r->show.buf, p->show.buf);
+		p->show.interventions[k] = moved(r->show.interventions[k],
+		    r->show.buf, p->show.buf);
+	}
+	/* The acronym's tokens point into its text, in show.buf. */
+	for (k = 0; k < r->acronym.n; k++)
+		p->acronym.v[k].s = moved(r->acronym.v[k].s, r->show.buf,
+		    p->show.buf);
+	return p;
 }
 
 void

@@ -487,14 +487,22 @@ out:
  * is never more than half full.
  */
 #define REC_MIN_BYTES 512
+/* Prepared records are packed into blocks of this size, freed together. */
+#define REC_BLOCK (1u << 20)
 
 struct rec_slot {
 	char nct_id[NCT_ID_SIZE];	/* "" when the slot is free */
 	/*
 	 * Read once for the citation check: a page citing a trial a thousand
-	 * times reads its record once, not a thousand times.
+	 * times reads its record once, not a thousand times.  In a block.
 	 */
-	struct identity_record *prep;
+	const struct identity_record *prep;
+};
+
+struct rec_block {
+	struct rec_block *next;
+	size_t used, cap;
+	_Alignas(8) char mem[];
 };
 
 struct sync_judge {
@@ -507,6 +515,7 @@ struct sync_judge {
 	size_t cap, n;
 	size_t max_n, max_bytes;	/* start over past either */
 	size_t bytes;			/* the prepared records' */
+	struct rec_block *blocks;	/* the newest first */
 };
 
 static size_t
@@ -536,15 +545,41 @@ rec_find(const struct sync_judge *j, const char *nct_id)
 static void
 rec_clear(struct sync_judge *j)
 {
+	struct rec_block *b;
+
 	/* Only used slots are written: a big table's untouched pages stay so. */
-	for (size_t i = 0; i < j->cap; i++) {
-		if (j->slots[i].nct_id[0] == '\0')
-			continue;
-		identity_record_free(j->slots[i].prep);
-		memset(&j->slots[i], 0, sizeof(j->slots[i]));
+	for (size_t i = 0; i < j->cap; i++)
+		if (j->slots[i].nct_id[0] != '\0')
+			memset(&j->slots[i], 0, sizeof(j->slots[i]));
+	while ((b = j->blocks) != NULL) {
+		j->blocks = b->next;
+		free(b);
 	}
 	j->n = 0;
 	j->bytes = 0;
+}
+
+/* n bytes, 8-byte aligned, in the newest block or a new one; NULL: OOM. */
+static void *
+rec_alloc(struct sync_judge *j, size_t n)
+{
+	struct rec_block *b = j->blocks;
+	void *p;
+
+	n = (n + 7u) & ~(size_t)7u;
+	if (b == NULL || b->cap - b->used < n) {
+		size_t cap = n > REC_BLOCK ? n : REC_BLOCK;
+
+		if ((b = malloc(sizeof(*b) + cap)) == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		b->next = j->blocks;
+		j->blocks = b;
+	}
+	p = b->mem + b->used;
+	b->used += n;
+	return p;
 }
 
 /*
@@ -556,20 +591,31 @@ rec_put(struct sync_judge *j, const char *nct_id, struct study *st)
 {
 	struct rec_slot *slot = rec_find(j, nct_id);
 	struct identity_record *prep = NULL;
+	const struct identity_record *packed = NULL;
+	size_t size = 0;
+	void *mem;
+	int rc = -1;
 
-	if (slot->nct_id[0] == '\0' && st != NULL && j->identity != NULL &&
-	    (prep = identity_record_new(j->identity, st)) == NULL) {
-		study_free(st);
-		return -1;
+	if (slot->nct_id[0] != '\0') {
+		rc = 0;
+		goto out;
 	}
-	study_free(st);		/* the prepared record keeps what it needs */
-	if (slot->nct_id[0] != '\0')
-		return 0;
+	if (st != NULL && j->identity != NULL) {
+		if ((prep = identity_record_new(j->identity, st)) == NULL ||
+		    (mem = rec_alloc(j, size = identity_record_size(prep))) ==
+		    NULL)
+			goto out;
+		packed = identity_record_pack(prep, mem);
+	}
 	snprintf(slot->nct_id, sizeof(slot->nct_id), "%s", nct_id);
-	slot->prep = prep;
+	slot->prep = packed;
 	j->n++;
-	j->bytes += sizeof(*slot) + (prep ? identity_record_size(prep) : 0);
-	return 0;
+	j->bytes += sizeof(*slot) + size;
+	rc = 0;
+out:
+	identity_record_free(prep);
+	study_free(st);		/* the packed record keeps what it needs */
+	return rc;
 }
 
 static int
