@@ -4,8 +4,9 @@
  * judged against fixed registry records and, when the input carries one
  * (the bytes before a NUL, a field per line), against a record made from
  * the input, since registry text is untrusted too.  Each judgement of a
- * prepared record must equal identity_judge() on the study itself, and a
- * verdict and its claim must keep what storing them needs.
+ * prepared record, and of its packed copy, must equal identity_judge() on
+ * the study itself, and a verdict and its claim must keep what storing
+ * them needs.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -130,8 +131,12 @@ judge_both(const struct identity *id, const struct identity_record *r,
     const struct study *s, const char *ctx, size_t len, unsigned min_terms,
     int clean)
 {
-	struct identity_verdict a, b;
+	struct identity_verdict a, b, c;
+	void *block = malloc(identity_record_size(r));
+	const struct identity_record *packed;
 
+	check(block != NULL, "malloc");
+	packed = identity_record_pack(r, block);
 	check(identity_judge(id, ctx, len, s, &a) == 0, "identity_judge");
 	check(identity_judge_record(id, r, ctx, len, &b) == 0,
 	    "identity_judge_record");
@@ -139,6 +144,13 @@ judge_both(const struct identity *id, const struct identity_record *r,
 	    a.page_terms == b.page_terms, "prepared verdict differs");
 	check(a.evidence != NULL && b.evidence != NULL &&
 	    strcmp(a.evidence, b.evidence) == 0, "prepared evidence differs");
+	/* As the scan keeps it: packed into one block of exactly its size. */
+	check(identity_judge_record(id, packed, ctx, len, &c) == 0,
+	    "identity_judge_record of a packed record");
+	check(c.outcome == b.outcome && c.evidence != NULL &&
+	    strcmp(c.evidence, b.evidence) == 0, "packed record differs");
+	identity_verdict_finish(&c);
+	free(block);
 	check(b.evidence[0] != '\0', "empty evidence");
 	check(b.outcome == IDENTITY_UNKNOWN || b.outcome == IDENTITY_MATCH ||
 	    b.outcome == IDENTITY_MISMATCH, "outcome out of range");
