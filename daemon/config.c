@@ -485,22 +485,23 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 				    k->name);
 				return -1;
 			}
-			/*
-			 * "  conninfo=...password=..." indented under the
-			 * list reads as an item too: name the key, never
-			 * echo its value (it may be a secret).
-			 */
-			eq = k->type == CONFIG_NCT_LIST ? memchr(p, '=', len) :
-			    NULL;
-			if (eq != NULL) {
-				seterr(err, file, line, "[%s] %s: \"%.*s=...\" "
-				    "in the list (an indented key? keys start "
-				    "at the beginning of a line)", k->section,
-				    k->name, (int)(eq - p < 64 ? eq - p : 64), p);
-				return -1;
-			}
 			if (k->type == CONFIG_NCT_LIST) {
 				char id[32];
+
+				/*
+				 * "  conninfo=...password=..." indented under
+				 * the list reads as an item too: name the key,
+				 * never echo its value (it may be a secret).
+				 */
+				if ((eq = memchr(p, '=', len)) != NULL) {
+					seterr(err, file, line, "[%s] %s: "
+					    "\"%.*s=...\" in the list (an "
+					    "indented key? keys start at the "
+					    "beginning of a line)", k->section,
+					    k->name, (int)(eq - p < 64 ? eq - p :
+					    64), p);
+					return -1;
+				}
 
 				snprintf(id, sizeof(id), "%.*s",
 				    (int)(len < 31 ? len : 31), p);

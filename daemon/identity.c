@@ -1393,7 +1393,6 @@ keep_words(struct wordset *ws, const struct toks *l)
 {
 	size_t k, n = 0, bytes = 0, cap = 16, used = 0;
 	struct wslot *w;
-	char *text;
 
 	for (k = 0; k < l->n; k++)
 		if (is_content(&l->v[k])) {
@@ -1421,9 +1420,7 @@ keep_words(struct wordset *ws, const struct toks *l)
 		w->at = (uint32_t)used + 1;
 		used += t->nlen + 1u;
 	}
-	/* Repeated words were counted in `bytes`; give their room back. */
-	if (used < bytes && (text = realloc(ws->text, used)) != NULL)
-		ws->text = text;
+	/* Only `used`: identity_record_pack() copies no repeated word's room. */
 	ws->bytes = cap * sizeof(*ws->v) + used;
 	return 0;
 }
@@ -1509,19 +1506,12 @@ static int
 read_acronym(struct identity_record *r)
 {
 	const char *acronym = r->show.acronym;
-	struct tok *v;
 	size_t k, letters = 0;
 
 	if (acronym == NULL)
 		return 0;
 	if (tokenize(acronym, strlen(acronym), '\n', &r->acronym) < 0)
 		return -1;
-	/* Kept while the record is: no room for tokens to come. */
-	if (r->acronym.n > 0 && r->acronym.n < r->acronym.cap &&
-	    (v = realloc(r->acronym.v, r->acronym.n * sizeof(*v))) != NULL) {
-		r->acronym.v = v;
-		r->acronym.cap = r->acronym.n;
-	}
 	for (k = 0; k < r->acronym.n; k++) {
 		letters += r->acronym.v[k].nlen;
 		r->acronym.v[k].cs = r->acronym.v[k].upper;

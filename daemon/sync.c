@@ -808,12 +808,12 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 		const struct identity_record *rec = NULL;
 		struct claim c;
 
-		/* Records for mentions [i, loaded) are in the cache. */
-		if (j->identity != NULL && i == loaded &&
-		    load_records(j, &ml, i, &loaded) < 0)
-			goto out;
-		if (j->identity != NULL)
+		if (j->identity != NULL) {
+			/* Records for mentions [i, loaded) are in the cache. */
+			if (i == loaded && load_records(j, &ml, i, &loaded) < 0)
+				goto out;
 			rec = rec_find(j, cur ? cur : m->nct_id)->prep;
+		}
 		if (identity_claim(m, &c) < 0)
 			goto oom;
 		if (push_claim(&out->claims, &c) < 0) {
