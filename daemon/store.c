@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,8 @@
 #define LOCK_SYNC 0x63746d6902LL
 
 struct store {
-	PGconn *conn;
+	PGconn *conn;		/* NULL once a lost session was let go */
+	char *conninfo;		/* SECRET: for store_reset only, never shown */
 	bool in_txn;
 	bool sync_locked;
 	/*
@@ -33,6 +35,12 @@ struct store {
 	 */
 	bool pipeline;
 	unsigned queued;	/* statements sent in this pipeline */
+	/*
+	 * What the server said as it ended the session (a FATAL notice:
+	 * "terminating connection due to administrator command"), the real
+	 * cause behind libpq's "server closed the connection unexpectedly".
+	 */
+	char fatal[256];
 	char err[1024];
 };
 
@@ -46,16 +54,55 @@ set_err(struct store *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* libpq messages end with a newline and may span lines: keep the first. */
+/*
+ * libpq messages end with a newline and may span lines: keep the first.
+ * A session the server ended is named by what the server said, if it did.
+ */
 static void
 set_pq_err(struct store *s, const char *what, const char *msg)
 {
 	size_t n;
 
+	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
+		if (s->fatal[0]) {
+			set_err(s, "%s: %s", what, s->fatal);
+			return;
+		}
+	}
 	if (msg == NULL || *msg == '\0')
-		msg = PQerrorMessage(s->conn);
+		msg = s->conn ? PQerrorMessage(s->conn) :
+		    "the database connection was lost";
 	n = strcspn(msg, "\n");
 	set_err(s, "%s: %.*s", what, (int)n, msg);
+}
+
+/*
+ * The session is over: let go of it at once.  What is left in libpq's
+ * buffers (the results of a pipeline the server cut short) is never read:
+ * read while libpq thinks it is idle, each would be a warning of its own
+ * ("message type 0x31 arrived from server while idle"), a line per
+ * statement sent.  store_reset connects again.
+ */
+static void
+drop_conn(struct store *s)
+{
+	if (s->conn != NULL)
+		PQfinish(s->conn);
+	s->conn = NULL;
+	s->in_txn = false;
+	s->pipeline = false;
+	s->queued = 0;
+	s->sync_locked = false;
+}
+
+/* After a failed call: a session that is gone is dropped.  true if so. */
+static bool
+lost(struct store *s)
+{
+	if (s->conn != NULL && PQstatus(s->conn) == CONNECTION_OK)
+		return false;
+	drop_conn(s);
+	return true;
 }
 
 /*
@@ -68,6 +115,10 @@ q(struct store *s, const char *what, ExecStatusType want, const char *sql,
 {
 	PGresult *res;
 
+	if (s->conn == NULL) {
+		set_err(s, "%s: the database connection was lost", what);
+		return NULL;
+	}
 	if (s->pipeline) {
 		/* A bug, not a database failure: say so rather than hang. */
 		set_err(s, "%s: internal error: a query inside a pipeline", what);
@@ -76,11 +127,13 @@ q(struct store *s, const char *what, ExecStatusType want, const char *sql,
 	res = PQexecParams(s->conn, sql, n, NULL, params, NULL, NULL, 0);
 	if (res == NULL) {
 		set_pq_err(s, what, NULL);
+		(void)lost(s);
 		return NULL;
 	}
 	if (PQresultStatus(res) != want) {
 		set_pq_err(s, what, PQresultErrorMessage(res));
 		PQclear(res);
+		(void)lost(s);
 		return NULL;
 	}
 	return res;
@@ -96,10 +149,11 @@ exec(struct store *s, const char *what, const char *sql, int n,
 {
 	PGresult *res;
 
-	if (s->pipeline) {
+	if (s->conn != NULL && s->pipeline) {
 		if (!PQsendQueryParams(s->conn, sql, n, NULL, params, NULL,
 		    NULL, 0)) {
 			set_pq_err(s, what, NULL);
+			(void)lost(s);
 			return -1;
 		}
 		s->queued++;
@@ -109,6 +163,7 @@ exec(struct store *s, const char *what, const char *sql, int n,
 		 */
 		if (!PQconsumeInput(s->conn)) {
 			set_pq_err(s, what, NULL);
+			(void)lost(s);
 			return -1;
 		}
 		return 0;
@@ -122,7 +177,8 @@ exec(struct store *s, const char *what, const char *sql, int n,
 /*
  * End the pipeline: wait for every queued statement's result.  0 when all
  * succeeded; -1 with the first failure recorded (the server then skipped
- * the rest and holds an aborted transaction, for the caller to roll back).
+ * the rest and holds an aborted transaction, for the caller to roll back;
+ * or the session is gone, and dropped).
  */
 static int
 pipeline_end(struct store *s)
@@ -131,14 +187,14 @@ pipeline_end(struct store *s)
 	bool failed = false;
 	unsigned left = s->queued;
 
-	if (!s->pipeline)
-		return 0;
+	if (!s->pipeline || s->conn == NULL)
+		return s->conn == NULL ? -1 : 0;
 	s->pipeline = false;
 	s->queued = 0;
 	if (!PQpipelineSync(s->conn)) {
 		set_pq_err(s, "pipeline", NULL);
-		failed = true;
-		left = 0;
+		drop_conn(s);
+		return -1;
 	}
 	/* Each statement's results end with a NULL; then the sync's. */
 	while (left > 0) {
@@ -158,12 +214,18 @@ pipeline_end(struct store *s)
 				set_pq_err(s, "store batch",
 				    PQresultErrorMessage(res));
 			failed = true;
-			/* A lost connection never sends the rest. */
-			if (PQstatus(s->conn) != CONNECTION_OK)
-				left = 0;
 			break;
 		}
 		PQclear(res);
+		/* A lost session never sends the rest: do not wait for it. */
+		if (PQstatus(s->conn) != CONNECTION_OK) {
+			if (!failed)
+				set_pq_err(s, "store batch", NULL);
+			else if (s->fatal[0])
+				set_err(s, "store batch: %s", s->fatal);
+			drop_conn(s);
+			return -1;
+		}
 	}
 	while ((res = PQgetResult(s->conn)) != NULL) {
 		ExecStatusType st = PQresultStatus(res);
@@ -172,10 +234,13 @@ pipeline_end(struct store *s)
 		if (st == PGRES_PIPELINE_SYNC)
 			break;
 	}
-	if (!PQexitPipelineMode(s->conn)) {
+	if (PQstatus(s->conn) != CONNECTION_OK ||
+	    !PQexitPipelineMode(s->conn)) {
 		if (!failed)
 			set_pq_err(s, "leave pipeline", NULL);
-		failed = true;
+		/* Out of step with the server: nothing more can be trusted. */
+		drop_conn(s);
+		return -1;
 	}
 	return failed ? -1 : 0;
 }
@@ -240,29 +305,60 @@ id_array(char *const *ids, size_t n)
 
 /*
  * Server notices and warnings (a crash of another backend, say) through
- * log.c like every other line, instead of libpq's bare stderr.
+ * log.c like every other line, instead of libpq's bare stderr.  A FATAL
+ * (the session is being ended) is not logged but kept: the caller's error
+ * names it as the cause, in one line.
  */
 static void
-on_notice(void *arg, const char *message)
+on_notice(void *arg, const PGresult *res)
 {
-	size_t n = strcspn(message, "\n");
+	struct store *s = arg;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	size_t n;
 
-	(void)arg;
-	log_warnx("database: %.*s", (int)n, message);
+	if (msg == NULL)
+		msg = PQresultErrorMessage(res);
+	n = strcspn(msg, "\n");
+	if (sev != NULL && (strcmp(sev, "FATAL") == 0 ||
+	    strcmp(sev, "PANIC") == 0)) {
+		snprintf(s->fatal, sizeof(s->fatal), "%.*s", (int)n, msg);
+		return;
+	}
+	log_warnx("database: %s%s%.*s", sev ? sev : "", sev ? ": " : "",
+	    (int)n, msg);
+}
+
+/* Settings every session of ctmirror's starts with.  0 / -1. */
+static int
+session_setup(struct store *s)
+{
+	PGresult *res;
+
+	PQsetNoticeReceiver(s->conn, on_notice, s);
+	/* Quiet NOTICEs (e.g. "relation already exists, skipping"). */
+	res = q(s, "connect", PGRES_TUPLES_OK,
+	    "SELECT set_config('client_min_messages', 'warning', false), "
+	    "set_config('application_name', 'ctmirror', false)", 0, NULL);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
 }
 
 struct store *
 store_open(const char *conninfo, char **errmsg)
 {
 	struct store *s = NULL;
-	PGresult *res = NULL;
 
 	*errmsg = NULL;
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->conninfo = strdup(conninfo ? conninfo : "")) == NULL) {
+		free(s);
 		*errmsg = strdup("out of memory");
 		return NULL;
 	}
-	s->conn = PQconnectdb(conninfo ? conninfo : "");
+	s->conn = PQconnectdb(s->conninfo);
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
 		/* libpq never puts the password in its messages. */
 		const char *m = s->conn ? PQerrorMessage(s->conn) : "out of memory";
@@ -273,16 +369,10 @@ store_open(const char *conninfo, char **errmsg)
 			*errmsg = NULL;
 		goto fail;
 	}
-	PQsetNoticeProcessor(s->conn, on_notice, NULL);
-	/* Quiet NOTICEs (e.g. "relation already exists, skipping"). */
-	res = q(s, "connect", PGRES_TUPLES_OK,
-	    "SELECT set_config('client_min_messages', 'warning', false), "
-	    "set_config('application_name', 'ctmirror', false)", 0, NULL);
-	if (res == NULL) {
+	if (session_setup(s) < 0) {
 		*errmsg = strdup(s->err);
 		goto fail;
 	}
-	PQclear(res);
 	return s;
 fail:
 	store_close(s);
@@ -296,6 +386,10 @@ store_close(struct store *s)
 		return;
 	if (s->conn)
 		PQfinish(s->conn);
+	if (s->conninfo) {
+		explicit_bzero(s->conninfo, strlen(s->conninfo));
+		free(s->conninfo);
+	}
 	free(s);
 }
 
@@ -317,16 +411,26 @@ store_ok(struct store *s)
 	return s->conn && PQstatus(s->conn) == CONNECTION_OK;
 }
 
+/* Seconds a reconnection may take before store_reset gives up. */
+#define RECONNECT_TIMEOUT "10"
+
 int
 store_reset(struct store *s)
 {
-	PQreset(s->conn);
-	s->in_txn = false;
-	s->pipeline = false;
-	s->queued = 0;
-	s->sync_locked = false;
-	if (PQstatus(s->conn) != CONNECTION_OK) {
+	/* Bounded whatever the conninfo says: a caller waits on it. */
+	static const char *const keys[] = {"dbname", "connect_timeout", NULL};
+	const char *vals[] = {s->conninfo, RECONNECT_TIMEOUT, NULL};
+
+	drop_conn(s);
+	s->fatal[0] = '\0';
+	s->conn = PQconnectdbParams(keys, vals, 1);
+	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
 		set_pq_err(s, "reconnect", NULL);
+		drop_conn(s);
+		return -1;
+	}
+	if (session_setup(s) < 0) {
+		drop_conn(s);
 		return -1;
 	}
 	return 0;
@@ -348,7 +452,7 @@ store_pipeline_begin(struct store *s)
 {
 	if (s->pipeline)
 		return 0;
-	if (!PQenterPipelineMode(s->conn)) {
+	if (s->conn == NULL || !PQenterPipelineMode(s->conn)) {
 		set_pq_err(s, "enter pipeline", NULL);
 		return -1;
 	}
@@ -393,8 +497,11 @@ store_rollback(struct store *s)
 		(void)pipeline_end(s);
 		memcpy(s->err, keep, sizeof(keep));
 	}
-	if (!s->in_txn && PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+	if (s->conn == NULL || (!s->in_txn &&
+	    PQtransactionStatus(s->conn) == PQTRANS_IDLE)) {
+		s->in_txn = false;
 		return;
+	}
 	s->in_txn = false;
 	/* The error that led here is the one worth keeping: do not clobber it. */
 	res = PQexecParams(s->conn, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0);
@@ -450,12 +557,33 @@ store_unlock_sync(struct store *s)
 
 /* ---------------------------------------------------------- migrations */
 
-int
-store_schema_version(struct store *s, int *version)
+/* The compiled-in migration with this version, or NULL. */
+static const struct store_migration *
+migration_of(int version)
+{
+	for (int i = 0; i < store_migrations_count; i++)
+		if (store_migrations[i].version == version)
+			return &store_migrations[i];
+	return NULL;
+}
+
+/*
+ * The versions recorded in schema_migrations: *max the highest (0: none
+ * or no table), applied[i] whether store_migrations[i] is among them.
+ * A version no migration of this binary has, below its newest, is refused:
+ * the table was edited by hand or by another program, and migrating on
+ * top of it would index by a version that means nothing here.  0 / -1.
+ */
+static int
+read_versions(struct store *s, int *max, bool *applied)
 {
 	PGresult *res;
+	int rc = -1;
 
-	*version = 0;
+	*max = 0;
+	if (applied)
+		memset(applied, 0, (size_t)store_migrations_count *
+		    sizeof(*applied));
 	res = q(s, "schema version", PGRES_TUPLES_OK,
 	    "SELECT to_regclass('schema_migrations') IS NOT NULL", 0, NULL);
 	if (res == NULL)
@@ -466,30 +594,69 @@ store_schema_version(struct store *s, int *version)
 	}
 	PQclear(res);
 	res = q(s, "schema version", PGRES_TUPLES_OK,
-	    "SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL);
+	    "SELECT version FROM schema_migrations ORDER BY version", 0, NULL);
 	if (res == NULL)
 		return -1;
-	*version = atoi(PQgetvalue(res, 0, 0));
+	for (int r = 0; r < PQntuples(res); r++) {
+		long v = strtol(PQgetvalue(res, r, 0), NULL, 10);
+		const struct store_migration *m = v >= 1 && v <= INT_MAX ?
+		    migration_of((int)v) : NULL;
+
+		if (m == NULL && v <= CTMIRROR_SCHEMA_VERSION) {
+			set_err(s, "schema_migrations holds version %ld, which "
+			    "is no migration of this ctmirror (it knows %04d "
+			    "to %04d): the table was changed by hand or by "
+			    "another program; repair it before running ctmirror",
+			    v, store_migrations[0].version,
+			    CTMIRROR_SCHEMA_VERSION);
+			goto out;
+		}
+		if (m != NULL && applied)
+			applied[m - store_migrations] = true;
+		if (v > *max)
+			*max = (int)(v > INT_MAX ? INT_MAX : v);
+	}
+	rc = 0;
+out:
 	PQclear(res);
-	return 0;
+	return rc;
+}
+
+int
+store_schema_version(struct store *s, int *version)
+{
+	return read_versions(s, version, NULL);
 }
 
 int
 store_check_schema(struct store *s)
 {
-	int have;
+	bool applied[64];
+	int have, missing = 0;
 
-	if (store_schema_version(s, &have) < 0)
+	if ((size_t)store_migrations_count > sizeof(applied) / sizeof(*applied)) {
+		set_err(s, "internal error: too many migrations");
 		return -1;
-	if (have == CTMIRROR_SCHEMA_VERSION)
-		return 0;
-	if (have < CTMIRROR_SCHEMA_VERSION)
-		set_err(s, "database schema is at %04d, ctmirror needs %04d: "
-		    "run 'ctmirror migrate'", have, CTMIRROR_SCHEMA_VERSION);
-	else
+	}
+	if (read_versions(s, &have, applied) < 0)
+		return -1;
+	for (int i = 0; i < store_migrations_count; i++)
+		if (!applied[i] && missing == 0)
+			missing = store_migrations[i].version;
+	if (have > CTMIRROR_SCHEMA_VERSION) {
 		set_err(s, "database schema is at %04d, newer than this "
 		    "ctmirror (%04d): upgrade ctmirror", have,
 		    CTMIRROR_SCHEMA_VERSION);
+		return -1;
+	}
+	if (missing == 0)
+		return 0;
+	if (missing > have)
+		set_err(s, "database schema is at %04d, ctmirror needs %04d: "
+		    "run 'ctmirror migrate'", have, CTMIRROR_SCHEMA_VERSION);
+	else
+		set_err(s, "database schema is at %04d but lacks migration "
+		    "%04d: run 'ctmirror migrate'", have, missing);
 	return -1;
 }
 
@@ -504,7 +671,7 @@ apply_migration(struct store *s, const struct store_migration *m)
 	if (store_begin(s) < 0)
 		return -1;
 	/* A migration file holds several statements: PQexec, constant text. */
-	res = PQexec(s->conn, m->sql);
+	res = s->conn ? PQexec(s->conn, m->sql) : NULL;
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
 		char what[128];
 
@@ -527,9 +694,14 @@ fail:
 int
 store_migrate(struct store *s, int *applied)
 {
-	int have, i, rc = -1;
+	bool done[64];
+	int have, rc = -1;
 
 	*applied = 0;
+	if ((size_t)store_migrations_count > sizeof(done) / sizeof(*done)) {
+		set_err(s, "internal error: too many migrations");
+		return -1;
+	}
 	/* Two migrators at once would both see "pending": serialize them. */
 	if (!advisory(s, ADVISORY_LOCK, LOCK_MIGRATE))
 		return -1;
@@ -539,15 +711,18 @@ store_migrate(struct store *s, int *applied)
 	    " name text NOT NULL,"
 	    " applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL) < 0)
 		goto out;
-	if (store_schema_version(s, &have) < 0)
+	if (read_versions(s, &have, done) < 0)
 		goto out;
-	if (have > store_migrations_count) {
+	if (have > CTMIRROR_SCHEMA_VERSION) {
 		set_err(s, "database schema is at %04d, newer than this "
 		    "ctmirror (%04d): upgrade ctmirror", have,
-		    store_migrations_count);
+		    CTMIRROR_SCHEMA_VERSION);
 		goto out;
 	}
-	for (i = have; i < store_migrations_count; i++) {
+	/* By version, in order: every one the database lacks. */
+	for (int i = 0; i < store_migrations_count; i++) {
+		if (done[i])
+			continue;
 		if (apply_migration(s, &store_migrations[i]) < 0)
 			goto out;
 		(*applied)++;

@@ -191,8 +191,18 @@ CREATE TABLE public.pages (
     content_hash text,
     page_date text,
     first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
-    last_scanned_at timestamp with time zone
+    last_scanned_at timestamp with time zone,
+    claims_hash text,
+    skipped_since timestamp with time zone,
+    skip_reason text
 );
+
+
+--
+-- Name: COLUMN pages.last_scanned_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.pages.last_scanned_at IS 'When the page''s claims were last stored from new content (an unchanged page is not rewritten).';
 
 
 --
@@ -452,6 +462,8 @@ CREATE TABLE public.sync_runs (
     flags_resolved integer DEFAULT 0 NOT NULL,
     errors integer DEFAULT 0 NOT NULL,
     error_text text,
+    pages_skipped integer DEFAULT 0 NOT NULL,
+    last_progress_at timestamp with time zone,
     CONSTRAINT sync_runs_check CHECK (((finished_at IS NULL) OR (finished_at >= started_at))),
     CONSTRAINT sync_runs_check1 CHECK (((status = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT sync_runs_mode_check CHECK ((mode = ANY (ARRAY['sync'::text, 'run'::text, 'scan'::text]))),
@@ -787,6 +799,13 @@ ALTER TABLE ONLY public.trials
 
 
 --
+-- Name: alert_outbox_delivered_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_outbox_delivered_idx ON public.alert_outbox USING btree (delivered_at) WHERE (delivered_at IS NOT NULL);
+
+
+--
 -- Name: alert_outbox_pending_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -864,10 +883,24 @@ CREATE INDEX study_versions_nct_idx ON public.study_versions USING btree (nct_id
 
 
 --
+-- Name: study_versions_run_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX study_versions_run_idx ON public.study_versions USING btree (run_id);
+
+
+--
 -- Name: sync_errors_nct_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX sync_errors_nct_idx ON public.sync_errors USING btree (nct_id, run_id DESC);
+
+
+--
+-- Name: sync_runs_finished_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sync_runs_finished_idx ON public.sync_runs USING btree (finished_at);
 
 
 --

@@ -6,10 +6,12 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "store.h"
@@ -389,4 +391,116 @@ Test(store, sql_is_never_built_from_strings)
 		regfree(&re[i]);
 	cr_expect_eq(pqexec, 1, "PQexec only for the migration files");
 	free(dir);
+}
+
+/* stderr into a file while `fn` runs, for counting log lines. */
+static int
+capture_start(const char *path)
+{
+	int saved, fd;
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	cr_assert(saved >= 0 && fd >= 0);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	return saved;
+}
+
+static char *
+capture_stop(int saved, const char *path)
+{
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	return harness_read(path);
+}
+
+static unsigned
+lines(const char *text)
+{
+	unsigned n = 0;
+
+	for (; text && *text; text++)
+		n += *text == '\n';
+	return n;
+}
+
+/*
+ * The server ends the session in the middle of a pipelined batch (a
+ * restart during the store step), after `kill_at` of its statements were
+ * sent: the batch fails naming the cause the server gave, libpq logs
+ * nothing about the results it never delivered (it used to log a line per
+ * statement: "message type 0x31 arrived from server while idle"), nothing
+ * of the batch is stored, and the store connects again.
+ */
+static void
+drop_mid_pipeline(int kill_at)
+{
+	enum { N = 150 };
+	static char *ids[N];
+	static char idbuf[N][NCT_ID_SIZE];
+	struct store_current *cur = calloc(N, sizeof(*cur));
+	char *path = harness_fmt("/tmp/ctmirror-store-log-%d", (int)getpid());
+	char *text, big[2048];
+	int saved, rc = 0;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(idbuf[i], sizeof(idbuf[i]), "NCT%08d", i + 1);
+		ids[i] = idbuf[i];
+	}
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	cr_assert_eq(store_set_tracked(st, "config", ids, N), 0);
+	saved = capture_start(path);
+	cr_assert_eq(store_begin(st), 0);
+	cr_assert_eq(store_current(st, ids, N, false, cur), 0);
+	cr_assert_eq(store_pipeline_begin(st), 0);
+	for (int i = 0; i <= N && rc == 0; i++) {
+		struct study s;
+		char *canon;
+		char hash[65];
+
+		if (i == kill_at) {
+			cr_assert_eq(harness_db_exec(db, "SELECT "
+			    "pg_terminate_backend(pid) FROM pg_stat_activity "
+			    "WHERE application_name = 'ctmirror' AND datname = "
+			    "current_database()"), 0);
+			usleep(100 * 1000);	/* the FATAL is on its way */
+		}
+		if (i == N)
+			break;
+		canon = harness_fmt("{\"n\": %d, \"pad\": \"%s\"}", i, big);
+		snprintf(hash, sizeof(hash), "%064d", i);
+		fake_study(&s, ids[i], "RECRUITING", canon, hash);
+		rc = store_add_version(st, 0, &s, &cur[i], NULL);
+		free(canon);
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	cr_expect_eq(rc, -1, "kill at %d", kill_at);
+	cr_expect(strstr(store_errmsg(st), "terminating connection due to "
+	    "administrator command") != NULL || strstr(store_errmsg(st),
+	    "server closed the connection") != NULL, "kill at %d: %s",
+	    kill_at, store_errmsg(st));
+	store_rollback(st);
+	cr_expect_not(store_ok(st));
+	text = capture_stop(saved, path);
+	cr_expect_eq(lines(text), 0, "kill at %d: logged: %s", kill_at, text);
+	free(text);
+	remove(path);
+	cr_assert_eq(store_reset(st), 0, "%s", store_errmsg(st));
+	cr_expect(store_ok(st));
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 0);
+	free(path);
+	free(cur);
+}
+
+Test(store, dropped_connection_mid_pipeline)
+{
+	static const int at[] = {0, 2, 5, 10, 40, 150};
+
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		drop_mid_pipeline(at[i]);
 }
