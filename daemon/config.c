@@ -31,6 +31,10 @@ static const struct config_key keys[] = {
 	    OFF(conninfo), 0, 0, 0},
 	{"database", "state_dir", CONFIG_STRING, ".ctmirror", false, false,
 	    OFF(state_dir), 0, 0, 0},
+	{"database", "retain_delivered_alerts", CONFIG_DURATION, "30d", true,
+	    false, OFF(retain_delivered_alerts), 0, 0, 36500 * DAY},
+	{"database", "retain_runs", CONFIG_DURATION, "400d", true, false,
+	    OFF(retain_runs), 0, 0, 36500 * DAY},
 
 	{"registry", "base_url", CONFIG_URL, "https://clinicaltrials.gov/api/v2",
 	    true, false, OFF(base_url), 0, 0, 0},

@@ -412,7 +412,7 @@ store_ok(struct store *s)
 }
 
 /* Seconds a reconnection may take before store_reset gives up. */
-#define RECONNECT_TIMEOUT "10"
+#define RECONNECT_TIMEOUT "5"
 
 int
 store_reset(struct store *s)
@@ -741,14 +741,24 @@ store_run_begin(struct store *s, const char *mode, long long *run_id)
 	const char *p[1] = {mode};
 	PGresult *res;
 
+	/*
+	 * A run still "running" died with its process or its connection
+	 * (this one holds the sync lock): it ends when it was last heard of,
+	 * and its counts, written as its steps committed, stay.
+	 */
 	if (exec(s, "close interrupted runs",
 	    "UPDATE sync_runs SET status = 'failed',"
-	    " finished_at = greatest(now(), started_at),"
-	    " error_text = 'interrupted: the process ended before the run "
-	    "finished' WHERE status = 'running'", 0, NULL) < 0)
+	    " finished_at = greatest(coalesce(last_progress_at, started_at),"
+	    "   started_at),"
+	    " error_text = 'interrupted: nothing heard from the run after '"
+	    "   || to_char(coalesce(last_progress_at, started_at)"
+	    "      AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	    "   || ' (its process ended or lost the database first)'"
+	    " WHERE status = 'running'", 0, NULL) < 0)
 		return -1;
 	res = q(s, "start run", PGRES_TUPLES_OK,
-	    "INSERT INTO sync_runs (mode) VALUES ($1) RETURNING run_id", 1, p);
+	    "INSERT INTO sync_runs (mode, last_progress_at) VALUES ($1, now())"
+	    " RETURNING run_id", 1, p);
 	if (res == NULL)
 		return -1;
 	*run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -756,14 +766,10 @@ store_run_begin(struct store *s, const char *mode, long long *run_id)
 	return 0;
 }
 
-int
-store_run_finish(struct store *s, const struct store_run *r,
-    const char *status, const char *error_text)
+/* The counts of r as text parameters p[0..12): run_id first. */
+static void
+run_params(const struct store_run *r, char b[12][24], const char *p[12])
 {
-	char b[12][24];
-	const char *p[14];
-	int i = 0;
-
 	snprintf(b[0], sizeof(b[0]), "%lld", r->run_id);
 	snprintf(b[1], sizeof(b[1]), "%u", r->trials_tracked);
 	snprintf(b[2], sizeof(b[2]), "%u", r->trials_probed);
@@ -775,17 +781,107 @@ store_run_finish(struct store *s, const struct store_run *r,
 	snprintf(b[8], sizeof(b[8]), "%u", r->flags_raised);
 	snprintf(b[9], sizeof(b[9]), "%u", r->flags_resolved);
 	snprintf(b[10], sizeof(b[10]), "%u", r->errors);
-	for (i = 0; i < 11; i++)
+	snprintf(b[11], sizeof(b[11]), "%u", r->pages_skipped);
+	for (int i = 0; i < 12; i++)
 		p[i] = b[i];
-	p[11] = status;
-	p[12] = error_text;
+}
+
+#define RUN_COUNTS_SQL \
+	" trials_tracked = $2, trials_probed = $3, trials_fetched = $4," \
+	" versions_stored = $5, changes_stored = $6, requests = $7," \
+	" pages_scanned = $8, flags_raised = $9, flags_resolved = $10," \
+	" errors = $11, pages_skipped = $12"
+
+int
+store_run_progress(struct store *s, const struct store_run *r)
+{
+	char b[12][24];
+	const char *p[12];
+
+	run_params(r, b, p);
+	return exec(s, "record progress",
+	    "UPDATE sync_runs SET last_progress_at = now()," RUN_COUNTS_SQL
+	    " WHERE run_id = $1 AND status = 'running'", 12, p);
+}
+
+int
+store_run_finish(struct store *s, const struct store_run *r,
+    const char *status, const char *error_text, double ended)
+{
+	char b[12][24], endbuf[32];
+	const char *p[15];
+
+	run_params(r, b, p);
+	snprintf(endbuf, sizeof(endbuf), "%.3f", ended);
+	p[12] = status;
+	p[13] = error_text;
+	p[14] = ended > 0 ? endbuf : NULL;
+	/*
+	 * Also over a closure by a later run ("interrupted"): this record,
+	 * written once the connection came back, is the one that knows.
+	 */
 	return exec(s, "finish run",
-	    "UPDATE sync_runs SET finished_at = greatest(now(), started_at),"
-	    " trials_tracked = $2, trials_probed = $3, trials_fetched = $4,"
-	    " versions_stored = $5, changes_stored = $6, requests = $7,"
-	    " pages_scanned = $8, flags_raised = $9, flags_resolved = $10,"
-	    " errors = $11, status = $12, error_text = $13"
-	    " WHERE run_id = $1", 13, p);
+	    "UPDATE sync_runs SET finished_at = greatest(coalesce("
+	    "  to_timestamp($15::double precision), now()), started_at),"
+	    " last_progress_at = coalesce(to_timestamp($15::double precision),"
+	    "  now()),"
+	    RUN_COUNTS_SQL ", status = $13, error_text = $14"
+	    " WHERE run_id = $1", 15, p);
+}
+
+/*
+ * Retention.  Each call deletes at most `batch` rows of a kind, in its own
+ * statement, so no transaction holds many rows or runs long.
+ */
+int
+store_prune(struct store *s, unsigned alerts_age, unsigned runs_age,
+    unsigned batch, unsigned *alerts, unsigned *runs)
+{
+	char age[24], lim[24];
+	const char *p[2] = {age, lim};
+	PGresult *res;
+
+	*alerts = *runs = 0;
+	snprintf(lim, sizeof(lim), "%u", batch);
+	if (alerts_age > 0) {
+		snprintf(age, sizeof(age), "%u", alerts_age);
+		/* Delivered only: an undelivered alert is never pruned. */
+		res = q(s, "prune alerts", PGRES_TUPLES_OK,
+		    "DELETE FROM alert_outbox WHERE alert_id IN"
+		    " (SELECT alert_id FROM alert_outbox"
+		    "   WHERE delivered_at IS NOT NULL"
+		    "     AND delivered_at < now() - make_interval(secs => $1::double precision)"
+		    "   ORDER BY delivered_at LIMIT $2::integer)"
+		    " RETURNING alert_id", 2, p);
+		if (res == NULL)
+			return -1;
+		*alerts = (unsigned)PQntuples(res);
+		PQclear(res);
+	}
+	if (runs_age > 0) {
+		snprintf(age, sizeof(age), "%u", runs_age);
+		/*
+		 * Finished runs (with their errors) that stored no version (a
+		 * version names its run) and are not the newest run.
+		 */
+		res = q(s, "prune runs", PGRES_TUPLES_OK,
+		    "WITH old AS (SELECT r.run_id FROM sync_runs r"
+		    "   WHERE r.status <> 'running'"
+		    "     AND r.finished_at < now() - make_interval(secs => $1::double precision)"
+		    "     AND r.run_id < (SELECT max(run_id) FROM sync_runs)"
+		    "     AND NOT EXISTS (SELECT 1 FROM study_versions v"
+		    "                      WHERE v.run_id = r.run_id)"
+		    "   ORDER BY r.finished_at LIMIT $2::integer),"
+		    " e AS (DELETE FROM sync_errors"
+		    "        WHERE run_id IN (SELECT run_id FROM old))"
+		    " DELETE FROM sync_runs WHERE run_id IN (SELECT run_id FROM old)"
+		    " RETURNING run_id", 2, p);
+		if (res == NULL)
+			return -1;
+		*runs = (unsigned)PQntuples(res);
+		PQclear(res);
+	}
+	return 0;
 }
 
 int
@@ -1234,7 +1330,10 @@ store_summary(struct store *s, struct store_summary *sum)
 	    " to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	    " (SELECT to_char(max(finished_at) AT TIME ZONE 'UTC',"
 	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM sync_runs"
-	    "   WHERE status = 'ok')"
+	    "   WHERE status = 'ok'),"
+	    " (SELECT count(*) FROM pages WHERE skipped_since IS NOT NULL),"
+	    " (SELECT to_char(min(skipped_since) AT TIME ZONE 'UTC',"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pages)"
 	    " FROM (SELECT 1) one LEFT JOIN LATERAL"
 	    "  (SELECT * FROM sync_runs ORDER BY run_id DESC LIMIT 1) r ON true",
 	    0, NULL);
@@ -1254,6 +1353,9 @@ store_summary(struct store *s, struct store_summary *sum)
 	}
 	snprintf(sum->last_ok_finished, sizeof(sum->last_ok_finished), "%s",
 	    PQgetvalue(res, 0, 7));
+	sum->pages_skipped = (unsigned)atoi(PQgetvalue(res, 0, 8));
+	snprintf(sum->pages_skipped_since, sizeof(sum->pages_skipped_since),
+	    "%s", PQgetvalue(res, 0, 9));
 	PQclear(res);
 	return 0;
 }
@@ -1454,69 +1556,119 @@ out:
 
 /* Key of a finding: one flag per (trial, claim kind, rule) on a page. */
 static int
-finding_key_cmp(const struct store_finding *a, const struct store_finding *b)
+key_cmp(const char *id_a, const char *kind_a, const char *rule_a,
+    const char *id_b, const char *kind_b, const char *rule_b)
 {
-	int c = strcmp(a->claim->nct_id, b->claim->nct_id);
+	int c = strcmp(id_a, id_b);
 
 	if (c == 0)
-		c = (int)a->claim->kind - (int)b->claim->kind;
+		c = strcmp(kind_a, kind_b);
 	if (c == 0)
-		c = strcmp(a->verdict->rule, b->verdict->rule);
+		c = strcmp(rule_a, rule_b);
 	return c;
 }
 
 static int
-raise_flag(struct store *s, const char *page_id, const struct store_finding *f,
-    const char *const *sinks, size_t n_sinks, unsigned *raised)
+finding_key_cmp(const struct store_finding *a, const struct store_finding *b)
 {
-	char line[16];
-	const char *p[10];
-	PGresult *res;
-	bool inserted;
-	char flag_id[24];
+	return key_cmp(a->claim->nct_id, claims_kind_name(a->claim->kind),
+	    a->verdict->rule, b->claim->nct_id,
+	    claims_kind_name(b->claim->kind), b->verdict->rule);
+}
 
-	snprintf(line, sizeof(line), "%d", f->claim->line);
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct store_finding *x = a, *y = b;
+	int c = finding_key_cmp(x, y);
+
+	/* Within a key the first line of the page is the one reported. */
+	return c ? c : x->claim->line - y->claim->line;
+}
+
+/* The columns of a flag row, as the page's finding would write them. */
+struct flag_text {
+	const char *severity;
+	char line[16];
+	const char *claim_text;
+	const char *as_of;		/* NULL: unknown */
+	const char *evidence;
+	const char *link;
+};
+
+static void
+flag_text(const struct store_finding *f, struct flag_text *t)
+{
+	t->severity = f->verdict->severity == SEV_STALE ? "stale" : "recheck";
+	snprintf(t->line, sizeof(t->line), "%d", f->claim->line);
+	t->claim_text = f->claim->excerpt ? f->claim->excerpt : "";
+	t->as_of = f->claim->as_of[0] ? f->claim->as_of : NULL;
+	t->evidence = f->verdict->evidence ? f->verdict->evidence : "";
+	t->link = f->verdict->link;
+}
+
+static bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * A new flag and its outbox rows, one statement (no result needed, so it
+ * is pipelined).  A plain INSERT: the key has no open flag (the page's
+ * open flags were read under the sync lock), so no identity value is
+ * burnt on a conflict as INSERT ... ON CONFLICT did for every refresh.
+ */
+static int
+insert_flag(struct store *s, const char *page_id, const struct store_finding *f,
+    const char *sink_arr)
+{
+	struct flag_text t;
+	const char *p[11];
+
+	flag_text(f, &t);
 	p[0] = page_id;
 	p[1] = f->claim->nct_id;
 	p[2] = claims_kind_name(f->claim->kind);
 	p[3] = f->verdict->rule;
-	p[4] = f->verdict->severity == SEV_STALE ? "stale" : "recheck";
-	p[5] = line;
-	p[6] = f->claim->excerpt ? f->claim->excerpt : "";
-	p[7] = f->claim->as_of[0] ? f->claim->as_of : NULL;
-	p[8] = f->verdict->evidence ? f->verdict->evidence : "";
-	p[9] = f->verdict->link;
-	/*
-	 * An open flag for the key is refreshed (line, text, evidence may
-	 * move) but not re-announced: xmax = 0 only for a fresh insert.
-	 */
-	res = q(s, "raise flag", PGRES_TUPLES_OK,
-	    "INSERT INTO flags (page_id, nct_id, claim_kind, rule, severity,"
-	    "  line, claim_text, as_of, evidence, link)"
+	p[4] = t.severity;
+	p[5] = t.line;
+	p[6] = t.claim_text;
+	p[7] = t.as_of;
+	p[8] = t.evidence;
+	p[9] = t.link;
+	p[10] = sink_arr;
+	return exec(s, "raise flag",
+	    "WITH f AS ("
+	    " INSERT INTO flags (page_id, nct_id, claim_kind, rule, severity,"
+	    "   line, claim_text, as_of, evidence, link)"
 	    " VALUES ($1::bigint, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10)"
-	    " ON CONFLICT (page_id, nct_id, claim_kind, rule)"
-	    "  WHERE resolved_at IS NULL"
-	    " DO UPDATE SET severity = EXCLUDED.severity, line = EXCLUDED.line,"
-	    "  claim_text = EXCLUDED.claim_text, as_of = EXCLUDED.as_of,"
-	    "  evidence = EXCLUDED.evidence, link = EXCLUDED.link"
-	    " RETURNING flag_id, (xmax = 0)", 10, p);
-	if (res == NULL)
-		return -1;
-	snprintf(flag_id, sizeof(flag_id), "%s", PQgetvalue(res, 0, 0));
-	inserted = PQgetvalue(res, 0, 1)[0] == 't';
-	PQclear(res);
-	if (!inserted)
-		return 0;
-	(*raised)++;
-	for (size_t i = 0; i < n_sinks; i++) {
-		const char *o[2] = {flag_id, sinks[i]};
+	    " RETURNING flag_id)"
+	    " INSERT INTO alert_outbox (flag_id, sink)"
+	    " SELECT f.flag_id, u.sink FROM f, unnest($11::text[]) AS u(sink)",
+	    11, p);
+}
 
-		if (exec(s, "queue alert",
-		    "INSERT INTO alert_outbox (flag_id, sink)"
-		    " VALUES ($1::bigint, $2)", 2, o) < 0)
-			return -1;
-	}
-	return 0;
+/* An open flag whose line, text, severity or evidence moved, in place. */
+static int
+refresh_flag(struct store *s, const char *flag_id, const struct store_finding *f)
+{
+	struct flag_text t;
+	const char *p[7];
+
+	flag_text(f, &t);
+	p[0] = flag_id;
+	p[1] = t.severity;
+	p[2] = t.line;
+	p[3] = t.claim_text;
+	p[4] = t.as_of;
+	p[5] = t.evidence;
+	p[6] = t.link;
+	return exec(s, "refresh flag",
+	    "UPDATE flags SET severity = $2, line = $3::integer,"
+	    " claim_text = $4, as_of = $5, evidence = $6, link = $7"
+	    " WHERE flag_id = $1::bigint", 7, p);
 }
 
 static int
@@ -1597,120 +1749,260 @@ out:
 	return rc;
 }
 
-static int
-resolve_missing(struct store *s, const char *page_id,
-    const struct store_finding *f, size_t n, unsigned *resolved)
-{
-	const char **ids = NULL, **kinds = NULL, **rules = NULL;
-	char *a[3] = {0};
-	const char *p[4];
-	PGresult *res = NULL;
-	int rc = -1;
-	size_t i;
+/*
+ * What is stored of one page: its row (page_id "" when there is none)
+ * and its open flags, ordered by key.  One read; the rows stay in `res`.
+ */
+#define STORED_PAGE_SQL \
+	"SELECT p.page_id, p.content_hash, p.claims_hash," \
+	"       p.skipped_since IS NOT NULL, f.flag_id, f.nct_id," \
+	"       f.claim_kind, f.rule, f.severity, f.line, f.claim_text," \
+	"       f.as_of, f.evidence, f.link" \
+	"  FROM pages p LEFT JOIN flags f" \
+	"    ON f.page_id = p.page_id AND f.resolved_at IS NULL" \
+	" WHERE p.path = $1" \
+	" ORDER BY f.nct_id COLLATE \"C\", f.claim_kind COLLATE \"C\"," \
+	"          f.rule COLLATE \"C\""
 
-	ids = calloc(n + 1, sizeof(*ids));
-	kinds = calloc(n + 1, sizeof(*kinds));
-	rules = calloc(n + 1, sizeof(*rules));
-	if (!ids || !kinds || !rules)
-		goto oom;
-	for (i = 0; i < n; i++) {
-		ids[i] = f[i].claim->nct_id;
-		kinds[i] = claims_kind_name(f[i].claim->kind);
-		rules[i] = f[i].verdict->rule;
-	}
-	if (!(a[0] = array_literal(ids, n)) || !(a[1] = array_literal(kinds, n)) ||
-	    !(a[2] = array_literal(rules, n)))
-		goto oom;
-	p[0] = page_id;
-	p[1] = a[0];
-	p[2] = a[1];
-	p[3] = a[2];
-	res = q(s, "resolve flags", PGRES_TUPLES_OK,
-	    "UPDATE flags SET resolved_at = now()"
-	    " WHERE page_id = $1::bigint AND resolved_at IS NULL"
-	    "   AND (nct_id, claim_kind, rule) NOT IN"
-	    "       (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))"
-	    " RETURNING flag_id", 4, p);
-	if (res == NULL)
-		goto out;
-	*resolved += (unsigned)PQntuples(res);
-	rc = 0;
-	goto out;
-oom:
-	set_err(s, "resolve flags: out of memory");
-out:
-	PQclear(res);
-	for (i = 0; i < 3; i++)
-		free(a[i]);
-	free(ids);
-	free(kinds);
-	free(rules);
-	return rc;
+/* Columns of STORED_PAGE_SQL. */
+enum { SP_PAGE, SP_HASH, SP_CLAIMS, SP_SKIPPED, SP_FLAG, SP_NCT, SP_KIND,
+	SP_RULE, SP_SEV, SP_LINE, SP_TEXT, SP_ASOF, SP_EVID, SP_LINK };
+
+/* Does the stored open flag in row r say what finding f would write? */
+static bool
+flag_unchanged(const PGresult *res, int r, const struct store_finding *f)
+{
+	struct flag_text t;
+
+	flag_text(f, &t);
+	return strcmp(PQgetvalue(res, r, SP_SEV), t.severity) == 0 &&
+	    strcmp(PQgetvalue(res, r, SP_LINE), t.line) == 0 &&
+	    strcmp(PQgetvalue(res, r, SP_TEXT), t.claim_text) == 0 &&
+	    same_text(col(res, r, SP_ASOF), t.as_of) &&
+	    strcmp(PQgetvalue(res, r, SP_EVID), t.evidence) == 0 &&
+	    strcmp(PQgetvalue(res, r, SP_LINK), t.link) == 0;
 }
 
-static int
-cmp_finding(const void *a, const void *b)
-{
-	const struct store_finding *x = a, *y = b;
-	int c = finding_key_cmp(x, y);
+/* What one page needs written, worked out before anything is. */
+struct page_plan {
+	const struct store_finding **insert;
+	size_t n_insert;
+	const struct store_finding **refresh;
+	const char **refresh_id;
+	size_t n_refresh;
+	const char **resolve_id;	/* flag IDs */
+	size_t n_resolve;
+	bool page_row, claims;
+};
 
-	/* Within a key the first line of the page is the one reported. */
-	return c ? c : x->claim->line - y->claim->line;
+static void
+plan_finish(struct page_plan *pl)
+{
+	free(pl->insert);
+	free(pl->refresh);
+	free(pl->refresh_id);
+	free(pl->resolve_id);
+}
+
+/*
+ * Merge the page's findings (sorted, one per key) with its stored open
+ * flags (sorted by key): a finding alone is a new flag, a flag alone is
+ * resolved, both with other text is a refresh.  0 / -1 (memory).
+ */
+static int
+plan_flags(struct page_plan *pl, const PGresult *res,
+    const struct store_finding *f, size_t n)
+{
+	int rows = PQntuples(res), r = 0;
+	size_t i = 0;
+
+	pl->insert = calloc(n + 1, sizeof(*pl->insert));
+	pl->refresh = calloc(n + 1, sizeof(*pl->refresh));
+	pl->refresh_id = calloc(n + 1, sizeof(*pl->refresh_id));
+	pl->resolve_id = calloc((size_t)rows + 1, sizeof(*pl->resolve_id));
+	if (!pl->insert || !pl->refresh || !pl->refresh_id || !pl->resolve_id)
+		return -1;
+	/* No open flag: one row of NULL flag columns (the LEFT JOIN). */
+	if (rows > 0 && PQgetisnull(res, 0, SP_FLAG))
+		rows = 0;
+	while (i < n || r < rows) {
+		int c;
+
+		if (i == n)
+			c = 1;
+		else if (r == rows)
+			c = -1;
+		else
+			c = key_cmp(f[i].claim->nct_id,
+			    claims_kind_name(f[i].claim->kind), f[i].verdict->rule,
+			    PQgetvalue(res, r, SP_NCT), PQgetvalue(res, r, SP_KIND),
+			    PQgetvalue(res, r, SP_RULE));
+		if (c < 0) {
+			pl->insert[pl->n_insert++] = &f[i++];
+		} else if (c > 0) {
+			pl->resolve_id[pl->n_resolve++] =
+			    PQgetvalue(res, r++, SP_FLAG);
+		} else {
+			if (!flag_unchanged(res, r, &f[i])) {
+				pl->refresh[pl->n_refresh] = &f[i];
+				pl->refresh_id[pl->n_refresh++] =
+				    PQgetvalue(res, r, SP_FLAG);
+			}
+			i++;
+			r++;
+		}
+	}
+	return 0;
 }
 
 int
-store_page_flags(struct store *s, const char *path, const char *hash,
-    const struct claim_list *claims, const struct store_finding *findings,
-    size_t n_findings, const char *const *sinks, size_t n_sinks,
-    unsigned *raised, unsigned *resolved)
+store_page_flags(struct store *s, const struct store_page *pg,
+    const char *const *sinks, size_t n_sinks, unsigned *raised,
+    unsigned *resolved)
 {
 	struct store_finding *f = NULL;
-	const char *p[2] = {path, hash};
-	char page_id[24];
-	PGresult *res = NULL;
+	struct page_plan pl;
+	const char *p[4];
+	char page_id[24] = "", *sink_arr = NULL, *resolve_arr = NULL;
+	PGresult *res = NULL, *ins = NULL;
 	size_t i, n = 0;
+	int rc = -1;
 
 	*raised = *resolved = 0;
-	if ((f = calloc(n_findings + 1, sizeof(*f))) == NULL) {
-		set_err(s, "page %s: out of memory", path);
-		return -1;
-	}
+	memset(&pl, 0, sizeof(pl));
+	if ((f = calloc(pg->n_findings + 1, sizeof(*f))) == NULL)
+		goto oom;
 	/* One finding per flag key: sort, keep the first of each run. */
-	if (n_findings > 0) {
-		memcpy(f, findings, n_findings * sizeof(*f));
-		qsort(f, n_findings, sizeof(*f), cmp_finding);
+	if (pg->n_findings > 0) {
+		memcpy(f, pg->findings, pg->n_findings * sizeof(*f));
+		qsort(f, pg->n_findings, sizeof(*f), cmp_finding);
 	}
-	for (i = 0; i < n_findings; i++)
+	for (i = 0; i < pg->n_findings; i++)
 		if (n == 0 || finding_key_cmp(&f[n - 1], &f[i]) != 0)
 			f[n++] = f[i];
 
+	p[0] = pg->path;
+	if ((res = q(s, "read page", PGRES_TUPLES_OK, STORED_PAGE_SQL, 1,
+	    p)) == NULL)
+		goto out;
+	if (PQntuples(res) > 0) {
+		snprintf(page_id, sizeof(page_id), "%s",
+		    PQgetvalue(res, 0, SP_PAGE));
+		pl.page_row = !same_text(col(res, 0, SP_HASH),
+		    pg->content_hash) || !same_text(col(res, 0, SP_CLAIMS),
+		    pg->claims_hash) || PQgetvalue(res, 0, SP_SKIPPED)[0] == 't';
+		pl.claims = !same_text(col(res, 0, SP_CLAIMS), pg->claims_hash);
+	} else {
+		pl.page_row = pl.claims = true;
+	}
+	if (plan_flags(&pl, res, f, n) < 0)
+		goto oom;
+	/* The steady state: the page, its claims and its flags as stored. */
+	if (!pl.page_row && !pl.claims && pl.n_insert == 0 &&
+	    pl.n_refresh == 0 && pl.n_resolve == 0) {
+		rc = 0;
+		goto out;
+	}
+	if ((sink_arr = array_literal(sinks, n_sinks)) == NULL ||
+	    (resolve_arr = array_literal(pl.resolve_id, pl.n_resolve)) == NULL)
+		goto oom;
+
 	if (store_begin(s) < 0)
 		goto fail;
-	res = q(s, "store page", PGRES_TUPLES_OK,
-	    "INSERT INTO pages (path, content_hash, last_scanned_at)"
-	    " VALUES ($1, $2, now())"
-	    " ON CONFLICT (path) DO UPDATE SET content_hash = EXCLUDED.content_hash,"
-	    "  last_scanned_at = now()"
-	    " RETURNING page_id", 2, p);
-	if (res == NULL)
-		goto fail;
-	snprintf(page_id, sizeof(page_id), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (replace_claims(s, page_id, claims) < 0)
-		goto fail;
-	for (i = 0; i < n; i++)
-		if (raise_flag(s, page_id, &f[i], sinks, n_sinks, raised) < 0)
+	p[1] = pg->content_hash;
+	p[2] = pg->claims_hash;
+	if (page_id[0] == '\0') {
+		ins = q(s, "store page", PGRES_TUPLES_OK,
+		    "INSERT INTO pages (path, content_hash, claims_hash,"
+		    "  last_scanned_at) VALUES ($1, $2, $3, now())"
+		    " RETURNING page_id", 3, p);
+		if (ins == NULL)
 			goto fail;
-	if (resolve_missing(s, page_id, f, n, resolved) < 0)
+		snprintf(page_id, sizeof(page_id), "%s", PQgetvalue(ins, 0, 0));
+	}
+	if (store_pipeline_begin(s) < 0)
 		goto fail;
+	if (pl.page_row && ins == NULL) {
+		p[0] = page_id;
+		if (exec(s, "store page",
+		    "UPDATE pages SET content_hash = $2, claims_hash = $3,"
+		    "  last_scanned_at = CASE WHEN content_hash IS DISTINCT"
+		    "   FROM $2 OR claims_hash IS DISTINCT FROM $3 THEN now()"
+		    "   ELSE last_scanned_at END,"
+		    "  skipped_since = NULL, skip_reason = NULL"
+		    " WHERE page_id = $1::bigint", 3, p) < 0)
+			goto fail;
+	}
+	if (pl.claims && replace_claims(s, page_id, pg->claims) < 0)
+		goto fail;
+	for (i = 0; i < pl.n_insert; i++)
+		if (insert_flag(s, page_id, pl.insert[i], sink_arr) < 0)
+			goto fail;
+	for (i = 0; i < pl.n_refresh; i++)
+		if (refresh_flag(s, pl.refresh_id[i], pl.refresh[i]) < 0)
+			goto fail;
+	if (pl.n_resolve > 0) {
+		p[0] = resolve_arr;
+		if (exec(s, "resolve flags",
+		    "UPDATE flags SET resolved_at = now()"
+		    " WHERE flag_id = ANY ($1::bigint[]) AND resolved_at IS NULL",
+		    1, p) < 0)
+			goto fail;
+	}
 	if (store_commit(s) < 0)
 		goto fail;
-	free(f);
-	return 0;
+	*raised = (unsigned)pl.n_insert;
+	*resolved = (unsigned)pl.n_resolve;
+	rc = 0;
+	goto out;
+oom:
+	set_err(s, "page %s: out of memory", pg->path);
+	goto out;
 fail:
 	store_rollback(s);
-	*raised = *resolved = 0;
+out:
+	plan_finish(&pl);
+	PQclear(ins);
+	PQclear(res);
+	free(resolve_arr);
+	free(sink_arr);
 	free(f);
+	return rc;
+}
+
+int
+store_page_paths(struct store *s, char ***paths, size_t *n)
+{
+	PGresult *res;
+	size_t i, rows;
+	char **v;
+
+	*paths = NULL;
+	*n = 0;
+	/* The pages whose claims, flags or skip a gone page would leave. */
+	res = q(s, "stored pages", PGRES_TUPLES_OK,
+	    "SELECT p.path FROM pages p"
+	    " WHERE p.claims_hash IS NOT NULL OR p.skipped_since IS NOT NULL"
+	    "    OR EXISTS (SELECT 1 FROM flags f WHERE f.page_id = p.page_id"
+	    "                AND f.resolved_at IS NULL)"
+	    " ORDER BY p.path COLLATE \"C\"", 0, NULL);
+	if (res == NULL)
+		return -1;
+	rows = (size_t)PQntuples(res);
+	if ((v = calloc(rows + 1, sizeof(*v))) == NULL)
+		goto oom;
+	for (i = 0; i < rows; i++)
+		if ((v[i] = strdup(PQgetvalue(res, (int)i, 0))) == NULL) {
+			store_free_ids(v, i);
+			goto oom;
+		}
+	PQclear(res);
+	*paths = v;
+	*n = rows;
+	return 0;
+oom:
+	PQclear(res);
+	set_err(s, "stored pages: out of memory");
 	return -1;
 }
 
@@ -1724,6 +2016,8 @@ store_forget_pages(struct store *s, char *const *paths, size_t n,
 	int rc = -1;
 
 	*resolved = 0;
+	if (n == 0)
+		return 0;
 	if ((arr = id_array(paths, n)) == NULL) {
 		set_err(s, "forget pages: out of memory");
 		return -1;
@@ -1734,17 +2028,21 @@ store_forget_pages(struct store *s, char *const *paths, size_t n,
 	res = q(s, "forget pages", PGRES_TUPLES_OK,
 	    "UPDATE flags SET resolved_at = now()"
 	    " WHERE resolved_at IS NULL AND page_id IN"
-	    "  (SELECT page_id FROM pages WHERE NOT (path = ANY($1::text[])))"
+	    "  (SELECT page_id FROM pages WHERE path = ANY ($1::text[]))"
 	    " RETURNING flag_id", 1, p);
 	if (res == NULL)
 		goto fail;
 	*resolved = (unsigned)PQntuples(res);
-	PQclear(res);
-	res = NULL;
 	if (exec(s, "forget claims",
 	    "DELETE FROM claims WHERE page_id IN"
-	    "  (SELECT page_id FROM pages WHERE NOT (path = ANY($1::text[])))",
+	    "  (SELECT page_id FROM pages WHERE path = ANY ($1::text[]))",
 	    1, p) < 0)
+		goto fail;
+	/* A page that comes back with the same text stores its claims again. */
+	if (exec(s, "forget pages",
+	    "UPDATE pages SET content_hash = NULL, claims_hash = NULL,"
+	    " skipped_since = NULL, skip_reason = NULL"
+	    " WHERE path = ANY ($1::text[])", 1, p) < 0)
 		goto fail;
 	if (store_commit(s) < 0)
 		goto fail;
@@ -1756,6 +2054,64 @@ fail:
 out:
 	PQclear(res);
 	free(arr);
+	return rc;
+}
+
+int
+store_pages_skipped(struct store *s, char *const *paths, char *const *why,
+    size_t n, char (*since)[32])
+{
+	char *a[2] = {NULL, NULL};
+	const char *p[2];
+	PGresult *res = NULL;
+	size_t *order = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		since[i][0] = '\0';
+	if (n == 0)
+		return 0;
+	if ((a[0] = id_array(paths, n)) == NULL ||
+	    (a[1] = id_array(why, n)) == NULL ||
+	    (order = sorted_order(paths, n)) == NULL) {
+		set_err(s, "skipped pages: out of memory");
+		goto out;
+	}
+	p[0] = a[0];
+	p[1] = a[1];
+	/*
+	 * Written when a skip begins (or its reason changes), not while it
+	 * lasts.  The outer SELECT sees the rows as they were before the
+	 * UPDATE: a skip begun now takes the UPDATE's time.
+	 */
+	res = q(s, "skipped pages", PGRES_TUPLES_OK,
+	    "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[])"
+	    "           AS u(path, why)),"
+	    " upd AS (UPDATE pages p SET skip_reason = u.why,"
+	    "           skipped_since = coalesce(p.skipped_since, now())"
+	    "          FROM u WHERE p.path = u.path AND (p.skipped_since IS NULL"
+	    "           OR p.skip_reason IS DISTINCT FROM u.why)"
+	    "        RETURNING p.page_id, p.skipped_since)"
+	    " SELECT p.path, to_char(coalesce(upd.skipped_since,"
+	    "        p.skipped_since) AT TIME ZONE 'UTC',"
+	    "        'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	    "   FROM u JOIN pages p ON p.path = u.path"
+	    "   LEFT JOIN upd ON upd.page_id = p.page_id", 2, p);
+	if (res == NULL)
+		goto out;
+	for (int r = 0; r < PQntuples(res); r++) {
+		long k = find_id(paths, order, n, PQgetvalue(res, r, 0));
+
+		if (k >= 0)
+			snprintf(since[k], sizeof(since[k]), "%s",
+			    PQgetvalue(res, r, 1));
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	free(order);
+	free(a[0]);
+	free(a[1]);
 	return rc;
 }
 

@@ -23,6 +23,12 @@ struct sync_result {
 	unsigned alerts_failed;
 	double seconds;
 	char error[512];		/* why the cycle failed, "" if it did not */
+	double failed_at;		/* unix time of the failure, 0 if none */
+	/*
+	 * The run record could not be closed (the database was gone): write
+	 * it with sync_record_failure once the database answers again.
+	 */
+	bool unrecorded;
 };
 
 /* Progress reporting hook (terminal progress, daemon phase); may be NULL. */
@@ -47,6 +53,13 @@ int sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
     struct sync_result *res);
 
 /*
+ * Close the run record of a failed cycle that left res->unrecorded: its
+ * committed counts, its cause, the time it failed.  Call before the next
+ * cycle (whose start would close it as "interrupted").  0 / -1.
+ */
+int sync_record_failure(struct store *s, const struct sync_result *res);
+
+/*
  * The page stage's judge, shared by the cycle and `ctmirror scan` so both
  * give the same verdicts: the stored registry states, the records the
  * citation check reads (loaded from `s` as pages name them, cached), and
@@ -61,7 +74,11 @@ void sync_judge_free(struct sync_judge *j);
 struct sync_page {
 	struct claim_list claims;	/* the claims, then one mention claim per cited ID */
 	struct verdict_list verdicts;
-	size_t *owner;			/* verdicts.v[k] judges claims.v[owner[k]] */
+	/*
+	 * verdicts.v[k] judges claims.v[owner[k]]; owner never decreases,
+	 * so a claim's verdicts are one run of verdicts.
+	 */
+	size_t *owner;
 };
 
 /*
