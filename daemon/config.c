@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
+
 #define OFF(f) offsetof(struct config, f)
 #define DAY (24u * 3600u)
 
@@ -130,9 +132,7 @@ seterr(struct config_error *err, const char *file, int line,
 	 * Messages quote what the file says; a control byte in it (an
 	 * escape sequence, say) must not reach the operator's terminal.
 	 */
-	for (char *p = err->text; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	log_safe(err->text);
 }
 
 const struct config_key *

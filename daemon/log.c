@@ -30,12 +30,95 @@ log_verbosity(void)
 	return verbosity;
 }
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if it is not one. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)	/* the NUL too */
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+char *
+log_safe(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+
+	while (*r) {
+		size_t n = utf8_len(r);
+
+		if (n == 0 || (n == 1 && (*r < 0x20 || *r == 0x7f)) ||
+		    (n == 2 && r[0] == 0xc2 && r[1] < 0xa0)) {
+			/* One '?' for a control or one bad byte. */
+			*w++ = '?';
+			r += n ? n : 1;
+			continue;
+		}
+		memmove(w, r, n);
+		w += n;
+		r += n;
+	}
+	*w = '\0';
+	return s;
+}
+
+void
+log_print(FILE *out, const char *fmt, ...)
+{
+	char small[1024], *text = small;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		/* Evidence and excerpts can be long: never cut a line. */
+		va_start(ap, fmt);
+		if (vasprintf(&text, fmt, ap) < 0)
+			text = NULL;
+		va_end(ap);
+		if (text == NULL)
+			return;
+	}
+	fprintf(out, "%s\n", log_safe(text));
+	if (text != small)
+		free(text);
+}
+
 static void
 vlog(int prio, const char *tag, const char *fmt, va_list ap, const char *suffix)
 {
 	char buf[4096];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_safe(buf);
 	if (to_syslog) {
 		syslog(prio, "%s%s%s", buf, suffix ? ": " : "",
 		    suffix ? suffix : "");

@@ -63,17 +63,40 @@ set_pq_err(struct store *s, const char *what, const char *msg)
 {
 	size_t n;
 
-	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
-		if (s->fatal[0]) {
-			set_err(s, "%s: %s", what, s->fatal);
-			return;
-		}
-	}
 	if (msg == NULL || *msg == '\0')
 		msg = s->conn ? PQerrorMessage(s->conn) :
 		    "the database connection was lost";
 	n = strcspn(msg, "\n");
-	set_err(s, "%s: %.*s", what, (int)n, msg);
+	/*
+	 * A lost session: its cause alone, the server's words when it gave
+	 * them; which statement it cut short says nothing more.
+	 */
+	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
+		set_err(s, "%.*s", s->fatal[0] ? (int)strlen(s->fatal) : (int)n,
+		    s->fatal[0] ? s->fatal : msg);
+	else
+		set_err(s, "%s: %.*s", what, (int)n, msg);
+}
+
+/*
+ * A failed statement's result: a FATAL one (the server ending the
+ * session) is kept as the cause, in the server's words, without libpq's
+ * "FATAL:  " prefix.
+ */
+static void
+set_res_err(struct store *s, const char *what, const PGresult *res)
+{
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (sev != NULL && msg != NULL && (strcmp(sev, "FATAL") == 0 ||
+	    strcmp(sev, "PANIC") == 0)) {
+		snprintf(s->fatal, sizeof(s->fatal), "%.*s",
+		    (int)strcspn(msg, "\n"), msg);
+		set_err(s, "%s", s->fatal);
+		return;
+	}
+	set_pq_err(s, what, PQresultErrorMessage(res));
 }
 
 /*
@@ -131,7 +154,7 @@ q(struct store *s, const char *what, ExecStatusType want, const char *sql,
 		return NULL;
 	}
 	if (PQresultStatus(res) != want) {
-		set_pq_err(s, what, PQresultErrorMessage(res));
+		set_res_err(s, what, res);
 		PQclear(res);
 		(void)lost(s);
 		return NULL;
@@ -211,18 +234,15 @@ pipeline_end(struct store *s)
 			break;
 		default:
 			if (!failed)
-				set_pq_err(s, "store batch",
-				    PQresultErrorMessage(res));
+				set_res_err(s, "store batch", res);
 			failed = true;
 			break;
 		}
 		PQclear(res);
 		/* A lost session never sends the rest: do not wait for it. */
 		if (PQstatus(s->conn) != CONNECTION_OK) {
-			if (!failed)
+			if (!failed || s->fatal[0])
 				set_pq_err(s, "store batch", NULL);
-			else if (s->fatal[0])
-				set_err(s, "store batch: %s", s->fatal);
 			drop_conn(s);
 			return -1;
 		}
@@ -1333,7 +1353,8 @@ store_summary(struct store *s, struct store_summary *sum)
 	    "   WHERE status = 'ok'),"
 	    " (SELECT count(*) FROM pages WHERE skipped_since IS NOT NULL),"
 	    " (SELECT to_char(min(skipped_since) AT TIME ZONE 'UTC',"
-	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pages)"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pages),"
+	    " r.error_text"
 	    " FROM (SELECT 1) one LEFT JOIN LATERAL"
 	    "  (SELECT * FROM sync_runs ORDER BY run_id DESC LIMIT 1) r ON true",
 	    0, NULL);
@@ -1356,6 +1377,8 @@ store_summary(struct store *s, struct store_summary *sum)
 	sum->pages_skipped = (unsigned)atoi(PQgetvalue(res, 0, 8));
 	snprintf(sum->pages_skipped_since, sizeof(sum->pages_skipped_since),
 	    "%s", PQgetvalue(res, 0, 9));
+	snprintf(sum->last_run_error, sizeof(sum->last_run_error), "%s",
+	    PQgetvalue(res, 0, 10));
 	PQclear(res);
 	return 0;
 }
