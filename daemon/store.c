@@ -937,16 +937,23 @@ store_set_tracked(struct store *s, const char *source, char *const *ids,
 	p[1] = source;
 	if (store_begin(s) < 0)
 		goto out;
+	/*
+	 * An unchanged set must write nothing (nightly no-op syncs): the IDs
+	 * that need no change are left out before ON CONFLICT, which locks
+	 * (and WAL-logs the lock of) every row it meets, even one its WHERE
+	 * then leaves alone: 2,000 trials were 2,000 lock records a cycle.
+	 */
 	if (exec(s, "track trials",
 	    "INSERT INTO trials (nct_id, source)"
-	    " SELECT DISTINCT unnest($1::text[]), $2"
+	    " SELECT u.id, $2 FROM (SELECT DISTINCT unnest($1::text[]) AS id) u"
+	    "  WHERE NOT EXISTS (SELECT 1 FROM trials t WHERE t.nct_id = u.id"
+	    "    AND t.tracked AND (t.source = 'config' OR $2 <> 'config'))"
 	    " ON CONFLICT (nct_id) DO UPDATE SET"
 	    "  tracked_since = CASE WHEN trials.tracked THEN trials.tracked_since"
 	    "                  ELSE now() END,"
 	    "  tracked = true,"
 	    "  source = CASE WHEN trials.tracked AND trials.source = 'config'"
 	    "           THEN trials.source ELSE EXCLUDED.source END"
-	    /* An unchanged set must write nothing (nightly no-op syncs). */
 	    " WHERE NOT trials.tracked OR (EXCLUDED.source = 'config'"
 	    "   AND trials.source <> 'config')",
 	    2, p) < 0)
@@ -1694,58 +1701,90 @@ refresh_flag(struct store *s, const char *flag_id, const struct store_finding *f
 	    " WHERE flag_id = $1::bigint", 7, p);
 }
 
-static int
-replace_claims(struct store *s, const char *page_id,
-    const struct claim_list *cl)
-{
-	const char **ids = NULL, **kinds = NULL, **sts = NULL, **lines = NULL;
-	const char **asof = NULL, **phr = NULL, **exc = NULL;
-	char (*linebuf)[16] = NULL, (*stbuf)[160] = NULL;
-	char *a[7] = {0};
-	const char *p[8];
-	size_t i, n = cl ? cl->n : 0;
-	int rc = -1;
-	const char *del[1] = {page_id};
+/* A page's new claims as the text of the claims table's columns. */
+struct claim_rows {
+	size_t n;
+	const char **id, **kind, **st, **line, **asof, **phrase, **excerpt;
+	char (*linebuf)[16], (*stbuf)[160];
+};
 
-	if (exec(s, "replace claims", "DELETE FROM claims WHERE page_id = $1::bigint",
-	    1, del) < 0)
+static void
+claim_rows_finish(struct claim_rows *r)
+{
+	free(r->id);
+	free(r->kind);
+	free(r->st);
+	free(r->line);
+	free(r->asof);
+	free(r->phrase);
+	free(r->excerpt);
+	free(r->linebuf);
+	free(r->stbuf);
+	memset(r, 0, sizeof(*r));
+}
+
+/* 0 / -1 (memory). */
+static int
+claim_rows_init(struct claim_rows *r, const struct claim_list *cl)
+{
+	size_t n = cl ? cl->n : 0;
+
+	memset(r, 0, sizeof(*r));
+	r->n = n;
+	r->id = calloc(n + 1, sizeof(*r->id));
+	r->kind = calloc(n + 1, sizeof(*r->kind));
+	r->st = calloc(n + 1, sizeof(*r->st));
+	r->line = calloc(n + 1, sizeof(*r->line));
+	r->asof = calloc(n + 1, sizeof(*r->asof));
+	r->phrase = calloc(n + 1, sizeof(*r->phrase));
+	r->excerpt = calloc(n + 1, sizeof(*r->excerpt));
+	r->linebuf = calloc(n + 1, sizeof(*r->linebuf));
+	r->stbuf = calloc(n + 1, sizeof(*r->stbuf));
+	if (!r->id || !r->kind || !r->st || !r->line || !r->asof ||
+	    !r->phrase || !r->excerpt || !r->linebuf || !r->stbuf) {
+		claim_rows_finish(r);
 		return -1;
-	if (n == 0)
-		return 0;
-	ids = calloc(n, sizeof(*ids));
-	kinds = calloc(n, sizeof(*kinds));
-	sts = calloc(n, sizeof(*sts));
-	lines = calloc(n, sizeof(*lines));
-	asof = calloc(n, sizeof(*asof));
-	phr = calloc(n, sizeof(*phr));
-	exc = calloc(n, sizeof(*exc));
-	linebuf = calloc(n, sizeof(*linebuf));
-	stbuf = calloc(n, sizeof(*stbuf));
-	if (!ids || !kinds || !sts || !lines || !asof || !phr || !exc ||
-	    !linebuf || !stbuf)
-		goto oom;
-	for (i = 0; i < n; i++) {
+	}
+	for (size_t i = 0; i < n; i++) {
 		const struct claim *c = &cl->v[i];
 
-		ids[i] = c->nct_id;
-		kinds[i] = claims_kind_name(c->kind);
-		sts[i] = c->kind == CLAIM_STATUS ?
-		    claims_statuses_text(c->statuses, stbuf[i], sizeof(stbuf[i])) :
-		    NULL;
-		snprintf(linebuf[i], sizeof(linebuf[i]), "%d", c->line);
-		lines[i] = linebuf[i];
-		asof[i] = c->as_of[0] ? c->as_of : NULL;
-		phr[i] = c->phrase ? c->phrase : "";
-		exc[i] = c->excerpt ? c->excerpt : "";
+		r->id[i] = c->nct_id;
+		r->kind[i] = claims_kind_name(c->kind);
+		r->st[i] = c->kind == CLAIM_STATUS ? claims_statuses_text(
+		    c->statuses, r->stbuf[i], sizeof(r->stbuf[i])) : NULL;
+		snprintf(r->linebuf[i], sizeof(r->linebuf[i]), "%d", c->line);
+		r->line[i] = r->linebuf[i];
+		r->asof[i] = c->as_of[0] ? c->as_of : NULL;
+		r->phrase[i] = c->phrase ? c->phrase : "";
+		r->excerpt[i] = c->excerpt ? c->excerpt : "";
 	}
-	if (!(a[0] = array_literal(ids, n)) || !(a[1] = array_literal(kinds, n)) ||
-	    !(a[2] = array_literal(sts, n)) || !(a[3] = array_literal(lines, n)) ||
-	    !(a[4] = array_literal(asof, n)) || !(a[5] = array_literal(phr, n)) ||
-	    !(a[6] = array_literal(exc, n)))
-		goto oom;
+	return 0;
+}
+
+/* Insert rows which[0..n) of r (all of them when which is NULL). */
+static int
+insert_claims(struct store *s, const char *page_id, const struct claim_rows *r,
+    const size_t *which, size_t n)
+{
+	const char **col[7] = {NULL}, *const *src[7] = {r->id, r->kind, r->st,
+	    r->line, r->asof, r->phrase, r->excerpt};
+	char *a[7] = {NULL};
+	const char *p[8];
+	int rc = -1;
+
+	if (n == 0)
+		return 0;
+	for (int k = 0; k < 7; k++) {
+		if ((col[k] = calloc(n, sizeof(*col[k]))) == NULL)
+			goto oom;
+		for (size_t i = 0; i < n; i++)
+			col[k][i] = src[k][which ? which[i] : i];
+		if ((a[k] = array_literal(col[k], n)) == NULL)
+			goto oom;
+	}
 	p[0] = page_id;
-	for (i = 0; i < 7; i++)
-		p[i + 1] = a[i];
+	for (int k = 0; k < 7; k++)
+		p[k + 1] = a[k];
 	rc = exec(s, "store claims",
 	    "INSERT INTO claims (page_id, nct_id, kind, statuses, line, as_of,"
 	    "  phrase, excerpt)"
@@ -1758,17 +1797,226 @@ replace_claims(struct store *s, const char *page_id,
 oom:
 	set_err(s, "store claims: out of memory");
 out:
-	for (i = 0; i < 7; i++)
-		free(a[i]);
-	free(ids);
-	free(kinds);
-	free(sts);
-	free(lines);
-	free(asof);
-	free(phr);
-	free(exc);
-	free(linebuf);
-	free(stbuf);
+	for (int k = 0; k < 7; k++) {
+		free(a[k]);
+		free(col[k]);
+	}
+	return rc;
+}
+
+/*
+ * How the stored claims of a page become its new ones, with the least
+ * written: a claim that only moved (a line added above it) keeps its row
+ * and gets its new line (a HOT update of one column, a few bytes of WAL);
+ * only claims whose words changed are deleted and inserted.
+ */
+struct claim_plan {
+	const char **del;		/* claim_id of rows to delete */
+	size_t n_del;
+	const char **move_id;		/* claim_id ... */
+	const char **move_line;		/* ... and its new line */
+	size_t n_move;
+	size_t *ins;			/* indexes into the new claim_rows */
+	size_t n_ins;
+};
+
+static void
+claim_plan_finish(struct claim_plan *cp)
+{
+	free(cp->del);
+	free(cp->move_id);
+	free(cp->move_line);
+	free(cp->ins);
+}
+
+/* Columns of STORED_CLAIMS_SQL. */
+enum { SC_ID, SC_NCT, SC_KIND, SC_ST, SC_LINE, SC_ASOF, SC_PHRASE, SC_EXC };
+
+#define STORED_CLAIMS_SQL \
+	"SELECT claim_id, nct_id, kind, statuses, line, as_of, phrase, excerpt" \
+	"  FROM claims WHERE page_id = $1::bigint"
+
+/* One claim, stored (res row) or new (rows index), for sorting. */
+struct claim_ref {
+	const PGresult *res;		/* NULL: new claim `i` of rows */
+	const struct claim_rows *rows;
+	int r;
+	size_t i;
+	long line;
+};
+
+static const char *
+ref_col(const struct claim_ref *x, int c)
+{
+	const char *const *v[] = {NULL, x->rows ? x->rows->id : NULL,
+	    x->rows ? x->rows->kind : NULL, x->rows ? x->rows->st : NULL, NULL,
+	    x->rows ? x->rows->asof : NULL, x->rows ? x->rows->phrase : NULL,
+	    x->rows ? x->rows->excerpt : NULL};
+
+	if (x->res)
+		return col(x->res, x->r, c);
+	return v[c][x->i];
+}
+
+/* Order by everything but the line (NULL first), then by line. */
+static int
+ref_words_cmp(const struct claim_ref *a, const struct claim_ref *b)
+{
+	static const int cols[] = {SC_NCT, SC_KIND, SC_ST, SC_ASOF, SC_PHRASE,
+	    SC_EXC};
+
+	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
+		const char *x = ref_col(a, cols[k]), *y = ref_col(b, cols[k]);
+		int c = x == NULL || y == NULL ? (x != NULL) - (y != NULL) :
+		    strcmp(x, y);
+
+		if (c != 0)
+			return c;
+	}
+	return 0;
+}
+
+static int
+ref_cmp(const void *pa, const void *pb)
+{
+	const struct claim_ref *a = pa, *b = pb;
+	int c = ref_words_cmp(a, b);
+
+	return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+/*
+ * Read the page's stored claims and plan: within each group of claims
+ * with the same words, rows at the same line stay, the others are paired
+ * in line order and moved, and what is left over is deleted or inserted.
+ * The rows of `*res` back cp->del and cp->move_id (the caller clears
+ * it).  0 / -1.
+ */
+static int
+plan_claims(struct store *s, const char *page_id, const struct claim_rows *rows,
+    PGresult **res, struct claim_plan *cp)
+{
+	struct claim_ref *old = NULL, *new = NULL;
+	const char *p[1] = {page_id};
+	size_t n_old, i = 0, j = 0;
+	int rc = -1;
+
+	memset(cp, 0, sizeof(*cp));
+	if ((*res = q(s, "read claims", PGRES_TUPLES_OK, STORED_CLAIMS_SQL, 1,
+	    p)) == NULL)
+		return -1;
+	n_old = (size_t)PQntuples(*res);
+	old = calloc(n_old + 1, sizeof(*old));
+	new = calloc(rows->n + 1, sizeof(*new));
+	cp->del = calloc(n_old + 1, sizeof(*cp->del));
+	cp->move_id = calloc(n_old + 1, sizeof(*cp->move_id));
+	cp->move_line = calloc(n_old + 1, sizeof(*cp->move_line));
+	cp->ins = calloc(rows->n + 1, sizeof(*cp->ins));
+	if (!old || !new || !cp->del || !cp->move_id || !cp->move_line ||
+	    !cp->ins) {
+		set_err(s, "read claims: out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < n_old; k++) {
+		old[k].res = *res;
+		old[k].r = (int)k;
+		old[k].line = strtol(PQgetvalue(*res, (int)k, SC_LINE), NULL, 10);
+	}
+	for (size_t k = 0; k < rows->n; k++) {
+		new[k].rows = rows;
+		new[k].i = k;
+		new[k].line = strtol(rows->line[k], NULL, 10);
+	}
+	qsort(old, n_old, sizeof(*old), ref_cmp);
+	qsort(new, rows->n, sizeof(*new), ref_cmp);
+	while (i < n_old || j < rows->n) {
+		size_t gi = i, gj = j, oi, nj;
+		int c = i == n_old ? 1 : j == rows->n ? -1 :
+		    ref_words_cmp(&old[i], &new[j]);
+
+		/* The group of equal words on each side: [gi, i), [gj, j). */
+		if (c <= 0)
+			for (i++; i < n_old && ref_words_cmp(&old[gi], &old[i]) ==
+			    0; i++)
+				;
+		if (c >= 0)
+			for (j++; j < rows->n && ref_words_cmp(&new[gj], &new[j]) ==
+			    0; j++)
+				;
+		/* Same line: nothing to write; mark both done (line = -1). */
+		for (oi = gi, nj = gj; oi < i && nj < j;) {
+			if (old[oi].line == new[nj].line) {
+				old[oi++].line = -1;
+				new[nj++].line = -1;
+			} else if (old[oi].line < new[nj].line) {
+				oi++;
+			} else {
+				nj++;
+			}
+		}
+		/* The rest in line order: moved while both sides have one. */
+		for (oi = gi, nj = gj;;) {
+			while (oi < i && old[oi].line < 0)
+				oi++;
+			while (nj < j && new[nj].line < 0)
+				nj++;
+			if (oi == i || nj == j)
+				break;
+			cp->move_id[cp->n_move] = PQgetvalue(*res, old[oi].r, SC_ID);
+			cp->move_line[cp->n_move++] = rows->line[new[nj].i];
+			oi++;
+			nj++;
+		}
+		for (; oi < i; oi++)
+			if (old[oi].line >= 0)
+				cp->del[cp->n_del++] = PQgetvalue(*res, old[oi].r,
+				    SC_ID);
+		for (; nj < j; nj++)
+			if (new[nj].line >= 0)
+				cp->ins[cp->n_ins++] = new[nj].i;
+	}
+	rc = 0;
+out:
+	free(old);
+	free(new);
+	return rc;
+}
+
+/* Carry out a claim plan, inside the page's transaction. */
+static int
+apply_claims(struct store *s, const char *page_id, const struct claim_rows *rows,
+    const struct claim_plan *cp)
+{
+	char *a[3] = {NULL, NULL, NULL};
+	const char *p[2];
+	int rc = -1;
+
+	if (cp->n_del > 0) {
+		if ((a[0] = array_literal(cp->del, cp->n_del)) == NULL)
+			goto oom;
+		p[0] = a[0];
+		if (exec(s, "forget claims", "DELETE FROM claims"
+		    " WHERE claim_id = ANY ($1::bigint[])", 1, p) < 0)
+			goto out;
+	}
+	if (cp->n_move > 0) {
+		if ((a[1] = array_literal(cp->move_id, cp->n_move)) == NULL ||
+		    (a[2] = array_literal(cp->move_line, cp->n_move)) == NULL)
+			goto oom;
+		p[0] = a[1];
+		p[1] = a[2];
+		if (exec(s, "move claims", "UPDATE claims c SET line = u.line"
+		    " FROM unnest($1::bigint[], $2::integer[]) AS u(id, line)"
+		    " WHERE c.claim_id = u.id", 2, p) < 0)
+			goto out;
+	}
+	rc = insert_claims(s, page_id, rows, cp->ins, cp->n_ins);
+	goto out;
+oom:
+	set_err(s, "store claims: out of memory");
+out:
+	for (int k = 0; k < 3; k++)
+		free(a[k]);
 	return rc;
 }
 
@@ -1885,14 +2133,18 @@ store_page_flags(struct store *s, const struct store_page *pg,
 {
 	struct store_finding *f = NULL;
 	struct page_plan pl;
+	struct claim_rows rows;
+	struct claim_plan cp;
 	const char *p[4];
 	char page_id[24] = "", *sink_arr = NULL, *resolve_arr = NULL;
-	PGresult *res = NULL, *ins = NULL;
+	PGresult *res = NULL, *ins = NULL, *old_claims = NULL;
 	size_t i, n = 0;
 	int rc = -1;
 
 	*raised = *resolved = 0;
 	memset(&pl, 0, sizeof(pl));
+	memset(&rows, 0, sizeof(rows));
+	memset(&cp, 0, sizeof(cp));
 	if ((f = calloc(pg->n_findings + 1, sizeof(*f))) == NULL)
 		goto oom;
 	/* One finding per flag key: sort, keep the first of each run. */
@@ -1929,6 +2181,14 @@ store_page_flags(struct store *s, const struct store_page *pg,
 	if ((sink_arr = array_literal(sinks, n_sinks)) == NULL ||
 	    (resolve_arr = array_literal(pl.resolve_id, pl.n_resolve)) == NULL)
 		goto oom;
+	if (pl.claims) {
+		if (claim_rows_init(&rows, pg->claims) < 0)
+			goto oom;
+		/* Read before the transaction: nothing else writes claims. */
+		if (page_id[0] != '\0' && plan_claims(s, page_id, &rows,
+		    &old_claims, &cp) < 0)
+			goto out;
+	}
 
 	if (store_begin(s) < 0)
 		goto fail;
@@ -1956,7 +2216,8 @@ store_page_flags(struct store *s, const struct store_page *pg,
 		    " WHERE page_id = $1::bigint", 3, p) < 0)
 			goto fail;
 	}
-	if (pl.claims && replace_claims(s, page_id, pg->claims) < 0)
+	if (pl.claims && (ins != NULL ? insert_claims(s, page_id, &rows, NULL,
+	    rows.n) : apply_claims(s, page_id, &rows, &cp)) < 0)
 		goto fail;
 	for (i = 0; i < pl.n_insert; i++)
 		if (insert_flag(s, page_id, pl.insert[i], sink_arr) < 0)
@@ -1985,6 +2246,9 @@ fail:
 	store_rollback(s);
 out:
 	plan_finish(&pl);
+	claim_plan_finish(&cp);
+	claim_rows_finish(&rows);
+	PQclear(old_claims);
 	PQclear(ins);
 	PQclear(res);
 	free(resolve_arr);

@@ -11,6 +11,15 @@ ALTER TABLE pages ADD COLUMN claims_hash text;
 -- and open flags; since when and why, so a skip that lasts is reported.
 ALTER TABLE pages ADD COLUMN skipped_since timestamptz;
 ALTER TABLE pages ADD COLUMN skip_reason text;
+-- Claims move (a line added above them) and open flags are refreshed in
+-- place, all of one page's at once, and a page's rows sit together: half
+-- of each table page left free lets every one of them be a HOT update of
+-- a few bytes of WAL, instead of a row version on another page plus an
+-- entry in every index (measured: 1.7x a page's claims in WAL at 80,
+-- tests/bench/wal).  Both tables are small.  Applies to the table pages
+-- filled from now on.
+ALTER TABLE claims SET (fillfactor = 50);
+ALTER TABLE flags SET (fillfactor = 50);
 COMMENT ON COLUMN pages.last_scanned_at IS
     'When the page''s claims were last stored from new content (an unchanged page is not rewritten).';
 

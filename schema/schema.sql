@@ -125,7 +125,8 @@ CREATE TABLE public.claims (
     CONSTRAINT claims_kind_check CHECK ((kind = ANY (ARRAY['results-pending'::text, 'publication-pending'::text, 'status'::text, 'mention'::text]))),
     CONSTRAINT claims_line_check CHECK ((line >= 1)),
     CONSTRAINT claims_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text))
-);
+)
+WITH (fillfactor='50');
 
 
 --
@@ -164,7 +165,8 @@ CREATE TABLE public.flags (
     resolved_at timestamp with time zone,
     CONSTRAINT flags_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT flags_severity_check CHECK ((severity = ANY (ARRAY['stale'::text, 'recheck'::text])))
-);
+)
+WITH (fillfactor='50');
 
 
 --

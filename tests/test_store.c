@@ -160,10 +160,13 @@ Test(store, tracking_reconciles)
 	/* Untracked, not deleted: its history stays. */
 	cr_expect_eq(count("SELECT count(*) FROM trials WHERE nct_id = "
 	    "'NCT00000001' AND NOT tracked"), 1);
-	/* Re-applying the same set rewrites no row (same xmin). */
+	/*
+	 * Re-applying the same set rewrites no row (same xmin) and locks
+	 * none (same xmax: ON CONFLICT's row locks are WAL records too).
+	 */
 	{
-		const char *q = "SELECT string_agg(xmin::text, ',' ORDER BY "
-		    "nct_id) FROM trials";
+		const char *q = "SELECT string_agg(xmin::text || '/' || "
+		    "xmax::text, ',' ORDER BY nct_id) FROM trials";
 		char *before = harness_db_value(db, q), *after;
 
 		cr_assert_eq(store_set_tracked(st, "config", b, 2), 0);
@@ -402,6 +405,76 @@ Test(store, flag_ids_dense_across_100_cycles)
 	cr_expect_eq(count("SELECT max(flag_id) FROM flags"), K);
 	cr_expect_eq(count("SELECT max(alert_id) FROM alert_outbox"), 2 * K);
 	cr_expect_eq(count("SELECT min(line) FROM flags"), 10);
+}
+
+/*
+ * An edited page rewrites only the claims whose words changed: a line
+ * added at the top moves every claim (same rows, new line), one sentence
+ * reworded replaces one claim, and the table ends up as the page says.
+ */
+Test(store, edited_page_moves_claims_in_place)
+{
+	enum { K = 6 };
+	struct claim c[K];
+	struct claim_list cl = {c, K, K};
+	unsigned raised, resolved;
+	char *ids_before, *ids_after;
+
+	memset(c, 0, sizeof(c));
+	for (int i = 0; i < K; i++) {
+		snprintf(c[i].nct_id, sizeof(c[i].nct_id), "NCT%08d", 200 + i % 3);
+		c[i].kind = i % 2 ? CLAIM_RESULTS_PENDING : CLAIM_STATUS;
+		c[i].statuses = ST_RECRUITING;
+		c[i].line = 10 + i;
+		/* Two claims with the very same words, on different lines. */
+		c[i].excerpt = (char *)(i < 2 ? "same words" : "other words");
+		c[i].phrase = (char *)"p";
+	}
+	cr_assert_eq(page_flags("kb/e.md", "h1", "c1", &cl, NULL, 0, NULL, 0,
+	    &raised, &resolved), 0, "%s", store_errmsg(st));
+	ids_before = harness_db_value(db, "SELECT string_agg(claim_id::text, ','"
+	    " ORDER BY claim_id) FROM claims");
+	/* A line added above: every claim one line down, same rows. */
+	for (int i = 0; i < K; i++)
+		c[i].line++;
+	cr_assert_eq(page_flags("kb/e.md", "h2", "c2", &cl, NULL, 0, NULL, 0,
+	    &raised, &resolved), 0, "%s", store_errmsg(st));
+	ids_after = harness_db_value(db, "SELECT string_agg(claim_id::text, ','"
+	    " ORDER BY claim_id) FROM claims");
+	cr_expect_str_eq(ids_after, ids_before, "moved claims kept their rows");
+	cr_expect_eq(count("SELECT min(line) FROM claims"), 11);
+	cr_expect_eq(count("SELECT max(line) FROM claims"), 16);
+	free(ids_after);
+	/* One claim reworded, one gone, one new: only those rows change. */
+	c[3].excerpt = (char *)"reworded";
+	c[5] = c[4];
+	c[5].line = 40;
+	c[5].excerpt = (char *)"brand new";
+	cl.n = K;
+	cr_assert_eq(page_flags("kb/e.md", "h3", "c3", &cl, NULL, 0, NULL, 0,
+	    &raised, &resolved), 0, "%s", store_errmsg(st));
+	cr_expect_eq(count("SELECT count(*) FROM claims"), K);
+	cr_expect_eq(count("SELECT count(*) FROM claims WHERE excerpt = "
+	    "'reworded' AND line = 14"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM claims WHERE excerpt = "
+	    "'brand new' AND line = 40"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM claims WHERE excerpt = "
+	    "'same words'"), 2);
+	/* Four of the six first rows are still there. */
+	{
+		char *sql = harness_fmt("SELECT count(*) FROM claims WHERE "
+		    "claim_id = ANY ('{%s}'::bigint[])", ids_before);
+
+		cr_expect_eq(count(sql), 4);
+		free(sql);
+	}
+	/* The two same-worded claims swap nothing when one line moves. */
+	c[1].line = 9;
+	cr_assert_eq(page_flags("kb/e.md", "h4", "c4", &cl, NULL, 0, NULL, 0,
+	    &raised, &resolved), 0);
+	cr_expect_eq(count("SELECT count(*) FROM claims WHERE excerpt = "
+	    "'same words' AND line IN (9, 11)"), 2);
+	free(ids_before);
 }
 
 Test(store, forgotten_pages_resolve_their_flags)
