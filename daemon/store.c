@@ -69,13 +69,24 @@ set_pq_err(struct store *s, const char *what, const char *msg)
 	n = strcspn(msg, "\n");
 	/*
 	 * A lost session: its cause alone, the server's words when it gave
-	 * them; which statement it cut short says nothing more.
+	 * them (a notice, or a "FATAL:" line libpq kept before its own "server
+	 * closed the connection unexpectedly"); which statement it cut short
+	 * says nothing more.
 	 */
-	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
+	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
+		const char *all = s->conn ? PQerrorMessage(s->conn) : "";
+		const char *f = strstr(all, "FATAL:  ");
+
+		if (s->fatal[0] == '\0' && f != NULL) {
+			f += strlen("FATAL:  ");
+			snprintf(s->fatal, sizeof(s->fatal), "%.*s",
+			    (int)strcspn(f, "\n"), f);
+		}
 		set_err(s, "%.*s", s->fatal[0] ? (int)strlen(s->fatal) : (int)n,
 		    s->fatal[0] ? s->fatal : msg);
-	else
+	} else {
 		set_err(s, "%s: %.*s", what, (int)n, msg);
+	}
 }
 
 /*
@@ -2346,7 +2357,7 @@ out:
 
 int
 store_pages_skipped(struct store *s, char *const *paths, char *const *why,
-    size_t n, char (*since)[32])
+    size_t n, char (*since)[32], bool *lasting)
 {
 	char *a[2] = {NULL, NULL};
 	const char *p[2];
@@ -2354,8 +2365,10 @@ store_pages_skipped(struct store *s, char *const *paths, char *const *why,
 	size_t *order = NULL;
 	int rc = -1;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		since[i][0] = '\0';
+		lasting[i] = false;
+	}
 	if (n == 0)
 		return 0;
 	if ((a[0] = id_array(paths, n)) == NULL ||
@@ -2381,7 +2394,7 @@ store_pages_skipped(struct store *s, char *const *paths, char *const *why,
 	    "        RETURNING p.page_id, p.skipped_since)"
 	    " SELECT p.path, to_char(coalesce(upd.skipped_since,"
 	    "        p.skipped_since) AT TIME ZONE 'UTC',"
-	    "        'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	    "        'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), upd.page_id IS NULL"
 	    "   FROM u JOIN pages p ON p.path = u.path"
 	    "   LEFT JOIN upd ON upd.page_id = p.page_id", 2, p);
 	if (res == NULL)
@@ -2389,9 +2402,11 @@ store_pages_skipped(struct store *s, char *const *paths, char *const *why,
 	for (int r = 0; r < PQntuples(res); r++) {
 		long k = find_id(paths, order, n, PQgetvalue(res, r, 0));
 
-		if (k >= 0)
+		if (k >= 0) {
 			snprintf(since[k], sizeof(since[k]), "%s",
 			    PQgetvalue(res, r, 1));
+			lasting[k] = PQgetvalue(res, r, 2)[0] == 't';
+		}
 	}
 	rc = 0;
 out:

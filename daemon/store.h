@@ -303,10 +303,11 @@ int store_forget_pages(struct store *s, char *const *paths, size_t n,
  * The pages at paths[0..n) could not be read this cycle, why[i] says why:
  * their claims and flags stay.  A skip is written when it begins (or its
  * reason changes), not while it lasts; since[i] gets when it began
- * (ISO 8601 UTC), "" for a path with no stored page.  0 / -1.
+ * (ISO 8601 UTC), "" for a path with no stored page, and lasting[i]
+ * whether it began in an earlier cycle, for the same reason.  0 / -1.
  */
 int store_pages_skipped(struct store *s, char *const *paths,
-    char *const *why, size_t n, char (*since)[32]);
+    char *const *why, size_t n, char (*since)[32], bool *lasting);
 
 /* One flag as `ctmirror flags` and the alerts show it. */
 struct store_flag {

@@ -1087,18 +1087,14 @@ sort_unread(char **stored, size_t n, char *const *read, size_t n_read,
 
 /* Say which skips have lasted since an earlier cycle, in one line. */
 static void
-report_lasting(const struct unread *u, char (*since)[32], double started)
+report_lasting(const struct unread *u, char (*since)[32], const bool *old)
 {
-	char line[1024], when[32];
+	char line[1024];
 	size_t len = 0, lasting = 0, shown = 0;
-	time_t t = (time_t)started;
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	line[0] = '\0';
 	for (size_t i = 0; i < u->n_skipped; i++) {
-		if (since[i][0] == '\0' || strcmp(since[i], when) >= 0)
+		if (!old[i])
 			continue;
 		lasting++;
 		if (shown < 5 && len < sizeof(line)) {
@@ -1129,11 +1125,12 @@ report_lasting(const struct unread *u, char (*since)[32], double started)
  */
 static int
 settle_unread(struct cycle *c, struct scan_ctx *x,
-    const struct pages_skips *skips, double started)
+    const struct pages_skips *skips)
 {
 	struct unread u;
 	char **stored = NULL;
 	char (*since)[32] = NULL;
+	bool *lasting = NULL;
 	size_t n = 0;
 	unsigned resolved = 0;
 	int rc = -1;
@@ -1142,23 +1139,25 @@ settle_unread(struct cycle *c, struct scan_ctx *x,
 	if (store_page_paths(c->s, &stored, &n) < 0)
 		goto dbfail;
 	if (sort_unread(stored, n, x->paths, x->n_paths, skips, &u) < 0 ||
-	    (since = calloc(u.n_skipped + 1, sizeof(*since))) == NULL) {
+	    (since = calloc(u.n_skipped + 1, sizeof(*since))) == NULL ||
+	    (lasting = calloc(u.n_skipped + 1, sizeof(*lasting))) == NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
 	if (store_forget_pages(c->s, u.gone, u.n_gone, &resolved) < 0 ||
 	    store_pages_skipped(c->s, u.skipped, u.why, u.n_skipped,
-	    since) < 0)
+	    since, lasting) < 0)
 		goto dbfail;
 	c->res->run.flags_resolved += resolved;
 	for (size_t i = 0; i < u.n_gone; i++)
 		log_info("page=%s: gone; its flags are resolved", u.gone[i]);
-	report_lasting(&u, since, started);
+	report_lasting(&u, since, lasting);
 	rc = 0;
 	goto out;
 dbfail:
 	db_fail(c);
 out:
+	free(lasting);
 	free(since);
 	free(u.gone);
 	free(u.skipped);
@@ -1173,7 +1172,6 @@ judge_pages(struct cycle *c)
 	struct scan_ctx x;
 	struct pages_skips skips = {0};
 	struct store_run before = c->res->run;
-	double started = wall_seconds();
 	long pages;
 	int rc = -1;
 
@@ -1193,7 +1191,7 @@ judge_pages(struct cycle *c)
 			fail(c, "%s", "reading the pages failed (out of memory)");
 		goto out;
 	}
-	if (settle_unread(c, &x, &skips, started) < 0)
+	if (settle_unread(c, &x, &skips) < 0)
 		goto out;
 	/* The page stage's counts, once, and only when there are some. */
 	if ((c->res->run.flags_raised != before.flags_raised ||

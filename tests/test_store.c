@@ -530,20 +530,23 @@ Test(store, skipped_pages_recorded_once)
 	char *paths[] = {(char *)"kb/a.md", (char *)"kb/none.md"};
 	char *why[] = {(char *)"binary", (char *)"binary"};
 	char since[2][32], first[32];
+	bool lasting[2];
 	unsigned raised, resolved;
 	char *before, *after;
 
 	one_flag(&o);
 	cr_assert_eq(page_flags("kb/a.md", "h", "c", &o.cl, o.f, 1, sinks, 1,
 	    &raised, &resolved), 0);
-	cr_assert_eq(store_pages_skipped(st, paths, why, 2, since), 0, "%s",
-	    store_errmsg(st));
+	cr_assert_eq(store_pages_skipped(st, paths, why, 2, since, lasting), 0,
+	    "%s", store_errmsg(st));
 	cr_expect_neq(since[0][0], '\0');
+	cr_expect_not(lasting[0], "a skip that began now");
 	cr_expect_str_eq(since[1], "");
 	snprintf(first, sizeof(first), "%s", since[0]);
 	before = row_versions();
-	cr_assert_eq(store_pages_skipped(st, paths, why, 2, since), 0);
+	cr_assert_eq(store_pages_skipped(st, paths, why, 2, since, lasting), 0);
 	after = row_versions();
+	cr_expect(lasting[0], "a skip from before");
 	cr_expect_str_eq(after, before, "a lasting skip wrote");
 	cr_expect_str_eq(since[0], first);
 	free(after);
