@@ -781,18 +781,28 @@ sync_judge_state(const struct sync_judge *j, const char *nct_id)
 	return store_states_get(j->states, current_of(j, nct_id));
 }
 
-/* Record that verdicts [from, n) judge claim `claim`.  0 / -1. */
+/*
+ * Record that verdicts [from, n) judge claim `claim`.  0 / -1.  The
+ * array doubles: grown by each claim's few verdicts, it was copied whole
+ * at every claim where realloc cannot extend in place (always, under
+ * ASan: 41 s and 2 GB for a page of 100,000 claims).
+ */
 static int
 own(struct sync_page *out, size_t from, size_t claim)
 {
-	size_t *grown;
+	size_t *grown, cap;
 
 	if (out->verdicts.n == from)
 		return 0;
-	if ((grown = realloc(out->owner, out->verdicts.n *
-	    sizeof(*grown))) == NULL)
-		return -1;
-	out->owner = grown;
+	if (out->verdicts.n > out->owner_cap) {
+		for (cap = out->owner_cap ? out->owner_cap : 16;
+		    cap < out->verdicts.n; cap *= 2)
+			;
+		if ((grown = realloc(out->owner, cap * sizeof(*grown))) == NULL)
+			return -1;
+		out->owner = grown;
+		out->owner_cap = cap;
+	}
 	for (size_t k = from; k < out->verdicts.n; k++)
 		out->owner[k] = claim;
 	return 0;

@@ -79,6 +79,7 @@ struct sync_page {
 	 * so a claim's verdicts are one run of verdicts.
 	 */
 	size_t *owner;
+	size_t owner_cap;
 };
 
 /*
