@@ -289,7 +289,8 @@ walk(struct scan *s, const char *dir, const struct stat *dst)
 				skip_errno(s, p, PAGES_SKIP_FILE, "page",
 				    "cannot read");
 			else if (errno != ENOENT && errno != ELOOP)
-				note_skip(s, p, PAGES_SKIP_FOLDER, "cannot read");
+				note_skip(s, p, PAGES_SKIP_FOLDER,
+				    "cannot read");
 		} else if (S_ISDIR(st.st_mode))
 			(void)walk(s, p, &st);	/* warned inside */
 		else if (is_page_name(names[i])) {
@@ -320,7 +321,8 @@ add_path(struct scan *s, const char *path, bool named)
 		 */
 		if (named && errno == ENOENT) {
 			log_warnx("pages: %s: matches nothing", path);
-			note_skip(s, path, PAGES_SKIP_FOLDER, "matches nothing");
+			note_skip(s, path, PAGES_SKIP_FOLDER,
+			    "matches nothing");
 		} else {
 			skip_errno(s, path, PAGES_SKIP_ANY, "pages",
 			    "cannot read");

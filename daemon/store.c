@@ -637,7 +637,8 @@ read_versions(struct store *s, int *max, bool *applied)
 			set_err(s, "schema_migrations holds version %ld, which "
 			    "is no migration of this ctmirror (it knows %04d "
 			    "to %04d): the table was changed by hand or by "
-			    "another program; repair it before running ctmirror",
+			    "another program; repair it before running "
+			    "ctmirror",
 			    v, store_migrations[0].version,
 			    CTMIRROR_SCHEMA_VERSION);
 			goto out;
@@ -665,7 +666,8 @@ store_check_schema(struct store *s)
 	bool applied[64];
 	int have, missing = 0;
 
-	if ((size_t)store_migrations_count > sizeof(applied) / sizeof(*applied)) {
+	if ((size_t)store_migrations_count >
+	    sizeof(applied) / sizeof(*applied)) {
 		set_err(s, "internal error: too many migrations");
 		return -1;
 	}
@@ -864,55 +866,65 @@ store_run_finish(struct store *s, const struct store_run *r,
  * Retention.  Each call deletes at most `batch` rows of a kind, in its own
  * statement, so no transaction holds many rows or runs long.
  */
+/* Delivered only: an undelivered alert is never pruned. */
+#define PRUNE_ALERTS_SQL \
+	"DELETE FROM alert_outbox WHERE alert_id IN" \
+	" (SELECT alert_id FROM alert_outbox" \
+	"   WHERE delivered_at IS NOT NULL" \
+	"     AND delivered_at < now() - make_interval(" \
+	"                             secs => $1::double precision)" \
+	"   ORDER BY delivered_at LIMIT $2::integer)" \
+	" RETURNING alert_id"
+
+/*
+ * Finished runs (with their errors) that stored no version (a version
+ * names its run) and are not the newest run.
+ */
+#define PRUNE_RUNS_SQL \
+	"WITH old AS (SELECT r.run_id FROM sync_runs r" \
+	"   WHERE r.status <> 'running'" \
+	"     AND r.finished_at < now() - make_interval(" \
+	"                             secs => $1::double precision)" \
+	"     AND r.run_id < (SELECT max(run_id) FROM sync_runs)" \
+	"     AND NOT EXISTS (SELECT 1 FROM study_versions v" \
+	"                      WHERE v.run_id = r.run_id)" \
+	"   ORDER BY r.finished_at LIMIT $2::integer)," \
+	" e AS (DELETE FROM sync_errors" \
+	"        WHERE run_id IN (SELECT run_id FROM old))" \
+	" DELETE FROM sync_runs WHERE run_id IN (SELECT run_id FROM old)" \
+	" RETURNING run_id"
+
+/* One pruning statement: *deleted rows older than `age` s, at most `batch`. */
+static int
+prune_batch(struct store *s, const char *what, const char *sql,
+    unsigned age, unsigned batch, unsigned *deleted)
+{
+	char agebuf[24], lim[24];
+	const char *p[2] = {agebuf, lim};
+	PGresult *res;
+
+	*deleted = 0;
+	if (age == 0)
+		return 0;	/* kept forever */
+	snprintf(agebuf, sizeof(agebuf), "%u", age);
+	snprintf(lim, sizeof(lim), "%u", batch);
+	if ((res = q(s, what, PGRES_TUPLES_OK, sql, 2, p)) == NULL)
+		return -1;
+	*deleted = (unsigned)PQntuples(res);
+	PQclear(res);
+	return 0;
+}
+
 int
 store_prune(struct store *s, unsigned alerts_age, unsigned runs_age,
     unsigned batch, unsigned *alerts, unsigned *runs)
 {
-	char age[24], lim[24];
-	const char *p[2] = {age, lim};
-	PGresult *res;
-
-	*alerts = *runs = 0;
-	snprintf(lim, sizeof(lim), "%u", batch);
-	if (alerts_age > 0) {
-		snprintf(age, sizeof(age), "%u", alerts_age);
-		/* Delivered only: an undelivered alert is never pruned. */
-		res = q(s, "prune alerts", PGRES_TUPLES_OK,
-		    "DELETE FROM alert_outbox WHERE alert_id IN"
-		    " (SELECT alert_id FROM alert_outbox"
-		    "   WHERE delivered_at IS NOT NULL"
-		    "     AND delivered_at < now() - make_interval(secs => $1::double precision)"
-		    "   ORDER BY delivered_at LIMIT $2::integer)"
-		    " RETURNING alert_id", 2, p);
-		if (res == NULL)
-			return -1;
-		*alerts = (unsigned)PQntuples(res);
-		PQclear(res);
-	}
-	if (runs_age > 0) {
-		snprintf(age, sizeof(age), "%u", runs_age);
-		/*
-		 * Finished runs (with their errors) that stored no version (a
-		 * version names its run) and are not the newest run.
-		 */
-		res = q(s, "prune runs", PGRES_TUPLES_OK,
-		    "WITH old AS (SELECT r.run_id FROM sync_runs r"
-		    "   WHERE r.status <> 'running'"
-		    "     AND r.finished_at < now() - make_interval(secs => $1::double precision)"
-		    "     AND r.run_id < (SELECT max(run_id) FROM sync_runs)"
-		    "     AND NOT EXISTS (SELECT 1 FROM study_versions v"
-		    "                      WHERE v.run_id = r.run_id)"
-		    "   ORDER BY r.finished_at LIMIT $2::integer),"
-		    " e AS (DELETE FROM sync_errors"
-		    "        WHERE run_id IN (SELECT run_id FROM old))"
-		    " DELETE FROM sync_runs WHERE run_id IN (SELECT run_id FROM old)"
-		    " RETURNING run_id", 2, p);
-		if (res == NULL)
-			return -1;
-		*runs = (unsigned)PQntuples(res);
-		PQclear(res);
-	}
-	return 0;
+	*runs = 0;
+	if (prune_batch(s, "prune alerts", PRUNE_ALERTS_SQL, alerts_age, batch,
+	    alerts) < 0)
+		return -1;
+	return prune_batch(s, "prune runs", PRUNE_RUNS_SQL, runs_age, batch,
+	    runs);
 }
 
 int
@@ -998,18 +1010,21 @@ store_free_ids(char **ids, size_t n)
 	free(ids);
 }
 
-int
-store_tracked_ids(struct store *s, char ***ids, size_t *n)
+/*
+ * The first column of every row of `sql` (no parameters) as a new array
+ * of new strings (store_free_ids).  0 / -1.
+ */
+static int
+column_strings(struct store *s, const char *what, const char *sql,
+    char ***out, size_t *n)
 {
 	PGresult *res;
 	size_t i, rows;
 	char **v;
 
-	*ids = NULL;
+	*out = NULL;
 	*n = 0;
-	res = q(s, "tracked trials", PGRES_TUPLES_OK,
-	    "SELECT nct_id FROM trials WHERE tracked ORDER BY nct_id", 0, NULL);
-	if (res == NULL)
+	if ((res = q(s, what, PGRES_TUPLES_OK, sql, 0, NULL)) == NULL)
 		return -1;
 	rows = (size_t)PQntuples(res);
 	if ((v = calloc(rows + 1, sizeof(*v))) == NULL)
@@ -1020,13 +1035,20 @@ store_tracked_ids(struct store *s, char ***ids, size_t *n)
 			goto oom;
 		}
 	PQclear(res);
-	*ids = v;
+	*out = v;
 	*n = rows;
 	return 0;
 oom:
 	PQclear(res);
-	set_err(s, "tracked trials: out of memory");
+	set_err(s, "%s: out of memory", what);
 	return -1;
+}
+
+int
+store_tracked_ids(struct store *s, char ***ids, size_t *n)
+{
+	return column_strings(s, "tracked trials",
+	    "SELECT nct_id FROM trials WHERE tracked ORDER BY nct_id", ids, n);
 }
 
 /* Position of every result row's ID in `ids`, via one sort + bsearch. */
@@ -1693,7 +1715,8 @@ insert_flag(struct store *s, const char *page_id, const struct store_finding *f,
 
 /* An open flag whose line, text, severity or evidence moved, in place. */
 static int
-refresh_flag(struct store *s, const char *flag_id, const struct store_finding *f)
+refresh_flag(struct store *s, const char *flag_id,
+    const struct store_finding *f)
 {
 	struct flag_text t;
 	const char *p[7];
@@ -1844,8 +1867,8 @@ claim_plan_finish(struct claim_plan *cp)
 enum { SC_ID, SC_NCT, SC_KIND, SC_ST, SC_LINE, SC_ASOF, SC_PHRASE, SC_EXC };
 
 #define STORED_CLAIMS_SQL \
-	"SELECT claim_id, nct_id, kind, statuses, line, as_of, phrase, excerpt" \
-	"  FROM claims WHERE page_id = $1::bigint"
+	"SELECT claim_id, nct_id, kind, statuses, line, as_of, phrase," \
+	"       excerpt FROM claims WHERE page_id = $1::bigint"
 
 /* One claim, stored (res row) or new (rows index), for sorting. */
 struct claim_ref {
@@ -1931,7 +1954,8 @@ plan_claims(struct store *s, const char *page_id, const struct claim_rows *rows,
 	for (size_t k = 0; k < n_old; k++) {
 		old[k].res = *res;
 		old[k].r = (int)k;
-		old[k].line = strtol(PQgetvalue(*res, (int)k, SC_LINE), NULL, 10);
+		old[k].line = strtol(PQgetvalue(*res, (int)k, SC_LINE), NULL,
+		    10);
 	}
 	for (size_t k = 0; k < rows->n; k++) {
 		new[k].rows = rows;
@@ -1947,12 +1971,12 @@ plan_claims(struct store *s, const char *page_id, const struct claim_rows *rows,
 
 		/* The group of equal words on each side: [gi, i), [gj, j). */
 		if (c <= 0)
-			for (i++; i < n_old && ref_words_cmp(&old[gi], &old[i]) ==
-			    0; i++)
+			for (i++; i < n_old &&
+			    ref_words_cmp(&old[gi], &old[i]) == 0; i++)
 				;
 		if (c >= 0)
-			for (j++; j < rows->n && ref_words_cmp(&new[gj], &new[j]) ==
-			    0; j++)
+			for (j++; j < rows->n &&
+			    ref_words_cmp(&new[gj], &new[j]) == 0; j++)
 				;
 		/* Same line: nothing to write; mark both done (line = -1). */
 		for (oi = gi, nj = gj; oi < i && nj < j;) {
@@ -1973,7 +1997,8 @@ plan_claims(struct store *s, const char *page_id, const struct claim_rows *rows,
 				nj++;
 			if (oi == i || nj == j)
 				break;
-			cp->move_id[cp->n_move] = PQgetvalue(*res, old[oi].r, SC_ID);
+			cp->move_id[cp->n_move] = PQgetvalue(*res, old[oi].r,
+			    SC_ID);
 			cp->move_line[cp->n_move++] = rows->line[new[nj].i];
 			oi++;
 			nj++;
@@ -1995,8 +2020,8 @@ out:
 
 /* Carry out a claim plan, inside the page's transaction. */
 static int
-apply_claims(struct store *s, const char *page_id, const struct claim_rows *rows,
-    const struct claim_plan *cp)
+apply_claims(struct store *s, const char *page_id,
+    const struct claim_rows *rows, const struct claim_plan *cp)
 {
 	char *a[3] = {NULL, NULL, NULL};
 	const char *p[2];
@@ -2116,8 +2141,9 @@ plan_flags(struct page_plan *pl, const PGresult *res,
 			c = -1;
 		else
 			c = key_cmp(f[i].claim->nct_id,
-			    claims_kind_name(f[i].claim->kind), f[i].verdict->rule,
-			    PQgetvalue(res, r, SP_NCT), PQgetvalue(res, r, SP_KIND),
+			    claims_kind_name(f[i].claim->kind),
+			    f[i].verdict->rule, PQgetvalue(res, r, SP_NCT),
+			    PQgetvalue(res, r, SP_KIND),
 			    PQgetvalue(res, r, SP_RULE));
 		if (c < 0) {
 			pl->insert[pl->n_insert++] = &f[i++];
@@ -2174,10 +2200,9 @@ store_page_flags(struct store *s, const struct store_page *pg,
 	if (PQntuples(res) > 0) {
 		snprintf(page_id, sizeof(page_id), "%s",
 		    PQgetvalue(res, 0, SP_PAGE));
-		pl.page_row = !same_text(col(res, 0, SP_HASH),
-		    pg->content_hash) || !same_text(col(res, 0, SP_CLAIMS),
-		    pg->claims_hash) || PQgetvalue(res, 0, SP_SKIPPED)[0] == 't';
 		pl.claims = !same_text(col(res, 0, SP_CLAIMS), pg->claims_hash);
+		pl.page_row = pl.claims || !same_text(col(res, 0, SP_HASH),
+		    pg->content_hash) || PQgetvalue(res, 0, SP_SKIPPED)[0] == 't';
 	} else {
 		pl.page_row = pl.claims = true;
 	}
@@ -2240,7 +2265,8 @@ store_page_flags(struct store *s, const struct store_page *pg,
 		p[0] = resolve_arr;
 		if (exec(s, "resolve flags",
 		    "UPDATE flags SET resolved_at = now()"
-		    " WHERE flag_id = ANY ($1::bigint[]) AND resolved_at IS NULL",
+		    " WHERE flag_id = ANY ($1::bigint[])"
+		    "   AND resolved_at IS NULL",
 		    1, p) < 0)
 			goto fail;
 	}
@@ -2271,37 +2297,13 @@ out:
 int
 store_page_paths(struct store *s, char ***paths, size_t *n)
 {
-	PGresult *res;
-	size_t i, rows;
-	char **v;
-
-	*paths = NULL;
-	*n = 0;
 	/* The pages whose claims, flags or skip a gone page would leave. */
-	res = q(s, "stored pages", PGRES_TUPLES_OK,
+	return column_strings(s, "stored pages",
 	    "SELECT p.path FROM pages p"
 	    " WHERE p.claims_hash IS NOT NULL OR p.skipped_since IS NOT NULL"
 	    "    OR EXISTS (SELECT 1 FROM flags f WHERE f.page_id = p.page_id"
 	    "                AND f.resolved_at IS NULL)"
-	    " ORDER BY p.path COLLATE \"C\"", 0, NULL);
-	if (res == NULL)
-		return -1;
-	rows = (size_t)PQntuples(res);
-	if ((v = calloc(rows + 1, sizeof(*v))) == NULL)
-		goto oom;
-	for (i = 0; i < rows; i++)
-		if ((v[i] = strdup(PQgetvalue(res, (int)i, 0))) == NULL) {
-			store_free_ids(v, i);
-			goto oom;
-		}
-	PQclear(res);
-	*paths = v;
-	*n = rows;
-	return 0;
-oom:
-	PQclear(res);
-	set_err(s, "stored pages: out of memory");
-	return -1;
+	    " ORDER BY p.path COLLATE \"C\"", paths, n);
 }
 
 int
@@ -2389,8 +2391,9 @@ store_pages_skipped(struct store *s, char *const *paths, char *const *why,
 	    "           AS u(path, why)),"
 	    " upd AS (UPDATE pages p SET skip_reason = u.why,"
 	    "           skipped_since = coalesce(p.skipped_since, now())"
-	    "          FROM u WHERE p.path = u.path AND (p.skipped_since IS NULL"
-	    "           OR p.skip_reason IS DISTINCT FROM u.why)"
+	    "          FROM u WHERE p.path = u.path"
+	    "           AND (p.skipped_since IS NULL"
+	    "                OR p.skip_reason IS DISTINCT FROM u.why)"
 	    "        RETURNING p.page_id, p.skipped_since)"
 	    " SELECT p.path, to_char(coalesce(upd.skipped_since,"
 	    "        p.skipped_since) AT TIME ZONE 'UTC',"

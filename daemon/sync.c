@@ -1198,7 +1198,8 @@ judge_pages(struct cycle *c)
 	c->res->run.pages_skipped = (unsigned)skips.n;
 	if (pages < 0) {
 		if (!c->res->error[0])
-			fail(c, "%s", "reading the pages failed (out of memory)");
+			fail(c, "%s",
+			    "reading the pages failed (out of memory)");
 		goto out;
 	}
 	if (settle_unread(c, &x, &skips) < 0)
@@ -1358,7 +1359,8 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	status = rc == 0 ? "ok" : "partial";
 finish:
 	/* A stage that said only "database: ..." when its session was lost. */
-	if (rc < 0 && !store_ok(s) && strncmp(res->error, "database: ", 10) == 0) {
+	if (rc < 0 && !store_ok(s) &&
+	    strncmp(res->error, "database: ", 10) == 0) {
 		char cause[sizeof(res->error)];
 
 		snprintf(cause, sizeof(cause), "%s", res->error + 10);

@@ -557,6 +557,29 @@ scan_unprivileged(char *const *paths, size_t n)
 }
 
 /*
+ * Scan `paths` unprivileged with the folder tmp/`rel` at mode 0; expect
+ * `seen` delivered and a folder skip of tmp/`rel` ("cannot be listed").
+ */
+static void
+scan_locked(char *const *paths, const char *rel, const char *seen)
+{
+	char *locked = harness_fmt("%s/%s", tmp, rel);
+	char *want = harness_fmt("S %d %s: cannot be listed: Permission denied\n",
+	    (int)PAGES_SKIP_FOLDER, locked);
+	char *text;
+
+	cr_assert_eq(chmod(locked, 0), 0);
+	text = scan_unprivileged(paths, 1);
+	cr_assert_eq(chmod(locked, 0755), 0);
+	cr_expect(strstr(text, seen) != NULL, "%s", text);
+	cr_expect(strstr(text, "b.md") == NULL, "%s", text);
+	cr_expect(strstr(text, want) != NULL, "no \"%s\" in:\n%s", want, text);
+	free(text);
+	free(want);
+	free(locked);
+}
+
+/*
  * A folder that cannot be listed is a skip of every page under it (they
  * used to vanish from the walk, so their flags resolved, then came back
  * as new flags under new IDs once it could be read).
@@ -564,24 +587,12 @@ scan_unprivileged(char *const *paths, size_t n)
 Test(pages, unlistable_folder_is_skipped_not_gone)
 {
 	char *paths[] = {tmp};
-	char *locked = harness_fmt("%s/kb/locked", tmp);
-	char *text, *want;
 
 	mkfolder("kb");
 	mkfolder("kb/locked");
 	mkfile("kb/a.md", "a\n");
 	mkfile("kb/locked/b.md", "b\n");
-	cr_assert_eq(chmod(locked, 0), 0);
-	text = scan_unprivileged(paths, 1);
-	cr_assert_eq(chmod(locked, 0755), 0);
-	cr_expect(strstr(text, "kb/a.md\n") != NULL, "%s", text);
-	cr_expect(strstr(text, "b.md") == NULL, "%s", text);
-	want = harness_fmt("S %d %s: cannot be listed: Permission denied\n",
-	    (int)PAGES_SKIP_FOLDER, locked);
-	cr_expect(strstr(text, want) != NULL, "no \"%s\" in:\n%s", want, text);
-	free(want);
-	free(text);
-	free(locked);
+	scan_locked(paths, "kb/locked", "kb/a.md\n");
 }
 
 /* The same through a glob: the folder glob could not open is a skip. */
@@ -589,23 +600,12 @@ Test(pages, glob_over_unlistable_folder_is_skipped)
 {
 	char *pattern = harness_fmt("%s/*/*.md", tmp);
 	char *paths[] = {pattern};
-	char *locked = harness_fmt("%s/locked", tmp);
-	char *text, *want;
 
 	mkfolder("open");
 	mkfolder("locked");
 	mkfile("open/a.md", "a\n");
 	mkfile("locked/b.md", "b\n");
-	cr_assert_eq(chmod(locked, 0), 0);
-	text = scan_unprivileged(paths, 1);
-	cr_assert_eq(chmod(locked, 0755), 0);
-	cr_expect(strstr(text, "open/a.md\n") != NULL, "%s", text);
-	want = harness_fmt("S %d %s: cannot be listed", (int)PAGES_SKIP_FOLDER,
-	    locked);
-	cr_expect(strstr(text, want) != NULL, "no \"%s\" in:\n%s", want, text);
-	free(want);
-	free(text);
-	free(locked);
+	scan_locked(paths, "locked", "open/a.md\n");
 	free(pattern);
 }
 
