@@ -276,11 +276,14 @@ struct store_page {
  * all when its hashes match and every finding has an open flag saying the
  * same (the steady state).  Otherwise one transaction: the page row (new,
  * hashes moved, or a skip ended), its claims (only when claims_hash
- * moved), a flag for each finding whose key (page, trial, claim kind,
- * rule) has no open flag (with one outbox row per sink in `sinks`), the
- * open flags whose line, text, severity or evidence moved (in place,
- * never re-announced), and the page's open flags with no finding any more
- * (resolved).  *raised / *resolved count what changed.  0 / -1.
+ * moved, and then only those whose words changed: a claim that only moved
+ * to another line keeps its row), a flag for each finding whose key
+ * (page, trial, claim kind, rule) has no open flag (with one outbox row
+ * per sink in `sinks`), the open flags whose line, text, severity or
+ * evidence moved (in place, never re-announced), and the page's open
+ * flags with no finding any more (resolved).  The caller holds the sync
+ * lock: nothing else writes pages, claims or flags meanwhile.
+ * *raised / *resolved count what changed.  0 / -1.
  */
 int store_page_flags(struct store *s, const struct store_page *pg,
     const char *const *sinks, size_t n_sinks, unsigned *raised,

@@ -17,7 +17,7 @@ struct fetch;
 
 /* What one cycle did, for -v, the run record and /metrics. */
 struct sync_result {
-	struct store_run run;		/* counts as stored in sync_runs */
+	struct store_run run;		/* what committed, as in sync_runs */
 	unsigned trials_failed;		/* trials with an error this cycle */
 	unsigned alerts_sent;
 	unsigned alerts_failed;
