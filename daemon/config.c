@@ -952,10 +952,13 @@ secret_name(const char *k, size_t n)
  * replaced, not only the ones with secret-sounding names: credentials ride
  * in query strings under names nobody can list (sig, X-Amz-Credential,
  * code, ...), and the redacted text is for recognising which server was
- * meant, which the names alone still show.
+ * meant, which the names alone still show.  `whole_path`: keep an http
+ * URL's path (the registry's base URL) and hide all of its userinfo,
+ * user name too, which may be a token.
  */
 static int
-redact_uri(const char *s, char **out, size_t *len, size_t *cap)
+redact_uri(const char *s, char **out, size_t *len, size_t *cap,
+    bool whole_path)
 {
 	const char *auth = strstr(s, "://") + 3;
 	const char *qend = auth + strcspn(auth, "?#");
@@ -974,7 +977,11 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 	}
 	if (put(out, len, cap, s, (size_t)(auth - s)) < 0)
 		return -1;
-	if (at != NULL) {
+	if (at != NULL && whole_path) {
+		if (put(out, len, cap, "***", 3) < 0)
+			return -1;
+		auth = at;
+	} else if (at != NULL) {
 		colon = memchr(auth, ':', (size_t)(at - auth));
 		if (put(out, len, cap, auth, (size_t)((colon ? colon : at) -
 		    auth)) < 0 || (colon && put(out, len, cap, ":***", 4) < 0))
@@ -988,7 +995,7 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 	 * Webhook URLs carry their token in the path (Slack, Teams): show
 	 * only scheme and host.  Database URIs keep the dbname.
 	 */
-	if (http)
+	if (http && !whole_path)
 		return *end ? put(out, len, cap, "/***", 4) : 0;
 	p = end + strcspn(end, "?");
 	if (put(out, len, cap, end, (size_t)(p - end)) < 0)
@@ -1081,10 +1088,28 @@ config_redact(const char *s)
 	sep = strstr(s, "://");
 	if (sep != NULL && sep > s && strspn(s, "abcdefghijklmnopqrstuvwxyz+.-") ==
 	    (size_t)(sep - s))
-		rc = redact_uri(s, &out, &len, &cap);
+		rc = redact_uri(s, &out, &len, &cap, false);
 	else
 		rc = redact_kv(s, &out, &len, &cap);
 	if (rc < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
+config_redact_url(const char *url)
+{
+	char *out = NULL;
+	size_t len = 0, cap = 0;
+
+	if (url == NULL)
+		url = "";
+	if (put(&out, &len, &cap, "", 0) < 0)
+		return NULL;
+	if (strstr(url, "://") == NULL ? put(&out, &len, &cap, url,
+	    strlen(url)) < 0 : redact_uri(url, &out, &len, &cap, true) < 0) {
 		free(out);
 		return NULL;
 	}

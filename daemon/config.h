@@ -126,6 +126,13 @@ int config_parse_duration(const char *s, unsigned *seconds);
  */
 char *config_redact(const char *s);
 
+/*
+ * Copy of a URL to show (the registry's base_url): its userinfo, user and
+ * password, replaced by "***" and every query value too; scheme, host and
+ * path kept.  New; NULL on allocation failure.
+ */
+char *config_redact_url(const char *url);
+
 /* "Today" as YYYY-MM-DD: cfg->now if set, else the local clock. */
 void config_today(const struct config *cfg, char out[11]);
 
