@@ -52,6 +52,12 @@ static const struct config_key keys[] = {
 	    OFF(fetch_batch), 0, 1, 1000},
 	{"registry", "tls_verify", CONFIG_BOOL, "yes", true, false,
 	    OFF(tls_verify), 0, 0, 0},
+	{"registry", "max_url", CONFIG_SIZE, "6k", true, false,
+	    OFF(max_url), 0, 256, 1ul << 20},
+	{"registry", "retry_window", CONFIG_DURATION, "2m", true, false,
+	    OFF(retry_window), 0, 1, DAY},
+	{"registry", "contact", CONFIG_STRING, "", true, false,
+	    OFF(contact), 0, 0, 0},
 
 	{"tracking", "nct_ids", CONFIG_NCT_LIST,
 	    "NCT02982915 NCT05233774 NCT04421456", true, false,
@@ -751,6 +757,15 @@ validate(const struct config *cfg, const char *file,
 		seterr(err, file, 0, "[database] state_dir: must not be empty");
 		return -1;
 	}
+	/* It goes into the User-Agent header as "(+CONTACT)". */
+	for (const char *p = cfg->contact; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == '(' || *p == ')' ||
+		    *p == '\\' || p - cfg->contact >= 200) {
+			seterr(err, file, 0, "[registry] contact: an e-mail "
+			    "address or a URL, up to 200 printable characters "
+			    "without spaces or parentheses");
+			return -1;
+		}
 	return 0;
 }
 
@@ -774,6 +789,33 @@ line_of(const char *path, const char *section, const char *name)
 		    strncmp(p, name, strlen(name)) == 0 &&
 		    strchr(" \t=:", p[strlen(name)]) != NULL)
 			found = line;
+	}
+	fclose(fp);
+	return found;
+}
+
+int
+config_id_line(const struct config *cfg, const char *nct_id)
+{
+	FILE *fp;
+	char buf[4096];
+	int line = 0, found = 0;
+	size_t n = strlen(nct_id);
+
+	if (cfg->path == NULL || (fp = fopen(cfg->path, "r")) == NULL)
+		return 0;
+	while (!found && fgets(buf, sizeof(buf), fp) != NULL) {
+		const char *p = buf;
+
+		line++;
+		if (buf[strspn(buf, " \t")] == '#')
+			continue;
+		while ((p = strstr(p, nct_id)) != NULL && !found) {
+			if ((p == buf || !isalnum((unsigned char)p[-1])) &&
+			    !isalnum((unsigned char)p[n]))
+				found = line;
+			p += n;
+		}
 	}
 	fclose(fp);
 	return found;

@@ -36,6 +36,9 @@ struct config {
 	unsigned probe_batch;	/* IDs per probe request, default 1000 */
 	unsigned fetch_batch;	/* IDs per full-record request, default 100 */
 	bool tls_verify;	/* default yes; "no" is logged loudly */
+	size_t max_url;		/* longest request URL, bytes, default 6k */
+	unsigned retry_window;	/* seconds 429/503 are retried, default 2 min */
+	char *contact;		/* e-mail or URL for the User-Agent; "" = none */
 
 	/* [tracking] */
 	char **nct_ids;		/* valid NCT IDs, each once, in file order */
@@ -112,6 +115,12 @@ void config_free(struct config *cfg);
 
 /* The key table.  Borrowed, static. */
 const struct config_key *config_keys(size_t *n);
+
+/*
+ * The line of cfg's file where nct_id is written (the first, outside
+ * comments); 0 when cfg has no file or does not name it.
+ */
+int config_id_line(const struct config *cfg, const char *nct_id);
 
 /* true when s is "NCT" followed by exactly 8 digits. */
 bool config_valid_nct_id(const char *s);

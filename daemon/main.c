@@ -328,14 +328,7 @@ make_fetch(const struct config *cfg, struct event_base **base)
 
 	if ((*base = event_base_new()) == NULL)
 		return NULL;
-	memset(&fo, 0, sizeof(fo));
-	fo.concurrency = cfg->concurrency;
-	fo.rate_per_min = cfg->rate_limit;
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.retries = cfg->retries;
-	fo.max_body = cfg->max_body;
-	fo.tls_verify = cfg->tls_verify;
+	sync_fetch_opts(cfg, &fo);
 	if ((f = fetch_new(*base, &fo)) == NULL) {
 		event_base_free(*base);
 		*base = NULL;
@@ -488,7 +481,8 @@ scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
 	printf("  %s:%d: %s %s%s%s%s%s \"%s\"\n", path, c->line, c->nct_id,
 	    claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
 	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
-	if (sync_judge_state(x->judge, c->nct_id) == NULL)
+	if (sync_judge_state(x->judge, c->nct_id) == NULL ||
+	    sync_judge_state(x->judge, c->nct_id)->overall_status == NULL)
 		printf("      (no registry record stored for %s)\n", c->nct_id);
 	else if (n == 0)
 		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?

@@ -222,7 +222,7 @@ struct mention_list {
  */
 struct trial_state {
 	char nct_id[NCT_ID_SIZE];
-	const char *overall_status;		/* NULL: not in the registry */
+	const char *overall_status;		/* NULL: no record stored */
 	bool has_results;
 	char results_first_posted[DATE_SIZE];	/* "" if none */
 	char last_update_posted[DATE_SIZE];	/* "" if unknown */
@@ -231,6 +231,13 @@ struct trial_state {
 	size_t n_result_pmids;
 	const char *acronym;
 	const char *brief_title;
+	/*
+	 * When the registry does not know the ID: its answer ("NCT number
+	 * NCT01234560 not found") and the day it gave it; else NULL and "".
+	 * A trial never stored has overall_status NULL too.
+	 */
+	const char *registry_answer;
+	char answered_on[DATE_SIZE];
 };
 
 enum severity {

@@ -351,7 +351,8 @@ rules_judge(const struct claim *c, const struct trial_state *st,
 	size_t before = out->n;
 	const char *link_id;
 
-	if (st == NULL)
+	/* No record stored (an ID the registry does not know): no verdict. */
+	if (st == NULL || st->overall_status == NULL)
 		return 0;
 	link_id = st->nct_id[0] ? st->nct_id : c->nct_id;
 	/* Stale rules first: they are what a maintainer must fix. */
@@ -370,15 +371,40 @@ fail:
 	return -1;
 }
 
+/*
+ * The registry does not know the ID the page cites: a typo (NCT0123456
+ * for NCT01234560), a withdrawn registration, or an ID of another
+ * registry.  The evidence is the registry's own answer and its date.
+ */
+static int
+judge_unknown_trial(const struct claim *c, const struct trial_state *st,
+    struct verdict_list *out)
+{
+	struct ebuf ev = {0};
+
+	if (st == NULL || st->registry_answer == NULL)
+		return 0;
+	/* %.120s: the registry's words, one line, cleaned when stored. */
+	ebuf_add(&ev, "the registry does not know %.11s: it answered \"%.120s\"",
+	    c->nct_id, st->registry_answer);
+	if (st->answered_on[0] != '\0')
+		ebuf_add(&ev, " on %.10s", st->answered_on);
+	ebuf_add(&ev, "; check the ID (a typo?)");
+	return add_verdict(out, "unknown-trial", SEV_STALE, c->nct_id, &ev);
+}
+
 int
 rules_judge_mention(const struct claim *c, const struct mention *m,
-    const char *current_id, const struct identity_record *rec,
-    const struct rules_opts *o, struct verdict_list *out)
+    const struct trial_state *st, const char *current_id,
+    const struct identity_record *rec, const struct rules_opts *o,
+    struct verdict_list *out)
 {
 	struct identity_verdict iv = {0};
 	struct ebuf ev = {0};
 	size_t before = out->n;
 
+	if (judge_unknown_trial(c, st, out) < 0)
+		goto fail;
 	if (current_id != NULL) {
 		ebuf_add(&ev, "the page cites %.11s, an old ID: the registry now "
 		    "lists this trial as %.11s; cite %.11s", c->nct_id,

@@ -222,14 +222,7 @@ worker_main(void *arg)
 		w->db_failed = true;
 		goto out;
 	}
-	memset(&fo, 0, sizeof(fo));
-	fo.concurrency = w->cfg->concurrency;
-	fo.rate_per_min = w->cfg->rate_limit;
-	fo.timeout = w->cfg->timeout;
-	fo.connect_timeout = w->cfg->connect_timeout;
-	fo.retries = w->cfg->retries;
-	fo.max_body = w->cfg->max_body;
-	fo.tls_verify = w->cfg->tls_verify;
+	sync_fetch_opts(w->cfg, &fo);
 	if ((w->f = fetch_new(w->base, &fo)) == NULL) {
 		snprintf(w->res.error, sizeof(w->res.error), "%s",
 		    "cannot set up the HTTP client");

@@ -827,7 +827,8 @@ store_current(struct store *s, char *const *ids, size_t n, bool want_raw,
 	/* FOR UPDATE OF t: a concurrent writer of the same trial waits. */
 	res = q(s, "current versions", PGRES_TUPLES_OK,
 	    "SELECT t.nct_id, v.version_id, v.version_no, v.content_hash,"
-	    "       CASE WHEN $2::boolean THEN v.raw::text END"
+	    "       CASE WHEN $2::boolean THEN v.raw::text END,"
+	    "       coalesce(v.last_update_posted, '')"
 	    "  FROM trials t LEFT JOIN study_versions v"
 	    "    ON v.version_id = t.current_version_id"
 	    " WHERE t.nct_id = ANY($1::text[])"
@@ -843,6 +844,7 @@ store_current(struct store *s, char *const *ids, size_t n, bool want_raw,
 		cur[k].version_no = atoi(PQgetvalue(res, r, 2));
 		snprintf(cur[k].hash, sizeof(cur[k].hash), "%s",
 		    PQgetvalue(res, r, 3));
+		copy_date(cur[k].last_update, PQgetvalue(res, r, 5));
 		if (!PQgetisnull(res, r, 4) &&
 		    (cur[k].raw = strdup(PQgetvalue(res, r, 4))) == NULL) {
 			set_err(s, "current versions: out of memory");
@@ -900,7 +902,8 @@ date_or_null(const struct study_date *d)
 	"    FROM v, unnest($17::text[], $18::text[], $19::text[]," \
 	"                   $20::text[]) AS u(path, cls, old, new))" \
 	" UPDATE trials SET current_version_id = v.version_id," \
-	"   registry_state = 'present', missing_since = NULL" \
+	"   registry_state = 'present', missing_since = NULL," \
+	"   registry_answer = NULL" \
 	"  FROM v WHERE trials.nct_id = $1"
 
 int
@@ -972,14 +975,55 @@ out:
 }
 
 int
-store_mark_not_found(struct store *s, const char *nct_id)
+store_mark_not_found(struct store *s, const char *nct_id, const char *answer)
 {
-	const char *p[1] = {nct_id};
+	const char *p[2] = {nct_id, answer ? answer : "not found"};
 
 	return exec(s, "mark not found",
 	    "UPDATE trials SET registry_state = 'not_found',"
-	    " missing_since = coalesce(missing_since, now())"
-	    " WHERE nct_id = $1", 1, p);
+	    " missing_since = coalesce(missing_since, now()),"
+	    " registry_answer = $2, registry_checked_at = now()"
+	    " WHERE nct_id = $1", 2, p);
+}
+
+int
+store_skip_ids(struct store *s, char ***ids, size_t *n)
+{
+	PGresult *res;
+	size_t i, rows;
+	char **v;
+
+	*ids = NULL;
+	*n = 0;
+	/*
+	 * Known aliases: their current ID is tracked and asked instead.  IDs
+	 * only pages cite that the registry does not know: once a week.
+	 */
+	res = q(s, "IDs not to ask", PGRES_TUPLES_OK,
+	    "SELECT nct_id FROM trials WHERE tracked AND ("
+	    "  current_nct_id IS NOT NULL OR"
+	    "  (source = 'pages' AND registry_state = 'not_found' AND"
+	    "   current_version_id IS NULL AND"
+	    "   registry_checked_at > now() - interval '7 days'))"
+	    " ORDER BY nct_id COLLATE \"C\"", 0, NULL);
+	if (res == NULL)
+		return -1;
+	rows = (size_t)PQntuples(res);
+	if ((v = calloc(rows + 1, sizeof(*v))) == NULL)
+		goto oom;
+	for (i = 0; i < rows; i++)
+		if ((v[i] = strdup(PQgetvalue(res, (int)i, 0))) == NULL) {
+			store_free_ids(v, i);
+			goto oom;
+		}
+	PQclear(res);
+	*ids = v;
+	*n = rows;
+	return 0;
+oom:
+	PQclear(res);
+	set_err(s, "IDs not to ask: out of memory");
+	return -1;
 }
 
 int
@@ -1000,6 +1044,52 @@ store_record_alias(struct store *s, const char *alias, const char *current)
 	return exec(s, "mark alias",
 	    "UPDATE trials SET current_nct_id = $2 WHERE nct_id = $1"
 	    " AND current_nct_id IS DISTINCT FROM $2", 2, p);
+}
+
+int
+store_run_registry(struct store *s, long long run_id, const char *build,
+    const char *digest)
+{
+	char rid[24];
+	const char *p[3] = {rid, build, digest};
+
+	snprintf(rid, sizeof(rid), "%lld", run_id);
+	return exec(s, "record the registry build",
+	    "UPDATE sync_runs SET registry_build = $2, tracked_digest = $3"
+	    " WHERE run_id = $1", 3, p);
+}
+
+int
+store_last_registry(struct store *s, struct store_registry *out)
+{
+	PGresult *res;
+
+	memset(out, 0, sizeof(*out));
+	res = q(s, "last registry build", PGRES_TUPLES_OK,
+	    "SELECT ok.run_id, ok.registry_build, ok.tracked_digest,"
+	    "       seen.registry_build,"
+	    "       to_char(seen.started_at AT TIME ZONE 'UTC',"
+	    "               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	    "  FROM (SELECT 1) one"
+	    "  LEFT JOIN LATERAL (SELECT run_id, registry_build, tracked_digest"
+	    "    FROM sync_runs WHERE status = 'ok'"
+	    "    ORDER BY run_id DESC LIMIT 1) ok ON true"
+	    "  LEFT JOIN LATERAL (SELECT registry_build, started_at"
+	    "    FROM sync_runs WHERE registry_build IS NOT NULL"
+	    "    ORDER BY run_id DESC LIMIT 1) seen ON true", 0, NULL);
+	if (res == NULL)
+		return -1;
+	if (!PQgetisnull(res, 0, 0))
+		out->ok_run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	snprintf(out->ok_build, sizeof(out->ok_build), "%s",
+	    PQgetvalue(res, 0, 1));
+	snprintf(out->ok_digest, sizeof(out->ok_digest), "%s",
+	    PQgetvalue(res, 0, 2));
+	snprintf(out->build, sizeof(out->build), "%s", PQgetvalue(res, 0, 3));
+	snprintf(out->build_seen_at, sizeof(out->build_seen_at), "%s",
+	    PQgetvalue(res, 0, 4));
+	PQclear(res);
+	return 0;
 }
 
 /* ------------------------------------------------------------- reading */
@@ -1112,15 +1202,23 @@ store_load_states(struct store *s)
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		goto oom;
+	/* With the IDs the registry does not know, for unknown-trial. */
 	m->res = q(s, "load registry states", PGRES_TUPLES_OK,
-	    "SELECT t.nct_id, v.overall_status, v.has_results,"
+	    "SELECT t.nct_id, v.overall_status, coalesce(v.has_results, false),"
 	    "       coalesce(v.results_first_posted, ''),"
 	    "       coalesce(v.last_update_posted, ''),"
 	    "       coalesce(v.results_submitted, ''),"
-	    "       array_to_string(v.result_pmids, ' '),"
-	    "       cardinality(v.result_pmids), v.acronym, v.brief_title"
-	    "  FROM trials t JOIN study_versions v"
-	    "    ON v.version_id = t.current_version_id", 0, NULL);
+	    "       coalesce(array_to_string(v.result_pmids, ' '), ''),"
+	    "       coalesce(cardinality(v.result_pmids), 0), v.acronym,"
+	    "       v.brief_title,"
+	    "       CASE WHEN t.registry_state = 'not_found'"
+	    "            THEN coalesce(t.registry_answer, 'not found') END,"
+	    "       coalesce(to_char(coalesce(t.registry_checked_at,"
+	    "                                 t.missing_since), 'YYYY-MM-DD'), '')"
+	    "  FROM trials t LEFT JOIN study_versions v"
+	    "    ON v.version_id = t.current_version_id"
+	    " WHERE v.version_id IS NOT NULL OR t.registry_state = 'not_found'",
+	    0, NULL);
 	if (m->res == NULL)
 		goto fail;
 	rows = PQntuples(m->res);
@@ -1138,7 +1236,9 @@ store_load_states(struct store *s)
 
 		snprintf(st->nct_id, sizeof(st->nct_id), "%s",
 		    PQgetvalue(m->res, r, 0));
-		st->overall_status = PQgetvalue(m->res, r, 1);
+		st->overall_status = col(m->res, r, 1);
+		st->registry_answer = col(m->res, r, 10);
+		copy_date(st->answered_on, PQgetvalue(m->res, r, 11));
 		st->has_results = PQgetvalue(m->res, r, 2)[0] == 't';
 		copy_date(st->results_first_posted, PQgetvalue(m->res, r, 3));
 		copy_date(st->last_update_posted, PQgetvalue(m->res, r, 4));

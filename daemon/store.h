@@ -102,6 +102,23 @@ int store_run_begin(struct store *s, const char *mode, long long *run_id);
 /* Close it: status "ok" | "partial" | "failed".  Own transaction.  0 / -1. */
 int store_run_finish(struct store *s, const struct store_run *run,
     const char *status, const char *error_text);
+/*
+ * Record in run `run_id` the registry's data build it saw (NULL: none)
+ * and the digest of its tracked set.  Outside a transaction.  0 / -1.
+ */
+int store_run_registry(struct store *s, long long run_id, const char *build,
+    const char *digest);
+
+/* The registry builds recorded by runs. */
+struct store_registry {
+	long long ok_run_id;		/* the last run with status ok; 0: none */
+	char ok_build[40];		/* its build, "" if none */
+	char ok_digest[40];		/* its tracked set's digest */
+	char build[40];			/* the latest build any run saw, "" if none */
+	char build_seen_at[40];		/* when that run started (UTC, ISO 8601) */
+};
+int store_last_registry(struct store *s, struct store_registry *out);
+
 /* Record what failed for one trial in this run (inside or outside a txn). */
 int store_run_error(struct store *s, long long run_id, const char *nct_id,
     const char *stage, const char *message);
@@ -134,6 +151,7 @@ struct store_current {
 	long long version_id;	/* 0: none stored */
 	int version_no;
 	char hash[65];
+	char last_update[DATE_SIZE];	/* its last_update_posted, "" if none */
 	char *raw;		/* canonical JSON text, new (free()); NULL if none */
 };
 
@@ -155,8 +173,20 @@ int store_add_version(struct store *s, long long run_id,
     const struct study *st, const struct store_current *prev,
     const struct change_list *changes);
 
-/* Inside a transaction: the registry answered 404 for nct_id. */
-int store_mark_not_found(struct store *s, const char *nct_id);
+/*
+ * Inside a transaction: the registry does not know nct_id; `answer` (its
+ * words, NULL: "not found") is kept with the time, for pages citing it.
+ */
+int store_mark_not_found(struct store *s, const char *nct_id,
+    const char *answer);
+
+/*
+ * Tracked IDs not to ask the registry this run, sorted (strcmp order):
+ * known aliases (their current ID is tracked and asked instead), and IDs
+ * only pages cite that the registry did not know within the last 7 days.
+ * New array of new strings (store_free_ids).  0 / -1.
+ */
+int store_skip_ids(struct store *s, char ***ids, size_t *n);
 /* Inside a transaction: alias now answers as current; track current too. */
 int store_record_alias(struct store *s, const char *alias, const char *current);
 

@@ -301,7 +301,7 @@ COMMENT ON COLUMN public.stale_claims.as_of IS 'The date the claim was made as o
 -- Name: COLUMN stale_claims.rule; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.stale_claims.rule IS 'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, results-submitted, identity-mismatch or alias-id.';
+COMMENT ON COLUMN public.stale_claims.rule IS 'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, results-submitted, identity-mismatch, alias-id or unknown-trial.';
 
 
 --
@@ -452,11 +452,27 @@ CREATE TABLE public.sync_runs (
     flags_resolved integer DEFAULT 0 NOT NULL,
     errors integer DEFAULT 0 NOT NULL,
     error_text text,
+    registry_build text,
+    tracked_digest text,
     CONSTRAINT sync_runs_check CHECK (((finished_at IS NULL) OR (finished_at >= started_at))),
     CONSTRAINT sync_runs_check1 CHECK (((status = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT sync_runs_mode_check CHECK ((mode = ANY (ARRAY['sync'::text, 'run'::text, 'scan'::text]))),
     CONSTRAINT sync_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'ok'::text, 'partial'::text, 'failed'::text])))
 );
+
+
+--
+-- Name: COLUMN sync_runs.registry_build; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.sync_runs.registry_build IS 'The registry''s data build the run saw (GET /version dataTimestamp), NULL if it gave none.';
+
+
+--
+-- Name: COLUMN sync_runs.tracked_digest; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.sync_runs.tracked_digest IS 'Digest of the tracked NCT IDs at the run''s start (to tell an unchanged tracked set).';
 
 
 --
@@ -571,11 +587,27 @@ CREATE TABLE public.trials (
     registry_state text DEFAULT 'unknown'::text NOT NULL,
     current_version_id bigint,
     missing_since timestamp with time zone,
+    registry_answer text,
+    registry_checked_at timestamp with time zone,
     CONSTRAINT trials_current_nct_id_check CHECK ((current_nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT trials_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT trials_registry_state_check CHECK ((registry_state = ANY (ARRAY['unknown'::text, 'present'::text, 'not_found'::text]))),
     CONSTRAINT trials_source_check CHECK ((source = ANY (ARRAY['config'::text, 'pages'::text, 'alias'::text])))
 );
+
+
+--
+-- Name: COLUMN trials.registry_answer; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials.registry_answer IS 'While registry_state is not_found: the registry''s answer, e.g. "NCT number NCT01234560 not found".';
+
+
+--
+-- Name: COLUMN trials.registry_checked_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials.registry_checked_at IS 'When the registry last answered that it does not know this ID.';
 
 
 --
