@@ -251,6 +251,7 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	bool set[1] = {false};
 	struct status_ctx x = {0};
 	struct store_summary sum;
+	struct store_registry reg;
 	char **rest;
 	int nrest;
 
@@ -262,7 +263,7 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	x.json = set[0];
-	if (store_summary(s, &sum) < 0)
+	if (store_summary(s, &sum) < 0 || store_last_registry(s, &reg) < 0)
 		goto dberr;
 	if (x.json) {
 		json_t *doc;
@@ -275,7 +276,7 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		}
 		/* jansson has no nullable integer: "o?" takes NULL. */
 		doc = json_pack("{s:i, s:o, s:{s:o?, s:s?, s:s?, s:s?}, s:s?, "
-		    "s:{s:i, s:i}}",
+		    "s:{s:i, s:i}, s:{s:s?, s:s?}}",
 		    "trials_tracked", (int)sum.trials_tracked, "trials", x.arr,
 		    "last_run", "run_id", sum.last_run_id ?
 		    json_integer(sum.last_run_id) : NULL,
@@ -286,7 +287,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		    "last_success_at", sum.last_ok_finished[0] ?
 		    sum.last_ok_finished : NULL,
 		    "open_flags", "stale", (int)sum.flags_open_stale,
-		    "recheck", (int)sum.flags_open_recheck);
+		    "recheck", (int)sum.flags_open_recheck,
+		    "registry", "data_timestamp", reg.build[0] ? reg.build :
+		    NULL, "seen_at", reg.build[0] ? reg.build_seen_at : NULL);
 		if (doc == NULL ||
 		    (text = json_dumps(doc, JSON_INDENT(2))) == NULL) {
 			json_decref(doc);
@@ -313,6 +316,10 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		printf("\nlast run: never (run 'ctmirror sync')\n");
 	printf("open flags: %u stale, %u recheck\n", sum.flags_open_stale,
 	    sum.flags_open_recheck);
+	/* The registry's daily data build, as the last run that asked saw it. */
+	if (reg.build[0])
+		printf("registry data: build %s (seen by the run started %s)\n",
+		    reg.build, reg.build_seen_at);
 	return 0;
 dberr:
 	log_error("status: %s", store_errmsg(s));

@@ -56,6 +56,7 @@ struct metrics {
 	unsigned trials_tracked;
 	unsigned long versions, changes, alerts_sent, alerts_failed;
 	unsigned flags_stale, flags_recheck;
+	double registry_build;		/* its dataTimestamp, unix time; 0 = none */
 	struct fetch_stats http;	/* summed over cycles */
 };
 
@@ -358,6 +359,13 @@ fold_metrics(struct metrics *m, const struct worker *w)
 	m->duration_count++;
 	if (w->res.run.trials_tracked)
 		m->trials_tracked = w->res.run.trials_tracked;
+	if (w->res.registry_build[0] != '\0') {
+		struct tm tm;
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(w->res.registry_build, "%Y-%m-%dT%H:%M:%S", &tm))
+			m->registry_build = (double)timegm(&tm);
+	}
 	m->versions += w->res.run.versions_stored;
 	m->changes += w->res.run.changes_stored;
 	m->alerts_sent += w->res.alerts_sent;
@@ -684,6 +692,11 @@ handle_metrics(struct evhttp_request *req, struct service *svc)
 	    "Decompressed response bytes received.");
 	evbuffer_add_printf(b, "ctmirror_registry_bytes_total %llu\n",
 	    m->http.bytes);
+	metric(b, "ctmirror_registry_data_timestamp_seconds", "gauge",
+	    "The registry's data build the last cycle saw (GET /version "
+	    "dataTimestamp, UTC); 0 = none.");
+	evbuffer_add_printf(b, "ctmirror_registry_data_timestamp_seconds %.0f\n",
+	    m->registry_build);
 	metric(b, "ctmirror_database_up", "gauge",
 	    "1 when the last attempt reached the database.");
 	evbuffer_add_printf(b, "ctmirror_database_up %d\n", svc->db_up ? 1 : 0);
@@ -698,7 +711,7 @@ static void
 handle_status(struct evhttp_request *req, struct service *svc)
 {
 	const struct config *c;
-	char *db = NULL;
+	char *db = NULL, *registry;
 	char started[32], finished[32], next[32], up[32];
 	json_t *ids, *pages, *doc;
 
@@ -712,6 +725,7 @@ handle_status(struct evhttp_request *req, struct service *svc)
 		json_array_append_new(pages, json_string(c->page_paths[i]));
 	/* Never the conninfo or webhook URL as such: they may hold secrets. */
 	db = c->conninfo[0] ? config_redact(c->conninfo) : NULL;
+	registry = config_redact_url(c->base_url);
 	iso_time(svc->last_started, started);
 	iso_time(svc->last_finished, finished);
 	iso_time(svc->w ? 0 : svc->next_cycle, next);
@@ -722,7 +736,7 @@ handle_status(struct evhttp_request *req, struct service *svc)
 	    "version", CTMIRROR_VERSION, "started_at", up,
 	    "phase", svc->w ? svc->phase : "idle",
 	    "config",
-	    "registry", c->base_url,
+	    "registry", registry ? registry : "?",
 	    "database", db ? db : "local cluster or PG* environment",
 	    "tracked_ids", ids, "from_pages", c->from_pages,
 	    "pages", pages, "stale_after_days", (int)c->stale_after_days,
@@ -747,6 +761,7 @@ handle_status(struct evhttp_request *req, struct service *svc)
 	    "trials", svc->trials);
 	pthread_mutex_unlock(&svc->mu);
 	free(db);
+	free(registry);
 	reply_json(req, 200, doc);
 }
 

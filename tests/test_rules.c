@@ -519,3 +519,45 @@ Test(rules, example_page)
 		cr_expect_eq(vl.n, 0);
 	}
 }
+
+/*
+ * unknown-trial: a cited ID the registry does not know is a stale finding
+ * on the citation, with the registry's answer and date; a claim about it
+ * gets no other verdict (there is no record to contradict it).
+ */
+Test(rules, unknown_trial_on_a_citation)
+{
+	struct claim c;
+	struct mention m = {"NCT01234560", 3, "", 0};
+	struct trial_state st;
+	struct rules_opts o = {"2026-11-24", 180, NULL};
+	struct verdict_list vl = {0};
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.nct_id, sizeof(st.nct_id), "%s", "NCT01234560");
+	st.registry_answer = "NCT number NCT01234560 not found";
+	snprintf(st.answered_on, sizeof(st.answered_on), "%s", "2026-11-20");
+	make_claim(&c, "NCT01234560", CLAIM_MENTION, 0, "");
+	cr_assert_eq(rules_judge_mention(&c, &m, &st, NULL, NULL, &o, &vl), 0);
+	cr_assert_eq(vl.n, 1);
+	cr_expect_str_eq(vl.v[0].rule, "unknown-trial");
+	cr_expect_eq(vl.v[0].severity, SEV_STALE);
+	cr_expect_str_eq(vl.v[0].evidence, "the registry does not know "
+	    "NCT01234560: it answered \"NCT number NCT01234560 not found\" on "
+	    "2026-11-20; check the ID (a typo?)");
+	cr_expect_str_eq(vl.v[0].link,
+	    "https://clinicaltrials.gov/study/NCT01234560");
+	rules_list_finish(&vl);
+	/* A results-pending claim on it: nothing to judge it against. */
+	make_claim(&c, "NCT01234560", RP, 0, "2020-01-01");
+	cr_expect_eq(rules_judge(&c, &st, &o, &vl), 0);
+	cr_expect_eq(vl.n, 0);
+	/* A known trial's citation: no unknown-trial. */
+	st.registry_answer = NULL;
+	make_claim(&c, "NCT01234560", CLAIM_MENTION, 0, "");
+	cr_expect_eq(rules_judge_mention(&c, &m, &st, NULL, NULL, &o, &vl), 0);
+	cr_expect_eq(vl.n, 0);
+	cr_expect_eq(rules_judge_mention(&c, &m, NULL, NULL, NULL, &o, &vl), 0);
+	cr_expect_eq(vl.n, 0);
+	rules_list_finish(&vl);
+}
