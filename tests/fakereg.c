@@ -1444,10 +1444,15 @@ admin_alias(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 {
 	const char *from = evhttp_find_header(q, "alias");
 	const char *to = evhttp_find_header(q, "current");
+	const char *clear = evhttp_find_header(q, "clear");
 
-	if (from == NULL || to == NULL || fakereg_set_alias(r, from, to) < 0)
+	if (clear != NULL && strcmp(clear, "yes") == 0) {
+		fakereg_clear_aliases(r);
+		reply_text(rp, 200, "ok\n");
+	} else if (from == NULL || to == NULL ||
+	    fakereg_set_alias(r, from, to) < 0)
 		reply_text(rp, 400, "fakereg: alias=NCT..&current=NCT.. "
-		    "(two well-formed NCT numbers)");
+		    "(two well-formed NCT numbers), or clear=yes");
 	else
 		reply_text(rp, 200, "ok\n");
 }
@@ -1548,8 +1553,8 @@ set_token(struct reply *rp, const char *tok)
 
 /*
  * Put before every record of a 200 /studies answer a copy of it as it was
- * years ago: last updated 2019-01-02, another brief title.  Two records
- * for one ID in one answer, the older first.
+ * years ago: its last-update date seven years earlier, another brief
+ * title.  Two records for one ID in one answer, the older first.
  */
 static void
 older_twins(struct reply *rp)
@@ -1570,8 +1575,16 @@ older_twins(struct reply *rp)
 		json_t *lu = json_object_get(json_object_get(ps, "statusModule"),
 		    "lastUpdatePostDateStruct");
 
+		const char *d = json_string_value(json_object_get(lu, "date"));
+		char older[16];
+
+		if (d != NULL && strlen(d) >= 4 && atoi(d) > 1000)
+			snprintf(older, sizeof(older), "%04d%s", atoi(d) - 7,
+			    d + 4);
+		else
+			snprintf(older, sizeof(older), "%s", "1999-01-02");
 		if (json_is_object(lu))
-			json_object_set_new(lu, "date", json_string("2019-01-02"));
+			json_object_set_new(lu, "date", json_string(older));
 		json_object_set_new(json_object_get(ps, "identificationModule"),
 		    "briefTitle", json_string("An older title"));
 		json_array_append_new(out, old);
@@ -2186,6 +2199,20 @@ fakereg_set_alias(struct fakereg *r, const char *alias, const char *current)
 	}
 	pthread_mutex_unlock(&r->mu);
 	return a ? 0 : -1;
+}
+
+void
+fakereg_clear_aliases(struct fakereg *r)
+{
+	struct alias *a;
+
+	pthread_mutex_lock(&r->mu);
+	while ((a = r->aliases) != NULL) {
+		r->aliases = a->next;
+		free(a);
+	}
+	r->alias_gen++;
+	pthread_mutex_unlock(&r->mu);
 }
 
 void

@@ -35,7 +35,7 @@
  *   GET /_fakereg/log        the request log, one "METHOD TARGET" per line
  *   GET /_fakereg/clear      clear the log and all faults
  *   GET /_fakereg/fault?kind=K&match=S&status=N&retry_after=N&delay_ms=N&count=N&size=N&span_ms=N
- *   GET /_fakereg/alias?alias=NCT..&current=NCT..
+ *   GET /_fakereg/alias?alias=NCT..&current=NCT..   (or ?clear=yes)
  *   GET /_fakereg/limits?max_url=N
  *   GET /_fakereg/stats      {"requests": N, "max_per_minute": N,
  *                            "records_parsed": N}
@@ -60,7 +60,7 @@ enum fakereg_fault_kind {
 	FAULT_TOKEN_REPEAT,	/* GET /studies: every answer says nextPageToken "again" */
 	FAULT_TOKEN_ENDLESS,	/* GET /studies: a new nextPageToken, forever */
 	FAULT_OLDER_TWIN,	/* GET /studies: each record comes twice, an
-				 * older copy (last update 2019-01-02) first */
+				 * older copy (last update 7 years before) first */
 };
 
 struct fakereg_fault {
@@ -104,6 +104,9 @@ void fakereg_clear_faults(struct fakereg *r);
  * protocolSection.identificationModule.nctIdAliases.
  */
 int fakereg_set_alias(struct fakereg *r, const char *alias, const char *current);
+
+/* Forget every alias. */
+void fakereg_clear_aliases(struct fakereg *r);
 
 /* Refuse request targets longer than `max_url` bytes with 414 (0: 8192). */
 void fakereg_set_max_url(struct fakereg *r, size_t max_url);
