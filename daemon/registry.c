@@ -1127,6 +1127,24 @@ claim_aliases(struct call *c, long status, struct jsonscan_slice *studies,
 	}
 }
 
+/*
+ * A batch answer of no use as a whole: ask each ID on its own, so one bad
+ * record does not take its neighbours down; a single ID fails with `why`
+ * (new, freed here).
+ */
+static void
+one_by_one(struct call *c, long status, char *why)
+{
+	for (size_t i = c->lo; i < c->hi; i++)
+		if (c->hi - c->lo == 1)
+			set_error(c->b->sel[i], REG_ERROR, status, xfmt("%s: "
+			    "registry: %s", c->b->sel[i]->nct_id, why ? why :
+			    "out of memory"));
+		else
+			call_one(c->b, i, CALL_ONE);
+	free(why);
+}
+
 /* A filter.ids answer: claim each record, then ask for what is missing. */
 static void
 range_answer(struct call *c, const struct fetch_response *resp)
@@ -1152,15 +1170,7 @@ range_answer(struct call *c, const struct fetch_response *resp)
 		return;
 	}
 	case ONE_BY_ONE:
-		/* One bad record must not take its neighbours down with it. */
-		for (i = c->lo; i < c->hi; i++)
-			if (c->hi - c->lo == 1)
-				set_error(b->sel[i], REG_ERROR, resp->status,
-				    xfmt("%s: registry: %s", b->sel[i]->nct_id,
-				    why));
-			else
-				call_one(b, i, CALL_ONE);
-		free(why);
+		one_by_one(c, resp->status, why);
 		return;
 	default:
 		for (i = c->lo; i < c->hi; i++)
@@ -1171,15 +1181,8 @@ range_answer(struct call *c, const struct fetch_response *resp)
 	}
 	if ((bad = jsonscan_array(resp->body, resp->len, "studies", &studies,
 	    &n)) != NULL) {
-		why = xfmt("malformed JSON answer (%s)", bad);
-		for (i = c->lo; i < c->hi; i++)
-			if (c->hi - c->lo == 1)
-				set_error(b->sel[i], REG_ERROR, resp->status,
-				    xfmt("%s: registry: %s", b->sel[i]->nct_id,
-				    why));
-			else
-				call_one(b, i, CALL_ONE);
-		free(why);
+		one_by_one(c, resp->status, xfmt("malformed JSON answer (%s)",
+		    bad));
 		return;
 	}
 	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL) {

@@ -689,8 +689,10 @@ store_free_ids(char **ids, size_t n)
 	free(ids);
 }
 
-int
-store_tracked_ids(struct store *s, char ***ids, size_t *n)
+/* The first column of `sql`'s rows as new strings (store_free_ids). */
+static int
+id_rows(struct store *s, const char *what, const char *sql, char ***ids,
+    size_t *n)
 {
 	PGresult *res;
 	size_t i, rows;
@@ -698,9 +700,7 @@ store_tracked_ids(struct store *s, char ***ids, size_t *n)
 
 	*ids = NULL;
 	*n = 0;
-	res = q(s, "tracked trials", PGRES_TUPLES_OK,
-	    "SELECT nct_id FROM trials WHERE tracked ORDER BY nct_id", 0, NULL);
-	if (res == NULL)
+	if ((res = q(s, what, PGRES_TUPLES_OK, sql, 0, NULL)) == NULL)
 		return -1;
 	rows = (size_t)PQntuples(res);
 	if ((v = calloc(rows + 1, sizeof(*v))) == NULL)
@@ -716,8 +716,15 @@ store_tracked_ids(struct store *s, char ***ids, size_t *n)
 	return 0;
 oom:
 	PQclear(res);
-	set_err(s, "tracked trials: out of memory");
+	set_err(s, "%s: out of memory", what);
 	return -1;
+}
+
+int
+store_tracked_ids(struct store *s, char ***ids, size_t *n)
+{
+	return id_rows(s, "tracked trials",
+	    "SELECT nct_id FROM trials WHERE tracked ORDER BY nct_id", ids, n);
 }
 
 /* Position of every result row's ID in `ids`, via one sort + bsearch. */
@@ -989,41 +996,17 @@ store_mark_not_found(struct store *s, const char *nct_id, const char *answer)
 int
 store_skip_ids(struct store *s, char ***ids, size_t *n)
 {
-	PGresult *res;
-	size_t i, rows;
-	char **v;
-
-	*ids = NULL;
-	*n = 0;
 	/*
 	 * Known aliases: their current ID is tracked and asked instead.  IDs
 	 * only pages cite that the registry does not know: once a week.
 	 */
-	res = q(s, "IDs not to ask", PGRES_TUPLES_OK,
+	return id_rows(s, "IDs not to ask",
 	    "SELECT nct_id FROM trials WHERE tracked AND ("
 	    "  current_nct_id IS NOT NULL OR"
 	    "  (source = 'pages' AND registry_state = 'not_found' AND"
 	    "   current_version_id IS NULL AND"
 	    "   registry_checked_at > now() - interval '7 days'))"
-	    " ORDER BY nct_id COLLATE \"C\"", 0, NULL);
-	if (res == NULL)
-		return -1;
-	rows = (size_t)PQntuples(res);
-	if ((v = calloc(rows + 1, sizeof(*v))) == NULL)
-		goto oom;
-	for (i = 0; i < rows; i++)
-		if ((v[i] = strdup(PQgetvalue(res, (int)i, 0))) == NULL) {
-			store_free_ids(v, i);
-			goto oom;
-		}
-	PQclear(res);
-	*ids = v;
-	*n = rows;
-	return 0;
-oom:
-	PQclear(res);
-	set_err(s, "IDs not to ask: out of memory");
-	return -1;
+	    " ORDER BY nct_id COLLATE \"C\"", ids, n);
 }
 
 int
