@@ -1017,6 +1017,17 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap,
 		if (slash != NULL && (colon == NULL || slash < colon))
 			at = NULL;
 	}
+	/*
+	 * A URL shown whole: an '@' in its path must not hide userinfo
+	 * before the path ("https://token@host/p@q").
+	 */
+	if (at == NULL && whole_path) {
+		const char *pend = auth + strcspn(auth, "/?#");
+
+		for (p = auth; p < pend; p++)
+			if (*p == '@')
+				at = p;
+	}
 	if (put(out, len, cap, s, (size_t)(auth - s)) < 0)
 		return -1;
 	if (at != NULL && whole_path) {

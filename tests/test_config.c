@@ -472,6 +472,8 @@ Test(config, url_redaction)
 		{"https://mirror.example.org/api/v2?key=s3cr3t",
 		    "https://mirror.example.org/api/v2?key=***"},
 		{"https://u:s3@cr3t@mirror/x", "https://***@mirror/x"},
+		{"https://s3cr3t@mirror/api/v2/x@y",
+		    "https://***@mirror/api/v2/x@y"},
 		{"not a url", "not a url"},
 	};
 
