@@ -129,15 +129,6 @@ int identity_judge_record(const struct identity *id,
     struct identity_verdict *out);
 
 /*
- * The same for `rec` itself (borrowed; NULL gives UNKNOWN): prepares it,
- * judges, frees the preparation.  The same verdict and evidence as
- * identity_record_new() + identity_judge_record(); for one-off
- * judgements, since every call reads the record again.  0 / -1 likewise.
- */
-int identity_judge(const struct identity *id, const char *context,
-    size_t len, const struct study *rec, struct identity_verdict *out);
-
-/*
  * The citation claim of a mention, into *out (overwritten): kind
  * CLAIM_MENTION, its NCT ID and line, no as-of date, phrase the NCT ID,
  * and as excerpt at most 200 bytes of the first block that names the ID
@@ -149,8 +140,5 @@ int identity_claim(const struct mention *m, struct claim *out);
 
 /* Free the evidence.  NULL is a no-op. */
 void identity_verdict_finish(struct identity_verdict *v);
-
-/* "match", "mismatch", "unknown".  Static. */
-const char *identity_outcome_name(enum identity_outcome o);
 
 #endif

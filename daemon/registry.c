@@ -5,7 +5,6 @@
  */
 #include "registry.h"
 
-#include <ctype.h>
 #include <curl/curl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,6 +15,7 @@
 
 #include "fetch.h"
 #include "jsonscan.h"
+#include "text.h"
 
 /*
  * Batches of a full fetch open at a time.  A batch holds its records until
@@ -98,12 +98,7 @@ xfmt(const char *fmt, ...)
 static bool
 valid_id(const char *s)
 {
-	if (strncmp(s, "NCT", 3) != 0)
-		return false;
-	for (int i = 3; i < NCT_ID_SIZE - 1; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return s[NCT_ID_SIZE - 1] == '\0';
+	return text_nct_id(s);
 }
 
 /* "{base}/studies?filter.ids=A,B&..." for ids[0..n) (valid IDs only). */

@@ -330,25 +330,6 @@ Test(config, durations)
 	}
 }
 
-Test(config, nct_ids)
-{
-	static const struct {
-		const char *in;
-		bool ok;
-	} t[] = {
-		{"NCT02982915", true}, {"NCT00000000", true},
-		{"NCT0298291", false}, {"NCT029829150", false},
-		{"nct02982915", false}, {"NCT0298291X", false},
-		{"XCT02982915", false}, {"", false}, {"NCT", false},
-		{" NCT02982915", false},
-	};
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		cr_expect_eq(config_valid_nct_id(t[i].in), t[i].ok, "'%s'",
-		    t[i].in);
-	cr_expect_not(config_valid_nct_id(NULL));
-}
-
 /* The i-th of 50,000 distinct IDs, in an order that is not sorted. */
 static void
 big_id(size_t i, char out[12])
