@@ -36,16 +36,16 @@ _Static_assert((TEXT_UPPER << 4) == 'a' - 'A',
 /* ------------------------------------------------------------- arrays */
 
 void *
-text_grow(void *v, size_t *cap, size_t n, size_t size)
+text_grow_from(void *v, size_t *cap, size_t n, size_t size, size_t first)
 {
 	size_t ncap;
 	void *nv;
 
 	if (n < *cap)
 		return v;
-	if (*cap > SIZE_MAX / 2 / size)
+	if (*cap > SIZE_MAX / 2 / size || first > SIZE_MAX / size)
 		return NULL;
-	ncap = *cap ? *cap * 2 : 16;
+	ncap = *cap ? *cap * 2 : first;
 	if ((nv = realloc(v, ncap * size)) == NULL)
 		return NULL;
 	*cap = ncap;

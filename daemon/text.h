@@ -88,11 +88,19 @@ text_is_space(unsigned char c)
 
 /*
  * Room for element n (n + 1 elements in all) in the array v of *cap
- * elements of `size` bytes each, doubling it when full (16 to start).
- * Returns the array, perhaps moved (*cap updated), or NULL on allocation
- * failure, when v and *cap are left as they were.
+ * elements of `size` bytes each, doubling it when full (`first` elements
+ * to start).  Returns the array, perhaps moved (*cap updated), or NULL on
+ * allocation failure, when v and *cap are left as they were.
  */
-void *text_grow(void *v, size_t *cap, size_t n, size_t size);
+void *text_grow_from(void *v, size_t *cap, size_t n, size_t size,
+    size_t first);
+
+/* text_grow_from() starting at 16 elements: for most arrays. */
+static inline void *
+text_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	return text_grow_from(v, cap, n, size, 16);
+}
 
 /* ------------------------------------------------------------ strings */
 
