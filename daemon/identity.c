@@ -841,23 +841,12 @@ identity_verdict_finish(struct identity_verdict *v)
 
 /* ------------------------------------------------------- citation claim */
 
-#define ELLIPSIS "\xe2\x80\xa6"
-
-/* Back up to the start of the UTF-8 character at s[k]. */
-static size_t
-char_start(const char *s, size_t k)
-{
-	while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
-		k--;
-	return k;
-}
-
 int
 identity_claim(const struct mention *m, struct claim *out)
 {
 	const char *ctx = m->context, *end = ctx + m->context_len;
-	const char *blk = ctx, *p, *nl;
-	size_t blen, from = 0, to, pre, post;
+	const char *blk = ctx, *p, *nl, *id;
+	size_t blen, at;
 	char *ex;
 
 	memset(out, 0, sizeof(*out));
@@ -873,32 +862,13 @@ identity_claim(const struct mention *m, struct claim *out)
 	}
 	nl = memchr(blk, '\n', (size_t)(end - blk));
 	blen = (size_t)((nl ? nl : end) - blk);
-	to = blen;
-	if (blen > EXCERPT_MAX) {
-		const char *id = memmem(blk, blen, m->nct_id, strlen(m->nct_id));
-		size_t at = id ? (size_t)(id - blk) : 0;
-
-		/* A third of the room before the ID, the rest after it. */
-		if (at > EXCERPT_MAX / 3)
-			from = char_start(blk, at - EXCERPT_MAX / 3);
-		pre = from > 0 ? strlen(ELLIPSIS) : 0;
-		post = strlen(ELLIPSIS);
-		to = from + EXCERPT_MAX - pre - post;
-		if (to >= blen) {
-			to = blen;
-			post = 0;
-			if (to - from + pre > EXCERPT_MAX)
-				from = char_start(blk, to - (EXCERPT_MAX - pre));
-		} else
-			to = char_start(blk, to);
-	} else
-		pre = post = 0;
-	if ((ex = malloc(pre + (to - from) + post + 1)) == NULL)
+	/* Around the ID, cut as every claim's excerpt is. */
+	id = memmem(blk, blen, m->nct_id, strlen(m->nct_id));
+	at = id ? (size_t)(id - blk) : 0;
+	ex = blen > 0 ? text_excerpt((const unsigned char *)blk, 0, blen, at) :
+	    strdup("");
+	if (ex == NULL)
 		return -1;
-	memcpy(ex, ELLIPSIS, pre);
-	memcpy(ex + pre, blk + from, to - from);
-	memcpy(ex + pre + (to - from), ELLIPSIS, post);
-	ex[pre + (to - from) + post] = '\0';
 	if ((out->phrase = strdup(m->nct_id)) == NULL) {
 		free(ex);
 		return -1;

@@ -131,8 +131,9 @@ int identity_judge_record(const struct identity *id,
 /*
  * The citation claim of a mention, into *out (overwritten): kind
  * CLAIM_MENTION, its NCT ID and line, no as-of date, phrase the NCT ID,
- * and as excerpt at most 200 bytes of the first block that names the ID
- * (around the ID when the block is longer), valid UTF-8.  The strings are
+ * and as excerpt the first block that names the ID, cut around the ID as
+ * every claim's excerpt is (text_excerpt(): at most 200 bytes, at words
+ * where it can, valid UTF-8).  The strings are
  * new; claims_list_finish() frees them with the list.  0 / -1 (nothing
  * allocated then).
  */

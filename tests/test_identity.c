@@ -766,3 +766,56 @@ Test(identity, outcome_names)
 	cr_expect_str_eq(harness_outcome_name(IDENTITY_MISMATCH), "mismatch");
 	cr_expect_str_eq(harness_outcome_name(IDENTITY_UNKNOWN), "unknown");
 }
+
+/*
+ * A citation's excerpt is cut as every claim's is: the block that names
+ * the ID, around the ID, at words, with "…" where text was left out.
+ */
+Test(identity, citation_excerpt)
+{
+	struct mention m = {0};
+	struct claim c;
+	char ctx[2048], *want;
+	size_t n = 0, at;
+
+	n += (size_t)snprintf(ctx, sizeof(ctx), "A first block without it.\n");
+	for (int k = 0; k < 20; k++)
+		n += (size_t)snprintf(ctx + n, sizeof(ctx) - n, "word%02d ", k);
+	at = n;
+	n += (size_t)snprintf(ctx + n, sizeof(ctx) - n, "NCT04506073 ");
+	for (int k = 20; k < 60; k++)
+		n += (size_t)snprintf(ctx + n, sizeof(ctx) - n, "word%02d ", k);
+	ctx[--n] = '\0';
+	memcpy(m.nct_id, "NCT04506073", NCT_ID_SIZE);
+	m.line = 7;
+	m.context = ctx;
+	m.context_len = n;
+	cr_assert_eq(identity_claim(&m, &c), 0);
+	cr_expect_eq(c.kind, CLAIM_MENTION);
+	cr_expect_eq(c.line, 7);
+	cr_expect_str_eq(c.phrase, "NCT04506073");
+	cr_expect_leq(strlen(c.excerpt), 200);
+	cr_expect_not_null(strstr(c.excerpt, "NCT04506073"));
+	cr_expect_eq(strncmp(c.excerpt, "\xe2\x80\xa6word", 7), 0, "%s",
+	    c.excerpt);
+	cr_expect_str_eq(c.excerpt + strlen(c.excerpt) - 3, "\xe2\x80\xa6");
+	want = text_excerpt((const unsigned char *)ctx, 26, n, at);
+	cr_expect_str_eq(c.excerpt, want);
+	free(want);
+	free(c.excerpt);
+	free(c.phrase);
+
+	/* A short block as it is; an empty context, an empty excerpt. */
+	m.context = "HERA (NCT04506073) in frailty";
+	m.context_len = strlen(m.context);
+	cr_assert_eq(identity_claim(&m, &c), 0);
+	cr_expect_str_eq(c.excerpt, "HERA (NCT04506073) in frailty");
+	free(c.excerpt);
+	free(c.phrase);
+	m.context = "";
+	m.context_len = 0;
+	cr_assert_eq(identity_claim(&m, &c), 0);
+	cr_expect_str_eq(c.excerpt, "");
+	free(c.excerpt);
+	free(c.phrase);
+}
