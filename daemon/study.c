@@ -153,41 +153,14 @@ opt_string(struct ctx *c, const json_t *obj, const char *parent,
 	return v ? dup_string(c, v, out) : 0;
 }
 
-/* Registry dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD". */
-static bool
-date_valid(const char *d)
-{
-	size_t n = strlen(d), i;
-	int month, day;
-
-	if (n != 4 && n != 7 && n != 10)
-		return false;
-	for (i = 0; i < n; i++) {
-		bool dash = i == 4 || i == 7;
-
-		if (dash ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
-			return false;
-	}
-	if (n >= 7) {
-		month = (d[5] - '0') * 10 + (d[6] - '0');
-		if (month < 1 || month > 12)
-			return false;
-	}
-	if (n == 10) {
-		day = (d[8] - '0') * 10 + (d[9] - '0');
-		if (day < 1 || day > 31)
-			return false;
-	}
-	return true;
-}
-
 static int
 check_date(struct ctx *c, const char *path, const json_t *v,
     struct study_date *out)
 {
 	const char *d = json_string_value(v);
 
-	if (!date_valid(d))
+	/* Registry dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD", real days. */
+	if (text_date_parse(d, NULL, NULL, NULL) == TEXT_DATE_NONE)
 		return fail(c, path,
 		    "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got \"%.40s\"",
 		    d);
@@ -586,7 +559,8 @@ lenient_date(const json_t *obj, const char *key)
 {
 	const char *d = json_string_value(json_object_get(obj, key));
 
-	return d && date_valid(d) ? d : NULL;
+	return text_date_parse(d, NULL, NULL, NULL) != TEXT_DATE_NONE ? d :
+	    NULL;
 }
 
 /*

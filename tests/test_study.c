@@ -347,6 +347,11 @@ static const struct bad_case bad[] = {
 	    SM "/completionDateStruct/date",
 	    "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got \"2023-13\"",
 	    false},
+	/* Not a day of the calendar (2023 is no leap year). */
+	{"bad/bad-day.json", NULL, "NCT09000242",
+	    SM "/completionDateStruct/date",
+	    "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got \"2023-02-29\"",
+	    false},
 	{"bad/bad-date-type.json", NULL, "NCT09000207",
 	    SM "/primaryCompletionDateStruct/type",
 	    "expected ACTUAL or ESTIMATED, got \"ANTICIPATED\"", false},
