@@ -496,6 +496,11 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 
 				snprintf(id, sizeof(id), "%.*s",
 				    (int)(len < 31 ? len : 31), p);
+				if (strcmp(id, "NCT00000000") == 0) {
+					seterr(err, file, line, "[%s] %s: \"%s\" is not an NCT ID: the registry's numbers start at NCT00000001",
+					    k->section, k->name, id);
+					return -1;
+				}
 				if (len > 11 || !text_nct_id(id)) {
 					seterr(err, file, line, "[%s] %s: \"%.*s\" "
 					    "is not an NCT ID (NCT followed by "

@@ -323,16 +323,23 @@ text_excerpt(const unsigned char *t, size_t s, size_t e, size_t at)
 
 /* ------------------------------------------------------------ NCT IDs */
 
-/* The eight digits of an NCT ID at p (the bytes after "NCT"). */
+/*
+ * The eight digits of an NCT ID at p (the bytes after "NCT"), not all
+ * zero: the registry's own pattern is ^[Nn][Cc][Tt]0*[1-9]\d{0,7}$, and it
+ * refuses a whole batch (400) that holds NCT00000000.
+ */
 static bool
 nct_digits(const unsigned char *p)
 {
 	size_t k;
+	bool nonzero = false;
 
-	for (k = 0; k < 8; k++)
+	for (k = 0; k < 8; k++) {
 		if (!text_is_digit(p[k]))
 			return false;
-	return true;
+		nonzero = nonzero || p[k] != '0';
+	}
+	return nonzero;
 }
 
 bool

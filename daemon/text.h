@@ -165,14 +165,15 @@ char *text_excerpt(const unsigned char *t, size_t s, size_t e, size_t at);
 
 /*
  * Is s exactly an NCT ID as the registry writes it: "NCT" and eight
- * digits, nothing after?  NULL is not.
+ * digits, not all zero (the registry's numbers start at NCT00000001),
+ * nothing after?  NULL is not.
  */
 bool text_nct_id(const char *s);
 
 /*
- * An NCT ID starting at t[i], "NCT" in any case, not inside a word of
- * t[lo..hi) (letters, digits and '_' on neither side): into id in
- * upper case, true; else false.
+ * An NCT ID starting at t[i], "NCT" in any case and eight digits, not all
+ * zero, not inside a word of t[lo..hi) (letters, digits and '_' on
+ * neither side): into id in upper case, true; else false.
  */
 bool text_nct_at(const unsigned char *t, size_t lo, size_t hi, size_t i,
     char id[NCT_ID_SIZE]);

@@ -925,6 +925,42 @@ Test(claims, nct_ids)
 	free(ids);
 }
 
+/*
+ * NCT00000000 is no trial (the registry's numbers start at NCT00000001):
+ * not a mention, not a claim's trial, not an ID to track, not the anchor
+ * of an acronym.
+ */
+Test(claims, zero_id_is_no_trial)
+{
+	static const char page[] = "ZERO Phase 2 (NCT00000000): results "
+	    "pending.\n\nNCT00000000 is recruiting; ZERO results pending.\n\n"
+	    "ONE Phase 2 (NCT00000001): results pending.\n";
+	struct claim_list out = {0};
+	struct mention_list ml = {0};
+	char (*ids)[NCT_ID_SIZE] = NULL, *got;
+	size_t n = 99;
+
+	got = extract_lines(page, sizeof(page) - 1, NULL, 0);
+	cr_expect_str_eq(got, "5 NCT00000001 results-pending - - results "
+	    "pending\n");
+	free(got);
+	cr_assert_eq(harness_claims_mentions(page, sizeof(page) - 1, NULL, 0,
+	    &ml), 0);
+	cr_assert_eq(ml.n, 1);
+	cr_expect_str_eq(ml.v[0].nct_id, "NCT00000001");
+	claims_mentions_finish(&ml);
+	cr_assert_eq(claims_nct_ids(page, sizeof(page) - 1, &ids, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_expect_str_eq(ids[0], "NCT00000001");
+	free(ids);
+	/* Nor as the registry's ID of an acronym. */
+	cr_assert_eq(harness_claims_extract("ZERO results pending.", 21,
+	    (const struct claims_acronym[]){{"ZERO", "NCT00000000"}}, 1, &out),
+	    0);
+	cr_expect_eq(out.n, 0);
+	claims_list_finish(&out);
+}
+
 Test(claims, many_distinct_ids)
 {
 	size_t n = 0, i, len = 0;
@@ -932,10 +968,11 @@ Test(claims, many_distinct_ids)
 
 	cr_assert_not_null(buf);
 	for (i = 0; i < 5000; i++)
-		len += (size_t)sprintf(buf + len, "NCT%08zu ", i * 7919 % 100000);
+		len += (size_t)sprintf(buf + len, "NCT%08zu ",
+		    (i + 1) * 7919 % 100000);
 	cr_assert_eq(claims_nct_ids(buf, len, &ids, &n), 0);
 	cr_expect_eq(n, 5000);
-	cr_expect_str_eq(ids[4999], "NCT00087081");
+	cr_expect_str_eq(ids[4999], "NCT00095000");
 	free(ids);
 	free(buf);
 }

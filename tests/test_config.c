@@ -526,3 +526,33 @@ Test(config, reference_file_documents_every_key)
 	free(text);
 	free(path);
 }
+
+/*
+ * NCT00000000 has the shape of an ID but is none: the registry's pattern
+ * is ^[Nn][Cc][Tt]0*[1-9]\d{0,7}$, and a batch that holds it is refused
+ * whole (400).  The file and line say where, the text why.
+ */
+Test(config, zero_nct_id)
+{
+	char *dir = harness_tmpdir(), *path;
+	struct config_error err = {0};
+	struct config *c;
+
+	cr_assert_not_null(dir);
+	path = harness_fmt("%s/ctmirror.conf", dir);
+	cr_assert_eq(harness_write(path, "[tracking]\n"
+	    "nct_ids = NCT02982915 NCT00000000\n"), 0);
+	cr_expect_null(config_load_file(path, &err));
+	cr_expect_str_eq(err.file, path);
+	cr_expect_eq(err.line, 2);
+	cr_expect_str_eq(err.text, "[tracking] nct_ids: \"NCT00000000\" is not "
+	    "an NCT ID: the registry's numbers start at NCT00000001");
+	cr_assert_eq(harness_write(path, "[tracking]\n"
+	    "nct_ids = NCT00000001\n"), 0);
+	c = config_load_file(path, &err);
+	cr_expect_not_null(c, "NCT00000001: %s", err.text);
+	config_free(c);
+	harness_rmtree(dir);
+	free(path);
+	free(dir);
+}

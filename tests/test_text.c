@@ -217,6 +217,8 @@ Test(text, nct_id)
 {
 	cr_expect(text_nct_id("NCT02982915"));
 	cr_expect(text_nct_id("NCT99999999"));
+	cr_expect(text_nct_id("NCT00000001"));
+	cr_expect_not(text_nct_id("NCT00000000"), "the registry starts at 1");
 	cr_expect_not(text_nct_id(NULL));
 	cr_expect_not(text_nct_id(""));
 	cr_expect_not(text_nct_id("nct02982915"), "as the registry writes it");
@@ -247,6 +249,9 @@ Test(text, nct_at_and_next)
 	cr_expect_str_eq(id, "NCT04421456");
 	cr_expect_eq(text_nct_next(t, len, i + 11, id), SIZE_MAX);
 	cr_expect_eq(text_nct_next(t, 5, 0, id), SIZE_MAX);
+	t = (const unsigned char *)"NCT00000000 nct00000000";
+	cr_expect_not(text_nct_at(t, 0, 23, 0, id));
+	cr_expect_eq(text_nct_next(t, 23, 0, id), SIZE_MAX);
 }
 
 /* -------------------------------------------------------------- dates */
