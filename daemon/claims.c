@@ -828,15 +828,20 @@ claims_scan(const char *text, size_t len, const struct claims_index *ix,
 {
 	struct scan *x;
 	size_t k, start, n0 = claims->n, m0 = mentions ? mentions->n : 0;
+	char *lf = NULL;
 	int line, rc = -1;
 
-	if ((x = calloc(1, sizeof(*x))) == NULL)
+	if (claims_page_breaks(text, len, &lf) < 0)
 		return -1;
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		free(lf);
+		return -1;
+	}
 	x->out = claims;
 	x->mt.out = mentions;
 	x->mt.m0 = m0;
 	x->ix = ix;
-	start = claims_page_open(&x->pg, text, len, &line);
+	start = claims_page_open(&x->pg, lf ? lf : text, len, &line);
 	x->names.t = x->pg.t;
 	x->names.len = x->pg.len;
 	if (claims_acronym_page(&x->names) < 0 ||
@@ -855,6 +860,7 @@ out:
 	}
 	scan_free(x);
 	free(x);
+	free(lf);
 	return rc;
 }
 

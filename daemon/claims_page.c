@@ -199,6 +199,31 @@ page_date(struct page *pg, size_t pos)
 	}
 }
 
+int
+claims_page_breaks(const char *text, size_t len, char **copy)
+{
+	const char *cr = text ? memchr(text, '\r', len) : NULL;
+	size_t i, k;
+
+	*copy = NULL;
+	for (; cr != NULL; cr = k < len ? memchr(text + k, '\r', len - k) :
+	    NULL) {
+		i = (size_t)(cr - text);
+		for (k = i + 1; k < len && text[k] == '\r'; k++)
+			;
+		/* "\r\n", or "\r\r\n" (CRLF converted twice): one break. */
+		if (k < len && text[k] == '\n')
+			continue;
+		if (*copy == NULL) {
+			if ((*copy = malloc(len)) == NULL)
+				return -1;
+			memcpy(*copy, text, len);
+		}
+		memset(*copy + i, '\n', k - i);
+	}
+	return 0;
+}
+
 size_t
 claims_page_open(struct page *pg, const char *text, size_t len, int *line)
 {

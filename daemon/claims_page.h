@@ -33,6 +33,15 @@ enum lclass {
 };
 
 /*
+ * Line breaks are "\n", "\r\n" and, from old Mac exports, a lone "\r".
+ * When text[0..len) has a lone "\r", *copy is a new copy (free() it) with
+ * each one made "\n", to scan instead: offsets stay the same, and claims,
+ * excerpts and line numbers come out as from the same page with "\n".
+ * Else *copy is NULL.  0, or -1 on allocation failure.
+ */
+int claims_page_breaks(const char *text, size_t len, char **copy);
+
+/*
  * Open text[0..len) (NULL: an empty page) as *pg: past its front matter,
  * whether it is unwrapped, its own date.  Returns where the page proper
  * starts, and its line number in *line.

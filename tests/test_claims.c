@@ -229,6 +229,76 @@ extract_lines(const char *text, size_t len, const struct claims_acronym *acr,
 	return s;
 }
 
+/*
+ * Line breaks as old Mac exports write them (a lone "\r"), as Windows
+ * does ("\r\n") and as a CRLF file converted twice has them ("\r\r\n"):
+ * every fixture page gives the claims it gives with "\n", on the same
+ * lines.
+ */
+Test(claims, line_breaks)
+{
+	static const char *const breaks[] = {"\r", "\r\n", "\r\r\n"};
+	char *dir = harness_fmt("%s/pages", harness_data());
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	cr_assert_not_null(d, "cannot open %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name), tlen = 0, i, b;
+		char *path, *text, *want;
+
+		if (len < 4 || (strcmp(de->d_name + len - 3, ".md") != 0 &&
+		    strcmp(de->d_name + len - 4, ".txt") != 0))
+			continue;
+		path = harness_fmt("%s/%s", dir, de->d_name);
+		text = harness_read_len(path, &tlen);
+		cr_assert_not_null(text, "%s", path);
+		want = extract_lines(text, tlen, registry, N_REGISTRY);
+		for (b = 0; b < sizeof(breaks) / sizeof(breaks[0]); b++) {
+			char *conv = malloc(3 * tlen + 1), *got;
+			size_t o = 0;
+
+			cr_assert_not_null(conv);
+			for (i = 0; i < tlen; i++) {
+				if (text[i] != '\n') {
+					conv[o++] = text[i];
+					continue;
+				}
+				memcpy(conv + o, breaks[b], strlen(breaks[b]));
+				o += strlen(breaks[b]);
+			}
+			got = extract_lines(conv, o, registry, N_REGISTRY);
+			cr_expect_str_eq(got, want, "%s with %zu-byte breaks",
+			    de->d_name, strlen(breaks[b]));
+			free(got);
+			free(conv);
+		}
+		free(want);
+		free(text);
+		free(path);
+		n++;
+	}
+	closedir(d);
+	cr_expect_geq(n, 4, "only %zu pages", n);
+	free(dir);
+}
+
+/* A lone "\r" ends paragraphs and headings: claims stay inside them. */
+Test(claims, lone_cr_keeps_paragraphs_apart)
+{
+	static const char page[] = "# HERA (NCT02982915)\r\rHERA is "
+	    "recruiting.\r\r# Other work\r\rResults pending.\r\r"
+	    "CLEARMIND (NCT05233774)\rresults pending as of\rMay 2026.\r";
+	char *got = extract_lines(page, sizeof(page) - 1, registry,
+	    N_REGISTRY);
+
+	cr_expect_str_eq(got,
+	    "3 NCT02982915 status RECRUITING - recruiting\n"
+	    "10 NCT05233774 results-pending - 2026-05-01 results pending\n");
+	free(got);
+}
+
 Test(claims, sentences)
 {
 	static const struct {

@@ -73,8 +73,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct claim *c;
 	size_t n = 0, i, j, lines = 1;
 
-	for (i = 0; i < size; i++)
-		lines += data[i] == '\n';
+	/* Line breaks: "\n", and "\r" but where only "\r"s lead to a "\n". */
+	for (i = 0; i < size; i++) {
+		if (data[i] == '\n') {
+			lines++;
+		} else if (data[i] == '\r') {
+			for (j = i + 1; j < size && data[j] == '\r'; j++)
+				;
+			lines += j >= size || data[j] != '\n';
+		}
+	}
 
 	check(claims_nct_ids(text, size, &ids, &n) == 0, "claims_nct_ids");
 	for (i = 0; i < n; i++) {
