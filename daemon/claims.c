@@ -367,9 +367,7 @@ is_term(const struct scan *x, size_t lo, size_t i, size_t hi)
 		return true;
 	if ((n = strlen(w)) == 1)
 		return false;		/* an initial: "J. Smith", "e.g." */
-	return claims_htab_get(&x->ix->abbrev_tab, (const unsigned char *)w,
-	    n) ==
-	    NULL;
+	return !claims_abbrev(x->ix, w, n);
 }
 
 static int

@@ -162,24 +162,6 @@ text_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-bool
-text_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
-
-	while (i < n) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((k = text_utf8_len(p + i, n - i)) == 0)
-			return false;
-		i += k;
-	}
-	return true;
-}
-
 /* Printable ASCII, not space: copied by text_clean() as it is. */
 static bool
 is_plain(unsigned char c)

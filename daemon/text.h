@@ -137,9 +137,6 @@ void text_buf_finish(struct text_buf *b);
  */
 size_t text_utf8_len(const unsigned char *s, size_t n);
 
-/* Is s[0..n) valid UTF-8 throughout? */
-bool text_utf8_valid(const char *s, size_t n);
-
 /*
  * Clean n bytes of page text into dst (room for 3n + 1): valid UTF-8 (each
  * invalid byte becomes U+FFFD), control characters, NBSP and runs of space

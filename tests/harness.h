@@ -73,6 +73,11 @@ int harness_copy(const char *from, const char *to);
 char *harness_read_len(const char *path, size_t *len);
 /* harness_read_len() for text files. */
 char *harness_read(const char *path);
+/*
+ * Is s[0..n) valid UTF-8 throughout (what PostgreSQL stores as text)?
+ * text_utf8_len() character by character: the daemon's own check.
+ */
+bool harness_utf8_valid(const char *s, size_t n);
 /* printf into a new string. */
 char *harness_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

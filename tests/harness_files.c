@@ -2,7 +2,7 @@
  * harness_files.c - test support that needs no database, so the tests of
  * the pure stages, the fuzz targets and the benchmarks link it too: where
  * things are (from the environment tests/meson.build sets), printf into a
- * string, temporary folders and whole files.
+ * string, temporary folders and whole files, and whether a text is UTF-8.
  */
 #include "harness.h"
 
@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "text.h"
 
 const char *
 harness_bin(void)
@@ -130,3 +132,20 @@ harness_copy(const char *from, const char *to)
 	return rc;
 }
 
+bool
+harness_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = text_utf8_len(p + i, n - i)) == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}

@@ -30,7 +30,7 @@ static const struct claims_acronym registry[] = {
 static bool
 valid_utf8(const char *s)
 {
-	return text_utf8_valid(s, strlen(s));
+	return harness_utf8_valid(s, strlen(s));
 }
 
 /* What every claim must be, whatever the page. */

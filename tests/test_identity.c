@@ -722,7 +722,7 @@ Test(identity, edges, .timeout = 30)
 static bool
 valid_utf8(const char *s)
 {
-	return text_utf8_valid(s, strlen(s));
+	return harness_utf8_valid(s, strlen(s));
 }
 
 /* Long registry strings are cut at a character, never inside one. */

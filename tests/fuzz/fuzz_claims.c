@@ -107,10 +107,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(date_ok(c->as_of), "as_of is \"\" or YYYY-MM-DD");
 		check(c->excerpt != NULL && strlen(c->excerpt) <= 200,
 		    "excerpt at most 200 bytes");
-		check(text_utf8_valid(c->excerpt, strlen(c->excerpt)),
+		check(harness_utf8_valid(c->excerpt, strlen(c->excerpt)),
 		    "excerpt is valid UTF-8");
 		check(c->phrase != NULL && c->phrase[0] != '\0' &&
-		    text_utf8_valid(c->phrase, strlen(c->phrase)),
+		    harness_utf8_valid(c->phrase, strlen(c->phrase)),
 		    "phrase is valid UTF-8");
 		claims_statuses_text(c->statuses, buf, sizeof(buf));
 		check(memchr(buf, '\0', sizeof(buf)) != NULL, "statuses text");

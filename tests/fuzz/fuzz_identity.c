@@ -163,7 +163,7 @@ judge_both(const struct identity *id, const struct identity_record *r,
 		    "a mismatch shares something or says too little");
 	/* Contexts from claims.c are clean: so must the stored evidence be. */
 	if (clean)
-		check(text_utf8_valid(b.evidence, strlen(b.evidence)),
+		check(harness_utf8_valid(b.evidence, strlen(b.evidence)),
 		    "evidence is not UTF-8");
 	identity_verdict_finish(&a);
 	identity_verdict_finish(&b);
@@ -202,7 +202,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rec_text = strndup(page, (size_t)(nul - page));
 		check(rec_text != NULL, "strndup");
 		/* jansson reads only UTF-8: no stored record is anything else. */
-		if (text_utf8_valid(rec_text, strlen(rec_text))) {
+		if (harness_utf8_valid(rec_text, strlen(rec_text))) {
 			record_from(rec_text, &own, list, 16);
 			check((own_r = identity_record_new(judges[1], &own)) !=
 			    NULL, "identity_record_new of the input's record");
@@ -227,7 +227,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    m->context_len, 1, i < 2 ? 0 : 1);
 		check(identity_claim(m, &c) == 0, "identity_claim");
 		check(c.excerpt != NULL && strlen(c.excerpt) <= 200 &&
-		    text_utf8_valid(c.excerpt, strlen(c.excerpt)),
+		    harness_utf8_valid(c.excerpt, strlen(c.excerpt)),
 		    "claim excerpt too long or not UTF-8");
 		check(strcmp(c.nct_id, m->nct_id) == 0, "claim names another ID");
 		free(c.excerpt);
