@@ -447,15 +447,17 @@ def table(title, counter_rows, cols):
 
 
 def registry_table(reg, cited):
-    print("\n| NCT ID | acronym | status | results posted | RESULT PMIDs | "
-          "results submitted, not posted | last update posted | pages |")
-    print("|---|---|---|---|---|---|---|---:|")
+    print("\n| NCT ID | acronym | brief title | status | results posted | "
+          "RESULT PMIDs | results submitted, not posted | last update "
+          "posted | pages |")
+    print("|---|---|---|---|---|---|---|---|---:|")
     for nct, r in sorted(reg.items()):
         st = r["status"]
         if r["last_known"]:
             st += " (last known %s)" % r["last_known"]
-        print("| %s | %s | %s | %s | %s | %s | %s | %d |" % (
-            nct, r["acronym"] or "-", st, r["results_posted"] or "no",
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
+            nct, r["acronym"] or "-", r["title"], st,
+            r["results_posted"] or "no",
             ", ".join(r["result_pmids"]) or "-", r["submitted"] or "-",
             r["last_update"], len(cited.get(nct, ()))))
 
@@ -525,6 +527,13 @@ def main():
                                       if r["verdict"] == "stale")
     print("stale rows by rule: %s" % ", ".join(
         "%s %d" % kv for kv in sorted(stale_rules.items())))
+    keys = collections.defaultdict(set)
+    for r in done:
+        if r["verdict"] == "stale":
+            keys[(r["page"], r["nct"], r["kind"])].add(r["line"])
+    multi = sum(1 for v in keys.values() if len(v) > 1)
+    print("stale flag keys (page, trial, kind, rule): %d; %d of them on more "
+          "than one line of their page" % (len(keys), multi))
     hows = collections.Counter(r["how"] or "-" for r in done)
     print("trial named: %s" % ", ".join("%s %d" % kv for kv in
                                         sorted(hows.items())))
