@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "text.h"
+
 #define OFF(f) offsetof(struct config, f)
 #define DAY (24u * 3600u)
 
@@ -142,17 +144,6 @@ config_keys(size_t *n)
 {
 	*n = NKEYS;
 	return keys;
-}
-
-bool
-config_valid_nct_id(const char *s)
-{
-	if (s == NULL || strncmp(s, "NCT", 3) != 0)
-		return false;
-	for (int i = 3; i < 11; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return s[11] == '\0';
 }
 
 int
@@ -511,7 +502,12 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 
 				snprintf(id, sizeof(id), "%.*s",
 				    (int)(len < 31 ? len : 31), p);
-				if (len > 11 || !config_valid_nct_id(id)) {
+				if (strcmp(id, "NCT00000000") == 0) {
+					seterr(err, file, line, "[%s] %s: \"%s\" is not an NCT ID: the registry's numbers start at NCT00000001",
+					    k->section, k->name, id);
+					return -1;
+				}
+				if (len > 11 || !text_nct_id(id)) {
 					seterr(err, file, line, "[%s] %s: \"%.*s\" "
 					    "is not an NCT ID (NCT followed by "
 					    "8 digits)", k->section, k->name,
@@ -878,26 +874,6 @@ fail:
 	return NULL;
 }
 
-/* A real calendar day "YYYY-MM-DD". */
-static bool
-valid_date(const char *s)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31};
-	int y, m, d;
-	char tail;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return false;
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
 /* CTMIRROR_DATABASE, CTMIRROR_REGISTRY_URL, CTMIRROR_NOW.  0 / -1. */
 static int
 apply_env(struct config *cfg, struct config_error *err)
@@ -913,7 +889,7 @@ apply_env(struct config *cfg, struct config_error *err)
 	    "CTMIRROR_REGISTRY_URL", 0, err) < 0)
 		return -1;
 	if ((v = getenv("CTMIRROR_NOW")) != NULL && *v) {
-		if (!valid_date(v)) {
+		if (text_date_parse(v, NULL, NULL, NULL) != TEXT_DATE_DAY) {
 			seterr(err, "CTMIRROR_NOW", 0, "\"%s\" is not a date "
 			    "(YYYY-MM-DD)", v);
 			return -1;

@@ -122,9 +122,6 @@ const struct config_key *config_keys(size_t *n);
  */
 int config_id_line(const struct config *cfg, const char *nct_id);
 
-/* true when s is "NCT" followed by exactly 8 digits. */
-bool config_valid_nct_id(const char *s);
-
 /* "90s" "15m" "6h" "1d" or bare seconds into seconds.  0 / -1. */
 int config_parse_duration(const char *s, unsigned *seconds);
 

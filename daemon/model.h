@@ -97,12 +97,10 @@ struct study {
 	char results_submitted[DATE_SIZE];
 
 	/*
-	 * The JSON text that is stored.  From a tree (study_from_json): the
-	 * canonical form, compact, keys sorted, volatile members
+	 * The JSON text that is stored (study_from_text): the registry's
+	 * text as sent with the volatile members
 	 * (derivedSection.miscInfoModule.versionHolder and .modelPredictions)
-	 * removed, and the hash covers exactly it.  From text
-	 * (study_from_text): the registry's text as sent with the volatile
-	 * members cut out, and the hash covers exactly it.
+	 * cut out, and the hash covers exactly it.
 	 */
 	char *canonical;
 	size_t canonical_len;
@@ -142,7 +140,7 @@ enum claim_kind {
 	/*
 	 * A citation: the page says the trial it describes is this NCT ID.
 	 * Made from a struct mention by identity_claim(), never by
-	 * claims_extract(); judged by rules_judge_mention().
+	 * claims_scan(); judged by rules_judge_mention().
 	 */
 	CLAIM_MENTION,
 };

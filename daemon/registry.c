@@ -5,7 +5,6 @@
  */
 #include "registry.h"
 
-#include <ctype.h>
 #include <curl/curl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,6 +16,7 @@
 #include "config.h"
 #include "fetch.h"
 #include "jsonscan.h"
+#include "text.h"
 
 /*
  * Requests open at a time: probe batches, and batches of a full fetch.  A
@@ -145,12 +145,7 @@ stopped(const struct registry *r)
 static bool
 valid_id(const char *s)
 {
-	if (strncmp(s, "NCT", 3) != 0)
-		return false;
-	for (int i = 3; i < NCT_ID_SIZE - 1; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return s[NCT_ID_SIZE - 1] == '\0';
+	return text_nct_id(s);
 }
 
 /*

@@ -317,21 +317,6 @@ store_ok(struct store *s)
 	return s->conn && PQstatus(s->conn) == CONNECTION_OK;
 }
 
-int
-store_reset(struct store *s)
-{
-	PQreset(s->conn);
-	s->in_txn = false;
-	s->pipeline = false;
-	s->queued = 0;
-	s->sync_locked = false;
-	if (PQstatus(s->conn) != CONNECTION_OK) {
-		set_pq_err(s, "reconnect", NULL);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---------------------------------------------------------- transactions */
 
 int

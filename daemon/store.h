@@ -42,8 +42,6 @@ const char *store_errmsg(const struct store *s);
 void store_set_error(struct store *s, const char *msg);
 /* true when the connection is (still) good. */
 bool store_ok(struct store *s);
-/* Reconnect after a failure (daemon).  0 / -1. */
-int store_reset(struct store *s);
 
 /* ---------------------------------------------------------- migrations */
 

@@ -700,7 +700,7 @@ struct rec_block {
 struct sync_judge {
 	struct store *s;
 	struct store_states *states;
-	struct claims_names *names;	/* the registry's acronyms, indexed once */
+	struct claims_index *names;	/* the registry's acronyms, indexed once */
 	struct identity *identity;	/* NULL: identity check off */
 	struct rules_opts ro;
 	struct rec_slot *slots;		/* open addressing; cap a power of 2 */
@@ -819,7 +819,7 @@ on_record(void *arg, const char *nct_id, const char *json, size_t len)
 	/*
 	 * A stored record parsed when it was stored; a summary that does
 	 * not is left out of the check (no verdict) rather than failing
-	 * the page.  study_from_text, not study_parse: the same fields
+	 * the page.  study_from_text, not a whole tree: the same fields
 	 * without a tree of the whole summary and its canonical dump, a
 	 * quarter of a scan's CPU when the cache turns over.
 	 */
@@ -910,7 +910,7 @@ sync_judge_new(const struct config *cfg, struct store *s)
 	if ((j->states = store_load_states(s)) == NULL)
 		goto fail;
 	acr = store_states_acronyms(j->states, &n_acr);
-	if ((j->names = claims_names_new(acr, n_acr)) == NULL)
+	if ((j->names = claims_index_new(acr, n_acr)) == NULL)
 		goto oom;
 	return j;
 oom:
@@ -929,7 +929,7 @@ sync_judge_free(struct sync_judge *j)
 		rec_clear(j);
 	free(j->slots);
 	identity_free(j->identity);
-	claims_names_free(j->names);
+	claims_index_free(j->names);
 	store_states_free(j->states);
 	free(j);
 }
@@ -984,7 +984,7 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	/* Claims and citations in one pass over the page. */
-	if (claims_scan_names(text, len, j->names, &out->claims, &ml) < 0)
+	if (claims_scan(text, len, j->names, &out->claims, &ml) < 0)
 		goto oom;
 	for (i = 0; i < out->claims.n; i++) {
 		before = out->verdicts.n;

@@ -4,6 +4,8 @@
  */
 #include "fakereg.h"
 
+#include "text.h"	/* the one NCT ID check, as the daemon's */
+
 #include <sys/queue.h>	/* TAILQ_FOREACH over evkeyvalq */
 
 #include <ctype.h>
@@ -200,14 +202,7 @@ xstrdup(const char *s)
 static bool
 is_nct(const char *s)
 {
-	size_t i;
-
-	if (strlen(s) != 11 || strncmp(s, "NCT", 3) != 0)
-		return false;
-	for (i = 3; i < 11; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return true;
+	return text_nct_id(s);
 }
 
 /*

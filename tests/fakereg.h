@@ -1,7 +1,7 @@
 /*
  * fakereg.h - a fake ClinicalTrials.gov API v2 server for tests and
  * benchmarks.  It listens on 127.0.0.1 (port 0 = any free port) in a thread
- * of its own (libevent evhttp), serves study records from a folder of
+ * of its own (libevent bufferevents), serves study records from a folder of
  * NCTxxxxxxxx.json files read at request time (tests rewrite them between
  * syncs), keeps a request log, and injects faults on request.
  *
