@@ -188,15 +188,11 @@ index_summary(struct rep *x, struct html *h)
 		with_flags += x->pages[i].stale + x->pages[i].recheck > 0;
 	html_raw(h, "<h1>Open flags</h1>\n<p class=\"lede\">");
 	if (hd->flags_stale + hd->flags_recheck == 0)
-		html_raw(h, "No open flags: the registry contradicts no claim ");
-	else {
+		html_raw(h, "No open flags: the registry contradicts no claim on ");
+	else
 		html_printf(h, "<strong class=\"c-stale\">%u stale</strong> and "
-		    "<strong class=\"c-recheck\">%u to recheck</strong> on ",
-		    hd->flags_stale, hd->flags_recheck);
-		site_count(h, with_flags, "page", "pages");
-		html_raw(h, " ");
-	}
-	html_raw(h, "of ");
+		    "<strong class=\"c-recheck\">%u to recheck</strong> on %u of ",
+		    hd->flags_stale, hd->flags_recheck, with_flags);
 	site_count(h, hd->pages, "page", "pages");
 	html_raw(h, " with claims; ");
 	site_count(h, hd->trials_tracked, "trial", "trials");

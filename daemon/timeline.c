@@ -469,7 +469,10 @@ void
 timeline_svg(struct html *h, const struct timeline *t)
 {
 	struct axis a;
+	struct html *body;
 	struct placed *pl = NULL;
+	char *rows;
+	size_t rows_len;
 	size_t n_claims = 0, n_results = 0;
 	double y, height, today_x, top = 16;
 	long today;
@@ -502,6 +505,13 @@ timeline_svg(struct html *h, const struct timeline *t)
 	    "height=\"6\"/><line class=\"hatch\" x1=\"0\" y1=\"0\" x2=\"0\" "
 	    "y2=\"6\"/></pattern></defs>");
 
+	/* Rows first into memory, so the grid can go under them. */
+	body = h;
+	if ((h = html_open_mem()) == NULL) {
+		html_raw(body, "</svg>");
+		free(pl);
+		return;
+	}
 	y = top + 17;
 	row_label(h, y, "Status");
 	draw_spans(h, t, &a, y, today_x);
@@ -536,7 +546,12 @@ timeline_svg(struct html *h, const struct timeline *t)
 		y += (LANES - 1) * LANE_H;
 	}
 	y += 22;
+	rows = html_take(h, &rows_len);
+	h = body;
 	draw_axis(h, &a, top, y);
+	if (rows != NULL)
+		html_raw(h, rows);
+	free(rows);
 	if (today >= 0)
 		html_printf(h, "<line class=\"today\" x1=\"%.1f\" y1=\"%.1f\" "
 		    "x2=\"%.1f\" y2=\"%.1f\"/><text class=\"todayl\" x=\"%.1f\" "

@@ -959,8 +959,10 @@ SELECT x.id, x.v, md5(x.id || x.v) || md5(x.v || x.id), x.upd, x.st,
                  AS pc
           FROM generate_series(0, {n} - 1) i,
                generate_series(1, 1 + i % 4) v) x;
-UPDATE trials t SET current_version_id = (SELECT max(version_id)
-  FROM study_versions v WHERE v.nct_id = t.nct_id);
+UPDATE trials t SET current_version_id = m.v
+  FROM (SELECT nct_id, max(version_id) AS v FROM study_versions
+         GROUP BY nct_id) m
+ WHERE m.nct_id = t.nct_id;
 INSERT INTO study_changes (nct_id, version_id, prev_version_id, path,
     change_class, old_value, new_value, registry_updated)
 SELECT a.nct_id, a.version_id, b.version_id, p.path, p.cls,
