@@ -93,7 +93,7 @@ close_page(struct rep *x, struct html *h, const char *name)
 	return site_close(x->site, h, name);
 }
 
-/* A trial named in a flag or claim: its page here if tracked, else the registry. */
+/* A trial a flag or claim names: its page here if tracked, else the registry. */
 static void
 trial_link(struct html *h, const struct rep *x, const char *up,
     const char *nct_id)
@@ -200,7 +200,9 @@ index_summary(struct rep *x, struct html *h)
 	if (hd->flags_acked)
 		html_printf(h, " %u acknowledged flag%s not listed.",
 		    hd->flags_acked, hd->flags_acked == 1 ? "" : "s");
-	html_raw(h, "</p>\n<ul class=\"facts\">\n<li><span class=\"k\">Last sync</span> <span class=\"v\">");
+	html_raw(h, "</p>\n<ul class=\"facts\">\n"
+	    "<li><span class=\"k\">Last sync</span> "
+	    "<span class=\"v\">");
 	if (hd->last_run_id == 0)
 		html_raw(h, "never (run <code>ctmirror sync</code>)");
 	else {
@@ -212,12 +214,18 @@ index_summary(struct rep *x, struct html *h)
 		html_text(h, hd->last_run_finished[0] ? hd->last_run_finished :
 		    hd->last_run_started);
 	}
-	html_raw(h, "</span></li>\n<li><span class=\"k\">Last successful sync</span> <span class=\"v\">");
+	html_raw(h, "</span></li>\n"
+	    "<li><span class=\"k\">Last successful sync</span> "
+	    "<span class=\"v\">");
 	html_text(h, hd->last_ok_finished[0] ? hd->last_ok_finished : "none");
-	html_raw(h, "</span></li>\n<li><span class=\"k\">Registry build</span> <span class=\"v\">");
+	html_raw(h, "</span></li>\n"
+	    "<li><span class=\"k\">Registry build</span> "
+	    "<span class=\"v\">");
 	html_text(h, hd->registry_build[0] ? hd->registry_build :
 	    "not recorded");
-	html_raw(h, "</span></li>\n<li><span class=\"k\">Report written</span> <span class=\"v\">");
+	html_raw(h, "</span></li>\n"
+	    "<li><span class=\"k\">Report written</span> "
+	    "<span class=\"v\">");
 	html_text(h, hd->generated_at);
 	html_raw(h, "</span></li>\n</ul>\n");
 	if (hd->flags_stale + hd->flags_recheck + hd->flags_acked == 0)

@@ -86,7 +86,7 @@ tl_finish(struct tl_build *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* One date of the record (start, primary completion, completion) across versions. */
+/* One date of the record (start, primary completion, completion) by version. */
 static void
 date_events(struct tl_build *b, const struct store_report_span *v, size_t n,
     enum timeline_kind kind)
@@ -276,7 +276,9 @@ date_cell(struct html *h, const char *date, const char *type)
 static void
 trial_facts(struct html *h, const struct store_report_trial *t)
 {
-	html_raw(h, "<ul class=\"facts\">\n<li><span class=\"k\">Status</span> <span class=\"v\">");
+	html_raw(h, "<ul class=\"facts\">\n"
+	    "<li><span class=\"k\">Status</span> "
+	    "<span class=\"v\">");
 	if (t->overall_status[0]) {
 		html_printf(h, "<span class=\"badge st-%s\">",
 		    timeline_status_class(t->overall_status));
@@ -286,7 +288,9 @@ trial_facts(struct html *h, const struct store_report_trial *t)
 		html_raw(h, strcmp(t->registry_state, "not_found") == 0 ?
 		    "not found in the registry" : "not synced yet");
 	}
-	html_raw(h, "</span></li>\n<li><span class=\"k\">Results</span> <span class=\"v\">");
+	html_raw(h, "</span></li>\n"
+	    "<li><span class=\"k\">Results</span> "
+	    "<span class=\"v\">");
 	if (t->results_first_posted[0]) {
 		html_raw(h, "posted ");
 		html_text(h, t->results_first_posted);
@@ -299,7 +303,9 @@ trial_facts(struct html *h, const struct store_report_trial *t)
 	} else {
 		html_raw(h, "none posted");
 	}
-	html_raw(h, "</span></li>\n<li><span class=\"k\">Primary completion</span> <span class=\"v\">");
+	html_raw(h, "</span></li>\n"
+	    "<li><span class=\"k\">Primary completion</span> "
+	    "<span class=\"v\">");
 	html_text(h, t->primary_completion[0] ? t->primary_completion : "\xe2\x80\x93");
 	if (t->primary_completion_type[0]) {
 		html_raw(h, " (");
@@ -307,16 +313,24 @@ trial_facts(struct html *h, const struct store_report_trial *t)
 		    "estimated" : "actual");
 		html_raw(h, ")");
 	}
-	html_raw(h, "</span></li>\n<li><span class=\"k\">Last update posted</span> <span class=\"v\">");
+	html_raw(h, "</span></li>\n"
+	    "<li><span class=\"k\">Last update posted</span> "
+	    "<span class=\"v\">");
 	html_text(h, t->last_update_posted[0] ? t->last_update_posted : "\xe2\x80\x93");
-	html_printf(h, "</span></li>\n<li><span class=\"k\">Versions stored</span> <span class=\"v\">%d, "
+	html_printf(h, "</span></li>\n"
+	    "<li><span class=\"k\">Versions stored</span> "
+	    "<span class=\"v\">%d, "
 	    "tracked since ", t->versions);
 	html_text(h, t->tracked_since);
 	html_raw(h, "</span></li>\n");
 	if (t->current_nct_id[0] && site_safe_id(t->current_nct_id))
-		html_printf(h, "<li><span class=\"k\">Alias of</span> <span class=\"v\"><a href=\"%s.html\">%s"
+		html_printf(h, ""
+		    "<li><span class=\"k\">Alias of</span> "
+		    "<span class=\"v\"><a href=\"%s.html\">%s"
 		    "</a></span></li>\n", t->current_nct_id, t->current_nct_id);
-	html_printf(h, "<li><span class=\"k\">Registry</span> <span class=\"v\"><a href=\"" SITE_REGISTRY "%s\">"
+	html_printf(h, ""
+	    "<li><span class=\"k\">Registry</span> "
+	    "<span class=\"v\"><a href=\"" SITE_REGISTRY "%s\">"
 	    "%s on ClinicalTrials.gov</a></span></li>\n</ul>\n", t->nct_id,
 	    t->nct_id);
 }
