@@ -97,6 +97,9 @@ static const struct config_key keys[] = {
 	    OFF(webhook_url), 0, 0, 0},
 	{"alerts", "allow_insecure_webhook", CONFIG_BOOL, "no", true, false,
 	    OFF(allow_insecure_webhook), 0, 0, 0},
+
+	{"report", "dir", CONFIG_STRING, "", true, false,
+	    OFF(report_dir), 0, 0, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -67,6 +67,9 @@ struct config {
 	char *webhook_url;	/* SECRET. "" = none */
 	bool allow_insecure_webhook;
 
+	/* [report] */
+	char *report_dir;	/* "" = no report; else every cycle rewrites it */
+
 	/* environment */
 	char now[11];		/* CTMIRROR_NOW "YYYY-MM-DD", "" = use the clock */
 };

@@ -21,6 +21,7 @@
 #include "localdb.h"
 #include "log.h"
 #include "pages.h"
+#include "report.h"
 #include "rules.h"
 #include "service.h"
 #include "store.h"
@@ -41,6 +42,7 @@ struct command {
 
 static const char *const json_flag[] = {"--json", NULL};
 static const char *const flags_flags[] = {"--all", "--json", NULL};
+static const char *const report_flags[] = {"--out", NULL};
 
 static int cmd_check_config(struct config *, struct store *, int, char **);
 static int cmd_migrate(struct config *, struct store *, int, char **);
@@ -50,6 +52,7 @@ static int cmd_scan(struct config *, struct store *, int, char **);
 static int cmd_flags(struct config *, struct store *, int, char **);
 static int cmd_ack(struct config *, struct store *, int, char **);
 static int cmd_run(struct config *, struct store *, int, char **);
+static int cmd_report(struct config *, struct store *, int, char **);
 
 static const struct command commands[] = {
 	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
@@ -95,6 +98,14 @@ static const struct command commands[] = {
 	    "Shows every tracked trial's current status, results posting and last\n"
 	    "check, the last run and the number of open flags. --json for scripts.\n",
 	    true, cmd_status, json_flag},
+	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
+	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
+	    "lists the open flags by page, worst first; trial/NCT....html draws each\n"
+	    "tracked trial's life as a timeline with the page claims about it;\n"
+	    "page/N.html shows one page's claims and citations with their verdicts.\n"
+	    "No script, no request outside DIR. The new report is written beside DIR\n"
+	    "and swapped in whole; DIR must be absent, empty or an earlier report.\n",
+	    true, cmd_report, report_flags},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -679,6 +690,41 @@ cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	printf("flag %lld acknowledged\n", id);
+	return 0;
+}
+
+/* -------------------------------------------------------------- report */
+
+static int
+cmd_report(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	struct report_stats st;
+	const char *dir = cfg->report_dir;
+	char today[11], err[1024];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			dir = argv[++i];
+			continue;
+		}
+		fprintf(stderr, "ctmirror report: %s (try 'ctmirror report "
+		    "--help')\n", strcmp(argv[i], "--out") == 0 ?
+		    "--out needs a folder" : "unexpected argument");
+		return EXIT_USAGE;
+	}
+	if (dir == NULL || dir[0] == '\0') {
+		fprintf(stderr, "ctmirror report: no folder: give --out DIR or "
+		    "set [report] dir\n");
+		return EXIT_USAGE;
+	}
+	config_today(cfg, today);
+	if (report_write(s, dir, today, &st, err, sizeof(err)) < 0) {
+		log_error("report: %s; nothing was changed in %s", err, dir);
+		return EXIT_RUNTIME;
+	}
+	printf("wrote %s/index.html: %u flags, %u trials, %u pages; %u files, "
+	    "%.1f MB in %.1f s\n", dir, st.flags, st.trials, st.pages, st.files,
+	    (double)st.bytes / 1e6, st.seconds);
 	return 0;
 }
 

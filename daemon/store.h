@@ -310,4 +310,176 @@ int store_alert_done(struct store *s, long long alert_id, bool ok,
 /* NOTIFY ctmirror_flags, payload flag ID (delivered at commit). */
 int store_notify_flag(struct store *s, long long flag_id);
 
+/* -------------------------------------------------------------- report */
+
+/*
+ * Reads for `ctmirror report` (report.c).  Strings in the structs below
+ * are borrowed from the object that returned them and valid until it is
+ * finished; "" stands for SQL NULL where a field says so.  Untrusted
+ * text (paths, page text, registry text) comes as stored, cut to a few
+ * hundred bytes where a page of the report shows it.
+ */
+
+/*
+ * A read-only transaction with one snapshot for all the reads below, so
+ * a report never mixes two syncs; end it with store_rollback.  0 / -1.
+ */
+int store_report_begin(struct store *s);
+
+/* What the report's header says about the mirror. */
+struct store_report_head {
+	unsigned trials_tracked, pages;
+	unsigned flags_stale, flags_recheck;	/* open, not acknowledged */
+	unsigned flags_acked;			/* open, acknowledged */
+	long long last_run_id;			/* 0: never ran */
+	char last_run_status[16];
+	char last_run_started[40];
+	char last_run_finished[40];		/* "" while running */
+	char last_ok_finished[40];		/* "" if none */
+	/*
+	 * The registry data build (GET /version dataTimestamp) the newest
+	 * run that recorded one saw; "" until sync_runs records it.
+	 */
+	char registry_build[40];
+	char generated_at[40];			/* the database's now() */
+};
+int store_report_head(struct store *s, struct store_report_head *h);
+
+/* Open flags per rule and severity, most first.  fn returns 0 or -1 to stop. */
+typedef int (*store_report_count_fn)(void *arg, const char *rule,
+    const char *severity, unsigned open, unsigned acked);
+int store_report_rule_counts(struct store *s, store_report_count_fn fn,
+    void *arg);
+
+/* One open, unacknowledged flag in the index's order. */
+struct store_report_flag {
+	struct store_flag f;		/* link, alert_id unused */
+	long long page_id;
+	unsigned page_stale, page_recheck;	/* its page's open flags */
+	int age_days;			/* since raised */
+	const char *phrase;		/* the claim's words, "" if unknown */
+	const char *acronym;		/* the trial's, "" if none */
+};
+typedef int (*store_report_flag_fn)(void *arg,
+    const struct store_report_flag *f);
+/*
+ * Every open, unacknowledged flag, grouped by page, worst page first
+ * (most stale, then most recheck flags, then path), stale before recheck
+ * and by line within a page.  0 / -1.
+ */
+int store_report_flags(struct store *s, store_report_flag_fn fn, void *arg);
+
+/* A knowledge-base page that has claims or open flags. */
+struct store_report_page {
+	long long page_id;
+	const char *path;
+	const char *page_date;		/* "" if none */
+	const char *last_scanned;	/* "" if never */
+	unsigned claims, stale, recheck;
+};
+typedef int (*store_report_page_fn)(void *arg,
+    const struct store_report_page *p);
+/* Every such page, worst first (as store_report_flags groups them).  0 / -1. */
+int store_report_pages(struct store *s, store_report_page_fn fn, void *arg);
+
+/* One claim of a page with one open flag on its key (or none). */
+struct store_report_claim {
+	long long page_id, claim_id;
+	int line;
+	char nct_id[NCT_ID_SIZE];
+	const char *kind, *statuses, *as_of, *phrase, *excerpt;	/* "" if NULL */
+	const char *path;		/* the page's */
+	/* The open flag, if any: flag_id 0 when none. */
+	long long flag_id;
+	int flag_line;			/* the line the flag was raised on */
+	const char *rule, *severity, *evidence;
+	bool acked;
+};
+
+/*
+ * The claims of a batch of pages (page_ids[0..n)) in page order (line,
+ * then claim), one row per claim and open flag on its (page, trial,
+ * kind) key: a claim with two flags gives two rows, one with none a row
+ * with flag_id 0.  New rows in *rows, *n_rows; free with
+ * store_report_claims_free.  0 / -1.
+ */
+struct store_report_claims;
+struct store_report_claims *store_report_page_claims(struct store *s,
+    const long long *page_ids, size_t n);
+/*
+ * The claims citing a batch of trials (ids[0..n), sorted), ordered by
+ * trial, then as-of date, page and line; each with the worst open flag
+ * on its key (severity "" when none).
+ */
+struct store_report_claims *store_report_trial_claims(struct store *s,
+    char *const *ids, size_t n);
+size_t store_report_claims_count(const struct store_report_claims *c);
+/* Row i, borrowed until store_report_claims_free. */
+const struct store_report_claim *store_report_claims_row(
+    const struct store_report_claims *c, size_t i);
+void store_report_claims_free(struct store_report_claims *c);
+
+/* A tracked trial's current state, for its page of the report. */
+struct store_report_trial {
+	char nct_id[NCT_ID_SIZE];
+	const char *acronym, *brief_title, *overall_status;	/* "" if none */
+	bool has_results;
+	const char *results_first_posted, *results_submitted;	/* "" if none */
+	const char *primary_completion, *primary_completion_type;
+	const char *last_update_posted;
+	const char *registry_state;	/* unknown, present, not_found */
+	const char *current_nct_id;	/* "" unless an alias */
+	const char *tracked_since;
+	int versions;
+};
+
+/*
+ * One span of a trial's life in which its registry state was constant:
+ * the columns of issue 16's trial_timeline view (valid_from, valid_to,
+ * overall_status, has_results, primary_completion(_type), enrollment,
+ * source) and what the report also draws from that version.
+ */
+struct store_report_span {
+	char nct_id[NCT_ID_SIZE];
+	int version_no;
+	const char *valid_from;		/* the version's registry date */
+	const char *valid_to;		/* the next version's; "" if current */
+	const char *overall_status;
+	bool has_results;
+	const char *primary_completion, *primary_completion_type;
+	const char *enrollment, *source;
+	const char *start, *start_type, *completion, *completion_type;
+	const char *results_submitted, *results_first_posted;
+	const char *result_pmids;	/* space-separated, "" if none */
+};
+
+/* One field-level change, values as JSON text cut to 300 bytes. */
+struct store_report_change {
+	char nct_id[NCT_ID_SIZE];
+	const char *field, *change_class, *old_value, *new_value;
+	const char *registry_updated, *detected_at;
+	int more;		/* on a trial's last row shown: older ones left out */
+};
+
+/* Everything the report draws for a batch of trials. */
+struct store_report_batch {
+	struct store_report_trial *trials;	/* by NCT ID */
+	size_t n_trials;
+	struct store_report_span *spans;	/* by trial, then version */
+	size_t n_spans;
+	struct store_report_change *changes;	/* by trial, newest first */
+	size_t n_changes;
+	struct store_report_claims *claims;	/* store_report_trial_claims */
+	void *priv;				/* the results owning the strings */
+};
+
+/*
+ * Fill *b for ids[0..n) (sorted, as store_tracked_ids gives them), at
+ * most max_changes changes a trial (newest first).  0 / -1; free with
+ * store_report_batch_finish (also after a failure).
+ */
+int store_report_batch(struct store *s, char *const *ids, size_t n,
+    unsigned max_changes, struct store_report_batch *b);
+void store_report_batch_finish(struct store_report_batch *b);
+
 #endif

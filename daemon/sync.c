@@ -21,6 +21,7 @@
 #include "log.h"
 #include "pages.h"
 #include "registry.h"
+#include "report.h"
 #include "rules.h"
 #include "study.h"
 
@@ -1248,6 +1249,9 @@ finish:
 			rc = -1;
 		}
 	}
+	/* After the run is closed, so the report shows how it ended. */
+	if (store_ok(s))
+		report_refresh(cfg, s);
 	registry_free(reg);
 	free(c.asks);
 	phase(&c, "idle");
