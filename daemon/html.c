@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "text.h"
+
 #define FLUSH_AT (64 * 1024)
 
 struct html {
@@ -180,35 +182,6 @@ html_printf(struct html *h, const char *fmt, ...)
 
 /* ------------------------------------------------------------ escaping */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len, k;
-
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	*cp = c & (0xff >> (len + 1));
-	for (k = 1; k < len; k++) {
-		if (k > 1 && (s[k] < 0x80 || s[k] > 0xbf))
-			return 0;
-		*cp = (*cp << 6) | (s[k] & 0x3f);
-	}
-	return len;
-}
-
 /*
  * Characters HTML forbids in a document (C1 controls, noncharacters) and
  * the bidirectional overrides, with which a page could make the text
@@ -253,7 +226,8 @@ escape_char(const unsigned char *s, size_t n, const char **out, size_t *used)
 		*out = (const char *)s;
 		return 1;
 	}
-	if ((len = utf8_seq(s, n, &cp)) == 0 || forbidden(cp)) {
+	if ((len = text_utf8_len(s, n)) == 0 ||
+	    forbidden(cp = text_utf8_cp(s, len))) {
 		*used = len ? len : 1;
 		*out = REPLACEMENT;
 		return 3;

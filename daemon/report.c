@@ -19,7 +19,7 @@
 #include "log.h"
 #include "site.h"
 #include "store.h"
-#include "timeline.h"
+#include "chart.h"
 #include "trialpage.h"
 
 #define FLAGS_PER_INDEX 200	/* flags on one index page */
@@ -688,8 +688,8 @@ list_row(struct rep *x, struct trial_list *l, const struct store_report_trial *t
 	html_raw(l->h, "</td><td>");
 	if (t->overall_status[0]) {
 		html_printf(l->h, "<span class=\"badge st-%s\">",
-		    timeline_status_class(t->overall_status));
-		html_text(l->h, timeline_status_label(t->overall_status));
+		    chart_status_class(t->overall_status));
+		html_text(l->h, chart_status_label(t->overall_status));
 		html_raw(l->h, "</span>");
 	} else {
 		html_raw(l->h, strcmp(t->registry_state, "not_found") == 0 ?

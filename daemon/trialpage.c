@@ -13,13 +13,13 @@
 #include <string.h>
 
 #include "site.h"
-#include "timeline.h"
+#include "chart.h"
 
 /* A trial's timeline input; labels and links it made are its own. */
 struct tl_build {
-	struct timeline_span *spans;
+	struct chart_span *spans;
 	size_t n_spans;
-	struct timeline_event *ev;
+	struct chart_event *ev;
 	size_t n_ev, cap_ev;
 	char **owned;
 	size_t n_owned, cap_owned;
@@ -53,10 +53,10 @@ own(struct tl_build *b, const char *fmt, ...)
 	return s;
 }
 
-static struct timeline_event *
-add_event(struct tl_build *b, enum timeline_kind kind, const char *date)
+static struct chart_event *
+add_event(struct tl_build *b, enum chart_kind kind, const char *date)
 {
-	struct timeline_event *v, *e;
+	struct chart_event *v, *e;
 
 	if (b->n_ev == b->cap_ev) {
 		size_t cap = b->cap_ev ? 2 * b->cap_ev : 16;
@@ -89,9 +89,9 @@ tl_finish(struct tl_build *b)
 /* One date of the record (start, primary completion, completion) by version. */
 static void
 date_events(struct tl_build *b, const struct store_report_span *v, size_t n,
-    enum timeline_kind kind)
+    enum chart_kind kind)
 {
-	struct timeline_event *prev = NULL;
+	struct chart_event *prev = NULL;
 	const char *pd = NULL, *pt = NULL;
 
 	for (size_t i = 0; i < n; i++) {
@@ -100,7 +100,7 @@ date_events(struct tl_build *b, const struct store_report_span *v, size_t n,
 		const char *t = kind == TL_START ? v[i].start_type :
 		    kind == TL_PRIMARY ? v[i].primary_completion_type :
 		    v[i].completion_type;
-		struct timeline_event *e;
+		struct chart_event *e;
 
 		if (d[0] == '\0' || (pd && strcmp(d, pd) == 0 &&
 		    strcmp(t, pt) == 0))
@@ -146,7 +146,7 @@ build_timeline(struct tl_build *b, const struct store_report_span *v,
 	}
 	/* Versions in a row with one status are one span. */
 	for (size_t i = 0; i < n; i++) {
-		struct timeline_span *last = b->n_spans ?
+		struct chart_span *last = b->n_spans ?
 		    &b->spans[b->n_spans - 1] : NULL;
 
 		if (last && strcmp(last->status, v[i].overall_status) == 0) {
@@ -164,7 +164,7 @@ build_timeline(struct tl_build *b, const struct store_report_span *v,
 	date_events(b, v, n, TL_PRIMARY);
 	date_events(b, v, n, TL_COMPLETION);
 	for (size_t i = 0; i < n; i++) {
-		struct timeline_event *e;
+		struct chart_event *e;
 		const char *prev = i ? v[i - 1].result_pmids : "";
 
 		if (v[i].results_submitted[0] && (sub == NULL ||
@@ -186,7 +186,7 @@ build_timeline(struct tl_build *b, const struct store_report_span *v,
 		}
 	}
 	if (n && v[n - 1].results_first_posted[0]) {
-		struct timeline_event *e = add_event(b, TL_POSTED,
+		struct chart_event *e = add_event(b, TL_POSTED,
 		    v[n - 1].results_first_posted);
 
 		if (e)
@@ -194,7 +194,7 @@ build_timeline(struct tl_build *b, const struct store_report_span *v,
 	}
 	for (size_t i = c0; i < c1; i++) {
 		const struct store_report_claim *c = store_report_claims_row(cl, i);
-		struct timeline_event *e;
+		struct chart_event *e;
 
 		/* A citation is drawn only when it is flagged. */
 		if (c->as_of[0] == '\0' || (strcmp(c->kind, "mention") == 0 &&
@@ -252,8 +252,8 @@ legend(struct html *h, const struct tl_build *b)
 			continue;
 		html_printf(h, "<li><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\">"
 		    "<rect class=\"span st-%s\" x=\"1\" y=\"3\" width=\"14\" "
-		    "height=\"10\" rx=\"2\"/></svg>", timeline_status_class(st));
-		html_text(h, timeline_status_label(st));
+		    "height=\"10\" rx=\"2\"/></svg>", chart_status_class(st));
+		html_text(h, chart_status_label(st));
 		html_raw(h, "</li>");
 	}
 	html_raw(h, LEGEND);
@@ -281,8 +281,8 @@ trial_facts(struct html *h, const struct store_report_trial *t)
 	    "<span class=\"v\">");
 	if (t->overall_status[0]) {
 		html_printf(h, "<span class=\"badge st-%s\">",
-		    timeline_status_class(t->overall_status));
-		html_text(h, timeline_status_label(t->overall_status));
+		    chart_status_class(t->overall_status));
+		html_text(h, chart_status_label(t->overall_status));
 		html_raw(h, "</span>");
 	} else {
 		html_raw(h, strcmp(t->registry_state, "not_found") == 0 ?
@@ -352,8 +352,8 @@ versions_table(struct html *h, const struct store_report_span *v, size_t n)
 		    v[i].version_no);
 		html_text(h, v[i].valid_from);
 		html_printf(h, "</td><td><span class=\"badge st-%s\">",
-		    timeline_status_class(v[i].overall_status));
-		html_text(h, timeline_status_label(v[i].overall_status));
+		    chart_status_class(v[i].overall_status));
+		html_text(h, chart_status_label(v[i].overall_status));
 		html_raw(h, "</span></td>");
 		date_cell(h, v[i].start, v[i].start_type);
 		date_cell(h, v[i].primary_completion, v[i].primary_completion_type);
@@ -463,7 +463,7 @@ trialpage_write(struct html *h, const struct trialpage *p)
 {
 	const struct store_report_trial *t = p->trial;
 	struct tl_build b;
-	struct timeline tl;
+	struct chart tl;
 
 	html_printf(h, "<h1><span class=\"nct\">%s</span>", t->nct_id);
 	if (t->acronym[0]) {
@@ -498,7 +498,7 @@ trialpage_write(struct html *h, const struct trialpage *p)
 		tl.n_events = b.n_ev;
 		tl.today = p->today;
 		html_raw(h, "<figure>\n<div class=\"tl\">");
-		timeline_svg(h, &tl);
+		chart_svg(h, &tl);
 		html_raw(h, "</div>\n<figcaption>Status spans from the registry "
 		    "versions ctmirror stored, each dated by the registry's last "
 		    "update; dates as each version gave them; page claims at "

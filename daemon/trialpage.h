@@ -1,6 +1,6 @@
 /*
  * trialpage.h - the body of one tracked trial's page of the report: its
- * facts, its life drawn as an SVG timeline (timeline.h) from its stored
+ * facts, its life drawn as an SVG timeline (chart.h) from its stored
  * versions and the page claims about it, then the versions, the claims
  * and the change log as tables, so a terminal browser or a screen reader
  * gets all of it too.  Pure: it writes markup from rows it is given.

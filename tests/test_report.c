@@ -1,7 +1,7 @@
 /*
  * test_report.c - `ctmirror report` and the modules behind it: the one
  * escaping primitive (html.c), the timeline's dates and SVG
- * (timeline.c), and whole reports against a real PostgreSQL: the example
+ * (chart.c), and whole reports against a real PostgreSQL: the example
  * page scenario through the fake registry, a hostile page and record,
  * pagination, refusal to replace a folder that is not a report, the
  * atomic swap, and [report] dir refreshed by `ctmirror sync`.  The
@@ -19,7 +19,7 @@
 #include "html.h"
 #include "report.h"
 #include "store.h"
-#include "timeline.h"
+#include "chart.h"
 
 /* ---------------------------------------------------------- escaping */
 
@@ -85,38 +85,38 @@ Test(html, textn_cuts_at_a_character_boundary)
 
 /* ---------------------------------------------------------- timeline */
 
-Test(timeline, dates)
+Test(chart, dates)
 {
-	cr_expect_eq(timeline_day("1970-01-01"), 0);
-	cr_expect_eq(timeline_day("1970-01"), 0);
-	cr_expect_eq(timeline_day("2000-03-01"), 11017);
-	cr_expect_eq(timeline_day("2024"), timeline_day("2024-01-01"));
-	cr_expect_eq(timeline_day("2024-13-01"), -1);
-	cr_expect_eq(timeline_day("soon"), -1);
-	cr_expect_eq(timeline_day(""), -1);
-	cr_expect_eq(timeline_day(NULL), -1);
+	cr_expect_eq(chart_day("1970-01-01"), 0);
+	cr_expect_eq(chart_day("1970-01"), 0);
+	cr_expect_eq(chart_day("2000-03-01"), 11017);
+	cr_expect_eq(chart_day("2024"), chart_day("2024-01-01"));
+	cr_expect_eq(chart_day("2024-13-01"), -1);
+	cr_expect_eq(chart_day("soon"), -1);
+	cr_expect_eq(chart_day(""), -1);
+	cr_expect_eq(chart_day(NULL), -1);
 }
 
-Test(timeline, draws_spans_dates_and_claims)
+Test(chart, draws_spans_dates_and_claims)
 {
-	const struct timeline_span spans[] = {
+	const struct chart_span spans[] = {
 		{"2017-03-01", "2020-04-02", "RECRUITING", 1, 2},
 		{"2020-04-02", NULL, "COMPLETED", 3, 3},
 	};
-	const struct timeline_event ev[] = {
+	const struct chart_event ev[] = {
 		{"2019-06", TL_PRIMARY, 1, 1, TL_OK, "estimated", NULL},
 		{"2021-06-30", TL_PRIMARY, 0, 0, TL_OK, "actual", NULL},
 		{"2026-08-01", TL_POSTED, 0, 0, TL_OK, NULL, NULL},
 		{"2026-05-06", TL_CLAIM, 0, 0, TL_STALE, "<b>page</b>:3",
 		    "../page/1.html#L3"},
 	};
-	struct timeline t = {"HERA <NCT02982915>", spans, 2, ev, 4,
+	struct chart t = {"HERA <NCT02982915>", spans, 2, ev, 4,
 	    "2026-11-23"};
 	struct html *h = html_open_mem();
 	size_t len;
 	char *s;
 
-	timeline_svg(h, &t);
+	chart_svg(h, &t);
 	s = html_take(h, &len);
 	cr_assert_not_null(s);
 	cr_expect(strncmp(s, "<svg class=\"timeline\"", 21) == 0, "%s", s);
@@ -137,7 +137,7 @@ Test(timeline, draws_spans_dates_and_claims)
 	t.n_spans = 0;
 	t.n_events = 0;
 	h = html_open_mem();
-	timeline_svg(h, &t);
+	chart_svg(h, &t);
 	s = html_take(h, &len);
 	cr_expect_eq(len, 0);
 	free(s);
@@ -360,7 +360,7 @@ Test(report, hostile_page_and_record_render_as_text)
 {
 	struct harness_run r;
 	char *path, *big, *rec, *title, *text;
-	size_t n = 10u << 20;
+	size_t n = 10u << 20, at;
 
 	/* A page with markup, a javascript: link, broken UTF-8 and a 10 MB line. */
 	big = malloc(n + 200);
@@ -368,8 +368,9 @@ Test(report, hostile_page_and_record_render_as_text)
 	strcpy(big, "# <script>alert(1)</script>\n\nHERA (NCT02982915) results "
 	    "pending as of 2026-05-06 <img src=x onerror=alert(2)> "
 	    "[x](javascript:alert(3)) \xff\xfe broken.\n\nNCT05233774 results pending ");
-	memset(big + strlen(big), 'x', n);
-	big[n + 150] = '\0';
+	at = strlen(big);
+	memset(big + at, 'x', n);
+	big[at + n] = '\0';
 	path = harness_fmt("%s/<b onclick=x>bold.md", pagedir);
 	cr_assert_eq(harness_write(path, big), 0);
 	free(path);
@@ -381,14 +382,15 @@ Test(report, hostile_page_and_record_render_as_text)
 	big = malloc(n + 100);
 	cr_assert_not_null(big);
 	strcpy(big, "<script>alert(4)</script><a href=\\\"javascript:x\\\">y</a>");
-	memset(big + strlen(big), 'T', n);
-	big[n + 60] = '\0';
+	at = strlen(big);
+	memset(big + at, 'T', n);
+	big[at + n] = '\0';
 	{
-		char *at = strstr(rec, "\"briefTitle\"");
+		char *bt = strstr(rec, "\"briefTitle\"");
 		char *q1, *q2;
 
-		cr_assert_not_null(at);
-		q1 = strchr(at + 12, '"');
+		cr_assert_not_null(bt);
+		q1 = strchr(bt + 12, '"');
 		q2 = strchr(q1 + 1, '"');
 		*q1 = '\0';
 		title = harness_fmt("%s\"%s%s", rec, big, q2);

@@ -1,9 +1,9 @@
 /*
- * timeline.c - lays out a trial's life on one time axis and writes it as
+ * chart.c - lays out a trial's life on one time axis and writes it as
  * inline SVG (shapes carry CSS classes; the report's style sheet colours
  * them, so print and screen share one palette).
  */
-#include "timeline.h"
+#include "chart.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,7 +39,7 @@ static const struct {
 #define N_STATUSES_TL (sizeof(statuses) / sizeof(statuses[0]))
 
 const char *
-timeline_status_class(const char *status)
+chart_status_class(const char *status)
 {
 	for (size_t i = 0; status && i < N_STATUSES_TL; i++)
 		if (strcmp(status, statuses[i].word) == 0)
@@ -48,7 +48,7 @@ timeline_status_class(const char *status)
 }
 
 const char *
-timeline_status_label(const char *status)
+chart_status_label(const char *status)
 {
 	for (size_t i = 0; status && i < N_STATUSES_TL; i++)
 		if (strcmp(status, statuses[i].word) == 0)
@@ -98,7 +98,7 @@ digits(const char *s, int n)
 }
 
 long
-timeline_day(const char *s)
+chart_day(const char *s)
 {
 	long y;
 	unsigned m = 1, d = 1;
@@ -145,19 +145,19 @@ widen(long *lo, long *hi, long d)
 }
 
 static bool
-make_axis(const struct timeline *t, struct axis *a)
+make_axis(const struct chart *t, struct axis *a)
 {
 	long lo = -1, hi = -1, span;
 
 	for (size_t i = 0; i < t->n_spans; i++) {
-		widen(&lo, &hi, timeline_day(t->spans[i].from));
-		widen(&lo, &hi, timeline_day(t->spans[i].to));
+		widen(&lo, &hi, chart_day(t->spans[i].from));
+		widen(&lo, &hi, chart_day(t->spans[i].to));
 	}
 	for (size_t i = 0; i < t->n_events; i++)
-		widen(&lo, &hi, timeline_day(t->events[i].date));
+		widen(&lo, &hi, chart_day(t->events[i].date));
 	if (lo < 0)
 		return false;
-	widen(&lo, &hi, timeline_day(t->today));
+	widen(&lo, &hi, chart_day(t->today));
 	span = hi - lo;
 	if (span < 90) {
 		lo -= (90 - span) / 2;
@@ -240,15 +240,15 @@ row_label(struct html *h, double y, const char *text)
 }
 
 static void
-draw_spans(struct html *h, const struct timeline *t, const struct axis *a,
+draw_spans(struct html *h, const struct chart *t, const struct axis *a,
     double y, double today_x)
 {
 	double first = -1;
 
 	for (size_t i = 0; i < t->n_spans; i++) {
-		const struct timeline_span *s = &t->spans[i];
-		long d0 = timeline_day(s->from), d1 = timeline_day(s->to);
-		const char *label = timeline_status_label(s->status);
+		const struct chart_span *s = &t->spans[i];
+		long d0 = chart_day(s->from), d1 = chart_day(s->to);
+		const char *label = chart_status_label(s->status);
 		double x0, x1;
 
 		if (d0 < 0)
@@ -261,7 +261,7 @@ draw_spans(struct html *h, const struct timeline *t, const struct axis *a,
 			first = x0;
 		html_printf(h, "<g><rect class=\"span st-%s\" x=\"%.1f\" "
 		    "y=\"%.1f\" width=\"%.1f\" height=\"24\" rx=\"3\"/>",
-		    timeline_status_class(s->status), x0, y - 12, x1 - x0);
+		    chart_status_class(s->status), x0, y - 12, x1 - x0);
 		html_raw(h, "<title>");
 		html_text(h, label);
 		html_raw(h, " from ");
@@ -275,7 +275,7 @@ draw_spans(struct html *h, const struct timeline *t, const struct axis *a,
 			html_printf(h, " (version %d)</title>", s->version);
 		if (x1 - x0 > LABEL_W * (double)strlen(label) + 10) {
 			html_printf(h, "<text class=\"sl st-%s\" x=\"%.1f\" "
-			    "y=\"%.1f\">", timeline_status_class(s->status),
+			    "y=\"%.1f\">", chart_status_class(s->status),
 			    x0 + 6, y + 4);
 			html_text(h, label);
 			html_raw(h, "</text>");
@@ -303,7 +303,7 @@ static const char *const kind_name[] = {
 
 /* One marker's shape centred on (x, y). */
 static void
-shape(struct html *h, const struct timeline_event *e, double x, double y)
+shape(struct html *h, const struct chart_event *e, double x, double y)
 {
 	const char *cls = e->superseded ? "old" : e->estimated ? "est" : "act";
 
@@ -359,8 +359,8 @@ guide(struct html *h, double y)
  * would overlap are set side by side (their tooltips keep the dates).
  */
 static void
-draw_marks(struct html *h, const struct timeline *t, const struct axis *a,
-    double y, enum timeline_kind k0, enum timeline_kind k1)
+draw_marks(struct html *h, const struct chart *t, const struct axis *a,
+    double y, enum chart_kind k0, enum chart_kind k1)
 {
 	double last = -1e9;
 
@@ -368,8 +368,8 @@ draw_marks(struct html *h, const struct timeline *t, const struct axis *a,
 		double px = -1;
 
 		for (size_t i = 0; i < t->n_events; i++) {
-			const struct timeline_event *e = &t->events[i];
-			long d = timeline_day(e->date);
+			const struct chart_event *e = &t->events[i];
+			long d = chart_day(e->date);
 			double x;
 
 			if ((int)e->kind != k || d < 0)
@@ -384,8 +384,8 @@ draw_marks(struct html *h, const struct timeline *t, const struct axis *a,
 	}
 	for (int k = (int)k0; k <= (int)k1; k++) {
 		for (size_t i = 0; i < t->n_events; i++) {
-			const struct timeline_event *e = &t->events[i];
-			long d = timeline_day(e->date);
+			const struct chart_event *e = &t->events[i];
+			long d = chart_day(e->date);
 			double x;
 
 			if ((int)e->kind != k || d < 0)
@@ -419,7 +419,7 @@ cmp_placed(const void *a, const void *b)
 
 /* Claims: stacked in up to LANES lanes; more at one spot become "+n". */
 static void
-draw_claims(struct html *h, const struct timeline *t, const struct axis *a,
+draw_claims(struct html *h, const struct chart *t, const struct axis *a,
     double y, struct placed *pl, size_t n)
 {
 	double lane_x[LANES];
@@ -430,7 +430,7 @@ draw_claims(struct html *h, const struct timeline *t, const struct axis *a,
 		lane_x[l] = -1e9;
 	qsort(pl, n, sizeof(*pl), cmp_placed);
 	for (size_t j = 0; j <= n; j++) {
-		const struct timeline_event *e;
+		const struct chart_event *e;
 		int l;
 
 		if (j == n || (over_n && pl[j].x - over_x > 14)) {
@@ -466,7 +466,7 @@ draw_claims(struct html *h, const struct timeline *t, const struct axis *a,
 }
 
 void
-timeline_svg(struct html *h, const struct timeline *t)
+chart_svg(struct html *h, const struct chart *t)
 {
 	struct axis a;
 	struct html *body;
@@ -480,7 +480,7 @@ timeline_svg(struct html *h, const struct timeline *t)
 	if (!make_axis(t, &a))
 		return;
 	for (size_t i = 0; i < t->n_events; i++) {
-		if (timeline_day(t->events[i].date) < 0)
+		if (chart_day(t->events[i].date) < 0)
 			continue;
 		if (t->events[i].kind == TL_CLAIM)
 			n_claims++;
@@ -491,7 +491,7 @@ timeline_svg(struct html *h, const struct timeline *t)
 		n_claims = 0;
 	height = top + 17 + 36 + 2 * 24 + (n_results ? 28 : 0) +
 	    (n_claims ? 30 + (LANES - 1) * LANE_H + 12 : 0) + 18 + 24;
-	today = timeline_day(t->today);
+	today = chart_day(t->today);
 	today_x = today >= 0 ? xof(&a, today) : PLOT_X1;
 
 	html_printf(h, "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
@@ -519,8 +519,8 @@ timeline_svg(struct html *h, const struct timeline *t)
 		y += k == TL_START ? 36 : 24;
 		row_label(h, y, kind_name[k]);
 		guide(h, y);
-		draw_marks(h, t, &a, y, (enum timeline_kind)k,
-		    (enum timeline_kind)k);
+		draw_marks(h, t, &a, y, (enum chart_kind)k,
+		    (enum chart_kind)k);
 	}
 	if (n_results) {
 		y += 28;
@@ -534,7 +534,7 @@ timeline_svg(struct html *h, const struct timeline *t)
 		y += 30;
 		row_label(h, y, "Page claims");
 		for (size_t i = 0; i < t->n_events; i++) {
-			long d = timeline_day(t->events[i].date);
+			long d = chart_day(t->events[i].date);
 
 			if (t->events[i].kind != TL_CLAIM || d < 0)
 				continue;

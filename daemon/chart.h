@@ -1,20 +1,20 @@
 /*
- * timeline.h - a trial's life drawn as inline SVG: status spans in
+ * chart.h - a trial's life drawn as inline SVG: status spans in
  * colour, start and completion dates (estimated hollow, actual filled,
  * earlier estimates faint), results submitted and posted, publications,
  * and each page claim about the trial at its as-of date, marked by its
  * verdict.  Pure: it lays out what it is given and writes markup through
  * html.h; the caller reads the store.
  */
-#ifndef CTMIRROR_TIMELINE_H
-#define CTMIRROR_TIMELINE_H
+#ifndef CTMIRROR_CHART_H
+#define CTMIRROR_CHART_H
 
 #include <stddef.h>
 
 #include "html.h"
 
 /* A span of constant registry status.  Strings borrowed. */
-struct timeline_span {
+struct chart_span {
 	const char *from;	/* YYYY-MM[-DD] */
 	const char *to;		/* NULL or "": still so today */
 	const char *status;	/* registry overallStatus word */
@@ -22,7 +22,7 @@ struct timeline_span {
 	int last_version;	/* last one (the same when one version) */
 };
 
-enum timeline_kind {
+enum chart_kind {
 	TL_START = 0,
 	TL_PRIMARY,		/* primary completion */
 	TL_COMPLETION,
@@ -32,28 +32,28 @@ enum timeline_kind {
 	TL_CLAIM,		/* a page claim at its as-of date */
 };
 
-enum timeline_verdict {
+enum chart_verdict {
 	TL_OK = 0,
 	TL_RECHECK,
 	TL_STALE,
 };
 
 /* One dated mark.  Strings borrowed. */
-struct timeline_event {
+struct chart_event {
 	const char *date;	/* YYYY-MM[-DD]; unparsable: not drawn */
-	enum timeline_kind kind;
+	enum chart_kind kind;
 	int estimated;		/* dates: the registry says ESTIMATED */
 	int superseded;		/* dates: an earlier value, since moved */
-	enum timeline_verdict verdict;	/* claims */
+	enum chart_verdict verdict;	/* claims */
 	const char *label;	/* tooltip text (escaped when written) */
 	const char *href;	/* claims: link target the report built, or NULL */
 };
 
-struct timeline {
+struct chart {
 	const char *title;	/* the SVG's <title>, e.g. "HERA (NCT02982915)" */
-	const struct timeline_span *spans;	/* in time order */
+	const struct chart_span *spans;	/* in time order */
 	size_t n_spans;
-	const struct timeline_event *events;	/* any order */
+	const struct chart_event *events;	/* any order */
 	size_t n_events;
 	const char *today;	/* YYYY-MM-DD: the dashed "today" line */
 };
@@ -62,17 +62,17 @@ struct timeline {
  * Write t as one <svg> element (responsive: a viewBox, no fixed size)
  * into h.  Nothing is written when there is nothing to draw.
  */
-void timeline_svg(struct html *h, const struct timeline *t);
+void chart_svg(struct html *h, const struct chart *t);
 
 /*
  * Days since 1970-01-01 of "YYYY", "YYYY-MM" or "YYYY-MM-DD" (a missing
  * month or day counts as the first); -1 when s is no such date.
  */
-long timeline_day(const char *s);
+long chart_day(const char *s);
 
 /* The fill colour (CSS class suffix) of a status word: "recruiting", ... */
-const char *timeline_status_class(const char *status);
+const char *chart_status_class(const char *status);
 /* A status word for people: "ACTIVE_NOT_RECRUITING" -> "Active, not recruiting". */
-const char *timeline_status_label(const char *status);
+const char *chart_status_label(const char *status);
 
 #endif
