@@ -231,6 +231,13 @@ struct trial_state {
 	size_t n_result_pmids;
 	const char *acronym;
 	const char *brief_title;
+	/*
+	 * The FDAAA 801 deadline ("YYYY-MM-DD") of an applicable trial whose
+	 * primary completion is actual and which has submitted no results
+	 * (the results_due view, migration 0006): its results are overdue once
+	 * today is past it.  "" otherwise.
+	 */
+	char results_due_by[DATE_SIZE];
 };
 
 enum severity {

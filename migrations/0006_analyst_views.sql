@@ -714,3 +714,8 @@ GRANT SELECT ON trial_conditions, trial_interventions, trial_sponsors, trial_ref
     trial_conditions_history, trial_interventions_history, trial_sponsors_history,
     trial_references_history, trial_outcomes_history, trial_design_history,
     trial_dates_history, trial_sites_history, results_due TO ctmirror_reader;
+
+-- A results-pending claim about a trial whose results are overdue is news
+-- in itself: rule results-overdue (daemon/rules.c), fed by results_due.
+COMMENT ON COLUMN stale_claims.rule IS
+    'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, results-submitted, results-overdue, identity-mismatch or alias-id.';
