@@ -545,11 +545,11 @@ SELECT t.nct_id,
             WHEN c.completed < DATE '2017-01-18' THEN
                 ARRAY['not applicable', 'primary completion before 2017-01-18, when the FDAAA 801 Final Rule took effect']
             ELSE
-                ARRAY['applicable', 'an applicable clinical trial: interventional, '
+                ARRAY['applicable', 'applicable: interventional, '
                       || array_to_string(f.phases, '/') || ', FDA-regulated '
                       || CASE WHEN f.is_fda_regulated_drug AND f.is_fda_regulated_device THEN 'drug and device'
                               WHEN f.is_fda_regulated_drug THEN 'drug' ELSE 'device' END
-                      || '; results due '
+                      || '; due '
                       || CASE WHEN j0.due_by = (c.completed + interval '3 years')::date
                               THEN '3 years after primary completion (certificate of delay submitted '
                                    || f.disposition_first_submitted_date || ')'
