@@ -3,20 +3,18 @@
 -- (ctti-clinicaltrials/aact, app/models/*.rb) wherever AACT has the same
 -- thing; README.md lists the correspondences.
 --
--- Where the rows come from.  Views over the current version's raw jsonb
--- were measured at 50,000 trials: every query decompressed every record
--- (72 KB on average, up to 375 KB with results) and took 2-4 s.  Tables
--- with a row per array member, filled when a version is stored, answer in
--- tens of milliseconds but cost 0.7 ms of server CPU per stored version
--- (+29 % on a first sync), nearly all of it per-statement set-up of the
--- set-returning calls.  So each version gets one row in version_facts,
--- made when it is stored, in the same statement and transaction: its
--- scalar facts typed (dates as dates), and each list the views read (the
--- conditions and their MeSH terms, interventions, sponsors, references,
--- outcomes, locations) copied as the registry sent it, a few KB kept
--- apart from the results section that makes raw large.  The views cut the
--- lists into rows when they are read.  An unchanged trial stores no
--- version, so it writes nothing here either.
+-- Where the rows come from (measured at 50,000 trials, tests/bench/views).
+-- Views over the current version's raw jsonb decompress every record (72
+-- KB on average, up to 375 KB with results): 2-3 s a query.  Views over a
+-- copy of each list kept beside raw still spent 1-2 s cutting 1.1 million
+-- locations into rows at every query.  So the rows are made once, when a
+-- version is stored: a trigger on study_versions, in the same statement
+-- and transaction, adds the version's row to version_facts (its design
+-- and dates, typed) and a row per list member to the version_* tables.
+-- That costs about 0.3 ms of server CPU per stored version, one statement
+-- for all the lists; a trial that did not change stores no version and
+-- writes nothing here either.  Rows are keyed by version_id, so the same
+-- tables serve the current version and the history.
 
 -- "YYYY-MM-DD", "YYYY-MM" or "YYYY" to a date (a month or year alone means
 -- its first day); NULL for anything else, so a malformed registry date
@@ -54,12 +52,14 @@ $$;
 COMMENT ON FUNCTION registry_date(text) IS
     'A registry date (YYYY-MM-DD, YYYY-MM or YYYY) as a date, a month or year alone as its first day; NULL when malformed.';
 
--- One row per stored version: what the analysts' views read.
+-- One row per stored version: its design and dates, typed.  The lists are
+-- in the version_* tables below.  No foreign keys: a check per row would
+-- cost more than the row; the triggers below keep the tables in step.
 CREATE TABLE version_facts (
-    version_id bigint PRIMARY KEY
-        REFERENCES study_versions (version_id) ON DELETE CASCADE
-        -- The row is made just before its version's (see the trigger).
-        DEFERRABLE INITIALLY DEFERRED,
+    version_id bigint PRIMARY KEY,
+    -- As in study_versions, so that results_due reads this table alone.
+    overall_status text,
+    has_results boolean,
     study_type text,
     phases text[],
     allocation text,
@@ -94,38 +94,77 @@ CREATE TABLE version_facts (
     last_update_posted_date_precision text,
     -- Results submitted and in QC review, not posted: the first submission
     -- of the current cycle as study.c reads it (study_versions.results_submitted).
-    pending_results_submitted_date date,
-    -- The lists, as the registry sent them (JSON arrays, the sponsor and
-    -- outcomes modules as objects); NULL when the record has none.
-    conditions jsonb,
-    condition_meshes jsonb,
-    interventions jsonb,
-    sponsors jsonb,
-    refs jsonb,
-    outcomes jsonb,
-    locations jsonb
+    pending_results_submitted_date date
 );
-ALTER TABLE version_facts
-    ALTER COLUMN conditions SET COMPRESSION lz4,
-    ALTER COLUMN condition_meshes SET COMPRESSION lz4,
-    ALTER COLUMN interventions SET COMPRESSION lz4,
-    ALTER COLUMN sponsors SET COMPRESSION lz4,
-    ALTER COLUMN refs SET COMPRESSION lz4,
-    ALTER COLUMN outcomes SET COMPRESSION lz4,
-    ALTER COLUMN locations SET COMPRESSION lz4;
 
 COMMENT ON TABLE version_facts IS
-    'Per stored version: the typed facts and the lists the analysts'' views read, made from raw when the version is stored (trigger study_versions_facts).';
+    'Per stored version: its design and dates as the analysts'' views read them, made from raw when the version is stored (trigger study_versions_rows).';
+
+-- A row per list member of each version (AACT's tables and names).
+CREATE TABLE version_conditions (
+    version_id bigint NOT NULL,
+    name text,
+    mesh_term text
+);
+CREATE TABLE version_interventions (
+    version_id bigint NOT NULL,
+    intervention_type text,
+    name text,
+    other_names text[]
+);
+CREATE TABLE version_sponsors (
+    version_id bigint NOT NULL,
+    name text,
+    agency_class text,
+    lead_or_collaborator text NOT NULL
+);
+CREATE TABLE version_references (
+    version_id bigint NOT NULL,
+    pmid text,
+    reference_type text,
+    citation text
+);
+CREATE TABLE version_outcomes (
+    version_id bigint NOT NULL,
+    outcome_type text NOT NULL,
+    measure text,
+    time_frame text
+);
+CREATE TABLE version_sites (
+    version_id bigint NOT NULL,
+    name text,
+    city text,
+    state text,
+    country text,
+    status text
+);
+-- A version's rows are found by version_id (deduplicated, so small).
+CREATE INDEX version_conditions_version_idx ON version_conditions (version_id);
+CREATE INDEX version_interventions_version_idx ON version_interventions (version_id);
+CREATE INDEX version_sponsors_version_idx ON version_sponsors (version_id);
+CREATE INDEX version_references_version_idx ON version_references (version_id);
+CREATE INDEX version_outcomes_version_idx ON version_outcomes (version_id);
+CREATE INDEX version_sites_version_idx ON version_sites (version_id);
+
+COMMENT ON TABLE version_conditions IS 'Per stored version, a row per condition (paired with its MeSH term) or unmatched MeSH term; see trial_conditions.';
+COMMENT ON TABLE version_interventions IS 'Per stored version, a row per intervention; see trial_interventions.';
+COMMENT ON TABLE version_sponsors IS 'Per stored version, the lead sponsor and each collaborator; see trial_sponsors.';
+COMMENT ON TABLE version_references IS 'Per stored version, a row per reference; see trial_references.';
+COMMENT ON TABLE version_outcomes IS 'Per stored version, a row per planned outcome measure; see trial_outcomes.';
+COMMENT ON TABLE version_sites IS 'Per stored version, a row per location; see trial_sites.';
 
 -- The facts row of one version.  r must be in memory: a toasted value
 -- would be decompressed again by every path below.  SQL, so that the
--- trigger's statement and the backfill below inline it; the expressions
--- are operators and calls only, cheap to set up at every execution.
+-- statement below inlines it; its expressions are operators and calls
+-- only, cheap to set up at every execution.
 CREATE FUNCTION version_facts_of(vid bigint, r jsonb, pending text)
     RETURNS SETOF version_facts
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
     SELECT vid,
+           m.s ->> 'overallStatus',
+           CASE WHEN jsonb_typeof(r -> 'hasResults') = 'boolean'
+               THEN (r -> 'hasResults')::boolean END,
            m.d ->> 'studyType',
            -- Phases are registry words (PHASE1, NA, ...): the array's text
            -- is enough, and cheaper than a set-returning call per version.
@@ -168,14 +207,7 @@ CREATE FUNCTION version_facts_of(vid bigint, r jsonb, pending text)
            p.last_update_posted,
            m.s #>> '{lastUpdatePostDateStruct,type}',
            CASE WHEN p.last_update_posted IS NOT NULL THEN CASE length(t.last_update_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
-           registry_date(pending),
-           r #> '{protocolSection,conditionsModule,conditions}',
-           r #> '{derivedSection,conditionBrowseModule,meshes}',
-           r #> '{protocolSection,armsInterventionsModule,interventions}',
-           r #> '{protocolSection,sponsorCollaboratorsModule}',
-           r #> '{protocolSection,referencesModule,references}',
-           r #> '{protocolSection,outcomesModule}',
-           r #> '{protocolSection,contactsLocationsModule,locations}'
+           registry_date(pending)
       FROM (SELECT r #> '{protocolSection,statusModule}' AS s,
                    r #> '{protocolSection,designModule}' AS d,
                    r #> '{protocolSection,oversightModule}' AS o OFFSET 0) m,
@@ -198,278 +230,313 @@ CREATE FUNCTION version_facts_of(vid bigint, r jsonb, pending text)
                     OFFSET 0) p
     $$;
 
--- BEFORE, not AFTER: NEW.raw is still the value the INSERT built, in
--- memory; after the insert it is compressed and out of line, and reading
--- it back cost as much as the rest.  Hence the deferred foreign key.
-CREATE FUNCTION study_versions_facts() RETURNS trigger
+-- All of one version's rows.  PL/pgSQL caches the plans, so a call costs
+-- their execution only; the lists are one statement.  A member that is not
+-- an object (for conditions, not a string) is skipped; a missing list gives
+-- no row.  A condition and a MeSH term share a row when their words are the
+-- same (case aside).
+CREATE FUNCTION version_rows(vid bigint, r jsonb, pending text) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    INSERT INTO version_facts
-    SELECT * FROM version_facts_of(NEW.version_id, NEW.raw, NEW.results_submitted);
+    INSERT INTO version_facts SELECT * FROM version_facts_of(vid, r, pending);
+    WITH c AS (
+        INSERT INTO version_conditions
+        SELECT vid, c.name, m.term
+          FROM (SELECT e #>> '{}' AS name
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,conditionsModule,conditions}') = 'array'
+                                                 THEN r #> '{protocolSection,conditionsModule,conditions}' END) e
+                 WHERE jsonb_typeof(e) = 'string') c
+          FULL JOIN
+               (SELECT e ->> 'term' AS term
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{derivedSection,conditionBrowseModule,meshes}') = 'array'
+                                                 THEN r #> '{derivedSection,conditionBrowseModule,meshes}' END) e
+                 WHERE jsonb_typeof(e -> 'term') = 'string') m
+            ON lower(c.name) = lower(m.term)),
+    i AS (
+        INSERT INTO version_interventions
+        SELECT vid, e ->> 'type', e ->> 'name',
+               CASE WHEN jsonb_typeof(e -> 'otherNames') = 'array' THEN
+                   ARRAY(SELECT o #>> '{}' FROM jsonb_array_elements(e -> 'otherNames') o
+                          WHERE jsonb_typeof(o) = 'string') END
+          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,armsInterventionsModule,interventions}') = 'array'
+                                         THEN r #> '{protocolSection,armsInterventionsModule,interventions}' END) e
+         WHERE jsonb_typeof(e) = 'object'),
+    s AS (
+        INSERT INTO version_sponsors
+        SELECT vid, x.e ->> 'name', x.e ->> 'class', x.role
+          FROM (SELECT r #> '{protocolSection,sponsorCollaboratorsModule,leadSponsor}' AS e, 'lead' AS role
+                UNION ALL
+                SELECT e, 'collaborator'
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,sponsorCollaboratorsModule,collaborators}') = 'array'
+                                                 THEN r #> '{protocolSection,sponsorCollaboratorsModule,collaborators}' END) e) x
+         WHERE jsonb_typeof(x.e) = 'object'),
+    f AS (
+        INSERT INTO version_references
+        SELECT vid, e ->> 'pmid', e ->> 'type', e ->> 'citation'
+          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,referencesModule,references}') = 'array'
+                                         THEN r #> '{protocolSection,referencesModule,references}' END) e
+         WHERE jsonb_typeof(e) = 'object'),
+    o AS (
+        INSERT INTO version_outcomes
+        SELECT vid, k.outcome_type, e ->> 'measure', e ->> 'timeFrame'
+          FROM (VALUES ('primary', 'primaryOutcomes'), ('secondary', 'secondaryOutcomes'),
+                       ('other', 'otherOutcomes')) AS k(outcome_type, member),
+               jsonb_array_elements(CASE WHEN jsonb_typeof(r #> ARRAY['protocolSection', 'outcomesModule', k.member]) = 'array'
+                                         THEN r #> ARRAY['protocolSection', 'outcomesModule', k.member] END) e
+         WHERE jsonb_typeof(e) = 'object')
+    INSERT INTO version_sites
+    SELECT vid, e ->> 'facility', e ->> 'city', e ->> 'state', e ->> 'country', e ->> 'status'
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,contactsLocationsModule,locations}') = 'array'
+                                     THEN r #> '{protocolSection,contactsLocationsModule,locations}' END) e
+     WHERE jsonb_typeof(e) = 'object';
+END
+$$;
+
+-- BEFORE, not AFTER: NEW.raw is still the value the INSERT built, in
+-- memory; after the insert it is compressed and out of line, and reading
+-- it back cost as much as the rest.  (Hence no foreign keys: the version's
+-- row does not exist yet.)  If the insert fails, its statement and these
+-- rows go together.
+CREATE FUNCTION study_versions_rows() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM version_rows(NEW.version_id, NEW.raw, NEW.results_submitted);
     RETURN NEW;
 END
 $$;
 
-CREATE TRIGGER study_versions_facts BEFORE INSERT ON study_versions
-    FOR EACH ROW EXECUTE FUNCTION study_versions_facts();
+CREATE TRIGGER study_versions_rows BEFORE INSERT ON study_versions
+    FOR EACH ROW EXECUTE FUNCTION study_versions_rows();
+
+-- A version deleted takes its rows along (nothing deletes versions today).
+CREATE FUNCTION study_versions_rows_gone() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM version_facts x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_conditions x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_interventions x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_sponsors x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_references x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_outcomes x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_sites x USING gone g WHERE x.version_id = g.version_id;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER study_versions_rows_gone AFTER DELETE ON study_versions
+    REFERENCING OLD TABLE AS gone
+    FOR EACH STATEMENT EXECUTE FUNCTION study_versions_rows_gone();
 
 -- The versions stored before this migration.
-INSERT INTO version_facts
-SELECT x.*
-  FROM study_versions v,
-       LATERAL version_facts_of(v.version_id, v.raw - 'resultsSection',
-                                 v.results_submitted) x;
+SELECT version_rows(version_id, raw - 'resultsSection', results_submitted)
+  FROM study_versions;
 
 REVOKE EXECUTE ON FUNCTION registry_date(text), version_facts_of(bigint, jsonb, text),
-    study_versions_facts() FROM PUBLIC;
+    version_rows(bigint, jsonb, text), study_versions_rows(),
+    study_versions_rows_gone() FROM PUBLIC;
 
 -- ----------------------------------------------------------------- views
 --
--- Each trial_X_history view has a row per array member of every stored
--- version, with the version's number and registry date; trial_X is the
--- same for the current version of each tracked trial.  A module the
--- record lacks gives no row; an array member that is not an object (or,
--- for conditions, not a string) is skipped.
+-- trial_X: a row per list member of the current version of each tracked
+-- trial.  trial_X_history: the same for every stored version of every
+-- trial, with version_id, version_no and registry_updated saying which.
+
+CREATE VIEW trial_conditions AS
+SELECT t.nct_id,
+       x.name,
+       x.mesh_term
+  FROM trials t
+  JOIN version_conditions x ON x.version_id = t.current_version_id
+ WHERE t.tracked;
 
 CREATE VIEW trial_conditions_history AS
 SELECT v.nct_id,
+       v.version_id,
        v.version_no,
        f.last_update_posted_date AS registry_updated,
        x.name,
        x.mesh_term
   FROM study_versions v
   JOIN version_facts f ON f.version_id = v.version_id
- CROSS JOIN LATERAL (
-        SELECT c.name, m.mesh_term
-          FROM (SELECT e #>> '{}' AS name
-                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(f.conditions) = 'array'
-                                                 THEN f.conditions END) e
-                 WHERE jsonb_typeof(e) = 'string') c
-          FULL JOIN
-               (SELECT e ->> 'term' AS mesh_term
-                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(f.condition_meshes) = 'array'
-                                                 THEN f.condition_meshes END) e
-                 WHERE jsonb_typeof(e -> 'term') = 'string') m
-            ON lower(c.name) = lower(m.mesh_term)) x;
+  JOIN version_conditions x ON x.version_id = v.version_id;
+
+CREATE VIEW trial_interventions AS
+SELECT t.nct_id,
+       x.intervention_type,
+       x.name,
+       x.other_names
+  FROM trials t
+  JOIN version_interventions x ON x.version_id = t.current_version_id
+ WHERE t.tracked;
 
 CREATE VIEW trial_interventions_history AS
 SELECT v.nct_id,
+       v.version_id,
        v.version_no,
        f.last_update_posted_date AS registry_updated,
-       e ->> 'type' AS intervention_type,
-       e ->> 'name' AS name,
-       CASE WHEN jsonb_typeof(e -> 'otherNames') = 'array' THEN
-           ARRAY(SELECT o #>> '{}' FROM jsonb_array_elements(e -> 'otherNames') o
-                  WHERE jsonb_typeof(o) = 'string') END AS other_names
+       x.intervention_type,
+       x.name,
+       x.other_names
   FROM study_versions v
   JOIN version_facts f ON f.version_id = v.version_id
- CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(f.interventions) = 'array'
-                                              THEN f.interventions END) e
- WHERE jsonb_typeof(e) = 'object';
+  JOIN version_interventions x ON x.version_id = v.version_id;
+
+CREATE VIEW trial_sponsors AS
+SELECT t.nct_id,
+       x.name,
+       x.agency_class,
+       x.lead_or_collaborator
+  FROM trials t
+  JOIN version_sponsors x ON x.version_id = t.current_version_id
+ WHERE t.tracked;
 
 CREATE VIEW trial_sponsors_history AS
 SELECT v.nct_id,
+       v.version_id,
        v.version_no,
        f.last_update_posted_date AS registry_updated,
-       s.e ->> 'name' AS name,
-       s.e ->> 'class' AS agency_class,
-       s.role AS lead_or_collaborator
+       x.name,
+       x.agency_class,
+       x.lead_or_collaborator
   FROM study_versions v
   JOIN version_facts f ON f.version_id = v.version_id
- CROSS JOIN LATERAL (
-        SELECT f.sponsors -> 'leadSponsor' AS e, 'lead' AS role
-        UNION ALL
-        SELECT e, 'collaborator'
-          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(f.sponsors -> 'collaborators') = 'array'
-                                         THEN f.sponsors -> 'collaborators' END) e) s
- WHERE jsonb_typeof(s.e) = 'object';
+  JOIN version_sponsors x ON x.version_id = v.version_id;
+
+CREATE VIEW trial_references AS
+SELECT t.nct_id,
+       x.pmid,
+       x.reference_type,
+       x.citation
+  FROM trials t
+  JOIN version_references x ON x.version_id = t.current_version_id
+ WHERE t.tracked;
 
 CREATE VIEW trial_references_history AS
 SELECT v.nct_id,
+       v.version_id,
        v.version_no,
        f.last_update_posted_date AS registry_updated,
-       e ->> 'pmid' AS pmid,
-       e ->> 'type' AS reference_type,
-       e ->> 'citation' AS citation
+       x.pmid,
+       x.reference_type,
+       x.citation
   FROM study_versions v
   JOIN version_facts f ON f.version_id = v.version_id
- CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(f.refs) = 'array'
-                                              THEN f.refs END) e
- WHERE jsonb_typeof(e) = 'object';
+  JOIN version_references x ON x.version_id = v.version_id;
+
+CREATE VIEW trial_outcomes AS
+SELECT t.nct_id,
+       x.outcome_type,
+       x.measure,
+       x.time_frame
+  FROM trials t
+  JOIN version_outcomes x ON x.version_id = t.current_version_id
+ WHERE t.tracked;
 
 CREATE VIEW trial_outcomes_history AS
 SELECT v.nct_id,
+       v.version_id,
        v.version_no,
        f.last_update_posted_date AS registry_updated,
-       k.outcome_type,
-       e ->> 'measure' AS measure,
-       e ->> 'timeFrame' AS time_frame
+       x.outcome_type,
+       x.measure,
+       x.time_frame
   FROM study_versions v
   JOIN version_facts f ON f.version_id = v.version_id
- CROSS JOIN (VALUES ('primary', 'primaryOutcomes'), ('secondary', 'secondaryOutcomes'),
-                    ('other', 'otherOutcomes')) AS k(outcome_type, member)
- CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(f.outcomes -> k.member) = 'array'
-                                              THEN f.outcomes -> k.member END) e
- WHERE jsonb_typeof(e) = 'object';
+  JOIN version_outcomes x ON x.version_id = v.version_id;
+
+CREATE VIEW trial_sites AS
+SELECT t.nct_id,
+       x.name,
+       x.city,
+       x.state,
+       x.country,
+       x.status
+  FROM trials t
+  JOIN version_sites x ON x.version_id = t.current_version_id
+ WHERE t.tracked;
 
 CREATE VIEW trial_sites_history AS
 SELECT v.nct_id,
+       v.version_id,
        v.version_no,
        f.last_update_posted_date AS registry_updated,
-       e ->> 'facility' AS name,
-       e ->> 'city' AS city,
-       e ->> 'state' AS state,
-       e ->> 'country' AS country,
-       e ->> 'status' AS status
+       x.name,
+       x.city,
+       x.state,
+       x.country,
+       x.status
   FROM study_versions v
   JOIN version_facts f ON f.version_id = v.version_id
- CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(f.locations) = 'array'
-                                              THEN f.locations END) e
- WHERE jsonb_typeof(e) = 'object';
+  JOIN version_sites x ON x.version_id = v.version_id;
+
+CREATE VIEW trial_design AS
+SELECT t.nct_id,
+       x.study_type,
+       nullif(array_to_string(x.phases, '/'), '') AS phase,
+       x.phases,
+       x.allocation,
+       x.intervention_model,
+       x.primary_purpose,
+       x.masking,
+       x.enrollment,
+       x.enrollment_type,
+       x.is_fda_regulated_drug,
+       x.is_fda_regulated_device
+  FROM trials t
+  JOIN version_facts x ON x.version_id = t.current_version_id
+ WHERE t.tracked;
 
 CREATE VIEW trial_design_history AS
 SELECT v.nct_id,
+       v.version_id,
        v.version_no,
-       f.last_update_posted_date AS registry_updated,
-       f.study_type,
-       nullif(array_to_string(f.phases, '/'), '') AS phase,
-       f.phases,
-       f.allocation,
-       f.intervention_model,
-       f.primary_purpose,
-       f.masking,
-       f.enrollment,
-       f.enrollment_type,
-       f.is_fda_regulated_drug,
-       f.is_fda_regulated_device
+       x.last_update_posted_date AS registry_updated,
+       x.study_type,
+       nullif(array_to_string(x.phases, '/'), '') AS phase,
+       x.phases,
+       x.allocation,
+       x.intervention_model,
+       x.primary_purpose,
+       x.masking,
+       x.enrollment,
+       x.enrollment_type,
+       x.is_fda_regulated_drug,
+       x.is_fda_regulated_device
   FROM study_versions v
-  JOIN version_facts f ON f.version_id = v.version_id;
+  JOIN version_facts x ON x.version_id = v.version_id;
+
+CREATE VIEW trial_dates AS
+SELECT t.nct_id,
+       x.study_first_posted_date, x.study_first_posted_date_type, x.study_first_posted_date_precision,
+       x.start_date, x.start_date_type, x.start_date_precision,
+       x.primary_completion_date, x.primary_completion_date_type, x.primary_completion_date_precision,
+       x.completion_date, x.completion_date_type, x.completion_date_precision,
+       x.results_first_submitted_date, x.results_first_submitted_date_precision,
+       x.results_first_posted_date, x.results_first_posted_date_type, x.results_first_posted_date_precision,
+       x.disposition_first_submitted_date, x.disposition_first_submitted_date_precision,
+       x.last_update_posted_date, x.last_update_posted_date_type, x.last_update_posted_date_precision
+  FROM trials t
+  JOIN version_facts x ON x.version_id = t.current_version_id
+ WHERE t.tracked;
 
 CREATE VIEW trial_dates_history AS
 SELECT v.nct_id,
+       v.version_id,
        v.version_no,
-       f.last_update_posted_date AS registry_updated,
-       f.study_first_posted_date, f.study_first_posted_date_type, f.study_first_posted_date_precision,
-       f.start_date, f.start_date_type, f.start_date_precision,
-       f.primary_completion_date, f.primary_completion_date_type, f.primary_completion_date_precision,
-       f.completion_date, f.completion_date_type, f.completion_date_precision,
-       f.results_first_submitted_date, f.results_first_submitted_date_precision,
-       f.results_first_posted_date, f.results_first_posted_date_type, f.results_first_posted_date_precision,
-       f.disposition_first_submitted_date, f.disposition_first_submitted_date_precision,
-       f.last_update_posted_date, f.last_update_posted_date_type, f.last_update_posted_date_precision
+       x.last_update_posted_date AS registry_updated,
+       x.study_first_posted_date, x.study_first_posted_date_type, x.study_first_posted_date_precision,
+       x.start_date, x.start_date_type, x.start_date_precision,
+       x.primary_completion_date, x.primary_completion_date_type, x.primary_completion_date_precision,
+       x.completion_date, x.completion_date_type, x.completion_date_precision,
+       x.results_first_submitted_date, x.results_first_submitted_date_precision,
+       x.results_first_posted_date, x.results_first_posted_date_type, x.results_first_posted_date_precision,
+       x.disposition_first_submitted_date, x.disposition_first_submitted_date_precision,
+       x.last_update_posted_date, x.last_update_posted_date_type, x.last_update_posted_date_precision
   FROM study_versions v
-  JOIN version_facts f ON f.version_id = v.version_id;
-
--- The current version of each tracked trial, through the history views.
-
-CREATE VIEW trial_conditions AS
-SELECT h.nct_id,
-       h.name,
-       h.mesh_term
-  FROM trials t
-  JOIN study_versions cv ON cv.version_id = t.current_version_id
-  JOIN trial_conditions_history h ON h.nct_id = cv.nct_id AND h.version_no = cv.version_no
- WHERE t.tracked;
-
-CREATE VIEW trial_interventions AS
-SELECT h.nct_id,
-       h.intervention_type,
-       h.name,
-       h.other_names
-  FROM trials t
-  JOIN study_versions cv ON cv.version_id = t.current_version_id
-  JOIN trial_interventions_history h ON h.nct_id = cv.nct_id AND h.version_no = cv.version_no
- WHERE t.tracked;
-
-CREATE VIEW trial_sponsors AS
-SELECT h.nct_id,
-       h.name,
-       h.agency_class,
-       h.lead_or_collaborator
-  FROM trials t
-  JOIN study_versions cv ON cv.version_id = t.current_version_id
-  JOIN trial_sponsors_history h ON h.nct_id = cv.nct_id AND h.version_no = cv.version_no
- WHERE t.tracked;
-
-CREATE VIEW trial_references AS
-SELECT h.nct_id,
-       h.pmid,
-       h.reference_type,
-       h.citation
-  FROM trials t
-  JOIN study_versions cv ON cv.version_id = t.current_version_id
-  JOIN trial_references_history h ON h.nct_id = cv.nct_id AND h.version_no = cv.version_no
- WHERE t.tracked;
-
-CREATE VIEW trial_outcomes AS
-SELECT h.nct_id,
-       h.outcome_type,
-       h.measure,
-       h.time_frame
-  FROM trials t
-  JOIN study_versions cv ON cv.version_id = t.current_version_id
-  JOIN trial_outcomes_history h ON h.nct_id = cv.nct_id AND h.version_no = cv.version_no
- WHERE t.tracked;
-
-CREATE VIEW trial_sites AS
-SELECT h.nct_id,
-       h.name,
-       h.city,
-       h.state,
-       h.country,
-       h.status
-  FROM trials t
-  JOIN study_versions cv ON cv.version_id = t.current_version_id
-  JOIN trial_sites_history h ON h.nct_id = cv.nct_id AND h.version_no = cv.version_no
- WHERE t.tracked;
-
-CREATE VIEW trial_design AS
-SELECT h.nct_id,
-       h.study_type,
-       h.phase,
-       h.phases,
-       h.allocation,
-       h.intervention_model,
-       h.primary_purpose,
-       h.masking,
-       h.enrollment,
-       h.enrollment_type,
-       h.is_fda_regulated_drug,
-       h.is_fda_regulated_device
-  FROM trials t
-  JOIN study_versions cv ON cv.version_id = t.current_version_id
-  JOIN trial_design_history h ON h.nct_id = cv.nct_id AND h.version_no = cv.version_no
- WHERE t.tracked;
-
-CREATE VIEW trial_dates AS
-SELECT h.nct_id,
-       h.study_first_posted_date,
-       h.study_first_posted_date_type,
-       h.study_first_posted_date_precision,
-       h.start_date,
-       h.start_date_type,
-       h.start_date_precision,
-       h.primary_completion_date,
-       h.primary_completion_date_type,
-       h.primary_completion_date_precision,
-       h.completion_date,
-       h.completion_date_type,
-       h.completion_date_precision,
-       h.results_first_submitted_date,
-       h.results_first_submitted_date_precision,
-       h.results_first_posted_date,
-       h.results_first_posted_date_type,
-       h.results_first_posted_date_precision,
-       h.disposition_first_submitted_date,
-       h.disposition_first_submitted_date_precision,
-       h.last_update_posted_date,
-       h.last_update_posted_date_type,
-       h.last_update_posted_date_precision
-  FROM trials t
-  JOIN study_versions cv ON cv.version_id = t.current_version_id
-  JOIN trial_dates_history h ON h.nct_id = cv.nct_id AND h.version_no = cv.version_no
- WHERE t.tracked;
+  JOIN version_facts x ON x.version_id = v.version_id;
 
 -- The FDAAA 801 judgement, as the Bennett Institute's FDAAA TrialsTracker
 -- makes it (ebmdatalab/clinicaltrials-act-tracker: load_data.py decides
@@ -492,13 +559,47 @@ SELECT t.nct_id,
            WHEN 'overdue' THEN d.today - j.due_by
        END AS days_late,
        s.state,
-       s.reason
+       -- Why, in words (built only when asked for).
+       CASE a.rule
+           WHEN 1 THEN 'no registry record is stored yet'
+           WHEN 2 THEN 'the record gives no study type'
+           WHEN 3 THEN 'not an interventional study (' || f.study_type || ')'
+           WHEN 4 THEN 'withdrawn before enrolling its first participant'
+           WHEN 5 THEN 'the record gives no phase'
+           WHEN 6 THEN 'a phase 1 trial (' || array_to_string(f.phases, '/') || ')'
+           WHEN 7 THEN 'a device feasibility study'
+           WHEN 8 THEN 'studies no FDA-regulated drug or device'
+           WHEN 9 THEN 'the record does not say whether it studies an FDA-regulated drug or device'
+           WHEN 10 THEN 'the record gives no primary completion date'
+           WHEN 11 THEN 'primary completion before 2017-01-18, when the FDAAA 801 Final Rule took effect'
+           ELSE 'applicable: interventional, ' || array_to_string(f.phases, '/')
+                || ', FDA-regulated '
+                || CASE WHEN f.is_fda_regulated_drug AND f.is_fda_regulated_device THEN 'drug and device'
+                        WHEN f.is_fda_regulated_drug THEN 'drug' ELSE 'device' END
+                || '; due '
+                || CASE WHEN j.extended
+                        THEN '3 years after primary completion (certificate of delay submitted '
+                             || f.disposition_first_submitted_date || ')'
+                        ELSE '12 months after primary completion' END
+                || CASE
+                   WHEN j.submitted IS NULL AND (f.has_results OR f.results_first_posted_date IS NOT NULL) THEN
+                       '; results are posted but the record gives no submission date'
+                   WHEN j.submitted IS NULL AND d.today > j.due_by
+                        AND f.primary_completion_date_type IS DISTINCT FROM 'ACTUAL' THEN
+                       '; the primary completion date is '
+                       || coalesce(lower(f.primary_completion_date_type), 'not marked actual')
+                       || ' and has passed: the record does not say when the trial completed'
+                   WHEN f.results_first_submitted_date IS NULL
+                        AND f.pending_results_submitted_date IS NOT NULL THEN
+                       '; results submitted, in quality-control review, not posted yet'
+                   ELSE '' END
+       END AS reason
   FROM trials t
-  LEFT JOIN study_versions v ON v.version_id = t.current_version_id
   LEFT JOIN version_facts f ON f.version_id = t.current_version_id
- CROSS JOIN LATERAL (
+  -- Today once, not once a row.
+ CROSS JOIN (
         SELECT coalesce(nullif(current_setting('ctmirror.today', true), '')::date,
-                        current_date) AS today) d
+                        current_date) AS today OFFSET 0) d
  CROSS JOIN LATERAL (
         -- A month or year alone counts as its last day.
         SELECT CASE f.primary_completion_date_precision
@@ -507,81 +608,56 @@ SELECT t.nct_id,
                    ELSE f.primary_completion_date
                END AS completed) c
  CROSS JOIN LATERAL (
+        -- Applicability, in the tracker's order: 0 applicable; 3, 4, 6,
+        -- 7, 8 and 11 not applicable; 1, 2, 5, 9 and 10 unknown (the
+        -- record cannot say).  Numbered so that the words above are made
+        -- only for the rows and columns that show them.
+        SELECT CASE
+            WHEN f.version_id IS NULL THEN 1
+            WHEN f.study_type IS NULL THEN 2
+            WHEN f.study_type <> 'INTERVENTIONAL' THEN 3
+            WHEN f.overall_status = 'WITHDRAWN' THEN 4
+            WHEN f.phases IS NULL OR cardinality(f.phases) = 0 THEN 5
+            WHEN f.phases <@ ARRAY['EARLY_PHASE1', 'PHASE1'] THEN 6
+            WHEN f.primary_purpose = 'DEVICE_FEASIBILITY' THEN 7
+            WHEN f.is_fda_regulated_drug OR f.is_fda_regulated_device THEN
+                CASE WHEN f.primary_completion_date IS NULL THEN 10
+                     WHEN c.completed < DATE '2017-01-18' THEN 11
+                     ELSE 0 END
+            WHEN f.is_fda_regulated_drug IS NOT NULL
+                 AND f.is_fda_regulated_device IS NOT NULL THEN 8
+            ELSE 9
+            END AS rule) a
+ CROSS JOIN LATERAL (
         -- A certificate of delay (dispFirstSubmitDate) submitted before
         -- the 12 months are up moves the deadline to 3 years.
-        SELECT CASE WHEN f.disposition_first_submitted_date <= (c.completed + interval '1 year')::date
-                    THEN (c.completed + interval '3 years')::date
-                    ELSE (c.completed + interval '1 year')::date
+        SELECT CASE WHEN a.rule = 0 THEN
+                   CASE WHEN x.extended THEN (c.completed + interval '3 years')::date
+                        ELSE (c.completed + interval '1 year')::date END
                END AS due_by,
-               coalesce(f.results_first_submitted_date, f.pending_results_submitted_date) AS submitted,
-               CASE WHEN f.results_first_submitted_date IS NOT NULL
+               a.rule = 0 AND x.extended AS extended,
+               CASE WHEN a.rule = 0 THEN
+                   coalesce(f.results_first_submitted_date, f.pending_results_submitted_date)
+               END AS submitted,
+               CASE WHEN a.rule <> 0 THEN NULL
+                    WHEN f.results_first_submitted_date IS NOT NULL
                     THEN f.results_first_submitted_date_precision
                     WHEN f.pending_results_submitted_date IS NOT NULL THEN 'day'
-               END AS submitted_precision) j0
- CROSS JOIN LATERAL (
-        -- Applicability, in the tracker's order; {verdict, reason}.
-        SELECT CASE
-            WHEN f.version_id IS NULL THEN
-                ARRAY['unknown', 'no registry record is stored yet']
-            WHEN f.study_type IS NULL THEN
-                ARRAY['unknown', 'the record gives no study type']
-            WHEN f.study_type <> 'INTERVENTIONAL' THEN
-                ARRAY['not applicable', 'not an interventional study (' || f.study_type || ')']
-            WHEN v.overall_status = 'WITHDRAWN' THEN
-                ARRAY['not applicable', 'withdrawn before enrolling its first participant']
-            WHEN f.phases IS NULL OR cardinality(f.phases) = 0 THEN
-                ARRAY['unknown', 'the record gives no phase']
-            WHEN f.phases <@ ARRAY['EARLY_PHASE1', 'PHASE1'] THEN
-                ARRAY['not applicable', 'a phase 1 trial (' || array_to_string(f.phases, '/') || ')']
-            WHEN f.primary_purpose = 'DEVICE_FEASIBILITY' THEN
-                ARRAY['not applicable', 'a device feasibility study']
-            WHEN f.is_fda_regulated_drug IS NOT TRUE AND f.is_fda_regulated_device IS NOT TRUE THEN
-                CASE WHEN f.is_fda_regulated_drug IS NOT NULL AND f.is_fda_regulated_device IS NOT NULL
-                     THEN ARRAY['not applicable', 'studies no FDA-regulated drug or device']
-                     ELSE ARRAY['unknown', 'the record does not say whether it studies an FDA-regulated drug or device']
-                END
-            WHEN f.primary_completion_date IS NULL THEN
-                ARRAY['unknown', 'the record gives no primary completion date']
-            WHEN c.completed < DATE '2017-01-18' THEN
-                ARRAY['not applicable', 'primary completion before 2017-01-18, when the FDAAA 801 Final Rule took effect']
-            ELSE
-                ARRAY['applicable', 'applicable: interventional, '
-                      || array_to_string(f.phases, '/') || ', FDA-regulated '
-                      || CASE WHEN f.is_fda_regulated_drug AND f.is_fda_regulated_device THEN 'drug and device'
-                              WHEN f.is_fda_regulated_drug THEN 'drug' ELSE 'device' END
-                      || '; due '
-                      || CASE WHEN j0.due_by = (c.completed + interval '3 years')::date
-                              THEN '3 years after primary completion (certificate of delay submitted '
-                                   || f.disposition_first_submitted_date || ')'
-                              ELSE '12 months after primary completion' END]
-            END AS a) a
- CROSS JOIN LATERAL (
-        SELECT CASE WHEN a.a[1] = 'applicable' THEN j0.due_by END AS due_by,
-               CASE WHEN a.a[1] = 'applicable' THEN j0.submitted END AS submitted,
-               CASE WHEN a.a[1] = 'applicable' THEN j0.submitted_precision END AS submitted_precision) j
+               END AS submitted_precision
+          FROM (SELECT coalesce(f.disposition_first_submitted_date
+                                <= (c.completed + interval '1 year')::date, false)
+                       AS extended) x) j
  CROSS JOIN LATERAL (
         SELECT CASE
-            WHEN a.a[1] <> 'applicable' THEN a.a[1]
+            WHEN a.rule IN (3, 4, 6, 7, 8, 11) THEN 'not applicable'
+            WHEN a.rule <> 0 THEN 'unknown'
             WHEN j.submitted IS NOT NULL THEN
                 CASE WHEN j.submitted <= j.due_by THEN 'reported on time' ELSE 'reported late' END
-            WHEN v.has_results OR f.results_first_posted_date IS NOT NULL THEN 'unknown'
+            WHEN f.has_results OR f.results_first_posted_date IS NOT NULL THEN 'unknown'
             WHEN d.today <= j.due_by THEN 'not due yet'
             WHEN f.primary_completion_date_type = 'ACTUAL' THEN 'overdue'
             ELSE 'unknown'
-            END AS state,
-            CASE
-            WHEN a.a[1] <> 'applicable' THEN a.a[2]
-            WHEN j.submitted IS NULL AND (v.has_results OR f.results_first_posted_date IS NOT NULL) THEN
-                a.a[2] || '; results are posted but the record gives no submission date'
-            WHEN j.submitted IS NULL AND d.today > j.due_by
-                 AND f.primary_completion_date_type IS DISTINCT FROM 'ACTUAL' THEN
-                a.a[2] || '; the primary completion date is '
-                || coalesce(lower(f.primary_completion_date_type), 'not marked actual')
-                || ' and has passed: the record does not say when the trial completed'
-            WHEN f.results_first_submitted_date IS NULL AND f.pending_results_submitted_date IS NOT NULL THEN
-                a.a[2] || '; results submitted, in quality-control review, not posted yet'
-            ELSE a.a[2]
-            END AS reason) s
+            END AS state) s
  WHERE t.tracked;
 
 -- ------------------------------------------------------------- comments
@@ -681,7 +757,9 @@ BEGIN
             'trial_references', 'trial_outcomes', 'trial_design', 'trial_dates', 'trial_sites'] LOOP
         EXECUTE format('COMMENT ON VIEW %I IS %L', v || '_history',
             'Like ' || v || ', for every stored version of every trial, tracked or not: '
-            || 'version_no and registry_updated say which version.');
+            || 'version_id, version_no and registry_updated say which version.');
+        EXECUTE format('COMMENT ON COLUMN %I.version_id IS %L', v || '_history',
+            'The stored version (study_versions.version_id): joins the history views of one version.');
         EXECUTE format('COMMENT ON COLUMN %I.version_no IS %L', v || '_history',
             'The version (1, 2, ... per trial, in the order ctmirror stored them).');
         EXECUTE format('COMMENT ON COLUMN %I.registry_updated IS %L', v || '_history',

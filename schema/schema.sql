@@ -114,16 +114,35 @@ COMMENT ON FUNCTION public.registry_date(s text) IS 'A registry date (YYYY-MM-DD
 
 
 --
--- Name: study_versions_facts(); Type: FUNCTION; Schema: public; Owner: -
+-- Name: study_versions_rows(); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.study_versions_facts() RETURNS trigger
+CREATE FUNCTION public.study_versions_rows() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    INSERT INTO version_facts
-    SELECT * FROM version_facts_of(NEW.version_id, NEW.raw, NEW.results_submitted);
+    PERFORM version_rows(NEW.version_id, NEW.raw, NEW.results_submitted);
     RETURN NEW;
+END
+$$;
+
+
+--
+-- Name: study_versions_rows_gone(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.study_versions_rows_gone() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM version_facts x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_conditions x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_interventions x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_sponsors x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_references x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_outcomes x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_sites x USING gone g WHERE x.version_id = g.version_id;
+    RETURN NULL;
 END
 $$;
 
@@ -138,6 +157,8 @@ SET default_table_access_method = heap;
 
 CREATE TABLE public.version_facts (
     version_id bigint NOT NULL,
+    overall_status text,
+    has_results boolean,
     study_type text,
     phases text[],
     allocation text,
@@ -170,29 +191,15 @@ CREATE TABLE public.version_facts (
     last_update_posted_date date,
     last_update_posted_date_type text,
     last_update_posted_date_precision text,
-    pending_results_submitted_date date,
-    conditions jsonb,
-    condition_meshes jsonb,
-    interventions jsonb,
-    sponsors jsonb,
-    refs jsonb,
-    outcomes jsonb,
-    locations jsonb
+    pending_results_submitted_date date
 );
-ALTER TABLE ONLY public.version_facts ALTER COLUMN conditions SET COMPRESSION lz4;
-ALTER TABLE ONLY public.version_facts ALTER COLUMN condition_meshes SET COMPRESSION lz4;
-ALTER TABLE ONLY public.version_facts ALTER COLUMN interventions SET COMPRESSION lz4;
-ALTER TABLE ONLY public.version_facts ALTER COLUMN sponsors SET COMPRESSION lz4;
-ALTER TABLE ONLY public.version_facts ALTER COLUMN refs SET COMPRESSION lz4;
-ALTER TABLE ONLY public.version_facts ALTER COLUMN outcomes SET COMPRESSION lz4;
-ALTER TABLE ONLY public.version_facts ALTER COLUMN locations SET COMPRESSION lz4;
 
 
 --
 -- Name: TABLE version_facts; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TABLE public.version_facts IS 'Per stored version: the typed facts and the lists the analysts'' views read, made from raw when the version is stored (trigger study_versions_facts).';
+COMMENT ON TABLE public.version_facts IS 'Per stored version: its design and dates as the analysts'' views read them, made from raw when the version is stored (trigger study_versions_rows).';
 
 
 --
@@ -203,6 +210,9 @@ CREATE FUNCTION public.version_facts_of(vid bigint, r jsonb, pending text) RETUR
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
     SELECT vid,
+           m.s ->> 'overallStatus',
+           CASE WHEN jsonb_typeof(r -> 'hasResults') = 'boolean'
+               THEN (r -> 'hasResults')::boolean END,
            m.d ->> 'studyType',
            -- Phases are registry words (PHASE1, NA, ...): the array's text
            -- is enough, and cheaper than a set-returning call per version.
@@ -245,14 +255,7 @@ CREATE FUNCTION public.version_facts_of(vid bigint, r jsonb, pending text) RETUR
            p.last_update_posted,
            m.s #>> '{lastUpdatePostDateStruct,type}',
            CASE WHEN p.last_update_posted IS NOT NULL THEN CASE length(t.last_update_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
-           registry_date(pending),
-           r #> '{protocolSection,conditionsModule,conditions}',
-           r #> '{derivedSection,conditionBrowseModule,meshes}',
-           r #> '{protocolSection,armsInterventionsModule,interventions}',
-           r #> '{protocolSection,sponsorCollaboratorsModule}',
-           r #> '{protocolSection,referencesModule,references}',
-           r #> '{protocolSection,outcomesModule}',
-           r #> '{protocolSection,contactsLocationsModule,locations}'
+           registry_date(pending)
       FROM (SELECT r #> '{protocolSection,statusModule}' AS s,
                    r #> '{protocolSection,designModule}' AS d,
                    r #> '{protocolSection,oversightModule}' AS o OFFSET 0) m,
@@ -274,6 +277,69 @@ CREATE FUNCTION public.version_facts_of(vid bigint, r jsonb, pending text) RETUR
                            registry_date(t.last_update_posted) AS last_update_posted
                     OFFSET 0) p
     $$;
+
+
+--
+-- Name: version_rows(bigint, jsonb, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.version_rows(vid bigint, r jsonb, pending text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO version_facts SELECT * FROM version_facts_of(vid, r, pending);
+    WITH c AS (
+        INSERT INTO version_conditions
+        SELECT vid, c.name, m.term
+          FROM (SELECT e #>> '{}' AS name
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,conditionsModule,conditions}') = 'array'
+                                                 THEN r #> '{protocolSection,conditionsModule,conditions}' END) e
+                 WHERE jsonb_typeof(e) = 'string') c
+          FULL JOIN
+               (SELECT e ->> 'term' AS term
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{derivedSection,conditionBrowseModule,meshes}') = 'array'
+                                                 THEN r #> '{derivedSection,conditionBrowseModule,meshes}' END) e
+                 WHERE jsonb_typeof(e -> 'term') = 'string') m
+            ON lower(c.name) = lower(m.term)),
+    i AS (
+        INSERT INTO version_interventions
+        SELECT vid, e ->> 'type', e ->> 'name',
+               CASE WHEN jsonb_typeof(e -> 'otherNames') = 'array' THEN
+                   ARRAY(SELECT o #>> '{}' FROM jsonb_array_elements(e -> 'otherNames') o
+                          WHERE jsonb_typeof(o) = 'string') END
+          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,armsInterventionsModule,interventions}') = 'array'
+                                         THEN r #> '{protocolSection,armsInterventionsModule,interventions}' END) e
+         WHERE jsonb_typeof(e) = 'object'),
+    s AS (
+        INSERT INTO version_sponsors
+        SELECT vid, x.e ->> 'name', x.e ->> 'class', x.role
+          FROM (SELECT r #> '{protocolSection,sponsorCollaboratorsModule,leadSponsor}' AS e, 'lead' AS role
+                UNION ALL
+                SELECT e, 'collaborator'
+                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,sponsorCollaboratorsModule,collaborators}') = 'array'
+                                                 THEN r #> '{protocolSection,sponsorCollaboratorsModule,collaborators}' END) e) x
+         WHERE jsonb_typeof(x.e) = 'object'),
+    f AS (
+        INSERT INTO version_references
+        SELECT vid, e ->> 'pmid', e ->> 'type', e ->> 'citation'
+          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,referencesModule,references}') = 'array'
+                                         THEN r #> '{protocolSection,referencesModule,references}' END) e
+         WHERE jsonb_typeof(e) = 'object'),
+    o AS (
+        INSERT INTO version_outcomes
+        SELECT vid, k.outcome_type, e ->> 'measure', e ->> 'timeFrame'
+          FROM (VALUES ('primary', 'primaryOutcomes'), ('secondary', 'secondaryOutcomes'),
+                       ('other', 'otherOutcomes')) AS k(outcome_type, member),
+               jsonb_array_elements(CASE WHEN jsonb_typeof(r #> ARRAY['protocolSection', 'outcomesModule', k.member]) = 'array'
+                                         THEN r #> ARRAY['protocolSection', 'outcomesModule', k.member] END) e
+         WHERE jsonb_typeof(e) = 'object')
+    INSERT INTO version_sites
+    SELECT vid, e ->> 'facility', e ->> 'city', e ->> 'state', e ->> 'country', e ->> 'status'
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,contactsLocationsModule,locations}') = 'array'
+                                     THEN r #> '{protocolSection,contactsLocationsModule,locations}' END) e
+     WHERE jsonb_typeof(e) = 'object';
+END
+$$;
 
 
 --
@@ -409,43 +475,6 @@ ALTER TABLE public.pages ALTER COLUMN page_id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
--- Name: study_versions; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.study_versions (
-    version_id bigint NOT NULL,
-    nct_id text NOT NULL,
-    version_no integer NOT NULL,
-    content_hash text NOT NULL,
-    last_update_posted text,
-    fetched_at timestamp with time zone DEFAULT now() NOT NULL,
-    run_id bigint,
-    acronym text,
-    brief_title text,
-    overall_status text NOT NULL,
-    has_results boolean NOT NULL,
-    results_first_posted text,
-    results_submitted text,
-    primary_completion text,
-    primary_completion_type text,
-    result_pmids text[] DEFAULT '{}'::text[] NOT NULL,
-    raw jsonb NOT NULL,
-    citation jsonb NOT NULL,
-    CONSTRAINT study_versions_content_hash_check CHECK ((content_hash ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT study_versions_version_no_check CHECK ((version_no >= 1))
-);
-ALTER TABLE ONLY public.study_versions ALTER COLUMN raw SET COMPRESSION lz4;
-ALTER TABLE ONLY public.study_versions ALTER COLUMN citation SET COMPRESSION lz4;
-
-
---
--- Name: COLUMN study_versions.citation; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.study_versions.citation IS 'citation_summary(raw), made when the version is stored: what the citation check reads.';
-
-
---
 -- Name: trials; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -484,11 +513,39 @@ CREATE VIEW public.results_due AS
             ELSE NULL::integer
         END AS days_late,
     s.state,
-    s.reason
-   FROM ((((((((public.trials t
-     LEFT JOIN public.study_versions v ON ((v.version_id = t.current_version_id)))
+        CASE a.rule
+            WHEN 1 THEN 'no registry record is stored yet'::text
+            WHEN 2 THEN 'the record gives no study type'::text
+            WHEN 3 THEN (('not an interventional study ('::text || f.study_type) || ')'::text)
+            WHEN 4 THEN 'withdrawn before enrolling its first participant'::text
+            WHEN 5 THEN 'the record gives no phase'::text
+            WHEN 6 THEN (('a phase 1 trial ('::text || array_to_string(f.phases, '/'::text)) || ')'::text)
+            WHEN 7 THEN 'a device feasibility study'::text
+            WHEN 8 THEN 'studies no FDA-regulated drug or device'::text
+            WHEN 9 THEN 'the record does not say whether it studies an FDA-regulated drug or device'::text
+            WHEN 10 THEN 'the record gives no primary completion date'::text
+            WHEN 11 THEN 'primary completion before 2017-01-18, when the FDAAA 801 Final Rule took effect'::text
+            ELSE (((((('applicable: interventional, '::text || array_to_string(f.phases, '/'::text)) || ', FDA-regulated '::text) ||
+            CASE
+                WHEN (f.is_fda_regulated_drug AND f.is_fda_regulated_device) THEN 'drug and device'::text
+                WHEN f.is_fda_regulated_drug THEN 'drug'::text
+                ELSE 'device'::text
+            END) || '; due '::text) ||
+            CASE
+                WHEN j.extended THEN (('3 years after primary completion (certificate of delay submitted '::text || f.disposition_first_submitted_date) || ')'::text)
+                ELSE '12 months after primary completion'::text
+            END) ||
+            CASE
+                WHEN ((j.submitted IS NULL) AND (f.has_results OR (f.results_first_posted_date IS NOT NULL))) THEN '; results are posted but the record gives no submission date'::text
+                WHEN ((j.submitted IS NULL) AND (d.today > j.due_by) AND (f.primary_completion_date_type IS DISTINCT FROM 'ACTUAL'::text)) THEN (('; the primary completion date is '::text || COALESCE(lower(f.primary_completion_date_type), 'not marked actual'::text)) || ' and has passed: the record does not say when the trial completed'::text)
+                WHEN ((f.results_first_submitted_date IS NULL) AND (f.pending_results_submitted_date IS NOT NULL)) THEN '; results submitted, in quality-control review, not posted yet'::text
+                ELSE ''::text
+            END)
+        END AS reason
+   FROM ((((((public.trials t
      LEFT JOIN public.version_facts f ON ((f.version_id = t.current_version_id)))
-     CROSS JOIN LATERAL ( SELECT COALESCE((NULLIF(current_setting('ctmirror.today'::text, true), ''::text))::date, CURRENT_DATE) AS today) d)
+     CROSS JOIN ( SELECT COALESCE((NULLIF(current_setting('ctmirror.today'::text, true), ''::text))::date, CURRENT_DATE) AS today
+         OFFSET 0) d)
      CROSS JOIN LATERAL ( SELECT
                 CASE f.primary_completion_date_precision
                     WHEN 'month'::text THEN ((f.primary_completion_date + '1 mon -1 days'::interval))::date
@@ -497,75 +554,57 @@ CREATE VIEW public.results_due AS
                 END AS completed) c)
      CROSS JOIN LATERAL ( SELECT
                 CASE
-                    WHEN (f.disposition_first_submitted_date <= ((c.completed + '1 year'::interval))::date) THEN ((c.completed + '3 years'::interval))::date
-                    ELSE ((c.completed + '1 year'::interval))::date
-                END AS due_by,
-            COALESCE(f.results_first_submitted_date, f.pending_results_submitted_date) AS submitted,
-                CASE
-                    WHEN (f.results_first_submitted_date IS NOT NULL) THEN f.results_first_submitted_date_precision
-                    WHEN (f.pending_results_submitted_date IS NOT NULL) THEN 'day'::text
-                    ELSE NULL::text
-                END AS submitted_precision) j0)
-     CROSS JOIN LATERAL ( SELECT
-                CASE
-                    WHEN (f.version_id IS NULL) THEN ARRAY['unknown'::text, 'no registry record is stored yet'::text]
-                    WHEN (f.study_type IS NULL) THEN ARRAY['unknown'::text, 'the record gives no study type'::text]
-                    WHEN (f.study_type <> 'INTERVENTIONAL'::text) THEN ARRAY['not applicable'::text, (('not an interventional study ('::text || f.study_type) || ')'::text)]
-                    WHEN (v.overall_status = 'WITHDRAWN'::text) THEN ARRAY['not applicable'::text, 'withdrawn before enrolling its first participant'::text]
-                    WHEN ((f.phases IS NULL) OR (cardinality(f.phases) = 0)) THEN ARRAY['unknown'::text, 'the record gives no phase'::text]
-                    WHEN (f.phases <@ ARRAY['EARLY_PHASE1'::text, 'PHASE1'::text]) THEN ARRAY['not applicable'::text, (('a phase 1 trial ('::text || array_to_string(f.phases, '/'::text)) || ')'::text)]
-                    WHEN (f.primary_purpose = 'DEVICE_FEASIBILITY'::text) THEN ARRAY['not applicable'::text, 'a device feasibility study'::text]
-                    WHEN ((f.is_fda_regulated_drug IS NOT TRUE) AND (f.is_fda_regulated_device IS NOT TRUE)) THEN
+                    WHEN (f.version_id IS NULL) THEN 1
+                    WHEN (f.study_type IS NULL) THEN 2
+                    WHEN (f.study_type <> 'INTERVENTIONAL'::text) THEN 3
+                    WHEN (f.overall_status = 'WITHDRAWN'::text) THEN 4
+                    WHEN ((f.phases IS NULL) OR (cardinality(f.phases) = 0)) THEN 5
+                    WHEN (f.phases <@ ARRAY['EARLY_PHASE1'::text, 'PHASE1'::text]) THEN 6
+                    WHEN (f.primary_purpose = 'DEVICE_FEASIBILITY'::text) THEN 7
+                    WHEN (f.is_fda_regulated_drug OR f.is_fda_regulated_device) THEN
                     CASE
-                        WHEN ((f.is_fda_regulated_drug IS NOT NULL) AND (f.is_fda_regulated_device IS NOT NULL)) THEN ARRAY['not applicable'::text, 'studies no FDA-regulated drug or device'::text]
-                        ELSE ARRAY['unknown'::text, 'the record does not say whether it studies an FDA-regulated drug or device'::text]
+                        WHEN (f.primary_completion_date IS NULL) THEN 10
+                        WHEN (c.completed < '2017-01-18'::date) THEN 11
+                        ELSE 0
                     END
-                    WHEN (f.primary_completion_date IS NULL) THEN ARRAY['unknown'::text, 'the record gives no primary completion date'::text]
-                    WHEN (c.completed < '2017-01-18'::date) THEN ARRAY['not applicable'::text, 'primary completion before 2017-01-18, when the FDAAA 801 Final Rule took effect'::text]
-                    ELSE ARRAY['applicable'::text, ((((('an applicable clinical trial: interventional, '::text || array_to_string(f.phases, '/'::text)) || ', FDA-regulated '::text) ||
-                    CASE
-                        WHEN (f.is_fda_regulated_drug AND f.is_fda_regulated_device) THEN 'drug and device'::text
-                        WHEN f.is_fda_regulated_drug THEN 'drug'::text
-                        ELSE 'device'::text
-                    END) || '; results due '::text) ||
-                    CASE
-                        WHEN (j0.due_by = ((c.completed + '3 years'::interval))::date) THEN (('3 years after primary completion (certificate of delay submitted '::text || f.disposition_first_submitted_date) || ')'::text)
-                        ELSE '12 months after primary completion'::text
-                    END)]
-                END AS a) a)
+                    WHEN ((f.is_fda_regulated_drug IS NOT NULL) AND (f.is_fda_regulated_device IS NOT NULL)) THEN 8
+                    ELSE 9
+                END AS rule) a)
      CROSS JOIN LATERAL ( SELECT
                 CASE
-                    WHEN (a.a[1] = 'applicable'::text) THEN j0.due_by
+                    WHEN (a.rule = 0) THEN
+                    CASE
+                        WHEN x.extended THEN ((c.completed + '3 years'::interval))::date
+                        ELSE ((c.completed + '1 year'::interval))::date
+                    END
                     ELSE NULL::date
                 END AS due_by,
+            ((a.rule = 0) AND x.extended) AS extended,
                 CASE
-                    WHEN (a.a[1] = 'applicable'::text) THEN j0.submitted
+                    WHEN (a.rule = 0) THEN COALESCE(f.results_first_submitted_date, f.pending_results_submitted_date)
                     ELSE NULL::date
                 END AS submitted,
                 CASE
-                    WHEN (a.a[1] = 'applicable'::text) THEN j0.submitted_precision
+                    WHEN (a.rule <> 0) THEN NULL::text
+                    WHEN (f.results_first_submitted_date IS NOT NULL) THEN f.results_first_submitted_date_precision
+                    WHEN (f.pending_results_submitted_date IS NOT NULL) THEN 'day'::text
                     ELSE NULL::text
-                END AS submitted_precision) j)
+                END AS submitted_precision
+           FROM ( SELECT COALESCE((f.disposition_first_submitted_date <= ((c.completed + '1 year'::interval))::date), false) AS extended) x) j)
      CROSS JOIN LATERAL ( SELECT
                 CASE
-                    WHEN (a.a[1] <> 'applicable'::text) THEN a.a[1]
+                    WHEN (a.rule = ANY (ARRAY[3, 4, 6, 7, 8, 11])) THEN 'not applicable'::text
+                    WHEN (a.rule <> 0) THEN 'unknown'::text
                     WHEN (j.submitted IS NOT NULL) THEN
                     CASE
                         WHEN (j.submitted <= j.due_by) THEN 'reported on time'::text
                         ELSE 'reported late'::text
                     END
-                    WHEN (v.has_results OR (f.results_first_posted_date IS NOT NULL)) THEN 'unknown'::text
+                    WHEN (f.has_results OR (f.results_first_posted_date IS NOT NULL)) THEN 'unknown'::text
                     WHEN (d.today <= j.due_by) THEN 'not due yet'::text
                     WHEN (f.primary_completion_date_type = 'ACTUAL'::text) THEN 'overdue'::text
                     ELSE 'unknown'::text
-                END AS state,
-                CASE
-                    WHEN (a.a[1] <> 'applicable'::text) THEN a.a[2]
-                    WHEN ((j.submitted IS NULL) AND (v.has_results OR (f.results_first_posted_date IS NOT NULL))) THEN (a.a[2] || '; results are posted but the record gives no submission date'::text)
-                    WHEN ((j.submitted IS NULL) AND (d.today > j.due_by) AND (f.primary_completion_date_type IS DISTINCT FROM 'ACTUAL'::text)) THEN (((a.a[2] || '; the primary completion date is '::text) || COALESCE(lower(f.primary_completion_date_type), 'not marked actual'::text)) || ' and has passed: the record does not say when the trial completed'::text)
-                    WHEN ((f.results_first_submitted_date IS NULL) AND (f.pending_results_submitted_date IS NOT NULL)) THEN (a.a[2] || '; results submitted, in quality-control review, not posted yet'::text)
-                    ELSE a.a[2]
-                END AS reason) s)
+                END AS state) s)
   WHERE t.tracked;
 
 
@@ -804,6 +843,43 @@ ALTER TABLE public.study_changes ALTER COLUMN change_id ADD GENERATED ALWAYS AS 
 
 
 --
+-- Name: study_versions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.study_versions (
+    version_id bigint NOT NULL,
+    nct_id text NOT NULL,
+    version_no integer NOT NULL,
+    content_hash text NOT NULL,
+    last_update_posted text,
+    fetched_at timestamp with time zone DEFAULT now() NOT NULL,
+    run_id bigint,
+    acronym text,
+    brief_title text,
+    overall_status text NOT NULL,
+    has_results boolean NOT NULL,
+    results_first_posted text,
+    results_submitted text,
+    primary_completion text,
+    primary_completion_type text,
+    result_pmids text[] DEFAULT '{}'::text[] NOT NULL,
+    raw jsonb NOT NULL,
+    citation jsonb NOT NULL,
+    CONSTRAINT study_versions_content_hash_check CHECK ((content_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT study_versions_version_no_check CHECK ((version_no >= 1))
+);
+ALTER TABLE ONLY public.study_versions ALTER COLUMN raw SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_versions ALTER COLUMN citation SET COMPRESSION lz4;
+
+
+--
+-- Name: COLUMN study_versions.citation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.citation IS 'citation_summary(raw), made when the version is stored: what the citation check reads.';
+
+
+--
 -- Name: study_versions_version_id_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -959,75 +1035,21 @@ COMMENT ON COLUMN public.trial_changes.detected_at IS 'When ctmirror stored the 
 
 
 --
--- Name: trial_conditions_history; Type: VIEW; Schema: public; Owner: -
+-- Name: version_conditions; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE VIEW public.trial_conditions_history AS
- SELECT v.nct_id,
-    v.version_no,
-    f.last_update_posted_date AS registry_updated,
-    x.name,
-    x.mesh_term
-   FROM ((public.study_versions v
-     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
-     CROSS JOIN LATERAL ( SELECT c.name,
-            m.mesh_term
-           FROM (( SELECT (e.value #>> '{}'::text[]) AS name
-                   FROM jsonb_array_elements(
-                        CASE
-                            WHEN (jsonb_typeof(f.conditions) = 'array'::text) THEN f.conditions
-                            ELSE NULL::jsonb
-                        END) e(value)
-                  WHERE (jsonb_typeof(e.value) = 'string'::text)) c
-             FULL JOIN ( SELECT (e.value ->> 'term'::text) AS mesh_term
-                   FROM jsonb_array_elements(
-                        CASE
-                            WHEN (jsonb_typeof(f.condition_meshes) = 'array'::text) THEN f.condition_meshes
-                            ELSE NULL::jsonb
-                        END) e(value)
-                  WHERE (jsonb_typeof((e.value -> 'term'::text)) = 'string'::text)) m ON ((lower(c.name) = lower(m.mesh_term))))) x);
+CREATE TABLE public.version_conditions (
+    version_id bigint NOT NULL,
+    name text,
+    mesh_term text
+);
 
 
 --
--- Name: VIEW trial_conditions_history; Type: COMMENT; Schema: public; Owner: -
+-- Name: TABLE version_conditions; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_conditions_history IS 'Like trial_conditions, for every stored version of every trial, tracked or not: version_no and registry_updated say which version.';
-
-
---
--- Name: COLUMN trial_conditions_history.nct_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_conditions_history.nct_id IS 'ClinicalTrials.gov identifier (NCT + 8 digits).';
-
-
---
--- Name: COLUMN trial_conditions_history.version_no; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_conditions_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
-
-
---
--- Name: COLUMN trial_conditions_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_conditions_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
-
-
---
--- Name: COLUMN trial_conditions_history.name; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_conditions_history.name IS 'The condition as the registry lists it; NULL on a row of a MeSH term that matches no condition. AACT conditions.name.';
-
-
---
--- Name: COLUMN trial_conditions_history.mesh_term; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_conditions_history.mesh_term IS 'The MeSH term the registry derived that is this condition (derivedSection.conditionBrowseModule.meshes[].term), else NULL. AACT browse_conditions.mesh_term.';
+COMMENT ON TABLE public.version_conditions IS 'Per stored version, a row per condition (paired with its MeSH term) or unmatched MeSH term; see trial_conditions.';
 
 
 --
@@ -1035,12 +1057,11 @@ COMMENT ON COLUMN public.trial_conditions_history.mesh_term IS 'The MeSH term th
 --
 
 CREATE VIEW public.trial_conditions AS
- SELECT h.nct_id,
-    h.name,
-    h.mesh_term
-   FROM ((public.trials t
-     JOIN public.study_versions cv ON ((cv.version_id = t.current_version_id)))
-     JOIN public.trial_conditions_history h ON (((h.nct_id = cv.nct_id) AND (h.version_no = cv.version_no))))
+ SELECT t.nct_id,
+    x.name,
+    x.mesh_term
+   FROM (public.trials t
+     JOIN public.version_conditions x ON ((x.version_id = t.current_version_id)))
   WHERE t.tracked;
 
 
@@ -1073,219 +1094,68 @@ COMMENT ON COLUMN public.trial_conditions.mesh_term IS 'The MeSH term the regist
 
 
 --
--- Name: trial_dates_history; Type: VIEW; Schema: public; Owner: -
+-- Name: trial_conditions_history; Type: VIEW; Schema: public; Owner: -
 --
 
-CREATE VIEW public.trial_dates_history AS
+CREATE VIEW public.trial_conditions_history AS
  SELECT v.nct_id,
+    v.version_id,
     v.version_no,
     f.last_update_posted_date AS registry_updated,
-    f.study_first_posted_date,
-    f.study_first_posted_date_type,
-    f.study_first_posted_date_precision,
-    f.start_date,
-    f.start_date_type,
-    f.start_date_precision,
-    f.primary_completion_date,
-    f.primary_completion_date_type,
-    f.primary_completion_date_precision,
-    f.completion_date,
-    f.completion_date_type,
-    f.completion_date_precision,
-    f.results_first_submitted_date,
-    f.results_first_submitted_date_precision,
-    f.results_first_posted_date,
-    f.results_first_posted_date_type,
-    f.results_first_posted_date_precision,
-    f.disposition_first_submitted_date,
-    f.disposition_first_submitted_date_precision,
-    f.last_update_posted_date,
-    f.last_update_posted_date_type,
-    f.last_update_posted_date_precision
-   FROM (public.study_versions v
-     JOIN public.version_facts f ON ((f.version_id = v.version_id)));
+    x.name,
+    x.mesh_term
+   FROM ((public.study_versions v
+     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
+     JOIN public.version_conditions x ON ((x.version_id = v.version_id)));
 
 
 --
--- Name: VIEW trial_dates_history; Type: COMMENT; Schema: public; Owner: -
+-- Name: VIEW trial_conditions_history; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_dates_history IS 'Like trial_dates, for every stored version of every trial, tracked or not: version_no and registry_updated say which version.';
-
-
---
--- Name: COLUMN trial_dates_history.nct_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.nct_id IS 'ClinicalTrials.gov identifier.';
+COMMENT ON VIEW public.trial_conditions_history IS 'Like trial_conditions, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
 
 
 --
--- Name: COLUMN trial_dates_history.version_no; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_conditions_history.nct_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_dates_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
-
-
---
--- Name: COLUMN trial_dates_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+COMMENT ON COLUMN public.trial_conditions_history.nct_id IS 'ClinicalTrials.gov identifier (NCT + 8 digits).';
 
 
 --
--- Name: COLUMN trial_dates_history.study_first_posted_date; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_conditions_history.version_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date IS 'When the registry first posted the record. AACT studies.study_first_posted_date.';
-
-
---
--- Name: COLUMN trial_dates_history.study_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date_type IS 'ACTUAL or ESTIMATED (older records).';
+COMMENT ON COLUMN public.trial_conditions_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
 
 
 --
--- Name: COLUMN trial_dates_history.study_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_conditions_history.version_no; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date_precision IS 'day, month or year: how much of the date the registry gave.';
-
-
---
--- Name: COLUMN trial_dates_history.start_date; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.start_date IS 'When the first participant enrolled (actual) or is expected to. AACT studies.start_date.';
+COMMENT ON COLUMN public.trial_conditions_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
 
 
 --
--- Name: COLUMN trial_dates_history.start_date_type; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_conditions_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_dates_history.start_date_type IS 'ACTUAL or ESTIMATED; NULL when the registry gives no type (older records).';
-
-
---
--- Name: COLUMN trial_dates_history.start_date_precision; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.start_date_precision IS 'day, month or year.';
+COMMENT ON COLUMN public.trial_conditions_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
 
 
 --
--- Name: COLUMN trial_dates_history.primary_completion_date; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_conditions_history.name; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_dates_history.primary_completion_date IS 'When the last participant was (or is expected to be) examined for the primary outcome. AACT studies.primary_completion_date (which makes a month-only date the month''s last day).';
-
-
---
--- Name: COLUMN trial_dates_history.primary_completion_date_type; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.primary_completion_date_type IS 'ACTUAL or ESTIMATED. AACT studies.primary_completion_date_type.';
+COMMENT ON COLUMN public.trial_conditions_history.name IS 'The condition as the registry lists it; NULL on a row of a MeSH term that matches no condition. AACT conditions.name.';
 
 
 --
--- Name: COLUMN trial_dates_history.primary_completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_conditions_history.mesh_term; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_dates_history.primary_completion_date_precision IS 'day, month or year.';
-
-
---
--- Name: COLUMN trial_dates_history.completion_date; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.completion_date IS 'When the trial ended or is expected to. AACT studies.completion_date.';
-
-
---
--- Name: COLUMN trial_dates_history.completion_date_type; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.completion_date_type IS 'ACTUAL or ESTIMATED.';
-
-
---
--- Name: COLUMN trial_dates_history.completion_date_precision; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.completion_date_precision IS 'day, month or year.';
-
-
---
--- Name: COLUMN trial_dates_history.results_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.results_first_submitted_date IS 'When results were first submitted, as the registry states once they are posted (statusModule.resultsFirstSubmitDate); results still in quality-control review are in results_due. AACT studies.results_first_submitted_date.';
-
-
---
--- Name: COLUMN trial_dates_history.results_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.results_first_submitted_date_precision IS 'day, month or year.';
-
-
---
--- Name: COLUMN trial_dates_history.results_first_posted_date; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date IS 'When results were first posted on ClinicalTrials.gov. AACT studies.results_first_posted_date.';
-
-
---
--- Name: COLUMN trial_dates_history.results_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date_type IS 'ACTUAL or ESTIMATED.';
-
-
---
--- Name: COLUMN trial_dates_history.results_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date_precision IS 'day, month or year.';
-
-
---
--- Name: COLUMN trial_dates_history.disposition_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.disposition_first_submitted_date IS 'When a certificate of delay was first submitted (dispFirstSubmitDate), NULL if none. AACT studies.disposition_first_submitted_date.';
-
-
---
--- Name: COLUMN trial_dates_history.disposition_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.disposition_first_submitted_date_precision IS 'day, month or year.';
-
-
---
--- Name: COLUMN trial_dates_history.last_update_posted_date; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date IS 'When the registry last posted a change to the record. AACT studies.last_update_posted_date.';
-
-
---
--- Name: COLUMN trial_dates_history.last_update_posted_date_type; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date_type IS 'ACTUAL or ESTIMATED.';
-
-
---
--- Name: COLUMN trial_dates_history.last_update_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date_precision IS 'day, month or year.';
+COMMENT ON COLUMN public.trial_conditions_history.mesh_term IS 'The MeSH term the registry derived that is this condition (derivedSection.conditionBrowseModule.meshes[].term), else NULL. AACT browse_conditions.mesh_term.';
 
 
 --
@@ -1293,32 +1163,31 @@ COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date_precision I
 --
 
 CREATE VIEW public.trial_dates AS
- SELECT h.nct_id,
-    h.study_first_posted_date,
-    h.study_first_posted_date_type,
-    h.study_first_posted_date_precision,
-    h.start_date,
-    h.start_date_type,
-    h.start_date_precision,
-    h.primary_completion_date,
-    h.primary_completion_date_type,
-    h.primary_completion_date_precision,
-    h.completion_date,
-    h.completion_date_type,
-    h.completion_date_precision,
-    h.results_first_submitted_date,
-    h.results_first_submitted_date_precision,
-    h.results_first_posted_date,
-    h.results_first_posted_date_type,
-    h.results_first_posted_date_precision,
-    h.disposition_first_submitted_date,
-    h.disposition_first_submitted_date_precision,
-    h.last_update_posted_date,
-    h.last_update_posted_date_type,
-    h.last_update_posted_date_precision
-   FROM ((public.trials t
-     JOIN public.study_versions cv ON ((cv.version_id = t.current_version_id)))
-     JOIN public.trial_dates_history h ON (((h.nct_id = cv.nct_id) AND (h.version_no = cv.version_no))))
+ SELECT t.nct_id,
+    x.study_first_posted_date,
+    x.study_first_posted_date_type,
+    x.study_first_posted_date_precision,
+    x.start_date,
+    x.start_date_type,
+    x.start_date_precision,
+    x.primary_completion_date,
+    x.primary_completion_date_type,
+    x.primary_completion_date_precision,
+    x.completion_date,
+    x.completion_date_type,
+    x.completion_date_precision,
+    x.results_first_submitted_date,
+    x.results_first_submitted_date_precision,
+    x.results_first_posted_date,
+    x.results_first_posted_date_type,
+    x.results_first_posted_date_precision,
+    x.disposition_first_submitted_date,
+    x.disposition_first_submitted_date_precision,
+    x.last_update_posted_date,
+    x.last_update_posted_date_type,
+    x.last_update_posted_date_precision
+   FROM (public.trials t
+     JOIN public.version_facts x ON ((x.version_id = t.current_version_id)))
   WHERE t.tracked;
 
 
@@ -1491,131 +1360,227 @@ COMMENT ON COLUMN public.trial_dates.last_update_posted_date_precision IS 'day, 
 
 
 --
--- Name: trial_design_history; Type: VIEW; Schema: public; Owner: -
+-- Name: trial_dates_history; Type: VIEW; Schema: public; Owner: -
 --
 
-CREATE VIEW public.trial_design_history AS
+CREATE VIEW public.trial_dates_history AS
  SELECT v.nct_id,
+    v.version_id,
     v.version_no,
-    f.last_update_posted_date AS registry_updated,
-    f.study_type,
-    NULLIF(array_to_string(f.phases, '/'::text), ''::text) AS phase,
-    f.phases,
-    f.allocation,
-    f.intervention_model,
-    f.primary_purpose,
-    f.masking,
-    f.enrollment,
-    f.enrollment_type,
-    f.is_fda_regulated_drug,
-    f.is_fda_regulated_device
+    x.last_update_posted_date AS registry_updated,
+    x.study_first_posted_date,
+    x.study_first_posted_date_type,
+    x.study_first_posted_date_precision,
+    x.start_date,
+    x.start_date_type,
+    x.start_date_precision,
+    x.primary_completion_date,
+    x.primary_completion_date_type,
+    x.primary_completion_date_precision,
+    x.completion_date,
+    x.completion_date_type,
+    x.completion_date_precision,
+    x.results_first_submitted_date,
+    x.results_first_submitted_date_precision,
+    x.results_first_posted_date,
+    x.results_first_posted_date_type,
+    x.results_first_posted_date_precision,
+    x.disposition_first_submitted_date,
+    x.disposition_first_submitted_date_precision,
+    x.last_update_posted_date,
+    x.last_update_posted_date_type,
+    x.last_update_posted_date_precision
    FROM (public.study_versions v
-     JOIN public.version_facts f ON ((f.version_id = v.version_id)));
+     JOIN public.version_facts x ON ((x.version_id = v.version_id)));
 
 
 --
--- Name: VIEW trial_design_history; Type: COMMENT; Schema: public; Owner: -
+-- Name: VIEW trial_dates_history; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_design_history IS 'Like trial_design, for every stored version of every trial, tracked or not: version_no and registry_updated say which version.';
-
-
---
--- Name: COLUMN trial_design_history.nct_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_design_history.nct_id IS 'ClinicalTrials.gov identifier.';
+COMMENT ON VIEW public.trial_dates_history IS 'Like trial_dates, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
 
 
 --
--- Name: COLUMN trial_design_history.version_no; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_dates_history.nct_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_design_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
-
-
---
--- Name: COLUMN trial_design_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_design_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+COMMENT ON COLUMN public.trial_dates_history.nct_id IS 'ClinicalTrials.gov identifier.';
 
 
 --
--- Name: COLUMN trial_design_history.study_type; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_dates_history.version_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_design_history.study_type IS 'INTERVENTIONAL, OBSERVATIONAL or EXPANDED_ACCESS. AACT studies.study_type.';
-
-
---
--- Name: COLUMN trial_design_history.phase; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_design_history.phase IS 'The phases joined with /, e.g. PHASE1/PHASE2 or NA. AACT studies.phase.';
+COMMENT ON COLUMN public.trial_dates_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
 
 
 --
--- Name: COLUMN trial_design_history.phases; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_dates_history.version_no; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_design_history.phases IS 'The phases as an array (EARLY_PHASE1, PHASE1, PHASE2, PHASE3, PHASE4, NA): PHASE2 = ANY(phases).';
-
-
---
--- Name: COLUMN trial_design_history.allocation; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_design_history.allocation IS 'RANDOMIZED, NON_RANDOMIZED or NA. AACT designs.allocation.';
+COMMENT ON COLUMN public.trial_dates_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
 
 
 --
--- Name: COLUMN trial_design_history.intervention_model; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_dates_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_design_history.intervention_model IS 'SINGLE_GROUP, PARALLEL, CROSSOVER, FACTORIAL or SEQUENTIAL. AACT designs.intervention_model.';
-
-
---
--- Name: COLUMN trial_design_history.primary_purpose; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_design_history.primary_purpose IS 'TREATMENT, PREVENTION, DIAGNOSTIC, DEVICE_FEASIBILITY, ... AACT designs.primary_purpose.';
+COMMENT ON COLUMN public.trial_dates_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
 
 
 --
--- Name: COLUMN trial_design_history.masking; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_dates_history.study_first_posted_date; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_design_history.masking IS 'NONE, SINGLE, DOUBLE, TRIPLE or QUADRUPLE. AACT designs.masking.';
-
-
---
--- Name: COLUMN trial_design_history.enrollment; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_design_history.enrollment IS 'Number of participants, actual or estimated (enrollment_type). AACT studies.enrollment.';
+COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date IS 'When the registry first posted the record. AACT studies.study_first_posted_date.';
 
 
 --
--- Name: COLUMN trial_design_history.enrollment_type; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_dates_history.study_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_design_history.enrollment_type IS 'ACTUAL or ESTIMATED. AACT studies.enrollment_type.';
-
-
---
--- Name: COLUMN trial_design_history.is_fda_regulated_drug; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_design_history.is_fda_regulated_drug IS 'oversightModule.isFdaRegulatedDrug; NULL when the record does not say (records from before 2017 often do not). AACT studies.is_fda_regulated_drug.';
+COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date_type IS 'ACTUAL or ESTIMATED (older records).';
 
 
 --
--- Name: COLUMN trial_design_history.is_fda_regulated_device; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_dates_history.study_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_design_history.is_fda_regulated_device IS 'oversightModule.isFdaRegulatedDevice; NULL when the record does not say. AACT studies.is_fda_regulated_device.';
+COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date_precision IS 'day, month or year: how much of the date the registry gave.';
+
+
+--
+-- Name: COLUMN trial_dates_history.start_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.start_date IS 'When the first participant enrolled (actual) or is expected to. AACT studies.start_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.start_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.start_date_type IS 'ACTUAL or ESTIMATED; NULL when the registry gives no type (older records).';
+
+
+--
+-- Name: COLUMN trial_dates_history.start_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.start_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.primary_completion_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.primary_completion_date IS 'When the last participant was (or is expected to be) examined for the primary outcome. AACT studies.primary_completion_date (which makes a month-only date the month''s last day).';
+
+
+--
+-- Name: COLUMN trial_dates_history.primary_completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.primary_completion_date_type IS 'ACTUAL or ESTIMATED. AACT studies.primary_completion_date_type.';
+
+
+--
+-- Name: COLUMN trial_dates_history.primary_completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.primary_completion_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.completion_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.completion_date IS 'When the trial ended or is expected to. AACT studies.completion_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.completion_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates_history.completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.completion_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_submitted_date IS 'When results were first submitted, as the registry states once they are posted (statusModule.resultsFirstSubmitDate); results still in quality-control review are in results_due. AACT studies.results_first_submitted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_submitted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date IS 'When results were first posted on ClinicalTrials.gov. AACT studies.results_first_posted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.disposition_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.disposition_first_submitted_date IS 'When a certificate of delay was first submitted (dispFirstSubmitDate), NULL if none. AACT studies.disposition_first_submitted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.disposition_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.disposition_first_submitted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.last_update_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date IS 'When the registry last posted a change to the record. AACT studies.last_update_posted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.last_update_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates_history.last_update_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date_precision IS 'day, month or year.';
 
 
 --
@@ -1623,21 +1588,20 @@ COMMENT ON COLUMN public.trial_design_history.is_fda_regulated_device IS 'oversi
 --
 
 CREATE VIEW public.trial_design AS
- SELECT h.nct_id,
-    h.study_type,
-    h.phase,
-    h.phases,
-    h.allocation,
-    h.intervention_model,
-    h.primary_purpose,
-    h.masking,
-    h.enrollment,
-    h.enrollment_type,
-    h.is_fda_regulated_drug,
-    h.is_fda_regulated_device
-   FROM ((public.trials t
-     JOIN public.study_versions cv ON ((cv.version_id = t.current_version_id)))
-     JOIN public.trial_design_history h ON (((h.nct_id = cv.nct_id) AND (h.version_no = cv.version_no))))
+ SELECT t.nct_id,
+    x.study_type,
+    NULLIF(array_to_string(x.phases, '/'::text), ''::text) AS phase,
+    x.phases,
+    x.allocation,
+    x.intervention_model,
+    x.primary_purpose,
+    x.masking,
+    x.enrollment,
+    x.enrollment_type,
+    x.is_fda_regulated_drug,
+    x.is_fda_regulated_device
+   FROM (public.trials t
+     JOIN public.version_facts x ON ((x.version_id = t.current_version_id)))
   WHERE t.tracked;
 
 
@@ -1733,78 +1697,158 @@ COMMENT ON COLUMN public.trial_design.is_fda_regulated_device IS 'oversightModul
 
 
 --
--- Name: trial_interventions_history; Type: VIEW; Schema: public; Owner: -
+-- Name: trial_design_history; Type: VIEW; Schema: public; Owner: -
 --
 
-CREATE VIEW public.trial_interventions_history AS
+CREATE VIEW public.trial_design_history AS
  SELECT v.nct_id,
+    v.version_id,
     v.version_no,
-    f.last_update_posted_date AS registry_updated,
-    (e.value ->> 'type'::text) AS intervention_type,
-    (e.value ->> 'name'::text) AS name,
-        CASE
-            WHEN (jsonb_typeof((e.value -> 'otherNames'::text)) = 'array'::text) THEN ARRAY( SELECT (o.value #>> '{}'::text[])
-               FROM jsonb_array_elements((e.value -> 'otherNames'::text)) o(value)
-              WHERE (jsonb_typeof(o.value) = 'string'::text))
-            ELSE NULL::text[]
-        END AS other_names
-   FROM ((public.study_versions v
-     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
-     CROSS JOIN LATERAL jsonb_array_elements(
-        CASE
-            WHEN (jsonb_typeof(f.interventions) = 'array'::text) THEN f.interventions
-            ELSE NULL::jsonb
-        END) e(value))
-  WHERE (jsonb_typeof(e.value) = 'object'::text);
+    x.last_update_posted_date AS registry_updated,
+    x.study_type,
+    NULLIF(array_to_string(x.phases, '/'::text), ''::text) AS phase,
+    x.phases,
+    x.allocation,
+    x.intervention_model,
+    x.primary_purpose,
+    x.masking,
+    x.enrollment,
+    x.enrollment_type,
+    x.is_fda_regulated_drug,
+    x.is_fda_regulated_device
+   FROM (public.study_versions v
+     JOIN public.version_facts x ON ((x.version_id = v.version_id)));
 
 
 --
--- Name: VIEW trial_interventions_history; Type: COMMENT; Schema: public; Owner: -
+-- Name: VIEW trial_design_history; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_interventions_history IS 'Like trial_interventions, for every stored version of every trial, tracked or not: version_no and registry_updated say which version.';
-
-
---
--- Name: COLUMN trial_interventions_history.nct_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_interventions_history.nct_id IS 'ClinicalTrials.gov identifier.';
+COMMENT ON VIEW public.trial_design_history IS 'Like trial_design, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
 
 
 --
--- Name: COLUMN trial_interventions_history.version_no; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_design_history.nct_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_interventions_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
-
-
---
--- Name: COLUMN trial_interventions_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_interventions_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+COMMENT ON COLUMN public.trial_design_history.nct_id IS 'ClinicalTrials.gov identifier.';
 
 
 --
--- Name: COLUMN trial_interventions_history.intervention_type; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_design_history.version_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_interventions_history.intervention_type IS 'DRUG, DEVICE, BIOLOGICAL, PROCEDURE, RADIATION, BEHAVIORAL, GENETIC, DIETARY_SUPPLEMENT, COMBINATION_PRODUCT, DIAGNOSTIC_TEST or OTHER. AACT interventions.intervention_type.';
-
-
---
--- Name: COLUMN trial_interventions_history.name; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_interventions_history.name IS 'The intervention''s name. AACT interventions.name.';
+COMMENT ON COLUMN public.trial_design_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
 
 
 --
--- Name: COLUMN trial_interventions_history.other_names; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_design_history.version_no; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_interventions_history.other_names IS 'Its other names (otherNames), empty when the registry lists none, NULL when the record has no such list. AACT intervention_other_names.name, one row each.';
+COMMENT ON COLUMN public.trial_design_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_design_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_design_history.study_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.study_type IS 'INTERVENTIONAL, OBSERVATIONAL or EXPANDED_ACCESS. AACT studies.study_type.';
+
+
+--
+-- Name: COLUMN trial_design_history.phase; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.phase IS 'The phases joined with /, e.g. PHASE1/PHASE2 or NA. AACT studies.phase.';
+
+
+--
+-- Name: COLUMN trial_design_history.phases; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.phases IS 'The phases as an array (EARLY_PHASE1, PHASE1, PHASE2, PHASE3, PHASE4, NA): PHASE2 = ANY(phases).';
+
+
+--
+-- Name: COLUMN trial_design_history.allocation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.allocation IS 'RANDOMIZED, NON_RANDOMIZED or NA. AACT designs.allocation.';
+
+
+--
+-- Name: COLUMN trial_design_history.intervention_model; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.intervention_model IS 'SINGLE_GROUP, PARALLEL, CROSSOVER, FACTORIAL or SEQUENTIAL. AACT designs.intervention_model.';
+
+
+--
+-- Name: COLUMN trial_design_history.primary_purpose; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.primary_purpose IS 'TREATMENT, PREVENTION, DIAGNOSTIC, DEVICE_FEASIBILITY, ... AACT designs.primary_purpose.';
+
+
+--
+-- Name: COLUMN trial_design_history.masking; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.masking IS 'NONE, SINGLE, DOUBLE, TRIPLE or QUADRUPLE. AACT designs.masking.';
+
+
+--
+-- Name: COLUMN trial_design_history.enrollment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.enrollment IS 'Number of participants, actual or estimated (enrollment_type). AACT studies.enrollment.';
+
+
+--
+-- Name: COLUMN trial_design_history.enrollment_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.enrollment_type IS 'ACTUAL or ESTIMATED. AACT studies.enrollment_type.';
+
+
+--
+-- Name: COLUMN trial_design_history.is_fda_regulated_drug; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.is_fda_regulated_drug IS 'oversightModule.isFdaRegulatedDrug; NULL when the record does not say (records from before 2017 often do not). AACT studies.is_fda_regulated_drug.';
+
+
+--
+-- Name: COLUMN trial_design_history.is_fda_regulated_device; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.is_fda_regulated_device IS 'oversightModule.isFdaRegulatedDevice; NULL when the record does not say. AACT studies.is_fda_regulated_device.';
+
+
+--
+-- Name: version_interventions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_interventions (
+    version_id bigint NOT NULL,
+    intervention_type text,
+    name text,
+    other_names text[]
+);
+
+
+--
+-- Name: TABLE version_interventions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_interventions IS 'Per stored version, a row per intervention; see trial_interventions.';
 
 
 --
@@ -1812,13 +1856,12 @@ COMMENT ON COLUMN public.trial_interventions_history.other_names IS 'Its other n
 --
 
 CREATE VIEW public.trial_interventions AS
- SELECT h.nct_id,
-    h.intervention_type,
-    h.name,
-    h.other_names
-   FROM ((public.trials t
-     JOIN public.study_versions cv ON ((cv.version_id = t.current_version_id)))
-     JOIN public.trial_interventions_history h ON (((h.nct_id = cv.nct_id) AND (h.version_no = cv.version_no))))
+ SELECT t.nct_id,
+    x.intervention_type,
+    x.name,
+    x.other_names
+   FROM (public.trials t
+     JOIN public.version_interventions x ON ((x.version_id = t.current_version_id)))
   WHERE t.tracked;
 
 
@@ -1858,74 +1901,95 @@ COMMENT ON COLUMN public.trial_interventions.other_names IS 'Its other names (ot
 
 
 --
--- Name: trial_outcomes_history; Type: VIEW; Schema: public; Owner: -
+-- Name: trial_interventions_history; Type: VIEW; Schema: public; Owner: -
 --
 
-CREATE VIEW public.trial_outcomes_history AS
+CREATE VIEW public.trial_interventions_history AS
  SELECT v.nct_id,
+    v.version_id,
     v.version_no,
     f.last_update_posted_date AS registry_updated,
-    k.outcome_type,
-    (e.value ->> 'measure'::text) AS measure,
-    (e.value ->> 'timeFrame'::text) AS time_frame
-   FROM (((public.study_versions v
+    x.intervention_type,
+    x.name,
+    x.other_names
+   FROM ((public.study_versions v
      JOIN public.version_facts f ON ((f.version_id = v.version_id)))
-     CROSS JOIN ( VALUES ('primary'::text,'primaryOutcomes'::text), ('secondary'::text,'secondaryOutcomes'::text), ('other'::text,'otherOutcomes'::text)) k(outcome_type, member))
-     CROSS JOIN LATERAL jsonb_array_elements(
-        CASE
-            WHEN (jsonb_typeof((f.outcomes -> k.member)) = 'array'::text) THEN (f.outcomes -> k.member)
-            ELSE NULL::jsonb
-        END) e(value))
-  WHERE (jsonb_typeof(e.value) = 'object'::text);
+     JOIN public.version_interventions x ON ((x.version_id = v.version_id)));
 
 
 --
--- Name: VIEW trial_outcomes_history; Type: COMMENT; Schema: public; Owner: -
+-- Name: VIEW trial_interventions_history; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_outcomes_history IS 'Like trial_outcomes, for every stored version of every trial, tracked or not: version_no and registry_updated say which version.';
-
-
---
--- Name: COLUMN trial_outcomes_history.nct_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_outcomes_history.nct_id IS 'ClinicalTrials.gov identifier.';
+COMMENT ON VIEW public.trial_interventions_history IS 'Like trial_interventions, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
 
 
 --
--- Name: COLUMN trial_outcomes_history.version_no; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_interventions_history.nct_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_outcomes_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
-
-
---
--- Name: COLUMN trial_outcomes_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_outcomes_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+COMMENT ON COLUMN public.trial_interventions_history.nct_id IS 'ClinicalTrials.gov identifier.';
 
 
 --
--- Name: COLUMN trial_outcomes_history.outcome_type; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_interventions_history.version_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_outcomes_history.outcome_type IS 'primary, secondary or other. AACT design_outcomes.outcome_type.';
-
-
---
--- Name: COLUMN trial_outcomes_history.measure; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_outcomes_history.measure IS 'What is measured. AACT design_outcomes.measure.';
+COMMENT ON COLUMN public.trial_interventions_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
 
 
 --
--- Name: COLUMN trial_outcomes_history.time_frame; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_interventions_history.version_no; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_outcomes_history.time_frame IS 'When it is measured. AACT design_outcomes.time_frame.';
+COMMENT ON COLUMN public.trial_interventions_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_interventions_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.intervention_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.intervention_type IS 'DRUG, DEVICE, BIOLOGICAL, PROCEDURE, RADIATION, BEHAVIORAL, GENETIC, DIETARY_SUPPLEMENT, COMBINATION_PRODUCT, DIAGNOSTIC_TEST or OTHER. AACT interventions.intervention_type.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.name IS 'The intervention''s name. AACT interventions.name.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.other_names; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.other_names IS 'Its other names (otherNames), empty when the registry lists none, NULL when the record has no such list. AACT intervention_other_names.name, one row each.';
+
+
+--
+-- Name: version_outcomes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_outcomes (
+    version_id bigint NOT NULL,
+    outcome_type text NOT NULL,
+    measure text,
+    time_frame text
+);
+
+
+--
+-- Name: TABLE version_outcomes; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_outcomes IS 'Per stored version, a row per planned outcome measure; see trial_outcomes.';
 
 
 --
@@ -1933,13 +1997,12 @@ COMMENT ON COLUMN public.trial_outcomes_history.time_frame IS 'When it is measur
 --
 
 CREATE VIEW public.trial_outcomes AS
- SELECT h.nct_id,
-    h.outcome_type,
-    h.measure,
-    h.time_frame
-   FROM ((public.trials t
-     JOIN public.study_versions cv ON ((cv.version_id = t.current_version_id)))
-     JOIN public.trial_outcomes_history h ON (((h.nct_id = cv.nct_id) AND (h.version_no = cv.version_no))))
+ SELECT t.nct_id,
+    x.outcome_type,
+    x.measure,
+    x.time_frame
+   FROM (public.trials t
+     JOIN public.version_outcomes x ON ((x.version_id = t.current_version_id)))
   WHERE t.tracked;
 
 
@@ -1979,73 +2042,95 @@ COMMENT ON COLUMN public.trial_outcomes.time_frame IS 'When it is measured. AACT
 
 
 --
--- Name: trial_references_history; Type: VIEW; Schema: public; Owner: -
+-- Name: trial_outcomes_history; Type: VIEW; Schema: public; Owner: -
 --
 
-CREATE VIEW public.trial_references_history AS
+CREATE VIEW public.trial_outcomes_history AS
  SELECT v.nct_id,
+    v.version_id,
     v.version_no,
     f.last_update_posted_date AS registry_updated,
-    (e.value ->> 'pmid'::text) AS pmid,
-    (e.value ->> 'type'::text) AS reference_type,
-    (e.value ->> 'citation'::text) AS citation
+    x.outcome_type,
+    x.measure,
+    x.time_frame
    FROM ((public.study_versions v
      JOIN public.version_facts f ON ((f.version_id = v.version_id)))
-     CROSS JOIN LATERAL jsonb_array_elements(
-        CASE
-            WHEN (jsonb_typeof(f.refs) = 'array'::text) THEN f.refs
-            ELSE NULL::jsonb
-        END) e(value))
-  WHERE (jsonb_typeof(e.value) = 'object'::text);
+     JOIN public.version_outcomes x ON ((x.version_id = v.version_id)));
 
 
 --
--- Name: VIEW trial_references_history; Type: COMMENT; Schema: public; Owner: -
+-- Name: VIEW trial_outcomes_history; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_references_history IS 'Like trial_references, for every stored version of every trial, tracked or not: version_no and registry_updated say which version.';
-
-
---
--- Name: COLUMN trial_references_history.nct_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_references_history.nct_id IS 'ClinicalTrials.gov identifier.';
+COMMENT ON VIEW public.trial_outcomes_history IS 'Like trial_outcomes, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
 
 
 --
--- Name: COLUMN trial_references_history.version_no; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_outcomes_history.nct_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_references_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
-
-
---
--- Name: COLUMN trial_references_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_references_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+COMMENT ON COLUMN public.trial_outcomes_history.nct_id IS 'ClinicalTrials.gov identifier.';
 
 
 --
--- Name: COLUMN trial_references_history.pmid; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_outcomes_history.version_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_references_history.pmid IS 'PubMed identifier, NULL when the reference has none. AACT study_references.pmid.';
-
-
---
--- Name: COLUMN trial_references_history.reference_type; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_references_history.reference_type IS 'RESULT (a publication of the trial''s results), BACKGROUND or DERIVED (linked by the registry from PubMed). AACT study_references.reference_type.';
+COMMENT ON COLUMN public.trial_outcomes_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
 
 
 --
--- Name: COLUMN trial_references_history.citation; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_outcomes_history.version_no; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_references_history.citation IS 'The citation text. AACT study_references.citation.';
+COMMENT ON COLUMN public.trial_outcomes_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.outcome_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.outcome_type IS 'primary, secondary or other. AACT design_outcomes.outcome_type.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.measure; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.measure IS 'What is measured. AACT design_outcomes.measure.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.time_frame; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.time_frame IS 'When it is measured. AACT design_outcomes.time_frame.';
+
+
+--
+-- Name: version_references; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_references (
+    version_id bigint NOT NULL,
+    pmid text,
+    reference_type text,
+    citation text
+);
+
+
+--
+-- Name: TABLE version_references; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_references IS 'Per stored version, a row per reference; see trial_references.';
 
 
 --
@@ -2053,13 +2138,12 @@ COMMENT ON COLUMN public.trial_references_history.citation IS 'The citation text
 --
 
 CREATE VIEW public.trial_references AS
- SELECT h.nct_id,
-    h.pmid,
-    h.reference_type,
-    h.citation
-   FROM ((public.trials t
-     JOIN public.study_versions cv ON ((cv.version_id = t.current_version_id)))
-     JOIN public.trial_references_history h ON (((h.nct_id = cv.nct_id) AND (h.version_no = cv.version_no))))
+ SELECT t.nct_id,
+    x.pmid,
+    x.reference_type,
+    x.citation
+   FROM (public.trials t
+     JOIN public.version_references x ON ((x.version_id = t.current_version_id)))
   WHERE t.tracked;
 
 
@@ -2099,89 +2183,97 @@ COMMENT ON COLUMN public.trial_references.citation IS 'The citation text. AACT s
 
 
 --
--- Name: trial_sites_history; Type: VIEW; Schema: public; Owner: -
+-- Name: trial_references_history; Type: VIEW; Schema: public; Owner: -
 --
 
-CREATE VIEW public.trial_sites_history AS
+CREATE VIEW public.trial_references_history AS
  SELECT v.nct_id,
+    v.version_id,
     v.version_no,
     f.last_update_posted_date AS registry_updated,
-    (e.value ->> 'facility'::text) AS name,
-    (e.value ->> 'city'::text) AS city,
-    (e.value ->> 'state'::text) AS state,
-    (e.value ->> 'country'::text) AS country,
-    (e.value ->> 'status'::text) AS status
+    x.pmid,
+    x.reference_type,
+    x.citation
    FROM ((public.study_versions v
      JOIN public.version_facts f ON ((f.version_id = v.version_id)))
-     CROSS JOIN LATERAL jsonb_array_elements(
-        CASE
-            WHEN (jsonb_typeof(f.locations) = 'array'::text) THEN f.locations
-            ELSE NULL::jsonb
-        END) e(value))
-  WHERE (jsonb_typeof(e.value) = 'object'::text);
+     JOIN public.version_references x ON ((x.version_id = v.version_id)));
 
 
 --
--- Name: VIEW trial_sites_history; Type: COMMENT; Schema: public; Owner: -
+-- Name: VIEW trial_references_history; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_sites_history IS 'Like trial_sites, for every stored version of every trial, tracked or not: version_no and registry_updated say which version.';
-
-
---
--- Name: COLUMN trial_sites_history.nct_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_sites_history.nct_id IS 'ClinicalTrials.gov identifier.';
+COMMENT ON VIEW public.trial_references_history IS 'Like trial_references, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
 
 
 --
--- Name: COLUMN trial_sites_history.version_no; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_references_history.nct_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_sites_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
-
-
---
--- Name: COLUMN trial_sites_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_sites_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+COMMENT ON COLUMN public.trial_references_history.nct_id IS 'ClinicalTrials.gov identifier.';
 
 
 --
--- Name: COLUMN trial_sites_history.name; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_references_history.version_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_sites_history.name IS 'The facility''s name. AACT facilities.name.';
-
-
---
--- Name: COLUMN trial_sites_history.city; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_sites_history.city IS 'City. AACT facilities.city.';
+COMMENT ON COLUMN public.trial_references_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
 
 
 --
--- Name: COLUMN trial_sites_history.state; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_references_history.version_no; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_sites_history.state IS 'State or region, where the registry gives one. AACT facilities.state.';
-
-
---
--- Name: COLUMN trial_sites_history.country; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_sites_history.country IS 'Country. AACT facilities.country.';
+COMMENT ON COLUMN public.trial_references_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
 
 
 --
--- Name: COLUMN trial_sites_history.status; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_references_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_sites_history.status IS 'The site''s recruitment status (RECRUITING, NOT_YET_RECRUITING, COMPLETED, WITHDRAWN, ...); the registry gives none once a trial has ended. AACT facilities.status.';
+COMMENT ON COLUMN public.trial_references_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_references_history.pmid; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.pmid IS 'PubMed identifier, NULL when the reference has none. AACT study_references.pmid.';
+
+
+--
+-- Name: COLUMN trial_references_history.reference_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.reference_type IS 'RESULT (a publication of the trial''s results), BACKGROUND or DERIVED (linked by the registry from PubMed). AACT study_references.reference_type.';
+
+
+--
+-- Name: COLUMN trial_references_history.citation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.citation IS 'The citation text. AACT study_references.citation.';
+
+
+--
+-- Name: version_sites; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_sites (
+    version_id bigint NOT NULL,
+    name text,
+    city text,
+    state text,
+    country text,
+    status text
+);
+
+
+--
+-- Name: TABLE version_sites; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_sites IS 'Per stored version, a row per location; see trial_sites.';
 
 
 --
@@ -2189,15 +2281,14 @@ COMMENT ON COLUMN public.trial_sites_history.status IS 'The site''s recruitment 
 --
 
 CREATE VIEW public.trial_sites AS
- SELECT h.nct_id,
-    h.name,
-    h.city,
-    h.state,
-    h.country,
-    h.status
-   FROM ((public.trials t
-     JOIN public.study_versions cv ON ((cv.version_id = t.current_version_id)))
-     JOIN public.trial_sites_history h ON (((h.nct_id = cv.nct_id) AND (h.version_no = cv.version_no))))
+ SELECT t.nct_id,
+    x.name,
+    x.city,
+    x.state,
+    x.country,
+    x.status
+   FROM (public.trials t
+     JOIN public.version_sites x ON ((x.version_id = t.current_version_id)))
   WHERE t.tracked;
 
 
@@ -2251,78 +2342,111 @@ COMMENT ON COLUMN public.trial_sites.status IS 'The site''s recruitment status (
 
 
 --
--- Name: trial_sponsors_history; Type: VIEW; Schema: public; Owner: -
+-- Name: trial_sites_history; Type: VIEW; Schema: public; Owner: -
 --
 
-CREATE VIEW public.trial_sponsors_history AS
+CREATE VIEW public.trial_sites_history AS
  SELECT v.nct_id,
+    v.version_id,
     v.version_no,
     f.last_update_posted_date AS registry_updated,
-    (s.e ->> 'name'::text) AS name,
-    (s.e ->> 'class'::text) AS agency_class,
-    s.role AS lead_or_collaborator
+    x.name,
+    x.city,
+    x.state,
+    x.country,
+    x.status
    FROM ((public.study_versions v
      JOIN public.version_facts f ON ((f.version_id = v.version_id)))
-     CROSS JOIN LATERAL ( SELECT (f.sponsors -> 'leadSponsor'::text) AS e,
-            'lead'::text AS role
-        UNION ALL
-         SELECT e.value AS e,
-            'collaborator'::text
-           FROM jsonb_array_elements(
-                CASE
-                    WHEN (jsonb_typeof((f.sponsors -> 'collaborators'::text)) = 'array'::text) THEN (f.sponsors -> 'collaborators'::text)
-                    ELSE NULL::jsonb
-                END) e(value)) s)
-  WHERE (jsonb_typeof(s.e) = 'object'::text);
+     JOIN public.version_sites x ON ((x.version_id = v.version_id)));
 
 
 --
--- Name: VIEW trial_sponsors_history; Type: COMMENT; Schema: public; Owner: -
+-- Name: VIEW trial_sites_history; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_sponsors_history IS 'Like trial_sponsors, for every stored version of every trial, tracked or not: version_no and registry_updated say which version.';
-
-
---
--- Name: COLUMN trial_sponsors_history.nct_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_sponsors_history.nct_id IS 'ClinicalTrials.gov identifier.';
+COMMENT ON VIEW public.trial_sites_history IS 'Like trial_sites, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
 
 
 --
--- Name: COLUMN trial_sponsors_history.version_no; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_sites_history.nct_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_sponsors_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
-
-
---
--- Name: COLUMN trial_sponsors_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_sponsors_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+COMMENT ON COLUMN public.trial_sites_history.nct_id IS 'ClinicalTrials.gov identifier.';
 
 
 --
--- Name: COLUMN trial_sponsors_history.name; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_sites_history.version_id; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_sponsors_history.name IS 'The organisation''s name. AACT sponsors.name.';
-
-
---
--- Name: COLUMN trial_sponsors_history.agency_class; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_sponsors_history.agency_class IS 'INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG, OTHER or UNKNOWN. AACT sponsors.agency_class.';
+COMMENT ON COLUMN public.trial_sites_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
 
 
 --
--- Name: COLUMN trial_sponsors_history.lead_or_collaborator; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_sites_history.version_no; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_sponsors_history.lead_or_collaborator IS 'lead or collaborator. AACT sponsors.lead_or_collaborator.';
+COMMENT ON COLUMN public.trial_sites_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_sites_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_sites_history.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.name IS 'The facility''s name. AACT facilities.name.';
+
+
+--
+-- Name: COLUMN trial_sites_history.city; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.city IS 'City. AACT facilities.city.';
+
+
+--
+-- Name: COLUMN trial_sites_history.state; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.state IS 'State or region, where the registry gives one. AACT facilities.state.';
+
+
+--
+-- Name: COLUMN trial_sites_history.country; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.country IS 'Country. AACT facilities.country.';
+
+
+--
+-- Name: COLUMN trial_sites_history.status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.status IS 'The site''s recruitment status (RECRUITING, NOT_YET_RECRUITING, COMPLETED, WITHDRAWN, ...); the registry gives none once a trial has ended. AACT facilities.status.';
+
+
+--
+-- Name: version_sponsors; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_sponsors (
+    version_id bigint NOT NULL,
+    name text,
+    agency_class text,
+    lead_or_collaborator text NOT NULL
+);
+
+
+--
+-- Name: TABLE version_sponsors; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_sponsors IS 'Per stored version, the lead sponsor and each collaborator; see trial_sponsors.';
 
 
 --
@@ -2330,13 +2454,12 @@ COMMENT ON COLUMN public.trial_sponsors_history.lead_or_collaborator IS 'lead or
 --
 
 CREATE VIEW public.trial_sponsors AS
- SELECT h.nct_id,
-    h.name,
-    h.agency_class,
-    h.lead_or_collaborator
-   FROM ((public.trials t
-     JOIN public.study_versions cv ON ((cv.version_id = t.current_version_id)))
-     JOIN public.trial_sponsors_history h ON (((h.nct_id = cv.nct_id) AND (h.version_no = cv.version_no))))
+ SELECT t.nct_id,
+    x.name,
+    x.agency_class,
+    x.lead_or_collaborator
+   FROM (public.trials t
+     JOIN public.version_sponsors x ON ((x.version_id = t.current_version_id)))
   WHERE t.tracked;
 
 
@@ -2373,6 +2496,79 @@ COMMENT ON COLUMN public.trial_sponsors.agency_class IS 'INDUSTRY, NIH, FED, OTH
 --
 
 COMMENT ON COLUMN public.trial_sponsors.lead_or_collaborator IS 'lead or collaborator. AACT sponsors.lead_or_collaborator.';
+
+
+--
+-- Name: trial_sponsors_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_sponsors_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    f.last_update_posted_date AS registry_updated,
+    x.name,
+    x.agency_class,
+    x.lead_or_collaborator
+   FROM ((public.study_versions v
+     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
+     JOIN public.version_sponsors x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_sponsors_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_sponsors_history IS 'Like trial_sponsors, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.name IS 'The organisation''s name. AACT sponsors.name.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.agency_class; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.agency_class IS 'INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG, OTHER or UNKNOWN. AACT sponsors.agency_class.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.lead_or_collaborator; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.lead_or_collaborator IS 'lead or collaborator. AACT sponsors.lead_or_collaborator.';
 
 
 --
@@ -2683,10 +2879,59 @@ CREATE INDEX sync_runs_status_idx ON public.sync_runs USING btree (status, run_i
 
 
 --
--- Name: study_versions study_versions_facts; Type: TRIGGER; Schema: public; Owner: -
+-- Name: version_conditions_version_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE TRIGGER study_versions_facts BEFORE INSERT ON public.study_versions FOR EACH ROW EXECUTE FUNCTION public.study_versions_facts();
+CREATE INDEX version_conditions_version_idx ON public.version_conditions USING btree (version_id);
+
+
+--
+-- Name: version_interventions_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_interventions_version_idx ON public.version_interventions USING btree (version_id);
+
+
+--
+-- Name: version_outcomes_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_outcomes_version_idx ON public.version_outcomes USING btree (version_id);
+
+
+--
+-- Name: version_references_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_references_version_idx ON public.version_references USING btree (version_id);
+
+
+--
+-- Name: version_sites_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_sites_version_idx ON public.version_sites USING btree (version_id);
+
+
+--
+-- Name: version_sponsors_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_sponsors_version_idx ON public.version_sponsors USING btree (version_id);
+
+
+--
+-- Name: study_versions study_versions_rows; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER study_versions_rows BEFORE INSERT ON public.study_versions FOR EACH ROW EXECUTE FUNCTION public.study_versions_rows();
+
+
+--
+-- Name: study_versions study_versions_rows_gone; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER study_versions_rows_gone AFTER DELETE ON public.study_versions REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION public.study_versions_rows_gone();
 
 
 --
@@ -2770,14 +3015,6 @@ ALTER TABLE ONLY public.trials
 
 
 --
--- Name: version_facts version_facts_version_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.version_facts
-    ADD CONSTRAINT version_facts_version_id_fkey FOREIGN KEY (version_id) REFERENCES public.study_versions(version_id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
-
-
---
 -- Name: SCHEMA public; Type: ACL; Schema: -; Owner: -
 --
 
@@ -2799,10 +3036,17 @@ REVOKE ALL ON FUNCTION public.registry_date(s text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION study_versions_facts(); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION study_versions_rows(); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.study_versions_facts() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.study_versions_rows() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION study_versions_rows_gone(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.study_versions_rows_gone() FROM PUBLIC;
 
 
 --
@@ -2810,6 +3054,13 @@ REVOKE ALL ON FUNCTION public.study_versions_facts() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION public.version_facts_of(vid bigint, r jsonb, pending text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION version_rows(vid bigint, r jsonb, pending text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.version_rows(vid bigint, r jsonb, pending text) FROM PUBLIC;
 
 
 --
@@ -2834,13 +3085,6 @@ GRANT SELECT ON TABLE public.trial_changes TO ctmirror_reader;
 
 
 --
--- Name: TABLE trial_conditions_history; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.trial_conditions_history TO ctmirror_reader;
-
-
---
 -- Name: TABLE trial_conditions; Type: ACL; Schema: public; Owner: -
 --
 
@@ -2848,10 +3092,10 @@ GRANT SELECT ON TABLE public.trial_conditions TO ctmirror_reader;
 
 
 --
--- Name: TABLE trial_dates_history; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE trial_conditions_history; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT ON TABLE public.trial_dates_history TO ctmirror_reader;
+GRANT SELECT ON TABLE public.trial_conditions_history TO ctmirror_reader;
 
 
 --
@@ -2862,10 +3106,10 @@ GRANT SELECT ON TABLE public.trial_dates TO ctmirror_reader;
 
 
 --
--- Name: TABLE trial_design_history; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE trial_dates_history; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT ON TABLE public.trial_design_history TO ctmirror_reader;
+GRANT SELECT ON TABLE public.trial_dates_history TO ctmirror_reader;
 
 
 --
@@ -2876,10 +3120,10 @@ GRANT SELECT ON TABLE public.trial_design TO ctmirror_reader;
 
 
 --
--- Name: TABLE trial_interventions_history; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE trial_design_history; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT ON TABLE public.trial_interventions_history TO ctmirror_reader;
+GRANT SELECT ON TABLE public.trial_design_history TO ctmirror_reader;
 
 
 --
@@ -2890,10 +3134,10 @@ GRANT SELECT ON TABLE public.trial_interventions TO ctmirror_reader;
 
 
 --
--- Name: TABLE trial_outcomes_history; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE trial_interventions_history; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT ON TABLE public.trial_outcomes_history TO ctmirror_reader;
+GRANT SELECT ON TABLE public.trial_interventions_history TO ctmirror_reader;
 
 
 --
@@ -2904,10 +3148,10 @@ GRANT SELECT ON TABLE public.trial_outcomes TO ctmirror_reader;
 
 
 --
--- Name: TABLE trial_references_history; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE trial_outcomes_history; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT ON TABLE public.trial_references_history TO ctmirror_reader;
+GRANT SELECT ON TABLE public.trial_outcomes_history TO ctmirror_reader;
 
 
 --
@@ -2918,10 +3162,10 @@ GRANT SELECT ON TABLE public.trial_references TO ctmirror_reader;
 
 
 --
--- Name: TABLE trial_sites_history; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE trial_references_history; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT ON TABLE public.trial_sites_history TO ctmirror_reader;
+GRANT SELECT ON TABLE public.trial_references_history TO ctmirror_reader;
 
 
 --
@@ -2932,10 +3176,10 @@ GRANT SELECT ON TABLE public.trial_sites TO ctmirror_reader;
 
 
 --
--- Name: TABLE trial_sponsors_history; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE trial_sites_history; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT ON TABLE public.trial_sponsors_history TO ctmirror_reader;
+GRANT SELECT ON TABLE public.trial_sites_history TO ctmirror_reader;
 
 
 --
@@ -2943,6 +3187,13 @@ GRANT SELECT ON TABLE public.trial_sponsors_history TO ctmirror_reader;
 --
 
 GRANT SELECT ON TABLE public.trial_sponsors TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_sponsors_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_sponsors_history TO ctmirror_reader;
 
 
 --

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fakereg.h"
@@ -435,6 +436,96 @@ Test(views, history_and_current)
 	cr_expect_eq(count("SELECT count(*) FROM trial_sites_history"), 3);
 }
 
+static const char *const version_tables[] = {"version_facts",
+    "version_conditions", "version_interventions", "version_sponsors",
+    "version_references", "version_outcomes", "version_sites"};
+#define N_VERSION_TABLES (sizeof(version_tables) / sizeof(version_tables[0]))
+
+/* Every row of the version_* tables, in one text, for comparing. */
+static char *
+version_rows_text(void)
+{
+	char *parts[N_VERSION_TABLES], *all;
+
+	for (size_t i = 0; i < N_VERSION_TABLES; i++)
+		parts[i] = value("SELECT count(*) || ':' || coalesce(md5("
+		    "string_agg(x::text, ',' ORDER BY x::text)), '') FROM %s x",
+		    version_tables[i]);
+	all = harness_fmt("%s %s %s %s %s %s %s", parts[0], parts[1],
+	    parts[2], parts[3], parts[4], parts[5], parts[6]);
+	for (size_t i = 0; i < N_VERSION_TABLES; i++)
+		free(parts[i]);
+	return all;
+}
+
+/*
+ * Migration 0006 makes the rows of versions stored before it from their
+ * stored (compressed) raw: the same rows the trigger makes from the
+ * record being stored.
+ */
+Test(views, backfill_matches_trigger)
+{
+	char *by_trigger, *by_backfill;
+
+	store_real();
+	by_trigger = version_rows_text();
+	for (size_t i = 0; i < N_VERSION_TABLES; i++) {
+		char *sql = harness_fmt("DELETE FROM %s", version_tables[i]);
+
+		cr_assert_eq(harness_db_exec(db, sql), 0);
+		free(sql);
+	}
+	cr_assert_eq(harness_db_exec(db, "SELECT version_rows(version_id, "
+	    "raw - 'resultsSection', results_submitted) FROM study_versions"),
+	    0);
+	by_backfill = version_rows_text();
+	cr_expect_str_eq(by_backfill, by_trigger);
+	cr_expect_eq(count("SELECT count(*) FROM version_facts"), 6);
+	free(by_trigger);
+	free(by_backfill);
+}
+
+/* A version deleted takes its rows along; a failed store leaves none. */
+Test(views, rows_follow_their_version)
+{
+	json_t *a = minimal("NCT09000304"), *b = minimal("NCT09000304");
+	struct study_error err;
+	struct study *s;
+	struct store_current cur;
+	char *text;
+
+	json_object_set_new(json_object_get(a, "protocolSection"),
+	    "contactsLocationsModule", json_pack("{s:[{s:s}]}", "locations",
+	    "city", "Oslo"));
+	json_object_set_new(json_object_get(b, "protocolSection"),
+	    "contactsLocationsModule", json_pack("{s:[{s:s}, {s:s}]}",
+	    "locations", "city", "Oslo", "city", "Bergen"));
+	store_json(a);
+	store_json(b);
+	cr_expect_eq(count("SELECT count(*) FROM version_sites"), 3);
+	cr_assert_eq(harness_db_exec(db, "DELETE FROM study_versions WHERE "
+	    "version_no = 1"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM version_sites"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM version_facts"), 1);
+	/* A store that fails (version 2 again) rolls its rows back too. */
+	text = harness_fmt("{\"protocolSection\":{\"identificationModule\":"
+	    "{\"nctId\":\"NCT09000304\"},\"statusModule\":{\"overallStatus\""
+	    ":\"COMPLETED\"},\"contactsLocationsModule\":{\"locations\":[{"
+	    "\"city\":\"Tromso\"}]}},\"hasResults\":false}");
+	s = study_from_text(text, strlen(text), NULL, &err);
+	cr_assert_not_null(s, "%s", err.text);
+	memset(&cur, 0, sizeof(cur));
+	cur.version_no = 1;	/* makes version_no 2, which exists */
+	cr_assert_eq(store_begin(st), 0);
+	cr_expect_eq(store_add_version(st, 0, s, &cur, NULL), -1);
+	store_rollback(st);
+	cr_expect_eq(count("SELECT count(*) FROM version_sites WHERE city = "
+	    "'Tromso'"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM version_facts"), 1);
+	study_free(s);
+	free(text);
+}
+
 /* --------------------------------------------------------- results_due */
 
 /* An applicable trial unless a case says otherwise. */
@@ -734,20 +825,98 @@ psql_output(const char *file)
 	return out;
 }
 
+/* A config in dir for the fake registry reg; `more` is appended.  New path. */
+static char *
+write_conf(const char *dir, const struct fakereg *reg, const char *more)
+{
+	char *conf = harness_fmt("%s/ctmirror.conf", dir);
+	char *text = harness_fmt("[database]\nconninfo = %s\n[registry]\n"
+	    "base_url = %s\nrate_limit = 0\n[tracking]\nnct_ids = NCT02982915 "
+	    "NCT05233774 NCT04421456 NCT04506073\n[alerts]\nstdout = no\n"
+	    "notify = no\n%s", db, fakereg_url(reg), more);
+
+	cr_assert_eq(harness_write(conf, text), 0);
+	free(text);
+	return conf;
+}
+
+/* The rule and status, end to end: CLEARMIND's results are overdue. */
+Test(views, overdue_flag_and_status)
+{
+	char *regdir = harness_tmpdir();
+	struct fakereg *reg = fakereg_start(regdir, 0);
+	char *page = harness_fmt("%s/kb/clearmind.md", regdir);
+	char *kb = harness_fmt("[pages]\npaths = %s/kb\n", regdir);
+	char *conf, *cenv, *dir;
+	const char *argv[] = {"status", NULL}, *argv_json[] = {"status",
+	    "--json", NULL};
+	struct harness_run r;
+
+	cr_assert_not_null(reg);
+	conf = write_conf(regdir, reg, kb);
+	dir = harness_fmt("%s/kb", regdir);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	cr_assert_eq(harness_write(page, "# CLEARMIND\n\nCLEARMIND "
+	    "(NCT05233774): results pending.\n"), 0);
+	serve(regdir, "registry/default/NCT02982915.json", "NCT02982915");
+	serve(regdir, "registry/default/NCT04421456.json", "NCT04421456");
+	serve(regdir, "registry/default/NCT05233774.json", "NCT05233774");
+	serve(regdir, "views/examples/NCT04506073.json", "NCT04506073");
+	sync_now(conf);
+	fakereg_stop(reg);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE nct_id = "
+	    "'NCT05233774' AND rule = 'results-overdue' AND severity = "
+	    "'recheck' AND evidence LIKE 'results were due by 2025-06-28 under "
+	    "FDAAA 801 and none have been submitted: 521 days overdue%%' AND "
+	    "resolved_at IS NULL"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE rule = "
+	    "'results-overdue'"), 1);
+	cenv = harness_fmt("CTMIRROR_CONFIG=%s", conf);
+	{
+		const char *env[] = {cenv, "CTMIRROR_NOW=2026-12-01", NULL};
+
+		cr_assert_eq(harness_run(&r, argv, env), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "RESULTS DUE") != NULL, "%s", r.out);
+		cr_expect(strstr(r.out, "overdue, due 2025-06-28, 521 days "
+		    "late") != NULL, "%s", r.out);
+		cr_expect(strstr(r.out, "not due yet, due 2028-06-30") != NULL,
+		    "%s", r.out);
+		cr_expect(strstr(r.out, "not applicable") != NULL, "%s", r.out);
+		harness_run_free(&r);
+		cr_assert_eq(harness_run(&r, argv_json, env), 0);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "\"results_due\": \"overdue\",\n      "
+		    "\"results_due_by\": \"2025-06-28\",\n      "
+		    "\"results_days_late\": 521") != NULL, "%s", r.out);
+		harness_run_free(&r);
+	}
+	/* A later day: the days late follow CTMIRROR_NOW. */
+	{
+		const char *env[] = {cenv, "CTMIRROR_NOW=2026-12-02", NULL};
+
+		cr_assert_eq(harness_run(&r, argv, env), 0);
+		cr_expect(strstr(r.out, "2025-06-28, 522 days late") != NULL,
+		    "%s", r.out);
+		harness_run_free(&r);
+	}
+	free(cenv);
+	free(dir);
+	free(kb);
+	free(page);
+	free(conf);
+	harness_rmtree(regdir);
+	free(regdir);
+}
+
 Test(views, readme_examples, .timeout = 180)
 {
 	char *regdir = harness_tmpdir();
 	struct fakereg *reg = fakereg_start(regdir, 0);
-	char *conf = harness_fmt("%s/ctmirror.conf", regdir);
-	char *text, *readme;
+	char *conf, *text, *readme;
 
 	cr_assert_not_null(reg);
-	text = harness_fmt("[database]\nconninfo = %s\n[registry]\nbase_url = "
-	    "%s\nrate_limit = 0\n[tracking]\nnct_ids = NCT02982915 NCT05233774 "
-	    "NCT04421456 NCT04506073\n[alerts]\nstdout = no\nnotify = no\n", db,
-	    fakereg_url(reg));
-	cr_assert_eq(harness_write(conf, text), 0);
-	free(text);
+	conf = write_conf(regdir, reg, "");
 	/* Sync 1: CLEARMIND as it stood in 2023. */
 	serve(regdir, "registry/default/NCT02982915.json", "NCT02982915");
 	serve(regdir, "registry/default/NCT04421456.json", "NCT04421456");
