@@ -92,8 +92,10 @@ static const struct command commands[] = {
 	    "announced again while it stays open.\n",
 	    true, cmd_ack, NULL},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
-	    "Shows every tracked trial's current status, results posting and last\n"
-	    "check, the last run and the number of open flags. --json for scripts.\n",
+	    "Shows every tracked trial's current status, results posting, last\n"
+	    "check and whether its results are due under FDAAA 801 (the\n"
+	    "results_due view), the last run and the number of open flags.\n"
+	    "--json for scripts.\n",
 	    true, cmd_status, json_flag},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -216,7 +218,6 @@ static int
 status_row(void *arg, const struct store_trial_row *r)
 {
 	struct status_ctx *x = arg;
-
 	char due[80];
 
 	if (x->json) {

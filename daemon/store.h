@@ -173,8 +173,10 @@ struct store_trial_row {
 	char *last_checked_at;		/* text timestamp or NULL */
 	char *registry_state;
 	int versions;
-	/* The results_due view: its state (NULL: not tracked), due_by ("" if
-	 * none) and days_late (-1 if none). */
+	/*
+	 * The results_due view: its state ("overdue", ...; NULL if none),
+	 * due_by ("" if none) and days_late (-1 if none).
+	 */
 	char *results_due_state;
 	char results_due_by[DATE_SIZE];
 	long results_days_late;
