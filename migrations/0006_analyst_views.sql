@@ -13,8 +13,9 @@
 -- and dates, typed) and a row per list member to the version_* tables.
 -- That costs about 0.4 ms of server CPU per stored version (+19 % on a
 -- first sync), one statement for all the lists; a trial that did not
--- change stores no version and writes nothing here either.  Rows are keyed by version_id, so the same
--- tables serve the current version and the history.
+-- change stores no version and writes nothing here either.  Rows are
+-- keyed by version_id, so the same tables serve the current version and
+-- the history.
 
 -- "YYYY-MM-DD", "YYYY-MM" or "YYYY" to a date (a month or year alone means
 -- its first day); NULL for anything else, so a malformed registry date
@@ -187,26 +188,34 @@ CREATE FUNCTION version_facts_of(vid bigint, r jsonb, pending text)
                THEN (m.o -> 'isFdaRegulatedDevice')::boolean END,
            p.study_first_posted,
            m.s #>> '{studyFirstPostDateStruct,type}',
-           CASE WHEN p.study_first_posted IS NOT NULL THEN CASE length(t.study_first_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           CASE WHEN p.study_first_posted IS NOT NULL THEN
+               CASE length(t.study_first_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
            p.start,
            m.s #>> '{startDateStruct,type}',
-           CASE WHEN p.start IS NOT NULL THEN CASE length(t.start) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           CASE WHEN p.start IS NOT NULL THEN
+               CASE length(t.start) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
            p.primary_completion,
            m.s #>> '{primaryCompletionDateStruct,type}',
-           CASE WHEN p.primary_completion IS NOT NULL THEN CASE length(t.primary_completion) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           CASE WHEN p.primary_completion IS NOT NULL THEN
+               CASE length(t.primary_completion) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
            p.completion,
            m.s #>> '{completionDateStruct,type}',
-           CASE WHEN p.completion IS NOT NULL THEN CASE length(t.completion) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           CASE WHEN p.completion IS NOT NULL THEN
+               CASE length(t.completion) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
            p.results_first_submitted,
-           CASE WHEN p.results_first_submitted IS NOT NULL THEN CASE length(t.results_first_submitted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           CASE WHEN p.results_first_submitted IS NOT NULL THEN
+               CASE length(t.results_first_submitted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
            p.results_first_posted,
            m.s #>> '{resultsFirstPostDateStruct,type}',
-           CASE WHEN p.results_first_posted IS NOT NULL THEN CASE length(t.results_first_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           CASE WHEN p.results_first_posted IS NOT NULL THEN
+               CASE length(t.results_first_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
            p.disposition_first_submitted,
-           CASE WHEN p.disposition_first_submitted IS NOT NULL THEN CASE length(t.disposition_first_submitted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           CASE WHEN p.disposition_first_submitted IS NOT NULL THEN
+               CASE length(t.disposition_first_submitted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
            p.last_update_posted,
            m.s #>> '{lastUpdatePostDateStruct,type}',
-           CASE WHEN p.last_update_posted IS NOT NULL THEN CASE length(t.last_update_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           CASE WHEN p.last_update_posted IS NOT NULL THEN
+               CASE length(t.last_update_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
            registry_date(pending)
       FROM (SELECT r #> '{protocolSection,statusModule}' AS s,
                    r #> '{protocolSection,designModule}' AS d,
@@ -238,19 +247,28 @@ CREATE FUNCTION version_facts_of(vid bigint, r jsonb, pending text)
 CREATE FUNCTION version_rows(vid bigint, r jsonb, pending text) RETURNS void
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    conditions jsonb := r #> '{protocolSection,conditionsModule,conditions}';
+    meshes jsonb := r #> '{derivedSection,conditionBrowseModule,meshes}';
+    interventions jsonb := r #> '{protocolSection,armsInterventionsModule,interventions}';
+    sponsors jsonb := r #> '{protocolSection,sponsorCollaboratorsModule}';
+    refs jsonb := r #> '{protocolSection,referencesModule,references}';
+    outcomes jsonb := r #> '{protocolSection,outcomesModule}';
+    locations jsonb := r #> '{protocolSection,contactsLocationsModule,locations}';
 BEGIN
     INSERT INTO version_facts SELECT * FROM version_facts_of(vid, r, pending);
+    -- jsonb_array_elements refuses anything but an array: the CASEs.
     WITH c AS (
         INSERT INTO version_conditions
         SELECT vid, c.name, m.term
           FROM (SELECT e #>> '{}' AS name
-                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,conditionsModule,conditions}') = 'array'
-                                                 THEN r #> '{protocolSection,conditionsModule,conditions}' END) e
+                  FROM jsonb_array_elements(CASE jsonb_typeof(conditions)
+                                            WHEN 'array' THEN conditions END) e
                  WHERE jsonb_typeof(e) = 'string') c
           FULL JOIN
                (SELECT e ->> 'term' AS term
-                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{derivedSection,conditionBrowseModule,meshes}') = 'array'
-                                                 THEN r #> '{derivedSection,conditionBrowseModule,meshes}' END) e
+                  FROM jsonb_array_elements(CASE jsonb_typeof(meshes)
+                                            WHEN 'array' THEN meshes END) e
                  WHERE jsonb_typeof(e -> 'term') = 'string') m
             ON lower(c.name) = lower(m.term)),
     i AS (
@@ -259,36 +277,34 @@ BEGIN
                CASE WHEN jsonb_typeof(e -> 'otherNames') = 'array' THEN
                    ARRAY(SELECT o #>> '{}' FROM jsonb_array_elements(e -> 'otherNames') o
                           WHERE jsonb_typeof(o) = 'string') END
-          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,armsInterventionsModule,interventions}') = 'array'
-                                         THEN r #> '{protocolSection,armsInterventionsModule,interventions}' END) e
+          FROM jsonb_array_elements(CASE jsonb_typeof(interventions)
+                                    WHEN 'array' THEN interventions END) e
          WHERE jsonb_typeof(e) = 'object'),
     s AS (
         INSERT INTO version_sponsors
         SELECT vid, x.e ->> 'name', x.e ->> 'class', x.role
-          FROM (SELECT r #> '{protocolSection,sponsorCollaboratorsModule,leadSponsor}' AS e, 'lead' AS role
+          FROM (SELECT sponsors -> 'leadSponsor' AS e, 'lead' AS role
                 UNION ALL
                 SELECT e, 'collaborator'
-                  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,sponsorCollaboratorsModule,collaborators}') = 'array'
-                                                 THEN r #> '{protocolSection,sponsorCollaboratorsModule,collaborators}' END) e) x
+                  FROM jsonb_array_elements(CASE jsonb_typeof(sponsors -> 'collaborators')
+                                            WHEN 'array' THEN sponsors -> 'collaborators' END) e) x
          WHERE jsonb_typeof(x.e) = 'object'),
     f AS (
         INSERT INTO version_references
         SELECT vid, e ->> 'pmid', e ->> 'type', e ->> 'citation'
-          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,referencesModule,references}') = 'array'
-                                         THEN r #> '{protocolSection,referencesModule,references}' END) e
+          FROM jsonb_array_elements(CASE jsonb_typeof(refs) WHEN 'array' THEN refs END) e
          WHERE jsonb_typeof(e) = 'object'),
     o AS (
         INSERT INTO version_outcomes
         SELECT vid, k.outcome_type, e ->> 'measure', e ->> 'timeFrame'
           FROM (VALUES ('primary', 'primaryOutcomes'), ('secondary', 'secondaryOutcomes'),
                        ('other', 'otherOutcomes')) AS k(outcome_type, member),
-               jsonb_array_elements(CASE WHEN jsonb_typeof(r #> ARRAY['protocolSection', 'outcomesModule', k.member]) = 'array'
-                                         THEN r #> ARRAY['protocolSection', 'outcomesModule', k.member] END) e
+               jsonb_array_elements(CASE jsonb_typeof(outcomes -> k.member)
+                                    WHEN 'array' THEN outcomes -> k.member END) e
          WHERE jsonb_typeof(e) = 'object')
     INSERT INTO version_sites
     SELECT vid, e ->> 'facility', e ->> 'city', e ->> 'state', e ->> 'country', e ->> 'status'
-      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r #> '{protocolSection,contactsLocationsModule,locations}') = 'array'
-                                     THEN r #> '{protocolSection,contactsLocationsModule,locations}' END) e
+      FROM jsonb_array_elements(CASE jsonb_typeof(locations) WHEN 'array' THEN locations END) e
      WHERE jsonb_typeof(e) = 'object';
 END
 $$;
