@@ -95,8 +95,10 @@ static const struct command commands[] = {
 	    "announced again while it stays open.\n",
 	    true, cmd_ack, NULL},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
-	    "Shows every tracked trial's current status, results posting and last\n"
-	    "check, the last run and the number of open flags. --json for scripts.\n",
+	    "Shows every tracked trial's current status, results posting, last\n"
+	    "check and whether its results are due under FDAAA 801 (the\n"
+	    "results_due view), the last run and the number of open flags.\n"
+	    "--json for scripts.\n",
 	    true, cmd_status, json_flag},
 	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
 	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
@@ -227,10 +229,13 @@ static int
 status_row(void *arg, const struct store_trial_row *r)
 {
 	struct status_ctx *x = arg;
+	char due[80];
 
 	if (x->json) {
+		/* jansson has no nullable integer: "o?" takes NULL. */
 		json_array_append_new(x->arr, json_pack(
-		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i}",
+		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i, s:s?, "
+		    "s:s?, s:o?}",
 		    "nct_id", r->nct_id, "acronym", r->acronym,
 		    "overall_status", r->overall_status,
 		    "has_results", r->has_results,
@@ -240,10 +245,25 @@ status_row(void *arg, const struct store_trial_row *r)
 		    r->last_update_posted : NULL,
 		    "last_checked_at", r->last_checked_at,
 		    "registry_state", r->registry_state,
-		    "versions", r->versions));
+		    "versions", r->versions,
+		    "results_due", r->results_due_state,
+		    "results_due_by", r->results_due_by[0] ?
+		    r->results_due_by : NULL,
+		    "results_days_late", r->results_days_late >= 0 ?
+		    json_integer(r->results_days_late) : NULL));
 		return 0;
 	}
-	printf("%-12s %-10.10s %-24s %-16s %-12s %s\n", r->nct_id,
+	/* "overdue, due 2025-06-28, 521 days late" (at most ~50 bytes) */
+	snprintf(due, sizeof(due), "%s%s%s", r->results_due_state ?
+	    r->results_due_state : "-", r->results_due_by[0] ? ", due " : "",
+	    r->results_due_by);
+	if (r->results_days_late > 0) {
+		size_t n = strlen(due);
+
+		snprintf(due + n, sizeof(due) - n, ", %ld day%s late",
+		    r->results_days_late, r->results_days_late == 1 ? "" : "s");
+	}
+	printf("%-12s %-10.10s %-24s %-16s %-12s %-20s %s\n", r->nct_id,
 	    r->acronym ? r->acronym : "-",
 	    r->overall_status ? r->overall_status :
 	    strcmp(r->registry_state, "not_found") == 0 ? "(not found)" :
@@ -251,7 +271,7 @@ status_row(void *arg, const struct store_trial_row *r)
 	    r->has_results ? (r->results_first_posted[0] ?
 	    r->results_first_posted : "yes") : "no",
 	    r->last_update_posted[0] ? r->last_update_posted : "-",
-	    r->last_checked_at ? r->last_checked_at : "never");
+	    r->last_checked_at ? r->last_checked_at : "never", due);
 	return 0;
 }
 
@@ -263,6 +283,7 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	struct status_ctx x = {0};
 	struct store_summary sum;
 	struct store_registry reg;
+	char today[DATE_SIZE];
 	char **rest;
 	int nrest;
 
@@ -274,7 +295,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	x.json = set[0];
-	if (store_summary(s, &sum) < 0 || store_last_registry(s, &reg) < 0)
+	config_today(cfg, today);
+	if (store_set_today(s, today) < 0 || store_summary(s, &sum) < 0 ||
+	    store_last_registry(s, &reg) < 0)
 		goto dberr;
 	if (x.json) {
 		json_t *doc;
@@ -314,8 +337,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	}
 	printf("%u tracked trial%s\n\n", sum.trials_tracked,
 	    sum.trials_tracked == 1 ? "" : "s");
-	printf("%-12s %-10s %-24s %-16s %-12s %s\n", "NCT ID", "ACRONYM",
-	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED");
+	printf("%-12s %-10s %-24s %-16s %-12s %-20s %s\n", "NCT ID", "ACRONYM",
+	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED",
+	    "RESULTS DUE (FDAAA 801)");
 	if (store_each_trial(s, status_row, &x) < 0)
 		goto dberr;
 	if (sum.last_run_id)

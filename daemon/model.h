@@ -236,6 +236,13 @@ struct trial_state {
 	 */
 	const char *registry_answer;
 	char answered_on[DATE_SIZE];
+	/*
+	 * The FDAAA 801 deadline ("YYYY-MM-DD") of an applicable trial whose
+	 * primary completion is actual and which has submitted no results
+	 * (the results_due view, migration 0006): its results are overdue once
+	 * today is past it.  "" otherwise.
+	 */
+	char results_due_by[DATE_SIZE];
 };
 
 enum severity {

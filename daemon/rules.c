@@ -220,6 +220,29 @@ judge_results_submitted(const struct claim *c, const struct trial_state *st,
 	return add_verdict(out, "results-submitted", SEV_RECHECK, link_id, &ev);
 }
 
+/*
+ * Results overdue under FDAAA 801: the page still says "pending", and that
+ * is now news in itself.  The deadline comes from the results_due view;
+ * only today decides here whether it has passed.
+ */
+static int
+judge_results_overdue(const struct claim *c, const struct trial_state *st,
+    const struct rules_opts *o, const char *link_id, struct verdict_list *out)
+{
+	struct text_buf ev = {0};
+	long due, today;
+
+	if (c->kind != CLAIM_RESULTS_PENDING || results_posted(st) ||
+	    st->results_submitted[0] != '\0' ||
+	    !day_number(st->results_due_by, &due) ||
+	    !day_number(o->today, &today) || today <= due)
+		return 0;
+	text_buf_printf(&ev, "results were due by %.10s under FDAAA 801 and none have "
+	    "been submitted: %ld day%s overdue", st->results_due_by,
+	    today - due, today - due == 1 ? "" : "s");
+	return add_verdict(out, "results-overdue", SEV_RECHECK, link_id, &ev);
+}
+
 static int
 judge_claim_expired(const struct claim *c, const struct trial_state *st,
     const struct rules_opts *o, const char *link_id, struct verdict_list *out)
@@ -271,6 +294,7 @@ rules_judge(const struct claim *c, const struct trial_state *st,
 	    judge_status_changed(c, st, link_id, out) < 0 ||
 	    judge_registry_updated(c, st, link_id, out) < 0 ||
 	    judge_results_submitted(c, st, link_id, out) < 0 ||
+	    judge_results_overdue(c, st, o, link_id, out) < 0 ||
 	    judge_claim_expired(c, st, o, link_id, out) < 0)
 		goto fail;
 	return 0;

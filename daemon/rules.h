@@ -1,7 +1,8 @@
 /*
  * rules.h - PURE: claim x registry state x today -> verdicts.
  * Rules (DESIGN.md): results-posted, publication-linked, status-changed
- * (stale); registry-updated, results-submitted, claim-expired (recheck);
+ * (stale); registry-updated, results-submitted, results-overdue,
+ * claim-expired (recheck);
  * and for citations: identity-mismatch (stale; the judgement itself is
  * identity.c's), unknown-trial (stale: the registry does not know the
  * ID) and alias-id (recheck).

@@ -165,8 +165,9 @@ snapshot_trial(void *arg, const struct store_trial_row *r)
 {
 	json_t *arr = arg;
 
+	/* jansson has no nullable integer: "o?" takes NULL. */
 	json_array_append_new(arr, json_pack(
-	    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s}",
+	    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:o?}",
 	    "nct_id", r->nct_id, "acronym", r->acronym,
 	    "overall_status", r->overall_status, "has_results", r->has_results,
 	    "results_first_posted", r->results_first_posted[0] ?
@@ -174,7 +175,11 @@ snapshot_trial(void *arg, const struct store_trial_row *r)
 	    "last_update_posted", r->last_update_posted[0] ?
 	    r->last_update_posted : NULL,
 	    "last_checked_at", r->last_checked_at,
-	    "registry_state", r->registry_state));
+	    "registry_state", r->registry_state,
+	    "results_due", r->results_due_state,
+	    "results_due_by", r->results_due_by[0] ? r->results_due_by : NULL,
+	    "results_days_late", r->results_days_late >= 0 ?
+	    json_integer(r->results_days_late) : NULL));
 	return 0;
 }
 
@@ -239,8 +244,12 @@ worker_main(void *arg)
 	if (w->rc < 0 && !store_ok(s))
 		w->db_failed = true;
 	if (store_ok(s)) {
+		char today[DATE_SIZE];
+
+		config_today(w->cfg, today);
 		w->trials = json_array();
-		if (store_each_trial(s, snapshot_trial, w->trials) < 0) {
+		if (store_set_today(s, today) < 0 ||
+		    store_each_trial(s, snapshot_trial, w->trials) < 0) {
 			json_decref(w->trials);
 			w->trials = NULL;
 		}

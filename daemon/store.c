@@ -1063,6 +1063,20 @@ store_last_registry(struct store *s, struct store_registry *out)
 /* ------------------------------------------------------------- reading */
 
 int
+store_set_today(struct store *s, const char *today)
+{
+	const char *p[1] = {today};
+	PGresult *res;
+
+	if ((res = q(s, "set today", PGRES_TUPLES_OK,
+	    "SELECT set_config('ctmirror.today', $1::date::text, false)", 1,
+	    p)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
 store_each_trial(struct store *s, store_trial_fn fn, void *arg)
 {
 	PGresult *res;
@@ -1075,8 +1089,10 @@ store_each_trial(struct store *s, store_trial_fn fn, void *arg)
 	    "               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	    "       t.registry_state,"
 	    "       (SELECT count(*) FROM study_versions v"
-	    "         WHERE v.nct_id = c.nct_id)"
+	    "         WHERE v.nct_id = c.nct_id),"
+	    "       d.state, to_char(d.due_by, 'YYYY-MM-DD'), d.days_late"
 	    "  FROM trials_current c JOIN trials t USING (nct_id)"
+	    "  LEFT JOIN results_due d USING (nct_id)"
 	    " ORDER BY c.nct_id", 0, NULL);
 	if (res == NULL)
 		return -1;
@@ -1094,6 +1110,10 @@ store_each_trial(struct store *s, store_trial_fn fn, void *arg)
 		row.last_checked_at = (char *)col(res, r, 6);
 		row.registry_state = PQgetvalue(res, r, 7);
 		row.versions = atoi(PQgetvalue(res, r, 8));
+		row.results_due_state = (char *)col(res, r, 9);
+		copy_date(row.results_due_by, col(res, r, 10));
+		row.results_days_late = PQgetisnull(res, r, 11) ? -1 :
+		    atol(PQgetvalue(res, r, 11));
 		rc = fn(arg, &row);
 	}
 	PQclear(res);
@@ -1182,9 +1202,18 @@ store_load_states(struct store *s)
 	    "       CASE WHEN t.registry_state = 'not_found'"
 	    "            THEN coalesce(t.registry_answer, 'not found') END,"
 	    "       coalesce(to_char(coalesce(t.registry_checked_at,"
-	    "                                 t.missing_since), 'YYYY-MM-DD'), '')"
+	    "                                 t.missing_since), 'YYYY-MM-DD'), ''),"
+	    "       coalesce(to_char(d.due_by, 'YYYY-MM-DD'), '')"
 	    "  FROM trials t LEFT JOIN study_versions v"
 	    "    ON v.version_id = t.current_version_id"
+	    /*
+	     * The deadline of trials that become overdue when it passes:
+	     * both states, so the answer does not depend on today.
+	     */
+	    "  LEFT JOIN results_due d ON d.nct_id = t.nct_id"
+	    "   AND d.state IN ('not due yet', 'overdue')"
+	    "   AND d.primary_completion_date_type = 'ACTUAL'"
+	    "   AND d.results_first_submitted_date IS NULL"
 	    " WHERE v.version_id IS NOT NULL OR t.registry_state = 'not_found'",
 	    0, NULL);
 	if (m->res == NULL)
@@ -1213,6 +1242,7 @@ store_load_states(struct store *s)
 		copy_date(st->results_submitted, PQgetvalue(m->res, r, 5));
 		st->acronym = col(m->res, r, 8);
 		st->brief_title = col(m->res, r, 9);
+		copy_date(st->results_due_by, PQgetvalue(m->res, r, 12));
 		if ((m->pmid_store[r] = strdup(PQgetvalue(m->res, r, 6))) == NULL)
 			goto oom;
 		st->result_pmids = m->pmid_ptrs + used;

@@ -201,7 +201,21 @@ struct store_trial_row {
 	char *last_checked_at;		/* text timestamp or NULL */
 	char *registry_state;
 	int versions;
+	/*
+	 * The results_due view: its state ("overdue", ...; NULL if none),
+	 * due_by ("" if none) and days_late (-1 if none).
+	 */
+	char *results_due_state;
+	char results_due_by[DATE_SIZE];
+	long results_days_late;
 };
+
+/*
+ * The day the results_due view judges by on this connection ("YYYY-MM-DD",
+ * the setting ctmirror.today; current_date until set), so that `status`
+ * agrees with the rules under CTMIRROR_NOW.  0 / -1.
+ */
+int store_set_today(struct store *s, const char *today);
 
 typedef int (*store_trial_fn)(void *arg, const struct store_trial_row *row);
 /* Every tracked trial, ordered by NCT ID.  0 / -1. */
