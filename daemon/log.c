@@ -10,6 +10,8 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "text.h"
+
 static int verbosity = LOG_NORMAL;
 static bool to_syslog;
 
@@ -30,46 +32,14 @@ log_verbosity(void)
 	return verbosity;
 }
 
-/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if it is not one. */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)	/* the NUL too */
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and past U+10FFFF are not UTF-8. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 char *
 log_safe(char *s)
 {
 	unsigned char *r = (unsigned char *)s, *w = r;
+	unsigned char *end = r + strlen(s);
 
-	while (*r) {
-		size_t n = utf8_len(r);
+	while (r < end) {
+		size_t n = text_utf8_len(r, (size_t)(end - r));
 
 		if (n == 0 || (n == 1 && (*r < 0x20 || *r == 0x7f)) ||
 		    (n == 2 && r[0] == 0xc2 && r[1] < 0xa0)) {

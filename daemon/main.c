@@ -21,6 +21,7 @@
 #include "localdb.h"
 #include "log.h"
 #include "pages.h"
+#include "report.h"
 #include "rules.h"
 #include "service.h"
 #include "store.h"
@@ -41,6 +42,7 @@ struct command {
 
 static const char *const json_flag[] = {"--json", NULL};
 static const char *const flags_flags[] = {"--all", "--json", NULL};
+static const char *const report_flags[] = {"--out", NULL};
 
 static int cmd_check_config(struct config *, struct store *, int, char **);
 static int cmd_migrate(struct config *, struct store *, int, char **);
@@ -50,6 +52,7 @@ static int cmd_scan(struct config *, struct store *, int, char **);
 static int cmd_flags(struct config *, struct store *, int, char **);
 static int cmd_ack(struct config *, struct store *, int, char **);
 static int cmd_run(struct config *, struct store *, int, char **);
+static int cmd_report(struct config *, struct store *, int, char **);
 
 static const struct command commands[] = {
 	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
@@ -92,9 +95,19 @@ static const struct command commands[] = {
 	    "announced again while it stays open.\n",
 	    true, cmd_ack, NULL},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
-	    "Shows every tracked trial's current status, results posting and last\n"
-	    "check, the last run and the number of open flags. --json for scripts.\n",
+	    "Shows every tracked trial's current status, results posting, last\n"
+	    "check and whether its results are due under FDAAA 801 (the\n"
+	    "results_due view), the last run and the number of open flags.\n"
+	    "--json for scripts.\n",
 	    true, cmd_status, json_flag},
+	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
+	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
+	    "lists the open flags by page, worst first; trial/NCT....html draws each\n"
+	    "tracked trial's life as a timeline with the page claims about it;\n"
+	    "page/N.html shows one page's claims and citations with their verdicts.\n"
+	    "No script, no request outside DIR. The new report is written beside DIR\n"
+	    "and swapped in whole; DIR must be absent, empty or an earlier report.\n",
+	    true, cmd_report, report_flags},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -216,10 +229,13 @@ static int
 status_row(void *arg, const struct store_trial_row *r)
 {
 	struct status_ctx *x = arg;
+	char due[80];
 
 	if (x->json) {
+		/* jansson has no nullable integer: "o?" takes NULL. */
 		json_array_append_new(x->arr, json_pack(
-		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i}",
+		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i, s:s?, "
+		    "s:s?, s:o?}",
 		    "nct_id", r->nct_id, "acronym", r->acronym,
 		    "overall_status", r->overall_status,
 		    "has_results", r->has_results,
@@ -229,19 +245,34 @@ status_row(void *arg, const struct store_trial_row *r)
 		    r->last_update_posted : NULL,
 		    "last_checked_at", r->last_checked_at,
 		    "registry_state", r->registry_state,
-		    "versions", r->versions));
+		    "versions", r->versions,
+		    "results_due", r->results_due_state,
+		    "results_due_by", r->results_due_by[0] ?
+		    r->results_due_by : NULL,
+		    "results_days_late", r->results_days_late >= 0 ?
+		    json_integer(r->results_days_late) : NULL));
 		return 0;
 	}
+	/* "overdue, due 2025-06-28, 521 days late" (at most ~50 bytes) */
+	snprintf(due, sizeof(due), "%s%s%s", r->results_due_state ?
+	    r->results_due_state : "-", r->results_due_by[0] ? ", due " : "",
+	    r->results_due_by);
+	if (r->results_days_late > 0) {
+		size_t n = strlen(due);
+
+		snprintf(due + n, sizeof(due) - n, ", %ld day%s late",
+		    r->results_days_late, r->results_days_late == 1 ? "" : "s");
+	}
 	/* The acronym and status are registry text: shown safely. */
-	log_print(stdout, "%-12s %-10.10s %-24s %-16s %-12s %s", r->nct_id,
-	    r->acronym ? r->acronym : "-",
+	log_print(stdout, "%-12s %-10.10s %-24s %-16s %-12s %-20s %s",
+	    r->nct_id, r->acronym ? r->acronym : "-",
 	    r->overall_status ? r->overall_status :
 	    strcmp(r->registry_state, "not_found") == 0 ? "(not found)" :
 	    "(not synced)",
 	    r->has_results ? (r->results_first_posted[0] ?
 	    r->results_first_posted : "yes") : "no",
 	    r->last_update_posted[0] ? r->last_update_posted : "-",
-	    r->last_checked_at ? r->last_checked_at : "never");
+	    r->last_checked_at ? r->last_checked_at : "never", due);
 	return 0;
 }
 
@@ -252,6 +283,8 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	bool set[1] = {false};
 	struct status_ctx x = {0};
 	struct store_summary sum;
+	struct store_registry reg;
+	char today[DATE_SIZE];
 	char **rest;
 	int nrest;
 
@@ -263,7 +296,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	x.json = set[0];
-	if (store_summary(s, &sum) < 0)
+	config_today(cfg, today);
+	if (store_set_today(s, today) < 0 || store_summary(s, &sum) < 0 ||
+	    store_last_registry(s, &reg) < 0)
 		goto dberr;
 	if (x.json) {
 		json_t *doc;
@@ -276,7 +311,7 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		}
 		/* jansson has no nullable integer: "o?" takes NULL. */
 		doc = json_pack("{s:i, s:o, s:{s:o?, s:s?, s:s?, s:s?, s:s?}, "
-		    "s:s?, s:{s:i, s:i}, s:{s:i, s:s?}}",
+		    "s:s?, s:{s:i, s:i}, s:{s:i, s:s?}, s:{s:s?, s:s?}}",
 		    "trials_tracked", (int)sum.trials_tracked, "trials", x.arr,
 		    "last_run", "run_id", sum.last_run_id ?
 		    json_integer(sum.last_run_id) : NULL,
@@ -291,7 +326,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		    "recheck", (int)sum.flags_open_recheck,
 		    "pages_skipped", "count", (int)sum.pages_skipped,
 		    "since", sum.pages_skipped_since[0] ?
-		    sum.pages_skipped_since : NULL);
+		    sum.pages_skipped_since : NULL,
+		    "registry", "data_timestamp", reg.build[0] ? reg.build :
+		    NULL, "seen_at", reg.build[0] ? reg.build_seen_at : NULL);
 		if (doc == NULL ||
 		    (text = json_dumps(doc, JSON_INDENT(2))) == NULL) {
 			json_decref(doc);
@@ -305,8 +342,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	}
 	printf("%u tracked trial%s\n\n", sum.trials_tracked,
 	    sum.trials_tracked == 1 ? "" : "s");
-	printf("%-12s %-10s %-24s %-16s %-12s %s\n", "NCT ID", "ACRONYM",
-	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED");
+	printf("%-12s %-10s %-24s %-16s %-12s %-20s %s\n", "NCT ID", "ACRONYM",
+	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED",
+	    "RESULTS DUE (FDAAA 801)");
 	if (store_each_trial(s, status_row, &x) < 0)
 		goto dberr;
 	printf("\n");
@@ -324,6 +362,13 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		printf("pages skipped: %u, their claims and flags kept (the "
 		    "oldest since %s; the sync log says why)\n",
 		    sum.pages_skipped, sum.pages_skipped_since);
+	/*
+	 * The registry's daily data build, as the last run that asked saw
+	 * it: registry text, shown safely.
+	 */
+	if (reg.build[0])
+		log_print(stdout, "registry data: build %s (seen by the run "
+		    "started %s)", reg.build, reg.build_seen_at);
 	return 0;
 dberr:
 	log_error("status: %s", store_errmsg(s));
@@ -339,14 +384,7 @@ make_fetch(const struct config *cfg, struct event_base **base)
 
 	if ((*base = event_base_new()) == NULL)
 		return NULL;
-	memset(&fo, 0, sizeof(fo));
-	fo.concurrency = cfg->concurrency;
-	fo.rate_per_min = cfg->rate_limit;
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.retries = cfg->retries;
-	fo.max_body = cfg->max_body;
-	fo.tls_verify = cfg->tls_verify;
+	sync_fetch_opts(cfg, &fo);
 	if ((f = fetch_new(*base, &fo)) == NULL) {
 		event_base_free(*base);
 		*base = NULL;
@@ -500,7 +538,8 @@ scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
 	log_print(stdout, "  %s:%d: %s %s%s%s%s%s \"%s\"", path, c->line,
 	    c->nct_id, claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
 	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
-	if (sync_judge_state(x->judge, c->nct_id) == NULL)
+	if (sync_judge_state(x->judge, c->nct_id) == NULL ||
+	    sync_judge_state(x->judge, c->nct_id)->overall_status == NULL)
 		printf("      (no registry record stored for %s)\n", c->nct_id);
 	else if (to == from)
 		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?
@@ -694,6 +733,41 @@ cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	printf("flag %lld acknowledged\n", id);
+	return 0;
+}
+
+/* -------------------------------------------------------------- report */
+
+static int
+cmd_report(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	struct report_stats st;
+	const char *dir = cfg->report_dir;
+	char today[11], err[1024];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			dir = argv[++i];
+			continue;
+		}
+		fprintf(stderr, "ctmirror report: %s (try 'ctmirror report "
+		    "--help')\n", strcmp(argv[i], "--out") == 0 ?
+		    "--out needs a folder" : "unexpected argument");
+		return EXIT_USAGE;
+	}
+	if (dir == NULL || dir[0] == '\0') {
+		fprintf(stderr, "ctmirror report: no folder: give --out DIR or "
+		    "set [report] dir\n");
+		return EXIT_USAGE;
+	}
+	config_today(cfg, today);
+	if (report_write(s, dir, today, &st, err, sizeof(err)) < 0) {
+		log_error("report: %s; nothing was changed in %s", err, dir);
+		return EXIT_RUNTIME;
+	}
+	printf("wrote %s/index.html: %u flags, %u trials, %u pages; %u files, "
+	    "%.1f MB in %.1f s\n", dir, st.flags, st.trials, st.pages, st.files,
+	    (double)st.bytes / 1e6, st.seconds);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 struct config;
 struct event_base;
 struct fetch;
+struct fetch_opts;
 
 /* What one cycle did, for -v, the run record and /metrics. */
 struct sync_result {
@@ -22,6 +23,7 @@ struct sync_result {
 	unsigned alerts_sent;
 	unsigned alerts_failed;
 	double seconds;
+	char registry_build[40];	/* the registry's dataTimestamp, "" if none */
 	char error[512];		/* why the cycle failed, "" if it did not */
 	double failed_at;		/* unix time of the failure, 0 if none */
 	/*
@@ -58,6 +60,12 @@ int sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
  * cycle (whose start would close it as "interrupted").  0 / -1.
  */
 int sync_record_failure(struct store *s, const struct sync_result *res);
+
+/*
+ * The HTTP client options of a cycle, from cfg (strings borrowed from it):
+ * the one place `sync` and the daemon set them.
+ */
+void sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo);
 
 /*
  * The page stage's judge, shared by the cycle and `ctmirror scan` so both
