@@ -24,87 +24,98 @@
 #define DAY (24u * 3600u)
 
 /*
- * Reloadable: what a cycle reads each time it starts (tracking, pages,
- * alerts, the registry client, the schedule).  Not reloadable: what is
- * bound once at start (database connection, local cluster, listen socket,
- * log sink).
+ * RELOAD: what a cycle reads each time it starts (tracking, pages, alerts,
+ * the registry client, the schedule); SIGHUP applies it.  Without it: what
+ * is bound once at start (database connection, local cluster, listen
+ * socket, log sink).  SECRET: never printed, not even in an error.
+ * One row per key, each row alone on its lines, so that a new key is one
+ * row added where it belongs.
  */
+#define RELOAD CONFIG_RELOAD
+#define SECRET CONFIG_SECRET
+#define RESTART 0
+/* KEY(section, name, type, default, flags, OFF(member)[, .min =][, .max =]) */
+#define KEY(sec, nm, ty, df, fl, ...) {.section = sec, .name = nm, \
+	.type = ty, .def = df, .flags = fl, .offset = __VA_ARGS__}
+#define LIST(sec, nm, ty, df, fl, member, count) KEY(sec, nm, ty, df, fl, \
+	OFF(member), .count_offset = OFF(count))
+
 static const struct config_key keys[] = {
-	{"database", "conninfo", CONFIG_STRING, "", false, true,
-	    OFF(conninfo), 0, 0, 0},
-	{"database", "state_dir", CONFIG_STRING, ".ctmirror", false, false,
-	    OFF(state_dir), 0, 0, 0},
-	{"database", "retain_delivered_alerts", CONFIG_DURATION, "30d", true,
-	    false, OFF(retain_delivered_alerts), 0, 0, 36500 * DAY},
-	{"database", "retain_runs", CONFIG_DURATION, "400d", true, false,
-	    OFF(retain_runs), 0, 0, 36500 * DAY},
+	KEY("database", "conninfo", CONFIG_STRING, "", RESTART | SECRET,
+	    OFF(conninfo)),
+	KEY("database", "state_dir", CONFIG_STRING, ".ctmirror", RESTART,
+	    OFF(state_dir)),
+	KEY("database", "retain_delivered_alerts", CONFIG_DURATION, "30d",
+	    RELOAD, OFF(retain_delivered_alerts), .max = 36500 * DAY),
+	KEY("database", "retain_runs", CONFIG_DURATION, "400d", RELOAD,
+	    OFF(retain_runs), .max = 36500 * DAY),
 
-	{"registry", "base_url", CONFIG_URL, "https://clinicaltrials.gov/api/v2",
-	    true, false, OFF(base_url), 0, 0, 0},
-	{"registry", "rate_limit", CONFIG_UINT, "50", true, false,
-	    OFF(rate_limit), 0, 0, 100000},
-	{"registry", "concurrency", CONFIG_UINT, "4", true, false,
-	    OFF(concurrency), 0, 1, 64},
-	{"registry", "timeout", CONFIG_DURATION, "120s", true, false,
-	    OFF(timeout), 0, 1, DAY},
-	{"registry", "connect_timeout", CONFIG_DURATION, "15s", true, false,
-	    OFF(connect_timeout), 0, 1, 3600},
-	{"registry", "retries", CONFIG_UINT, "4", true, false,
-	    OFF(retries), 0, 0, 20},
-	{"registry", "max_body", CONFIG_SIZE, "64M", true, false,
-	    OFF(max_body), 0, 1024, 1ul << 32},
-	{"registry", "probe_batch", CONFIG_UINT, "1000", true, false,
-	    OFF(probe_batch), 0, 1, 1000},
-	{"registry", "fetch_batch", CONFIG_UINT, "100", true, false,
-	    OFF(fetch_batch), 0, 1, 1000},
-	{"registry", "tls_verify", CONFIG_BOOL, "yes", true, false,
-	    OFF(tls_verify), 0, 0, 0},
-	{"registry", "max_url", CONFIG_SIZE, "6k", true, false,
-	    OFF(max_url), 0, 256, 1ul << 20},
-	{"registry", "retry_window", CONFIG_DURATION, "2m", true, false,
-	    OFF(retry_window), 0, 1, DAY},
-	{"registry", "contact", CONFIG_STRING, "", true, false,
-	    OFF(contact), 0, 0, 0},
+	KEY("registry", "base_url", CONFIG_URL,
+	    "https://clinicaltrials.gov/api/v2", RELOAD, OFF(base_url)),
+	KEY("registry", "rate_limit", CONFIG_UINT, "50", RELOAD,
+	    OFF(rate_limit),
+	    .max = 100000),
+	KEY("registry", "concurrency", CONFIG_UINT, "4", RELOAD,
+	    OFF(concurrency),
+	    .min = 1, .max = 64),
+	KEY("registry", "timeout", CONFIG_DURATION, "120s", RELOAD,
+	    OFF(timeout),
+	    .min = 1, .max = DAY),
+	KEY("registry", "connect_timeout", CONFIG_DURATION, "15s", RELOAD,
+	    OFF(connect_timeout), .min = 1, .max = 3600),
+	KEY("registry", "retries", CONFIG_UINT, "4", RELOAD, OFF(retries),
+	    .max = 20),
+	KEY("registry", "max_body", CONFIG_SIZE, "64M", RELOAD, OFF(max_body),
+	    .min = 1024, .max = 1ul << 32),
+	KEY("registry", "probe_batch", CONFIG_UINT, "1000", RELOAD,
+	    OFF(probe_batch), .min = 1, .max = 1000),
+	KEY("registry", "fetch_batch", CONFIG_UINT, "100", RELOAD,
+	    OFF(fetch_batch), .min = 1, .max = 1000),
+	KEY("registry", "tls_verify", CONFIG_BOOL, "yes", RELOAD,
+	    OFF(tls_verify)),
+	KEY("registry", "max_url", CONFIG_SIZE, "6k", RELOAD, OFF(max_url),
+	    .min = 256, .max = 1ul << 20),
+	KEY("registry", "retry_window", CONFIG_DURATION, "2m", RELOAD,
+	    OFF(retry_window), .min = 1, .max = DAY),
+	KEY("registry", "contact", CONFIG_STRING, "", RELOAD, OFF(contact)),
 
-	{"tracking", "nct_ids", CONFIG_NCT_LIST,
-	    "NCT02982915 NCT05233774 NCT04421456", true, false,
-	    OFF(nct_ids), OFF(n_nct_ids), 0, 0},
-	{"tracking", "from_pages", CONFIG_BOOL, "no", true, false,
-	    OFF(from_pages), 0, 0, 0},
-	{"tracking", "max_missing", CONFIG_UINT, "10", true, false,
-	    OFF(max_missing), 0, 0, 1000000},
+	LIST("tracking", "nct_ids", CONFIG_NCT_LIST,
+	    "NCT02982915 NCT05233774 NCT04421456", RELOAD, nct_ids, n_nct_ids),
+	KEY("tracking", "from_pages", CONFIG_BOOL, "no", RELOAD,
+	    OFF(from_pages)),
+	KEY("tracking", "max_missing", CONFIG_UINT, "10", RELOAD,
+	    OFF(max_missing),
+	    .max = 1000000),
 
-	{"pages", "paths", CONFIG_STRING_LIST, "", true, false,
-	    OFF(page_paths), OFF(n_page_paths), 0, 0},
-	{"pages", "stale_after_days", CONFIG_UINT, "180", true, false,
-	    OFF(stale_after_days), 0, 1, 36500},
-	{"pages", "max_page_size", CONFIG_SIZE, "8M", true, false,
-	    OFF(max_page_size), 0, 1, 1ul << 32},
-	{"pages", "identity_min_terms", CONFIG_UINT, "2", true, false,
-	    OFF(identity_min_terms), 0, 0, 100},
-	{"pages", "record_cache", CONFIG_SIZE, "16M", true, false,
-	    OFF(record_cache), 0, 1ul << 20, 1ul << 32},
+	LIST("pages", "paths", CONFIG_STRING_LIST, "", RELOAD, page_paths,
+	    n_page_paths),
+	KEY("pages", "stale_after_days", CONFIG_UINT, "180", RELOAD,
+	    OFF(stale_after_days), .min = 1, .max = 36500),
+	KEY("pages", "max_page_size", CONFIG_SIZE, "8M", RELOAD,
+	    OFF(max_page_size),
+	    .min = 1, .max = 1ul << 32),
+	KEY("pages", "identity_min_terms", CONFIG_UINT, "2", RELOAD,
+	    OFF(identity_min_terms), .max = 100),
+	KEY("pages", "record_cache", CONFIG_SIZE, "16M", RELOAD,
+	    OFF(record_cache),
+	    .min = 1ul << 20, .max = 1ul << 32),
 
-	{"daemon", "interval", CONFIG_DURATION, "24h", true, false,
-	    OFF(interval), 0, 1, 366 * DAY},
-	{"daemon", "jitter", CONFIG_DURATION, "5m", true, false,
-	    OFF(jitter), 0, 0, 366 * DAY},
-	{"daemon", "listen", CONFIG_STRING, "127.0.0.1:9187", false, false,
-	    OFF(listen), 0, 0, 0},
-	{"daemon", "log", CONFIG_STRING, "stderr", false, false,
-	    OFF(log), 0, 0, 0},
+	KEY("daemon", "interval", CONFIG_DURATION, "24h", RELOAD, OFF(interval),
+	    .min = 1, .max = 366 * DAY),
+	KEY("daemon", "jitter", CONFIG_DURATION, "5m", RELOAD, OFF(jitter),
+	    .max = 366 * DAY),
+	KEY("daemon", "listen", CONFIG_STRING, "127.0.0.1:9187", RESTART,
+	    OFF(listen)),
+	KEY("daemon", "log", CONFIG_STRING, "stderr", RESTART, OFF(log)),
 
-	{"alerts", "stdout", CONFIG_BOOL, "yes", true, false,
-	    OFF(alert_stdout), 0, 0, 0},
-	{"alerts", "notify", CONFIG_BOOL, "yes", true, false,
-	    OFF(alert_notify), 0, 0, 0},
-	{"alerts", "webhook_url", CONFIG_STRING, "", true, true,
-	    OFF(webhook_url), 0, 0, 0},
-	{"alerts", "allow_insecure_webhook", CONFIG_BOOL, "no", true, false,
-	    OFF(allow_insecure_webhook), 0, 0, 0},
+	KEY("alerts", "stdout", CONFIG_BOOL, "yes", RELOAD, OFF(alert_stdout)),
+	KEY("alerts", "notify", CONFIG_BOOL, "yes", RELOAD, OFF(alert_notify)),
+	KEY("alerts", "webhook_url", CONFIG_STRING, "", RELOAD | SECRET,
+	    OFF(webhook_url)),
+	KEY("alerts", "allow_insecure_webhook", CONFIG_BOOL, "no", RELOAD,
+	    OFF(allow_insecure_webhook)),
 
-	{"report", "dir", CONFIG_STRING, "", true, false,
-	    OFF(report_dir), 0, 0, 0},
+	KEY("report", "dir", CONFIG_STRING, "", RELOAD, OFF(report_dir)),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -379,170 +390,256 @@ unique_ids(struct config *cfg)
 }
 
 /*
+ * Where a value came from, for its errors: the file (or "defaults", or the
+ * environment variable) and line.
+ */
+struct where {
+	const char *file;
+	int line;
+	struct config_error *err;
+};
+
+/* How a key names its value in an error: never a secret's. */
+static const char *
+shown(const struct config_key *k, const char *value)
+{
+	return k->flags & CONFIG_SECRET ? "(secret)" : value;
+}
+
+/* A member of cfg by the key's offset. */
+static void *
+member(struct config *cfg, size_t offset)
+{
+	return (char *)cfg + offset;
+}
+
+/* A number in range, stored in the member's own type.  0 / -1. */
+static int
+put_number(struct config *cfg, const struct config_key *k,
+    unsigned long long n, const char *value, const struct where *w)
+{
+	if ((k->min || k->max) && (n < k->min || n > k->max)) {
+		seterr(w->err, w->file, w->line, "[%s] %s: %s is out of range "
+		    "(%lu to %lu%s)", k->section, k->name, shown(k, value),
+		    k->min, k->max, k->type == CONFIG_SIZE ? " bytes" : "");
+		return -1;
+	}
+	if (k->type == CONFIG_SIZE)
+		*(size_t *)member(cfg, k->offset) = (size_t)n;
+	else
+		*(unsigned *)member(cfg, k->offset) = (unsigned)n;
+	return 0;
+}
+
+static int
+set_string(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	char **dst = member(cfg, k->offset);
+	char *copy;
+
+	if ((copy = strdup(value)) == NULL) {
+		seterr(w->err, w->file, w->line, "out of memory");
+		return -1;
+	}
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int
+set_url(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	char **dst = member(cfg, k->offset);
+	size_t len;
+
+	if (!valid_url(value)) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%s\" is not an "
+		    "http:// or https:// URL", k->section, k->name,
+		    shown(k, value));
+		return -1;
+	}
+	if (set_string(cfg, k, value, append, w) < 0)
+		return -1;
+	/* "…/api/v2/" and "…/api/v2" name the same base. */
+	len = strlen(*dst);
+	while (len > 0 && (*dst)[len - 1] == '/')
+		(*dst)[--len] = '\0';
+	return 0;
+}
+
+static int
+set_bool(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	if (parse_bool(value, member(cfg, k->offset)) < 0) {
+		seterr(w->err, w->file, w->line,
+		    "[%s] %s: \"%s\" is not yes or no",
+		    k->section, k->name, shown(k, value));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_uint(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	if (!isdigit((unsigned char)*value) || *end != '\0' || errno != 0) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%s\" is not a "
+		    "whole number", k->section, k->name, shown(k, value));
+		return -1;
+	}
+	return put_number(cfg, k, n, value, w);
+}
+
+static int
+set_size(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	unsigned long long n = 0;
+
+	switch (parse_size(value, &n)) {
+	case -1:
+		seterr(w->err, w->file, w->line,
+		    "[%s] %s: \"%s\" is not a size (bytes, or with k, M, G)",
+		    k->section, k->name, shown(k, value));
+		return -1;
+	case -2:
+		seterr(w->err, w->file, w->line, "[%s] %s: %s is out of range "
+		    "(%lu to %lu bytes)", k->section, k->name, shown(k, value),
+		    k->min, k->max);
+		return -1;
+	}
+	return put_number(cfg, k, n, value, w);
+}
+
+static int
+set_duration(struct config *cfg, const struct config_key *k,
+    const char *value, bool append, const struct where *w)
+{
+	unsigned u;
+
+	if (config_parse_duration(value, &u) < 0) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%s\" is not a "
+		    "duration (like 90s, 15m, 6h, 1d)", k->section, k->name,
+		    shown(k, value));
+		return -1;
+	}
+	return put_number(cfg, k, u, value, w);
+}
+
+/* One item of an ID list: an NCT ID the registry could have.  0 / -1. */
+static int
+check_nct_item(const struct config_key *k, const char *p, size_t len,
+    const struct where *w)
+{
+	const char *eq;
+	char id[32];
+
+	/*
+	 * "  conninfo=...password=..." indented under the list reads as an
+	 * item too: name the key, never echo its value (it may be a secret).
+	 */
+	if ((eq = memchr(p, '=', len)) != NULL) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%.*s=...\" in the "
+		    "list (an indented key? keys start at the beginning of a "
+		    "line)", k->section, k->name,
+		    (int)(eq - p < 64 ? eq - p : 64), p);
+		return -1;
+	}
+	snprintf(id, sizeof(id), "%.*s", (int)(len < 31 ? len : 31), p);
+	if (strcmp(id, "NCT00000000") == 0) {
+		seterr(w->err, w->file, w->line,
+		    "[%s] %s: \"%s\" is not an NCT ID: the registry's numbers start at NCT00000001",
+		    k->section, k->name, id);
+		return -1;
+	}
+	if (len > 11 || !text_nct_id(id)) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%.*s\" is not an "
+		    "NCT ID (NCT followed by 8 digits)", k->section, k->name,
+		    (int)(len < 64 ? len : 64), p);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Both kinds of list: words separated by blanks (IDs by commas too); a
+ * continuation line appends, a key set again replaces.
+ */
+static int
+set_list(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	char ***v = member(cfg, k->offset);
+	size_t *cnt = member(cfg, k->count_offset);
+	bool ids = k->type == CONFIG_NCT_LIST;
+	const char *p = value;
+
+	if (!append)
+		free_list(v, cnt);
+	for (;;) {
+		size_t len;
+
+		while (isspace((unsigned char)*p) || (ids && *p == ','))
+			p++;
+		if (*p == '\0')
+			return 0;
+		len = strcspn(p, ids ? " \t\r\n," : " \t\r\n");
+		/* "  key = value" under a list reads as more items. */
+		if (len == 1 && *p == '=') {
+			seterr(w->err, w->file, w->line, "[%s] %s: a lone "
+			    "\"=\" in the list (an indented key? keys start "
+			    "at the beginning of a line)", k->section, k->name);
+			return -1;
+		}
+		if (ids && check_nct_item(k, p, len, w) < 0)
+			return -1;
+		if (list_add(v, cnt, p, len) < 0) {
+			seterr(w->err, w->file, w->line, "out of memory");
+			return -1;
+		}
+		p += len;
+	}
+}
+
+typedef int (*setter)(struct config *cfg, const struct config_key *k,
+    const char *value, bool append, const struct where *w);
+
+/* One parser per value type. */
+static const setter setters[] = {
+	[CONFIG_STRING] = set_string,
+	[CONFIG_BOOL] = set_bool,
+	[CONFIG_UINT] = set_uint,
+	[CONFIG_SIZE] = set_size,
+	[CONFIG_DURATION] = set_duration,
+	[CONFIG_URL] = set_url,
+	[CONFIG_NCT_LIST] = set_list,
+	[CONFIG_STRING_LIST] = set_list,
+};
+
+/*
  * Set one key from its text.  `append`: the value continues a list on an
  * indented line.  Errors name the key and, unless secret, the value.
  */
 static int
 set_key(struct config *cfg, const struct config_key *k, const char *value,
-    bool append, const char *file, int line, struct config_error *err)
+    bool append, const struct where *w)
 {
-	char *base = (char *)cfg;
-	const char *shown = k->secret ? "(secret)" : value;
-	unsigned long long n = 0;
-	unsigned u = 0;
-	char *end;
-
 	if (append && k->type != CONFIG_NCT_LIST &&
 	    k->type != CONFIG_STRING_LIST) {
-		seterr(err, file, line, "[%s] %s: only lists may continue on "
-		    "an indented line", k->section, k->name);
+		seterr(w->err, w->file, w->line, "[%s] %s: only lists may "
+		    "continue on an indented line", k->section, k->name);
 		return -1;
 	}
-	switch (k->type) {
-	case CONFIG_STRING:
-	case CONFIG_URL: {
-		char **dst = (char **)(base + k->offset);
-		char *copy;
-		size_t len;
-
-		if (k->type == CONFIG_URL && !valid_url(value)) {
-			seterr(err, file, line, "[%s] %s: \"%s\" is not an "
-			    "http:// or https:// URL", k->section, k->name,
-			    shown);
-			return -1;
-		}
-		if ((copy = strdup(value)) == NULL)
-			goto nomem;
-		len = strlen(copy);
-		/* "…/api/v2/" and "…/api/v2" name the same base. */
-		while (k->type == CONFIG_URL && len > 0 && copy[len - 1] == '/')
-			copy[--len] = '\0';
-		free(*dst);
-		*dst = copy;
-		return 0;
-	}
-	case CONFIG_BOOL:
-		if (parse_bool(value, (bool *)(base + k->offset)) < 0) {
-			seterr(err, file, line, "[%s] %s: \"%s\" is not yes or "
-			    "no", k->section, k->name, shown);
-			return -1;
-		}
-		return 0;
-	case CONFIG_UINT:
-		errno = 0;
-		n = strtoull(value, &end, 10);
-		if (!isdigit((unsigned char)*value) || *end != '\0' ||
-		    errno != 0) {
-			seterr(err, file, line, "[%s] %s: \"%s\" is not a "
-			    "whole number", k->section, k->name, shown);
-			return -1;
-		}
-		break;
-	case CONFIG_SIZE:
-		switch (parse_size(value, &n)) {
-		case -1:
-			seterr(err, file, line, "[%s] %s: \"%s\" is not a size "
-			    "(bytes, or with k, M, G)", k->section, k->name,
-			    shown);
-			return -1;
-		case -2:
-			seterr(err, file, line, "[%s] %s: %s is out of range "
-			    "(%lu to %lu bytes)", k->section, k->name, shown,
-			    k->min, k->max);
-			return -1;
-		}
-		break;
-	case CONFIG_DURATION:
-		if (config_parse_duration(value, &u) < 0) {
-			seterr(err, file, line, "[%s] %s: \"%s\" is not a "
-			    "duration (like 90s, 15m, 6h, 1d)", k->section,
-			    k->name, shown);
-			return -1;
-		}
-		n = u;
-		break;
-	case CONFIG_NCT_LIST:
-	case CONFIG_STRING_LIST: {
-		char ***v = (char ***)(base + k->offset);
-		size_t *cnt = (size_t *)(base + k->count_offset);
-		const char *p = value;
-
-		if (!append)
-			free_list(v, cnt);
-		for (;;) {
-			const char *eq;
-			size_t len;
-
-			while (isspace((unsigned char)*p) ||
-			    (k->type == CONFIG_NCT_LIST && *p == ','))
-				p++;
-			if (*p == '\0')
-				break;
-			len = strcspn(p, k->type == CONFIG_NCT_LIST ?
-			    " \t\r\n," : " \t\r\n");
-			/* "  key = value" under a list reads as more items. */
-			if (len == 1 && *p == '=') {
-				seterr(err, file, line, "[%s] %s: a lone \"=\" "
-				    "in the list (an indented key? keys start "
-				    "at the beginning of a line)", k->section,
-				    k->name);
-				return -1;
-			}
-			if (k->type == CONFIG_NCT_LIST) {
-				char id[32];
-
-				/*
-				 * "  conninfo=...password=..." indented under
-				 * the list reads as an item too: name the key,
-				 * never echo its value (it may be a secret).
-				 */
-				if ((eq = memchr(p, '=', len)) != NULL) {
-					seterr(err, file, line, "[%s] %s: "
-					    "\"%.*s=...\" in the list (an "
-					    "indented key? keys start at the "
-					    "beginning of a line)", k->section,
-					    k->name, (int)(eq - p < 64 ? eq - p :
-					    64), p);
-					return -1;
-				}
-
-				snprintf(id, sizeof(id), "%.*s",
-				    (int)(len < 31 ? len : 31), p);
-				if (strcmp(id, "NCT00000000") == 0) {
-					seterr(err, file, line, "[%s] %s: \"%s\" is not an NCT ID: the registry's numbers start at NCT00000001",
-					    k->section, k->name, id);
-					return -1;
-				}
-				if (len > 11 || !text_nct_id(id)) {
-					seterr(err, file, line, "[%s] %s: \"%.*s\" "
-					    "is not an NCT ID (NCT followed by "
-					    "8 digits)", k->section, k->name,
-					    (int)(len < 64 ? len : 64), p);
-					return -1;
-				}
-			}
-			if (list_add(v, cnt, p, len) < 0)
-				goto nomem;
-			p += len;
-		}
-		return 0;
-	}
-	}
-	/* Numbers: range check, then store in the member's own type. */
-	if ((k->min || k->max) && (n < k->min || n > k->max)) {
-		seterr(err, file, line, "[%s] %s: %s is out of range (%lu to "
-		    "%lu%s)", k->section, k->name, shown, k->min, k->max,
-		    k->type == CONFIG_SIZE ? " bytes" : "");
-		return -1;
-	}
-	if (k->type == CONFIG_SIZE)
-		*(size_t *)(base + k->offset) = (size_t)n;
-	else
-		*(unsigned *)(base + k->offset) = (unsigned)n;
-	return 0;
-nomem:
-	seterr(err, file, line, "out of memory");
-	return -1;
+	return setters[k->type](cfg, k, value, append, w);
 }
 
 static const struct config_key *
@@ -650,6 +747,7 @@ on_value(void *user, const char *section, const char *name,
 {
 	struct parse *ps = user;
 	const struct config_key *k;
+	struct where w;
 
 	if (ps->failed)
 		return 0;
@@ -664,8 +762,10 @@ on_value(void *user, const char *section, const char *name,
 		goto fail;
 	}
 	/* A continuation appends; a key set again replaces (last wins). */
-	if (set_key(ps->cfg, k, value, ps->continuation, ps->file, ps->line,
-	    ps->err) < 0)
+	w.file = ps->file;
+	w.line = ps->line;
+	w.err = ps->err;
+	if (set_key(ps->cfg, k, value, ps->continuation, &w) < 0)
 		goto fail;
 	return 1;
 fail:
@@ -704,12 +804,12 @@ config_defaults(void)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
 	struct config_error err;
+	struct where w = {"defaults", 0, &err};
 
 	if (cfg == NULL)
 		return NULL;
 	for (size_t i = 0; i < NKEYS; i++)
-		if (set_key(cfg, &keys[i], keys[i].def, false, "defaults", 0,
-		    &err) < 0) {
+		if (set_key(cfg, &keys[i], keys[i].def, false, &w) < 0) {
 			config_free(cfg);
 			return NULL;
 		}
@@ -884,15 +984,15 @@ fail:
 static int
 apply_env(struct config *cfg, struct config_error *err)
 {
+	struct where db = {"CTMIRROR_DATABASE", 0, err};
+	struct where url = {"CTMIRROR_REGISTRY_URL", 0, err};
 	const char *v;
 
-	if ((v = getenv("CTMIRROR_DATABASE")) != NULL && *v &&
-	    set_key(cfg, find_key("database", "conninfo"), v, false,
-	    "CTMIRROR_DATABASE", 0, err) < 0)
+	if ((v = getenv(db.file)) != NULL && *v &&
+	    set_key(cfg, find_key("database", "conninfo"), v, false, &db) < 0)
 		return -1;
-	if ((v = getenv("CTMIRROR_REGISTRY_URL")) != NULL && *v &&
-	    set_key(cfg, find_key("registry", "base_url"), v, false,
-	    "CTMIRROR_REGISTRY_URL", 0, err) < 0)
+	if ((v = getenv(url.file)) != NULL && *v &&
+	    set_key(cfg, find_key("registry", "base_url"), v, false, &url) < 0)
 		return -1;
 	if ((v = getenv("CTMIRROR_NOW")) != NULL && *v) {
 		if (text_date_parse(v, NULL, NULL, NULL) != TEXT_DATE_DAY) {

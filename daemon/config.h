@@ -87,14 +87,19 @@ enum config_type {
 	CONFIG_STRING_LIST,
 };
 
+/* What a key is, beside its type (config_key.flags). */
+enum config_key_flags {
+	CONFIG_RELOAD = 1 << 0,	/* SIGHUP applies it without restart */
+	CONFIG_SECRET = 1 << 1,	/* never printed, not even in an error */
+};
+
 /* One row of the key table; config_keys() exposes it for docs and tests. */
 struct config_key {
 	const char *section;
 	const char *name;
 	enum config_type type;
 	const char *def;	/* default, as it would be written in the file */
-	bool reloadable;	/* SIGHUP applies it without restart */
-	bool secret;		/* never printed */
+	unsigned flags;		/* enum config_key_flags */
 	size_t offset;		/* into struct config */
 	size_t count_offset;	/* lists: their size_t count; else 0 */
 	unsigned long min, max;	/* numbers: accepted range (both 0: any) */

@@ -158,10 +158,10 @@ Test(config, key_table)
 			want_restart |= strcmp(id, restart[j]) == 0;
 		for (size_t j = 0; j < sizeof(secret) / sizeof(*secret); j++)
 			want_secret |= strcmp(id, secret[j]) == 0;
-		cr_expect_eq(k[i].reloadable, !want_restart, "%s reload", id);
-		cr_expect_eq(k[i].secret, want_secret, "%s secret", id);
-		nrestart += !k[i].reloadable;
-		nsecret += k[i].secret;
+		cr_expect_eq(!!(k[i].flags & CONFIG_RELOAD), !want_restart, "%s reload", id);
+		cr_expect_eq(!!(k[i].flags & CONFIG_SECRET), want_secret, "%s secret", id);
+		nrestart += !(k[i].flags & CONFIG_RELOAD);
+		nsecret += !!(k[i].flags & CONFIG_SECRET);
 		cr_expect_eq(k[i].count_offset != 0,
 		    k[i].type == CONFIG_NCT_LIST ||
 		    k[i].type == CONFIG_STRING_LIST, "%s count", id);
@@ -558,7 +558,7 @@ Test(config, reference_file_documents_every_key)
 	k = config_keys(&n);
 	for (size_t i = 0; i < n; i++) {
 		char *doc = reference_comment(text, &k[i]);
-		const char *mark = k[i].reloadable ? "(reload: SIGHUP)" :
+		const char *mark = k[i].flags & CONFIG_RELOAD ? "(reload: SIGHUP)" :
 		    "(restart required)";
 
 		cr_expect_not_null(doc, "[%s] %s = %s is not in %s",
