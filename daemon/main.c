@@ -6,23 +6,20 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "alerts.h"
 #include "build_config.h"
-#include "claims.h"
 #include "config.h"
 #include "fetch.h"
 #include "localdb.h"
 #include "log.h"
+#include "output.h"
 #include "pages.h"
 #include "report.h"
-#include "rules.h"
 #include "service.h"
 #include "store.h"
 #include "sync.h"
@@ -30,41 +27,74 @@
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
 
+/* An option a command takes: "--json" (a flag) or "--out" with a value. */
+struct option_def {
+	const char *name;
+	const char *value;	/* NULL: a flag; else the value's name in help */
+};
+
+#define MAX_OPTIONS 8
+
+/*
+ * A command line after parsing, before any I/O: which of the command's
+ * options were given (their values), and the positional arguments.
+ */
+struct args {
+	const struct option_def *defs;
+	const char *val[MAX_OPTIONS];	/* NULL: not given; "" a flag given */
+	char **pos;			/* borrowed from argv */
+	int npos;
+};
+
+/* What a command runs with.  `cfg` and `s` are main()'s. */
+struct ctx {
+	struct config *cfg;
+	struct store *s;
+	const char *config_path;
+	int verbosity;
+	struct args a;
+};
+
 struct command {
 	const char *name;
 	const char *args;
 	const char *summary;
 	const char *help;
 	bool needs_db;
-	int (*fn)(struct config *cfg, struct store *s, int argc, char **argv);
-	const char *const *flags;	/* options it takes; checked before any I/O */
+	int (*fn)(struct ctx *x);
+	const struct option_def *options;	/* NULL-terminated; NULL: none */
+	int min_pos, max_pos;			/* positional arguments */
 };
 
-static const char *const json_flag[] = {"--json", NULL};
-static const char *const flags_flags[] = {"--all", "--json", NULL};
-static const char *const report_flags[] = {"--out", NULL};
+static const struct option_def json_option[] = {{"--json", NULL}, {NULL, NULL}};
+static const struct option_def flags_options[] = {{"--all", NULL},
+    {"--json", NULL}, {NULL, NULL}};
+static const struct option_def report_options[] = {{"--out", "DIR"},
+    {NULL, NULL}};
 
-static int cmd_check_config(struct config *, struct store *, int, char **);
-static int cmd_migrate(struct config *, struct store *, int, char **);
-static int cmd_status(struct config *, struct store *, int, char **);
-static int cmd_sync(struct config *, struct store *, int, char **);
-static int cmd_scan(struct config *, struct store *, int, char **);
-static int cmd_flags(struct config *, struct store *, int, char **);
-static int cmd_ack(struct config *, struct store *, int, char **);
-static int cmd_run(struct config *, struct store *, int, char **);
-static int cmd_report(struct config *, struct store *, int, char **);
+static int cmd_check_config(struct ctx *);
+static int cmd_migrate(struct ctx *);
+static int cmd_status(struct ctx *);
+static int cmd_sync(struct ctx *);
+static int cmd_scan(struct ctx *);
+static int cmd_flags(struct ctx *);
+static int cmd_ack(struct ctx *);
+static int cmd_run(struct ctx *);
+static int cmd_report(struct ctx *);
+
+#define ANY (-1)
 
 static const struct command commands[] = {
 	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
 	    "Reads the configuration (see -c), applies the environment overrides and\n"
 	    "validates every key. Prints \"configuration OK\" and exits 0, or prints\n"
 	    "FILE:LINE: message and exits 2.\n",
-	    false, cmd_check_config, NULL},
+	    false, cmd_check_config, NULL, 0, 0},
 	{"migrate", "", "apply pending database migrations",
 	    "Applies the migrations compiled into this binary that the database does\n"
 	    "not have yet, in order, each in its own transaction, under an advisory\n"
 	    "lock. Running it again applies nothing and says so.\n",
-	    true, cmd_migrate, NULL},
+	    true, cmd_migrate, NULL, 0, 0},
 	{"sync", "", "one cycle: fetch tracked trials, store changes, scan pages, flag, alert",
 	    "Runs one cycle, then exits: probes every tracked trial's last-update date,\n"
 	    "fetches the records that moved, stores new versions and their field-level\n"
@@ -72,7 +102,7 @@ static const struct command commands[] = {
 	    "registry contradicts, and delivers new alerts. Quiet on success: prints\n"
 	    "only new flags and errors (cron mails what it prints); -v tells more.\n"
 	    "Exit 0: all done; 1: something failed (named above), nothing partial stored.\n",
-	    true, cmd_sync, NULL},
+	    true, cmd_sync, NULL, 0, 0},
 	{"run", "", "the daemon: a cycle every interval; SIGHUP reloads, SIGTERM stops",
 	    "Runs as a long-lived service: one cycle at start, then one every\n"
 	    "[daemon] interval plus a random jitter; a failed cycle is retried with\n"
@@ -80,26 +110,26 @@ static const struct command commands[] = {
 	    "(an invalid file keeps the old one), SIGTERM or SIGINT stop cleanly.\n"
 	    "Serves /healthz, /metrics (Prometheus) and /status on [daemon] listen.\n"
 	    "With libsystemd it speaks sd_notify (Type=notify, watchdog).\n",
-	    false, cmd_run, NULL},
+	    false, cmd_run, NULL, 0, 0},
 	{"scan", "[--json] [PATH...]", "print the claims on pages and their verdicts (no fetch)",
 	    "Extracts the claims of the given pages (default: [pages] paths) and judges\n"
 	    "them against the registry state already stored, without fetching or\n"
 	    "writing anything. --json prints one JSON document.\n",
-	    true, cmd_scan, json_flag},
+	    true, cmd_scan, json_option, 0, ANY},
 	{"flags", "[--all] [--json]", "list open (or all) flags",
 	    "Lists the open flags (not resolved, not acknowledged); --all lists every\n"
 	    "flag ever raised; --json prints a JSON array.\n",
-	    true, cmd_flags, flags_flags},
+	    true, cmd_flags, flags_options, 0, 0},
 	{"ack", "ID", "silence one flag",
 	    "Acknowledges flag ID: it stops showing in `ctmirror flags` and is not\n"
 	    "announced again while it stays open.\n",
-	    true, cmd_ack, NULL},
+	    true, cmd_ack, NULL, 1, 1},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
 	    "Shows every tracked trial's current status, results posting, last\n"
 	    "check and whether its results are due under FDAAA 801 (the\n"
 	    "results_due view), the last run and the number of open flags.\n"
 	    "--json for scripts.\n",
-	    true, cmd_status, json_flag},
+	    true, cmd_status, json_option, 0, 0},
 	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
 	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
 	    "lists the open flags by page, worst first; trial/NCT....html draws each\n"
@@ -107,7 +137,7 @@ static const struct command commands[] = {
 	    "page/N.html shows one page's claims and citations with their verdicts.\n"
 	    "No script, no request outside DIR. The new report is written beside DIR\n"
 	    "and swapped in whole; DIR must be absent, empty or an earlier report.\n",
-	    true, cmd_report, report_flags},
+	    true, cmd_report, report_options, 0, 0},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -153,30 +183,88 @@ wants_help(int argc, char **argv)
 	return false;
 }
 
-/* Sub-command flags: only --name booleans and positional arguments. */
-static int
-parse_flags(const char *cmd, int argc, char **argv, const char *const *known,
-    bool *set, char ***rest, int *nrest)
+/* The value of option `name` (a flag: ""), or NULL when not given. */
+static const char *
+arg_value(const struct args *a, const char *name)
 {
-	*nrest = 0;
-	*rest = argv + 1;
-	for (int i = 1; i < argc; i++) {
-		size_t k;
+	for (size_t i = 0; a->defs && a->defs[i].name; i++)
+		if (strcmp(a->defs[i].name, name) == 0)
+			return a->val[i];
+	return NULL;
+}
 
-		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
-			(*rest)[(*nrest)++] = argv[i];
+static bool
+arg_flag(const struct args *a, const char *name)
+{
+	return arg_value(a, name) != NULL;
+}
+
+/*
+ * The command's own options and positional arguments, once, before any
+ * I/O, so that a typo is a usage error whatever the database says.
+ * argv[0] is the command.  "--name=value" and "--name value" both work;
+ * "--" ends the options.  0 / -1 (said on stderr).
+ */
+static int
+parse_args(const struct command *c, int argc, char **argv, struct args *a)
+{
+	bool options = true;
+
+	memset(a, 0, sizeof(*a));
+	a->defs = c->options;
+	a->pos = argv + 1;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq;
+		size_t k, len;
+
+		if (!options || strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+			if (options && strcmp(arg, "--") == 0) {
+				options = false;
+				continue;
+			}
+			a->pos[a->npos++] = argv[i];
 			continue;
 		}
-		for (k = 0; known[k]; k++)
-			if (strcmp(argv[i], known[k]) == 0) {
-				set[k] = true;
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (k = 0; c->options && c->options[k].name; k++)
+			if (strlen(c->options[k].name) == len &&
+			    strncmp(arg, c->options[k].name, len) == 0)
 				break;
-			}
-		if (known[k] == NULL) {
-			fprintf(stderr, "ctmirror %s: unknown option '%s' "
-			    "(try 'ctmirror %s --help')\n", cmd, argv[i], cmd);
+		if (c->options == NULL || c->options[k].name == NULL) {
+			fprintf(stderr, "ctmirror %s: unknown option '%.*s' "
+			    "(try 'ctmirror %s --help')\n", c->name, (int)len,
+			    arg, c->name);
 			return -1;
 		}
+		if (c->options[k].value == NULL) {
+			if (eq != NULL) {
+				fprintf(stderr, "ctmirror %s: %.*s takes no "
+				    "value\n", c->name, (int)len, arg);
+				return -1;
+			}
+			a->val[k] = "";
+		} else if (eq != NULL) {
+			a->val[k] = eq + 1;
+		} else if (i + 1 < argc) {
+			a->val[k] = argv[++i];
+		} else {
+			fprintf(stderr, "ctmirror %s: %s needs a %s (try "
+			    "'ctmirror %s --help')\n", c->name, arg,
+			    c->options[k].value, c->name);
+			return -1;
+		}
+	}
+	if (a->npos < c->min_pos || (c->max_pos != ANY &&
+	    a->npos > c->max_pos)) {
+		if (c->max_pos == 0)
+			fprintf(stderr, "ctmirror %s: takes no arguments "
+			    "('%s' given; try 'ctmirror %s --help')\n", c->name,
+			    a->pos[0], c->name);
+		else
+			fprintf(stderr, "usage: ctmirror %s %s\n", c->name,
+			    c->args);
+		return -1;
 	}
 	return 0;
 }
@@ -184,32 +272,24 @@ parse_flags(const char *cmd, int argc, char **argv, const char *const *known,
 /* ----------------------------------------------------------- commands */
 
 static int
-cmd_check_config(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_check_config(struct ctx *x)
 {
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror check-config: takes no arguments\n");
-		return EXIT_USAGE;
-	}
 	printf("configuration OK\n");
 	return 0;
 }
 
 static int
-cmd_migrate(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_migrate(struct ctx *x)
 {
 	int applied, version;
 
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror migrate: takes no arguments\n");
-		return EXIT_USAGE;
-	}
-	if (store_migrate(s, &applied) < 0) {
+	if (store_migrate(x->s, &applied) < 0) {
 		log_error("migrate: %s; nothing of the failed migration was "
-		    "applied", store_errmsg(s));
+		    "applied", store_errmsg(x->s));
 		return EXIT_RUNTIME;
 	}
-	if (store_schema_version(s, &version) < 0) {
-		log_error("migrate: %s", store_errmsg(s));
+	if (store_schema_version(x->s, &version) < 0) {
+		log_error("migrate: %s", store_errmsg(x->s));
 		return EXIT_RUNTIME;
 	}
 	if (applied == 0)
@@ -220,159 +300,32 @@ cmd_migrate(struct config *cfg, struct store *s, int argc, char **argv)
 	return 0;
 }
 
-struct status_ctx {
-	bool json;
-	json_t *arr;
-};
-
 static int
-status_row(void *arg, const struct store_trial_row *r)
+cmd_status(struct ctx *x)
 {
-	struct status_ctx *x = arg;
-	char due[80];
-
-	if (x->json) {
-		/* jansson has no nullable integer: "o?" takes NULL. */
-		json_array_append_new(x->arr, json_pack(
-		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i, s:s?, "
-		    "s:s?, s:o?}",
-		    "nct_id", r->nct_id, "acronym", r->acronym,
-		    "overall_status", r->overall_status,
-		    "has_results", r->has_results,
-		    "results_first_posted", r->results_first_posted[0] ?
-		    r->results_first_posted : NULL,
-		    "last_update_posted", r->last_update_posted[0] ?
-		    r->last_update_posted : NULL,
-		    "last_checked_at", r->last_checked_at,
-		    "registry_state", r->registry_state,
-		    "versions", r->versions,
-		    "results_due", r->results_due_state,
-		    "results_due_by", r->results_due_by[0] ?
-		    r->results_due_by : NULL,
-		    "results_days_late", r->results_days_late >= 0 ?
-		    json_integer(r->results_days_late) : NULL));
-		return 0;
-	}
-	/* "overdue, due 2025-06-28, 521 days late" (at most ~50 bytes) */
-	snprintf(due, sizeof(due), "%s%s%s", r->results_due_state ?
-	    r->results_due_state : "-", r->results_due_by[0] ? ", due " : "",
-	    r->results_due_by);
-	if (r->results_days_late > 0) {
-		size_t n = strlen(due);
-
-		snprintf(due + n, sizeof(due) - n, ", %ld day%s late",
-		    r->results_days_late, r->results_days_late == 1 ? "" : "s");
-	}
-	/* The acronym and status are registry text: shown safely. */
-	log_print(stdout, "%-12s %-10.10s %-24s %-16s %-12s %-20s %s",
-	    r->nct_id, r->acronym ? r->acronym : "-",
-	    r->overall_status ? r->overall_status :
-	    strcmp(r->registry_state, "not_found") == 0 ? "(not found)" :
-	    "(not synced)",
-	    r->has_results ? (r->results_first_posted[0] ?
-	    r->results_first_posted : "yes") : "no",
-	    r->last_update_posted[0] ? r->last_update_posted : "-",
-	    r->last_checked_at ? r->last_checked_at : "never", due);
-	return 0;
-}
-
-static int
-cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
-{
-	const char *const *known = json_flag;
-	bool set[1] = {false};
-	struct status_ctx x = {0};
+	struct output o;
 	struct store_summary sum;
 	struct store_registry reg;
 	char today[DATE_SIZE];
-	char **rest;
-	int nrest;
+	int rc = EXIT_RUNTIME;
 
-	if (parse_flags("status", argc, argv, known, set, &rest, &nrest) < 0 ||
-	    nrest > 0) {
-		if (nrest > 0)
-			fprintf(stderr, "ctmirror status: unexpected argument "
-			    "'%s'\n", rest[0]);
-		return EXIT_USAGE;
-	}
-	x.json = set[0];
-	config_today(cfg, today);
-	if (store_set_today(s, today) < 0 || store_summary(s, &sum) < 0 ||
-	    store_last_registry(s, &reg) < 0)
+	output_init(&o, stdout, arg_flag(&x->a, "--json") ? OUTPUT_JSON :
+	    OUTPUT_TEXT);
+	config_today(x->cfg, today);
+	if (store_set_today(x->s, today) < 0 || store_summary(x->s, &sum) < 0 ||
+	    store_last_registry(x->s, &reg) < 0)
 		goto dberr;
-	if (x.json) {
-		json_t *doc;
-		char *text;
-
-		x.arr = json_array();
-		if (store_each_trial(s, status_row, &x) < 0) {
-			json_decref(x.arr);
-			goto dberr;
-		}
-		/* jansson has no nullable integer: "o?" takes NULL. */
-		doc = json_pack("{s:i, s:o, s:{s:o?, s:s?, s:s?, s:s?, s:s?}, "
-		    "s:s?, s:{s:i, s:i}, s:{s:i, s:s?}, s:{s:s?, s:s?}}",
-		    "trials_tracked", (int)sum.trials_tracked, "trials", x.arr,
-		    "last_run", "run_id", sum.last_run_id ?
-		    json_integer(sum.last_run_id) : NULL,
-		    "status", sum.last_run_id ? sum.last_run_status : NULL,
-		    "started_at", sum.last_run_id ? sum.last_run_started : NULL,
-		    "finished_at", sum.last_run_finished[0] ?
-		    sum.last_run_finished : NULL,
-		    "error", sum.last_run_error[0] ? sum.last_run_error : NULL,
-		    "last_success_at", sum.last_ok_finished[0] ?
-		    sum.last_ok_finished : NULL,
-		    "open_flags", "stale", (int)sum.flags_open_stale,
-		    "recheck", (int)sum.flags_open_recheck,
-		    "pages_skipped", "count", (int)sum.pages_skipped,
-		    "since", sum.pages_skipped_since[0] ?
-		    sum.pages_skipped_since : NULL,
-		    "registry", "data_timestamp", reg.build[0] ? reg.build :
-		    NULL, "seen_at", reg.build[0] ? reg.build_seen_at : NULL);
-		if (doc == NULL ||
-		    (text = json_dumps(doc, JSON_INDENT(2))) == NULL) {
-			json_decref(doc);
-			log_error("status: out of memory");
-			return EXIT_RUNTIME;
-		}
-		printf("%s\n", text);
-		free(text);
-		json_decref(doc);
-		return 0;
-	}
-	printf("%u tracked trial%s\n\n", sum.trials_tracked,
-	    sum.trials_tracked == 1 ? "" : "s");
-	printf("%-12s %-10s %-24s %-16s %-12s %-20s %s\n", "NCT ID", "ACRONYM",
-	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED",
-	    "RESULTS DUE (FDAAA 801)");
-	if (store_each_trial(s, status_row, &x) < 0)
+	output_status_begin(&o, &sum);
+	if (store_each_trial(x->s, output_status_trial, &o) < 0)
 		goto dberr;
-	printf("\n");
-	if (sum.last_run_id)
-		log_print(stdout, "last run: #%lld %s, started %s%s%s%s%s",
-		    sum.last_run_id, sum.last_run_status, sum.last_run_started,
-		    sum.last_run_finished[0] ? ", finished " : "",
-		    sum.last_run_finished, sum.last_run_error[0] ? ": " : "",
-		    sum.last_run_error);
-	else
-		printf("last run: never (run 'ctmirror sync')\n");
-	printf("open flags: %u stale, %u recheck\n", sum.flags_open_stale,
-	    sum.flags_open_recheck);
-	if (sum.pages_skipped)
-		printf("pages skipped: %u, their claims and flags kept (the "
-		    "oldest since %s; the sync log says why)\n",
-		    sum.pages_skipped, sum.pages_skipped_since);
-	/*
-	 * The registry's daily data build, as the last run that asked saw
-	 * it: registry text, shown safely.
-	 */
-	if (reg.build[0])
-		log_print(stdout, "registry data: build %s (seen by the run "
-		    "started %s)", reg.build, reg.build_seen_at);
-	return 0;
+	if (output_status_end(&o, &sum, &reg) == 0)
+		rc = 0;
+	goto out;
 dberr:
-	log_error("status: %s", store_errmsg(s));
-	return EXIT_RUNTIME;
+	log_error("status: %s", store_errmsg(x->s));
+out:
+	output_finish(&o);
+	return rc;
 }
 
 /* An event base + HTTP client configured from cfg, for sync and alerts. */
@@ -427,7 +380,7 @@ show_progress(void *arg, unsigned done, unsigned total, const char *what)
 }
 
 static int
-cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_sync(struct ctx *x)
 {
 	struct event_base *base = NULL;
 	struct fetch *f = NULL;
@@ -436,17 +389,12 @@ cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
 	struct sync_hooks hooks = {show_phase, show_progress, &prog};
 	int rc;
 
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror sync: takes no arguments (try "
-		    "'ctmirror sync --help')\n");
-		return EXIT_USAGE;
-	}
-	if ((f = make_fetch(cfg, &base)) == NULL) {
+	if ((f = make_fetch(x->cfg, &base)) == NULL) {
 		log_error("sync: cannot set up the HTTP client");
 		return EXIT_RUNTIME;
 	}
 	prog.f = f;
-	rc = sync_cycle(cfg, s, f, "sync", isatty(STDERR_FILENO) &&
+	rc = sync_cycle(x->cfg, x->s, f, "sync", isatty(STDERR_FILENO) &&
 	    log_verbosity() >= LOG_NORMAL ? &hooks : NULL, &res);
 	fetch_free(f);
 	event_base_free(base);
@@ -474,258 +422,114 @@ cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
 	return 0;
 }
 
+/* The service owns the config from here: a reload replaces it. */
 static int
-cmd_run(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_run(struct ctx *x)
 {
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror run: takes no arguments\n");
-		return EXIT_USAGE;
-	}
-	return -1;	/* main() hands the config over to service_run() */
+	struct config *cfg = x->cfg;
+
+	x->cfg = NULL;
+	return service_run(cfg, x->config_path, x->verbosity);
 }
 
 /* ---------------------------------------------------------------- scan */
 
-struct scan_out {
+struct scan_pass {
 	struct sync_judge *judge;
-	bool json;
-	json_t *pages;
-	unsigned claims, findings;
+	struct output o;
 	int failed;
 };
-
-/*
- * One claim and the verdicts on it: verdicts [from, to) of the page (a
- * claim's verdicts are one run, sync.h), so a page of n claims costs n
- * steps, not n times its verdicts.
- */
-static void
-scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
-    size_t i, size_t from, size_t to, json_t *jclaims)
-{
-	const struct claim *c = &pg->claims.v[i];
-	const struct verdict *v;
-	char stbuf[160] = "";
-	json_t *jv = NULL;
-	size_t k;
-
-	x->claims++;
-	x->findings += (unsigned)(to - from);
-	if (c->kind == CLAIM_STATUS)
-		claims_statuses_text(c->statuses, stbuf, sizeof(stbuf));
-	if (x->json) {
-		jv = json_array();
-		for (k = from; k < to; k++) {
-			v = &pg->verdicts.v[k];
-			json_array_append_new(jv, json_pack("{s:s, s:s, s:s, s:s}",
-			    "rule", v->rule,
-			    "severity", rules_severity_name(v->severity),
-			    "evidence", v->evidence ? v->evidence : "",
-			    "link", v->link));
-		}
-		json_array_append_new(jclaims, json_pack(
-		    "{s:i, s:s, s:s, s:s?, s:s?, s:s, s:s, s:o}",
-		    "line", c->line, "nct_id", c->nct_id,
-		    "kind", claims_kind_name(c->kind),
-		    "statuses", c->kind == CLAIM_STATUS ? stbuf : NULL,
-		    "as_of", c->as_of[0] ? c->as_of : NULL,
-		    "phrase", c->phrase ? c->phrase : "",
-		    "excerpt", c->excerpt ? c->excerpt : "",
-		    "verdicts", jv));
-		return;
-	}
-	/* The page's name and words, and registry text: shown safely. */
-	log_print(stdout, "  %s:%d: %s %s%s%s%s%s \"%s\"", path, c->line,
-	    c->nct_id, claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
-	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
-	if (sync_judge_state(x->judge, c->nct_id) == NULL ||
-	    sync_judge_state(x->judge, c->nct_id)->overall_status == NULL)
-		printf("      (no registry record stored for %s)\n", c->nct_id);
-	else if (to == from)
-		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?
-		    "nothing in the record contradicts the citation" :
-		    "the registry agrees");
-	for (k = from; k < to; k++) {
-		v = &pg->verdicts.v[k];
-		log_print(stdout, "      %s [%s]: %s", v->rule,
-		    rules_severity_name(v->severity),
-		    v->evidence ? v->evidence : "");
-	}
-}
 
 static int
 scan_page(void *arg, const char *path, const char *text, size_t len)
 {
-	struct scan_out *x = arg;
+	struct scan_pass *p = arg;
 	struct sync_page pg;
-	json_t *jclaims = NULL;
-	size_t k = 0;
+	int rc = 0;
 
-	if (sync_judge_page(x->judge, text, len, &pg) < 0) {
-		sync_page_finish(&pg);
-		x->failed = 1;
-		return -1;
+	if (sync_judge_page(p->judge, text, len, &pg) < 0) {
+		p->failed = 1;
+		rc = -1;
+	} else if (output_scan_page(&p->o, path, &pg, p->judge) < 0) {
+		rc = -1;
 	}
-	if (x->json)
-		jclaims = json_array();
-	else
-		log_print(stdout, "%s: %zu claim%s", path, pg.claims.n,
-		    pg.claims.n == 1 ? "" : "s");
-	for (size_t i = 0; i < pg.claims.n; i++) {
-		size_t from = k;
-
-		while (k < pg.verdicts.n && pg.owner[k] == i)
-			k++;
-		scan_claim(x, path, &pg, i, from, k, jclaims);
-	}
-	if (x->json)
-		json_array_append_new(x->pages, json_pack("{s:s, s:o}", "page",
-		    path, "claims", jclaims));
 	sync_page_finish(&pg);
-	return 0;
+	return rc;
 }
 
 static int
-cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_scan(struct ctx *x)
 {
-	const char *const *known = json_flag;
-	bool set[1] = {false};
-	struct scan_out x;
-	char **rest;
-	int nrest, rc = EXIT_RUNTIME;
+	const struct config *cfg = x->cfg;
+	struct scan_pass p;
+	int rc = EXIT_RUNTIME;
 	long pages;
 
-	memset(&x, 0, sizeof(x));
-	if (parse_flags("scan", argc, argv, known, set, &rest, &nrest) < 0)
-		return EXIT_USAGE;
-	x.json = set[0];
-	if (nrest == 0 && cfg->n_page_paths == 0) {
+	memset(&p, 0, sizeof(p));
+	if (x->a.npos == 0 && cfg->n_page_paths == 0) {
 		fprintf(stderr, "ctmirror scan: no pages: give PATH arguments or "
 		    "set [pages] paths\n");
 		return EXIT_USAGE;
 	}
-	if ((x.judge = sync_judge_new(cfg, s)) == NULL) {
-		log_error("scan: %s", store_errmsg(s));
-		return EXIT_RUNTIME;
+	output_init(&p.o, stdout, arg_flag(&x->a, "--json") ? OUTPUT_JSON :
+	    OUTPUT_TEXT);
+	if ((p.judge = sync_judge_new(cfg, x->s)) == NULL) {
+		log_error("scan: %s", store_errmsg(x->s));
+		goto out;
 	}
-	if (x.json)
-		x.pages = json_array();
-	pages = nrest ? pages_scan(rest, (size_t)nrest, cfg->max_page_size,
-	    scan_page, &x, NULL) : pages_scan(cfg->page_paths,
-	    cfg->n_page_paths, cfg->max_page_size, scan_page, &x, NULL);
-	if (pages < 0 || x.failed) {
-		log_error("scan: %s", x.failed ? store_errmsg(s) :
+	pages = x->a.npos ? pages_scan(x->a.pos, (size_t)x->a.npos,
+	    cfg->max_page_size, scan_page, &p, NULL) :
+	    pages_scan(cfg->page_paths, cfg->n_page_paths, cfg->max_page_size,
+	    scan_page, &p, NULL);
+	if (pages < 0 || p.failed) {
+		log_error("scan: %s", p.failed ? store_errmsg(x->s) :
 		    "reading the pages failed");
 		goto out;
 	}
-	if (x.json) {
-		char *text = json_dumps(x.pages, JSON_INDENT(2));
-
-		printf("%s\n", text ? text : "[]");
-		free(text);
-	} else {
-		printf("%ld page%s, %u claim%s, %u finding%s\n", pages,
-		    pages == 1 ? "" : "s", x.claims, x.claims == 1 ? "" : "s",
-		    x.findings, x.findings == 1 ? "" : "s");
-	}
-	rc = 0;
+	if (output_scan_end(&p.o, pages) == 0)
+		rc = 0;
 out:
-	json_decref(x.pages);
-	sync_judge_free(x.judge);
+	output_finish(&p.o);
+	sync_judge_free(p.judge);
 	return rc;
 }
 
 /* --------------------------------------------------------- flags / ack */
 
-struct flags_out {
-	bool json;
-	json_t *arr;
-	unsigned n;
-};
-
 static int
-flag_row(void *arg, const struct store_flag *f)
+cmd_flags(struct ctx *x)
 {
-	struct flags_out *x = arg;
+	bool all = arg_flag(&x->a, "--all");
+	struct output o;
+	int rc = EXIT_RUNTIME;
 
-	x->n++;
-	if (x->json) {
-		json_array_append_new(x->arr, json_pack(
-		    "{s:I, s:s, s:i, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, "
-		    "s:s, s:s?, s:s?}",
-		    "flag_id", (json_int_t)f->flag_id, "page", f->page,
-		    "line", f->line, "nct_id", f->nct_id,
-		    "claim_kind", f->claim_kind, "claim_text", f->claim_text,
-		    "as_of", f->as_of, "rule", f->rule, "severity", f->severity,
-		    "evidence", f->evidence, "link", f->link,
-		    "raised_at", f->raised_at, "resolved_at", f->resolved_at,
-		    "acked_at", f->acked_at));
-		return 0;
-	}
-	if (f->resolved_at)
-		printf("[resolved %s] ", f->resolved_at);
-	else if (f->acked_at)
-		printf("[acked %s] ", f->acked_at);
-	alerts_print_flag(stdout, f);
-	return 0;
+	output_init(&o, stdout, arg_flag(&x->a, "--json") ? OUTPUT_JSON :
+	    OUTPUT_TEXT);
+	if (store_each_flag(x->s, all, output_flag, &o) < 0)
+		log_error("flags: %s", store_errmsg(x->s));
+	else if (output_flags_end(&o, all) == 0)
+		rc = 0;
+	output_finish(&o);
+	return rc;
 }
 
 static int
-cmd_flags(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_ack(struct ctx *x)
 {
-	const char *const *known = flags_flags;
-	bool set[2] = {false, false};
-	struct flags_out x = {0};
-	char **rest;
-	int nrest;
-
-	if (parse_flags("flags", argc, argv, known, set, &rest, &nrest) < 0 ||
-	    nrest > 0) {
-		if (nrest > 0)
-			fprintf(stderr, "ctmirror flags: unexpected argument "
-			    "'%s'\n", rest[0]);
-		return EXIT_USAGE;
-	}
-	x.json = set[1];
-	if (x.json)
-		x.arr = json_array();
-	if (store_each_flag(s, set[0], flag_row, &x) < 0) {
-		json_decref(x.arr);
-		log_error("flags: %s", store_errmsg(s));
-		return EXIT_RUNTIME;
-	}
-	if (x.json) {
-		char *text = json_dumps(x.arr, JSON_INDENT(2));
-
-		printf("%s\n", text ? text : "[]");
-		free(text);
-		json_decref(x.arr);
-	} else if (x.n == 0) {
-		printf("no %sflags\n", set[0] ? "" : "open ");
-	}
-	return 0;
-}
-
-static int
-cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
-{
+	const char *arg = x->a.pos[0];
 	char *end;
 	long long id;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: ctmirror ack ID\n");
-		return EXIT_USAGE;
-	}
 	errno = 0;
-	id = strtoll(argv[1], &end, 10);
+	id = strtoll(arg, &end, 10);
 	if (errno || *end || id <= 0) {
-		fprintf(stderr, "ctmirror ack: '%s' is not a flag ID\n", argv[1]);
+		fprintf(stderr, "ctmirror ack: '%s' is not a flag ID\n", arg);
 		return EXIT_USAGE;
 	}
-	rc = store_ack(s, id);
+	rc = store_ack(x->s, id);
 	if (rc < 0) {
-		log_error("ack: %s", store_errmsg(s));
+		log_error("ack: %s", store_errmsg(x->s));
 		return EXIT_RUNTIME;
 	}
 	if (rc > 0) {
@@ -739,29 +543,21 @@ cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
 /* -------------------------------------------------------------- report */
 
 static int
-cmd_report(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_report(struct ctx *x)
 {
 	struct report_stats st;
-	const char *dir = cfg->report_dir;
+	const char *dir = arg_value(&x->a, "--out");
 	char today[11], err[1024];
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			dir = argv[++i];
-			continue;
-		}
-		fprintf(stderr, "ctmirror report: %s (try 'ctmirror report "
-		    "--help')\n", strcmp(argv[i], "--out") == 0 ?
-		    "--out needs a folder" : "unexpected argument");
-		return EXIT_USAGE;
-	}
+	if (dir == NULL)
+		dir = x->cfg->report_dir;
 	if (dir == NULL || dir[0] == '\0') {
 		fprintf(stderr, "ctmirror report: no folder: give --out DIR or "
 		    "set [report] dir\n");
 		return EXIT_USAGE;
 	}
-	config_today(cfg, today);
-	if (report_write(s, dir, today, &st, err, sizeof(err)) < 0) {
+	config_today(x->cfg, today);
+	if (report_write(x->s, dir, today, &st, err, sizeof(err)) < 0) {
 		log_error("report: %s; nothing was changed in %s", err, dir);
 		return EXIT_RUNTIME;
 	}
@@ -808,25 +604,25 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const struct command *cmd = NULL;
-	const char *config_path = NULL;
-	struct config *cfg = NULL;
 	struct config_error cerr;
-	struct store *s = NULL;
-	int ch, verbosity = LOG_NORMAL, rc = EXIT_USAGE;
+	struct ctx x;
+	int ch, rc = EXIT_USAGE;
 
+	memset(&x, 0, sizeof(x));
+	x.verbosity = LOG_NORMAL;
 	signal(SIGPIPE, SIG_IGN);
 	/* "+": stop at the command; its own flags follow it. */
 	while ((ch = getopt_long(argc, argv, "+c:vqhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			config_path = optarg;
+			x.config_path = optarg;
 			break;
 		case 'v':
-			verbosity = verbosity < LOG_NORMAL ? LOG_NORMAL :
-			    verbosity + 1;
+			x.verbosity = x.verbosity < LOG_NORMAL ? LOG_NORMAL :
+			    x.verbosity + 1;
 			break;
 		case 'q':
-			verbosity = LOG_QUIET;
+			x.verbosity = LOG_QUIET;
 			break;
 		case 'h':
 			usage(stdout);
@@ -858,9 +654,9 @@ main(int argc, char **argv)
 		command_help(cmd);
 		return 0;
 	}
-	log_init(verbosity, false);
+	log_init(x.verbosity, false);
 
-	if ((cfg = config_load(config_path, &cerr)) == NULL) {
+	if ((x.cfg = config_load(x.config_path, &cerr)) == NULL) {
 		if (cerr.line > 0)
 			log_print(stderr, "%s:%d: %s", cerr.file, cerr.line,
 			    cerr.text);
@@ -871,47 +667,24 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* Loud at every start, whatever the command and even with -q. */
-	if (!cfg->tls_verify)
-		(verbosity < LOG_NORMAL ? log_error : log_warnx)("[registry] "
+	if (!x.cfg->tls_verify)
+		(x.verbosity < LOG_NORMAL ? log_error : log_warnx)("[registry] "
 		    "tls_verify = no: TLS certificates are NOT verified");
 	/* A typo in an option is a usage error, whatever the database says. */
-	if (cmd->flags != NULL) {
-		char **copy = calloc((size_t)argc + 1, sizeof(*copy)), **rest;
-		bool set[4] = {false};
-		int nrest, bad;
-
-		if (copy == NULL) {
-			rc = EXIT_RUNTIME;
-			goto out;
-		}
-		memcpy(copy, argv, (size_t)argc * sizeof(*copy));
-		bad = parse_flags(cmd->name, argc, copy, cmd->flags, set, &rest,
-		    &nrest);
-		free(copy);
-		if (bad < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
+	if (parse_args(cmd, argc, argv, &x.a) < 0)
+		goto out;
 	if (cmd->needs_db) {
-		if ((s = open_store(cfg)) == NULL) {
-			rc = EXIT_RUNTIME;
+		rc = EXIT_RUNTIME;
+		if ((x.s = open_store(x.cfg)) == NULL)
 			goto out;
-		}
-		if (cmd->fn != cmd_migrate && store_check_schema(s) < 0) {
-			log_error("%s", store_errmsg(s));
-			rc = EXIT_RUNTIME;
+		if (cmd->fn != cmd_migrate && store_check_schema(x.s) < 0) {
+			log_error("%s", store_errmsg(x.s));
 			goto out;
 		}
 	}
-	rc = cmd->fn(cfg, s, argc, argv);
-	if (cmd->fn == cmd_run && rc == -1) {
-		/* The service owns the config from here (reloads replace it). */
-		rc = service_run(cfg, config_path, verbosity);
-		cfg = NULL;
-	}
+	rc = cmd->fn(&x);
 out:
-	store_close(s);
-	config_free(cfg);
+	store_close(x.s);
+	config_free(x.cfg);
 	return rc;
 }

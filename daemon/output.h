@@ -1,0 +1,61 @@
+/*
+ * output.h - what the commands print: `status`, `flags` and `scan` as
+ * tables for a terminal (every untrusted string through log_print) or as
+ * one JSON document for scripts.  A command opens an output, feeds it the
+ * rows it reads from the store, and ends it; output.c never reads the
+ * store itself.
+ */
+#ifndef CTMIRROR_OUTPUT_H
+#define CTMIRROR_OUTPUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "store.h"
+#include "sync.h"
+
+enum output_format {
+	OUTPUT_TEXT,
+	OUTPUT_JSON,
+};
+
+/* One command's output in progress.  Fields are output.c's. */
+struct output {
+	FILE *out;
+	enum output_format format;
+	json_t *doc;		/* JSON: the array being filled */
+	unsigned rows;		/* flags listed; claims scanned */
+	unsigned findings;	/* scan: verdicts shown */
+	int error;		/* a JSON value could not be made */
+};
+
+/* Start an output on `out` (borrowed).  Finish it with output_finish. */
+void output_init(struct output *o, FILE *out, enum output_format format);
+/* Free what the output holds (also when it was never ended). */
+void output_finish(struct output *o);
+
+/*
+ * status: begin (the text table's header), one row per tracked trial,
+ * end (the text summary lines, or the whole JSON document).  0 / -1 (out
+ * of memory).
+ */
+void output_status_begin(struct output *o, const struct store_summary *sum);
+int output_status_trial(void *o, const struct store_trial_row *r);
+int output_status_end(struct output *o, const struct store_summary *sum,
+    const struct store_registry *reg);
+
+/* flags: one row per flag (a store_flag_fn), then the end.  0 / -1. */
+int output_flag(void *o, const struct store_flag *f);
+int output_flags_end(struct output *o, bool all);
+
+/*
+ * scan: one page as the judge read it (`judge` borrowed, for the states
+ * the verdicts were made against), then the end with the number of pages
+ * read.  0 / -1.
+ */
+int output_scan_page(struct output *o, const char *path,
+    const struct sync_page *pg, const struct sync_judge *judge);
+int output_scan_end(struct output *o, long pages);
+
+#endif
