@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <event2/event.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,7 +127,8 @@ static const struct command commands[] = {
 	    "Shows every tracked trial's current status, results posting, last\n"
 	    "check and whether its results are due under FDAAA 801 (the\n"
 	    "results_due view), the last run and the number of open flags.\n"
-	    "--json for scripts.\n",
+	    "--json for scripts. Exit 1 when the last run failed or was\n"
+	    "incomplete (the output says why, \"problem\" in JSON), else 0.\n",
 	    true, cmd_status, json_option, 0, 0},
 	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
 	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
@@ -138,6 +138,9 @@ static const struct command commands[] = {
 	    "No script, no request outside DIR. The new report is written beside DIR\n"
 	    "and swapped in whole; DIR must be absent, empty or an earlier report.\n",
 	    true, cmd_report, report_options, 0, 0},
+	{"help", "[COMMAND]", "this list, or what COMMAND does",
+	    "Prints the list of commands, or the help of one.\n",
+	    false, NULL, NULL, 0, 1},	/* main() answers it, no config read */
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -145,7 +148,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctmirror [-c FILE] [-v|-q] COMMAND [ARGS]\n"
+	    "usage: ctmirror [-c FILE] [-v|-q] COMMAND [ARGS]  (options may follow COMMAND)\n"
 	    "\n"
 	    "Mirrors tracked ClinicalTrials.gov records into PostgreSQL and flags page\n"
 	    "claims the registry now contradicts.\n"
@@ -155,8 +158,8 @@ usage(FILE *out)
 	    "                     ./ctmirror.conf, /etc/ctmirror/ctmirror.conf)\n"
 	    "  -v, --verbose      tell more (twice: debug)\n"
 	    "  -q, --quiet        errors only\n"
-	    "  -h, --help         this help; COMMAND --help for a command's\n"
-	    "  -V, --version      print the version\n"
+	    "  -h, --help         this help; 'ctmirror help COMMAND' for a command's\n"
+	    "  -V, --version      print the version and the schema version\n"
 	    "\n"
 	    "Commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
@@ -172,15 +175,6 @@ command_help(const struct command *c)
 {
 	printf("usage: ctmirror [-c FILE] [-v|-q] %s %s\n\n%s", c->name, c->args,
 	    c->help);
-}
-
-static bool
-wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
 }
 
 /* The value of option `name` (a flag: ""), or NULL when not given. */
@@ -306,7 +300,7 @@ cmd_status(struct ctx *x)
 	struct output o;
 	struct store_summary sum;
 	struct store_registry reg;
-	char today[DATE_SIZE];
+	char today[DATE_SIZE], why[700];
 	int rc = EXIT_RUNTIME;
 
 	output_init(&o, stdout, arg_flag(&x->a, "--json") ? OUTPUT_JSON :
@@ -318,8 +312,10 @@ cmd_status(struct ctx *x)
 	output_status_begin(&o, &sum);
 	if (store_each_trial(x->s, output_status_trial, &o) < 0)
 		goto dberr;
+	/* Like systemctl is-failed: a script can test the last run. */
 	if (output_status_end(&o, &sum, &reg) == 0)
-		rc = 0;
+		rc = output_status_problem(&sum, why, sizeof(why)) ?
+		    EXIT_RUNTIME : 0;
 	goto out;
 dberr:
 	log_error("status: %s", store_errmsg(x->s));
@@ -592,86 +588,216 @@ open_store(const struct config *cfg)
 	return s;
 }
 
+/* The options every command takes, before or after the command's name. */
+struct cmdline {
+	const char *config_path;
+	int verbosity;
+	bool help, version;
+	const struct command *cmd;	/* NULL: none named */
+	const char *unknown;		/* a command name that is none */
+	int argc;			/* the command and its own arguments */
+	char **argv;			/* new array of argv's strings */
+};
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * One global option at argv[*i] ("-c FILE", "-cFILE", "--config=FILE",
+ * "-vq", "--verbose", ...) into cl.  1 when it was one, 0 when it is not
+ * a global option (a command's, or a positional argument), -1 on a usage
+ * error (said on stderr).
+ */
+static int
+global_option(struct cmdline *cl, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+
+	if (strcmp(arg, "--config") == 0 || strncmp(arg, "--config=", 9) == 0) {
+		if (arg[8] == '=')
+			cl->config_path = arg + 9;
+		else if (*i + 1 < argc)
+			cl->config_path = argv[++*i];
+		else
+			goto needs_file;
+		return 1;
+	}
+	if (strcmp(arg, "--verbose") == 0)
+		arg = "-v";
+	else if (strcmp(arg, "--quiet") == 0)
+		arg = "-q";
+	else if (strcmp(arg, "--help") == 0)
+		arg = "-h";
+	else if (strcmp(arg, "--version") == 0)
+		arg = "-V";
+	if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0')
+		return 0;
+	for (const char *p = arg + 1; *p; p++) {
+		switch (*p) {
+		case 'v':
+			cl->verbosity = cl->verbosity < LOG_NORMAL ? LOG_NORMAL :
+			    cl->verbosity + 1;
+			break;
+		case 'q':
+			cl->verbosity = LOG_QUIET;
+			break;
+		case 'h':
+			cl->help = true;
+			break;
+		case 'V':
+			cl->version = true;
+			break;
+		case 'c':
+			if (p[1] != '\0')
+				cl->config_path = p + 1;
+			else if (*i + 1 < argc)
+				cl->config_path = argv[++*i];
+			else
+				goto needs_file;
+			return 1;
+		default:
+			fprintf(stderr, "ctmirror: unknown option '-%c' (try "
+			    "'ctmirror --help')\n", *p);
+			return -1;
+		}
+	}
+	return 1;
+needs_file:
+	fprintf(stderr, "ctmirror: %s needs a FILE (try 'ctmirror --help')\n",
+	    argv[*i]);
+	return -1;
+}
+
+/*
+ * The whole command line: global options anywhere (`ctmirror sync -v`,
+ * `ctmirror status -c FILE`), the first other word is the command, what
+ * is left is the command's (parse_args).  After "--" nothing is an
+ * option.  0 / -1 (said on stderr).
+ */
+static int
+parse_cmdline(int argc, char **argv, struct cmdline *cl)
+{
+	bool options = true;
+
+	memset(cl, 0, sizeof(*cl));
+	cl->verbosity = LOG_NORMAL;
+	if ((cl->argv = calloc((size_t)argc + 1, sizeof(*cl->argv))) == NULL)
+		return -1;
+	for (int i = 1; i < argc; i++) {
+		int r = options ? global_option(cl, argc, argv, &i) : 0;
+
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		if (options && strcmp(argv[i], "--") == 0)
+			options = false;
+		if (cl->argc == 0 && cl->unknown == NULL) {
+			if (strncmp(argv[i], "--", 2) == 0) {
+				fprintf(stderr, "ctmirror: unknown option '%s' "
+				    "(try 'ctmirror --help')\n", argv[i]);
+				return -1;
+			}
+			if ((cl->cmd = find_command(argv[i])) == NULL) {
+				cl->unknown = argv[i];
+				continue;
+			}
+		}
+		cl->argv[cl->argc++] = argv[i];
+	}
+	return 0;
+}
+
+/* `ctmirror help [COMMAND]`. */
+static int
+help(const struct cmdline *cl)
+{
+	const struct command *c;
+
+	if (cl->argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if ((c = find_command(cl->argv[1])) == NULL) {
+		fprintf(stderr, "ctmirror help: no command '%s' (try 'ctmirror "
+		    "help')\n", cl->argv[1]);
+		return EXIT_USAGE;
+	}
+	command_help(c);
+	return 0;
+}
+
+/* Say what went wrong in the config: every error, FILE:LINE: first. */
+static void
+config_errors(const struct config_error *e)
+{
+	if (e->line > 0)
+		log_print(stderr, "%s:%d: %s", e->file, e->line, e->text);
+	else if (e->file[0])
+		log_print(stderr, "%s: %s", e->file, e->text);
+	else
+		log_print(stderr, "ctmirror: %s", e->text);
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	const struct command *cmd = NULL;
+	struct cmdline cl;
+	const struct command *cmd;
 	struct config_error cerr;
 	struct ctx x;
-	int ch, rc = EXIT_USAGE;
+	int rc = EXIT_USAGE;
 
 	memset(&x, 0, sizeof(x));
-	x.verbosity = LOG_NORMAL;
 	signal(SIGPIPE, SIG_IGN);
-	/* "+": stop at the command; its own flags follow it. */
-	while ((ch = getopt_long(argc, argv, "+c:vqhV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			x.config_path = optarg;
-			break;
-		case 'v':
-			x.verbosity = x.verbosity < LOG_NORMAL ? LOG_NORMAL :
-			    x.verbosity + 1;
-			break;
-		case 'q':
-			x.verbosity = LOG_QUIET;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("ctmirror %s (schema %04d)\n", CTMIRROR_VERSION,
-			    CTMIRROR_SCHEMA_VERSION);
-			return 0;
-		default:
-			fprintf(stderr, "try 'ctmirror --help'\n");
-			return EXIT_USAGE;
-		}
+	if (parse_cmdline(argc, argv, &cl) < 0)
+		goto out;
+	cmd = cl.cmd;
+	if (cl.version) {
+		printf("ctmirror %s (schema %04d)\n", CTMIRROR_VERSION,
+		    CTMIRROR_SCHEMA_VERSION);
+		rc = 0;
+		goto out;
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			cmd = &commands[i];
-	if (cmd == NULL) {
+	if (cl.unknown != NULL) {
 		fprintf(stderr, "ctmirror: unknown command '%s' (try 'ctmirror "
-		    "--help')\n", argv[0]);
-		return EXIT_USAGE;
+		    "--help')\n", cl.unknown);
+		goto out;
 	}
-	if (wants_help(argc, argv)) {
+	if (cmd == NULL) {
+		usage(cl.help ? stdout : stderr);
+		rc = cl.help ? 0 : EXIT_USAGE;
+		goto out;
+	}
+	if (cmd->fn == NULL) {
+		rc = help(&cl);
+		goto out;
+	}
+	if (cl.help) {
 		command_help(cmd);
-		return 0;
+		rc = 0;
+		goto out;
 	}
+	x.config_path = cl.config_path;
+	x.verbosity = cl.verbosity;
 	log_init(x.verbosity, false);
 
 	if ((x.cfg = config_load(x.config_path, &cerr)) == NULL) {
-		if (cerr.line > 0)
-			log_print(stderr, "%s:%d: %s", cerr.file, cerr.line,
-			    cerr.text);
-		else if (cerr.file[0])
-			log_print(stderr, "%s: %s", cerr.file, cerr.text);
-		else
-			log_print(stderr, "ctmirror: %s", cerr.text);
-		return EXIT_USAGE;
+		config_errors(&cerr);
+		goto out;
 	}
 	/* Loud at every start, whatever the command and even with -q. */
 	if (!x.cfg->tls_verify)
 		(x.verbosity < LOG_NORMAL ? log_error : log_warnx)("[registry] "
 		    "tls_verify = no: TLS certificates are NOT verified");
 	/* A typo in an option is a usage error, whatever the database says. */
-	if (parse_args(cmd, argc, argv, &x.a) < 0)
+	if (parse_args(cmd, cl.argc, cl.argv, &x.a) < 0)
 		goto out;
 	if (cmd->needs_db) {
 		rc = EXIT_RUNTIME;
@@ -686,5 +812,6 @@ main(int argc, char **argv)
 out:
 	store_close(x.s);
 	config_free(x.cfg);
+	free(cl.argv);
 	return rc;
 }

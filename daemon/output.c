@@ -119,16 +119,39 @@ output_status_trial(void *arg, const struct store_trial_row *r)
 	return 0;
 }
 
+const char *
+output_status_problem(const struct store_summary *sum, char *buf,
+    size_t size)
+{
+	if (sum->last_run_id == 0)
+		return NULL;
+	if (strcmp(sum->last_run_status, "failed") == 0)
+		snprintf(buf, size, "the last run (#%lld) failed: %s",
+		    sum->last_run_id, sum->last_run_error[0] ?
+		    sum->last_run_error : "no reason was recorded");
+	else if (strcmp(sum->last_run_status, "partial") == 0)
+		snprintf(buf, size, "the last run (#%lld) was incomplete: %u "
+		    "trial or page error%s (the sync log and the sync_errors "
+		    "table name them)%s%s", sum->last_run_id,
+		    sum->last_run_errors, sum->last_run_errors == 1 ? "" : "s",
+		    sum->last_run_error[0] ? "; " : "", sum->last_run_error);
+	else
+		return NULL;
+	return buf;
+}
+
 static int
 status_json(struct output *o, const struct store_summary *sum,
     const struct store_registry *reg)
 {
+	char why[700];
 	json_t *doc;
 	int rc;
 
 	/* jansson has no nullable integer: "o?" takes NULL. */
-	doc = json_pack("{s:i, s:O, s:{s:o?, s:s?, s:s?, s:s?, s:s?}, "
+	doc = json_pack("{s:s?, s:i, s:O, s:{s:o?, s:s?, s:s?, s:s?, s:s?}, "
 	    "s:s?, s:{s:i, s:i}, s:{s:i, s:s?}, s:{s:s?, s:s?}}",
+	    "problem", output_status_problem(sum, why, sizeof(why)),
 	    "trials_tracked", (int)sum->trials_tracked, "trials", o->doc,
 	    "last_run", "run_id", sum->last_run_id ?
 	    json_integer(sum->last_run_id) : NULL,
@@ -155,6 +178,8 @@ int
 output_status_end(struct output *o, const struct store_summary *sum,
     const struct store_registry *reg)
 {
+	char why[700];
+
 	if (o->format == OUTPUT_JSON)
 		return status_json(o, sum, reg);
 	fprintf(o->out, "\n");
@@ -179,6 +204,9 @@ output_status_end(struct output *o, const struct store_summary *sum,
 	if (reg->build[0])
 		log_print(o->out, "registry data: build %s (seen by the run "
 		    "started %s)", reg->build, reg->build_seen_at);
+	/* Last, where a reader of a long table looks. */
+	if (output_status_problem(sum, why, sizeof(why)) != NULL)
+		log_print(o->out, "problem: %s", why);
 	return 0;
 }
 

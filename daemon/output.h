@@ -45,6 +45,13 @@ int output_status_trial(void *o, const struct store_trial_row *r);
 int output_status_end(struct output *o, const struct store_summary *sum,
     const struct store_registry *reg);
 
+/*
+ * Why `status` exits 1: the last run failed or was partial, in words
+ * (written into buf), or NULL when it did not (or none ran yet).
+ */
+const char *output_status_problem(const struct store_summary *sum, char *buf,
+    size_t size);
+
 /* flags: one row per flag (a store_flag_fn), then the end.  0 / -1. */
 int output_flag(void *o, const struct store_flag *f);
 int output_flags_end(struct output *o, bool all);

@@ -1480,7 +1480,7 @@ store_summary(struct store *s, struct store_summary *sum)
 	    " (SELECT count(*) FROM pages WHERE skipped_since IS NOT NULL),"
 	    " (SELECT to_char(min(skipped_since) AT TIME ZONE 'UTC',"
 	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pages),"
-	    " r.error_text"
+	    " r.error_text, r.errors"
 	    " FROM (SELECT 1) one LEFT JOIN LATERAL"
 	    "  (SELECT * FROM sync_runs ORDER BY run_id DESC LIMIT 1) r ON true",
 	    0, NULL);
@@ -1505,6 +1505,7 @@ store_summary(struct store *s, struct store_summary *sum)
 	    "%s", PQgetvalue(res, 0, 9));
 	snprintf(sum->last_run_error, sizeof(sum->last_run_error), "%s",
 	    PQgetvalue(res, 0, 10));
+	sum->last_run_errors = (unsigned)atoi(PQgetvalue(res, 0, 11));
 	PQclear(res);
 	return 0;
 }

@@ -260,6 +260,7 @@ struct store_summary {
 	char last_run_started[40];
 	char last_run_finished[40];
 	char last_run_error[512];		/* its error_text, "" if none */
+	unsigned last_run_errors;		/* its trial and page errors */
 	char last_ok_finished[40];
 	unsigned pages_skipped;			/* pages kept while unreadable */
 	char pages_skipped_since[40];		/* the oldest skip's start, or "" */

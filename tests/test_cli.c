@@ -1,7 +1,8 @@
 /*
  * test_cli.c - the command line as a user meets it: exit codes 0 / 1 / 2
  * and the words printed for unknown commands, missing or bad config files,
- * --help and --version, and the private local database.
+ * --help, help COMMAND and --version, options before or after the
+ * command, status's exit code, and the private local database.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -40,6 +41,34 @@ static const struct cli_case cases[] = {
 	    "takes no arguments"},
 	{"status bad flag", {"status", "--frob", NULL}, 2, NULL,
 	    "unknown option '--frob'"},
+	/* Options may follow the command, as with git and systemctl. */
+	{"config after command", {"check-config", "-c",
+	    "/nonexistent/after.conf", NULL}, 2, NULL,
+	    "/nonexistent/after.conf: cannot open"},
+	{"config= after command", {"check-config",
+	    "--config=/nonexistent/eq.conf", NULL}, 2, NULL,
+	    "/nonexistent/eq.conf: cannot open"},
+	{"verbose after command", {"check-config", "-v", NULL}, 0,
+	    "configuration OK", NULL},
+	{"quiet before, verbose after", {"-q", "check-config", "-vv", NULL}, 0,
+	    "configuration OK", NULL},
+	{"version after command", {"status", "-V", NULL}, 0,
+	    "ctmirror 0.1.0 (schema ", NULL},
+	{"help after command", {"sync", "-h", NULL}, 0,
+	    "usage: ctmirror [-c FILE] [-v|-q] sync", NULL},
+	{"help command", {"help", NULL}, 0, "Commands:", NULL},
+	{"help COMMAND", {"help", "scan", NULL}, 0,
+	    "usage: ctmirror [-c FILE] [-v|-q] scan", NULL},
+	{"help unknown COMMAND", {"help", "frob", NULL}, 2, NULL,
+	    "no command 'frob'"},
+	{"option without its value", {"report", "--out", NULL}, 2, NULL,
+	    "--out needs a DIR"},
+	{"flag with a value", {"flags", "--json=yes", NULL}, 2, NULL,
+	    "--json takes no value"},
+	{"-c without its file", {"status", "-c", NULL}, 2, NULL,
+	    "-c needs a FILE"},
+	{"unknown short option after command", {"sync", "-x", NULL}, 2, NULL,
+	    "unknown option '-x'"},
 };
 
 Test(cli, table)
@@ -145,6 +174,48 @@ Test(cli, status_after_migrate)
 	cr_assert_eq(harness_run(&r, argv_json, env), 0);
 	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
 	cr_expect(strstr(r.out, "\"open_flags\"") != NULL, "%s", r.out);
+	harness_run_free(&r);
+	free(ci);
+	harness_db_drop(db);
+}
+
+/* status exits 1 when the last run failed, and says why (text and JSON). */
+Test(cli, status_exit_code_says_why)
+{
+	char *db = harness_db_migrated("clifail");
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	const char *env[] = {ci, NULL};
+	const char *argv[] = {"status", NULL};
+	const char *argv_json[] = {"status", "--json", NULL};
+	struct harness_run r;
+
+	cr_assert_not_null(db);
+	cr_assert_eq(harness_db_exec(db, "INSERT INTO sync_runs (mode, status, "
+	    "finished_at, error_text) VALUES ('sync', 'ok', now(), NULL), "
+	    "('sync', 'failed', now(), 'registry: connection refused')"), 0);
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 1, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "problem: the last run (#2) failed: registry: "
+	    "connection refused") != NULL, "%s", r.out);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, argv_json, env), 0);
+	cr_expect_eq(r.status, 1, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "\"problem\": \"the last run (#2) failed: "
+	    "registry: connection refused\"") != NULL, "%s", r.out);
+	harness_run_free(&r);
+	/* A partial run names its errors; a good one after it clears it. */
+	cr_assert_eq(harness_db_exec(db, "INSERT INTO sync_runs (mode, status, "
+	    "finished_at, errors) VALUES ('sync', 'partial', now(), 2)"), 0);
+	cr_assert_eq(harness_run(&r, argv, env), 0);
+	cr_expect_eq(r.status, 1, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "was incomplete: 2 trial or page errors") !=
+	    NULL, "%s", r.out);
+	harness_run_free(&r);
+	cr_assert_eq(harness_db_exec(db, "INSERT INTO sync_runs (mode, status, "
+	    "finished_at) VALUES ('sync', 'ok', now())"), 0);
+	cr_assert_eq(harness_run(&r, argv_json, env), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "\"problem\": null") != NULL, "%s", r.out);
 	harness_run_free(&r);
 	free(ci);
 	harness_db_drop(db);
