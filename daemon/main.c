@@ -341,38 +341,25 @@ make_fetch(const struct config *cfg, struct event_base **base)
 	return f;
 }
 
-/* Progress on a terminal only: never on a pipe, so never under cron. */
-struct progress {
-	struct fetch *f;
-	bool shown;
-};
-
+/* Progress on a terminal only (log_progress): never under cron. */
 static void
 show_phase(void *arg, const char *phase)
 {
-	struct progress *p = arg;
-
-	if (strcmp(phase, "idle") == 0 && p->shown) {
-		fputs("\r\033[K", stderr);
-		p->shown = false;
-	} else if (strcmp(phase, "probe") == 0 || strcmp(phase, "pages") == 0) {
-		fprintf(stderr, "\r\033[Kctmirror: %s...",
-		    strcmp(phase, "probe") == 0 ? "probing tracked trials" :
-		    "reading pages");
-		p->shown = true;
-	}
+	if (strcmp(phase, "probe") == 0)
+		log_progress("probing tracked trials...");
+	else if (strcmp(phase, "pages") == 0)
+		log_progress("reading pages...");
+	else if (strcmp(phase, "idle") == 0)
+		log_progress_clear();
 }
 
 static void
 show_progress(void *arg, unsigned done, unsigned total, const char *what)
 {
-	struct progress *p = arg;
-	const struct fetch_stats *st = fetch_stats(p->f);
+	const struct fetch_stats *st = fetch_stats(arg);
 
-	fprintf(stderr, "\r\033[Kctmirror: %s %u/%u trials, %lu requests, "
-	    "%lu rate-limit waits", what, done, total, st->requests,
-	    st->rate_waits);
-	p->shown = true;
+	log_progress("%s %u/%u trials, %lu requests, %lu rate-limit waits",
+	    what, done, total, st->requests, st->rate_waits);
 }
 
 static int
@@ -381,17 +368,16 @@ cmd_sync(struct ctx *x)
 	struct event_base *base = NULL;
 	struct fetch *f = NULL;
 	struct sync_result res;
-	struct progress prog = {0};
-	struct sync_hooks hooks = {show_phase, show_progress, &prog};
+	struct sync_hooks hooks = {show_phase, show_progress, NULL};
 	int rc;
 
 	if ((f = make_fetch(x->cfg, &base)) == NULL) {
 		log_error("sync: cannot set up the HTTP client");
 		return EXIT_RUNTIME;
 	}
-	prog.f = f;
-	rc = sync_cycle(x->cfg, x->s, f, "sync", isatty(STDERR_FILENO) &&
-	    log_verbosity() >= LOG_NORMAL ? &hooks : NULL, &res);
+	hooks.arg = f;
+	rc = sync_cycle(x->cfg, x->s, f, "sync", log_progress_shown() ?
+	    &hooks : NULL, &res);
 	fetch_free(f);
 	event_base_free(base);
 	if (rc < 0) {
