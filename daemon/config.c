@@ -129,7 +129,9 @@ struct parse {
 	int line;		/* line inih is looking at (1-based) */
 	bool after_key;		/* a key line came since the last [section] */
 	bool continuation;	/* this line continues the previous key's value */
-	bool failed;
+	bool bad_section;	/* keys here belong to a section in error */
+	bool bad_key;		/* the last key was in error: skip its lines */
+	bool failed;		/* the file cannot be read on: stop */
 };
 
 static void
@@ -140,20 +142,37 @@ static void
 seterr(struct config_error *err, const char *file, int line,
     const char *fmt, ...)
 {
+	struct config_problem *pb;
 	va_list ap;
 
 	if (err == NULL)
 		return;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-	err->line = line;
+	/* Past the list's room they are counted, not kept. */
+	if (err->n++ >= CONFIG_MAX_PROBLEMS)
+		return;
+	pb = &err->all[err->n - 1];
+	snprintf(pb->file, sizeof(pb->file), "%s", file ? file : "");
+	pb->line = line;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	vsnprintf(pb->text, sizeof(pb->text), fmt, ap);
 	va_end(ap);
 	/*
 	 * Messages quote what the file says; a control byte in it (an
 	 * escape sequence, say) must not reach the operator's terminal.
 	 */
-	log_safe(err->text);
+	log_safe(pb->text);
+	if (err->n == 1) {
+		memcpy(err->file, pb->file, sizeof(err->file));
+		err->line = pb->line;
+		memcpy(err->text, pb->text, sizeof(err->text));
+	}
+}
+
+/* Start a new load's list of problems. */
+static void
+clear_errors(struct config_error *err)
+{
+	memset(err, 0, sizeof(*err));
 }
 
 const struct config_key *
@@ -662,6 +681,106 @@ known_section(const char *section)
 }
 
 /*
+ * Edits (insert, delete, change, swap two neighbours) from a to b, the
+ * optimal string alignment distance; names are short, so a row of 64.
+ */
+static unsigned
+distance(const char *a, const char *b)
+{
+	unsigned d[3][65];
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 64 || lb > 64)
+		return 1000;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned *cur = d[i % 3], *prev = d[(i - 1) % 3];
+		unsigned *prev2 = d[(i + 1) % 3];
+
+		cur[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cost = tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]);
+			unsigned v = prev[j - 1] + cost;
+
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+/* Close enough to be a typo of a name this long. */
+static bool
+near(unsigned d, const char *name)
+{
+	size_t n = strlen(name);
+
+	return d <= (n <= 4 ? 1 : n <= 10 ? 2 : 3);
+}
+
+/*
+ * What an unknown key in [section] probably meant, as the end of its
+ * error ("; did you mean 'paths'?", "; it belongs in [alerts]"), or "".
+ */
+static void
+suggest_key(const char *section, const char *name, char *out, size_t size)
+{
+	const struct config_key *best = NULL;
+	unsigned bestd = 1000;
+
+	*out = '\0';
+	for (size_t i = 0; i < NKEYS; i++) {
+		unsigned d = distance(name, keys[i].name);
+
+		/* In its own section a little closer counts for more. */
+		if (strcmp(keys[i].section, section) != 0)
+			d++;
+		if (d < bestd) {
+			bestd = d;
+			best = &keys[i];
+		}
+	}
+	if (best == NULL || !near(bestd - (strcmp(best->section, section) !=
+	    0), best->name))
+		return;
+	if (strcmp(best->section, section) == 0)
+		snprintf(out, size, "; did you mean '%s'?", best->name);
+	else if (strcmp(best->name, name) == 0)
+		snprintf(out, size, "; it belongs in [%s]", best->section);
+	else
+		snprintf(out, size, "; did you mean '%s' in [%s]?", best->name,
+		    best->section);
+}
+
+/* The same for a section: "; did you mean [pages]?" or "". */
+static void
+suggest_section(const char *section, char *out, size_t size)
+{
+	const char *best = NULL;
+	unsigned bestd = 1000;
+
+	*out = '\0';
+	for (size_t i = 0; i < NKEYS; i++) {
+		unsigned d = distance(section, keys[i].section);
+
+		if (d < bestd) {
+			bestd = d;
+			best = keys[i].section;
+		}
+	}
+	if (best != NULL && near(bestd, best))
+		snprintf(out, size, "; did you mean [%s]?", best);
+}
+
+/*
  * inih's line source.  It counts lines (this inih has no line number in the
  * handler) and classifies each line the way inih will, so that continuation
  * lines are told from repeated keys, unknown sections are caught even when
@@ -711,22 +830,24 @@ read_line(char *str, int num, void *stream)
 	ps->continuation = ps->after_key && p > str;
 	if (ps->continuation)
 		return str;
+	ps->bad_key = false;
 	if (*p == '[') {
 		size_t n = strcspn(p + 1, "]");
+		char hint[128];
 
 		ps->after_key = false;
+		ps->bad_section = false;
 		if (p[1 + n] != ']') {
 			seterr(ps->err, ps->file, ps->line, "syntax error: "
 			    "[section] without its closing ]");
-			ps->failed = true;
-			return NULL;
+			goto bad_section;
 		}
 		p[1 + n] = '\0';
 		if (!known_section(p + 1)) {
+			suggest_section(p + 1, hint, sizeof(hint));
 			seterr(ps->err, ps->file, ps->line,
-			    "unknown section [%s]", p + 1);
-			ps->failed = true;
-			return NULL;
+			    "unknown section [%s]%s", p + 1, hint);
+			goto bad_section;
 		}
 		p[1 + n] = ']';
 		return str;
@@ -734,10 +855,20 @@ read_line(char *str, int num, void *stream)
 	if (strpbrk(p, "=:") == NULL) {
 		seterr(ps->err, ps->file, ps->line, "syntax error: expected "
 		    "[section], key = value, or a # comment");
-		ps->failed = true;
-		return NULL;
+		ps->bad_key = true;
+		goto blank;
 	}
 	ps->after_key = true;
+	return str;
+bad_section:
+	/* Its keys are not read: one error for the section, not one a key. */
+	ps->bad_section = true;
+	ps->after_key = true;
+	ps->bad_key = true;
+blank:
+	/* Every problem is found here, and inih shall not count it again. */
+	str[0] = '\n';
+	str[1] = '\0';
 	return str;
 }
 
@@ -748,29 +879,33 @@ on_value(void *user, const char *section, const char *name,
 	struct parse *ps = user;
 	const struct config_key *k;
 	struct where w;
+	char hint[128];
 
 	if (ps->failed)
 		return 0;
+	/* The section or the key this line goes on with is in error. */
+	if (ps->bad_section || (ps->continuation && ps->bad_key))
+		return 1;
+	ps->bad_key = true;
 	if (section[0] == '\0') {
 		seterr(ps->err, ps->file, ps->line, "%s: key outside of any "
 		    "[section]", name);
-		goto fail;
+		return 1;
 	}
 	if ((k = find_key(section, name)) == NULL) {
+		suggest_key(section, name, hint, sizeof(hint));
 		seterr(ps->err, ps->file, ps->line, "unknown key '%s' in "
-		    "[%s]", name, section);
-		goto fail;
+		    "[%s]%s", name, section, hint);
+		return 1;
 	}
 	/* A continuation appends; a key set again replaces (last wins). */
 	w.file = ps->file;
 	w.line = ps->line;
 	w.err = ps->err;
-	if (set_key(ps->cfg, k, value, ps->continuation, &w) < 0)
-		goto fail;
+	if (set_key(ps->cfg, k, value, ps->continuation, &w) == 0)
+		ps->bad_key = false;
+	/* Errors are counted in ps->err; the file is read on to its end. */
 	return 1;
-fail:
-	ps->failed = true;
-	return 0;
 }
 
 void
@@ -820,45 +955,39 @@ config_defaults(void)
 	return cfg;
 }
 
-/* Checks that span keys, after the whole file is read. */
+/*
+ * Checks that span keys, after the whole file is read: every one, each
+ * problem recorded.  0 / -1.
+ */
 static int
 validate(const struct config *cfg, const char *file,
     struct config_error *err)
 {
+	unsigned before = err->n;
 	const char *colon;
 	char *end;
 	long port;
 
 	if (cfg->webhook_url[0] != '\0') {
-		if (!valid_url(cfg->webhook_url)) {
+		if (!valid_url(cfg->webhook_url))
 			seterr(err, file, 0, "[alerts] webhook_url: not an "
 			    "http:// or https:// URL");
-			return -1;
-		}
-		if (strncmp(cfg->webhook_url, "https://", 8) != 0 &&
-		    !cfg->allow_insecure_webhook) {
+		else if (strncmp(cfg->webhook_url, "https://", 8) != 0 &&
+		    !cfg->allow_insecure_webhook)
 			seterr(err, file, 0, "[alerts] webhook_url: must be "
 			    "https:// (or set allow_insecure_webhook = yes)");
-			return -1;
-		}
 	}
-	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0) {
+	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0)
 		seterr(err, file, 0, "[daemon] log: \"%s\" is not stderr or "
 		    "syslog", cfg->log);
-		return -1;
-	}
 	colon = strrchr(cfg->listen, ':');
 	port = colon ? strtol(colon + 1, &end, 10) : 0;
 	if (colon == NULL || colon == cfg->listen || *end != '\0' ||
-	    port < 1 || port > 65535) {
+	    port < 1 || port > 65535)
 		seterr(err, file, 0, "[daemon] listen: \"%s\" is not host:port",
 		    cfg->listen);
-		return -1;
-	}
-	if (cfg->state_dir[0] == '\0') {
+	if (cfg->state_dir[0] == '\0')
 		seterr(err, file, 0, "[database] state_dir: must not be empty");
-		return -1;
-	}
 	/* It goes into the User-Agent header as "(+CONTACT)". */
 	for (const char *p = cfg->contact; *p; p++)
 		if (*p <= ' ' || *p > '~' || *p == '(' || *p == ')' ||
@@ -866,9 +995,40 @@ validate(const struct config *cfg, const char *file,
 			seterr(err, file, 0, "[registry] contact: an e-mail "
 			    "address or a URL, up to 200 printable characters "
 			    "without spaces or parentheses");
-			return -1;
+			break;
 		}
-	return 0;
+	return err->n > before ? -1 : 0;
+}
+
+/* By line; what names no line (a check across keys) after the rest. */
+static int
+cmp_problem(const void *a, const void *b)
+{
+	const struct config_problem *x = a, *y = b;
+
+	if ((x->line == 0) != (y->line == 0))
+		return x->line == 0 ? 1 : -1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* A file's problems in line order, as an editor would go through them. */
+static void
+sort_problems(struct config_error *err)
+{
+	size_t n = err->n < CONFIG_MAX_PROBLEMS ? err->n : CONFIG_MAX_PROBLEMS;
+
+	/* Sixteen at most: an insertion sort keeps equal lines in order. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 &&
+		    cmp_problem(&err->all[j - 1], &err->all[j]) > 0; j--) {
+			struct config_problem t = err->all[j];
+
+			err->all[j] = err->all[j - 1];
+			err->all[j - 1] = t;
+		}
+	memcpy(err->file, err->all[0].file, sizeof(err->file));
+	err->line = err->all[0].line;
+	memcpy(err->text, err->all[0].text, sizeof(err->text));
 }
 
 /* Where a whole-file check failed: the line of that key in the file. */
@@ -927,11 +1087,16 @@ struct config *
 config_load_file(const char *path, struct config_error *err)
 {
 	struct config *cfg = NULL;
+	struct config_error local;
 	struct parse ps;
 	struct stat sb;
+	unsigned first;
 	int rc;
 
+	if (err == NULL)
+		err = &local;
 	memset(&ps, 0, sizeof(ps));
+	clear_errors(err);
 	if ((ps.fp = fopen(path, "r")) == NULL) {
 		seterr(err, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
@@ -955,21 +1120,30 @@ config_load_file(const char *path, struct config_error *err)
 		seterr(err, path, 0, "cannot read: %s", strerror(errno));
 		goto fail;
 	}
-	if (rc > 0) {
+	/* What inih refused that read_line did not foresee. */
+	if (rc > 0 && err != NULL && err->n == 0)
 		seterr(err, path, rc, "syntax error: expected [section], "
 		    "key = value, or a # comment");
-		goto fail;
-	}
 	if (unique_ids(cfg) < 0) {
 		seterr(err, path, 0, "out of memory");
 		goto fail;
 	}
-	if (validate(cfg, path, err) < 0) {
-		/* Point at the offending key when the file sets it. */
-		char sec[32] = "", key[64] = "";
+	first = err->n;
+	if (validate(cfg, path, err) < 0)
+		for (unsigned i = first; i < err->n && i < CONFIG_MAX_PROBLEMS;
+		    i++) {
+			/* Point at the offending key when the file sets it. */
+			char sec[32] = "", key[64] = "";
 
-		if (err && sscanf(err->text, "[%31[^]]] %63[^:]", sec, key) == 2)
-			err->line = line_of(path, sec, key);
+			if (sscanf(err->all[i].text, "[%31[^]]] %63[^:]", sec,
+			    key) != 2)
+				continue;
+			err->all[i].line = line_of(path, sec, key);
+			if (i == 0)
+				err->line = err->all[i].line;
+		}
+	if (err->n > 0) {
+		sort_problems(err);
 		goto fail;
 	}
 	fclose(ps.fp);
@@ -1012,8 +1186,12 @@ config_load(const char *explicit_path, struct config_error *err)
 	    "/etc/ctmirror/ctmirror.conf"};
 	const char *env = getenv("CTMIRROR_CONFIG");
 	const char *path = NULL;
+	struct config_error local;
 	struct config *cfg;
 
+	if (err == NULL)
+		err = &local;
+	clear_errors(err);
 	if (explicit_path != NULL)
 		path = explicit_path;
 	else if (env != NULL && *env)
@@ -1034,221 +1212,6 @@ config_load(const char *explicit_path, struct config_error *err)
 		return NULL;
 	}
 	return cfg;
-}
-
-/* Append n bytes to a growing string.  0 / -1. */
-static int
-put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		size_t ncap = (*len + n + 1) * 2;
-		char *p = realloc(*out, ncap);
-
-		if (p == NULL)
-			return -1;
-		*out = p;
-		*cap = ncap;
-	}
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = '\0';
-	return 0;
-}
-
-/* Conninfo keywords whose value is a secret. */
-static bool
-secret_name(const char *k, size_t n)
-{
-	static const char *names[] = {"password", "sslpassword", "pass",
-	    "passwd", "pwd", "token", "access_token", "secret", "key",
-	    "api_key", "apikey", "auth", "sig", "signature"};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && strncasecmp(k, names[i], n) == 0)
-			return true;
-	return false;
-}
-
-/*
- * URI form: scheme://user:pass@host/path?query.  The password is whatever
- * follows the first ':' up to the last '@' before the query, so an
- * unencoded '@' or '/' in it is still hidden.  Every query value is
- * replaced, not only the ones with secret-sounding names: credentials ride
- * in query strings under names nobody can list (sig, X-Amz-Credential,
- * code, ...), and the redacted text is for recognising which server was
- * meant, which the names alone still show.  `whole_path`: keep an http
- * URL's path (the registry's base URL) and hide all of its userinfo,
- * user name too, which may be a token.
- */
-static int
-redact_uri(const char *s, char **out, size_t *len, size_t *cap,
-    bool whole_path)
-{
-	const char *auth = strstr(s, "://") + 3;
-	const char *qend = auth + strcspn(auth, "?#");
-	const char *at = NULL, *colon, *slash, *end, *p;
-	bool http = strncmp(s, "http", 4) == 0;
-
-	for (p = auth; p < qend; p++)
-		if (*p == '@')
-			at = p;
-	if (at != NULL) {
-		colon = memchr(auth, ':', (size_t)(at - auth));
-		slash = memchr(auth, '/', (size_t)(at - auth));
-		/* "host/path@x" without a ':' first: that '@' is in the path. */
-		if (slash != NULL && (colon == NULL || slash < colon))
-			at = NULL;
-	}
-	/*
-	 * A URL shown whole: an '@' in its path must not hide userinfo
-	 * before the path ("https://token@host/p@q").
-	 */
-	if (at == NULL && whole_path) {
-		const char *pend = auth + strcspn(auth, "/?#");
-
-		for (p = auth; p < pend; p++)
-			if (*p == '@')
-				at = p;
-	}
-	if (put(out, len, cap, s, (size_t)(auth - s)) < 0)
-		return -1;
-	if (at != NULL && whole_path) {
-		if (put(out, len, cap, "***", 3) < 0)
-			return -1;
-		auth = at;
-	} else if (at != NULL) {
-		colon = memchr(auth, ':', (size_t)(at - auth));
-		if (put(out, len, cap, auth, (size_t)((colon ? colon : at) -
-		    auth)) < 0 || (colon && put(out, len, cap, ":***", 4) < 0))
-			return -1;
-		auth = at;
-	}
-	end = auth + strcspn(auth, "/?#");
-	if (put(out, len, cap, auth, (size_t)(end - auth)) < 0)
-		return -1;
-	/*
-	 * Webhook URLs carry their token in the path (Slack, Teams): show
-	 * only scheme and host.  Database URIs keep the dbname.
-	 */
-	if (http && !whole_path)
-		return *end ? put(out, len, cap, "/***", 4) : 0;
-	p = end + strcspn(end, "?");
-	if (put(out, len, cap, end, (size_t)(p - end)) < 0)
-		return -1;
-	while (*p) {
-		const char *seg = p + 1, *next = seg + strcspn(seg, "&");
-		const char *eq = memchr(seg, '=', (size_t)(next - seg));
-
-		if (put(out, len, cap, p, 1) < 0)	/* '?' or '&' */
-			return -1;
-		if (eq != NULL) {
-			if (put(out, len, cap, seg, (size_t)(eq - seg + 1)) < 0 ||
-			    put(out, len, cap, "***", 3) < 0)
-				return -1;
-		} else if (put(out, len, cap, seg, (size_t)(next - seg)) < 0)
-			return -1;
-		p = next;
-	}
-	return 0;
-}
-
-/* key=value form, values optionally single-quoted with \ escapes. */
-static int
-redact_kv(const char *s, char **out, size_t *len, size_t *cap)
-{
-	const char *p = s;
-
-	while (*p) {
-		const char *k, *v;
-		size_t klen;
-		int rc;
-
-		if (isspace((unsigned char)*p)) {
-			if (put(out, len, cap, p++, 1) < 0)
-				return -1;
-			continue;
-		}
-		k = p;
-		while (*p && *p != '=' && !isspace((unsigned char)*p))
-			p++;
-		klen = (size_t)(p - k);
-		while (isspace((unsigned char)*p))
-			p++;
-		/*
-		 * A word without '=' is not libpq syntax, but what follows
-		 * may still hold a password: copy the word, keep scanning.
-		 */
-		if (*p != '=') {
-			if (put(out, len, cap, k, (size_t)(p - k)) < 0)
-				return -1;
-			continue;
-		}
-		p++;
-		while (isspace((unsigned char)*p))
-			p++;
-		v = p;
-		if (*p == '\'') {
-			for (p++; *p && *p != '\''; p++)
-				if (*p == '\\' && p[1])
-					p++;
-			if (*p)
-				p++;
-		} else
-			while (*p && !isspace((unsigned char)*p))
-				p++;
-		if (put(out, len, cap, k, klen) < 0 || put(out, len, cap, "=", 1) < 0)
-			return -1;
-		if (secret_name(k, klen))
-			rc = put(out, len, cap, "***", 3);
-		else
-			rc = put(out, len, cap, v, (size_t)(p - v));
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-char *
-config_redact(const char *s)
-{
-	char *out = NULL;
-	size_t len = 0, cap = 0;
-	const char *sep;
-	int rc;
-
-	if (s == NULL)
-		s = "";
-	if (put(&out, &len, &cap, "", 0) < 0)
-		return NULL;
-	sep = strstr(s, "://");
-	if (sep != NULL && sep > s && strspn(s, "abcdefghijklmnopqrstuvwxyz+.-") ==
-	    (size_t)(sep - s))
-		rc = redact_uri(s, &out, &len, &cap, false);
-	else
-		rc = redact_kv(s, &out, &len, &cap);
-	if (rc < 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-char *
-config_redact_url(const char *url)
-{
-	char *out = NULL;
-	size_t len = 0, cap = 0;
-
-	if (url == NULL)
-		url = "";
-	if (put(&out, &len, &cap, "", 0) < 0)
-		return NULL;
-	if (strstr(url, "://") == NULL ? put(&out, &len, &cap, url,
-	    strlen(url)) < 0 : redact_uri(url, &out, &len, &cap, true) < 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
 }
 
 void

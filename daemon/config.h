@@ -12,10 +12,25 @@
 #include <time.h>
 
 /* A human-facing error: "FILE:LINE: text" (line 0: no line applies). */
+struct config_problem {
+	char file[512];
+	int line;
+	char text[512];
+};
+
+#define CONFIG_MAX_PROBLEMS 16
+
+/*
+ * Every problem a load found, in the order found (the file's lines, then
+ * the checks that span keys), the first also in file/line/text for
+ * callers that say one.  Past CONFIG_MAX_PROBLEMS they are only counted.
+ */
 struct config_error {
 	char file[512];
 	int line;
 	char text[512];
+	unsigned n;				/* problems found */
+	struct config_problem all[CONFIG_MAX_PROBLEMS];	/* the first ones */
 };
 
 struct config {
@@ -111,7 +126,10 @@ struct config_key {
  * /etc/ctmirror/ctmirror.conf; none found: defaults (an explicit path or
  * $CTMIRROR_CONFIG that does not exist is an error).
  * Environment: CTMIRROR_DATABASE, CTMIRROR_REGISTRY_URL, CTMIRROR_NOW.
- * Returns: new config (free with config_free), or NULL with *err filled.
+ * A file is read to its end, so *err lists every problem in it (an
+ * unknown key or section with the nearest known name), not the first
+ * only.  Returns: new config (free with config_free), or NULL with *err
+ * filled (err may be NULL).
  */
 struct config *config_load(const char *explicit_path, struct config_error *err);
 

@@ -86,8 +86,10 @@ static int cmd_report(struct ctx *);
 static const struct command commands[] = {
 	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
 	    "Reads the configuration (see -c), applies the environment overrides and\n"
-	    "validates every key. Prints \"configuration OK\" and exits 0, or prints\n"
-	    "FILE:LINE: message and exits 2.\n",
+	    "validates every key. Prints the file it read (or that it used the\n"
+	    "built-in defaults) and \"configuration OK\", exit 0; or every problem\n"
+	    "in the file as FILE:LINE: message (an unknown key or section with the\n"
+	    "nearest known one), exit 2.\n",
 	    false, cmd_check_config, NULL, 0, 0},
 	{"migrate", "", "apply pending database migrations",
 	    "Applies the migrations compiled into this binary that the database does\n"
@@ -268,7 +270,13 @@ parse_args(const struct command *c, int argc, char **argv, struct args *a)
 static int
 cmd_check_config(struct ctx *x)
 {
-	printf("configuration OK\n");
+	/* Which file it was: the search may have found another than meant. */
+	if (x->cfg->path != NULL)
+		log_print(stdout, "%s: configuration OK", x->cfg->path);
+	else
+		printf("configuration OK (no file found: built-in defaults; "
+		    "looked for $CTMIRROR_CONFIG, ./ctmirror.conf and "
+		    "/etc/ctmirror/ctmirror.conf)\n");
 	return 0;
 }
 
@@ -719,16 +727,27 @@ help(const struct cmdline *cl)
 	return 0;
 }
 
-/* Say what went wrong in the config: every error, FILE:LINE: first. */
+/* Say what went wrong in the config: every problem, as FILE:LINE: text. */
 static void
 config_errors(const struct config_error *e)
 {
-	if (e->line > 0)
-		log_print(stderr, "%s:%d: %s", e->file, e->line, e->text);
-	else if (e->file[0])
-		log_print(stderr, "%s: %s", e->file, e->text);
-	else
-		log_print(stderr, "ctmirror: %s", e->text);
+	for (unsigned i = 0; i < e->n && i < CONFIG_MAX_PROBLEMS; i++) {
+		const struct config_problem *p = &e->all[i];
+
+		if (p->line > 0)
+			log_print(stderr, "%s:%d: %s", p->file, p->line,
+			    p->text);
+		else if (p->file[0])
+			log_print(stderr, "%s: %s", p->file, p->text);
+		else
+			log_print(stderr, "ctmirror: %s", p->text);
+	}
+	if (e->n > CONFIG_MAX_PROBLEMS)
+		fprintf(stderr, "ctmirror: ... %u more problems\n",
+		    e->n - CONFIG_MAX_PROBLEMS);
+	if (e->n > 1)
+		log_print(stderr, "%s: %u problems", e->file[0] ? e->file :
+		    "ctmirror", e->n);
 }
 
 int

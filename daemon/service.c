@@ -507,12 +507,18 @@ on_reload(evutil_socket_t fd, short what, void *arg)
 	fresh = config_load(svc->config_path, &err);
 	if (fresh == NULL) {
 		/* Keep running on the old config, say exactly what is wrong. */
-		if (err.line > 0)
-			log_error("reload: %s:%d: %s; keeping the old "
-			    "configuration", err.file, err.line, err.text);
-		else
-			log_error("reload: %s%s%s; keeping the old configuration",
-			    err.file, err.file[0] ? ": " : "", err.text);
+		for (unsigned i = 0; i < err.n && i < CONFIG_MAX_PROBLEMS; i++) {
+			const struct config_problem *p = &err.all[i];
+
+			if (p->line > 0)
+				log_error("reload: %s:%d: %s", p->file,
+				    p->line, p->text);
+			else
+				log_error("reload: %s%s%s", p->file,
+				    p->file[0] ? ": " : "", p->text);
+		}
+		log_error("reload: %u problem%s in the file; keeping the old "
+		    "configuration", err.n, err.n == 1 ? "" : "s");
 		notify("READY=1");
 		return;
 	}

@@ -35,8 +35,8 @@ static const struct cli_case cases[] = {
 	{"migrate help", {"migrate", "--help", NULL}, 0, "advisory", NULL},
 	{"missing config", {"-c", "/nonexistent/ctmirror.conf", "check-config",
 	    NULL}, 2, NULL, "/nonexistent/ctmirror.conf: cannot open"},
-	{"defaults are valid", {"check-config", NULL}, 0, "configuration OK",
-	    NULL},
+	{"defaults are valid", {"check-config", NULL}, 0,
+	    "configuration OK (no file found: built-in defaults", NULL},
 	{"check-config takes no args", {"check-config", "extra", NULL}, 2, NULL,
 	    "takes no arguments"},
 	{"status bad flag", {"status", "--frob", NULL}, 2, NULL,
@@ -119,6 +119,43 @@ Test(cli, bad_nct_id_names_file_and_line)
 	free(dir);
 	free(conf);
 	free(want);
+}
+
+/* check-config names the file it read and lists every problem in it. */
+Test(cli, check_config_names_the_file_and_every_problem)
+{
+	char *dir = harness_tmpdir();
+	char *conf = harness_fmt("%s/three.conf", dir);
+	char *want[3];
+	const char *argv[] = {"check-config", "-c", conf, NULL};
+	struct harness_run r;
+
+	cr_assert_eq(harness_write(conf, "[registry]\nrate_limt = 10\n"
+	    "[tracking]\nnct_ids = NCT123\n[alerts]\nstdout = maybe\n"), 0);
+	want[0] = harness_fmt("%s:2: unknown key 'rate_limt' in [registry]; "
+	    "did you mean 'rate_limit'?", conf);
+	want[1] = harness_fmt("%s:4: [tracking] nct_ids: \"NCT123\"", conf);
+	want[2] = harness_fmt("%s:6: [alerts] stdout: \"maybe\" is not yes "
+	    "or no", conf);
+	cr_assert_eq(harness_run(&r, argv, NULL), 0);
+	cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+	for (int i = 0; i < 3; i++) {
+		cr_expect(strstr(r.err, want[i]) != NULL, "lacks %s: %s",
+		    want[i], r.err);
+		free(want[i]);
+	}
+	cr_expect(strstr(r.err, "3 problems") != NULL, "%s", r.err);
+	harness_run_free(&r);
+	cr_assert_eq(harness_write(conf, "[registry]\nrate_limit = 10\n"), 0);
+	cr_assert_eq(harness_run(&r, argv, NULL), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	want[0] = harness_fmt("%s: configuration OK", conf);
+	cr_expect(strstr(r.out, want[0]) != NULL, "%s", r.out);
+	free(want[0]);
+	harness_run_free(&r);
+	harness_rmtree(dir);
+	free(dir);
+	free(conf);
 }
 
 Test(cli, config_from_environment)

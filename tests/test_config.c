@@ -611,3 +611,68 @@ Test(config, zero_nct_id)
 	free(path);
 	free(dir);
 }
+
+/*
+ * A file is read to its end and every problem in it is listed, in line
+ * order, each with its line; an unknown key or section names the nearest
+ * known one (a typo, or a key in the wrong section), as compilers do.
+ */
+Test(config, every_problem_with_the_nearest_name)
+{
+	static const struct {
+		int line;
+		const char *text;
+	} want[] = {
+		{2, "unknown key 'rate_limt' in [registry]; did you mean "
+		    "'rate_limit'?"},
+		{3, "[registry] concurrency: \"many\" is not a whole number"},
+		{5, "unknown section [page]; did you mean [pages]?"},
+		{9, "unknown key 'webhook_url' in [daemon]; it belongs in "
+		    "[alerts]"},
+		{10, "[daemon] listen: \"nowhere\" is not host:port"},
+		{12, "[alerts] stdout: \"maybe\" is not yes or no"},
+		{13, "unknown key 'zzzzzz' in [alerts]"},
+	};
+	char *dir = harness_tmpdir(), *path;
+	struct config_error err = {0};
+	struct config *c;
+
+	cr_assert_not_null(dir);
+	path = harness_fmt("%s/ctmirror.conf", dir);
+	cr_assert_eq(harness_write(path, "[registry]\n"
+	    "rate_limt = 10\n"
+	    "concurrency = many\n"
+	    "# the keys of an unknown section are not reported one by one\n"
+	    "[page]\n"
+	    "paths = kb\n"
+	    "max_page_size = 1M\n"
+	    "[daemon]\n"
+	    "webhook_url = https://hooks.example.org/x\n"
+	    "listen = nowhere\n"
+	    "[alerts]\n"
+	    "stdout = maybe\n"
+	    "zzzzzz = 1\n"
+	    "  continued = of the unknown key, not another error\n"
+	    "notify = no\n"), 0);
+	cr_expect_null(config_load_file(path, &err));
+	cr_expect_eq(err.n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]) && i < err.n;
+	    i++) {
+		cr_expect_str_eq(err.all[i].file, path);
+		cr_expect_eq(err.all[i].line, want[i].line, "problem %zu: %s",
+		    i, err.all[i].text);
+		cr_expect_str_eq(err.all[i].text, want[i].text);
+	}
+	/* The first is also where one-line callers read it. */
+	cr_expect_eq(err.line, 2);
+	cr_expect_str_eq(err.text, want[0].text);
+	/* A good file after a bad one: no problem left over. */
+	cr_assert_eq(harness_write(path, "[registry]\nrate_limit = 10\n"), 0);
+	c = config_load_file(path, &err);
+	cr_expect_not_null(c);
+	cr_expect_eq(err.n, 0);
+	config_free(c);
+	harness_rmtree(dir);
+	free(path);
+	free(dir);
+}
