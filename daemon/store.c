@@ -1423,7 +1423,8 @@ store_each_trial(struct store *s, store_trial_fn fn, void *arg)
 
 	res = q(s, "list trials", PGRES_TUPLES_OK,
 	    "SELECT c.nct_id, c.acronym, c.overall_status, c.has_results,"
-	    "       c.results_first_posted, c.last_update_posted,"
+	    "       to_char(c.results_first_posted_date, 'YYYY-MM-DD'),"
+	    "       to_char(c.last_update_posted_date, 'YYYY-MM-DD'),"
 	    "       to_char(c.last_checked_at AT TIME ZONE 'UTC',"
 	    "               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	    "       t.registry_state,"
