@@ -54,8 +54,14 @@ alerts_print_flag(FILE *out, const struct store_flag *fl)
 		log_print(out, "  as of:    %s", fl->as_of);
 	log_print(out, "  registry: %s", fl->evidence);
 	log_print(out, "  link:     %s", fl->link);
-	log_print(out, "  flag:     %lld (ctmirror ack %lld to silence)",
-	    fl->flag_id, fl->flag_id);
+	if (fl->acked_at)
+		log_print(out, "  acked:    %s by %s%s%s", fl->acked_at,
+		    fl->acked_by ? fl->acked_by : "(unknown)",
+		    fl->ack_reason ? ": " : "", fl->ack_reason ?
+		    fl->ack_reason : "");
+	else
+		log_print(out, "  flag:     %lld (ctmirror ack %lld to silence)",
+		    fl->flag_id, fl->flag_id);
 	log_print(out, "%s", "");
 }
 

@@ -4,6 +4,7 @@
  * 2 a usage or configuration error.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <event2/event.h>
 #include <signal.h>
 #include <stdio.h>
@@ -68,6 +69,8 @@ struct command {
 static const struct option_def json_option[] = {{"--json", NULL}, {NULL, NULL}};
 static const struct option_def flags_options[] = {{"--all", NULL},
     {"--json", NULL}, {NULL, NULL}};
+static const struct option_def ack_options[] = {{"--reason", "TEXT"},
+    {NULL, NULL}};
 static const struct option_def report_options[] = {{"--out", "DIR"},
     {NULL, NULL}};
 
@@ -121,10 +124,12 @@ static const struct command commands[] = {
 	    "Lists the open flags (not resolved, not acknowledged); --all lists every\n"
 	    "flag ever raised; --json prints a JSON array.\n",
 	    true, cmd_flags, flags_options, 0, 0},
-	{"ack", "ID", "silence one flag",
-	    "Acknowledges flag ID: it stops showing in `ctmirror flags` and is not\n"
-	    "announced again while it stays open.\n",
-	    true, cmd_ack, NULL, 1, 1},
+	{"ack", "ID... [--reason TEXT]", "silence flags",
+	    "Acknowledges the flags ID...: they stop showing in `ctmirror flags` and\n"
+	    "are not announced again while they stay open. Who ran it, when, and the\n"
+	    "reason given show in `ctmirror flags --all` and the stale_claims view.\n"
+	    "All or none: an ID that is no flag acknowledges nothing (exit 2).\n",
+	    true, cmd_ack, ack_options, 1, ANY},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
 	    "Shows every tracked trial's current status, results posting, last\n"
 	    "check and whether its results are due under FDAAA 801 (the\n"
@@ -503,31 +508,69 @@ cmd_flags(struct ctx *x)
 	return rc;
 }
 
+/*
+ * Who runs this: the login behind sudo, else the user.  For the record
+ * of an ack, not for any decision.
+ */
+static void
+who(char *out, size_t size)
+{
+	const char *sudo = getenv("SUDO_USER");
+	struct passwd *pw;
+
+	if (getuid() == 0 && sudo != NULL && *sudo != '\0')
+		snprintf(out, size, "%s", sudo);
+	else if ((pw = getpwuid(getuid())) != NULL)
+		snprintf(out, size, "%s", pw->pw_name);
+	else
+		snprintf(out, size, "uid %u", (unsigned)getuid());
+	log_safe(out);
+}
+
 static int
 cmd_ack(struct ctx *x)
 {
-	const char *arg = x->a.pos[0];
-	char *end;
-	long long id;
-	int rc;
+	const char *reason = arg_value(&x->a, "--reason");
+	long long *ids = NULL, missing;
+	char by[128];
+	int rc = EXIT_USAGE;
 
-	errno = 0;
-	id = strtoll(arg, &end, 10);
-	if (errno || *end || id <= 0) {
-		fprintf(stderr, "ctmirror ack: '%s' is not a flag ID\n", arg);
-		return EXIT_USAGE;
-	}
-	rc = store_ack(x->s, id);
-	if (rc < 0) {
-		log_error("ack: %s", store_errmsg(x->s));
+	if ((ids = calloc((size_t)x->a.npos, sizeof(*ids))) == NULL) {
+		log_error("ack: out of memory");
 		return EXIT_RUNTIME;
 	}
-	if (rc > 0) {
-		fprintf(stderr, "ctmirror ack: no flag %lld\n", id);
-		return EXIT_USAGE;
+	for (int i = 0; i < x->a.npos; i++) {
+		const char *arg = x->a.pos[i];
+		char *end;
+
+		errno = 0;
+		ids[i] = strtoll(arg, &end, 10);
+		if (errno || *end || ids[i] <= 0) {
+			log_print(stderr, "ctmirror ack: '%s' is not a flag ID",
+			    arg);
+			goto out;
+		}
 	}
-	printf("flag %lld acknowledged\n", id);
-	return 0;
+	if (reason != NULL && reason[0] == '\0')
+		reason = NULL;
+	who(by, sizeof(by));
+	switch (store_ack(x->s, ids, (size_t)x->a.npos, by, reason, &missing)) {
+	case 0:
+		for (int i = 0; i < x->a.npos; i++)
+			printf("flag %lld acknowledged\n", ids[i]);
+		rc = 0;
+		break;
+	case 1:
+		fprintf(stderr, "ctmirror ack: no flag %lld; nothing was "
+		    "acknowledged\n", missing);
+		break;
+	default:
+		log_error("ack: %s", store_errmsg(x->s));
+		rc = EXIT_RUNTIME;
+	}
+out:
+	free(ids);
+	return rc;
 }
 
 /* -------------------------------------------------------------- report */

@@ -221,14 +221,15 @@ output_flag(void *arg, const struct store_flag *f)
 	if (o->format == OUTPUT_JSON) {
 		append(o, o->doc, json_pack(
 		    "{s:I, s:s, s:i, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, "
-		    "s:s, s:s?, s:s?}",
+		    "s:s, s:s?, s:s?, s:s?, s:s?}",
 		    "flag_id", (json_int_t)f->flag_id, "page", f->page,
 		    "line", f->line, "nct_id", f->nct_id,
 		    "claim_kind", f->claim_kind, "claim_text", f->claim_text,
 		    "as_of", f->as_of, "rule", f->rule, "severity", f->severity,
 		    "evidence", f->evidence, "link", f->link,
 		    "raised_at", f->raised_at, "resolved_at", f->resolved_at,
-		    "acked_at", f->acked_at));
+		    "acked_at", f->acked_at, "acked_by", f->acked_by,
+		    "ack_reason", f->ack_reason));
 		return 0;
 	}
 	if (f->resolved_at)

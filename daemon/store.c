@@ -2533,7 +2533,8 @@ out:
 	" f.as_of, f.rule, f.severity, f.evidence, f.link," \
 	" to_char(f.raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
 	" to_char(f.resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
-	" to_char(f.acked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	" to_char(f.acked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
+	" f.acked_by, f.ack_reason"
 
 static int
 each_flag_row(PGresult *res, bool with_alert, store_flag_fn fn, void *arg)
@@ -2558,8 +2559,10 @@ each_flag_row(PGresult *res, bool with_alert, store_flag_fn fn, void *arg)
 		f.raised_at = PQgetvalue(res, r, 11);
 		f.resolved_at = (char *)col(res, r, 12);
 		f.acked_at = (char *)col(res, r, 13);
+		f.acked_by = (char *)col(res, r, 14);
+		f.ack_reason = (char *)col(res, r, 15);
 		if (with_alert)
-			f.alert_id = strtoll(PQgetvalue(res, r, 14), NULL, 10);
+			f.alert_id = strtoll(PQgetvalue(res, r, 16), NULL, 10);
 		rc = fn(arg, &f);
 	}
 	return rc;
@@ -2585,26 +2588,61 @@ store_each_flag(struct store *s, bool all, store_flag_fn fn, void *arg)
 }
 
 int
-store_ack(struct store *s, long long flag_id)
+store_ack(struct store *s, const long long *ids, size_t n, const char *by,
+    const char *reason, long long *missing)
 {
-	char id[24];
-	const char *p[1] = {id};
-	PGresult *res;
-	int found;
+	char **text = NULL, *arr = NULL;
+	const char *p[3];
+	PGresult *res = NULL;
+	int rc = -1;
 
-	snprintf(id, sizeof(id), "%lld", flag_id);
-	res = q(s, "ack flag", PGRES_TUPLES_OK,
-	    "UPDATE flags SET acked_at = coalesce(acked_at, now())"
-	    " WHERE flag_id = $1::bigint RETURNING flag_id", 1, p);
+	*missing = 0;
+	if ((text = calloc(n + 1, sizeof(*text))) == NULL)
+		goto oom;
+	for (size_t i = 0; i < n; i++)
+		if (asprintf(&text[i], "%lld", ids[i]) < 0) {
+			text[i] = NULL;
+			goto oom;
+		}
+	if ((arr = id_array(text, n)) == NULL)
+		goto oom;
+	p[0] = arr;
+	p[1] = by;
+	p[2] = reason;
+	/*
+	 * All or none: an ID that is no flag (a typo) acknowledges nothing.
+	 * Acked again, a flag keeps its first time; a reason given now
+	 * replaces the old one.
+	 */
+	res = q(s, "ack flags", PGRES_TUPLES_OK,
+	    "WITH want AS (SELECT DISTINCT unnest($1::bigint[]) AS flag_id),"
+	    " missing AS (SELECT w.flag_id FROM want w WHERE NOT EXISTS"
+	    "  (SELECT 1 FROM flags f WHERE f.flag_id = w.flag_id)),"
+	    " upd AS (UPDATE flags f SET acked_at = coalesce(f.acked_at, now()),"
+	    "   acked_by = $2, ack_reason = coalesce($3, f.ack_reason)"
+	    "  FROM want w WHERE f.flag_id = w.flag_id"
+	    "   AND NOT EXISTS (SELECT 1 FROM missing) RETURNING f.flag_id)"
+	    " SELECT (SELECT min(flag_id) FROM missing),"
+	    "        (SELECT count(*) FROM upd)", 3, p);
 	if (res == NULL)
-		return -1;
-	found = PQntuples(res);
-	PQclear(res);
-	if (found == 0) {
-		set_err(s, "no flag %lld", flag_id);
-		return 1;
+		goto out;
+	if (!PQgetisnull(res, 0, 0)) {
+		*missing = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		set_err(s, "no flag %lld", *missing);
+		rc = 1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+	goto out;
+oom:
+	set_err(s, "ack: out of memory");
+out:
+	PQclear(res);
+	free(arr);
+	for (size_t i = 0; text && i < n; i++)
+		free(text[i]);
+	free(text);
+	return rc;
 }
 
 int

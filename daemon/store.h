@@ -377,14 +377,22 @@ struct store_flag {
 	char *raised_at;
 	char *resolved_at;	/* NULL while open */
 	char *acked_at;		/* NULL unless acked */
+	char *acked_by;		/* who acked it; NULL unless acked */
+	char *ack_reason;	/* why, NULL if not said */
 	long long alert_id;	/* outbox row, for store_alert_done */
 };
 
 typedef int (*store_flag_fn)(void *arg, const struct store_flag *f);
 /* Open (all=false: unresolved and not acked) or all flags, by flag ID. */
 int store_each_flag(struct store *s, bool all, store_flag_fn fn, void *arg);
-/* Silence one flag.  0; -1 on error; 1 when no such flag. */
-int store_ack(struct store *s, long long flag_id);
+/*
+ * Silence the flags ids[0..n), all or none: `by` (who ran it) and
+ * `reason` (may be NULL) are kept with the time.  0; -1 on error; 1 when
+ * one of them is no flag (*missing names the first), and then nothing
+ * was acknowledged.
+ */
+int store_ack(struct store *s, const long long *ids, size_t n,
+    const char *by, const char *reason, long long *missing);
 
 /* Undelivered outbox rows of one sink, oldest first, with their flags. */
 int store_each_pending_alert(struct store *s, const char *sink,

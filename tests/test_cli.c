@@ -5,6 +5,7 @@
  * command, status's exit code, and the private local database.
  */
 #include <criterion/criterion.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -253,6 +254,59 @@ Test(cli, status_exit_code_says_why)
 	cr_assert_eq(harness_run(&r, argv_json, env), 0);
 	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
 	cr_expect(strstr(r.out, "\"problem\": null") != NULL, "%s", r.out);
+	harness_run_free(&r);
+	free(ci);
+	harness_db_drop(db);
+}
+
+/* ack takes several IDs and a reason; flags shows who, when and why. */
+Test(cli, ack_several_with_a_reason)
+{
+	char *db = harness_db_migrated("cliack");
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	const char *env[] = {ci, "SUDO_USER=", NULL};
+	const char *ack[] = {"ack", "1", "2", "--reason", "fixed in the "
+	    "next release", NULL};
+	const char *typo[] = {"ack", "3", "99", NULL};
+	const char *all[] = {"flags", "--all", NULL};
+	const char *json[] = {"flags", "--all", "--json", NULL};
+	struct passwd *pw = getpwuid(getuid());
+	struct harness_run r;
+	char *want;
+
+	cr_assert_not_null(db);
+	cr_assert_not_null(pw);
+	cr_assert_eq(harness_db_exec(db, "INSERT INTO pages (path) VALUES "
+	    "('kb/a.md'); INSERT INTO flags (page_id, nct_id, claim_kind, "
+	    "rule, severity, line, claim_text, evidence, link) SELECT 1, "
+	    "'NCT0000000' || n, 'results-pending', 'results-posted', "
+	    "'stale', n, 'results pending', 'posted', 'https://x/' || n "
+	    "FROM generate_series(1, 3) n"), 0);
+	cr_assert_eq(harness_run(&r, ack, env), 0);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "flag 1 acknowledged\nflag 2 acknowledged\n") !=
+	    NULL, "%s", r.out);
+	harness_run_free(&r);
+	/* A typo among the IDs acknowledges none of them. */
+	cr_assert_eq(harness_run(&r, typo, env), 0);
+	cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "no flag 99; nothing was acknowledged") != NULL,
+	    "%s", r.err);
+	harness_run_free(&r);
+	cr_expect_eq(harness_db_count(db, "SELECT count(*) FROM flags WHERE "
+	    "acked_at IS NOT NULL"), 2);
+	cr_assert_eq(harness_run(&r, all, env), 0);
+	want = harness_fmt("by %s: fixed in the next release", pw->pw_name);
+	cr_expect(strstr(r.out, want) != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "[acked 20") != NULL, "%s", r.out);
+	free(want);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, json, env), 0);
+	want = harness_fmt("\"acked_by\": \"%s\"", pw->pw_name);
+	cr_expect(strstr(r.out, want) != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"ack_reason\": \"fixed in the next "
+	    "release\"") != NULL, "%s", r.out);
+	free(want);
 	harness_run_free(&r);
 	free(ci);
 	harness_db_drop(db);
