@@ -43,7 +43,7 @@
 static const struct config_key keys[] = {
 	KEY("database", "conninfo", CONFIG_STRING, "", RESTART | SECRET,
 	    OFF(conninfo)),
-	KEY("database", "state_dir", CONFIG_STRING, ".ctmirror", RESTART,
+	KEY("database", "state_dir", CONFIG_STRING, "", RESTART,
 	    OFF(state_dir)),
 	KEY("database", "retain_delivered_alerts", CONFIG_DURATION, "30d",
 	    RELOAD, OFF(retain_delivered_alerts), .max = 36500 * DAY),
@@ -53,14 +53,11 @@ static const struct config_key keys[] = {
 	KEY("registry", "base_url", CONFIG_URL,
 	    "https://clinicaltrials.gov/api/v2", RELOAD, OFF(base_url)),
 	KEY("registry", "rate_limit", CONFIG_UINT, "50", RELOAD,
-	    OFF(rate_limit),
-	    .max = 100000),
+	    OFF(rate_limit), .max = 100000),
 	KEY("registry", "concurrency", CONFIG_UINT, "4", RELOAD,
-	    OFF(concurrency),
-	    .min = 1, .max = 64),
+	    OFF(concurrency), .min = 1, .max = 64),
 	KEY("registry", "timeout", CONFIG_DURATION, "120s", RELOAD,
-	    OFF(timeout),
-	    .min = 1, .max = DAY),
+	    OFF(timeout), .min = 1, .max = DAY),
 	KEY("registry", "connect_timeout", CONFIG_DURATION, "15s", RELOAD,
 	    OFF(connect_timeout), .min = 1, .max = 3600),
 	KEY("registry", "retries", CONFIG_UINT, "4", RELOAD, OFF(retries),
@@ -84,21 +81,20 @@ static const struct config_key keys[] = {
 	KEY("tracking", "from_pages", CONFIG_BOOL, "no", RELOAD,
 	    OFF(from_pages)),
 	KEY("tracking", "max_missing", CONFIG_UINT, "10", RELOAD,
-	    OFF(max_missing),
-	    .max = 1000000),
+	    OFF(max_missing), .max = 1000000),
 
 	LIST("pages", "paths", CONFIG_STRING_LIST, "", RELOAD, page_paths,
 	    n_page_paths),
 	KEY("pages", "stale_after_days", CONFIG_UINT, "180", RELOAD,
 	    OFF(stale_after_days), .min = 1, .max = 36500),
 	KEY("pages", "max_page_size", CONFIG_SIZE, "8M", RELOAD,
-	    OFF(max_page_size),
-	    .min = 1, .max = 1ul << 32),
+	    OFF(max_page_size), .min = 1, .max = 1ul << 32),
 	KEY("pages", "identity_min_terms", CONFIG_UINT, "2", RELOAD,
 	    OFF(identity_min_terms), .max = 100),
 	KEY("pages", "record_cache", CONFIG_SIZE, "16M", RELOAD,
-	    OFF(record_cache),
-	    .min = 1ul << 20, .max = 1ul << 32),
+	    OFF(record_cache), .min = 1ul << 20, .max = 1ul << 32),
+	KEY("pages", "root", CONFIG_STRING, "", RELOAD, OFF(page_root)),
+	KEY("pages", "link", CONFIG_STRING, "", RELOAD, OFF(page_link)),
 
 	KEY("daemon", "interval", CONFIG_DURATION, "24h", RELOAD, OFF(interval),
 	    .min = 1, .max = 366 * DAY),
@@ -107,6 +103,8 @@ static const struct config_key keys[] = {
 	KEY("daemon", "listen", CONFIG_STRING, "127.0.0.1:9187", RESTART,
 	    OFF(listen)),
 	KEY("daemon", "log", CONFIG_STRING, "stderr", RESTART, OFF(log)),
+	KEY("daemon", "metrics_file", CONFIG_STRING, "", RELOAD,
+	    OFF(metrics_file)),
 
 	KEY("alerts", "stdout", CONFIG_BOOL, "yes", RELOAD, OFF(alert_stdout)),
 	KEY("alerts", "notify", CONFIG_BOOL, "yes", RELOAD, OFF(alert_notify)),
@@ -114,6 +112,8 @@ static const struct config_key keys[] = {
 	    OFF(webhook_url)),
 	KEY("alerts", "allow_insecure_webhook", CONFIG_BOOL, "no", RELOAD,
 	    OFF(allow_insecure_webhook)),
+	KEY("alerts", "min_severity", CONFIG_STRING, "recheck", RELOAD,
+	    OFF(min_severity)),
 
 	KEY("report", "dir", CONFIG_STRING, "", RELOAD, OFF(report_dir)),
 };
@@ -986,8 +986,15 @@ validate(const struct config *cfg, const char *file,
 	    port < 1 || port > 65535)
 		seterr(err, file, 0, "[daemon] listen: \"%s\" is not host:port",
 		    cfg->listen);
-	if (cfg->state_dir[0] == '\0')
-		seterr(err, file, 0, "[database] state_dir: must not be empty");
+	if (strcmp(cfg->min_severity, "stale") != 0 &&
+	    strcmp(cfg->min_severity, "recheck") != 0)
+		seterr(err, file, 0, "[alerts] min_severity: \"%s\" is not stale "
+		    "or recheck", cfg->min_severity);
+	if (cfg->page_link[0] != '\0' && (!valid_url(cfg->page_link) ||
+	    strstr(cfg->page_link, "{path}") == NULL))
+		seterr(err, file, 0, "[pages] link: an http:// or https:// URL "
+		    "with {path} (and {line}) in it, like "
+		    "https://git.example.org/kb/blob/main/{path}#L{line}");
 	/* It goes into the User-Agent header as "(+CONTACT)". */
 	for (const char *p = cfg->contact; *p; p++)
 		if (*p <= ' ' || *p > '~' || *p == '(' || *p == ')' ||
@@ -1179,6 +1186,85 @@ apply_env(struct config *cfg, struct config_error *err)
 	return 0;
 }
 
+char *
+config_default_state_dir(void)
+{
+	const char *sd = getenv("STATE_DIRECTORY"), *xdg, *home;
+	char *out = NULL;
+
+	/* systemd may list several folders, ':'-separated: the first. */
+	if (sd != NULL && sd[0] == '/') {
+		char *first = strndup(sd, strcspn(sd, ":"));
+
+		out = first ? text_path_resolve("/", first) : NULL;
+		free(first);
+		return out;
+	}
+	if (geteuid() == 0)
+		return strdup("/var/lib/ctmirror");
+	if ((xdg = getenv("XDG_STATE_HOME")) != NULL && xdg[0] == '/') {
+		if (asprintf(&out, "%s/ctmirror", xdg) < 0)
+			return NULL;
+	} else if ((home = getenv("HOME")) != NULL && home[0] == '/') {
+		if (asprintf(&out, "%s/.local/state/ctmirror", home) < 0)
+			return NULL;
+	} else {
+		return NULL;
+	}
+	{
+		char *norm = text_path_resolve("/", out);
+
+		free(out);
+		return norm;
+	}
+}
+
+/*
+ * [database] state_dir as an absolute path, once, so that every command
+ * finds the same cluster whatever folder it runs in: a relative one is
+ * relative to the config file's folder (the working folder without a
+ * file); an empty one is the default place.  0 / -1.
+ */
+static int
+resolve_state_dir(struct config *cfg, struct config_error *err)
+{
+	char *cwd = NULL, *file = NULL, *abs = NULL;
+	int rc = -1;
+
+	if (cfg->state_dir[0] == '\0') {
+		/* No default place (no HOME): localdb says so if needed. */
+		if ((abs = config_default_state_dir()) == NULL)
+			return 0;
+	} else {
+		if ((cwd = getcwd(NULL, 0)) == NULL) {
+			seterr(err, cfg->path ? cfg->path : "", 0, "[database] "
+			    "state_dir: the working folder: %s", strerror(errno));
+			goto out;
+		}
+		if (cfg->path != NULL) {
+			char *slash;
+
+			if ((file = text_path_resolve(cwd, cfg->path)) == NULL)
+				goto nomem;
+			slash = strrchr(file, '/');
+			slash[slash == file ? 1 : 0] = '\0';
+		}
+		if ((abs = text_path_resolve(file ? file : cwd,
+		    cfg->state_dir)) == NULL)
+			goto nomem;
+	}
+	free(cfg->state_dir);
+	cfg->state_dir = abs;
+	rc = 0;
+	goto out;
+nomem:
+	seterr(err, "", 0, "out of memory");
+out:
+	free(file);
+	free(cwd);
+	return rc;
+}
+
 struct config *
 config_load(const char *explicit_path, struct config_error *err)
 {
@@ -1206,7 +1292,7 @@ config_load(const char *explicit_path, struct config_error *err)
 			seterr(err, "", 0, "out of memory");
 		return NULL;
 	}
-	if (apply_env(cfg, err) < 0 ||
+	if (apply_env(cfg, err) < 0 || resolve_state_dir(cfg, err) < 0 ||
 	    validate(cfg, cfg->path ? cfg->path : "defaults", err) < 0) {
 		config_free(cfg);
 		return NULL;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -674,5 +675,55 @@ Test(config, every_problem_with_the_nearest_name)
 	config_free(c);
 	harness_rmtree(dir);
 	free(path);
+	free(dir);
+}
+
+/*
+ * The private cluster's folder is absolute once loaded, whatever folder
+ * a command runs in: relative to the config file's folder, or the
+ * default place ($STATE_DIRECTORY first, as systemd sets it).
+ */
+Test(config, state_dir_resolved_once)
+{
+	char *dir = harness_tmpdir(), *sub, *path, *want, *cwd = getcwd(NULL, 0);
+	struct config_error err = {0};
+	struct config *c;
+
+	cr_assert_not_null(dir);
+	sub = harness_fmt("%s/etc", dir);
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	path = harness_fmt("%s/ctmirror.conf", sub);
+	cr_assert_eq(harness_write(path, "[database]\nstate_dir = "
+	    "../state/./db/\n"), 0);
+	/* From another folder, by a relative name: the same place. */
+	cr_assert_eq(chdir(dir), 0);
+	c = config_load("etc/ctmirror.conf", &err);
+	cr_assert_not_null(c, "%s", err.text);
+	want = harness_fmt("%s/state/db", dir);
+	cr_expect_str_eq(c->state_dir, want);
+	config_free(c);
+	cr_assert_eq(chdir("/"), 0);
+	c = config_load(path, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_str_eq(c->state_dir, want);
+	config_free(c);
+	free(want);
+	/* Empty: systemd's StateDirectory=, else the user's or root's place. */
+	cr_assert_eq(harness_write(path, "[database]\nstate_dir =\n"), 0);
+	setenv("STATE_DIRECTORY", "/var/lib/ctmirror-test:/other", 1);
+	c = config_load(path, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_str_eq(c->state_dir, "/var/lib/ctmirror-test");
+	config_free(c);
+	unsetenv("STATE_DIRECTORY");
+	c = config_load(path, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_eq(c->state_dir[0], '/', "%s", c->state_dir);
+	config_free(c);
+	cr_assert_eq(chdir(cwd), 0);
+	harness_rmtree(dir);
+	free(cwd);
+	free(path);
+	free(sub);
 	free(dir);
 }
