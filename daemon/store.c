@@ -2415,6 +2415,57 @@ store_page_paths(struct store *s, char ***paths, size_t *n)
 }
 
 int
+store_unrooted_pages(struct store *s, char ***paths, size_t *n)
+{
+	return column_strings(s, "pages of an earlier version",
+	    "SELECT path FROM pages WHERE NOT rooted"
+	    " ORDER BY page_id", paths, n);
+}
+
+int
+store_root_pages(struct store *s, char *const *old, char *const *names,
+    size_t n, unsigned *resolved)
+{
+	char **dup = NULL;
+	size_t n_dup = 0;
+	int rc = -1;
+
+	*resolved = 0;
+	if ((dup = calloc(n + 1, sizeof(*dup))) == NULL) {
+		set_err(s, "pages: out of memory");
+		return -1;
+	}
+	if (store_begin(s) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *p[2] = {old[i], names[i]};
+		PGresult *res;
+
+		/* Renamed unless another row has that name already. */
+		res = q(s, "name pages", PGRES_TUPLES_OK,
+		    "UPDATE pages SET rooted = true, path = CASE WHEN"
+		    "  EXISTS (SELECT 1 FROM pages q WHERE q.path = $2"
+		    "          AND q.path <> $1) THEN path ELSE $2 END"
+		    " WHERE path = $1 AND NOT rooted"
+		    " RETURNING path = $2", 2, p);
+		if (res == NULL)
+			goto fail;
+		if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 'f')
+			dup[n_dup++] = old[i];
+		PQclear(res);
+	}
+	if (store_commit(s) < 0)
+		goto fail;
+	rc = store_forget_pages(s, dup, n_dup, resolved);
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	free(dup);
+	return rc;
+}
+
+int
 store_forget_pages(struct store *s, char *const *paths, size_t n,
     unsigned *resolved)
 {

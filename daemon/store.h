@@ -345,6 +345,21 @@ int store_page_flags(struct store *s, const struct store_page *pg,
 int store_page_paths(struct store *s, char ***paths, size_t *n);
 
 /*
+ * The paths of pages stored before migration 0009 (not named under the
+ * root yet), oldest first.  New array of new strings (store_free_ids).
+ */
+int store_unrooted_pages(struct store *s, char ***paths, size_t *n);
+
+/*
+ * Rename the unrooted pages old[i] to names[i] and mark them rooted, in
+ * one transaction; a page whose new name another row has already keeps
+ * its path and is forgotten (store_forget_pages) after.  *resolved counts
+ * the flags that resolved so.  0 / -1.
+ */
+int store_root_pages(struct store *s, char *const *old, char *const *names,
+    size_t n, unsigned *resolved);
+
+/*
  * The pages at paths[0..n) are gone: resolve their open flags, drop their
  * claims and hashes.  One transaction; nothing when n is 0.  0 / -1.
  */

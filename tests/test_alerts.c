@@ -422,3 +422,79 @@ Test(alerts, untrusted_text_is_shown_safely)
 	free(evil);
 	free(rec);
 }
+
+static void
+conf_paths(const char *root, const char *paths)
+{
+	char *body = harness_fmt(
+	    "[database]\nconninfo = %s\n"
+	    "[registry]\nbase_url = %s\nrate_limit = 0\nretries = 0\n"
+	    "[pages]\nroot = %s\npaths = %s\n[alerts]\nnotify = no\n", db,
+	    fakereg_url(reg), root, paths);
+
+	cr_assert_eq(harness_write(conf, body), 0);
+	free(body);
+}
+
+/* A sync from `dir` that raises and resolves nothing. */
+static void
+sync_changes_nothing(const char *what, long flags)
+{
+	struct harness_run r;
+
+	cr_expect_eq(sync_now(&r), 0, "%s: stderr: %s", what, r.err);
+	cr_expect_str_eq(r.out, "", "%s: no alert", what);
+	harness_run_free(&r);
+	cr_expect_eq(count("SELECT count(*) FROM flags"), flags, "%s: no new "
+	    "flag", what);
+	cr_expect_eq(count("SELECT count(*) FROM flags WHERE resolved_at IS "
+	    "NULL"), flags, "%s: none resolved", what);
+}
+
+/*
+ * A page is known by its path under the root (here the default, the
+ * folder of paths): the same checkout reached by an absolute and a
+ * relative path, moved elsewhere, or stored by an earlier version under
+ * the path the walk met, keeps its flags (same IDs, nothing resolved,
+ * nothing announced again); a cycle whose paths do not reach the page
+ * (its folder dropped from paths, the root kept) leaves its flags.
+ */
+Test(alerts, page_identity_across_checkouts)
+{
+	struct harness_run r;
+	char *cwd = getcwd(NULL, 0), *moved, *other;
+	long flags;
+
+	cr_assert_eq(chdir(dir), 0);
+	conf_paths("", pagedir);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	harness_run_free(&r);
+	flags = count("SELECT count(*) FROM flags");
+	cr_assert_gt(flags, 0);
+	cr_expect_eq(count("SELECT count(*) FROM pages WHERE path = "
+	    "'msc-therapy.txt'"), 1, "named under the root");
+	conf_paths("", "kb");
+	sync_changes_nothing("relative path", flags);
+	conf_paths("", "./kb/../kb/");
+	sync_changes_nothing("another spelling", flags);
+	moved = harness_fmt("%s/moved", dir);
+	cr_assert_eq(rename(pagedir, moved), 0);
+	conf_paths("", moved);
+	sync_changes_nothing("moved checkout", flags);
+	/* Not configured any more: not looked at, so not resolved. */
+	other = harness_fmt("%s/other", dir);
+	cr_assert_eq(mkdir(other, 0755), 0);
+	conf_paths(moved, other);
+	sync_changes_nothing("folder dropped from paths", flags);
+	/* Stored by an earlier version: named as the walk met it. */
+	cr_assert_eq(harness_db_exec(db, "UPDATE pages SET rooted = false, "
+	    "path = 'moved/' || path"), 0);
+	conf_paths("", "moved");
+	sync_changes_nothing("renamed from an earlier version", flags);
+	cr_expect_eq(count("SELECT count(*) FROM pages WHERE path = "
+	    "'msc-therapy.txt' AND rooted"), 1);
+	cr_assert_eq(chdir(cwd), 0);
+	free(other);
+	free(moved);
+	free(cwd);
+}
