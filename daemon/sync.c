@@ -26,6 +26,7 @@
 #include "report.h"
 #include "rules.h"
 #include "study.h"
+#include "suppress.h"
 
 /* An ID the cycle asks the registry about. */
 struct ask {
@@ -1065,6 +1066,10 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 		    own(out, before, out->claims.n - 1) < 0)
 			goto oom;
 	}
+	/* What the page's own disable comments silence (suppress.h). */
+	if (suppress_apply(text, len, &out->claims, &out->verdicts,
+	    out->owner) < 0)
+		goto oom;
 	rc = 0;
 	goto out;
 oom:
