@@ -69,6 +69,9 @@ struct command {
 static const struct option_def json_option[] = {{"--json", NULL}, {NULL, NULL}};
 static const struct option_def flags_options[] = {{"--all", NULL},
     {"--json", NULL}, {NULL, NULL}};
+static const struct option_def scan_options[] = {{"--format", "FORMAT"},
+    {"--json", NULL}, {"--all", NULL}, {"--fail-on", "SEVERITY"},
+    {NULL, NULL}};
 static const struct option_def ack_options[] = {{"--reason", "TEXT"},
     {NULL, NULL}};
 static const struct option_def report_options[] = {{"--out", "DIR"},
@@ -115,11 +118,24 @@ static const struct command commands[] = {
 	    "Serves /healthz, /metrics (Prometheus) and /status on [daemon] listen.\n"
 	    "With libsystemd it speaks sd_notify (Type=notify, watchdog).\n",
 	    false, cmd_run, NULL, 0, 0},
-	{"scan", "[--json] [PATH...]", "print the claims on pages and their verdicts (no fetch)",
-	    "Extracts the claims of the given pages (default: [pages] paths) and judges\n"
-	    "them against the registry state already stored, without fetching or\n"
-	    "writing anything. --json prints one JSON document.\n",
-	    true, cmd_scan, json_option, 0, ANY},
+	{"scan", "[--format text|json|github|sarif] [--fail-on stale|recheck] [--all] [PATH...]",
+	    "check pages against the stored registry, as a CI gate (no fetch)",
+	    "Judges the claims of the given pages (default: [pages] paths) against the\n"
+	    "registry records already stored, without fetching, starting a database or\n"
+	    "writing anything, and prints the findings: claims the registry contradicts\n"
+	    "(stale) or that need a fresh look (recheck), less those acknowledged with\n"
+	    "`ctmirror ack` and those the page silences with <!-- ctmirror-disable-\n"
+	    "next-line [rule] --> or <!-- ctmirror off --> ... <!-- ctmirror on -->.\n"
+	    "  --format text    file:line:col: severity: rule: message (default)\n"
+	    "  --format json    an array with the field names of `flags --json`\n"
+	    "  --format github  GitHub Actions annotations (::error, ::warning)\n"
+	    "  --format sarif   SARIF 2.1.0, for code scanning\n"
+	    "  --json           the same as --format json\n"
+	    "  --all            every claim, not only the findings\n"
+	    "  --fail-on        the least severity that fails: stale (default) or recheck\n"
+	    "Exit 1: a finding fails; 2: a PATH matches nothing, or no registry data is\n"
+	    "stored yet (it says how to get some); 0: otherwise.\n",
+	    false, cmd_scan, scan_options, 0, ANY},
 	{"flags", "[--all] [--json]", "list open (or all) flags",
 	    "Lists the open flags (not resolved, not acknowledged); --all lists every\n"
 	    "flag ever raised; --json prints a JSON array.\n",
@@ -429,9 +445,67 @@ cmd_run(struct ctx *x)
 
 /* ---------------------------------------------------------------- scan */
 
+/* How to get registry data, for a scan that finds none (exit 2). */
+#define NO_DATA_HINT "run `ctmirror sync` once (it starts a private " \
+	"PostgreSQL cluster in %s and fetches the tracked trials), or point " \
+	"[database] conninfo (or CTMIRROR_DATABASE) at a mirror that has them"
+
+/*
+ * The database scan reads, without starting or creating one: the one the
+ * config names, or the private cluster if it was made and runs.  0 with
+ * *s; EXIT_USAGE when there is no registry data to read (said, with how
+ * to get it); EXIT_RUNTIME when a database that should answer does not.
+ */
+static int
+open_store_to_read(const struct config *cfg, struct store **s)
+{
+	char *conninfo = NULL, *err = NULL;
+	bool records = false;
+	int version = -1, r;
+
+	*s = NULL;
+	if (localdb_wanted(cfg->conninfo)) {
+		if ((r = localdb_find(cfg->state_dir, &conninfo, &err)) != 0) {
+			if (r > 0)
+				log_print(stderr, "ctmirror scan: no registry "
+				    "data: " NO_DATA_HINT, cfg->state_dir);
+			else
+				log_print(stderr, "ctmirror scan: no registry "
+				    "data: %s", err ? err : "no database");
+			free(err);
+			return EXIT_USAGE;
+		}
+	}
+	*s = store_open(conninfo ? conninfo : cfg->conninfo, &err);
+	free(conninfo);
+	if (*s == NULL) {
+		log_error("%s", err ? err : "cannot connect to PostgreSQL");
+		free(err);
+		return EXIT_RUNTIME;
+	}
+	if (store_schema_version(*s, &version) == 0 && version == 0)
+		goto no_data;
+	if (store_check_schema(*s) < 0) {
+		log_error("%s", store_errmsg(*s));
+		return EXIT_RUNTIME;
+	}
+	if (store_has_records(*s, &records) < 0) {
+		log_error("scan: %s", store_errmsg(*s));
+		return EXIT_RUNTIME;
+	}
+	if (records)
+		return 0;
+no_data:
+	log_print(stderr, "ctmirror scan: no registry data is stored yet: "
+	    NO_DATA_HINT, cfg->state_dir[0] ? cfg->state_dir :
+	    "[database] state_dir");
+	return EXIT_USAGE;
+}
+
 struct scan_pass {
 	struct sync_judge *judge;
 	struct output o;
+	const char *root;
 	int failed;
 };
 
@@ -440,52 +514,121 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 {
 	struct scan_pass *p = arg;
 	struct sync_page pg;
+	char *name = pages_name(p->root, path);
 	int rc = 0;
 
-	if (sync_judge_page(p->judge, text, len, &pg) < 0) {
+	if (name == NULL || sync_judge_page(p->judge, text, len, &pg) < 0) {
 		p->failed = 1;
 		rc = -1;
-	} else if (output_scan_page(&p->o, path, &pg, p->judge) < 0) {
+	} else if (output_scan_page(&p->o, path, name, text, len, &pg,
+	    p->judge) < 0) {
 		rc = -1;
 	}
-	sync_page_finish(&pg);
+	if (name != NULL)
+		sync_page_finish(&pg);
+	free(name);
 	return rc;
 }
 
 static int
+scan_format(const char *f, enum output_format *out)
+{
+	static const struct {
+		const char *name;
+		enum output_format format;
+	} formats[] = {{"text", OUTPUT_TEXT}, {"json", OUTPUT_JSON},
+	    {"github", OUTPUT_GITHUB}, {"sarif", OUTPUT_SARIF}};
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(f, formats[i].name) == 0) {
+			*out = formats[i].format;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * A gate, as linters are: exit 1 when a finding at least as severe as
+ * --fail-on is not acknowledged, 2 when there is nothing to judge (a path
+ * matches nothing, no registry data), 0 otherwise.  Reads only: it
+ * starts no database and writes nothing.
+ */
+static int
 cmd_scan(struct ctx *x)
 {
 	const struct config *cfg = x->cfg;
+	const char *format = arg_value(&x->a, "--format");
+	const char *fail_on = arg_value(&x->a, "--fail-on");
+	enum output_format fmt = OUTPUT_TEXT;
+	char *const *paths = x->a.npos ? x->a.pos : cfg->page_paths;
+	size_t n = x->a.npos ? (size_t)x->a.npos : cfg->n_page_paths;
+	struct store *s = NULL;
 	struct scan_pass p;
-	int rc = EXIT_RUNTIME;
+	char *root = NULL;
+	int rc = EXIT_USAGE;
 	long pages;
 
 	memset(&p, 0, sizeof(p));
-	if (x->a.npos == 0 && cfg->n_page_paths == 0) {
+	if (arg_flag(&x->a, "--json"))
+		fmt = OUTPUT_JSON;
+	if (format != NULL && scan_format(format, &fmt) < 0) {
+		log_print(stderr, "ctmirror scan: --format %s: not text, json, "
+		    "github or sarif", format);
+		return EXIT_USAGE;
+	}
+	if (fail_on == NULL)
+		fail_on = "stale";
+	if (strcmp(fail_on, "stale") != 0 && strcmp(fail_on, "recheck") != 0) {
+		log_print(stderr, "ctmirror scan: --fail-on %s: not stale or "
+		    "recheck", fail_on);
+		return EXIT_USAGE;
+	}
+	if (n == 0) {
 		fprintf(stderr, "ctmirror scan: no pages: give PATH arguments or "
 		    "set [pages] paths\n");
 		return EXIT_USAGE;
 	}
-	output_init(&p.o, stdout, arg_flag(&x->a, "--json") ? OUTPUT_JSON :
-	    OUTPUT_TEXT);
-	if ((p.judge = sync_judge_new(cfg, x->s)) == NULL) {
-		log_error("scan: %s", store_errmsg(x->s));
+	for (size_t i = 0; i < n; i++)
+		if (!pages_matches(paths[i])) {
+			log_print(stderr, "ctmirror scan: %s: matches nothing",
+			    paths[i]);
+			rc = -1;
+		}
+	if (rc < 0)
+		return EXIT_USAGE;
+	if ((rc = open_store_to_read(cfg, &s)) != 0)
+		goto out;
+	rc = EXIT_RUNTIME;
+	/* Names as the sync gives them, to find their flags and acks. */
+	root = cfg->n_page_paths || cfg->page_root[0] ? pages_root(
+	    cfg->page_root, cfg->page_paths, cfg->n_page_paths) :
+	    pages_root(NULL, paths, n);
+	if ((p.root = root) == NULL) {
+		log_error("scan: the pages' root folder: %s", strerror(errno));
 		goto out;
 	}
-	pages = x->a.npos ? pages_scan(x->a.pos, (size_t)x->a.npos,
-	    cfg->max_page_size, scan_page, &p, NULL) :
-	    pages_scan(cfg->page_paths, cfg->n_page_paths, cfg->max_page_size,
-	    scan_page, &p, NULL);
+	output_init(&p.o, stdout, fmt);
+	p.o.all = arg_flag(&x->a, "--all");
+	if (store_each_open_flag(s, output_scan_flag, &p.o) < 0 ||
+	    (p.judge = sync_judge_new(cfg, s)) == NULL) {
+		log_error("scan: %s", store_errmsg(s));
+		goto out;
+	}
+	pages = pages_scan(paths, n, cfg->max_page_size, scan_page, &p, NULL);
 	if (pages < 0 || p.failed) {
-		log_error("scan: %s", p.failed ? store_errmsg(x->s) :
+		log_error("scan: %s", p.failed ? store_errmsg(s) :
 		    "reading the pages failed");
 		goto out;
 	}
-	if (output_scan_end(&p.o, pages) == 0)
-		rc = 0;
+	if (output_scan_end(&p.o, pages) < 0)
+		goto out;
+	rc = p.o.stale || (strcmp(fail_on, "recheck") == 0 && p.o.recheck) ?
+	    EXIT_RUNTIME : 0;
 out:
 	output_finish(&p.o);
 	sync_judge_free(p.judge);
+	store_close(s);
+	free(root);
 	return rc;
 }
 

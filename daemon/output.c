@@ -7,11 +7,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alerts.h"
+#include "build_config.h"
 #include "claims.h"
 #include "log.h"
 #include "rules.h"
+#include "text.h"
 
 void
 output_init(struct output *o, FILE *out, enum output_format format)
@@ -19,7 +22,10 @@ output_init(struct output *o, FILE *out, enum output_format format)
 	memset(o, 0, sizeof(*o));
 	o->out = out;
 	o->format = format;
-	if (format == OUTPUT_JSON && (o->doc = json_array()) == NULL)
+	if ((format == OUTPUT_JSON || format == OUTPUT_SARIF) &&
+	    (o->doc = json_array()) == NULL)
+		o->error = 1;
+	if (format == OUTPUT_SARIF && (o->rules = json_array()) == NULL)
 		o->error = 1;
 }
 
@@ -27,7 +33,15 @@ void
 output_finish(struct output *o)
 {
 	json_decref(o->doc);
-	o->doc = NULL;
+	json_decref(o->rules);
+	for (size_t i = 0; i < o->n_flags; i++) {
+		free(o->flags[i].key);
+		free(o->flags[i].acked_at);
+		free(o->flags[i].acked_by);
+		free(o->flags[i].ack_reason);
+	}
+	free(o->flags);
+	memset(o, 0, sizeof(*o));
 }
 
 /* Append a new value to the JSON array; a NULL (no memory) is remembered. */
@@ -253,106 +267,546 @@ output_flags_end(struct output *o, bool all)
 /* ---------------------------------------------------------------- scan */
 
 /*
- * One claim and the verdicts on it: verdicts [from, to) of the page (a
- * claim's verdicts are one run, sync.h), so a page of n claims costs n
- * steps, not n times its verdicts.
+ * The rules a scan can report, for SARIF's rule list: what each means, in
+ * one line (README.md, "Rules").  A rule missing here is listed by name.
+ */
+static const struct {
+	const char *id, *text;
+} rule_docs[] = {
+	{"results-posted", "The page says results are pending; the registry "
+	    "has posted them."},
+	{"publication-linked", "The page says publication is pending; the "
+	    "registry lists a result publication."},
+	{"status-changed", "The page states a status the registry no longer "
+	    "shows."},
+	{"identity-mismatch", "The cited NCT ID leads to a record about "
+	    "another trial than the page describes."},
+	{"unknown-trial", "The registry does not know the cited NCT ID."},
+	{"registry-updated", "The registry record changed after the claim's "
+	    "as-of date."},
+	{"results-submitted", "Results were submitted to the registry and "
+	    "wait in quality control."},
+	{"results-overdue", "Results are overdue under FDAAA 801."},
+	{"claim-expired", "The claim's as-of date is older than [pages] "
+	    "stale_after_days."},
+	{"alias-id", "The cited ID is an alias: the registry answers with "
+	    "another NCT ID."},
+};
+
+static int
+cmp_flag(const void *a, const void *b)
+{
+	return strcmp(((const struct output_flag *)a)->key,
+	    ((const struct output_flag *)b)->key);
+}
+
+/* The key of a flag: what a page's finding must match. */
+static char *
+flag_key(const char *page, const char *nct_id, const char *kind,
+    const char *rule)
+{
+	char *key;
+
+	if (asprintf(&key, "%s\t%s\t%s\t%s", page, nct_id, kind, rule) < 0)
+		return NULL;
+	return key;
+}
+
+int
+output_scan_flag(void *arg, const struct store_flag *f)
+{
+	struct output *o = arg;
+	struct output_flag *v;
+
+	if ((v = text_grow(o->flags, &o->cap_flags, o->n_flags,
+	    sizeof(*v))) == NULL)
+		return -1;
+	o->flags = v;
+	v = &o->flags[o->n_flags];
+	memset(v, 0, sizeof(*v));
+	v->flag_id = f->flag_id;
+	if ((v->key = flag_key(f->page, f->nct_id, f->claim_kind,
+	    f->rule)) == NULL ||
+	    (f->acked_at && (v->acked_at = strdup(f->acked_at)) == NULL) ||
+	    (f->acked_by && (v->acked_by = strdup(f->acked_by)) == NULL) ||
+	    (f->ack_reason && (v->ack_reason = strdup(f->ack_reason)) ==
+	    NULL)) {
+		free(v->key);
+		free(v->acked_at);
+		free(v->acked_by);
+		return -1;
+	}
+	o->n_flags++;
+	o->flags_sorted = false;
+	return 0;
+}
+
+static const struct output_flag *
+find_flag(struct output *o, const char *name, const struct claim *c,
+    const struct verdict *v)
+{
+	struct output_flag want;
+	const struct output_flag *hit;
+
+	if (o->n_flags == 0)
+		return NULL;
+	if (!o->flags_sorted) {
+		qsort(o->flags, o->n_flags, sizeof(*o->flags), cmp_flag);
+		o->flags_sorted = true;
+	}
+	if ((want.key = flag_key(name, c->nct_id, claims_kind_name(c->kind),
+	    v->rule)) == NULL)
+		return NULL;
+	hit = bsearch(&want, o->flags, o->n_flags, sizeof(*o->flags),
+	    cmp_flag);
+	free(want.key);
+	return hit;
+}
+
+/* One finding (or, with o->all, one claim without any) of a page. */
+struct finding {
+	size_t claim;
+	const struct verdict *v;	/* NULL: a claim the registry agrees with */
+	int line, col;
+	const struct output_flag *flag;	/* its stored open flag, if any */
+};
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return (x->claim > y->claim) - (x->claim < y->claim);
+}
+
+/*
+ * The column (1-based, in characters) where `phrase` starts on `line` of
+ * text; 1 when it is not found there (a phrase over two lines).
+ */
+static int
+column_of(const char *text, size_t len, const size_t *starts, size_t lines,
+    int line, const char *phrase)
+{
+	size_t from, to, n;
+	int col = 1;
+
+	if (line < 1 || (size_t)line > lines || phrase == NULL ||
+	    (n = strlen(phrase)) == 0)
+		return 1;
+	from = starts[line - 1];
+	to = (size_t)line < lines ? starts[line] : len;
+	for (size_t i = from; i + n <= to; i++) {
+		if (strncasecmp(text + i, phrase, n) == 0) {
+			/* Characters, not bytes: count UTF-8 lead bytes. */
+			for (size_t k = from; k < i; k++)
+				col += ((unsigned char)text[k] & 0xc0) != 0x80;
+			return col;
+		}
+	}
+	return 1;
+}
+
+/* The offsets where each line of text starts (new), *n of them. */
+static size_t *
+line_starts(const char *text, size_t len, size_t *n)
+{
+	size_t cap = 0, *v = NULL, *grown;
+	const char *p = text, *end = text + len;
+
+	*n = 0;
+	for (;;) {
+		if ((grown = text_grow(v, &cap, *n, sizeof(*v))) == NULL) {
+			free(v);
+			return NULL;
+		}
+		v = grown;
+		v[(*n)++] = (size_t)(p - text);
+		if (p >= end || (p = memchr(p, '\n', (size_t)(end - p))) ==
+		    NULL)
+			return v;
+		p++;
+	}
+}
+
+/* "NCT02982915 results-pending \"results pending\": evidence" (new). */
+static char *
+finding_message(const struct claim *c, const struct verdict *v)
+{
+	char *m;
+
+	if (c->kind == CLAIM_MENTION) {
+		if (asprintf(&m, "%s: %s", c->nct_id, v->evidence ?
+		    v->evidence : "") < 0)
+			return NULL;
+	} else if (asprintf(&m, "%s %s \"%s\": %s", c->nct_id,
+	    claims_kind_name(c->kind), c->phrase ? c->phrase : "",
+	    v->evidence ? v->evidence : "") < 0) {
+		return NULL;
+	}
+	return log_safe(m);
+}
+
+/*
+ * A workflow command's data or property, escaped as the runner reads
+ * them (actions/toolkit's command.ts): % CR LF, and in properties : ,
+ * too, so no page text can end the command or start another.  New.
+ */
+static char *
+gh_escape(const char *s, bool property)
+{
+	struct text_buf b = {0};
+
+	for (; *s; s++) {
+		const char *rep = *s == '%' ? "%25" : *s == '\r' ? "%0D" :
+		    *s == '\n' ? "%0A" : property && *s == ':' ? "%3A" :
+		    property && *s == ',' ? "%2C" : NULL;
+
+		if (rep ? text_buf_str(&b, rep) < 0 : text_buf_put(&b, s, 1) < 0) {
+			text_buf_finish(&b);
+			return NULL;
+		}
+	}
+	if (b.failed) {
+		text_buf_finish(&b);
+		return NULL;
+	}
+	return b.s ? b.s : strdup("");
+}
+
+/*
+ * A path as a SARIF artifact URI: relative paths stay relative (to the
+ * working folder, as code scanning takes them), absolute ones become
+ * file:// URIs; every byte outside RFC 3986's unreserved and '/' is
+ * percent-encoded.  New.
+ */
+static char *
+path_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct text_buf b = {0};
+	const unsigned char *p = (const unsigned char *)path;
+
+	if (*p == '/' && text_buf_str(&b, "file://") < 0)
+		goto oom;
+	for (; *p; p++) {
+		char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+
+		if (text_is_alnum(*p) || strchr("-._~/", *p) != NULL) {
+			if (text_buf_put(&b, (const char *)p, 1) < 0)
+				goto oom;
+		} else if (text_buf_put(&b, e, 3) < 0) {
+			goto oom;
+		}
+	}
+	return b.s ? b.s : strdup("");
+oom:
+	text_buf_finish(&b);
+	return NULL;
+}
+
+/* The index of rule `id` in the SARIF rule list, added when new. */
+static int
+sarif_rule(struct output *o, const char *id, enum severity sev)
+{
+	const char *text = "A ctmirror rule.";
+	size_t i;
+	json_t *r;
+
+	for (i = 0; i < json_array_size(o->rules); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(
+		    o->rules, i), "id")), id) == 0)
+			return (int)i;
+	for (size_t k = 0; k < sizeof(rule_docs) / sizeof(rule_docs[0]); k++)
+		if (strcmp(rule_docs[k].id, id) == 0)
+			text = rule_docs[k].text;
+	r = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:[s]}}", "id", id,
+	    "name", id, "shortDescription", "text", text,
+	    "defaultConfiguration", "level", sev == SEV_STALE ? "error" :
+	    "warning", "properties", "tags", "documentation");
+	append(o, o->rules, r);
+	return (int)i;
+}
+
+static void
+sarif_result(struct output *o, const char *path, const char *name,
+    const struct claim *c, const struct finding *f)
+{
+	const struct verdict *v = f->v;
+	char *msg = finding_message(c, v), *uri = path_uri(path);
+	char *fp = flag_key(name, c->nct_id, claims_kind_name(c->kind),
+	    v->rule);
+	int rule = sarif_rule(o, v->rule, v->severity);
+	json_t *r;
+
+	if (msg == NULL || uri == NULL || fp == NULL) {
+		o->error = 1;
+		goto out;
+	}
+	r = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:{s:{s:s}, s:{s:i, s:i}}}],"
+	    " s:{s:s}, s:{s:s, s:s, s:s, s:s?, s:s, s:o?}}",
+	    "ruleId", v->rule, "ruleIndex", rule,
+	    "level", v->severity == SEV_STALE ? "error" : "warning",
+	    "message", "text", msg,
+	    "locations", "physicalLocation", "artifactLocation", "uri", uri,
+	    "region", "startLine", f->line, "startColumn", f->col,
+	    "partialFingerprints", "ctmirrorFlagKey/v1", fp,
+	    "properties", "nct_id", c->nct_id,
+	    "claim_kind", claims_kind_name(c->kind),
+	    "severity", rules_severity_name(v->severity),
+	    "as_of", c->as_of[0] ? c->as_of : NULL, "link", v->link,
+	    "flag_id", f->flag ? json_integer(f->flag->flag_id) : NULL);
+	/* A flag someone acknowledged: shown as suppressed, with why. */
+	if (r != NULL && f->flag != NULL && f->flag->acked_at != NULL &&
+	    json_object_set_new(r, "suppressions", json_pack("[{s:s, s:s}]",
+	    "kind", "external", "justification", f->flag->ack_reason ?
+	    f->flag->ack_reason : "acknowledged")) < 0) {
+		json_decref(r);
+		r = NULL;
+	}
+	append(o, o->doc, r);
+out:
+	free(fp);
+	free(uri);
+	free(msg);
+}
+
+static void
+json_finding(struct output *o, const char *path, const struct claim *c,
+    const struct finding *f)
+{
+	const struct verdict *v = f->v;
+	const struct output_flag *fl = f->flag;
+	char stbuf[160] = "";
+
+	if (c->kind == CLAIM_STATUS)
+		claims_statuses_text(c->statuses, stbuf, sizeof(stbuf));
+	append(o, o->doc, json_pack("{s:o?, s:s, s:i, s:i, s:s, s:s, s:s?, "
+	    "s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}",
+	    "flag_id", fl ? json_integer(fl->flag_id) : NULL,
+	    "page", path, "line", f->line, "column", f->col,
+	    "nct_id", c->nct_id, "claim_kind", claims_kind_name(c->kind),
+	    "statuses", c->kind == CLAIM_STATUS ? stbuf : NULL,
+	    "claim_text", c->excerpt ? c->excerpt : "",
+	    "as_of", c->as_of[0] ? c->as_of : NULL,
+	    "rule", v ? v->rule : NULL,
+	    "severity", v ? rules_severity_name(v->severity) : NULL,
+	    "evidence", v ? v->evidence : NULL, "link", v ? v->link : NULL,
+	    "phrase", c->phrase,
+	    "acked_at", fl ? fl->acked_at : NULL,
+	    "acked_by", fl ? fl->acked_by : NULL,
+	    "ack_reason", fl ? fl->ack_reason : NULL));
+}
+
+static void
+github_finding(struct output *o, const char *path, const struct claim *c,
+    const struct finding *f)
+{
+	char *msg = finding_message(c, f->v), *title = NULL, *file, *m;
+
+	if (msg == NULL || asprintf(&title, "ctmirror %s (%s)", f->v->rule,
+	    rules_severity_name(f->v->severity)) < 0) {
+		free(msg);
+		o->error = 1;
+		return;
+	}
+	file = gh_escape(path, true);
+	m = gh_escape(msg, false);
+	{
+		char *t = gh_escape(title, true);
+
+		if (file && m && t)
+			fprintf(o->out, "::%s file=%s,line=%d,col=%d,title=%s::"
+			    "%s\n", f->v->severity == SEV_STALE ? "error" :
+			    "warning", file, f->line, f->col, t, m);
+		else
+			o->error = 1;
+		free(t);
+	}
+	free(file);
+	free(m);
+	free(title);
+	free(msg);
+}
+
+/*
+ * One claim and the verdicts on it, as the page report of `scan --all`
+ * shows them: verdicts [from, to) of the page.
  */
 static void
-scan_claim(struct output *o, const char *path, const struct sync_page *pg,
-    const struct sync_judge *judge, size_t i, size_t from, size_t to,
-    json_t *jclaims)
+text_claim(struct output *o, const char *path, const struct sync_page *pg,
+    const struct sync_judge *judge, size_t i, const struct finding *f,
+    size_t nf)
 {
 	const struct claim *c = &pg->claims.v[i];
 	const struct trial_state *st;
-	const struct verdict *v;
 	char stbuf[160] = "";
-	json_t *jv;
-	size_t k;
+	bool any = false;
 
-	o->rows++;
-	o->findings += (unsigned)(to - from);
 	if (c->kind == CLAIM_STATUS)
 		claims_statuses_text(c->statuses, stbuf, sizeof(stbuf));
-	if (o->format == OUTPUT_JSON) {
-		if ((jv = json_array()) == NULL) {
-			o->error = 1;
-			return;
-		}
-		for (k = from; k < to; k++) {
-			v = &pg->verdicts.v[k];
-			append(o, jv, json_pack("{s:s, s:s, s:s, s:s}",
-			    "rule", v->rule,
-			    "severity", rules_severity_name(v->severity),
-			    "evidence", v->evidence ? v->evidence : "",
-			    "link", v->link));
-		}
-		append(o, jclaims, json_pack(
-		    "{s:i, s:s, s:s, s:s?, s:s?, s:s, s:s, s:o}",
-		    "line", c->line, "nct_id", c->nct_id,
-		    "kind", claims_kind_name(c->kind),
-		    "statuses", c->kind == CLAIM_STATUS ? stbuf : NULL,
-		    "as_of", c->as_of[0] ? c->as_of : NULL,
-		    "phrase", c->phrase ? c->phrase : "",
-		    "excerpt", c->excerpt ? c->excerpt : "",
-		    "verdicts", jv));
-		return;
-	}
 	/* The page's name and words, and registry text: shown safely. */
 	log_print(o->out, "  %s:%d: %s %s%s%s%s%s \"%s\"", path, c->line,
 	    c->nct_id, claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
 	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
+	for (size_t k = 0; k < nf; k++)
+		any |= f[k].claim == i && f[k].v != NULL;
 	st = sync_judge_state(judge, c->nct_id);
 	if (st == NULL || st->overall_status == NULL)
 		fprintf(o->out, "      (no registry record stored for %s)\n",
 		    c->nct_id);
-	else if (to == from)
+	else if (!any)
 		fprintf(o->out, "      ok: %s\n", c->kind == CLAIM_MENTION ?
 		    "nothing in the record contradicts the citation" :
 		    "the registry agrees");
-	for (k = from; k < to; k++) {
-		v = &pg->verdicts.v[k];
-		log_print(o->out, "      %s [%s]: %s", v->rule,
-		    rules_severity_name(v->severity),
-		    v->evidence ? v->evidence : "");
+	for (size_t k = 0; k < nf; k++) {
+		const struct output_flag *fl = f[k].flag;
+
+		if (f[k].claim != i || f[k].v == NULL)
+			continue;
+		log_print(o->out, "      %s [%s]: %s", f[k].v->rule,
+		    rules_severity_name(f[k].v->severity),
+		    f[k].v->evidence ? f[k].v->evidence : "");
+		if (fl != NULL && fl->acked_at != NULL)
+			log_print(o->out, "      (flag %lld acknowledged %s by "
+			    "%s%s%s)", fl->flag_id, fl->acked_at,
+			    fl->acked_by ? fl->acked_by : "(unknown)",
+			    fl->ack_reason ? ": " : "", fl->ack_reason ?
+			    fl->ack_reason : "");
 	}
 }
 
 int
-output_scan_page(struct output *o, const char *path,
-    const struct sync_page *pg, const struct sync_judge *judge)
+output_scan_page(struct output *o, const char *path, const char *name,
+    const char *text, size_t len, const struct sync_page *pg,
+    const struct sync_judge *judge)
 {
-	json_t *jclaims = NULL;
-	size_t k = 0;
+	struct finding *f = NULL;
+	size_t nf = 0, k = 0, *starts = NULL, nlines = 0;
+	int rc = -1;
 
-	if (o->format == OUTPUT_JSON) {
-		if ((jclaims = json_array()) == NULL) {
-			o->error = 1;
-			return -1;
+	if ((f = calloc(pg->verdicts.n + pg->claims.n + 1, sizeof(*f))) ==
+	    NULL || (starts = line_starts(text, len, &nlines)) == NULL)
+		goto out;
+	/* A claim's verdicts are one run of verdicts (sync.h). */
+	for (size_t i = 0; i < pg->claims.n; i++) {
+		const struct claim *c = &pg->claims.v[i];
+		size_t from = k;
+		int col = column_of(text, len, starts, nlines, c->line,
+		    c->phrase ? c->phrase : c->nct_id);
+
+		o->rows++;
+		for (; k < pg->verdicts.n && pg->owner[k] == i; k++) {
+			struct finding *x = &f[nf++];
+
+			x->claim = i;
+			x->v = &pg->verdicts.v[k];
+			x->line = c->line;
+			x->col = col;
+			x->flag = find_flag(o, name, c, x->v);
+			o->findings++;
+			if (x->flag != NULL && x->flag->acked_at != NULL)
+				o->acked++;
+			else if (x->v->severity == SEV_STALE)
+				o->stale++;
+			else
+				o->recheck++;
 		}
-	} else {
+		if (k == from && o->all) {
+			f[nf].claim = i;
+			f[nf].line = c->line;
+			f[nf++].col = col;
+		}
+	}
+	if (o->format == OUTPUT_TEXT && o->all) {
 		log_print(o->out, "%s: %zu claim%s", path, pg->claims.n,
 		    pg->claims.n == 1 ? "" : "s");
+		for (size_t i = 0; i < pg->claims.n; i++)
+			text_claim(o, path, pg, judge, i, f, nf);
+		rc = 0;
+		goto out;
 	}
-	for (size_t i = 0; i < pg->claims.n; i++) {
-		size_t from = k;
+	qsort(f, nf, sizeof(*f), cmp_finding);
+	for (size_t i = 0; i < nf; i++) {
+		const struct claim *c = &pg->claims.v[f[i].claim];
+		bool acked = f[i].flag != NULL && f[i].flag->acked_at != NULL;
+		char *msg;
 
-		while (k < pg->verdicts.n && pg->owner[k] == i)
-			k++;
-		scan_claim(o, path, pg, judge, i, from, k, jclaims);
+		/* An acknowledged flag is no finding, unless all are asked. */
+		if (acked && !o->all && o->format != OUTPUT_SARIF)
+			continue;
+		switch (o->format) {
+		case OUTPUT_JSON:
+			json_finding(o, path, c, &f[i]);
+			break;
+		case OUTPUT_GITHUB:
+			if (f[i].v != NULL && !acked)
+				github_finding(o, path, c, &f[i]);
+			break;
+		case OUTPUT_SARIF:
+			if (f[i].v != NULL && (!acked || o->all))
+				sarif_result(o, path, name, c, &f[i]);
+			break;
+		case OUTPUT_TEXT:
+			if ((msg = finding_message(c, f[i].v)) == NULL) {
+				o->error = 1;
+				break;
+			}
+			log_print(o->out, "%s:%d:%d: %s: %s: %s", path,
+			    f[i].line, f[i].col,
+			    rules_severity_name(f[i].v->severity), f[i].v->rule,
+			    msg);
+			free(msg);
+			break;
+		}
 	}
-	if (o->format == OUTPUT_JSON)
-		append(o, o->doc, json_pack("{s:s, s:o}", "page", path,
-		    "claims", jclaims));
-	return o->error ? -1 : 0;
+	rc = o->error ? -1 : 0;
+out:
+	if (f == NULL || starts == NULL)
+		o->error = 1;
+	free(starts);
+	free(f);
+	return rc;
+}
+
+static int
+sarif_end(struct output *o)
+{
+	json_t *doc;
+	int rc;
+
+	doc = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:O}}, s:s, s:O}]}",
+	    "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
+	    "version", "2.1.0",
+	    "runs", "tool", "driver", "name", "ctmirror",
+	    "version", CTMIRROR_VERSION,
+	    "rules", o->rules, "columnKind", "unicodeCodePoints",
+	    "results", o->doc);
+	rc = print_json(o, doc);
+	json_decref(doc);
+	return rc;
 }
 
 int
 output_scan_end(struct output *o, long pages)
 {
+	FILE *sum = o->all && o->format == OUTPUT_TEXT ? o->out : stderr;
+
 	if (o->format == OUTPUT_JSON)
 		return print_json(o, o->doc);
-	fprintf(o->out, "%ld page%s, %u claim%s, %u finding%s\n", pages,
-	    pages == 1 ? "" : "s", o->rows, o->rows == 1 ? "" : "s",
-	    o->findings, o->findings == 1 ? "" : "s");
+	if (o->format == OUTPUT_SARIF)
+		return sarif_end(o);
+	if (o->error)
+		return -1;
+	/* In a findings list the summary would be read as one: stderr. */
+	if (sum == o->out || log_verbosity() >= LOG_NORMAL)
+		fprintf(sum, "%ld page%s, %u claim%s, %u finding%s (%u stale, "
+		    "%u recheck, %u acknowledged)\n", pages, pages == 1 ? "" :
+		    "s", o->rows, o->rows == 1 ? "" : "s", o->findings,
+		    o->findings == 1 ? "" : "s", o->stale, o->recheck,
+		    o->acked);
 	return 0;
 }

@@ -18,16 +18,33 @@
 enum output_format {
 	OUTPUT_TEXT,
 	OUTPUT_JSON,
+	OUTPUT_GITHUB,		/* scan: GitHub Actions workflow annotations */
+	OUTPUT_SARIF,		/* scan: SARIF 2.1.0, for code scanning */
+};
+
+/* A known stored flag, by its key (scan tells acknowledged findings). */
+struct output_flag {
+	char *key;		/* "page\tnct_id\tclaim_kind\trule" */
+	long long flag_id;
+	char *acked_at, *acked_by, *ack_reason;	/* NULL unless acked */
 };
 
 /* One command's output in progress.  Fields are output.c's. */
 struct output {
 	FILE *out;
 	enum output_format format;
-	json_t *doc;		/* JSON: the array being filled */
+	json_t *doc;		/* JSON: the array being filled; SARIF: results */
+	json_t *rules;		/* SARIF: the rules the results name */
 	unsigned rows;		/* flags listed; claims scanned */
 	unsigned findings;	/* scan: verdicts shown */
 	int error;		/* a JSON value could not be made */
+	/* scan */
+	bool all;		/* every claim, not only the findings */
+	unsigned stale, recheck;	/* findings not acknowledged */
+	unsigned acked;		/* findings an ack silences */
+	struct output_flag *flags;	/* open flags, sorted by key once read */
+	size_t n_flags, cap_flags;
+	bool flags_sorted;
 };
 
 /* Start an output on `out` (borrowed).  Finish it with output_finish. */
@@ -57,12 +74,23 @@ int output_flag(void *o, const struct store_flag *f);
 int output_flags_end(struct output *o, bool all);
 
 /*
- * scan: one page as the judge read it (`judge` borrowed, for the states
- * the verdicts were made against), then the end with the number of pages
- * read.  0 / -1.
+ * scan: the open flags of the store first (a store_flag_fn: a finding
+ * with an acknowledged flag is no finding), then one page as the judge
+ * read it: `path` as the walk met it (shown), `name` its name under the
+ * root (to find its flags), its text (for columns), `judge` borrowed for
+ * the states the verdicts were made against.  Text: each finding as
+ * "file:line:col: severity: rule: message" in line order (o->all: every
+ * claim, with its verdicts, as a page report); JSON: an array of
+ * findings (o->all: of every claim) with the field names of `flags
+ * --json`; GitHub: one ::error (stale) or ::warning (recheck) a finding;
+ * SARIF: one log with a result a finding.  o->stale and o->recheck count
+ * the findings not acknowledged.  0 / -1.
  */
-int output_scan_page(struct output *o, const char *path,
-    const struct sync_page *pg, const struct sync_judge *judge);
+int output_scan_flag(void *o, const struct store_flag *f);
+int output_scan_page(struct output *o, const char *path, const char *name,
+    const char *text, size_t len, const struct sync_page *pg,
+    const struct sync_judge *judge);
+/* The end: the summary (text: stderr unless o->all), or the document. */
 int output_scan_end(struct output *o, long pages);
 
 #endif

@@ -898,6 +898,24 @@ pages_covered(const char *root, char *const *paths, size_t n,
 	return covered;
 }
 
+bool
+pages_matches(const char *path)
+{
+	struct stat st;
+	glob_t g;
+	bool any;
+
+	if (path == NULL || path[0] == '\0')
+		return false;
+	if (stat(path, &st) == 0 || !has_glob_chars(path))
+		return stat(path, &st) == 0;
+	memset(&g, 0, sizeof(g));
+	any = glob(path, GLOB_BRACE | GLOB_TILDE, NULL, &g) == 0 &&
+	    g.gl_pathc > 0;
+	globfree(&g);
+	return any;
+}
+
 int
 pages_skips_name(struct pages_skips *skips, const char *root)
 {

@@ -96,6 +96,12 @@ char *pages_name(const char *root, const char *path);
 bool pages_covered(const char *root, char *const *paths, size_t n,
     const char *name);
 
+/*
+ * Does `path` (a file, a folder or a glob, as [pages] paths takes them)
+ * name anything that is there?  A glob must match something.
+ */
+bool pages_matches(const char *path);
+
 /* Every skip's path as its name under root (pages_name), sorted.  0 / -1. */
 int pages_skips_name(struct pages_skips *skips, const char *root);
 

@@ -2639,6 +2639,37 @@ store_each_flag(struct store *s, bool all, store_flag_fn fn, void *arg)
 }
 
 int
+store_each_open_flag(struct store *s, store_flag_fn fn, void *arg)
+{
+	PGresult *res;
+	int rc;
+
+	res = q(s, "open flags", PGRES_TUPLES_OK,
+	    "SELECT " FLAG_COLUMNS
+	    "  FROM flags f JOIN pages p USING (page_id)"
+	    " WHERE f.resolved_at IS NULL ORDER BY f.flag_id", 0, NULL);
+	if (res == NULL)
+		return -1;
+	rc = each_flag_row(res, false, fn, arg);
+	PQclear(res);
+	return rc;
+}
+
+int
+store_has_records(struct store *s, bool *yes)
+{
+	PGresult *res;
+
+	res = q(s, "registry records", PGRES_TUPLES_OK,
+	    "SELECT EXISTS (SELECT 1 FROM study_versions)", 0, NULL);
+	if (res == NULL)
+		return -1;
+	*yes = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return 0;
+}
+
+int
 store_ack(struct store *s, const long long *ids, size_t n, const char *by,
     const char *reason, long long *missing)
 {

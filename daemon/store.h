@@ -400,6 +400,12 @@ struct store_flag {
 typedef int (*store_flag_fn)(void *arg, const struct store_flag *f);
 /* Open (all=false: unresolved and not acked) or all flags, by flag ID. */
 int store_each_flag(struct store *s, bool all, store_flag_fn fn, void *arg);
+/* Every open flag, acknowledged or not, by flag ID (for scan).  0 / -1. */
+int store_each_open_flag(struct store *s, store_flag_fn fn, void *arg);
+
+/* Is any registry record stored (*yes)?  0 / -1. */
+int store_has_records(struct store *s, bool *yes);
+
 /*
  * Silence the flags ids[0..n), all or none: `by` (who ran it) and
  * `reason` (may be NULL) are kept with the time.  0; -1 on error; 1 when
