@@ -506,6 +506,7 @@ struct scan_pass {
 	struct sync_judge *judge;
 	struct output o;
 	const char *root;
+	char *cwd;		/* GitHub and SARIF: paths relative to it */
 	int failed;
 };
 
@@ -514,18 +515,27 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 {
 	struct scan_pass *p = arg;
 	struct sync_page pg;
-	char *name = pages_name(p->root, path);
+	char *name = pages_name(p->root, path), *shown = NULL;
 	int rc = 0;
 
-	if (name == NULL || sync_judge_page(p->judge, text, len, &pg) < 0) {
+	/* Code scanning and annotations want paths from the checkout's top. */
+	if (p->cwd != NULL)
+		shown = pages_name(p->cwd, path);
+	if (name == NULL || (p->cwd != NULL && shown == NULL)) {
 		p->failed = 1;
 		rc = -1;
-	} else if (output_scan_page(&p->o, path, name, text, len, &pg,
-	    p->judge) < 0) {
+		goto out;
+	}
+	if (sync_judge_page(p->judge, text, len, &pg) < 0) {
+		p->failed = 1;
+		rc = -1;
+	} else if (output_scan_page(&p->o, shown ? shown : path, name, text,
+	    len, &pg, p->judge) < 0) {
 		rc = -1;
 	}
-	if (name != NULL)
-		sync_page_finish(&pg);
+	sync_page_finish(&pg);
+out:
+	free(shown);
 	free(name);
 	return rc;
 }
@@ -609,6 +619,11 @@ cmd_scan(struct ctx *x)
 	}
 	output_init(&p.o, stdout, fmt);
 	p.o.all = arg_flag(&x->a, "--all");
+	if ((fmt == OUTPUT_GITHUB || fmt == OUTPUT_SARIF) &&
+	    (p.cwd = getcwd(NULL, 0)) == NULL) {
+		log_error("scan: the working folder: %s", strerror(errno));
+		goto out;
+	}
 	if (store_each_open_flag(s, output_scan_flag, &p.o) < 0 ||
 	    (p.judge = sync_judge_new(cfg, s)) == NULL) {
 		log_error("scan: %s", store_errmsg(s));
@@ -628,6 +643,7 @@ out:
 	output_finish(&p.o);
 	sync_judge_free(p.judge);
 	store_close(s);
+	free(p.cwd);
 	free(root);
 	return rc;
 }

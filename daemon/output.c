@@ -474,38 +474,26 @@ gh_escape(const char *s, bool property)
 		text_buf_finish(&b);
 		return NULL;
 	}
-	return b.s ? b.s : strdup("");
+	/* Then no control byte or broken UTF-8 reaches the log. */
+	return b.s ? log_safe(b.s) : strdup("");
 }
 
 /*
  * A path as a SARIF artifact URI: relative paths stay relative (to the
  * working folder, as code scanning takes them), absolute ones become
- * file:// URIs; every byte outside RFC 3986's unreserved and '/' is
- * percent-encoded.  New.
+ * file:// URIs.  New.
  */
 static char *
 path_uri(const char *path)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	struct text_buf b = {0};
-	const unsigned char *p = (const unsigned char *)path;
+	char *enc = text_percent_encode(path, "/"), *uri;
 
-	if (*p == '/' && text_buf_str(&b, "file://") < 0)
-		goto oom;
-	for (; *p; p++) {
-		char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-
-		if (text_is_alnum(*p) || strchr("-._~/", *p) != NULL) {
-			if (text_buf_put(&b, (const char *)p, 1) < 0)
-				goto oom;
-		} else if (text_buf_put(&b, e, 3) < 0) {
-			goto oom;
-		}
-	}
-	return b.s ? b.s : strdup("");
-oom:
-	text_buf_finish(&b);
-	return NULL;
+	if (enc == NULL || path[0] != '/')
+		return enc;
+	if (asprintf(&uri, "file://%s", enc) < 0)
+		uri = NULL;
+	free(enc);
+	return uri;
 }
 
 /* The index of rule `id` in the SARIF rule list, added when new. */

@@ -2363,8 +2363,11 @@ store_page_flags(struct store *s, const struct store_page *pg,
 	if (pl.claims && (ins != NULL ? insert_claims(s, page_id, &rows, NULL,
 	    rows.n) : apply_claims(s, page_id, &rows, &cp)) < 0)
 		goto fail;
+	/* [alerts] min_severity = stale: recheck flags are not announced. */
 	for (i = 0; i < pl.n_insert; i++)
-		if (insert_flag(s, page_id, pl.insert[i], sink_arr) < 0)
+		if (insert_flag(s, page_id, pl.insert[i], pg->quiet_recheck &&
+		    pl.insert[i]->verdict->severity == SEV_RECHECK ? "{}" :
+		    sink_arr) < 0)
 			goto fail;
 	for (i = 0; i < pl.n_refresh; i++)
 		if (refresh_flag(s, pl.refresh_id[i], pl.refresh[i]) < 0)
@@ -2762,6 +2765,44 @@ store_alert_done(struct store *s, long long alert_id, bool ok,
 	    " delivered_at = CASE WHEN $2::boolean THEN now() END,"
 	    " last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"
 	    " WHERE alert_id = $1::bigint AND delivered_at IS NULL", 3, p);
+}
+
+int
+store_alerts_done(struct store *s, const long long *alert_ids, size_t n,
+    bool ok, const char *error)
+{
+	char **text, *arr = NULL;
+	const char *p[3];
+	int rc = -1;
+
+	if ((text = calloc(n + 1, sizeof(*text))) == NULL)
+		goto oom;
+	for (size_t i = 0; i < n; i++)
+		if (asprintf(&text[i], "%lld", alert_ids[i]) < 0) {
+			text[i] = NULL;
+			goto oom;
+		}
+	if ((arr = id_array(text, n)) == NULL)
+		goto oom;
+	p[0] = arr;
+	p[1] = ok ? "t" : "f";
+	p[2] = error;
+	rc = exec(s, "alerts delivered",
+	    "UPDATE alert_outbox SET attempts = attempts + 1,"
+	    " last_attempt_at = now(),"
+	    " delivered_at = CASE WHEN $2::boolean THEN now() END,"
+	    " last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"
+	    " WHERE alert_id = ANY ($1::bigint[]) AND delivered_at IS NULL",
+	    3, p);
+	goto out;
+oom:
+	set_err(s, "alerts: out of memory");
+out:
+	for (size_t i = 0; text && i < n; i++)
+		free(text[i]);
+	free(text);
+	free(arr);
+	return rc;
 }
 
 int

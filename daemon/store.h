@@ -317,6 +317,7 @@ struct store_page {
 	const struct claim_list *claims;
 	const struct store_finding *findings;
 	size_t n_findings;
+	bool quiet_recheck;		/* a new recheck flag gets no alert */
 };
 
 /*
@@ -421,6 +422,12 @@ int store_each_pending_alert(struct store *s, const char *sink,
 /* Mark an outbox row delivered (ok) or record the failed attempt. */
 int store_alert_done(struct store *s, long long alert_id, bool ok,
     const char *error);
+/*
+ * Mark the outbox rows alert_ids[0..n) delivered (ok) or record a failed
+ * attempt with `error`, in one statement.  0 / -1.
+ */
+int store_alerts_done(struct store *s, const long long *alert_ids, size_t n,
+    bool ok, const char *error);
 /* NOTIFY ctmirror_flags, payload flag ID (delivered at commit). */
 int store_notify_flag(struct store *s, long long flag_id);
 

@@ -1235,6 +1235,7 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 	sp.claims = &pg.claims;
 	sp.findings = f;
 	sp.n_findings = nf;
+	sp.quiet_recheck = strcmp(c->cfg->min_severity, "stale") == 0;
 	if (store_page_flags(c->s, &sp, x->sinks, x->n_sinks, &raised,
 	    &resolved) < 0)
 		goto fail;
@@ -1643,10 +1644,14 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	if (judge_pages(&c) < 0)
 		goto finish;
 	phase(&c, "alerts");
-	if (alerts_deliver(cfg, s, f, stdout, &res->alerts_sent,
-	    &res->alerts_failed) < 0 && !store_ok(s)) {
+	if (alerts_deliver(cfg, s, f, stdout, &res->alerts) < 0 &&
+	    !store_ok(s)) {
 		db_fail(&c);
 		goto finish;
+	}
+	for (int k = 0; k < ALERTS_SINKS; k++) {
+		res->alerts_sent += res->alerts.sent[k];
+		res->alerts_failed += res->alerts.failed[k];
 	}
 	if (prune(&c) < 0)
 		goto finish;

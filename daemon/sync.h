@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "alerts.h"
 #include "store.h"
 
 struct config;
@@ -22,6 +23,7 @@ struct sync_result {
 	unsigned trials_failed;		/* trials with an error this cycle */
 	unsigned alerts_sent;
 	unsigned alerts_failed;
+	struct alerts_counts alerts;	/* the same, per sink */
 	double seconds;
 	char registry_build[40];	/* the registry's dataTimestamp, "" if none */
 	char error[512];		/* why the cycle failed, "" if it did not */

@@ -536,3 +536,26 @@ text_path_resolve(const char *base, const char *path)
 	free(in);
 	return out;
 }
+
+char *
+text_percent_encode(const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = malloc(3 * n + 1), *w = out;
+
+	if (out == NULL)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (text_is_alnum(*p) || strchr("-._~", *p) != NULL ||
+		    strchr(keep, *p) != NULL) {
+			*w++ = (char)*p;
+		} else {
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
+		}
+	}
+	*w = '\0';
+	return out;
+}

@@ -239,4 +239,11 @@ unsigned text_status_bit(const char *word);
  */
 char *text_path_resolve(const char *base, const char *path);
 
+/*
+ * s with every byte outside RFC 3986's unreserved characters (letters,
+ * digits, - . _ ~) and those in `keep` percent-encoded (%2F): a path or
+ * a value fit for a URL.  New, or NULL on no memory.
+ */
+char *text_percent_encode(const char *s, const char *keep);
+
 #endif

@@ -206,7 +206,7 @@ page_flags(const char *path, const char *content, const char *claims_hash,
     const char *const *sinks, size_t n_sinks, unsigned *raised,
     unsigned *resolved)
 {
-	struct store_page pg = {path, content, claims_hash, cl, f, n};
+	struct store_page pg = {path, content, claims_hash, cl, f, n, false};
 
 	return store_page_flags(st, &pg, sinks, n_sinks, raised, resolved);
 }
