@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build_config.h"
@@ -17,6 +18,7 @@
 #include "fetch.h"
 #include "localdb.h"
 #include "log.h"
+#include "metrics.h"
 #include "output.h"
 #include "pages.h"
 #include "report.h"
@@ -391,6 +393,27 @@ show_progress(void *arg, unsigned done, unsigned total, const char *what)
 	    what, done, total, st->requests, st->rate_waits);
 }
 
+/*
+ * [daemon] metrics_file: this run's metrics for a textfile collector.  A
+ * file that cannot be written is a warning: the sync itself went as it
+ * went, and its exit status says so.
+ */
+static void
+write_metrics(struct ctx *x, int rc, const struct sync_result *res,
+    const struct fetch_stats *http)
+{
+	struct store_summary sum;
+	bool have_sum = store_ok(x->s) && store_summary(x->s, &sum) == 0;
+	struct timespec now;
+	char err[256];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (metrics_write_run(x->cfg->metrics_file, rc, res, http, have_sum ?
+	    &sum : NULL, (double)now.tv_sec, err, sizeof(err)) < 0)
+		log_warnx("metrics_file=%s: not written: %s",
+		    x->cfg->metrics_file, err);
+}
+
 static int
 cmd_sync(struct ctx *x)
 {
@@ -407,6 +430,8 @@ cmd_sync(struct ctx *x)
 	hooks.arg = f;
 	rc = sync_cycle(x->cfg, x->s, f, "sync", log_progress_shown() ?
 	    &hooks : NULL, &res);
+	if (x->cfg->metrics_file[0] != '\0')
+		write_metrics(x, rc, &res, fetch_stats(f));
 	fetch_free(f);
 	event_base_free(base);
 	if (rc < 0) {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "alerts.h"
+#include "build_config.h"
 #include "config.h"
 #include "fakereg.h"
 #include "harness.h"
@@ -388,6 +389,57 @@ Test(alerts, digest_text_for_slack)
 	json_decref(doc);
 	free(body);
 	config_free(cfg);
+}
+
+/*
+ * [daemon] metrics_file: a sync from cron leaves its run's metrics for
+ * node_exporter's textfile collector, replaced whole each run.
+ */
+Test(alerts, metrics_file_for_a_textfile_collector)
+{
+	struct harness_run r;
+	char *prom = harness_fmt("%s/ctmirror.prom", dir);
+	char *extra = harness_fmt("stdout = no\n[daemon]\nmetrics_file = %s\n",
+	    prom);
+	char *text, *want;
+
+	write_conf(extra);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	harness_run_free(&r);
+	text = harness_read(prom);
+	cr_assert_not_null(text, "%s", prom);
+	want = harness_fmt("ctmirror_build_info{version=\"%s\",schema=\"%04d\"} "
+	    "1\n", CTMIRROR_VERSION, CTMIRROR_SCHEMA_VERSION);
+	cr_expect(strstr(text, want) != NULL, "%s", text);
+	cr_expect(strstr(text, "ctmirror_last_run_outcome{outcome=\"ok\"} 1\n")
+	    != NULL, "%s", text);
+	cr_expect(strstr(text, "ctmirror_last_run_alerts{sink=\"notify\","
+	    "result=\"sent\"} ") != NULL, "%s", text);
+	cr_expect(strstr(text, "ctmirror_last_run_versions_stored 3\n") != NULL,
+	    "%s", text);
+	free(text);
+	/* The next run replaces it; no temporary file is left beside it. */
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	harness_run_free(&r);
+	text = harness_read(prom);
+	cr_assert_not_null(text);
+	cr_expect(strstr(text, "ctmirror_last_run_versions_stored 0\n") != NULL,
+	    "%s", text);
+	free(text);
+	{
+		char *cmd = harness_fmt("ls %s | grep -c tmp", dir);
+		FILE *p = popen(cmd, "r");
+		int n = -1;
+
+		cr_assert_not_null(p);
+		cr_expect_eq(fscanf(p, "%d", &n), 1);
+		cr_expect_eq(n, 0, "a temporary file is left");
+		pclose(p);
+		free(cmd);
+	}
+	free(want);
+	free(extra);
+	free(prom);
 }
 
 /* [alerts] min_severity = stale: recheck flags are raised, not announced. */
