@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -120,6 +121,55 @@ Test(cli, bad_nct_id_names_file_and_line)
 	free(dir);
 	free(conf);
 	free(want);
+}
+
+/*
+ * The man pages render with man(1) without a warning (groff's -ww), and
+ * ctmirror(1) describes every command `ctmirror help` lists.
+ */
+Test(cli, man_pages_render)
+{
+	static const char *const pages[] = {"ctmirror.1", "ctmirror.conf.5"};
+	const char *argv[] = {"help", NULL};
+	struct harness_run r;
+
+	for (size_t i = 0; i < 2; i++) {
+		char *out = harness_fmt("/tmp/ctmirror-man-%d.out", (int)getpid());
+		char *err = harness_fmt("/tmp/ctmirror-man-%d.err", (int)getpid());
+		char *cmd = harness_fmt("MANWIDTH=80 man --warnings -E UTF-8 -l "
+		    "%s/config/%s > %s 2> %s", harness_root(), pages[i], out,
+		    err);
+		char *text, *warnings;
+
+		cr_expect_eq(system(cmd), 0, "%s", cmd);
+		text = harness_read(out);
+		warnings = harness_read(err);
+		cr_assert_not_null(text);
+		cr_expect_str_eq(warnings ? warnings : "", "", "%s: %s",
+		    pages[i], warnings);
+		cr_expect(strstr(text, "NAME") != NULL && strstr(text,
+		    "SEE ALSO") != NULL, "%s", text);
+		if (i == 0) {
+			cr_assert_eq(harness_run(&r, argv, NULL), 0);
+			for (char *p = strstr(r.out, "Commands:\n"); p &&
+			    (p = strstr(p, "\n  ")) != NULL; p += 3) {
+				char name[32];
+
+				if (sscanf(p + 3, "%31s", name) != 1)
+					break;
+				cr_expect(strstr(text, name) != NULL,
+				    "ctmirror.1 lacks %s", name);
+			}
+			harness_run_free(&r);
+		}
+		unlink(out);
+		unlink(err);
+		free(warnings);
+		free(text);
+		free(cmd);
+		free(err);
+		free(out);
+	}
 }
 
 /* check-config names the file it read and lists every problem in it. */

@@ -727,3 +727,33 @@ Test(config, state_dir_resolved_once)
 	free(sub);
 	free(dir);
 }
+
+/* ctmirror.conf(5) names every key of the table, in its section. */
+Test(config, man_page_names_every_key)
+{
+	char *path = harness_fmt("%s/config/ctmirror.conf.5", harness_root());
+	char *text = harness_read(path);
+	const struct config_key *k;
+	size_t n;
+
+	cr_assert_not_null(text, "%s", path);
+	k = config_keys(&n);
+	for (size_t i = 0; i < n; i++) {
+		char *sec = harness_fmt(".SH [%s]\n", k[i].section);
+		char *key = harness_fmt("\n.B %s\n", k[i].name);
+		char *at = strstr(text, sec), *next;
+
+		cr_expect_not_null(at, "no section %s", sec);
+		if (at == NULL)
+			goto next_key;
+		next = strstr(at + 1, "\n.SH ");
+		cr_expect(strstr(at, key) != NULL && (next == NULL ||
+		    strstr(at, key) < next), "[%s] %s is not in %s",
+		    k[i].section, k[i].name, path);
+next_key:
+		free(sec);
+		free(key);
+	}
+	free(text);
+	free(path);
+}
