@@ -58,7 +58,8 @@ rule_list(const char *s, size_t len, bool *bad)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (text_is_space(c) || c == ',') {
+		/* A control byte (a NUL among them) ends a name too. */
+		if (c <= ' ' || c == ',' || c == 0x7f) {
 			if (out[w - 1] != ' ')
 				out[w++] = ' ';
 		} else {
