@@ -78,7 +78,8 @@ alerts_print_flag(FILE *out, const struct store_flag *fl)
 		    fl->ack_reason ? ": " : "", fl->ack_reason ?
 		    fl->ack_reason : "");
 	else
-		log_print(out, "  flag:     %lld (ctmirror ack %lld to silence)",
+		log_print(out,
+		    "  flag:     %lld (ctmirror ack %lld to silence)",
 		    fl->flag_id, fl->flag_id);
 	log_print(out, "%s", "");
 }
@@ -394,8 +395,8 @@ posted(void *arg, const struct fetch_response *r)
 	else if (r->error)
 		snprintf(pr->error, sizeof(pr->error), "%s", r->error);
 	else if (r->status < 200 || r->status > 299)
-		snprintf(pr->error, sizeof(pr->error), "webhook answered HTTP %ld",
-		    r->status);
+		snprintf(pr->error, sizeof(pr->error),
+		    "webhook answered HTTP %ld", r->status);
 }
 
 /*

@@ -45,8 +45,9 @@ build_info(struct text_buf *b)
 {
 	metric(b, "ctmirror_build_info", "gauge",
 	    "Always 1: the version of ctmirror and the schema it needs.");
-	text_buf_printf(b, "ctmirror_build_info{version=\"%s\",schema=\"%04d\"} "
-	    "1\n", CTMIRROR_VERSION, CTMIRROR_SCHEMA_VERSION);
+	text_buf_printf(b,
+	    "ctmirror_build_info{version=\"%s\",schema=\"%04d\"} 1\n",
+	    CTMIRROR_VERSION, CTMIRROR_SCHEMA_VERSION);
 }
 
 static void
@@ -237,7 +238,8 @@ run_text(int rc, const struct sync_result *res, const struct fetch_stats *h,
 	    strcmp(outcome, "failed") == 0);
 	metric(&b, "ctmirror_last_run_timestamp_seconds", "gauge",
 	    "Unix time the last `ctmirror sync` ended.");
-	text_buf_printf(&b, "ctmirror_last_run_timestamp_seconds %.0f\n", ended);
+	text_buf_printf(&b, "ctmirror_last_run_timestamp_seconds %.0f\n",
+	    ended);
 	metric(&b, "ctmirror_last_success_timestamp_seconds", "gauge",
 	    "Unix time the last sync completed (ok or partial); 0 if never.");
 	text_buf_printf(&b, "ctmirror_last_success_timestamp_seconds %.0f\n",

@@ -82,6 +82,28 @@ output_status_begin(struct output *o, const struct store_summary *sum)
 	    "RESULTS DUE (FDAAA 801)");
 }
 
+json_t *
+output_trial_json(const struct store_trial_row *r)
+{
+	/* jansson has no nullable integer: "o?" takes NULL. */
+	return json_pack("{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i, "
+	    "s:s?, s:s?, s:o?}",
+	    "nct_id", r->nct_id, "acronym", r->acronym,
+	    "overall_status", r->overall_status,
+	    "has_results", r->has_results,
+	    "results_first_posted", r->results_first_posted[0] ?
+	    r->results_first_posted : NULL,
+	    "last_update_posted", r->last_update_posted[0] ?
+	    r->last_update_posted : NULL,
+	    "last_checked_at", r->last_checked_at,
+	    "registry_state", r->registry_state,
+	    "versions", r->versions,
+	    "results_due", r->results_due_state,
+	    "results_due_by", r->results_due_by[0] ? r->results_due_by : NULL,
+	    "results_days_late", r->results_days_late >= 0 ?
+	    json_integer(r->results_days_late) : NULL);
+}
+
 int
 output_status_trial(void *arg, const struct store_trial_row *r)
 {
@@ -89,25 +111,7 @@ output_status_trial(void *arg, const struct store_trial_row *r)
 	char due[80];
 
 	if (o->format == OUTPUT_JSON) {
-		/* jansson has no nullable integer: "o?" takes NULL. */
-		append(o, o->doc, json_pack(
-		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i, s:s?, "
-		    "s:s?, s:o?}",
-		    "nct_id", r->nct_id, "acronym", r->acronym,
-		    "overall_status", r->overall_status,
-		    "has_results", r->has_results,
-		    "results_first_posted", r->results_first_posted[0] ?
-		    r->results_first_posted : NULL,
-		    "last_update_posted", r->last_update_posted[0] ?
-		    r->last_update_posted : NULL,
-		    "last_checked_at", r->last_checked_at,
-		    "registry_state", r->registry_state,
-		    "versions", r->versions,
-		    "results_due", r->results_due_state,
-		    "results_due_by", r->results_due_by[0] ?
-		    r->results_due_by : NULL,
-		    "results_days_late", r->results_days_late >= 0 ?
-		    json_integer(r->results_days_late) : NULL));
+		append(o, o->doc, output_trial_json(r));
 		return 0;
 	}
 	/* "overdue, due 2025-06-28, 521 days late" (at most ~50 bytes) */
@@ -366,7 +370,7 @@ find_flag(struct output *o, const char *name, const struct claim *c,
 /* One finding (or, with o->all, one claim without any) of a page. */
 struct finding {
 	size_t claim;
-	const struct verdict *v;	/* NULL: a claim the registry agrees with */
+	const struct verdict *v;	/* NULL: a claim nothing contradicts */
 	int line, col;
 	const struct output_flag *flag;	/* its stored open flag, if any */
 };
@@ -465,7 +469,7 @@ gh_escape(const char *s, bool property)
 		    *s == '\n' ? "%0A" : property && *s == ':' ? "%3A" :
 		    property && *s == ',' ? "%2C" : NULL;
 
-		if (rep ? text_buf_str(&b, rep) < 0 : text_buf_put(&b, s, 1) < 0) {
+		if ((rep ? text_buf_str(&b, rep) : text_buf_put(&b, s, 1)) < 0) {
 			text_buf_finish(&b);
 			return NULL;
 		}
@@ -534,8 +538,9 @@ sarif_result(struct output *o, const char *path, const char *name,
 		o->error = 1;
 		goto out;
 	}
-	r = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:{s:{s:s}, s:{s:i, s:i}}}],"
-	    " s:{s:s}, s:{s:s, s:s, s:s, s:s?, s:s, s:o?}}",
+	r = json_pack("{s:s, s:i, s:s, s:{s:s}, "
+	    "s:[{s:{s:{s:s}, s:{s:i, s:i}}}], "
+	    "s:{s:s}, s:{s:s, s:s, s:s, s:s?, s:s, s:o?}}",
 	    "ruleId", v->rule, "ruleIndex", rule,
 	    "level", v->severity == SEV_STALE ? "error" : "warning",
 	    "message", "text", msg,

@@ -58,6 +58,8 @@ void output_finish(struct output *o);
  * of memory).
  */
 void output_status_begin(struct output *o, const struct store_summary *sum);
+/* One trial as status --json and the daemon's /status show it.  New. */
+json_t *output_trial_json(const struct store_trial_row *r);
 int output_status_trial(void *o, const struct store_trial_row *r);
 int output_status_end(struct output *o, const struct store_summary *sum,
     const struct store_registry *reg);

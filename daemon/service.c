@@ -27,6 +27,7 @@
 #include "localdb.h"
 #include "log.h"
 #include "metrics.h"
+#include "output.h"
 #include "store.h"
 #include "sync.h"
 
@@ -162,21 +163,7 @@ snapshot_trial(void *arg, const struct store_trial_row *r)
 {
 	json_t *arr = arg;
 
-	/* jansson has no nullable integer: "o?" takes NULL. */
-	json_array_append_new(arr, json_pack(
-	    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:o?}",
-	    "nct_id", r->nct_id, "acronym", r->acronym,
-	    "overall_status", r->overall_status, "has_results", r->has_results,
-	    "results_first_posted", r->results_first_posted[0] ?
-	    r->results_first_posted : NULL,
-	    "last_update_posted", r->last_update_posted[0] ?
-	    r->last_update_posted : NULL,
-	    "last_checked_at", r->last_checked_at,
-	    "registry_state", r->registry_state,
-	    "results_due", r->results_due_state,
-	    "results_due_by", r->results_due_by[0] ? r->results_due_by : NULL,
-	    "results_days_late", r->results_days_late >= 0 ?
-	    json_integer(r->results_days_late) : NULL));
+	json_array_append_new(arr, output_trial_json(r));
 	return 0;
 }
 

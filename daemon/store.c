@@ -332,6 +332,23 @@ id_array(char *const *ids, size_t n)
 	return array_literal((const char *const *)ids, n);
 }
 
+/* "{1,2,3}": a bigint[] parameter.  New or NULL. */
+static char *
+bigint_array(const long long *v, size_t n)
+{
+	char *out = malloc(n * 21 + 3), *p;
+
+	if (out == NULL)
+		return NULL;
+	p = out;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", v[i]);
+	*p++ = '}';
+	*p = '\0';
+	return out;
+}
+
 /* ---------------------------------------------------------- connection */
 
 /*
@@ -2676,20 +2693,13 @@ int
 store_ack(struct store *s, const long long *ids, size_t n, const char *by,
     const char *reason, long long *missing)
 {
-	char **text = NULL, *arr = NULL;
+	char *arr = NULL;
 	const char *p[3];
 	PGresult *res = NULL;
 	int rc = -1;
 
 	*missing = 0;
-	if ((text = calloc(n + 1, sizeof(*text))) == NULL)
-		goto oom;
-	for (size_t i = 0; i < n; i++)
-		if (asprintf(&text[i], "%lld", ids[i]) < 0) {
-			text[i] = NULL;
-			goto oom;
-		}
-	if ((arr = id_array(text, n)) == NULL)
+	if ((arr = bigint_array(ids, n)) == NULL)
 		goto oom;
 	p[0] = arr;
 	p[1] = by;
@@ -2724,9 +2734,6 @@ oom:
 out:
 	PQclear(res);
 	free(arr);
-	for (size_t i = 0; text && i < n; i++)
-		free(text[i]);
-	free(text);
 	return rc;
 }
 
@@ -2752,38 +2759,17 @@ store_each_pending_alert(struct store *s, const char *sink, store_flag_fn fn,
 }
 
 int
-store_alert_done(struct store *s, long long alert_id, bool ok,
-    const char *error)
-{
-	char id[24];
-	const char *p[3] = {id, ok ? "t" : "f", error};
-
-	snprintf(id, sizeof(id), "%lld", alert_id);
-	return exec(s, "alert delivered",
-	    "UPDATE alert_outbox SET attempts = attempts + 1,"
-	    " last_attempt_at = now(),"
-	    " delivered_at = CASE WHEN $2::boolean THEN now() END,"
-	    " last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"
-	    " WHERE alert_id = $1::bigint AND delivered_at IS NULL", 3, p);
-}
-
-int
 store_alerts_done(struct store *s, const long long *alert_ids, size_t n,
     bool ok, const char *error)
 {
-	char **text, *arr = NULL;
+	char *arr;
 	const char *p[3];
 	int rc = -1;
 
-	if ((text = calloc(n + 1, sizeof(*text))) == NULL)
-		goto oom;
-	for (size_t i = 0; i < n; i++)
-		if (asprintf(&text[i], "%lld", alert_ids[i]) < 0) {
-			text[i] = NULL;
-			goto oom;
-		}
-	if ((arr = id_array(text, n)) == NULL)
-		goto oom;
+	if ((arr = bigint_array(alert_ids, n)) == NULL) {
+		set_err(s, "alerts: out of memory");
+		return -1;
+	}
 	p[0] = arr;
 	p[1] = ok ? "t" : "f";
 	p[2] = error;
@@ -2794,13 +2780,6 @@ store_alerts_done(struct store *s, const long long *alert_ids, size_t n,
 	    " last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"
 	    " WHERE alert_id = ANY ($1::bigint[]) AND delivered_at IS NULL",
 	    3, p);
-	goto out;
-oom:
-	set_err(s, "alerts: out of memory");
-out:
-	for (size_t i = 0; text && i < n; i++)
-		free(text[i]);
-	free(text);
 	free(arr);
 	return rc;
 }
@@ -3065,23 +3044,6 @@ fail:
 	"c.page_id, c.claim_id, c.line, c.nct_id, c.kind," \
 	" coalesce(c.statuses, ''), c.as_of, left(c.phrase, 200)," \
 	" left(c.excerpt, 400)"
-
-/* "{1,2,3}": a bigint[] parameter. */
-static char *
-bigint_array(const long long *v, size_t n)
-{
-	char *out = malloc(n * 21 + 3), *p;
-
-	if (out == NULL)
-		return NULL;
-	p = out;
-	*p++ = '{';
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%lld", i ? "," : "", v[i]);
-	*p++ = '}';
-	*p = '\0';
-	return out;
-}
 
 struct store_report_claims *
 store_report_page_claims(struct store *s, const long long *page_ids, size_t n)

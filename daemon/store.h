@@ -395,7 +395,7 @@ struct store_flag {
 	char *acked_at;		/* NULL unless acked */
 	char *acked_by;		/* who acked it; NULL unless acked */
 	char *ack_reason;	/* why, NULL if not said */
-	long long alert_id;	/* outbox row, for store_alert_done */
+	long long alert_id;	/* outbox row, for store_alerts_done */
 };
 
 typedef int (*store_flag_fn)(void *arg, const struct store_flag *f);
@@ -419,9 +419,6 @@ int store_ack(struct store *s, const long long *ids, size_t n,
 /* Undelivered outbox rows of one sink, oldest first, with their flags. */
 int store_each_pending_alert(struct store *s, const char *sink,
     store_flag_fn fn, void *arg);
-/* Mark an outbox row delivered (ok) or record the failed attempt. */
-int store_alert_done(struct store *s, long long alert_id, bool ok,
-    const char *error);
 /*
  * Mark the outbox rows alert_ids[0..n) delivered (ok) or record a failed
  * attempt with `error`, in one statement.  0 / -1.
