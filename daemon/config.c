@@ -52,6 +52,8 @@ static const struct config_key keys[] = {
 	    OFF(fetch_batch), 0, 1, 1000},
 	{"registry", "tls_verify", CONFIG_BOOL, "yes", true, false,
 	    OFF(tls_verify), 0, 0, 0},
+	{"registry", "history_url", CONFIG_STRING, "", true, false,
+	    OFF(history_url), 0, 0, 0},
 
 	{"tracking", "nct_ids", CONFIG_NCT_LIST,
 	    "NCT02982915 NCT05233774 NCT04421456", true, false,
@@ -60,6 +62,10 @@ static const struct config_key keys[] = {
 	    OFF(from_pages), 0, 0, 0},
 	{"tracking", "max_missing", CONFIG_UINT, "10", true, false,
 	    OFF(max_missing), 0, 0, 1000000},
+	{"tracking", "backfill", CONFIG_BOOL, "yes", true, false,
+	    OFF(backfill), 0, 0, 0},
+	{"tracking", "backfill_requests", CONFIG_UINT, "200", true, false,
+	    OFF(backfill_requests), 0, 1, 1000000},
 
 	{"pages", "paths", CONFIG_STRING_LIST, "", true, false,
 	    OFF(page_paths), OFF(n_page_paths), 0, 0},
@@ -733,6 +739,11 @@ validate(const struct config *cfg, const char *file,
 			    "https:// (or set allow_insecure_webhook = yes)");
 			return -1;
 		}
+	}
+	if (cfg->history_url[0] != '\0' && !valid_url(cfg->history_url)) {
+		seterr(err, file, 0, "[registry] history_url: not an http:// or "
+		    "https:// URL");
+		return -1;
 	}
 	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0) {
 		seterr(err, file, 0, "[daemon] log: \"%s\" is not stderr or "

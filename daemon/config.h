@@ -36,12 +36,16 @@ struct config {
 	unsigned probe_batch;	/* IDs per probe request, default 1000 */
 	unsigned fetch_batch;	/* IDs per full-record request, default 100 */
 	bool tls_verify;	/* default yes; "no" is logged loudly */
+	/* the history endpoints' base; "" = base_url with /v2 -> /int */
+	char *history_url;
 
 	/* [tracking] */
 	char **nct_ids;		/* valid NCT IDs, each once, in file order */
 	size_t n_nct_ids;
 	bool from_pages;	/* also track every NCT ID found on pages */
 	unsigned max_missing;	/* cap on trials one run may mark missing, default 10 */
+	bool backfill;		/* read new trials' past versions, default yes */
+	unsigned backfill_requests; /* history requests per cycle, default 200 */
 
 	/* [pages] */
 	char **page_paths;	/* files, folders, globs */

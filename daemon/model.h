@@ -133,6 +133,26 @@ struct change_list {
 	size_t cap;
 };
 
+/* -------------------------------------------------------------- history */
+
+/*
+ * One entry of the registry's change list of a trial, the list behind the
+ * website's History of Changes (history.c fills it, store.c keeps it).
+ * Strings owned by the list; history_list_finish() frees them.
+ */
+struct history_change {
+	int version;		/* the registry's number of the version, 0 = first */
+	char date[DATE_SIZE];	/* the date the list gives it, "YYYY-MM-DD" */
+	char *status;		/* overallStatus of the version; NULL if not given */
+	char **labels;		/* moduleLabels: the parts of the record it changed */
+	size_t n_labels;
+};
+
+struct history_list {
+	struct history_change *v;	/* v[i].version == i */
+	size_t n;
+};
+
 /* --------------------------------------------------------------- claims */
 
 enum claim_kind {

@@ -1,7 +1,8 @@
 /*
  * sync.h - one ctmirror cycle, top to bottom as DESIGN.md's data flow:
  * track -> probe -> fetch changed -> parse -> diff -> store (one
- * transaction per batch) -> pages -> claims -> rules -> flags -> alerts.
+ * transaction per batch) -> history backfill -> pages -> claims -> rules
+ * -> flags -> alerts.
  * `ctmirror sync` runs it once; the daemon runs it on a timer.
  */
 #ifndef CTMIRROR_SYNC_H
@@ -9,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "backfill.h"
 #include "store.h"
 
 struct config;
@@ -21,6 +23,7 @@ struct sync_result {
 	unsigned trials_failed;		/* trials with an error this cycle */
 	unsigned alerts_sent;
 	unsigned alerts_failed;
+	struct backfill_result backfill;	/* the history backfill stage */
 	double seconds;
 	char error[512];		/* why the cycle failed, "" if it did not */
 };

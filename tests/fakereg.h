@@ -21,12 +21,20 @@
  *                            (default 10, max 1000), pageToken / nextPageToken;
  *                            a malformed ID in filter.ids -> 400 for the batch
  *   GET /version             {"apiVersion": "...", "dataTimestamp": "..."}
+ * Paths served under /api/int, the History of Changes (registry/HISTORY.md):
+ *   GET /studies/{nctId}/history       the change list {"changes": [...]}
+ *   GET /studies/{nctId}?history=true  {"study": ..., "history": {"changes": [...]}}
+ *   GET /studies/{nctId}/history/{v}   {"studyVersion": v, "study": {...}}
+ *                            versions are {dir}/history/{nctId}/0.json, 1.json,
+ *                            ...; without that folder the current record is
+ *                            the only version
  * Admin (for subprocess tests and benchmarks, never under /api/v2):
  *   GET /_fakereg/log        the request log, one "METHOD TARGET" per line
  *   GET /_fakereg/clear      clear the log and all faults
  *   GET /_fakereg/fault?kind=K&match=S&status=N&retry_after=N&delay_ms=N&count=N&size=N
  *   GET /_fakereg/stats      {"requests": N, "max_per_minute": N,
  *                            "records_parsed": N}
+ *   GET /_fakereg/history?mode=normal|gone|list_gone|reshaped
  */
 #ifndef CTMIRROR_FAKEREG_H
 #define CTMIRROR_FAKEREG_H
@@ -78,6 +86,20 @@ void fakereg_clear_faults(struct fakereg *r);
 
 /* alias -> current: /studies/{alias} answers 301, filter.ids returns current. */
 int fakereg_set_alias(struct fakereg *r, const char *alias, const char *current);
+
+/*
+ * How the history endpoints answer (until set again or faults are
+ * cleared): normally; as if gone (every /api/int path a web server's HTML
+ * 404); without the /history change list (the ?history=true form still
+ * answers); or in another shape (their members renamed).
+ */
+enum fakereg_history_mode {
+	FAKEREG_HISTORY_NORMAL = 0,
+	FAKEREG_HISTORY_GONE,
+	FAKEREG_HISTORY_LIST_GONE,
+	FAKEREG_HISTORY_RESHAPED,
+};
+void fakereg_set_history_mode(struct fakereg *r, enum fakereg_history_mode mode);
 
 /* Requests whose target contains `match` (NULL: all) since the last clear. */
 size_t fakereg_count(struct fakereg *r, const char *match);
