@@ -25,6 +25,7 @@
 #include "service.h"
 #include "store.h"
 #include "sync.h"
+#include "timeline.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -50,6 +51,10 @@ static int cmd_scan(struct config *, struct store *, int, char **);
 static int cmd_flags(struct config *, struct store *, int, char **);
 static int cmd_ack(struct config *, struct store *, int, char **);
 static int cmd_run(struct config *, struct store *, int, char **);
+static int cmd_history(struct config *, struct store *, int, char **);
+
+static const char *const history_flags[] = {"--json", "--since", "--class",
+    NULL};
 
 static const struct command commands[] = {
 	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
@@ -95,6 +100,16 @@ static const struct command commands[] = {
 	    "Shows every tracked trial's current status, results posting and last\n"
 	    "check, the last run and the number of open flags. --json for scripts.\n",
 	    true, cmd_status, json_flag},
+	{"history", "NCT_ID [--json] [--since DATE] [--class CLASS,...]",
+	    "a trial's life, newest first, like git log",
+	    "Prints the stored life of one trial, newest first: for each version\n"
+	    "(its number, the day it took effect, and whether it was read from the\n"
+	    "registry's history or seen live) the status changes, dates moving\n"
+	    "(estimated -> actual), results submitted and posted, references added\n"
+	    "and other edits. --since YYYY-MM-DD keeps versions from that day on;\n"
+	    "--class status,results,references,dates,other keeps those classes\n"
+	    "(default: all); --json prints one JSON document for scripts.\n",
+	    true, cmd_history, history_flags},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -679,6 +694,106 @@ cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
 	}
 	printf("flag %lld acknowledged\n", id);
 	return 0;
+}
+
+/* ------------------------------------------------------------ history */
+
+/* "YYYY-MM-DD" with a month and a day that can be. */
+static bool
+is_day(const char *s)
+{
+	int m, d;
+
+	if (strlen(s) != 10 || sscanf(s, "%*4d-%2d-%2d", &m, &d) != 2 ||
+	    s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static int
+cmd_history(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	const char *nct_id = NULL, *since = NULL, *bad;
+	unsigned classes = TIMELINE_ALL_CLASSES;
+	struct store_versions *m = NULL;
+	const struct timeline_version *v;
+	struct timeline t = {0};
+	bool json = false;
+	size_t n;
+	int rc = EXIT_RUNTIME;
+
+	for (int i = 1; i < argc; i++) {
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--since") == 0) {
+			if (val == NULL || !is_day(val)) {
+				fprintf(stderr, "ctmirror history: --since wants "
+				    "a day YYYY-MM-DD\n");
+				return EXIT_USAGE;
+			}
+			since = argv[++i];
+		} else if (strcmp(argv[i], "--class") == 0) {
+			if (val == NULL || timeline_classes(val, &classes,
+			    &bad) < 0) {
+				fprintf(stderr, "ctmirror history: --class wants "
+				    "classes from status,results,references,"
+				    "dates,other%s%.*s%s\n", val ? " (not '" : "",
+				    val ? (int)strcspn(bad, ",") : 0, val ? bad : "",
+				    val ? "')" : "");
+				return EXIT_USAGE;
+			}
+			i++;
+		} else if (nct_id == NULL && config_valid_nct_id(argv[i])) {
+			nct_id = argv[i];
+		} else {
+			fprintf(stderr, "ctmirror history: '%s' is not an NCT ID "
+			    "(NCT and 8 digits)\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (nct_id == NULL) {
+		fprintf(stderr, "usage: ctmirror history NCT_ID [--json] "
+		    "[--since DATE] [--class CLASS,...]\n");
+		return EXIT_USAGE;
+	}
+	if ((m = store_load_versions(s, nct_id)) == NULL) {
+		log_error("history: %s", store_errmsg(s));
+		return EXIT_RUNTIME;
+	}
+	v = store_versions_list(m, &n);
+	if (timeline_build(v, n, classes, since, &t) < 0) {
+		log_error("history: out of memory");
+		goto out;
+	}
+	if (json) {
+		json_t *doc = timeline_json(nct_id, store_versions_acronym(m), v,
+		    n, &t);
+		char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+
+		json_decref(doc);
+		if (text == NULL) {
+			log_error("history: out of memory");
+			goto out;
+		}
+		printf("%s\n", text);
+		free(text);
+	} else {
+		timeline_print(stdout, nct_id, store_versions_acronym(m), v, n,
+		    &t);
+	}
+	rc = n > 0 ? 0 : EXIT_RUNTIME;
+	if (n == 0)
+		log_error("history: no version of %s is stored (is it tracked? "
+		    "run 'ctmirror sync')", nct_id);
+out:
+	timeline_finish(&t);
+	store_versions_free(m);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- main */

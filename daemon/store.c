@@ -1716,6 +1716,187 @@ store_backfill_summary(struct store *s, struct store_backfill_summary *sum)
 	return 0;
 }
 
+
+/* ------------------------------------------------- a trial's versions */
+
+struct store_versions {
+	PGresult *res;			/* owns the strings below */
+	struct timeline_version *v;
+	size_t n;
+	char **bufs;			/* per version: split refs and edits */
+	struct timeline_ref **refs;
+	const char ***edited;
+};
+
+/* Split `text` (copied to *buf) at spaces into words; *n of them. */
+static const char **
+split_words(const char *text, char **buf, size_t *n)
+{
+	size_t cap = 1, i = 0;
+	const char **w;
+	char *save = NULL, *tok;
+
+	*n = 0;
+	if ((*buf = strdup(text ? text : "")) == NULL)
+		return NULL;
+	for (const char *p = *buf; *p; p++)
+		cap += *p == ' ';
+	if ((w = calloc(cap + 1, sizeof(*w))) == NULL)
+		return NULL;
+	for (tok = strtok_r(*buf, " ", &save); tok && i < cap;
+	    tok = strtok_r(NULL, " ", &save))
+		w[i++] = tok;
+	*n = i;
+	return w;
+}
+
+struct store_versions *
+store_load_versions(struct store *s, const char *nct_id)
+{
+	struct store_versions *m;
+	const char *p[1] = {nct_id};
+	int rows;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		goto oom;
+	/*
+	 * A version's day: its lastUpdatePostDate, else the date its change
+	 * list gives it, else the day ctmirror fetched it.  References with a
+	 * PMID as "pmid type" pairs; the modules its other changes touched,
+	 * leaving out the last-update dates every version moves and the
+	 * enrollment (an entry of its own).
+	 */
+	m->res = q(s, "load versions", PGRES_TUPLES_OK,
+	    "SELECT v.version_no,"
+	    "  coalesce(v.last_update_posted, v.registry_date,"
+	    "           to_char(v.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')),"
+	    "  v.source = 'history', coalesce(v.registry_version, -1),"
+	    "  v.overall_status,"
+	    "  v.citation #>> '{protocolSection,statusModule,whyStopped}',"
+	    "  v.has_results, v.results_first_posted, v.results_submitted,"
+	    "  (SELECT count(*) FROM study_changes c"
+	    "    WHERE c.version_id = v.version_id"
+	    "      AND c.change_class = 'results'),"
+	    "  v.citation #>> '{protocolSection,statusModule,startDateStruct,date}',"
+	    "  v.citation #>> '{protocolSection,statusModule,startDateStruct,type}',"
+	    "  v.primary_completion, v.primary_completion_type,"
+	    "  v.citation #>> '{protocolSection,statusModule,completionDateStruct,date}',"
+	    "  v.citation #>> '{protocolSection,statusModule,completionDateStruct,type}',"
+	    "  v.citation #>> '{protocolSection,designModule,enrollmentInfo,count}',"
+	    "  v.citation #>> '{protocolSection,designModule,enrollmentInfo,type}',"
+	    "  (SELECT string_agg((r ->> 'pmid') || ' ' ||"
+	    "                     coalesce(r ->> 'type', '-'), ' ' ORDER BY k)"
+	    "     FROM jsonb_array_elements(CASE WHEN jsonb_typeof(v.raw #>"
+	    "            '{protocolSection,referencesModule,references}') ="
+	    "            'array' THEN v.raw #> '{protocolSection,"
+	    "            referencesModule,references}' ELSE '[]' END)"
+	    "          WITH ORDINALITY AS e(r, k)"
+	    "    WHERE r ->> 'pmid' ~ '^[^[:space:]]+$'"
+	    "      AND coalesce(r ->> 'type', '-') ~ '^[^[:space:]]+$'),"
+	    "  (SELECT string_agg(DISTINCT split_part(c.path, '/', 3), ' ')"
+	    "     FROM study_changes c"
+	    "    WHERE c.version_id = v.version_id"
+	    "      AND c.change_class = 'other'"
+	    "      AND split_part(c.path, '/', 3) ~ '^[^[:space:]]+$'"
+	    "      AND c.path NOT LIKE '/protocolSection/statusModule/lastUpdate%'"
+	    "      AND c.path NOT LIKE"
+	    "          '/protocolSection/designModule/enrollmentInfo%'),"
+	    "  v.acronym"
+	    "  FROM study_versions v WHERE v.nct_id = $1 ORDER BY v.version_no",
+	    1, p);
+	if (m->res == NULL)
+		goto fail;
+	rows = PQntuples(m->res);
+	m->v = calloc((size_t)rows + 1, sizeof(*m->v));
+	m->bufs = calloc(2 * (size_t)rows + 1, sizeof(*m->bufs));
+	m->refs = calloc((size_t)rows + 1, sizeof(*m->refs));
+	m->edited = calloc((size_t)rows + 1, sizeof(*m->edited));
+	if (!m->v || !m->bufs || !m->refs || !m->edited)
+		goto oom;
+	for (int r = 0; r < rows; r++) {
+		struct timeline_version *v = &m->v[r];
+		const char **words;
+		size_t nw;
+
+		m->n = (size_t)r + 1;
+		v->version_no = atoi(PQgetvalue(m->res, r, 0));
+		v->date = col(m->res, r, 1);
+		v->history = PQgetvalue(m->res, r, 2)[0] == 't';
+		v->registry_version = atoi(PQgetvalue(m->res, r, 3));
+		v->overall_status = col(m->res, r, 4);
+		v->why_stopped = col(m->res, r, 5);
+		v->has_results = PQgetvalue(m->res, r, 6)[0] == 't';
+		v->results_first_posted = col(m->res, r, 7);
+		v->results_submitted = col(m->res, r, 8);
+		v->results_changes = (unsigned)atoi(PQgetvalue(m->res, r, 9));
+		v->start = col(m->res, r, 10);
+		v->start_type = col(m->res, r, 11);
+		v->primary_completion = col(m->res, r, 12);
+		v->primary_completion_type = col(m->res, r, 13);
+		v->completion = col(m->res, r, 14);
+		v->completion_type = col(m->res, r, 15);
+		v->enrollment = col(m->res, r, 16);
+		v->enrollment_type = col(m->res, r, 17);
+		if ((words = split_words(col(m->res, r, 18), &m->bufs[2 * r],
+		    &nw)) == NULL || (m->refs[r] = calloc(nw / 2 + 1,
+		    sizeof(**m->refs))) == NULL) {
+			free(words);
+			goto oom;
+		}
+		for (size_t k = 0; k + 1 < nw; k += 2) {
+			m->refs[r][k / 2].pmid = words[k];
+			m->refs[r][k / 2].type = strcmp(words[k + 1], "-") == 0 ?
+			    NULL : words[k + 1];
+		}
+		free(words);
+		v->refs = m->refs[r];
+		v->n_refs = nw / 2;
+		if ((m->edited[r] = split_words(col(m->res, r, 19),
+		    &m->bufs[2 * r + 1], &nw)) == NULL)
+			goto oom;
+		v->edited = m->edited[r];
+		v->n_edited = nw;
+	}
+	return m;
+oom:
+	set_err(s, "load versions: out of memory");
+fail:
+	store_versions_free(m);
+	return NULL;
+}
+
+const struct timeline_version *
+store_versions_list(const struct store_versions *m, size_t *n)
+{
+	*n = m->n;
+	return m->v;
+}
+
+const char *
+store_versions_acronym(const struct store_versions *m)
+{
+	return m->n > 0 ? col(m->res, (int)m->n - 1, 20) : NULL;
+}
+
+void
+store_versions_free(struct store_versions *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; m->bufs && i < 2 * m->n; i++)
+		free(m->bufs[i]);
+	for (size_t i = 0; m->refs && i < m->n; i++)
+		free(m->refs[i]);
+	for (size_t i = 0; m->edited && i < m->n; i++)
+		free(m->edited[i]);
+	free(m->bufs);
+	free(m->refs);
+	free(m->edited);
+	free(m->v);
+	PQclear(m->res);
+	free(m);
+}
+
 /* ------------------------------------------------------ pages and flags */
 
 /* Key of a finding: one flag per (trial, claim kind, rule) on a page. */

@@ -13,6 +13,7 @@
 
 #include "claims.h"
 #include "model.h"
+#include "timeline.h"
 
 struct store;
 
@@ -327,6 +328,21 @@ int store_backfill_join(struct store *s, const char *nct_id,
     long long anchor_id, long long prev_id,
     const struct change_list *changes, int anchor_version, int stored,
     int skipped);
+
+/*
+ * Every stored version of nct_id, oldest first, as `ctmirror history`
+ * reads them (timeline.h): key fields, references, and the modules each
+ * one edited.  New (store_versions_free) or NULL with store_errmsg.
+ */
+struct store_versions;
+struct store_versions *store_load_versions(struct store *s,
+    const char *nct_id);
+/* The versions (borrowed, valid while m lives) and their count. */
+const struct timeline_version *store_versions_list(
+    const struct store_versions *m, size_t *n);
+/* The current version's acronym, or NULL.  Borrowed. */
+const char *store_versions_acronym(const struct store_versions *m);
+void store_versions_free(struct store_versions *m);
 
 /* What `status` and /metrics say about backfills. */
 struct store_backfill_summary {

@@ -584,3 +584,53 @@ Test(backfill, a_version_the_parser_refuses)
 	cr_expect_eq(violations(), 0);
 	free(path);
 }
+
+/* ------------------------------------------------------ ctmirror history */
+
+Test(backfill, history_command)
+{
+	struct sync_result res;
+	struct harness_run r;
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	const char *env[] = {ci, NULL};
+	const char *text[] = {"history", HERA, NULL};
+	const char *json[] = {"history", HERA, "--json", "--class",
+	    "status,dates", "--since", "2021-01-01", NULL};
+	const char *bad[] = {"history", HERA, "--class", "statuses", NULL};
+	const char *none[] = {"history", "NCT00000001", NULL};
+	json_t *doc;
+	json_error_t jerr;
+
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_assert_eq(harness_run(&r, text, env), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "32 versions from 2016-12-06: versions 1-31 "
+	    "read from the registry's history, 32 seen live\n") != NULL, "%s",
+	    r.out);
+	cr_expect(strstr(r.out, "version 30  2026-08-01  history (registry "
+	    "version 29)\n    results     results posted, first posted on "
+	    "2026-08-01\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "version 20  2021-07-14  history (registry "
+	    "version 19)\n    dates       primary completion 2021-06 "
+	    "(estimated) -> 2021-06-30 (actual): now actual\n") != NULL, "%s",
+	    r.out);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, json, env), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	doc = json_loads(r.out, 0, &jerr);
+	cr_assert_not_null(doc, "%s: %s", jerr.text, r.out);
+	cr_expect_eq(json_array_size(json_object_get(doc, "entries")), 6,
+	    "%s", r.out);
+	json_decref(doc);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, bad, env), 0);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "not 'statuses'") != NULL, "%s", r.err);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, none, env), 0);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "no version of NCT00000001 is stored") != NULL,
+	    "%s", r.err);
+	harness_run_free(&r);
+	free(ci);
+}
