@@ -251,6 +251,15 @@ struct trial_state {
 	size_t n_result_pmids;
 	const char *acronym;
 	const char *brief_title;
+	/*
+	 * From the stored history ("" when unknown): the day the current
+	 * overallStatus is first known to have held without a break, and the
+	 * day a RESULT reference is first known to have been listed without
+	 * a break.  With them a claim the registry already contradicted when
+	 * it was written is told from one that has gone stale since.
+	 */
+	char status_since[DATE_SIZE];
+	char result_refs_since[DATE_SIZE];
 };
 
 enum severity {

@@ -196,6 +196,29 @@ results_posted(const struct trial_state *st)
 	return st->has_results || st->results_first_posted[0] != '\0';
 }
 
+/*
+ * Since when the registry has shown what contradicts the claim, from the
+ * stored history: " (so since D, before this claim's date A: wrong when
+ * written)", or " (so since D, after the claim's date A)"; nothing when
+ * either date is unknown.  Before means the contradiction stood when the
+ * claim was written; the same day may have been either.
+ */
+static void
+since(struct ebuf *ev, const char *verb, const char *day, const char *as_of)
+{
+	long d, a;
+
+	if (!day_number(day, &d))
+		return;
+	ebuf_add(ev, " (%s since %.10s", verb, day);
+	if (day_number(as_of, &a) && d < a)
+		ebuf_add(ev, ", before this claim's date %.10s: wrong when "
+		    "written", as_of);
+	else if (day_number(as_of, &a) && d > a)
+		ebuf_add(ev, ", after the claim's date %.10s", as_of);
+	ebuf_add(ev, ")");
+}
+
 static int
 judge_results_posted(const struct claim *c, const struct trial_state *st,
     const char *link_id, struct verdict_list *out)
@@ -208,8 +231,13 @@ judge_results_posted(const struct claim *c, const struct trial_state *st,
 	if (st->results_first_posted[0] == '\0')
 		ebuf_add(&ev, "results are posted (no results-first-posted "
 		    "date given)");
-	else {
+	else if (day_number(c->as_of, &as_of) &&
+	    day_number(st->results_first_posted, &posted) && posted < as_of)
 		/* %.10s: the date fields are fixed-size, but not ours. */
+		ebuf_add(&ev, "results were posted on %.10s, before this "
+		    "claim's date %.10s (wrong when written)",
+		    st->results_first_posted, c->as_of);
+	else {
 		ebuf_add(&ev, "results first posted on %.10s",
 		    st->results_first_posted);
 		if (day_number(c->as_of, &as_of) &&
@@ -249,6 +277,7 @@ judge_publication_linked(const struct claim *c, const struct trial_state *st,
 	}
 	if (n > shown)
 		ebuf_add(&ev, " and %zu more", n - shown);
+	since(&ev, "listed", st->result_refs_since, c->as_of);
 	return add_verdict(out, "publication-linked", SEV_STALE, link_id, &ev);
 }
 
@@ -265,7 +294,9 @@ judge_status_changed(const struct claim *c, const struct trial_state *st,
 	if (status_bit(st->overall_status) & c->statuses)
 		return 0;
 	ebuf_add(&ev, "status is %.64s", st->overall_status);
-	if (st->last_update_posted[0] != '\0')
+	if (st->status_since[0] != '\0')
+		since(&ev, "so", st->status_since, c->as_of);
+	else if (st->last_update_posted[0] != '\0')
 		ebuf_add(&ev, " (record last updated %.10s)",
 		    st->last_update_posted);
 	ebuf_add(&ev, "; the page says ");

@@ -1143,6 +1143,27 @@ cmp_state(const void *a, const void *b)
 	    ((const struct trial_state *)b)->nct_id);
 }
 
+/*
+ * The day a version took effect, as SQL on the study_versions row `x`:
+ * its lastUpdatePostDate, else the date its change list gives it, else
+ * the day ctmirror fetched it.  As trial_timeline dates its spans.
+ */
+#define VERSION_DAY(x) \
+	"coalesce(" x ".last_update_posted, " x ".registry_date," \
+	" to_char(" x ".fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"
+
+/*
+ * The day the trial's latest unbroken run of versions began, as SQL: the
+ * first version after the last one for which `notcond` (SQL on row `y`)
+ * holds.  It must not hold for the current version.
+ */
+#define RUN_SINCE(notcond) \
+	"(SELECT " VERSION_DAY("x") " FROM study_versions x" \
+	"  WHERE x.nct_id = t.nct_id AND x.version_no > coalesce(" \
+	"   (SELECT max(y.version_no) FROM study_versions y" \
+	"     WHERE y.nct_id = t.nct_id AND " notcond "), 0)" \
+	"  ORDER BY x.version_no LIMIT 1)"
+
 struct store_states *
 store_load_states(struct store *s)
 {
@@ -1158,7 +1179,10 @@ store_load_states(struct store *s)
 	    "       coalesce(v.last_update_posted, ''),"
 	    "       coalesce(v.results_submitted, ''),"
 	    "       array_to_string(v.result_pmids, ' '),"
-	    "       cardinality(v.result_pmids), v.acronym, v.brief_title"
+	    "       cardinality(v.result_pmids), v.acronym, v.brief_title,"
+	    "       " RUN_SINCE("y.overall_status <> v.overall_status") ","
+	    "       CASE WHEN cardinality(v.result_pmids) > 0 THEN "
+	    RUN_SINCE("cardinality(y.result_pmids) = 0") " END"
 	    "  FROM trials t JOIN study_versions v"
 	    "    ON v.version_id = t.current_version_id", 0, NULL);
 	if (m->res == NULL)
@@ -1185,6 +1209,8 @@ store_load_states(struct store *s)
 		copy_date(st->results_submitted, PQgetvalue(m->res, r, 5));
 		st->acronym = col(m->res, r, 8);
 		st->brief_title = col(m->res, r, 9);
+		copy_date(st->status_since, col(m->res, r, 10));
+		copy_date(st->result_refs_since, col(m->res, r, 11));
 		if ((m->pmid_store[r] = strdup(PQgetvalue(m->res, r, 6))) == NULL)
 			goto oom;
 		st->result_pmids = m->pmid_ptrs + used;
@@ -1767,9 +1793,7 @@ store_load_versions(struct store *s, const char *nct_id)
 	 * enrollment (an entry of its own).
 	 */
 	m->res = q(s, "load versions", PGRES_TUPLES_OK,
-	    "SELECT v.version_no,"
-	    "  coalesce(v.last_update_posted, v.registry_date,"
-	    "           to_char(v.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')),"
+	    "SELECT v.version_no, " VERSION_DAY("v") ","
 	    "  v.source = 'history', coalesce(v.registry_version, -1),"
 	    "  v.overall_status,"
 	    "  v.citation #>> '{protocolSection,statusModule,whyStopped}',"
