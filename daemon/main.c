@@ -266,6 +266,7 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	bool set[1] = {false};
 	struct status_ctx x = {0};
 	struct store_summary sum;
+	struct store_backfill_summary bsum;
 	char **rest;
 	int nrest;
 
@@ -277,7 +278,7 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	x.json = set[0];
-	if (store_summary(s, &sum) < 0)
+	if (store_summary(s, &sum) < 0 || store_backfill_summary(s, &bsum) < 0)
 		goto dberr;
 	if (x.json) {
 		json_t *doc;
@@ -302,6 +303,14 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		    sum.last_ok_finished : NULL,
 		    "open_flags", "stale", (int)sum.flags_open_stale,
 		    "recheck", (int)sum.flags_open_recheck);
+		/* The history backfill: one member more, kept apart. */
+		if (doc != NULL && json_object_set_new(doc, "backfill", json_pack(
+		    "{s:i, s:i, s:i, s:I}", "pending", (int)bsum.pending,
+		    "done", (int)bsum.done, "failed", (int)bsum.failed,
+		    "versions", (json_int_t)bsum.versions)) < 0) {
+			json_decref(doc);
+			doc = NULL;
+		}
 		if (doc == NULL ||
 		    (text = json_dumps(doc, JSON_INDENT(2))) == NULL) {
 			json_decref(doc);
@@ -328,6 +337,10 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		printf("\nlast run: never (run 'ctmirror sync')\n");
 	printf("open flags: %u stale, %u recheck\n", sum.flags_open_stale,
 	    sum.flags_open_recheck);
+	printf("history backfill: %u trial%s pending, %u done (%llu version%s "
+	    "from the registry's history), %u failed\n", bsum.pending,
+	    bsum.pending == 1 ? "" : "s", bsum.done, bsum.versions,
+	    bsum.versions == 1 ? "" : "s", bsum.failed);
 	return 0;
 dberr:
 	log_error("status: %s", store_errmsg(s));

@@ -57,6 +57,9 @@ struct metrics {
 	unsigned long versions, changes, alerts_sent, alerts_failed;
 	unsigned flags_stale, flags_recheck;
 	struct fetch_stats http;	/* summed over cycles */
+	/* The history backfill (backfill.h). */
+	unsigned backfill_pending;	/* as of the last cycle */
+	unsigned long backfill_versions, backfill_stored, backfill_failures;
 };
 
 struct service;
@@ -369,6 +372,10 @@ fold_metrics(struct metrics *m, const struct worker *w)
 	m->changes += w->res.run.changes_stored;
 	m->alerts_sent += w->res.alerts_sent;
 	m->alerts_failed += w->res.alerts_failed;
+	m->backfill_pending = w->res.backfill.pending;
+	m->backfill_versions += w->res.backfill.versions;
+	m->backfill_stored += w->res.backfill.stored;
+	m->backfill_failures += w->res.backfill.endpoint_failed;
 	if (w->have_sum) {
 		m->trials_tracked = w->sum.trials_tracked;
 		m->flags_stale = w->sum.flags_open_stale;
@@ -691,6 +698,22 @@ handle_metrics(struct evhttp_request *req, struct service *svc)
 	    "Decompressed response bytes received.");
 	evbuffer_add_printf(b, "ctmirror_registry_bytes_total %llu\n",
 	    m->http.bytes);
+	metric(b, "ctmirror_backfill_pending_trials", "gauge",
+	    "Trials whose history backfill is not done (as of the last cycle).");
+	evbuffer_add_printf(b, "ctmirror_backfill_pending_trials %u\n",
+	    m->backfill_pending);
+	metric(b, "ctmirror_backfill_versions_fetched_total", "counter",
+	    "Versions read from the registry's history by this process.");
+	evbuffer_add_printf(b, "ctmirror_backfill_versions_fetched_total %lu\n",
+	    m->backfill_versions);
+	metric(b, "ctmirror_backfill_versions_stored_total", "counter",
+	    "History versions joined into trials' lives by this process.");
+	evbuffer_add_printf(b, "ctmirror_backfill_versions_stored_total %lu\n",
+	    m->backfill_stored);
+	metric(b, "ctmirror_backfill_endpoint_failures_total", "counter",
+	    "Cycles in which the registry's history endpoints failed.");
+	evbuffer_add_printf(b, "ctmirror_backfill_endpoint_failures_total %lu\n",
+	    m->backfill_failures);
 	metric(b, "ctmirror_database_up", "gauge",
 	    "1 when the last attempt reached the database.");
 	evbuffer_add_printf(b, "ctmirror_database_up %d\n", svc->db_up ? 1 : 0);

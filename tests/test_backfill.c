@@ -598,6 +598,7 @@ Test(backfill, history_command)
 	    "status,dates", "--since", "2021-01-01", NULL};
 	const char *bad[] = {"history", HERA, "--class", "statuses", NULL};
 	const char *none[] = {"history", "NCT00000001", NULL};
+	const char *status[] = {"status", NULL};
 	json_t *doc;
 	json_error_t jerr;
 
@@ -631,6 +632,11 @@ Test(backfill, history_command)
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.err, "no version of NCT00000001 is stored") != NULL,
 	    "%s", r.err);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, status, env), 0);
+	cr_expect(strstr(r.out, "history backfill: 0 trials pending, 1 done (31 "
+	    "versions from the registry's history), 0 failed\n") != NULL, "%s",
+	    r.out);
 	harness_run_free(&r);
 	free(ci);
 }

@@ -397,6 +397,9 @@ Test(service, endpoints_answer_fast_while_a_cycle_is_stuck)
 	fakereg_clear_faults(reg);
 	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30));
 	cr_expect_eq(get("/healthz", NULL, NULL), 200);
+	/* The default trials' one-version histories (test_backfill: more). */
+	cr_expect_eq(metric("ctmirror_backfill_pending_trials"), 0);
+	cr_expect_eq(metric("ctmirror_backfill_versions_fetched_total"), 3);
 	cr_expect_eq(stop_daemon(NULL), 0);
 }
 
