@@ -30,17 +30,26 @@ struct history {
 	bool query_form;
 };
 
+static char *
+vxfmt(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	return s;
+}
+
 static char *xfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static char *
 xfmt(const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
+	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = vxfmt(fmt, ap);
 	va_end(ap);
 	return s;
 }
@@ -53,14 +62,11 @@ static enum history_fault
 fault(char **why, enum history_fault f, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
 
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
 	free(*why);
-	*why = s;
+	va_start(ap, fmt);
+	*why = vxfmt(fmt, ap);
+	va_end(ap);
 	return f;
 }
 

@@ -18,7 +18,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
+#include "config.h"
+#include "fetch.h"
 #include "store.h"
+#include "sync.h"
 
 const char *
 harness_bin(void)
@@ -409,4 +414,29 @@ harness_fault(struct fakereg *reg, enum fakereg_fault_kind kind,
 	f.status = status;
 	f.count = count;
 	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+}
+
+int
+harness_sync_cycle(const struct config *cfg, struct store *s,
+    struct sync_result *res)
+{
+	struct event_base *base = event_base_new();
+	struct fetch_opts fo = {0};
+	struct fetch *f;
+	int rc;
+
+	fo.concurrency = cfg->concurrency;
+	fo.rate_per_min = cfg->rate_limit;
+	fo.timeout = cfg->timeout;
+	fo.connect_timeout = cfg->connect_timeout;
+	fo.retries = cfg->retries;
+	fo.backoff_base = 0.05;
+	fo.max_body = cfg->max_body;
+	fo.tls_verify = true;
+	f = fetch_new(base, &fo);
+	cr_assert_not_null(f);
+	rc = sync_cycle(cfg, s, f, "sync", NULL, res);
+	fetch_free(f);
+	event_base_free(base);
+	return rc;
 }

@@ -9,7 +9,6 @@
  * each leaving the mirror consistent and the backfill resuming.
  */
 #include <criterion/criterion.h>
-#include <event2/event.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,6 @@
 
 #include "config.h"
 #include "fakereg.h"
-#include "fetch.h"
 #include "harness.h"
 #include "store.h"
 #include "sync.h"
@@ -104,25 +102,7 @@ TestSuite(backfill, .init = setup, .fini = teardown, .timeout = 240);
 static int
 cycle(struct sync_result *res)
 {
-	struct event_base *base = event_base_new();
-	struct fetch_opts fo = {0};
-	struct fetch *f;
-	int rc;
-
-	fo.concurrency = cfg->concurrency;
-	fo.rate_per_min = cfg->rate_limit;
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.retries = cfg->retries;
-	fo.backoff_base = 0.05;
-	fo.max_body = cfg->max_body;
-	fo.tls_verify = true;
-	f = fetch_new(base, &fo);
-	cr_assert_not_null(f);
-	rc = sync_cycle(cfg, st, f, "sync", NULL, res);
-	fetch_free(f);
-	event_base_free(base);
-	return rc;
+	return harness_sync_cycle(cfg, st, res);
 }
 
 static long

@@ -101,25 +101,7 @@ TestSuite(sync, .init = setup, .fini = teardown, .timeout = 120);
 static int
 cycle(struct sync_result *res)
 {
-	struct event_base *base = event_base_new();
-	struct fetch_opts fo = {0};
-	struct fetch *f;
-	int rc;
-
-	fo.concurrency = cfg->concurrency;
-	fo.rate_per_min = cfg->rate_limit;
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.retries = cfg->retries;
-	fo.backoff_base = 0.05;
-	fo.max_body = cfg->max_body;
-	fo.tls_verify = true;
-	f = fetch_new(base, &fo);
-	cr_assert_not_null(f);
-	rc = sync_cycle(cfg, st, f, "sync", NULL, res);
-	fetch_free(f);
-	event_base_free(base);
-	return rc;
+	return harness_sync_cycle(cfg, st, res);
 }
 
 static long
