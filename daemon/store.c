@@ -1152,18 +1152,6 @@ cmp_state(const void *a, const void *b)
 	"coalesce(" x ".last_update_posted, " x ".registry_date," \
 	" to_char(" x ".fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"
 
-/*
- * The day the trial's latest unbroken run of versions began, as SQL: the
- * first version after the last one for which `notcond` (SQL on row `y`)
- * holds.  It must not hold for the current version.
- */
-#define RUN_SINCE(notcond) \
-	"(SELECT " VERSION_DAY("x") " FROM study_versions x" \
-	"  WHERE x.nct_id = t.nct_id AND x.version_no > coalesce(" \
-	"   (SELECT max(y.version_no) FROM study_versions y" \
-	"     WHERE y.nct_id = t.nct_id AND " notcond "), 0)" \
-	"  ORDER BY x.version_no LIMIT 1)"
-
 struct store_states *
 store_load_states(struct store *s)
 {
@@ -1180,9 +1168,7 @@ store_load_states(struct store *s)
 	    "       coalesce(v.results_submitted, ''),"
 	    "       array_to_string(v.result_pmids, ' '),"
 	    "       cardinality(v.result_pmids), v.acronym, v.brief_title,"
-	    "       " RUN_SINCE("y.overall_status <> v.overall_status") ","
-	    "       CASE WHEN cardinality(v.result_pmids) > 0 THEN "
-	    RUN_SINCE("cardinality(y.result_pmids) = 0") " END"
+	    "       v.status_since, v.result_refs_since"
 	    "  FROM trials t JOIN study_versions v"
 	    "    ON v.version_id = t.current_version_id", 0, NULL);
 	if (m->res == NULL)
@@ -1669,6 +1655,7 @@ store_backfill_join(struct store *s, const char *nct_id, long long anchor_id,
 {
 	char aid[24], pid[24], av[16], nst[16], nsk[16], *arr[4] = {0};
 	const char *p[7];
+	PGresult *res;
 	size_t nch = prev_id > 0 && changes ? changes->n : 0;
 	int rc = -1;
 
@@ -1713,6 +1700,11 @@ store_backfill_join(struct store *s, const char *nct_id, long long anchor_id,
 	    exec(s, "join history",
 	    "DELETE FROM history_staged WHERE nct_id = $1", 1, p) < 0)
 		goto out;
+	/* The runs of status and references now begin in the history. */
+	if ((res = q(s, "join history", PGRES_TUPLES_OK,
+	    "SELECT study_versions_resince($1)", 1, p)) == NULL)
+		goto out;
+	PQclear(res);
 	rc = 0;
 out:
 	for (int i = 0; i < 4; i++)

@@ -37,6 +37,94 @@ COMMENT ON COLUMN study_versions.registry_version IS
 COMMENT ON COLUMN study_versions.registry_date IS
     'The date the registry''s change list gives this version (YYYY-MM-DD), where known.';
 
+-- Since when, as of each version, the registry has shown its status and
+-- (when it lists one) a RESULT reference without a break: the day the
+-- run of versions with that status, or with such a reference, began.
+-- The rules read it from the current version to tell a claim that was
+-- wrong when written from one gone stale since, without walking every
+-- trial's versions at each cycle.  A version's day is its
+-- lastUpdatePostDate, else the date its change list gives it, else the
+-- day ctmirror fetched it.  Kept by a trigger as versions are added in
+-- order, and recomputed for a trial whose history a backfill joined.
+ALTER TABLE study_versions
+    ADD COLUMN status_since text,
+    ADD COLUMN result_refs_since text;
+
+COMMENT ON COLUMN study_versions.status_since IS
+    'The day the run of versions with this overall_status, ending here, began (YYYY-MM-DD).';
+COMMENT ON COLUMN study_versions.result_refs_since IS
+    'The day the run of versions listing a RESULT reference, ending here, began; NULL when this one lists none.';
+
+CREATE FUNCTION study_versions_since() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    day text := coalesce(NEW.last_update_posted, NEW.registry_date,
+                         to_char(NEW.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'));
+    p record;
+BEGIN
+    SELECT overall_status, status_since,
+           cardinality(result_pmids) > 0 AS refs, result_refs_since
+      INTO p
+      FROM study_versions
+     WHERE nct_id = NEW.nct_id AND version_no = NEW.version_no - 1;
+    NEW.status_since := CASE WHEN FOUND AND p.overall_status = NEW.overall_status
+                             THEN p.status_since ELSE day END;
+    NEW.result_refs_since := CASE WHEN cardinality(NEW.result_pmids) = 0 THEN NULL
+                                  WHEN FOUND AND p.refs THEN p.result_refs_since
+                                  ELSE day END;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER study_versions_since BEFORE INSERT ON study_versions
+    FOR EACH ROW EXECUTE FUNCTION study_versions_since();
+
+-- The same for every version of one trial at once, from scratch: after a
+-- backfill has put versions before the ones seen live, and here for the
+-- versions stored before this migration.
+CREATE FUNCTION study_versions_resince(trial text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    WITH d AS (
+        SELECT version_id, version_no, overall_status,
+               cardinality(result_pmids) > 0 AS refs,
+               coalesce(last_update_posted, registry_date,
+                        to_char(fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')) AS day
+          FROM study_versions WHERE nct_id = trial
+    ), m AS (
+        SELECT d.*,
+               (overall_status IS DISTINCT FROM lag(overall_status)
+                    OVER (ORDER BY version_no))::integer AS s_new,
+               (refs IS DISTINCT FROM lag(refs)
+                    OVER (ORDER BY version_no))::integer AS r_new
+          FROM d
+    ), g AS (
+        SELECT m.*, sum(s_new) OVER (ORDER BY version_no) AS s_run,
+               sum(r_new) OVER (ORDER BY version_no) AS r_run
+          FROM m
+    ), f AS (
+        SELECT version_id,
+               first_value(day) OVER (PARTITION BY s_run ORDER BY version_no) AS s_since,
+               CASE WHEN refs THEN first_value(day)
+                    OVER (PARTITION BY r_run ORDER BY version_no) END AS r_since
+          FROM g
+    )
+    UPDATE study_versions v
+       SET status_since = f.s_since, result_refs_since = f.r_since
+      FROM f
+     WHERE v.version_id = f.version_id
+       AND (v.status_since IS DISTINCT FROM f.s_since
+            OR v.result_refs_since IS DISTINCT FROM f.r_since)
+    $$;
+
+SELECT study_versions_resince(nct_id) FROM trials;
+
+-- Functions are executable by PUBLIC by default; ctmirror_reader reads
+-- the views and trials_as_of() only.
+REVOKE EXECUTE ON FUNCTION study_versions_since() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION study_versions_resince(text) FROM PUBLIC;
+
 -- The backfill of one trial: queued when a tracked trial has its first
 -- version, done once its history is joined.  pending: the change list is
 -- still to be read; listed: it is read (history_changes) and versions are

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict ntpBUAf1P28plrk8f3046ofrvhMuiOzqbabUfPr8Q9YFeGJmUtxYn2YFmb9FAMR
+\restrict 5BbgJyWdSgre6a71jYbEL2UTdUQ6zQHwfP8Ra5L3tlg4IYX3OQoCuL7dBePB4yI
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -67,6 +67,73 @@ CREATE FUNCTION public.citation_summary(raw jsonb) RETURNS jsonb
 COMMENT ON FUNCTION public.citation_summary(raw jsonb) IS 'The parts of a registry record the citation check reads: the identification, status, sponsor, conditions and design modules, intervention names and other names, condition and intervention MeSH terms.';
 
 
+--
+-- Name: study_versions_resince(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.study_versions_resince(trial text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    WITH d AS (
+        SELECT version_id, version_no, overall_status,
+               cardinality(result_pmids) > 0 AS refs,
+               coalesce(last_update_posted, registry_date,
+                        to_char(fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')) AS day
+          FROM study_versions WHERE nct_id = trial
+    ), m AS (
+        SELECT d.*,
+               (overall_status IS DISTINCT FROM lag(overall_status)
+                    OVER (ORDER BY version_no))::integer AS s_new,
+               (refs IS DISTINCT FROM lag(refs)
+                    OVER (ORDER BY version_no))::integer AS r_new
+          FROM d
+    ), g AS (
+        SELECT m.*, sum(s_new) OVER (ORDER BY version_no) AS s_run,
+               sum(r_new) OVER (ORDER BY version_no) AS r_run
+          FROM m
+    ), f AS (
+        SELECT version_id,
+               first_value(day) OVER (PARTITION BY s_run ORDER BY version_no) AS s_since,
+               CASE WHEN refs THEN first_value(day)
+                    OVER (PARTITION BY r_run ORDER BY version_no) END AS r_since
+          FROM g
+    )
+    UPDATE study_versions v
+       SET status_since = f.s_since, result_refs_since = f.r_since
+      FROM f
+     WHERE v.version_id = f.version_id
+       AND (v.status_since IS DISTINCT FROM f.s_since
+            OR v.result_refs_since IS DISTINCT FROM f.r_since)
+    $$;
+
+
+--
+-- Name: study_versions_since(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.study_versions_since() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    day text := coalesce(NEW.last_update_posted, NEW.registry_date,
+                         to_char(NEW.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'));
+    p record;
+BEGIN
+    SELECT overall_status, status_since,
+           cardinality(result_pmids) > 0 AS refs, result_refs_since
+      INTO p
+      FROM study_versions
+     WHERE nct_id = NEW.nct_id AND version_no = NEW.version_no - 1;
+    NEW.status_since := CASE WHEN FOUND AND p.overall_status = NEW.overall_status
+                             THEN p.status_since ELSE day END;
+    NEW.result_refs_since := CASE WHEN cardinality(NEW.result_pmids) = 0 THEN NULL
+                                  WHEN FOUND AND p.refs THEN p.result_refs_since
+                                  ELSE day END;
+    RETURN NEW;
+END
+$$;
+
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -97,6 +164,8 @@ CREATE TABLE public.study_versions (
     source text DEFAULT 'live'::text NOT NULL,
     registry_version integer,
     registry_date text,
+    status_since text,
+    result_refs_since text,
     CONSTRAINT study_versions_content_hash_check CHECK ((content_hash ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT study_versions_history_known CHECK (((source = 'live'::text) OR ((registry_version IS NOT NULL) AND (registry_date IS NOT NULL)))),
     CONSTRAINT study_versions_registry_date_check CHECK ((registry_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'::text)),
@@ -141,6 +210,20 @@ COMMENT ON COLUMN public.study_versions.registry_version IS 'The registry''s own
 --
 
 COMMENT ON COLUMN public.study_versions.registry_date IS 'The date the registry''s change list gives this version (YYYY-MM-DD), where known.';
+
+
+--
+-- Name: COLUMN study_versions.status_since; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.status_since IS 'The day the run of versions with this overall_status, ending here, began (YYYY-MM-DD).';
+
+
+--
+-- Name: COLUMN study_versions.result_refs_since; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.result_refs_since IS 'The day the run of versions listing a RESULT reference, ending here, began; NULL when this one lists none.';
 
 
 --
@@ -1224,6 +1307,13 @@ CREATE INDEX sync_runs_status_idx ON public.sync_runs USING btree (status, run_i
 
 
 --
+-- Name: study_versions study_versions_since; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER study_versions_since BEFORE INSERT ON public.study_versions FOR EACH ROW EXECUTE FUNCTION public.study_versions_since();
+
+
+--
 -- Name: alert_outbox alert_outbox_flag_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1342,6 +1432,20 @@ REVOKE ALL ON FUNCTION public.citation_summary(raw jsonb) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION study_versions_resince(trial text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.study_versions_resince(trial text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION study_versions_since(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.study_versions_since() FROM PUBLIC;
+
+
+--
 -- Name: TABLE trial_timeline; Type: ACL; Schema: public; Owner: -
 --
 
@@ -1381,5 +1485,5 @@ GRANT SELECT ON TABLE public.trials_current TO ctmirror_reader;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict ntpBUAf1P28plrk8f3046ofrvhMuiOzqbabUfPr8Q9YFeGJmUtxYn2YFmb9FAMR
+\unrestrict 5BbgJyWdSgre6a71jYbEL2UTdUQ6zQHwfP8Ra5L3tlg4IYX3OQoCuL7dBePB4yI
 

@@ -620,3 +620,35 @@ Test(backfill, history_command)
 	harness_run_free(&r);
 	free(ci);
 }
+
+/* ------------------------------------------------- wrong when written */
+
+Test(backfill, claims_wrong_when_written)
+{
+	struct sync_result res;
+	char *page = harness_fmt("%s/hera.md", regdir), *v;
+
+	cr_assert_eq(harness_write(page, "# HERA\n\n"
+	    "As of 2026-05-06, HERA (NCT02982915) is still recruiting.\n\n"
+	    "As of 2026-05-06, HERA (NCT02982915) results are not yet "
+	    "published.\n"), 0);
+	cfg->page_paths = calloc(2, sizeof(char *));
+	cfg->page_paths[0] = page;
+	cfg->n_page_paths = 1;
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions v JOIN trials t "
+	    "ON t.current_version_id = v.version_id WHERE v.status_since = "
+	    "'2021-10-13' AND v.result_refs_since = '2026-09-03'"), 1);
+	v = value("SELECT evidence FROM stale_claims WHERE rule = "
+	    "'status-changed'");
+	cr_expect(v && strstr(v, "status is COMPLETED (so since 2021-10-13, "
+	    "before this claim's date 2026-05-06: wrong when written)"), "%s",
+	    v);
+	free(v);
+	v = value("SELECT evidence FROM stale_claims WHERE rule = "
+	    "'publication-linked'");
+	cr_expect(v && strstr(v, "(listed since 2026-09-03, after the claim's "
+	    "date 2026-05-06)"), "%s", v);
+	free(v);
+	cr_expect_eq(violations(), 0);
+}

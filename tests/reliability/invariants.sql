@@ -117,6 +117,33 @@ SELECT 'timeline-gap', nct_id || ' ' || valid_from
           FROM trial_timeline) s
  WHERE valid_to IS DISTINCT FROM next OR valid_to <= valid_from
 UNION ALL
+-- Each version's status_since / result_refs_since is the first day of the
+-- run of versions, ending with it, that share its status / list a RESULT
+-- reference (kept by a trigger and by the backfill's join).
+SELECT 'since-stale', nct_id || ' v' || version_no
+  FROM (SELECT nct_id, version_no, status_since, result_refs_since, refs,
+               first_value(day) OVER (PARTITION BY nct_id, s_run
+                                      ORDER BY version_no) AS s_since,
+               first_value(day) OVER (PARTITION BY nct_id, r_run
+                                      ORDER BY version_no) AS r_since
+          FROM (SELECT m.*,
+                       sum(s_new) OVER (PARTITION BY nct_id ORDER BY version_no) AS s_run,
+                       sum(r_new) OVER (PARTITION BY nct_id ORDER BY version_no) AS r_run
+                  FROM (SELECT nct_id, version_no, status_since,
+                               result_refs_since,
+                               cardinality(result_pmids) > 0 AS refs,
+                               coalesce(last_update_posted, registry_date,
+                                        to_char(fetched_at AT TIME ZONE 'UTC',
+                                                'YYYY-MM-DD')) AS day,
+                               (overall_status IS DISTINCT FROM lag(overall_status)
+                                  OVER (PARTITION BY nct_id ORDER BY version_no))::integer AS s_new,
+                               (cardinality(result_pmids) > 0 IS DISTINCT FROM
+                                lag(cardinality(result_pmids) > 0)
+                                  OVER (PARTITION BY nct_id ORDER BY version_no))::integer AS r_new
+                          FROM study_versions) m) g) f
+ WHERE status_since IS DISTINCT FROM s_since
+    OR result_refs_since IS DISTINCT FROM CASE WHEN refs THEN r_since END
+UNION ALL
 -- Claims all belong to a page that was scanned.
 SELECT 'claim-of-unscanned-page', c.claim_id::text
   FROM claims c JOIN pages p USING (page_id) WHERE p.last_scanned_at IS NULL;
