@@ -120,21 +120,35 @@ on_version(void *arg, int version, const json_t *study)
 {
 	struct fetching *fx = arg;
 	struct study_error serr;
-	struct study *st;
+	struct study *st = NULL;
 	json_t *tree = NULL;
+	char *text;
 	bool oom = false, anchor = false;
 	int rc = -1;
 
 	fx->bf->answered = true;
-	if ((st = study_from_json(study, fx->nct_id, &serr)) == NULL) {
+	/*
+	 * study.c reads records as text: the version's record as text, the
+	 * one form the live path and the staging table know.
+	 */
+	if ((text = json_dumps(study, JSON_COMPACT)) == NULL) {
+		store_set_error(fx->bf->s, "backfill: out of memory");
+		fx->db_failed = true;
+		return -1;
+	}
+	st = study_from_text(text, strlen(text), fx->nct_id, &serr);
+	free(text);
+	if (st == NULL) {
 		if (asprintf(&fx->refused, "%s: version %d: %s%s%s", fx->nct_id,
 		    version, serr.path, serr.path[0] ? ": " : "",
 		    serr.text) < 0)
 			fx->refused = NULL;
 		return -1;
 	}
-	if (fx->anchor != NULL && (tree = study_canonical_json(study)) != NULL)
+	if (fx->anchor != NULL && (tree = json_deep_copy(study)) != NULL) {
+		study_strip_volatile(tree);
 		anchor = same_version(tree, fx->anchor, &oom);
+	}
 	if (oom || (fx->anchor != NULL && tree == NULL)) {
 		store_set_error(fx->bf->s, "backfill: out of memory");
 		fx->db_failed = true;

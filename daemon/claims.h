@@ -4,7 +4,8 @@
  * (on the page, or by the registry's acronym of a tracked trial).  A claim
  * phrase belongs to the trials named in its sentence / table row / list
  * item, else to the trial named last before it in the paragraph.  Phrase
- * families and date formats are tables in claims.c.  No I/O, no logging.
+ * families are tables in claims_index.c, date words in claims_date.c.
+ * No I/O, no logging.
  */
 #ifndef CTMIRROR_CLAIMS_H
 #define CTMIRROR_CLAIMS_H
@@ -21,44 +22,45 @@ struct claims_acronym {
 
 /*
  * The registry's names of the tracked trials, indexed, and the phrase
- * tables, compiled: what every page of a scan looks names and phrases up
+ * lexicon, compiled: what every page of a scan looks names and phrases up
  * in.  Build it once per scan, not per page: for the registry's ~30,000
  * acronyms it takes as long as scanning about a hundred pages.  It does
- * not change after claims_names_new(), so threads may share it.
+ * not change after claims_index_new(), so threads may share it.
  */
-struct claims_names;
+struct claims_index;
 
 /*
  * New index of the acronyms acr[0..n) (acr may be NULL when n is 0); it
  * copies the strings, so acr may go once this returns.  Entries without a
  * valid NCT ID, or whose acronym is NULL or shorter than 3 bytes after
  * trimming space, are left out: they never named a trial.
- * claims_names_free() it; NULL on allocation failure.
+ * claims_index_free() it; NULL on allocation failure.
  */
-struct claims_names *claims_names_new(const struct claims_acronym *acr,
+struct claims_index *claims_index_new(const struct claims_acronym *acr,
     size_t n);
 
 /* Free an index.  NULL is a no-op. */
-void claims_names_free(struct claims_names *names);
+void claims_index_free(struct claims_index *ix);
 
 /*
- * Append the claims of one page to *out, naming trials by NCT ID, by the
- * acronyms `names` holds (borrowed, not NULL) and by those the page ties
- * to an ID itself.  `text` need not be NUL-terminated nor valid UTF-8
- * (invalid bytes are tolerated, excerpts are kept valid).  0, or -1 on
- * allocation failure (nothing appended then).
+ * One pass over a page: append its claims to *claims and, unless mentions
+ * is NULL, one struct mention per distinct NCT ID the page names to
+ * *mentions.  Trials are named by NCT ID, by the acronyms `ix` holds
+ * (borrowed, not NULL) and by those the page ties to an ID itself.
+ * `text` need not be NUL-terminated nor valid UTF-8 (invalid bytes are
+ * tolerated, excerpts are kept valid).
+ *
+ * A mention comes in order of first mention (an acronym tied to an ID
+ * names it too), with the page's words about that trial in `context`
+ * (see model.h): what the identity-mismatch rule compares with the
+ * registry record.  Its blocks are the ones the claims are read in; a
+ * long block gives at most 2 KB around the name, a trial at most 16 KB in
+ * all.
+ *
+ * 0, or -1 on allocation failure (nothing appended to either list then).
  */
-int claims_extract_names(const char *text, size_t len,
-    const struct claims_names *names, struct claim_list *out);
-
-/*
- * claims_extract_names() with an index of acronyms[0..n_acronyms) built
- * for this page alone: for a single page; a scan of many builds the index
- * once.  0 / -1.
- */
-int claims_extract(const char *text, size_t len,
-    const struct claims_acronym *acronyms, size_t n_acronyms,
-    struct claim_list *out);
+int claims_scan(const char *text, size_t len, const struct claims_index *ix,
+    struct claim_list *claims, struct mention_list *mentions);
 
 /*
  * Every distinct NCT ID the text mentions, in order of first mention, into
@@ -67,36 +69,10 @@ int claims_extract(const char *text, size_t len,
 int claims_nct_ids(const char *text, size_t len, char (**ids)[NCT_ID_SIZE],
     size_t *n);
 
+/* Free the claims and the array; the list is empty after.  NULL: no-op. */
 void claims_list_finish(struct claim_list *l);
 
-/*
- * Append to *out one struct mention per distinct NCT ID the page names
- * (in order of first mention; an acronym tied to an ID names it too), with
- * the page's words about that trial in `context` (see model.h): what the
- * identity-mismatch rule compares with the registry record.  The blocks
- * are the ones claims_extract() cuts the page into.  A long block gives
- * at most 2 KB around the name, a trial at most 16 KB in all.  `names` is
- * borrowed, not NULL.  0, or -1 on allocation failure (nothing appended
- * then).
- */
-int claims_mentions_names(const char *text, size_t len,
-    const struct claims_names *names, struct mention_list *out);
-
-/*
- * claims_extract_names() and claims_mentions_names() in one pass over the
- * page, for half the work of calling both.  0, or -1 on allocation
- * failure (nothing appended to either list then).
- */
-int claims_scan_names(const char *text, size_t len,
-    const struct claims_names *names, struct claim_list *claims,
-    struct mention_list *mentions);
-
-/* claims_mentions_names() with an index built for this page alone.  0 / -1. */
-int claims_mentions(const char *text, size_t len,
-    const struct claims_acronym *acronyms, size_t n_acronyms,
-    struct mention_list *out);
-
-/* Free the contexts and the array; the list is empty after.  NULL is a no-op. */
+/* Free the contexts and the array; the list is empty after.  NULL: no-op. */
 void claims_mentions_finish(struct mention_list *l);
 
 /* "results-pending", "publication-pending", "status".  Static. */

@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "text.h"
+
 #define OFF(f) offsetof(struct config, f)
 #define DAY (24u * 3600u)
 
@@ -54,6 +56,12 @@ static const struct config_key keys[] = {
 	    OFF(tls_verify), 0, 0, 0},
 	{"registry", "history_url", CONFIG_STRING, "", true, false,
 	    OFF(history_url), 0, 0, 0},
+	{"registry", "max_url", CONFIG_SIZE, "6k", true, false,
+	    OFF(max_url), 0, 256, 1ul << 20},
+	{"registry", "retry_window", CONFIG_DURATION, "2m", true, false,
+	    OFF(retry_window), 0, 1, DAY},
+	{"registry", "contact", CONFIG_STRING, "", true, false,
+	    OFF(contact), 0, 0, 0},
 
 	{"tracking", "nct_ids", CONFIG_NCT_LIST,
 	    "NCT02982915 NCT05233774 NCT04421456", true, false,
@@ -95,6 +103,9 @@ static const struct config_key keys[] = {
 	    OFF(webhook_url), 0, 0, 0},
 	{"alerts", "allow_insecure_webhook", CONFIG_BOOL, "no", true, false,
 	    OFF(allow_insecure_webhook), 0, 0, 0},
+
+	{"report", "dir", CONFIG_STRING, "", true, false,
+	    OFF(report_dir), 0, 0, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -142,17 +153,6 @@ config_keys(size_t *n)
 {
 	*n = NKEYS;
 	return keys;
-}
-
-bool
-config_valid_nct_id(const char *s)
-{
-	if (s == NULL || strncmp(s, "NCT", 3) != 0)
-		return false;
-	for (int i = 3; i < 11; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return s[11] == '\0';
 }
 
 int
@@ -511,7 +511,12 @@ set_key(struct config *cfg, const struct config_key *k, const char *value,
 
 				snprintf(id, sizeof(id), "%.*s",
 				    (int)(len < 31 ? len : 31), p);
-				if (len > 11 || !config_valid_nct_id(id)) {
+				if (strcmp(id, "NCT00000000") == 0) {
+					seterr(err, file, line, "[%s] %s: \"%s\" is not an NCT ID: the registry's numbers start at NCT00000001",
+					    k->section, k->name, id);
+					return -1;
+				}
+				if (len > 11 || !text_nct_id(id)) {
 					seterr(err, file, line, "[%s] %s: \"%.*s\" "
 					    "is not an NCT ID (NCT followed by "
 					    "8 digits)", k->section, k->name,
@@ -762,6 +767,15 @@ validate(const struct config *cfg, const char *file,
 		seterr(err, file, 0, "[database] state_dir: must not be empty");
 		return -1;
 	}
+	/* It goes into the User-Agent header as "(+CONTACT)". */
+	for (const char *p = cfg->contact; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == '(' || *p == ')' ||
+		    *p == '\\' || p - cfg->contact >= 200) {
+			seterr(err, file, 0, "[registry] contact: an e-mail "
+			    "address or a URL, up to 200 printable characters "
+			    "without spaces or parentheses");
+			return -1;
+		}
 	return 0;
 }
 
@@ -785,6 +799,33 @@ line_of(const char *path, const char *section, const char *name)
 		    strncmp(p, name, strlen(name)) == 0 &&
 		    strchr(" \t=:", p[strlen(name)]) != NULL)
 			found = line;
+	}
+	fclose(fp);
+	return found;
+}
+
+int
+config_id_line(const struct config *cfg, const char *nct_id)
+{
+	FILE *fp;
+	char buf[4096];
+	int line = 0, found = 0;
+	size_t n = strlen(nct_id);
+
+	if (cfg->path == NULL || (fp = fopen(cfg->path, "r")) == NULL)
+		return 0;
+	while (!found && fgets(buf, sizeof(buf), fp) != NULL) {
+		const char *p = buf;
+
+		line++;
+		if (buf[strspn(buf, " \t")] == '#')
+			continue;
+		while ((p = strstr(p, nct_id)) != NULL && !found) {
+			if ((p == buf || !isalnum((unsigned char)p[-1])) &&
+			    !isalnum((unsigned char)p[n]))
+				found = line;
+			p += n;
+		}
 	}
 	fclose(fp);
 	return found;
@@ -847,26 +888,6 @@ fail:
 	return NULL;
 }
 
-/* A real calendar day "YYYY-MM-DD". */
-static bool
-valid_date(const char *s)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31};
-	int y, m, d;
-	char tail;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return false;
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
 /* CTMIRROR_DATABASE, CTMIRROR_REGISTRY_URL, CTMIRROR_NOW.  0 / -1. */
 static int
 apply_env(struct config *cfg, struct config_error *err)
@@ -882,7 +903,7 @@ apply_env(struct config *cfg, struct config_error *err)
 	    "CTMIRROR_REGISTRY_URL", 0, err) < 0)
 		return -1;
 	if ((v = getenv("CTMIRROR_NOW")) != NULL && *v) {
-		if (!valid_date(v)) {
+		if (text_date_parse(v, NULL, NULL, NULL) != TEXT_DATE_DAY) {
 			seterr(err, "CTMIRROR_NOW", 0, "\"%s\" is not a date "
 			    "(YYYY-MM-DD)", v);
 			return -1;
@@ -963,10 +984,13 @@ secret_name(const char *k, size_t n)
  * replaced, not only the ones with secret-sounding names: credentials ride
  * in query strings under names nobody can list (sig, X-Amz-Credential,
  * code, ...), and the redacted text is for recognising which server was
- * meant, which the names alone still show.
+ * meant, which the names alone still show.  `whole_path`: keep an http
+ * URL's path (the registry's base URL) and hide all of its userinfo,
+ * user name too, which may be a token.
  */
 static int
-redact_uri(const char *s, char **out, size_t *len, size_t *cap)
+redact_uri(const char *s, char **out, size_t *len, size_t *cap,
+    bool whole_path)
 {
 	const char *auth = strstr(s, "://") + 3;
 	const char *qend = auth + strcspn(auth, "?#");
@@ -983,9 +1007,24 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 		if (slash != NULL && (colon == NULL || slash < colon))
 			at = NULL;
 	}
+	/*
+	 * A URL shown whole: an '@' in its path must not hide userinfo
+	 * before the path ("https://token@host/p@q").
+	 */
+	if (at == NULL && whole_path) {
+		const char *pend = auth + strcspn(auth, "/?#");
+
+		for (p = auth; p < pend; p++)
+			if (*p == '@')
+				at = p;
+	}
 	if (put(out, len, cap, s, (size_t)(auth - s)) < 0)
 		return -1;
-	if (at != NULL) {
+	if (at != NULL && whole_path) {
+		if (put(out, len, cap, "***", 3) < 0)
+			return -1;
+		auth = at;
+	} else if (at != NULL) {
 		colon = memchr(auth, ':', (size_t)(at - auth));
 		if (put(out, len, cap, auth, (size_t)((colon ? colon : at) -
 		    auth)) < 0 || (colon && put(out, len, cap, ":***", 4) < 0))
@@ -999,7 +1038,7 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 	 * Webhook URLs carry their token in the path (Slack, Teams): show
 	 * only scheme and host.  Database URIs keep the dbname.
 	 */
-	if (http)
+	if (http && !whole_path)
 		return *end ? put(out, len, cap, "/***", 4) : 0;
 	p = end + strcspn(end, "?");
 	if (put(out, len, cap, end, (size_t)(p - end)) < 0)
@@ -1092,10 +1131,28 @@ config_redact(const char *s)
 	sep = strstr(s, "://");
 	if (sep != NULL && sep > s && strspn(s, "abcdefghijklmnopqrstuvwxyz+.-") ==
 	    (size_t)(sep - s))
-		rc = redact_uri(s, &out, &len, &cap);
+		rc = redact_uri(s, &out, &len, &cap, false);
 	else
 		rc = redact_kv(s, &out, &len, &cap);
 	if (rc < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
+config_redact_url(const char *url)
+{
+	char *out = NULL;
+	size_t len = 0, cap = 0;
+
+	if (url == NULL)
+		url = "";
+	if (put(&out, &len, &cap, "", 0) < 0)
+		return NULL;
+	if (strstr(url, "://") == NULL ? put(&out, &len, &cap, url,
+	    strlen(url)) < 0 : redact_uri(url, &out, &len, &cap, true) < 0) {
 		free(out);
 		return NULL;
 	}

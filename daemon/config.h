@@ -38,6 +38,9 @@ struct config {
 	bool tls_verify;	/* default yes; "no" is logged loudly */
 	/* the history endpoints' base; "" = base_url with /v2 -> /int */
 	char *history_url;
+	size_t max_url;		/* longest request URL, bytes, default 6k */
+	unsigned retry_window;	/* seconds 429/503 are retried, default 2 min */
+	char *contact;		/* e-mail or URL for the User-Agent; "" = none */
 
 	/* [tracking] */
 	char **nct_ids;		/* valid NCT IDs, each once, in file order */
@@ -67,6 +70,9 @@ struct config {
 	bool alert_notify;	/* NOTIFY ctmirror_flags, default yes */
 	char *webhook_url;	/* SECRET. "" = none */
 	bool allow_insecure_webhook;
+
+	/* [report] */
+	char *report_dir;	/* "" = no report; else every cycle rewrites it */
 
 	/* environment */
 	char now[11];		/* CTMIRROR_NOW "YYYY-MM-DD", "" = use the clock */
@@ -117,8 +123,11 @@ void config_free(struct config *cfg);
 /* The key table.  Borrowed, static. */
 const struct config_key *config_keys(size_t *n);
 
-/* true when s is "NCT" followed by exactly 8 digits. */
-bool config_valid_nct_id(const char *s);
+/*
+ * The line of cfg's file where nct_id is written (the first, outside
+ * comments); 0 when cfg has no file or does not name it.
+ */
+int config_id_line(const struct config *cfg, const char *nct_id);
 
 /* "90s" "15m" "6h" "1d" or bare seconds into seconds.  0 / -1. */
 int config_parse_duration(const char *s, unsigned *seconds);
@@ -129,6 +138,13 @@ int config_parse_duration(const char *s, unsigned *seconds);
  * strings).  New; NULL on allocation failure.
  */
 char *config_redact(const char *s);
+
+/*
+ * Copy of a URL to show (the registry's base_url): its userinfo, user and
+ * password, replaced by "***" and every query value too; scheme, host and
+ * path kept.  New; NULL on allocation failure.
+ */
+char *config_redact_url(const char *url);
 
 /* "Today" as YYYY-MM-DD: cfg->now if set, else the local clock. */
 void config_today(const struct config *cfg, char out[11]);

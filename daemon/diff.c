@@ -10,27 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
 #define REFERENCES_PATH "/protocolSection/referencesModule/references"
 #define SM "/protocolSection/statusModule"
 
-/* The JSON pointer of the value being compared, grown as the walk descends. */
-struct path {
-	char *buf;
-	size_t len;
-	size_t cap;
-};
-
 struct walk {
 	struct change_list *out;
-	struct path path;
-};
-
-/* A growable text buffer. */
-struct buf {
-	char *s;
-	size_t len;
-	size_t cap;
+	/* The JSON pointer of the value compared, grown as the walk descends. */
+	struct text_buf path;
 };
 
 /* One element of an array being matched. */
@@ -85,15 +74,10 @@ static int
 list_push(struct change_list *l, char *path, char *old, char *new)
 {
 	struct change *v;
-	size_t cap;
 
-	if (l->n == l->cap) {
-		cap = l->cap ? 2 * l->cap : 16;
-		if ((v = realloc(l->v, cap * sizeof(*v))) == NULL)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	if ((v = text_grow(l->v, &l->cap, l->n, sizeof(*v))) == NULL)
+		return -1;
+	l->v = v;
 	l->v[l->n++] = (struct change){path, old, new, diff_classify(path)};
 	return 0;
 }
@@ -102,7 +86,7 @@ list_push(struct change_list *l, char *path, char *old, char *new)
 static int
 emit_text(struct walk *w, char *old, char *new)
 {
-	char *path = strdup(w->path.buf ? w->path.buf : "");
+	char *path = strdup(w->path.s ? w->path.s : "");
 
 	if (path == NULL || list_push(w->out, path, old, new) < 0) {
 		free(path);
@@ -128,61 +112,44 @@ emit(struct walk *w, const json_t *old, const json_t *new)
 
 /* ------------------------------------------------------------- the path */
 
-static int
-path_reserve(struct path *p, size_t more)
-{
-	size_t cap = p->cap ? p->cap : 128;
-	char *buf;
-
-	if (p->len + more + 1 <= p->cap)
-		return 0;
-	while (cap < p->len + more + 1)
-		cap *= 2;
-	if ((buf = realloc(p->buf, cap)) == NULL)
-		return -1;
-	p->buf = buf;
-	p->cap = cap;
-	return 0;
-}
-
 /* Append "/key" with RFC 6901 escaping (~ as ~0, / as ~1). */
 static int
-path_push_key(struct path *p, const char *key)
+path_push_key(struct text_buf *p, const char *key)
 {
 	size_t n = strlen(key), i;
 
-	if (path_reserve(p, 1 + 2 * n) < 0)
+	if (text_buf_room(p, 1 + 2 * n) < 0)
 		return -1;
-	p->buf[p->len++] = '/';
+	p->s[p->len++] = '/';
 	for (i = 0; i < n; i++) {
 		if (key[i] == '~' || key[i] == '/') {
-			p->buf[p->len++] = '~';
-			p->buf[p->len++] = key[i] == '~' ? '0' : '1';
+			p->s[p->len++] = '~';
+			p->s[p->len++] = key[i] == '~' ? '0' : '1';
 		} else
-			p->buf[p->len++] = key[i];
+			p->s[p->len++] = key[i];
 	}
-	p->buf[p->len] = '\0';
+	p->s[p->len] = '\0';
 	return 0;
 }
 
 static int
-path_push_index(struct path *p, size_t idx)
+path_push_index(struct text_buf *p, size_t idx)
 {
 	int n;
 
-	if (path_reserve(p, 24) < 0)
+	if (text_buf_room(p, 24) < 0)
 		return -1;
-	n = snprintf(p->buf + p->len, 24, "/%zu", idx);
+	n = snprintf(p->s + p->len, 24, "/%zu", idx);
 	p->len += (size_t)n;
 	return 0;
 }
 
 static void
-path_pop(struct path *p, size_t len)
+path_pop(struct text_buf *p, size_t len)
 {
 	p->len = len;
-	if (p->buf)
-		p->buf[len] = '\0';
+	if (p->s)
+		p->s[len] = '\0';
 }
 
 /* ------------------------------------------------------------- the walk */
@@ -232,42 +199,24 @@ hash_text(const char *s)
 	return h;
 }
 
-static int
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	size_t cap = b->cap ? b->cap : 64;
-	char *p;
-
-	if (b->len + n + 1 > b->cap) {
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->s, cap)) == NULL)
-			return -1;
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
-
 /* A quoted string; escaping " and \ is enough to keep the form unambiguous. */
 static int
-buf_quote(struct buf *b, const char *s, size_t n)
+buf_quote(struct text_buf *b, const char *s, size_t n)
 {
 	size_t i, run = 0;
 
-	if (buf_add(b, "\"", 1) < 0)
+	if (text_buf_put(b, "\"", 1) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (s[i] != '"' && s[i] != '\\')
 			continue;
-		if (buf_add(b, s + run, i - run) < 0 || buf_add(b, "\\", 1) < 0)
+		if (text_buf_put(b, s + run, i - run) < 0 || text_buf_put(b,
+		    "\\", 1) < 0)
 			return -1;
 		run = i;
 	}
-	return buf_add(b, s + run, n - run) < 0 ? -1 : buf_add(b, "\"", 1);
+	return text_buf_put(b, s + run, n - run) < 0 ? -1 : text_buf_put(b,
+	    "\"", 1);
 }
 
 static int
@@ -276,24 +225,24 @@ str_cmp(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-static int norm_add(struct buf *b, json_t *v);
+static int norm_add(struct text_buf *b, json_t *v);
 
 /*
  * An array's normal form lists its elements' normal forms sorted, so two
  * arrays holding the same elements in any order (at any depth) agree.
  */
 static int
-norm_array(struct buf *b, json_t *v)
+norm_array(struct text_buf *b, json_t *v)
 {
 	size_t n = json_array_size(v), i, done = 0;
-	struct buf e = {NULL, 0, 0};
+	struct text_buf e = {0};
 	char **parts;
 	int rc = -1;
 
 	if ((parts = calloc(n + 1, sizeof(*parts))) == NULL)
 		return -1;
 	for (done = 0; done < n; done++) {
-		e = (struct buf){NULL, 0, 0};
+		e = (struct text_buf){0};
 		if (norm_add(&e, json_array_get(v, done)) < 0) {
 			free(e.s);
 			goto out;
@@ -301,13 +250,13 @@ norm_array(struct buf *b, json_t *v)
 		parts[done] = e.s;
 	}
 	qsort(parts, n, sizeof(*parts), str_cmp);
-	if (buf_add(b, "[", 1) < 0)
+	if (text_buf_put(b, "[", 1) < 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if ((i && buf_add(b, ",", 1) < 0) ||
-		    buf_add(b, parts[i], strlen(parts[i])) < 0)
+		if ((i && text_buf_put(b, ",", 1) < 0) ||
+		    text_buf_put(b, parts[i], strlen(parts[i])) < 0)
 			goto out;
-	rc = buf_add(b, "]", 1);
+	rc = text_buf_put(b, "]", 1);
 out:
 	for (i = 0; i < done; i++)
 		free(parts[i]);
@@ -316,7 +265,7 @@ out:
 }
 
 static int
-norm_object(struct buf *b, json_t *v)
+norm_object(struct text_buf *b, json_t *v)
 {
 	size_t n = json_object_size(v), i = 0;
 	const char **keys;
@@ -329,22 +278,22 @@ norm_object(struct buf *b, json_t *v)
 	json_object_foreach(v, key, m)
 		keys[i++] = key;
 	qsort(keys, n, sizeof(*keys), str_cmp);
-	if (buf_add(b, "{", 1) < 0)
+	if (text_buf_put(b, "{", 1) < 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if ((i && buf_add(b, ",", 1) < 0) ||
+		if ((i && text_buf_put(b, ",", 1) < 0) ||
 		    buf_quote(b, keys[i], strlen(keys[i])) < 0 ||
-		    buf_add(b, ":", 1) < 0 ||
+		    text_buf_put(b, ":", 1) < 0 ||
 		    norm_add(b, json_object_get(v, keys[i])) < 0)
 			goto out;
-	rc = buf_add(b, "}", 1);
+	rc = text_buf_put(b, "}", 1);
 out:
 	free(keys);
 	return rc;
 }
 
 static int
-norm_add(struct buf *b, json_t *v)
+norm_add(struct text_buf *b, json_t *v)
 {
 	char num[40];
 	int n;
@@ -359,19 +308,19 @@ norm_add(struct buf *b, json_t *v)
 	case JSON_INTEGER:
 		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
-		return buf_add(b, num, (size_t)n);
+		return text_buf_put(b, num, (size_t)n);
 	case JSON_REAL:
 		/* Marked, as json_equal() tells 1 from 1.0. */
 		n = snprintf(num, sizeof(num), "#%.17g", json_real_value(v));
-		return buf_add(b, num, (size_t)n);
+		return text_buf_put(b, num, (size_t)n);
 	case JSON_TRUE:
-		return buf_add(b, "true", 4);
+		return text_buf_put(b, "true", 4);
 	case JSON_FALSE:
-		return buf_add(b, "false", 5);
+		return text_buf_put(b, "false", 5);
 	case JSON_NULL:
 		break;
 	}
-	return buf_add(b, "null", 4);
+	return text_buf_put(b, "null", 4);
 }
 
 static int
@@ -402,13 +351,13 @@ keyed_cmp(const void *x, const void *y)
 static int
 elems_load(json_t *arr, struct elem *e, struct elem **order)
 {
-	struct buf b;
+	struct text_buf b;
 	size_t i;
 
 	for (i = 0; i < json_array_size(arr); i++) {
 		e[i].v = json_array_get(arr, i);
 		e[i].idx = i;
-		b = (struct buf){NULL, 0, 0};
+		b = (struct text_buf){0};
 		if (norm_add(&b, e[i].v) < 0) {
 			free(b.s);
 			return -1;
@@ -557,7 +506,7 @@ diff_array(struct walk *w, json_t *a, json_t *b)
 		goto out;
 	match_exact(oa, na, ob, nb);
 
-	refs = strcmp(w->path.buf, REFERENCES_PATH) == 0;
+	refs = strcmp(w->path.s, REFERENCES_PATH) == 0;
 	for (i = 0; i < (refs ? 1 : sizeof(key_specs) / sizeof(key_specs[0]));
 	    i++)
 		if (match_key(ea, na, eb, nb, &key_specs[i], refs) < 0)
@@ -678,21 +627,20 @@ sort_changes(struct change *v, size_t n)
 int
 diff_studies(const json_t *old, const json_t *new, struct change_list *out)
 {
-	struct walk w = {out, {NULL, 0, 0}};
+	struct walk w = {out, {0}};
 	size_t start = out->n;
 	int rc;
 
 	if (old == NULL || new == NULL)
 		return 0;
-	if (path_reserve(&w.path, 0) < 0)
+	if (text_buf_put(&w.path, "", 0) < 0)
 		return -1;
-	w.path.buf[0] = '\0';
 	/* jansson's iterators take non-const pointers; nothing is modified. */
 	rc = diff_value(&w, (json_t *)old, (json_t *)new);
 	/* No change yet means out->v may be NULL: no pointer arithmetic on it. */
 	if (out->n > start)
 		sort_changes(out->v + start, out->n - start);
-	free(w.path.buf);
+	text_buf_finish(&w.path);
 	return rc;
 }
 

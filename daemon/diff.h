@@ -1,9 +1,9 @@
 /*
  * diff.h - PURE: field-level changes between two versions of a study.
- * Both sides are canonical study objects (study_canonical_json).  Objects
- * are compared member by member; arrays are matched by element (references
- * by PMID, other arrays by natural key or by value), so reordering an array
- * yields no change.
+ * Both sides are study objects without their volatile members
+ * (study_strip_volatile()).  Objects are compared member by member; arrays
+ * are matched by element (references by PMID, other arrays by natural key
+ * or by value), so reordering an array yields no change.
  */
 #ifndef CTMIRROR_DIFF_H
 #define CTMIRROR_DIFF_H

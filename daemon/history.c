@@ -5,15 +5,14 @@
  */
 #include "history.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "fetch.h"
+#include "text.h"
 
 /* More versions than any trial has had: a list this long is not one. */
 #define MAX_VERSIONS	10000
@@ -30,30 +29,6 @@ struct history {
 	bool query_form;
 };
 
-static char *
-vxfmt(const char *fmt, va_list ap)
-{
-	char *s = NULL;
-
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	return s;
-}
-
-static char *xfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xfmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = vxfmt(fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* Set *why (freeing an earlier one) and return the fault. */
 static enum history_fault fault(char **why, enum history_fault f,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -65,7 +40,8 @@ fault(char **why, enum history_fault f, const char *fmt, ...)
 
 	free(*why);
 	va_start(ap, fmt);
-	*why = vxfmt(fmt, ap);
+	if (vasprintf(why, fmt, ap) < 0)
+		*why = NULL;
 	va_end(ap);
 	return f;
 }
@@ -130,22 +106,6 @@ history_list_finish(struct history_list *l)
 
 /* ------------------------------------------------------------- parsing */
 
-/* "YYYY-MM-DD" with a month and a day that can be. */
-static bool
-valid_day(const char *d)
-{
-	int m, day;
-
-	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
-			return false;
-	m = (d[5] - '0') * 10 + (d[6] - '0');
-	day = (d[8] - '0') * 10 + (d[9] - '0');
-	return m >= 1 && m <= 12 && day >= 1 && day <= 31;
-}
-
 static const char *
 study_id(const json_t *study)
 {
@@ -196,7 +156,7 @@ parse_change(const json_t *e, size_t i, const char *nct_id,
 		return fault(why, HISTORY_ENDPOINT, "%s: change list entry %zu "
 		    "has version %s, not %zu", nct_id, i, json_is_integer(ver) ?
 		    "out of order" : "missing", i);
-	if (!valid_day(date))
+	if (text_date_parse(date, NULL, NULL, NULL) != TEXT_DATE_DAY)
 		return fault(why, HISTORY_ENDPOINT, "%s: version %zu of the "
 		    "change list has no date YYYY-MM-DD", nct_id, i);
 	if (labels != NULL && !json_is_array(labels))
@@ -297,20 +257,6 @@ out:
 
 /* ----------------------------------------------------------- answers */
 
-/* "application/json", with or without parameters. */
-static bool
-is_json(const char *ct)
-{
-	return ct != NULL && strncasecmp(ct, "application/json", 16) == 0 &&
-	    strchr("; \t", ct[16]) != NULL;
-}
-
-static bool
-is_text(const char *ct)
-{
-	return ct != NULL && strncasecmp(ct, "text/plain", 10) == 0;
-}
-
 /*
  * Why an answer is not a JSON document, and whose fault: a 404 or 400 in
  * the registry's text/plain words is about the trial; any other status, a
@@ -326,14 +272,15 @@ check_answer(const struct fetch_response *r, const char *what, char **why)
 	n = strcspn(r->body, "\r\n");
 	if (n > 160)
 		n = 160;
-	if ((r->status == 404 || r->status == 400) && is_text(r->content_type))
+	if ((r->status == 404 || r->status == 400) &&
+	    fetch_is_type(r, "text/plain"))
 		return fault(why, HISTORY_TRIAL, "%s: HTTP %ld: %.*s", what,
 		    r->status, (int)n, r->body);
 	if (r->status != 200)
 		return fault(why, HISTORY_ENDPOINT, "%s: HTTP %ld (%s)", what,
 		    r->status, r->content_type ? r->content_type :
 		    "no content type");
-	if (!is_json(r->content_type))
+	if (!fetch_is_type(r, "application/json"))
 		return fault(why, HISTORY_ENDPOINT, "%s: HTTP 200 but %s, not "
 		    "JSON", what, r->content_type ? r->content_type :
 		    "no content type");
@@ -368,17 +315,18 @@ ask_list(struct history *h, const char *nct_id, bool query_form,
     struct history_list *out, char **why, long *status)
 {
 	struct list_call lc = {nct_id, out, HISTORY_ENDPOINT, 0, why};
-	char *url = query_form ? xfmt("%s/studies/%s?history=true", h->base,
-	    nct_id) : xfmt("%s/studies/%s/history", h->base, nct_id);
+	struct text_buf url = {0};
 
 	history_list_finish(out);
-	if (url == NULL || fetch_get(h->f, url, on_list, &lc) < 0) {
-		free(url);
+	text_buf_printf(&url, "%s/studies/%s%s", h->base, nct_id, query_form ?
+	    "?history=true" : "/history");
+	if (url.failed || fetch_get(h->f, url.s, on_list, &lc) < 0) {
+		text_buf_finish(&url);
 		return fault(why, HISTORY_ENDPOINT, "%s: change list: %s",
 		    nct_id, fetch_cancelled(h->f) ? "cancelled" :
 		    "cannot queue the request");
 	}
-	free(url);
+	text_buf_finish(&url);
 	(void)fetch_run(h->f);	/* the callback has run either way */
 	*status = lc.status;
 	return lc.rc;
@@ -463,13 +411,13 @@ on_version(void *arg, const struct fetch_response *r)
 static void
 ask_next(struct versions_call *vc)
 {
-	char *url;
+	struct text_buf url = {0};
 
 	if (vc->stop || vc->next >= vc->n)
 		return;
-	url = xfmt("%s/studies/%s/history/%d", vc->h->base, vc->nct_id,
-	    vc->versions[vc->next]);
-	if (url == NULL || fetch_get(vc->h->f, url, on_version, vc) < 0) {
+	text_buf_printf(&url, "%s/studies/%s/history/%d", vc->h->base,
+	    vc->nct_id, vc->versions[vc->next]);
+	if (url.failed || fetch_get(vc->h->f, url.s, on_version, vc) < 0) {
 		vc->rc = fault(vc->why, HISTORY_ENDPOINT, "%s: version %d: %s",
 		    vc->nct_id, vc->versions[vc->next],
 		    fetch_cancelled(vc->h->f) ? "cancelled" :
@@ -478,7 +426,7 @@ ask_next(struct versions_call *vc)
 	} else {
 		vc->next++;
 	}
-	free(url);
+	text_buf_finish(&url);
 }
 
 enum history_fault

@@ -129,19 +129,11 @@ int identity_judge_record(const struct identity *id,
     struct identity_verdict *out);
 
 /*
- * The same for `rec` itself (borrowed; NULL gives UNKNOWN): prepares it,
- * judges, frees the preparation.  The same verdict and evidence as
- * identity_record_new() + identity_judge_record(); for one-off
- * judgements, since every call reads the record again.  0 / -1 likewise.
- */
-int identity_judge(const struct identity *id, const char *context,
-    size_t len, const struct study *rec, struct identity_verdict *out);
-
-/*
  * The citation claim of a mention, into *out (overwritten): kind
  * CLAIM_MENTION, its NCT ID and line, no as-of date, phrase the NCT ID,
- * and as excerpt at most 200 bytes of the first block that names the ID
- * (around the ID when the block is longer), valid UTF-8.  The strings are
+ * and as excerpt the first block that names the ID, cut around the ID as
+ * every claim's excerpt is (text_excerpt(): at most 200 bytes, at words
+ * where it can, valid UTF-8).  The strings are
  * new; claims_list_finish() frees them with the list.  0 / -1 (nothing
  * allocated then).
  */
@@ -149,8 +141,5 @@ int identity_claim(const struct mention *m, struct claim *out);
 
 /* Free the evidence.  NULL is a no-op. */
 void identity_verdict_finish(struct identity_verdict *v);
-
-/* "match", "mismatch", "unknown".  Static. */
-const char *identity_outcome_name(enum identity_outcome o);
 
 #endif

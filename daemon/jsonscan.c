@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 struct scan {
 	const unsigned char *p, *end;
 	const char *why;	/* static: what is wrong at p; NULL so far */
@@ -28,12 +30,6 @@ static bool
 is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
 }
 
 static void
@@ -71,7 +67,7 @@ hex4(const unsigned char *p, const unsigned char *end)
 		unsigned char c = p[i];
 
 		v <<= 4;
-		if (is_digit(c))
+		if (text_is_digit(c))
 			v |= c - '0';
 		else if (c >= 'a' && c <= 'f')
 			v |= c - 'a' + 10;
@@ -118,35 +114,11 @@ scan_escape(struct scan *sc)
 static bool
 scan_utf8(struct scan *sc)
 {
-	const unsigned char *p = sc->p;
-	unsigned char c = *p, lo = 0x80, hi = 0xBF;
-	int more;
+	size_t n = text_utf8_len(sc->p, (size_t)(sc->end - sc->p));
 
-	if (c >= 0xC2 && c <= 0xDF)
-		more = 1;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		more = 2;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		more = 3;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
+	if (n == 0)
 		return refuse(sc, "invalid UTF-8");
-	if (sc->end - p <= more)
-		return refuse(sc, "invalid UTF-8");
-	/* Only the first continuation byte has a narrower range. */
-	if (p[1] < lo || p[1] > hi)
-		return refuse(sc, "invalid UTF-8");
-	for (int i = 2; i <= more; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return refuse(sc, "invalid UTF-8");
-	sc->p += more + 1;
+	sc->p += n;
 	return true;
 }
 
@@ -213,23 +185,23 @@ scan_number(struct scan *sc)
 		p++;
 	if (p < end && *p == '0')
 		p++;
-	else if (p < end && is_digit(*p))
-		while (p < end && is_digit(*p))
+	else if (p < end && text_is_digit(*p))
+		while (p < end && text_is_digit(*p))
 			p++;
 	else
 		return refuse(sc, "invalid number");
 	if (p < end && *p == '.') {
-		if (++p >= end || !is_digit(*p))
+		if (++p >= end || !text_is_digit(*p))
 			return refuse(sc, "invalid number");
-		while (p < end && is_digit(*p))
+		while (p < end && text_is_digit(*p))
 			p++;
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
 		if (++p < end && (*p == '+' || *p == '-'))
 			p++;
-		if (p >= end || !is_digit(*p))
+		if (p >= end || !text_is_digit(*p))
 			return refuse(sc, "invalid number");
-		while (p < end && is_digit(*p))
+		while (p < end && text_is_digit(*p))
 			p++;
 	}
 	sc->p = p;
@@ -348,21 +320,6 @@ scan_end(struct scan *sc)
 	return sc->p == sc->end ? true : refuse(sc, "data after the document");
 }
 
-/* Append a slice to *v (capacity *cap).  false when out of memory. */
-static bool
-grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	void *grown;
-
-	if (n < *cap)
-		return true;
-	*cap = *cap ? *cap * 2 : 64;
-	if ((grown = realloc(*v, *cap * size)) == NULL)
-		return false;
-	*v = grown;
-	return true;
-}
-
 static bool
 same_name(const struct jsonscan_slice *a, const char *name, size_t len)
 {
@@ -376,7 +333,7 @@ members(const char *text, size_t len, bool strict,
 {
 	struct scan sc = {(const unsigned char *)text,
 	    (const unsigned char *)text + len, NULL, strict};
-	struct jsonscan_member *v = NULL;
+	struct jsonscan_member *v = NULL, *nv;
 	size_t cap = 0, k = 0;
 	bool done = false;
 
@@ -404,10 +361,11 @@ members(const char *text, size_t len, bool strict,
 		start = sc.p;
 		if (!scan_value(&sc, 1))
 			goto fail;
-		if (!grow((void **)&v, &cap, k, sizeof(*v))) {
+		if ((nv = text_grow(v, &cap, k, sizeof(*v))) == NULL) {
 			refuse(&sc, "out of memory");
 			goto fail;
 		}
+		v = nv;
 		v[k].name = name;
 		v[k].value.s = (const char *)start;
 		v[k].value.len = (size_t)(sc.p - start);
@@ -450,7 +408,7 @@ jsonscan_array(const char *text, size_t len, const char *name,
 {
 	struct jsonscan_member *m = NULL;
 	const struct jsonscan_member *arr;
-	struct jsonscan_slice *v = NULL;
+	struct jsonscan_slice *v = NULL, *nv;
 	struct scan sc = {NULL, NULL, NULL, false};
 	size_t nm = 0, cap = 0, k = 0;
 	const char *why;
@@ -474,10 +432,11 @@ jsonscan_array(const char *text, size_t len, const char *name,
 	if (next_is(&sc, ']'))
 		done = true;
 	while (!done) {
-		if (!grow((void **)&v, &cap, k, sizeof(*v))) {
+		if ((nv = text_grow(v, &cap, k, sizeof(*v))) == NULL) {
 			refuse(&sc, "out of memory");
 			goto out;
 		}
+		v = nv;
 		skip_ws(&sc);
 		v[k].s = (const char *)sc.p;
 		if (!scan_value(&sc, 2))

@@ -423,24 +423,3 @@ localdb_ensure(const char *state_dir, char **conninfo, char **errmsg)
 	}
 	return 0;
 }
-
-int
-localdb_stop(const char *state_dir, char **errmsg)
-{
-	struct cluster c;
-	char pgctl[PATH_MAX + 16];
-	char *argv[] = {pgctl, "stop", "-w", "-m", "fast", "-D", NULL, NULL};
-
-	*errmsg = NULL;
-	if (resolve(&c, state_dir, errmsg) < 0)
-		return -1;
-	argv[6] = c.pgdata;
-	snprintf(pgctl, sizeof(pgctl), "%s/pg_ctl", c.bindir);
-	if (!running(&c))
-		return 0;
-	if (run(&c, argv) != 0) {
-		seterr(errmsg, "pg_ctl stop failed; see %s", c.log);
-		return -1;
-	}
-	return 0;
-}

@@ -25,7 +25,4 @@ bool localdb_wanted(const char *conninfo);
  */
 int localdb_ensure(const char *state_dir, char **conninfo, char **errmsg);
 
-/* Stop the cluster if it runs.  0 / -1 with *errmsg (new). */
-int localdb_stop(const char *state_dir, char **errmsg);
-
 #endif

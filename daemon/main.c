@@ -21,10 +21,12 @@
 #include "localdb.h"
 #include "log.h"
 #include "pages.h"
+#include "report.h"
 #include "rules.h"
 #include "service.h"
 #include "store.h"
 #include "sync.h"
+#include "text.h"
 #include "timeline.h"
 
 #define EXIT_RUNTIME 1
@@ -42,6 +44,7 @@ struct command {
 
 static const char *const json_flag[] = {"--json", NULL};
 static const char *const flags_flags[] = {"--all", "--json", NULL};
+static const char *const report_flags[] = {"--out", NULL};
 
 static int cmd_check_config(struct config *, struct store *, int, char **);
 static int cmd_migrate(struct config *, struct store *, int, char **);
@@ -52,6 +55,7 @@ static int cmd_flags(struct config *, struct store *, int, char **);
 static int cmd_ack(struct config *, struct store *, int, char **);
 static int cmd_run(struct config *, struct store *, int, char **);
 static int cmd_history(struct config *, struct store *, int, char **);
+static int cmd_report(struct config *, struct store *, int, char **);
 
 static const char *const history_flags[] = {"--json", "--since", "--class",
     NULL};
@@ -97,8 +101,10 @@ static const struct command commands[] = {
 	    "announced again while it stays open.\n",
 	    true, cmd_ack, NULL},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
-	    "Shows every tracked trial's current status, results posting and last\n"
-	    "check, the last run and the number of open flags. --json for scripts.\n",
+	    "Shows every tracked trial's current status, results posting, last\n"
+	    "check and whether its results are due under FDAAA 801 (the\n"
+	    "results_due view), the last run and the number of open flags.\n"
+	    "--json for scripts.\n",
 	    true, cmd_status, json_flag},
 	{"history", "NCT_ID [--json] [--since DATE] [--class CLASS,...]",
 	    "a trial's life, newest first, like git log",
@@ -110,6 +116,14 @@ static const struct command commands[] = {
 	    "--class status,results,references,dates,other keeps those classes\n"
 	    "(default: all); --json prints one JSON document for scripts.\n",
 	    true, cmd_history, history_flags},
+	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
+	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
+	    "lists the open flags by page, worst first; trial/NCT....html draws each\n"
+	    "tracked trial's life as a timeline with the page claims about it;\n"
+	    "page/N.html shows one page's claims and citations with their verdicts.\n"
+	    "No script, no request outside DIR. The new report is written beside DIR\n"
+	    "and swapped in whole; DIR must be absent, empty or an earlier report.\n",
+	    true, cmd_report, report_flags},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -231,10 +245,13 @@ static int
 status_row(void *arg, const struct store_trial_row *r)
 {
 	struct status_ctx *x = arg;
+	char due[80];
 
 	if (x->json) {
+		/* jansson has no nullable integer: "o?" takes NULL. */
 		json_array_append_new(x->arr, json_pack(
-		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i}",
+		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i, s:s?, "
+		    "s:s?, s:o?}",
 		    "nct_id", r->nct_id, "acronym", r->acronym,
 		    "overall_status", r->overall_status,
 		    "has_results", r->has_results,
@@ -244,10 +261,25 @@ status_row(void *arg, const struct store_trial_row *r)
 		    r->last_update_posted : NULL,
 		    "last_checked_at", r->last_checked_at,
 		    "registry_state", r->registry_state,
-		    "versions", r->versions));
+		    "versions", r->versions,
+		    "results_due", r->results_due_state,
+		    "results_due_by", r->results_due_by[0] ?
+		    r->results_due_by : NULL,
+		    "results_days_late", r->results_days_late >= 0 ?
+		    json_integer(r->results_days_late) : NULL));
 		return 0;
 	}
-	printf("%-12s %-10.10s %-24s %-16s %-12s %s\n", r->nct_id,
+	/* "overdue, due 2025-06-28, 521 days late" (at most ~50 bytes) */
+	snprintf(due, sizeof(due), "%s%s%s", r->results_due_state ?
+	    r->results_due_state : "-", r->results_due_by[0] ? ", due " : "",
+	    r->results_due_by);
+	if (r->results_days_late > 0) {
+		size_t n = strlen(due);
+
+		snprintf(due + n, sizeof(due) - n, ", %ld day%s late",
+		    r->results_days_late, r->results_days_late == 1 ? "" : "s");
+	}
+	printf("%-12s %-10.10s %-24s %-16s %-12s %-20s %s\n", r->nct_id,
 	    r->acronym ? r->acronym : "-",
 	    r->overall_status ? r->overall_status :
 	    strcmp(r->registry_state, "not_found") == 0 ? "(not found)" :
@@ -255,7 +287,7 @@ status_row(void *arg, const struct store_trial_row *r)
 	    r->has_results ? (r->results_first_posted[0] ?
 	    r->results_first_posted : "yes") : "no",
 	    r->last_update_posted[0] ? r->last_update_posted : "-",
-	    r->last_checked_at ? r->last_checked_at : "never");
+	    r->last_checked_at ? r->last_checked_at : "never", due);
 	return 0;
 }
 
@@ -267,6 +299,8 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	struct status_ctx x = {0};
 	struct store_summary sum;
 	struct store_backfill_summary bsum;
+	struct store_registry reg;
+	char today[DATE_SIZE];
 	char **rest;
 	int nrest;
 
@@ -278,7 +312,10 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	x.json = set[0];
-	if (store_summary(s, &sum) < 0 || store_backfill_summary(s, &bsum) < 0)
+	config_today(cfg, today);
+	if (store_set_today(s, today) < 0 || store_summary(s, &sum) < 0 ||
+	    store_last_registry(s, &reg) < 0 ||
+	    store_backfill_summary(s, &bsum) < 0)
 		goto dberr;
 	if (x.json) {
 		json_t *doc;
@@ -291,7 +328,7 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		}
 		/* jansson has no nullable integer: "o?" takes NULL. */
 		doc = json_pack("{s:i, s:o, s:{s:o?, s:s?, s:s?, s:s?}, s:s?, "
-		    "s:{s:i, s:i}}",
+		    "s:{s:i, s:i}, s:{s:s?, s:s?}}",
 		    "trials_tracked", (int)sum.trials_tracked, "trials", x.arr,
 		    "last_run", "run_id", sum.last_run_id ?
 		    json_integer(sum.last_run_id) : NULL,
@@ -302,7 +339,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		    "last_success_at", sum.last_ok_finished[0] ?
 		    sum.last_ok_finished : NULL,
 		    "open_flags", "stale", (int)sum.flags_open_stale,
-		    "recheck", (int)sum.flags_open_recheck);
+		    "recheck", (int)sum.flags_open_recheck,
+		    "registry", "data_timestamp", reg.build[0] ? reg.build :
+		    NULL, "seen_at", reg.build[0] ? reg.build_seen_at : NULL);
 		/* The history backfill: one member more, kept apart. */
 		if (doc != NULL && json_object_set_new(doc, "backfill", json_pack(
 		    "{s:i, s:i, s:i, s:I}", "pending", (int)bsum.pending,
@@ -324,8 +363,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	}
 	printf("%u tracked trial%s\n\n", sum.trials_tracked,
 	    sum.trials_tracked == 1 ? "" : "s");
-	printf("%-12s %-10s %-24s %-16s %-12s %s\n", "NCT ID", "ACRONYM",
-	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED");
+	printf("%-12s %-10s %-24s %-16s %-12s %-20s %s\n", "NCT ID", "ACRONYM",
+	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED",
+	    "RESULTS DUE (FDAAA 801)");
 	if (store_each_trial(s, status_row, &x) < 0)
 		goto dberr;
 	if (sum.last_run_id)
@@ -341,6 +381,10 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	    "from the registry's history), %u failed\n", bsum.pending,
 	    bsum.pending == 1 ? "" : "s", bsum.done, bsum.versions,
 	    bsum.versions == 1 ? "" : "s", bsum.failed);
+	/* The registry's daily data build, as the last run that asked saw it. */
+	if (reg.build[0])
+		printf("registry data: build %s (seen by the run started %s)\n",
+		    reg.build, reg.build_seen_at);
 	return 0;
 dberr:
 	log_error("status: %s", store_errmsg(s));
@@ -356,14 +400,7 @@ make_fetch(const struct config *cfg, struct event_base **base)
 
 	if ((*base = event_base_new()) == NULL)
 		return NULL;
-	memset(&fo, 0, sizeof(fo));
-	fo.concurrency = cfg->concurrency;
-	fo.rate_per_min = cfg->rate_limit;
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.retries = cfg->retries;
-	fo.max_body = cfg->max_body;
-	fo.tls_verify = cfg->tls_verify;
+	sync_fetch_opts(cfg, &fo);
 	if ((f = fetch_new(*base, &fo)) == NULL) {
 		event_base_free(*base);
 		*base = NULL;
@@ -516,7 +553,8 @@ scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
 	printf("  %s:%d: %s %s%s%s%s%s \"%s\"\n", path, c->line, c->nct_id,
 	    claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
 	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
-	if (sync_judge_state(x->judge, c->nct_id) == NULL)
+	if (sync_judge_state(x->judge, c->nct_id) == NULL ||
+	    sync_judge_state(x->judge, c->nct_id)->overall_status == NULL)
 		printf("      (no registry record stored for %s)\n", c->nct_id);
 	else if (n == 0)
 		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?
@@ -711,21 +749,6 @@ cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
 
 /* ------------------------------------------------------------ history */
 
-/* "YYYY-MM-DD" with a month and a day that can be. */
-static bool
-is_day(const char *s)
-{
-	int m, d;
-
-	if (strlen(s) != 10 || sscanf(s, "%*4d-%2d-%2d", &m, &d) != 2 ||
-	    s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 static int
 cmd_history(struct config *cfg, struct store *s, int argc, char **argv)
 {
@@ -744,7 +767,8 @@ cmd_history(struct config *cfg, struct store *s, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
 		} else if (strcmp(argv[i], "--since") == 0) {
-			if (val == NULL || !is_day(val)) {
+			if (val == NULL || text_date_parse(val, NULL, NULL,
+			    NULL) != TEXT_DATE_DAY) {
 				fprintf(stderr, "ctmirror history: --since wants "
 				    "a day YYYY-MM-DD\n");
 				return EXIT_USAGE;
@@ -761,7 +785,7 @@ cmd_history(struct config *cfg, struct store *s, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			i++;
-		} else if (nct_id == NULL && config_valid_nct_id(argv[i])) {
+		} else if (nct_id == NULL && text_nct_id(argv[i])) {
 			nct_id = argv[i];
 		} else {
 			fprintf(stderr, "ctmirror history: '%s' is not an NCT ID "
@@ -807,6 +831,41 @@ out:
 	timeline_finish(&t);
 	store_versions_free(m);
 	return rc;
+}
+
+/* -------------------------------------------------------------- report */
+
+static int
+cmd_report(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	struct report_stats st;
+	const char *dir = cfg->report_dir;
+	char today[11], err[1024];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			dir = argv[++i];
+			continue;
+		}
+		fprintf(stderr, "ctmirror report: %s (try 'ctmirror report "
+		    "--help')\n", strcmp(argv[i], "--out") == 0 ?
+		    "--out needs a folder" : "unexpected argument");
+		return EXIT_USAGE;
+	}
+	if (dir == NULL || dir[0] == '\0') {
+		fprintf(stderr, "ctmirror report: no folder: give --out DIR or "
+		    "set [report] dir\n");
+		return EXIT_USAGE;
+	}
+	config_today(cfg, today);
+	if (report_write(s, dir, today, &st, err, sizeof(err)) < 0) {
+		log_error("report: %s; nothing was changed in %s", err, dir);
+		return EXIT_RUNTIME;
+	}
+	printf("wrote %s/index.html: %u flags, %u trials, %u pages; %u files, "
+	    "%.1f MB in %.1f s\n", dir, st.flags, st.trials, st.pages, st.files,
+	    (double)st.bytes / 1e6, st.seconds);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- main */

@@ -97,12 +97,10 @@ struct study {
 	char results_submitted[DATE_SIZE];
 
 	/*
-	 * The JSON text that is stored.  From a tree (study_from_json): the
-	 * canonical form, compact, keys sorted, volatile members
+	 * The JSON text that is stored (study_from_text): the registry's
+	 * text as sent with the volatile members
 	 * (derivedSection.miscInfoModule.versionHolder and .modelPredictions)
-	 * removed, and the hash covers exactly it.  From text
-	 * (study_from_text): the registry's text as sent with the volatile
-	 * members cut out, and the hash covers exactly it.
+	 * cut out, and the hash covers exactly it.
 	 */
 	char *canonical;
 	size_t canonical_len;
@@ -162,7 +160,7 @@ enum claim_kind {
 	/*
 	 * A citation: the page says the trial it describes is this NCT ID.
 	 * Made from a struct mention by identity_claim(), never by
-	 * claims_extract(); judged by rules_judge_mention().
+	 * claims_scan(); judged by rules_judge_mention().
 	 */
 	CLAIM_MENTION,
 };
@@ -242,7 +240,7 @@ struct mention_list {
  */
 struct trial_state {
 	char nct_id[NCT_ID_SIZE];
-	const char *overall_status;		/* NULL: not in the registry */
+	const char *overall_status;		/* NULL: no record stored */
 	bool has_results;
 	char results_first_posted[DATE_SIZE];	/* "" if none */
 	char last_update_posted[DATE_SIZE];	/* "" if unknown */
@@ -260,6 +258,20 @@ struct trial_state {
 	 */
 	char status_since[DATE_SIZE];
 	char result_refs_since[DATE_SIZE];
+	/*
+	 * When the registry does not know the ID: its answer ("NCT number
+	 * NCT01234560 not found") and the day it gave it; else NULL and "".
+	 * A trial never stored has overall_status NULL too.
+	 */
+	const char *registry_answer;
+	char answered_on[DATE_SIZE];
+	/*
+	 * The FDAAA 801 deadline ("YYYY-MM-DD") of an applicable trial whose
+	 * primary completion is actual and which has submitted no results
+	 * (the results_due view, migration 0006): its results are overdue once
+	 * today is past it.  "" otherwise.
+	 */
+	char results_due_by[DATE_SIZE];
 };
 
 enum severity {

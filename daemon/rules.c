@@ -11,89 +11,13 @@
 #include <string.h>
 
 #include "identity.h"
+#include "text.h"
 
 #define STUDY_URL "https://clinicaltrials.gov/study/"
 /* Evidence names at most this many PMIDs, then says how many more. */
 #define MAX_PMIDS_SHOWN 5
 
-/* Registry overallStatus words, in the order of enum status_bit. */
-static const char *const statuses[N_STATUSES] = STATUS_NAMES;
-
-/* Evidence text being built; `failed` remembers an allocation failure. */
-struct ebuf {
-	char *s;
-	size_t len;
-	size_t cap;
-	int failed;
-};
-
-static void ebuf_add(struct ebuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-ebuf_add(struct ebuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 128;
-		char *s;
-
-		while (b->len + (size_t)n + 1 > cap)
-			cap *= 2;
-		if ((s = realloc(b->s, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* ---------------------------------------------------------------- dates */
-
-static bool
-leap(long y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-month_days(long y, int m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31};
-
-	return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
-/* Exactly n ASCII digits at s, as a number; -1 otherwise. */
-static long
-digits(const char *s, int n)
-{
-	long v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
 
 /*
  * "YYYY-MM-DD" or "YYYY-MM" (the registry's month-only dates, which mean
@@ -104,16 +28,10 @@ digits(const char *s, int n)
 static bool
 day_number(const char *s, long *out)
 {
-	long y, m, d = 1, era, yoe, doy, doe;
+	long y, era, yoe, doy, doe;
+	int m, d;
 
-	if (s == NULL || (y = digits(s, 4)) < 0 || s[4] != '-' ||
-	    (m = digits(s + 5, 2)) < 1 || m > 12)
-		return false;
-	if (s[7] == '-') {
-		if ((d = digits(s + 8, 2)) < 1 || d > month_days(y, (int)m) ||
-		    s[10] != '\0')
-			return false;
-	} else if (s[7] != '\0')
+	if (text_date_parse(s, &y, &m, &d) < TEXT_DATE_MONTH)
 		return false;
 	y -= m <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
@@ -128,20 +46,15 @@ day_number(const char *s, long *out)
 
 static int
 add_verdict(struct verdict_list *out, const char *rule, enum severity sev,
-    const char *nct_id, struct ebuf *ev)
+    const char *nct_id, struct text_buf *ev)
 {
 	struct verdict *v;
 
 	if (ev->failed || ev->s == NULL)
 		goto fail;
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 4;
-
-		if ((v = realloc(out->v, cap * sizeof(*v))) == NULL)
-			goto fail;
-		out->v = v;
-		out->cap = cap;
-	}
+	if ((v = text_grow(out->v, &out->cap, out->n, sizeof(*v))) == NULL)
+		goto fail;
+	out->v = v;
 	v = &out->v[out->n++];
 	memset(v, 0, sizeof(*v));
 	v->rule = rule;
@@ -159,12 +72,13 @@ fail:
 
 /* The claimed status set in words, for status-changed evidence. */
 static void
-add_statuses(struct ebuf *b, unsigned set)
+add_statuses(struct text_buf *b, unsigned set)
 {
 	size_t i, shown = 0, total = 0;
 
 	if (set == ST_ACTIVE) {
-		ebuf_add(b, "an active status (not yet recruiting, recruiting, "
+		text_buf_printf(b,
+		    "an active status (not yet recruiting, recruiting, "
 		    "enrolling by invitation or active, not recruiting)");
 		return;
 	}
@@ -175,19 +89,10 @@ add_statuses(struct ebuf *b, unsigned set)
 		if (!(set & (1u << i)))
 			continue;
 		if (shown > 0)
-			ebuf_add(b, shown + 1 == total ? " or " : ", ");
-		ebuf_add(b, "%s", statuses[i]);
+			text_buf_printf(b, shown + 1 == total ? " or " : ", ");
+		text_buf_str(b, text_status_name(i));
 		shown++;
 	}
-}
-
-static unsigned
-status_bit(const char *name)
-{
-	for (size_t i = 0; i < N_STATUSES; i++)
-		if (strcmp(name, statuses[i]) == 0)
-			return 1u << i;
-	return 0;	/* expanded-access values and anything new */
 }
 
 static bool
@@ -204,46 +109,48 @@ results_posted(const struct trial_state *st)
  * claim was written; the same day may have been either.
  */
 static void
-since(struct ebuf *ev, const char *verb, const char *day, const char *as_of)
+since(struct text_buf *ev, const char *verb, const char *day,
+    const char *as_of)
 {
 	long d, a;
 
 	if (!day_number(day, &d))
 		return;
-	ebuf_add(ev, " (%s since %.10s", verb, day);
+	text_buf_printf(ev, " (%s since %.10s", verb, day);
 	if (day_number(as_of, &a) && d < a)
-		ebuf_add(ev, ", before this claim's date %.10s: wrong when "
-		    "written", as_of);
+		text_buf_printf(ev, ", before this claim's date %.10s: wrong "
+		    "when written", as_of);
 	else if (day_number(as_of, &a) && d > a)
-		ebuf_add(ev, ", after the claim's date %.10s", as_of);
-	ebuf_add(ev, ")");
+		text_buf_printf(ev, ", after the claim's date %.10s", as_of);
+	text_buf_str(ev, ")");
 }
 
 static int
 judge_results_posted(const struct claim *c, const struct trial_state *st,
     const char *link_id, struct verdict_list *out)
 {
-	struct ebuf ev = {0};
+	struct text_buf ev = {0};
 	long posted, as_of;
 
 	if (c->kind != CLAIM_RESULTS_PENDING || !results_posted(st))
 		return 0;
 	if (st->results_first_posted[0] == '\0')
-		ebuf_add(&ev, "results are posted (no results-first-posted "
+		text_buf_printf(&ev,
+		    "results are posted (no results-first-posted "
 		    "date given)");
 	else if (day_number(c->as_of, &as_of) &&
 	    day_number(st->results_first_posted, &posted) && posted < as_of)
 		/* %.10s: the date fields are fixed-size, but not ours. */
-		ebuf_add(&ev, "results were posted on %.10s, before this "
-		    "claim's date %.10s (wrong when written)",
+		text_buf_printf(&ev, "results were posted on %.10s, before "
+		    "this claim's date %.10s (wrong when written)",
 		    st->results_first_posted, c->as_of);
 	else {
-		ebuf_add(&ev, "results first posted on %.10s",
+		text_buf_printf(&ev, "results first posted on %.10s",
 		    st->results_first_posted);
 		if (day_number(c->as_of, &as_of) &&
 		    day_number(st->results_first_posted, &posted) &&
 		    posted > as_of)
-			ebuf_add(&ev, ", after the claim's date %.10s",
+			text_buf_printf(&ev, ", after the claim's date %.10s",
 			    c->as_of);
 	}
 	return add_verdict(out, "results-posted", SEV_STALE, link_id, &ev);
@@ -253,7 +160,7 @@ static int
 judge_publication_linked(const struct claim *c, const struct trial_state *st,
     const char *link_id, struct verdict_list *out)
 {
-	struct ebuf ev = {0};
+	struct text_buf ev = {0};
 	size_t i, n = 0, shown;
 
 	if (c->kind != CLAIM_PUBLICATION_PENDING || st->result_pmids == NULL)
@@ -263,7 +170,7 @@ judge_publication_linked(const struct claim *c, const struct trial_state *st,
 			n++;
 	if (n == 0)
 		return 0;
-	ebuf_add(&ev, "%s listed as a result publication: ",
+	text_buf_printf(&ev, "%s listed as a result publication: ",
 	    n == 1 ? "a paper is" : "papers are");
 	shown = 0;
 	for (i = 0; i < st->n_result_pmids && shown < MAX_PMIDS_SHOWN; i++) {
@@ -272,11 +179,11 @@ judge_publication_linked(const struct claim *c, const struct trial_state *st,
 		if (p == NULL || p[0] == '\0')
 			continue;
 		/* %.32s: a PMID is a short number; the registry is not ours. */
-		ebuf_add(&ev, "%sPMID %.32s", shown ? ", " : "", p);
+		text_buf_printf(&ev, "%sPMID %.32s", shown ? ", " : "", p);
 		shown++;
 	}
 	if (n > shown)
-		ebuf_add(&ev, " and %zu more", n - shown);
+		text_buf_printf(&ev, " and %zu more", n - shown);
 	since(&ev, "listed", st->result_refs_since, c->as_of);
 	return add_verdict(out, "publication-linked", SEV_STALE, link_id, &ev);
 }
@@ -285,21 +192,21 @@ static int
 judge_status_changed(const struct claim *c, const struct trial_state *st,
     const char *link_id, struct verdict_list *out)
 {
-	struct ebuf ev = {0};
+	struct text_buf ev = {0};
 
 	/* No claimed set, or no registry status: nothing to contradict. */
 	if (c->kind != CLAIM_STATUS || c->statuses == 0 ||
 	    st->overall_status == NULL || st->overall_status[0] == '\0')
 		return 0;
-	if (status_bit(st->overall_status) & c->statuses)
+	if (text_status_bit(st->overall_status) & c->statuses)
 		return 0;
-	ebuf_add(&ev, "status is %.64s", st->overall_status);
+	text_buf_printf(&ev, "status is %.64s", st->overall_status);
 	if (st->status_since[0] != '\0')
 		since(&ev, "so", st->status_since, c->as_of);
 	else if (st->last_update_posted[0] != '\0')
-		ebuf_add(&ev, " (record last updated %.10s)",
+		text_buf_printf(&ev, " (record last updated %.10s)",
 		    st->last_update_posted);
-	ebuf_add(&ev, "; the page says ");
+	text_buf_printf(&ev, "; the page says ");
 	add_statuses(&ev, c->statuses);
 	return add_verdict(out, "status-changed", SEV_STALE, link_id, &ev);
 }
@@ -308,14 +215,15 @@ static int
 judge_registry_updated(const struct claim *c, const struct trial_state *st,
     const char *link_id, struct verdict_list *out)
 {
-	struct ebuf ev = {0};
+	struct text_buf ev = {0};
 	long as_of, updated;
 
 	/* An undated claim cannot be older than an update. */
 	if (!day_number(c->as_of, &as_of) ||
 	    !day_number(st->last_update_posted, &updated) || updated <= as_of)
 		return 0;
-	ebuf_add(&ev, "record last updated on %.10s, after the claim's date "
+	text_buf_printf(&ev,
+	    "record last updated on %.10s, after the claim's date "
 	    "%.10s", st->last_update_posted, c->as_of);
 	return add_verdict(out, "registry-updated", SEV_RECHECK, link_id, &ev);
 }
@@ -328,25 +236,50 @@ static int
 judge_results_submitted(const struct claim *c, const struct trial_state *st,
     const char *link_id, struct verdict_list *out)
 {
-	struct ebuf ev = {0};
+	struct text_buf ev = {0};
 	long as_of, submitted;
 
 	if (c->kind != CLAIM_RESULTS_PENDING || results_posted(st) ||
 	    st->results_submitted[0] == '\0')
 		return 0;
-	ebuf_add(&ev, "results submitted to the registry on %.10s, not posted "
+	text_buf_printf(&ev,
+	    "results submitted to the registry on %.10s, not posted "
 	    "yet (in quality-control review)", st->results_submitted);
 	if (day_number(c->as_of, &as_of) &&
 	    day_number(st->results_submitted, &submitted) && submitted > as_of)
-		ebuf_add(&ev, ", after the claim's date %.10s", c->as_of);
+		text_buf_printf(&ev, ", after the claim's date %.10s",
+		    c->as_of);
 	return add_verdict(out, "results-submitted", SEV_RECHECK, link_id, &ev);
+}
+
+/*
+ * Results overdue under FDAAA 801: the page still says "pending", and that
+ * is now news in itself.  The deadline comes from the results_due view;
+ * only today decides here whether it has passed.
+ */
+static int
+judge_results_overdue(const struct claim *c, const struct trial_state *st,
+    const struct rules_opts *o, const char *link_id, struct verdict_list *out)
+{
+	struct text_buf ev = {0};
+	long due, today;
+
+	if (c->kind != CLAIM_RESULTS_PENDING || results_posted(st) ||
+	    st->results_submitted[0] != '\0' ||
+	    !day_number(st->results_due_by, &due) ||
+	    !day_number(o->today, &today) || today <= due)
+		return 0;
+	text_buf_printf(&ev, "results were due by %.10s under FDAAA 801 and none have "
+	    "been submitted: %ld day%s overdue", st->results_due_by,
+	    today - due, today - due == 1 ? "" : "s");
+	return add_verdict(out, "results-overdue", SEV_RECHECK, link_id, &ev);
 }
 
 static int
 judge_claim_expired(const struct claim *c, const struct trial_state *st,
     const struct rules_opts *o, const char *link_id, struct verdict_list *out)
 {
-	struct ebuf ev = {0};
+	struct text_buf ev = {0};
 	long as_of, today, age;
 
 	if (c->kind != CLAIM_RESULTS_PENDING &&
@@ -363,14 +296,15 @@ judge_claim_expired(const struct claim *c, const struct trial_state *st,
 		return 0;
 	/* Say what the registry shows now, so the recheck starts informed. */
 	if (c->kind == CLAIM_RESULTS_PENDING && !results_posted(st))
-		ebuf_add(&ev, "no results posted yet; ");
+		text_buf_printf(&ev, "no results posted yet; ");
 	else if (c->kind == CLAIM_PUBLICATION_PENDING &&
 	    st->n_result_pmids == 0)
-		ebuf_add(&ev, "no result publication listed yet; ");
-	ebuf_add(&ev, "the claim dated %.10s is %ld days old (recheck after "
+		text_buf_printf(&ev, "no result publication listed yet; ");
+	text_buf_printf(&ev,
+	    "the claim dated %.10s is %ld days old (recheck after "
 	    "%u days)", c->as_of, age, o->stale_after_days);
 	if (st->last_update_posted[0] != '\0')
-		ebuf_add(&ev, "; record last updated %.10s",
+		text_buf_printf(&ev, "; record last updated %.10s",
 		    st->last_update_posted);
 	return add_verdict(out, "claim-expired", SEV_RECHECK, link_id, &ev);
 }
@@ -382,7 +316,8 @@ rules_judge(const struct claim *c, const struct trial_state *st,
 	size_t before = out->n;
 	const char *link_id;
 
-	if (st == NULL)
+	/* No record stored (an ID the registry does not know): no verdict. */
+	if (st == NULL || st->overall_status == NULL)
 		return 0;
 	link_id = st->nct_id[0] ? st->nct_id : c->nct_id;
 	/* Stale rules first: they are what a maintainer must fix. */
@@ -391,6 +326,7 @@ rules_judge(const struct claim *c, const struct trial_state *st,
 	    judge_status_changed(c, st, link_id, out) < 0 ||
 	    judge_registry_updated(c, st, link_id, out) < 0 ||
 	    judge_results_submitted(c, st, link_id, out) < 0 ||
+	    judge_results_overdue(c, st, o, link_id, out) < 0 ||
 	    judge_claim_expired(c, st, o, link_id, out) < 0)
 		goto fail;
 	return 0;
@@ -401,17 +337,43 @@ fail:
 	return -1;
 }
 
+/*
+ * The registry does not know the ID the page cites: a typo (NCT0123456
+ * for NCT01234560), a withdrawn registration, or an ID of another
+ * registry.  The evidence is the registry's own answer and its date.
+ */
+static int
+judge_unknown_trial(const struct claim *c, const struct trial_state *st,
+    struct verdict_list *out)
+{
+	struct text_buf ev = {0};
+
+	if (st == NULL || st->registry_answer == NULL)
+		return 0;
+	/* %.120s: the registry's words, one line, cleaned when stored. */
+	text_buf_printf(&ev, "the registry does not know %.11s: it answered \"%.120s\"",
+	    c->nct_id, st->registry_answer);
+	if (st->answered_on[0] != '\0')
+		text_buf_printf(&ev, " on %.10s", st->answered_on);
+	text_buf_printf(&ev, "; check the ID (a typo?)");
+	return add_verdict(out, "unknown-trial", SEV_STALE, c->nct_id, &ev);
+}
+
 int
 rules_judge_mention(const struct claim *c, const struct mention *m,
-    const char *current_id, const struct identity_record *rec,
-    const struct rules_opts *o, struct verdict_list *out)
+    const struct trial_state *st, const char *current_id,
+    const struct identity_record *rec, const struct rules_opts *o,
+    struct verdict_list *out)
 {
 	struct identity_verdict iv = {0};
-	struct ebuf ev = {0};
+	struct text_buf ev = {0};
 	size_t before = out->n;
 
+	if (judge_unknown_trial(c, st, out) < 0)
+		goto fail;
 	if (current_id != NULL) {
-		ebuf_add(&ev, "the page cites %.11s, an old ID: the registry now "
+		text_buf_printf(&ev,
+		    "the page cites %.11s, an old ID: the registry now "
 		    "lists this trial as %.11s; cite %.11s", c->nct_id,
 		    current_id, current_id);
 		if (add_verdict(out, "alias-id", SEV_RECHECK, current_id,

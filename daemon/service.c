@@ -56,6 +56,7 @@ struct metrics {
 	unsigned trials_tracked;
 	unsigned long versions, changes, alerts_sent, alerts_failed;
 	unsigned flags_stale, flags_recheck;
+	double registry_build;		/* its dataTimestamp, unix time; 0 = none */
 	struct fetch_stats http;	/* summed over cycles */
 	/* The history backfill (backfill.h). */
 	unsigned backfill_pending;	/* as of the last cycle */
@@ -167,8 +168,9 @@ snapshot_trial(void *arg, const struct store_trial_row *r)
 {
 	json_t *arr = arg;
 
+	/* jansson has no nullable integer: "o?" takes NULL. */
 	json_array_append_new(arr, json_pack(
-	    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s}",
+	    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:o?}",
 	    "nct_id", r->nct_id, "acronym", r->acronym,
 	    "overall_status", r->overall_status, "has_results", r->has_results,
 	    "results_first_posted", r->results_first_posted[0] ?
@@ -176,7 +178,11 @@ snapshot_trial(void *arg, const struct store_trial_row *r)
 	    "last_update_posted", r->last_update_posted[0] ?
 	    r->last_update_posted : NULL,
 	    "last_checked_at", r->last_checked_at,
-	    "registry_state", r->registry_state));
+	    "registry_state", r->registry_state,
+	    "results_due", r->results_due_state,
+	    "results_due_by", r->results_due_by[0] ? r->results_due_by : NULL,
+	    "results_days_late", r->results_days_late >= 0 ?
+	    json_integer(r->results_days_late) : NULL));
 	return 0;
 }
 
@@ -225,14 +231,7 @@ worker_main(void *arg)
 		w->db_failed = true;
 		goto out;
 	}
-	memset(&fo, 0, sizeof(fo));
-	fo.concurrency = w->cfg->concurrency;
-	fo.rate_per_min = w->cfg->rate_limit;
-	fo.timeout = w->cfg->timeout;
-	fo.connect_timeout = w->cfg->connect_timeout;
-	fo.retries = w->cfg->retries;
-	fo.max_body = w->cfg->max_body;
-	fo.tls_verify = w->cfg->tls_verify;
+	sync_fetch_opts(w->cfg, &fo);
 	if ((w->f = fetch_new(w->base, &fo)) == NULL) {
 		snprintf(w->res.error, sizeof(w->res.error), "%s",
 		    "cannot set up the HTTP client");
@@ -248,8 +247,12 @@ worker_main(void *arg)
 	if (w->rc < 0 && !store_ok(s))
 		w->db_failed = true;
 	if (store_ok(s)) {
+		char today[DATE_SIZE];
+
+		config_today(w->cfg, today);
 		w->trials = json_array();
-		if (store_each_trial(s, snapshot_trial, w->trials) < 0) {
+		if (store_set_today(s, today) < 0 ||
+		    store_each_trial(s, snapshot_trial, w->trials) < 0) {
 			json_decref(w->trials);
 			w->trials = NULL;
 		}
@@ -368,6 +371,13 @@ fold_metrics(struct metrics *m, const struct worker *w)
 	m->duration_count++;
 	if (w->res.run.trials_tracked)
 		m->trials_tracked = w->res.run.trials_tracked;
+	if (w->res.registry_build[0] != '\0') {
+		struct tm tm;
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(w->res.registry_build, "%Y-%m-%dT%H:%M:%S", &tm))
+			m->registry_build = (double)timegm(&tm);
+	}
 	m->versions += w->res.run.versions_stored;
 	m->changes += w->res.run.changes_stored;
 	m->alerts_sent += w->res.alerts_sent;
@@ -714,6 +724,11 @@ handle_metrics(struct evhttp_request *req, struct service *svc)
 	    "Cycles in which the registry's history endpoints failed.");
 	evbuffer_add_printf(b, "ctmirror_backfill_endpoint_failures_total %lu\n",
 	    m->backfill_failures);
+	metric(b, "ctmirror_registry_data_timestamp_seconds", "gauge",
+	    "The registry's data build the last cycle saw (GET /version "
+	    "dataTimestamp, UTC); 0 = none.");
+	evbuffer_add_printf(b, "ctmirror_registry_data_timestamp_seconds %.0f\n",
+	    m->registry_build);
 	metric(b, "ctmirror_database_up", "gauge",
 	    "1 when the last attempt reached the database.");
 	evbuffer_add_printf(b, "ctmirror_database_up %d\n", svc->db_up ? 1 : 0);
@@ -728,7 +743,7 @@ static void
 handle_status(struct evhttp_request *req, struct service *svc)
 {
 	const struct config *c;
-	char *db = NULL;
+	char *db = NULL, *registry;
 	char started[32], finished[32], next[32], up[32];
 	json_t *ids, *pages, *doc;
 
@@ -742,6 +757,7 @@ handle_status(struct evhttp_request *req, struct service *svc)
 		json_array_append_new(pages, json_string(c->page_paths[i]));
 	/* Never the conninfo or webhook URL as such: they may hold secrets. */
 	db = c->conninfo[0] ? config_redact(c->conninfo) : NULL;
+	registry = config_redact_url(c->base_url);
 	iso_time(svc->last_started, started);
 	iso_time(svc->last_finished, finished);
 	iso_time(svc->w ? 0 : svc->next_cycle, next);
@@ -752,7 +768,7 @@ handle_status(struct evhttp_request *req, struct service *svc)
 	    "version", CTMIRROR_VERSION, "started_at", up,
 	    "phase", svc->w ? svc->phase : "idle",
 	    "config",
-	    "registry", c->base_url,
+	    "registry", registry ? registry : "?",
 	    "database", db ? db : "local cluster or PG* environment",
 	    "tracked_ids", ids, "from_pages", c->from_pages,
 	    "pages", pages, "stale_after_days", (int)c->stale_after_days,
@@ -777,6 +793,7 @@ handle_status(struct evhttp_request *req, struct service *svc)
 	    "trials", svc->trials);
 	pthread_mutex_unlock(&svc->mu);
 	free(db);
+	free(registry);
 	reply_json(req, 200, doc);
 }
 

@@ -317,21 +317,6 @@ store_ok(struct store *s)
 	return s->conn && PQstatus(s->conn) == CONNECTION_OK;
 }
 
-int
-store_reset(struct store *s)
-{
-	PQreset(s->conn);
-	s->in_txn = false;
-	s->pipeline = false;
-	s->queued = 0;
-	s->sync_locked = false;
-	if (PQstatus(s->conn) != CONNECTION_OK) {
-		set_pq_err(s, "reconnect", NULL);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---------------------------------------------------------- transactions */
 
 int
@@ -689,8 +674,10 @@ store_free_ids(char **ids, size_t n)
 	free(ids);
 }
 
-int
-store_tracked_ids(struct store *s, char ***ids, size_t *n)
+/* The first column of `sql`'s rows as new strings (store_free_ids). */
+static int
+id_rows(struct store *s, const char *what, const char *sql, char ***ids,
+    size_t *n)
 {
 	PGresult *res;
 	size_t i, rows;
@@ -698,9 +685,7 @@ store_tracked_ids(struct store *s, char ***ids, size_t *n)
 
 	*ids = NULL;
 	*n = 0;
-	res = q(s, "tracked trials", PGRES_TUPLES_OK,
-	    "SELECT nct_id FROM trials WHERE tracked ORDER BY nct_id", 0, NULL);
-	if (res == NULL)
+	if ((res = q(s, what, PGRES_TUPLES_OK, sql, 0, NULL)) == NULL)
 		return -1;
 	rows = (size_t)PQntuples(res);
 	if ((v = calloc(rows + 1, sizeof(*v))) == NULL)
@@ -716,8 +701,15 @@ store_tracked_ids(struct store *s, char ***ids, size_t *n)
 	return 0;
 oom:
 	PQclear(res);
-	set_err(s, "tracked trials: out of memory");
+	set_err(s, "%s: out of memory", what);
 	return -1;
+}
+
+int
+store_tracked_ids(struct store *s, char ***ids, size_t *n)
+{
+	return id_rows(s, "tracked trials",
+	    "SELECT nct_id FROM trials WHERE tracked ORDER BY nct_id", ids, n);
 }
 
 /* Position of every result row's ID in `ids`, via one sort + bsearch. */
@@ -827,7 +819,8 @@ store_current(struct store *s, char *const *ids, size_t n, bool want_raw,
 	/* FOR UPDATE OF t: a concurrent writer of the same trial waits. */
 	res = q(s, "current versions", PGRES_TUPLES_OK,
 	    "SELECT t.nct_id, v.version_id, v.version_no, v.content_hash,"
-	    "       CASE WHEN $2::boolean THEN v.raw::text END"
+	    "       CASE WHEN $2::boolean THEN v.raw::text END,"
+	    "       coalesce(v.last_update_posted, '')"
 	    "  FROM trials t LEFT JOIN study_versions v"
 	    "    ON v.version_id = t.current_version_id"
 	    " WHERE t.nct_id = ANY($1::text[])"
@@ -843,6 +836,7 @@ store_current(struct store *s, char *const *ids, size_t n, bool want_raw,
 		cur[k].version_no = atoi(PQgetvalue(res, r, 2));
 		snprintf(cur[k].hash, sizeof(cur[k].hash), "%s",
 		    PQgetvalue(res, r, 3));
+		copy_date(cur[k].last_update, PQgetvalue(res, r, 5));
 		if (!PQgetisnull(res, r, 4) &&
 		    (cur[k].raw = strdup(PQgetvalue(res, r, 4))) == NULL) {
 			set_err(s, "current versions: out of memory");
@@ -900,7 +894,8 @@ date_or_null(const struct study_date *d)
 	"    FROM v, unnest($17::text[], $18::text[], $19::text[]," \
 	"                   $20::text[]) AS u(path, cls, old, new))" \
 	" UPDATE trials SET current_version_id = v.version_id," \
-	"   registry_state = 'present', missing_since = NULL" \
+	"   registry_state = 'present', missing_since = NULL," \
+	"   registry_answer = NULL" \
 	"  FROM v WHERE trials.nct_id = $1"
 
 /* The changes as four text arrays (path, class, old, new); new, or -1. */
@@ -1012,14 +1007,31 @@ store_add_version(struct store *s, long long run_id, const struct study *st,
 }
 
 int
-store_mark_not_found(struct store *s, const char *nct_id)
+store_mark_not_found(struct store *s, const char *nct_id, const char *answer)
 {
-	const char *p[1] = {nct_id};
+	const char *p[2] = {nct_id, answer ? answer : "not found"};
 
 	return exec(s, "mark not found",
 	    "UPDATE trials SET registry_state = 'not_found',"
-	    " missing_since = coalesce(missing_since, now())"
-	    " WHERE nct_id = $1", 1, p);
+	    " missing_since = coalesce(missing_since, now()),"
+	    " registry_answer = $2, registry_checked_at = now()"
+	    " WHERE nct_id = $1", 2, p);
+}
+
+int
+store_skip_ids(struct store *s, char ***ids, size_t *n)
+{
+	/*
+	 * Known aliases: their current ID is tracked and asked instead.  IDs
+	 * only pages cite that the registry does not know: once a week.
+	 */
+	return id_rows(s, "IDs not to ask",
+	    "SELECT nct_id FROM trials WHERE tracked AND ("
+	    "  current_nct_id IS NOT NULL OR"
+	    "  (source = 'pages' AND registry_state = 'not_found' AND"
+	    "   current_version_id IS NULL AND"
+	    "   registry_checked_at > now() - interval '7 days'))"
+	    " ORDER BY nct_id COLLATE \"C\"", ids, n);
 }
 
 int
@@ -1042,7 +1054,67 @@ store_record_alias(struct store *s, const char *alias, const char *current)
 	    " AND current_nct_id IS DISTINCT FROM $2", 2, p);
 }
 
+int
+store_run_registry(struct store *s, long long run_id, const char *build,
+    const char *digest)
+{
+	char rid[24];
+	const char *p[3] = {rid, build, digest};
+
+	snprintf(rid, sizeof(rid), "%lld", run_id);
+	return exec(s, "record the registry build",
+	    "UPDATE sync_runs SET registry_build = $2, tracked_digest = $3"
+	    " WHERE run_id = $1", 3, p);
+}
+
+int
+store_last_registry(struct store *s, struct store_registry *out)
+{
+	PGresult *res;
+
+	memset(out, 0, sizeof(*out));
+	res = q(s, "last registry build", PGRES_TUPLES_OK,
+	    "SELECT ok.run_id, ok.registry_build, ok.tracked_digest,"
+	    "       seen.registry_build,"
+	    "       to_char(seen.started_at AT TIME ZONE 'UTC',"
+	    "               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	    "  FROM (SELECT 1) one"
+	    "  LEFT JOIN LATERAL (SELECT run_id, registry_build, tracked_digest"
+	    "    FROM sync_runs WHERE status = 'ok'"
+	    "    ORDER BY run_id DESC LIMIT 1) ok ON true"
+	    "  LEFT JOIN LATERAL (SELECT registry_build, started_at"
+	    "    FROM sync_runs WHERE registry_build IS NOT NULL"
+	    "    ORDER BY run_id DESC LIMIT 1) seen ON true", 0, NULL);
+	if (res == NULL)
+		return -1;
+	if (!PQgetisnull(res, 0, 0))
+		out->ok_run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	snprintf(out->ok_build, sizeof(out->ok_build), "%s",
+	    PQgetvalue(res, 0, 1));
+	snprintf(out->ok_digest, sizeof(out->ok_digest), "%s",
+	    PQgetvalue(res, 0, 2));
+	snprintf(out->build, sizeof(out->build), "%s", PQgetvalue(res, 0, 3));
+	snprintf(out->build_seen_at, sizeof(out->build_seen_at), "%s",
+	    PQgetvalue(res, 0, 4));
+	PQclear(res);
+	return 0;
+}
+
 /* ------------------------------------------------------------- reading */
+
+int
+store_set_today(struct store *s, const char *today)
+{
+	const char *p[1] = {today};
+	PGresult *res;
+
+	if ((res = q(s, "set today", PGRES_TUPLES_OK,
+	    "SELECT set_config('ctmirror.today', $1::date::text, false)", 1,
+	    p)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
 
 int
 store_each_trial(struct store *s, store_trial_fn fn, void *arg)
@@ -1057,8 +1129,10 @@ store_each_trial(struct store *s, store_trial_fn fn, void *arg)
 	    "               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	    "       t.registry_state,"
 	    "       (SELECT count(*) FROM study_versions v"
-	    "         WHERE v.nct_id = c.nct_id)"
+	    "         WHERE v.nct_id = c.nct_id),"
+	    "       d.state, to_char(d.due_by, 'YYYY-MM-DD'), d.days_late"
 	    "  FROM trials_current c JOIN trials t USING (nct_id)"
+	    "  LEFT JOIN results_due d USING (nct_id)"
 	    " ORDER BY c.nct_id", 0, NULL);
 	if (res == NULL)
 		return -1;
@@ -1076,6 +1150,10 @@ store_each_trial(struct store *s, store_trial_fn fn, void *arg)
 		row.last_checked_at = (char *)col(res, r, 6);
 		row.registry_state = PQgetvalue(res, r, 7);
 		row.versions = atoi(PQgetvalue(res, r, 8));
+		row.results_due_state = (char *)col(res, r, 9);
+		copy_date(row.results_due_by, col(res, r, 10));
+		row.results_days_late = PQgetisnull(res, r, 11) ? -1 :
+		    atol(PQgetvalue(res, r, 11));
 		rc = fn(arg, &row);
 	}
 	PQclear(res);
@@ -1161,16 +1239,33 @@ store_load_states(struct store *s)
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		goto oom;
+	/* With the IDs the registry does not know, for unknown-trial. */
 	m->res = q(s, "load registry states", PGRES_TUPLES_OK,
-	    "SELECT t.nct_id, v.overall_status, v.has_results,"
+	    "SELECT t.nct_id, v.overall_status, coalesce(v.has_results, false),"
 	    "       coalesce(v.results_first_posted, ''),"
 	    "       coalesce(v.last_update_posted, ''),"
 	    "       coalesce(v.results_submitted, ''),"
-	    "       array_to_string(v.result_pmids, ' '),"
-	    "       cardinality(v.result_pmids), v.acronym, v.brief_title,"
+	    "       coalesce(array_to_string(v.result_pmids, ' '), ''),"
+	    "       coalesce(cardinality(v.result_pmids), 0), v.acronym,"
+	    "       v.brief_title,"
+	    "       CASE WHEN t.registry_state = 'not_found'"
+	    "            THEN coalesce(t.registry_answer, 'not found') END,"
+	    "       coalesce(to_char(coalesce(t.registry_checked_at,"
+	    "                                 t.missing_since), 'YYYY-MM-DD'), ''),"
+	    "       coalesce(to_char(d.due_by, 'YYYY-MM-DD'), ''),"
 	    "       v.status_since, v.result_refs_since"
-	    "  FROM trials t JOIN study_versions v"
-	    "    ON v.version_id = t.current_version_id", 0, NULL);
+	    "  FROM trials t LEFT JOIN study_versions v"
+	    "    ON v.version_id = t.current_version_id"
+	    /*
+	     * The deadline of trials that become overdue when it passes:
+	     * both states, so the answer does not depend on today.
+	     */
+	    "  LEFT JOIN results_due d ON d.nct_id = t.nct_id"
+	    "   AND d.state IN ('not due yet', 'overdue')"
+	    "   AND d.primary_completion_date_type = 'ACTUAL'"
+	    "   AND d.results_first_submitted_date IS NULL"
+	    " WHERE v.version_id IS NOT NULL OR t.registry_state = 'not_found'",
+	    0, NULL);
 	if (m->res == NULL)
 		goto fail;
 	rows = PQntuples(m->res);
@@ -1188,15 +1283,18 @@ store_load_states(struct store *s)
 
 		snprintf(st->nct_id, sizeof(st->nct_id), "%s",
 		    PQgetvalue(m->res, r, 0));
-		st->overall_status = PQgetvalue(m->res, r, 1);
+		st->overall_status = col(m->res, r, 1);
+		st->registry_answer = col(m->res, r, 10);
+		copy_date(st->answered_on, PQgetvalue(m->res, r, 11));
 		st->has_results = PQgetvalue(m->res, r, 2)[0] == 't';
 		copy_date(st->results_first_posted, PQgetvalue(m->res, r, 3));
 		copy_date(st->last_update_posted, PQgetvalue(m->res, r, 4));
 		copy_date(st->results_submitted, PQgetvalue(m->res, r, 5));
 		st->acronym = col(m->res, r, 8);
 		st->brief_title = col(m->res, r, 9);
-		copy_date(st->status_since, col(m->res, r, 10));
-		copy_date(st->result_refs_since, col(m->res, r, 11));
+		copy_date(st->results_due_by, PQgetvalue(m->res, r, 12));
+		copy_date(st->status_since, col(m->res, r, 13));
+		copy_date(st->result_refs_since, col(m->res, r, 14));
 		if ((m->pmid_store[r] = strdup(PQgetvalue(m->res, r, 6))) == NULL)
 			goto oom;
 		st->result_pmids = m->pmid_ptrs + used;
@@ -2352,4 +2450,528 @@ store_notify_flag(struct store *s, long long flag_id)
 		return -1;
 	PQclear(res);
 	return 0;
+}
+
+/* -------------------------------------------------------------- report */
+
+#define REPORT_TS(col) \
+	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"')"
+
+/* Open, unacknowledged flags per page: the order "worst page first". */
+#define REPORT_PAGE_COUNTS \
+	"pc AS (SELECT page_id," \
+	"  count(*) FILTER (WHERE severity = 'stale') AS st," \
+	"  count(*) FILTER (WHERE severity = 'recheck') AS re" \
+	"  FROM flags WHERE resolved_at IS NULL AND acked_at IS NULL" \
+	"  GROUP BY page_id)"
+
+int
+store_report_begin(struct store *s)
+{
+	if (exec(s, "report snapshot",
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) < 0)
+		return -1;
+	s->in_txn = true;
+	return 0;
+}
+
+int
+store_report_head(struct store *s, struct store_report_head *h)
+{
+	PGresult *res;
+
+	memset(h, 0, sizeof(*h));
+	/*
+	 * The registry build: issue 13 records GET /version's dataTimestamp
+	 * in sync_runs.  Read through to_jsonb so this works before and
+	 * after that column exists; its name is this one expression.
+	 */
+	res = q(s, "report head", PGRES_TUPLES_OK,
+	    "SELECT (SELECT count(*) FROM trials WHERE tracked),"
+	    " (SELECT count(DISTINCT page_id) FROM claims),"
+	    " (SELECT count(*) FROM flags WHERE resolved_at IS NULL"
+	    "   AND acked_at IS NULL AND severity = 'stale'),"
+	    " (SELECT count(*) FROM flags WHERE resolved_at IS NULL"
+	    "   AND acked_at IS NULL AND severity = 'recheck'),"
+	    " (SELECT count(*) FROM flags WHERE resolved_at IS NULL"
+	    "   AND acked_at IS NOT NULL),"
+	    " r.run_id, r.status, " REPORT_TS("r.started_at") ","
+	    " " REPORT_TS("r.finished_at") ","
+	    " (SELECT " REPORT_TS("max(finished_at)") " FROM sync_runs"
+	    "   WHERE status = 'ok'),"
+	    " (SELECT b FROM (SELECT coalesce(to_jsonb(x) ->> 'data_timestamp',"
+	    "   to_jsonb(x) ->> 'registry_build') AS b FROM sync_runs x"
+	    "   ORDER BY x.run_id DESC) z WHERE b IS NOT NULL LIMIT 1),"
+	    " " REPORT_TS("now()")
+	    " FROM (SELECT 1) one LEFT JOIN LATERAL"
+	    "  (SELECT * FROM sync_runs WHERE mode <> 'scan'"
+	    "    ORDER BY run_id DESC LIMIT 1) r ON true", 0, NULL);
+	if (res == NULL)
+		return -1;
+	h->trials_tracked = (unsigned)atoi(PQgetvalue(res, 0, 0));
+	h->pages = (unsigned)atoi(PQgetvalue(res, 0, 1));
+	h->flags_stale = (unsigned)atoi(PQgetvalue(res, 0, 2));
+	h->flags_recheck = (unsigned)atoi(PQgetvalue(res, 0, 3));
+	h->flags_acked = (unsigned)atoi(PQgetvalue(res, 0, 4));
+	h->last_run_id = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+	snprintf(h->last_run_status, sizeof(h->last_run_status), "%s",
+	    PQgetvalue(res, 0, 6));
+	snprintf(h->last_run_started, sizeof(h->last_run_started), "%s",
+	    PQgetvalue(res, 0, 7));
+	snprintf(h->last_run_finished, sizeof(h->last_run_finished), "%s",
+	    PQgetvalue(res, 0, 8));
+	snprintf(h->last_ok_finished, sizeof(h->last_ok_finished), "%s",
+	    PQgetvalue(res, 0, 9));
+	snprintf(h->registry_build, sizeof(h->registry_build), "%s",
+	    PQgetvalue(res, 0, 10));
+	snprintf(h->generated_at, sizeof(h->generated_at), "%s",
+	    PQgetvalue(res, 0, 11));
+	PQclear(res);
+	return 0;
+}
+
+int
+store_report_rule_counts(struct store *s, store_report_count_fn fn, void *arg)
+{
+	PGresult *res;
+	int rc = 0;
+
+	res = q(s, "report rule counts", PGRES_TUPLES_OK,
+	    "SELECT rule, severity,"
+	    " count(*) FILTER (WHERE acked_at IS NULL),"
+	    " count(*) FILTER (WHERE acked_at IS NOT NULL)"
+	    " FROM flags WHERE resolved_at IS NULL GROUP BY rule, severity"
+	    " ORDER BY severity = 'stale' DESC, 3 DESC, rule", 0, NULL);
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+		rc = fn(arg, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1),
+		    (unsigned)atoi(PQgetvalue(res, r, 2)),
+		    (unsigned)atoi(PQgetvalue(res, r, 3)));
+	PQclear(res);
+	return rc;
+}
+
+int
+store_report_flags(struct store *s, store_report_flag_fn fn, void *arg)
+{
+	PGresult *res;
+	int rc = 0;
+
+	res = q(s, "report flags", PGRES_TUPLES_OK,
+	    "WITH " REPORT_PAGE_COUNTS
+	    " SELECT f.flag_id, p.path, f.line, f.nct_id, f.claim_kind,"
+	    " left(f.claim_text, 400), f.as_of, f.rule, f.severity,"
+	    " left(f.evidence, 2000), " REPORT_TS("f.raised_at") ","
+	    " f.page_id, pc.st, pc.re, now()::date - f.raised_at::date,"
+	    " coalesce(cl.phrase, ''), coalesce(left(v.acronym, 40), '')"
+	    " FROM flags f JOIN pages p USING (page_id) JOIN pc USING (page_id)"
+	    " LEFT JOIN trials t ON t.nct_id = f.nct_id"
+	    " LEFT JOIN study_versions v ON v.version_id = t.current_version_id"
+	    " LEFT JOIN LATERAL (SELECT left(c.phrase, 200) AS phrase"
+	    "   FROM claims c WHERE c.page_id = f.page_id"
+	    "   AND c.nct_id = f.nct_id AND c.kind = f.claim_kind"
+	    "   AND c.line = f.line LIMIT 1) cl ON true"
+	    " WHERE f.resolved_at IS NULL AND f.acked_at IS NULL"
+	    " ORDER BY pc.st DESC, pc.re DESC, p.path, f.page_id,"
+	    "  f.severity = 'stale' DESC, f.line, f.nct_id, f.rule", 0, NULL);
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+		struct store_report_flag x;
+
+		memset(&x, 0, sizeof(x));
+		x.f.flag_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+		x.f.page = PQgetvalue(res, r, 1);
+		x.f.line = atoi(PQgetvalue(res, r, 2));
+		snprintf(x.f.nct_id, sizeof(x.f.nct_id), "%s",
+		    PQgetvalue(res, r, 3));
+		x.f.claim_kind = PQgetvalue(res, r, 4);
+		x.f.claim_text = PQgetvalue(res, r, 5);
+		x.f.as_of = (char *)col(res, r, 6);
+		x.f.rule = PQgetvalue(res, r, 7);
+		x.f.severity = PQgetvalue(res, r, 8);
+		x.f.evidence = PQgetvalue(res, r, 9);
+		x.f.raised_at = PQgetvalue(res, r, 10);
+		x.page_id = strtoll(PQgetvalue(res, r, 11), NULL, 10);
+		x.page_stale = (unsigned)atoi(PQgetvalue(res, r, 12));
+		x.page_recheck = (unsigned)atoi(PQgetvalue(res, r, 13));
+		x.age_days = atoi(PQgetvalue(res, r, 14));
+		x.phrase = PQgetvalue(res, r, 15);
+		x.acronym = PQgetvalue(res, r, 16);
+		rc = fn(arg, &x);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+store_report_pages(struct store *s, store_report_page_fn fn, void *arg)
+{
+	PGresult *res;
+	int rc = 0;
+
+	res = q(s, "report pages", PGRES_TUPLES_OK,
+	    "WITH " REPORT_PAGE_COUNTS ","
+	    " cc AS (SELECT page_id, count(*) AS n FROM claims GROUP BY page_id)"
+	    " SELECT p.page_id, p.path, p.page_date,"
+	    " " REPORT_TS("p.last_scanned_at") ","
+	    " coalesce(cc.n, 0), coalesce(pc.st, 0), coalesce(pc.re, 0)"
+	    " FROM pages p LEFT JOIN pc USING (page_id) LEFT JOIN cc USING (page_id)"
+	    " WHERE cc.n > 0 OR pc.page_id IS NOT NULL"
+	    " ORDER BY coalesce(pc.st, 0) DESC, coalesce(pc.re, 0) DESC, p.path,"
+	    "  p.page_id", 0, NULL);
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+		struct store_report_page p;
+
+		p.page_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+		p.path = PQgetvalue(res, r, 1);
+		p.page_date = PQgetvalue(res, r, 2);
+		p.last_scanned = PQgetvalue(res, r, 3);
+		p.claims = (unsigned)atoi(PQgetvalue(res, r, 4));
+		p.stale = (unsigned)atoi(PQgetvalue(res, r, 5));
+		p.recheck = (unsigned)atoi(PQgetvalue(res, r, 6));
+		rc = fn(arg, &p);
+	}
+	PQclear(res);
+	return rc;
+}
+
+struct store_report_claims {
+	PGresult *res;
+	struct store_report_claim *v;
+	size_t n;
+};
+
+/* Both claim reads return these columns, in this order. */
+static struct store_report_claims *
+report_claims(struct store *s, const char *what, const char *sql,
+    const char *param)
+{
+	struct store_report_claims *c;
+	const char *p[1] = {param};
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		set_err(s, "%s: out of memory", what);
+		return NULL;
+	}
+	if ((c->res = q(s, what, PGRES_TUPLES_OK, sql, 1, p)) == NULL)
+		goto fail;
+	c->n = (size_t)PQntuples(c->res);
+	if (c->n && (c->v = calloc(c->n, sizeof(*c->v))) == NULL) {
+		set_err(s, "%s: out of memory", what);
+		goto fail;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		struct store_report_claim *x = &c->v[i];
+		int r = (int)i;
+
+		x->page_id = strtoll(PQgetvalue(c->res, r, 0), NULL, 10);
+		x->claim_id = strtoll(PQgetvalue(c->res, r, 1), NULL, 10);
+		x->line = atoi(PQgetvalue(c->res, r, 2));
+		snprintf(x->nct_id, sizeof(x->nct_id), "%s",
+		    PQgetvalue(c->res, r, 3));
+		x->kind = PQgetvalue(c->res, r, 4);
+		x->statuses = PQgetvalue(c->res, r, 5);
+		x->as_of = PQgetvalue(c->res, r, 6);
+		x->phrase = PQgetvalue(c->res, r, 7);
+		x->excerpt = PQgetvalue(c->res, r, 8);
+		x->path = PQgetvalue(c->res, r, 9);
+		x->flag_id = strtoll(PQgetvalue(c->res, r, 10), NULL, 10);
+		x->flag_line = atoi(PQgetvalue(c->res, r, 11));
+		x->rule = PQgetvalue(c->res, r, 12);
+		x->severity = PQgetvalue(c->res, r, 13);
+		x->evidence = PQgetvalue(c->res, r, 14);
+		x->acked = PQgetvalue(c->res, r, 15)[0] == 't';
+	}
+	return c;
+fail:
+	store_report_claims_free(c);
+	return NULL;
+}
+
+#define REPORT_CLAIM_COLUMNS \
+	"c.page_id, c.claim_id, c.line, c.nct_id, c.kind," \
+	" coalesce(c.statuses, ''), c.as_of, left(c.phrase, 200)," \
+	" left(c.excerpt, 400)"
+
+/* "{1,2,3}": a bigint[] parameter. */
+static char *
+bigint_array(const long long *v, size_t n)
+{
+	char *out = malloc(n * 21 + 3), *p;
+
+	if (out == NULL)
+		return NULL;
+	p = out;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", v[i]);
+	*p++ = '}';
+	*p = '\0';
+	return out;
+}
+
+struct store_report_claims *
+store_report_page_claims(struct store *s, const long long *page_ids, size_t n)
+{
+	struct store_report_claims *c;
+	char *arr = bigint_array(page_ids, n);
+
+	if (arr == NULL) {
+		set_err(s, "page claims: out of memory");
+		return NULL;
+	}
+	c = report_claims(s, "report page claims",
+	    "SELECT " REPORT_CLAIM_COLUMNS ", '',"
+	    " coalesce(f.flag_id, 0), coalesce(f.line, 0), f.rule, f.severity,"
+	    " left(f.evidence, 2000), f.acked_at IS NOT NULL"
+	    " FROM claims c LEFT JOIN flags f ON f.page_id = c.page_id"
+	    "  AND f.nct_id = c.nct_id AND f.claim_kind = c.kind"
+	    "  AND f.resolved_at IS NULL"
+	    " WHERE c.page_id = ANY($1::bigint[])"
+	    " ORDER BY c.page_id, c.line, c.claim_id,"
+	    "  f.severity = 'stale' DESC, f.rule", arr);
+	free(arr);
+	return c;
+}
+
+struct store_report_claims *
+store_report_trial_claims(struct store *s, char *const *ids, size_t n)
+{
+	struct store_report_claims *c;
+	char *arr = id_array(ids, n);
+
+	if (arr == NULL) {
+		set_err(s, "trial claims: out of memory");
+		return NULL;
+	}
+	c = report_claims(s, "report trial claims",
+	    "SELECT " REPORT_CLAIM_COLUMNS ", p.path,"
+	    " 0, 0, coalesce(w.rules, ''), coalesce(w.severity, ''), '', false"
+	    " FROM claims c JOIN pages p USING (page_id)"
+	    " LEFT JOIN LATERAL (SELECT string_agg(f.rule, ', ' ORDER BY f.rule)"
+	    "   AS rules, CASE WHEN bool_or(f.severity = 'stale') THEN 'stale'"
+	    "   WHEN count(*) > 0 THEN 'recheck' END AS severity"
+	    "   FROM flags f WHERE f.page_id = c.page_id"
+	    "   AND f.nct_id = c.nct_id AND f.claim_kind = c.kind"
+	    "   AND f.resolved_at IS NULL AND f.acked_at IS NULL) w ON true"
+	    " WHERE c.nct_id = ANY($1::text[])"
+	    " ORDER BY c.nct_id, c.as_of NULLS LAST, p.path, c.line,"
+	    "  c.claim_id", arr);
+	free(arr);
+	return c;
+}
+
+size_t
+store_report_claims_count(const struct store_report_claims *c)
+{
+	return c ? c->n : 0;
+}
+
+const struct store_report_claim *
+store_report_claims_row(const struct store_report_claims *c, size_t i)
+{
+	return &c->v[i];
+}
+
+void
+store_report_claims_free(struct store_report_claims *c)
+{
+	if (c == NULL)
+		return;
+	PQclear(c->res);
+	free(c->v);
+	free(c);
+}
+
+/* The results a batch's strings live in. */
+struct report_batch_priv {
+	PGresult *trials, *spans, *changes;
+};
+
+/*
+ * The versions of a trial's life, one row each, from study_versions.
+ * Not the trial_timeline view: that merges the versions of one day and
+ * those whose status, results, primary completion and enrollment did not
+ * move, and the report lists every version and draws the start and
+ * completion dates, submissions and publications of each.  A version's
+ * day is trial_timeline's and `ctmirror history`'s (VERSION_DAY): the
+ * registry's last_update_posted, else the date its change list gives a
+ * version read from its history, else the day ctmirror stored it.
+ */
+static PGresult *
+report_spans(struct store *s, const char *const *p)
+{
+	return q(s, "report spans", PGRES_TUPLES_OK,
+	    "SELECT v.nct_id, v.version_no, " VERSION_DAY("v") ","
+	    " lead(" VERSION_DAY("v") ")"
+	    "   OVER (PARTITION BY v.nct_id ORDER BY v.version_no),"
+	    " v.overall_status, v.has_results, v.primary_completion,"
+	    " v.primary_completion_type,"
+	    " x.ps -> 'designModule' -> 'enrollmentInfo' ->> 'count', v.source,"
+	    " left(x.ps -> 'statusModule' -> 'startDateStruct' ->> 'date', 10),"
+	    " left(x.ps -> 'statusModule' -> 'startDateStruct' ->> 'type', 10),"
+	    " left(x.ps -> 'statusModule' -> 'completionDateStruct' ->> 'date', 10),"
+	    " left(x.ps -> 'statusModule' -> 'completionDateStruct' ->> 'type', 10),"
+	    " v.results_submitted, v.results_first_posted,"
+	    " array_to_string(v.result_pmids, ' ')"
+	    " FROM study_versions v"
+	    /* OFFSET 0: the record is decompressed once, not per field. */
+	    " CROSS JOIN LATERAL (SELECT v.raw -> 'protocolSection' AS ps"
+	    "   OFFSET 0) x"
+	    " WHERE v.nct_id = ANY($1::text[])"
+	    " ORDER BY v.nct_id, v.version_no", 1, p);
+}
+
+int
+store_report_batch(struct store *s, char *const *ids, size_t n,
+    unsigned max_changes, struct store_report_batch *b)
+{
+	struct report_batch_priv *pv;
+	char *arr = NULL, lim[16];
+	const char *p[2];
+	int rc = -1;
+
+	memset(b, 0, sizeof(*b));
+	if ((pv = calloc(1, sizeof(*pv))) == NULL ||
+	    (arr = id_array(ids, n)) == NULL) {
+		free(pv);
+		set_err(s, "report: out of memory");
+		return -1;
+	}
+	b->priv = pv;
+	snprintf(lim, sizeof(lim), "%u", max_changes);
+	p[0] = arr;
+	p[1] = lim;
+
+	pv->trials = q(s, "report trials", PGRES_TUPLES_OK,
+	    "SELECT t.nct_id, coalesce(left(v.acronym, 60), ''),"
+	    " coalesce(left(v.brief_title, 500), ''), v.overall_status,"
+	    " coalesce(v.has_results, false), v.results_first_posted,"
+	    " v.results_submitted, v.primary_completion,"
+	    " v.primary_completion_type, v.last_update_posted,"
+	    " t.registry_state, t.current_nct_id,"
+	    " to_char(t.tracked_since AT TIME ZONE 'UTC', 'YYYY-MM-DD'),"
+	    " (SELECT count(*) FROM study_versions x WHERE x.nct_id = t.nct_id)"
+	    " FROM trials t"
+	    " LEFT JOIN study_versions v ON v.version_id = t.current_version_id"
+	    " WHERE t.nct_id = ANY($1::text[]) ORDER BY t.nct_id", 1, p);
+	if (pv->trials == NULL)
+		goto out;
+	b->n_trials = (size_t)PQntuples(pv->trials);
+	if (b->n_trials &&
+	    (b->trials = calloc(b->n_trials, sizeof(*b->trials))) == NULL)
+		goto oom;
+	for (size_t i = 0; i < b->n_trials; i++) {
+		struct store_report_trial *t = &b->trials[i];
+		PGresult *r = pv->trials;
+		int k = (int)i;
+
+		snprintf(t->nct_id, sizeof(t->nct_id), "%s", PQgetvalue(r, k, 0));
+		t->acronym = PQgetvalue(r, k, 1);
+		t->brief_title = PQgetvalue(r, k, 2);
+		t->overall_status = PQgetvalue(r, k, 3);
+		t->has_results = PQgetvalue(r, k, 4)[0] == 't';
+		t->results_first_posted = PQgetvalue(r, k, 5);
+		t->results_submitted = PQgetvalue(r, k, 6);
+		t->primary_completion = PQgetvalue(r, k, 7);
+		t->primary_completion_type = PQgetvalue(r, k, 8);
+		t->last_update_posted = PQgetvalue(r, k, 9);
+		t->registry_state = PQgetvalue(r, k, 10);
+		t->current_nct_id = PQgetvalue(r, k, 11);
+		t->tracked_since = PQgetvalue(r, k, 12);
+		t->versions = atoi(PQgetvalue(r, k, 13));
+	}
+
+	if ((pv->spans = report_spans(s, p)) == NULL)
+		goto out;
+	b->n_spans = (size_t)PQntuples(pv->spans);
+	if (b->n_spans &&
+	    (b->spans = calloc(b->n_spans, sizeof(*b->spans))) == NULL)
+		goto oom;
+	for (size_t i = 0; i < b->n_spans; i++) {
+		struct store_report_span *x = &b->spans[i];
+		PGresult *r = pv->spans;
+		int k = (int)i;
+
+		snprintf(x->nct_id, sizeof(x->nct_id), "%s", PQgetvalue(r, k, 0));
+		x->version_no = atoi(PQgetvalue(r, k, 1));
+		x->valid_from = PQgetvalue(r, k, 2);
+		x->valid_to = PQgetvalue(r, k, 3);
+		x->overall_status = PQgetvalue(r, k, 4);
+		x->has_results = PQgetvalue(r, k, 5)[0] == 't';
+		x->primary_completion = PQgetvalue(r, k, 6);
+		x->primary_completion_type = PQgetvalue(r, k, 7);
+		x->enrollment = PQgetvalue(r, k, 8);
+		x->source = PQgetvalue(r, k, 9);
+		x->start = PQgetvalue(r, k, 10);
+		x->start_type = PQgetvalue(r, k, 11);
+		x->completion = PQgetvalue(r, k, 12);
+		x->completion_type = PQgetvalue(r, k, 13);
+		x->results_submitted = PQgetvalue(r, k, 14);
+		x->results_first_posted = PQgetvalue(r, k, 15);
+		x->result_pmids = PQgetvalue(r, k, 16);
+	}
+
+	pv->changes = q(s, "report changes", PGRES_TUPLES_OK,
+	    "SELECT nct_id, path, change_class, left(old_value::text, 300),"
+	    " left(new_value::text, 300), registry_updated,"
+	    " " REPORT_TS("detected_at") ", rn, total"
+	    " FROM (SELECT c.*, row_number() OVER w AS rn,"
+	    "   count(*) OVER (PARTITION BY c.nct_id) AS total"
+	    "   FROM study_changes c WHERE c.nct_id = ANY($1::text[])"
+	    "   WINDOW w AS (PARTITION BY c.nct_id ORDER BY c.change_id DESC)) z"
+	    " WHERE rn <= $2::integer ORDER BY nct_id, rn", 2, p);
+	if (pv->changes == NULL)
+		goto out;
+	b->n_changes = (size_t)PQntuples(pv->changes);
+	if (b->n_changes &&
+	    (b->changes = calloc(b->n_changes, sizeof(*b->changes))) == NULL)
+		goto oom;
+	for (size_t i = 0; i < b->n_changes; i++) {
+		struct store_report_change *x = &b->changes[i];
+		PGresult *r = pv->changes;
+		int k = (int)i;
+		long rn = atol(PQgetvalue(r, k, 7)), total = atol(PQgetvalue(r, k, 8));
+
+		snprintf(x->nct_id, sizeof(x->nct_id), "%s", PQgetvalue(r, k, 0));
+		x->field = PQgetvalue(r, k, 1);
+		x->change_class = PQgetvalue(r, k, 2);
+		x->old_value = PQgetvalue(r, k, 3);
+		x->new_value = PQgetvalue(r, k, 4);
+		x->registry_updated = PQgetvalue(r, k, 5);
+		x->detected_at = PQgetvalue(r, k, 6);
+		x->more = rn == (long)max_changes ? (int)(total - rn) : 0;
+	}
+
+	if ((b->claims = store_report_trial_claims(s, ids, n)) == NULL)
+		goto out;
+	rc = 0;
+	goto out;
+oom:
+	set_err(s, "report: out of memory");
+out:
+	free(arr);
+	return rc;
+}
+
+void
+store_report_batch_finish(struct store_report_batch *b)
+{
+	struct report_batch_priv *pv = b->priv;
+
+	if (pv != NULL) {
+		PQclear(pv->trials);
+		PQclear(pv->spans);
+		PQclear(pv->changes);
+		free(pv);
+	}
+	free(b->trials);
+	free(b->spans);
+	free(b->changes);
+	store_report_claims_free(b->claims);
+	memset(b, 0, sizeof(*b));
 }

@@ -43,8 +43,6 @@ const char *store_errmsg(const struct store *s);
 void store_set_error(struct store *s, const char *msg);
 /* true when the connection is (still) good. */
 bool store_ok(struct store *s);
-/* Reconnect after a failure (daemon).  0 / -1. */
-int store_reset(struct store *s);
 
 /* ---------------------------------------------------------- migrations */
 
@@ -103,6 +101,23 @@ int store_run_begin(struct store *s, const char *mode, long long *run_id);
 /* Close it: status "ok" | "partial" | "failed".  Own transaction.  0 / -1. */
 int store_run_finish(struct store *s, const struct store_run *run,
     const char *status, const char *error_text);
+/*
+ * Record in run `run_id` the registry's data build it saw (NULL: none)
+ * and the digest of its tracked set.  Outside a transaction.  0 / -1.
+ */
+int store_run_registry(struct store *s, long long run_id, const char *build,
+    const char *digest);
+
+/* The registry builds recorded by runs. */
+struct store_registry {
+	long long ok_run_id;		/* the last run with status ok; 0: none */
+	char ok_build[40];		/* its build, "" if none */
+	char ok_digest[40];		/* its tracked set's digest */
+	char build[40];			/* the latest build any run saw, "" if none */
+	char build_seen_at[40];		/* when that run started (UTC, ISO 8601) */
+};
+int store_last_registry(struct store *s, struct store_registry *out);
+
 /* Record what failed for one trial in this run (inside or outside a txn). */
 int store_run_error(struct store *s, long long run_id, const char *nct_id,
     const char *stage, const char *message);
@@ -135,6 +150,7 @@ struct store_current {
 	long long version_id;	/* 0: none stored */
 	int version_no;
 	char hash[65];
+	char last_update[DATE_SIZE];	/* its last_update_posted, "" if none */
 	char *raw;		/* canonical JSON text, new (free()); NULL if none */
 };
 
@@ -156,8 +172,20 @@ int store_add_version(struct store *s, long long run_id,
     const struct study *st, const struct store_current *prev,
     const struct change_list *changes);
 
-/* Inside a transaction: the registry answered 404 for nct_id. */
-int store_mark_not_found(struct store *s, const char *nct_id);
+/*
+ * Inside a transaction: the registry does not know nct_id; `answer` (its
+ * words, NULL: "not found") is kept with the time, for pages citing it.
+ */
+int store_mark_not_found(struct store *s, const char *nct_id,
+    const char *answer);
+
+/*
+ * Tracked IDs not to ask the registry this run, sorted (strcmp order):
+ * known aliases (their current ID is tracked and asked instead), and IDs
+ * only pages cite that the registry did not know within the last 7 days.
+ * New array of new strings (store_free_ids).  0 / -1.
+ */
+int store_skip_ids(struct store *s, char ***ids, size_t *n);
 /* Inside a transaction: alias now answers as current; track current too. */
 int store_record_alias(struct store *s, const char *alias, const char *current);
 
@@ -174,7 +202,21 @@ struct store_trial_row {
 	char *last_checked_at;		/* text timestamp or NULL */
 	char *registry_state;
 	int versions;
+	/*
+	 * The results_due view: its state ("overdue", ...; NULL if none),
+	 * due_by ("" if none) and days_late (-1 if none).
+	 */
+	char *results_due_state;
+	char results_due_by[DATE_SIZE];
+	long results_days_late;
 };
+
+/*
+ * The day the results_due view judges by on this connection ("YYYY-MM-DD",
+ * the setting ctmirror.today; current_date until set), so that `status`
+ * agrees with the rules under CTMIRROR_NOW.  0 / -1.
+ */
+int store_set_today(struct store *s, const char *today);
 
 typedef int (*store_trial_fn)(void *arg, const struct store_trial_row *row);
 /* Every tracked trial, ordered by NCT ID.  0 / -1. */
@@ -410,5 +452,178 @@ int store_alert_done(struct store *s, long long alert_id, bool ok,
     const char *error);
 /* NOTIFY ctmirror_flags, payload flag ID (delivered at commit). */
 int store_notify_flag(struct store *s, long long flag_id);
+
+/* -------------------------------------------------------------- report */
+
+/*
+ * Reads for `ctmirror report` (report.c).  Strings in the structs below
+ * are borrowed from the object that returned them and valid until it is
+ * finished; "" stands for SQL NULL where a field says so.  Untrusted
+ * text (paths, page text, registry text) comes as stored, cut to a few
+ * hundred bytes where a page of the report shows it.
+ */
+
+/*
+ * A read-only transaction with one snapshot for all the reads below, so
+ * a report never mixes two syncs; end it with store_rollback.  0 / -1.
+ */
+int store_report_begin(struct store *s);
+
+/* What the report's header says about the mirror. */
+struct store_report_head {
+	unsigned trials_tracked, pages;
+	unsigned flags_stale, flags_recheck;	/* open, not acknowledged */
+	unsigned flags_acked;			/* open, acknowledged */
+	long long last_run_id;			/* 0: never ran */
+	char last_run_status[16];
+	char last_run_started[40];
+	char last_run_finished[40];		/* "" while running */
+	char last_ok_finished[40];		/* "" if none */
+	/*
+	 * The registry data build (GET /version dataTimestamp) the newest
+	 * run that recorded one saw; "" until sync_runs records it.
+	 */
+	char registry_build[40];
+	char generated_at[40];			/* the database's now() */
+};
+int store_report_head(struct store *s, struct store_report_head *h);
+
+/* Open flags per rule and severity, most first.  fn returns 0 or -1 to stop. */
+typedef int (*store_report_count_fn)(void *arg, const char *rule,
+    const char *severity, unsigned open, unsigned acked);
+int store_report_rule_counts(struct store *s, store_report_count_fn fn,
+    void *arg);
+
+/* One open, unacknowledged flag in the index's order. */
+struct store_report_flag {
+	struct store_flag f;		/* link, alert_id unused */
+	long long page_id;
+	unsigned page_stale, page_recheck;	/* its page's open flags */
+	int age_days;			/* since raised */
+	const char *phrase;		/* the claim's words, "" if unknown */
+	const char *acronym;		/* the trial's, "" if none */
+};
+typedef int (*store_report_flag_fn)(void *arg,
+    const struct store_report_flag *f);
+/*
+ * Every open, unacknowledged flag, grouped by page, worst page first
+ * (most stale, then most recheck flags, then path), stale before recheck
+ * and by line within a page.  0 / -1.
+ */
+int store_report_flags(struct store *s, store_report_flag_fn fn, void *arg);
+
+/* A knowledge-base page that has claims or open flags. */
+struct store_report_page {
+	long long page_id;
+	const char *path;
+	const char *page_date;		/* "" if none */
+	const char *last_scanned;	/* "" if never */
+	unsigned claims, stale, recheck;
+};
+typedef int (*store_report_page_fn)(void *arg,
+    const struct store_report_page *p);
+/* Every such page, worst first (as store_report_flags groups them).  0 / -1. */
+int store_report_pages(struct store *s, store_report_page_fn fn, void *arg);
+
+/* One claim of a page with one open flag on its key (or none). */
+struct store_report_claim {
+	long long page_id, claim_id;
+	int line;
+	char nct_id[NCT_ID_SIZE];
+	const char *kind, *statuses, *as_of, *phrase, *excerpt;	/* "" if NULL */
+	const char *path;		/* the page's */
+	/* The open flag, if any: flag_id 0 when none. */
+	long long flag_id;
+	int flag_line;			/* the line the flag was raised on */
+	const char *rule, *severity, *evidence;
+	bool acked;
+};
+
+/*
+ * The claims of a batch of pages (page_ids[0..n)) in page order (line,
+ * then claim), one row per claim and open flag on its (page, trial,
+ * kind) key: a claim with two flags gives two rows, one with none a row
+ * with flag_id 0.  New rows in *rows, *n_rows; free with
+ * store_report_claims_free.  0 / -1.
+ */
+struct store_report_claims;
+struct store_report_claims *store_report_page_claims(struct store *s,
+    const long long *page_ids, size_t n);
+/*
+ * The claims citing a batch of trials (ids[0..n), sorted), ordered by
+ * trial, then as-of date, page and line; each with the worst open flag
+ * on its key (severity "" when none).
+ */
+struct store_report_claims *store_report_trial_claims(struct store *s,
+    char *const *ids, size_t n);
+size_t store_report_claims_count(const struct store_report_claims *c);
+/* Row i, borrowed until store_report_claims_free. */
+const struct store_report_claim *store_report_claims_row(
+    const struct store_report_claims *c, size_t i);
+void store_report_claims_free(struct store_report_claims *c);
+
+/* A tracked trial's current state, for its page of the report. */
+struct store_report_trial {
+	char nct_id[NCT_ID_SIZE];
+	const char *acronym, *brief_title, *overall_status;	/* "" if none */
+	bool has_results;
+	const char *results_first_posted, *results_submitted;	/* "" if none */
+	const char *primary_completion, *primary_completion_type;
+	const char *last_update_posted;
+	const char *registry_state;	/* unknown, present, not_found */
+	const char *current_nct_id;	/* "" unless an alias */
+	const char *tracked_since;
+	int versions;
+};
+
+/*
+ * One stored version of a trial and the span of days it held: the
+ * columns of the trial_timeline view (valid_from, valid_to,
+ * overall_status, has_results, primary_completion(_type), enrollment,
+ * source) for that one version, and what the report also draws from it.
+ */
+struct store_report_span {
+	char nct_id[NCT_ID_SIZE];
+	int version_no;
+	const char *valid_from;		/* the version's day (registry date) */
+	const char *valid_to;		/* the next version's; "" if current */
+	const char *overall_status;
+	bool has_results;
+	const char *primary_completion, *primary_completion_type;
+	const char *enrollment;
+	const char *source;		/* "live" or "history" */
+	const char *start, *start_type, *completion, *completion_type;
+	const char *results_submitted, *results_first_posted;
+	const char *result_pmids;	/* space-separated, "" if none */
+};
+
+/* One field-level change, values as JSON text cut to 300 bytes. */
+struct store_report_change {
+	char nct_id[NCT_ID_SIZE];
+	const char *field, *change_class, *old_value, *new_value;
+	const char *registry_updated, *detected_at;
+	int more;		/* on a trial's last row shown: older ones left out */
+};
+
+/* Everything the report draws for a batch of trials. */
+struct store_report_batch {
+	struct store_report_trial *trials;	/* by NCT ID */
+	size_t n_trials;
+	struct store_report_span *spans;	/* by trial, then version */
+	size_t n_spans;
+	struct store_report_change *changes;	/* by trial, newest first */
+	size_t n_changes;
+	struct store_report_claims *claims;	/* store_report_trial_claims */
+	void *priv;				/* the results owning the strings */
+};
+
+/*
+ * Fill *b for ids[0..n) (sorted, as store_tracked_ids gives them), at
+ * most max_changes changes a trial (newest first).  0 / -1; free with
+ * store_report_batch_finish (also after a failure).
+ */
+int store_report_batch(struct store *s, char *const *ids, size_t n,
+    unsigned max_changes, struct store_report_batch *b);
+void store_report_batch_finish(struct store_report_batch *b);
 
 #endif

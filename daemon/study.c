@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "jsonscan.h"
+#include "text.h"
 
 #define IDENT_PATH "/protocolSection/identificationModule"
 #define STATUS_PATH "/protocolSection/statusModule"
@@ -152,41 +153,14 @@ opt_string(struct ctx *c, const json_t *obj, const char *parent,
 	return v ? dup_string(c, v, out) : 0;
 }
 
-/* Registry dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD". */
-static bool
-date_valid(const char *d)
-{
-	size_t n = strlen(d), i;
-	int month, day;
-
-	if (n != 4 && n != 7 && n != 10)
-		return false;
-	for (i = 0; i < n; i++) {
-		bool dash = i == 4 || i == 7;
-
-		if (dash ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
-			return false;
-	}
-	if (n >= 7) {
-		month = (d[5] - '0') * 10 + (d[6] - '0');
-		if (month < 1 || month > 12)
-			return false;
-	}
-	if (n == 10) {
-		day = (d[8] - '0') * 10 + (d[9] - '0');
-		if (day < 1 || day > 31)
-			return false;
-	}
-	return true;
-}
-
 static int
 check_date(struct ctx *c, const char *path, const json_t *v,
     struct study_date *out)
 {
 	const char *d = json_string_value(v);
 
-	if (!date_valid(d))
+	/* Registry dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD", real days. */
+	if (text_date_parse(d, NULL, NULL, NULL) == TEXT_DATE_NONE)
 		return fail(c, path,
 		    "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got \"%.40s\"",
 		    d);
@@ -325,7 +299,6 @@ parse_id(struct ctx *c, const json_t *root, const char *expect_id,
 {
 	const json_t *ident, *id;
 	const char *v;
-	size_t i;
 
 	if (member(c, root, "", "protocolSection", JSON_OBJECT, protocol) < 0 ||
 	    member(c, *protocol, "/protocolSection", "identificationModule",
@@ -335,10 +308,7 @@ parse_id(struct ctx *c, const json_t *root, const char *expect_id,
 	if (id == NULL)
 		return fail(c, IDENT_PATH "/nctId", "required, but missing");
 	v = json_string_value(id);
-	for (i = 0; v[i] != '\0' && i < 11; i++)
-		if (i < 3 ? v[i] != "NCT"[i] : (v[i] < '0' || v[i] > '9'))
-			break;
-	if (i != 11 || v[i] != '\0')
+	if (!text_nct_id(v))
 		return fail(c, IDENT_PATH "/nctId",
 		    "expected NCT and 8 digits, got \"%.40s\"", v);
 	snprintf(s->nct_id, sizeof(s->nct_id), "%s", v);
@@ -589,7 +559,8 @@ lenient_date(const json_t *obj, const char *key)
 {
 	const char *d = json_string_value(json_object_get(obj, key));
 
-	return d && date_valid(d) ? d : NULL;
+	return text_date_parse(d, NULL, NULL, NULL) != TEXT_DATE_NONE ? d :
+	    NULL;
 }
 
 /*
@@ -712,7 +683,7 @@ out:
 	return rc;
 }
 
-/* The two members study_canonical_json leaves out; see there why. */
+/* The members that move daily (study_strip_volatile says why). */
 static const char *const volatile_keys[] = {"versionHolder",
     "modelPredictions"};
 
@@ -723,34 +694,6 @@ misc_module(const json_t *root)
 	    "miscInfoModule");
 
 	return json_is_object(misc) ? misc : NULL;
-}
-
-/*
- * The canonical text without copying the tree (a full record with results
- * is a few hundred KB; a deep copy was a fifth of the parse time): the
- * volatile members are taken out for the dump and put back, so the
- * caller's tree is as it was.  The tree is only borrowed, so a tree shared
- * with another thread must not come here.
- */
-static char *
-canonical_text(const json_t *root)
-{
-	json_t *misc = misc_module(root);
-	json_t *kept[2] = {NULL, NULL};
-	char *text;
-	size_t i;
-
-	for (i = 0; misc && i < 2; i++)
-		if ((kept[i] = json_object_get(misc, volatile_keys[i])) != NULL) {
-			json_incref(kept[i]);
-			json_object_del(misc, volatile_keys[i]);
-		}
-	text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-	for (i = 0; i < 2; i++)
-		if (kept[i] != NULL &&
-		    json_object_set_new(misc, volatile_keys[i], kept[i]) < 0)
-			json_decref(kept[i]);
-	return text;
 }
 
 /* SHA-256 of the byte ranges [from[i], to[i]) of text, as hex into s->hash. */
@@ -778,17 +721,6 @@ set_hash(struct ctx *c, const char *text, const size_t *from,
 	}
 	s->hash[64] = '\0';
 	return 0;
-}
-
-static int
-set_canonical(struct ctx *c, const json_t *root, struct study *s)
-{
-	size_t from = 0;
-
-	if ((s->canonical = canonical_text(root)) == NULL)
-		return fail(c, "", "out of memory");
-	s->canonical_len = strlen(s->canonical);
-	return set_hash(c, s->canonical, &from, &s->canonical_len, 1, s);
 }
 
 /* Every key field of a study object into a new struct study, or NULL. */
@@ -843,23 +775,6 @@ ctx_init(struct ctx *c, struct study_error **err, struct study_error *dummy,
 	memset(*err, 0, sizeof(**err));
 	c->err = *err;
 	c->nct = expect_id ? expect_id : "";
-}
-
-struct study *
-study_from_json(const json_t *root, const char *expect_id,
-    struct study_error *err)
-{
-	struct study_error dummy;
-	struct study *s;
-	struct ctx c;
-
-	ctx_init(&c, &err, &dummy, expect_id);
-	if ((s = parse_fields(&c, root, expect_id)) != NULL &&
-	    set_canonical(&c, root, s) < 0) {
-		study_free(s);
-		s = NULL;
-	}
-	return s;
 }
 
 static bool
@@ -1029,35 +944,6 @@ out:
 	return ret;
 }
 
-struct study *
-study_parse(const char *text, size_t len, const char *expect_id,
-    struct study_error *err)
-{
-	struct study_error dummy;
-	struct study *s = NULL;
-	json_error_t jerr;
-	json_t *root = NULL;
-
-	if (err == NULL)
-		err = &dummy;
-	memset(err, 0, sizeof(*err));
-	/* Duplicate keys make "the" value ambiguous: refuse them. */
-	root = json_loadb(text ? text : "", text ? len : 0,
-	    JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		snprintf(err->nct_id, sizeof(err->nct_id), "%s",
-		    expect_id ? expect_id : "");
-		snprintf(err->text, sizeof(err->text),
-		    "malformed JSON at line %d column %d: %s", jerr.line,
-		    jerr.column, jerr.text);
-		goto out;
-	}
-	s = study_from_json(root, expect_id, err);
-out:
-	json_decref(root);
-	return s;
-}
-
 static void
 free_list(char **v, size_t n)
 {
@@ -1110,54 +996,4 @@ study_strip_volatile(json_t *root)
 	 */
 	for (size_t i = 0; misc && i < 2; i++)
 		json_object_del(misc, volatile_keys[i]);
-}
-
-json_t *
-study_canonical_json(const json_t *root)
-{
-	json_t *copy;
-
-	if (root == NULL || (copy = json_deep_copy(root)) == NULL)
-		return NULL;
-	study_strip_volatile(copy);
-	return copy;
-}
-
-unsigned
-study_status_bit(const char *overall_status)
-{
-	static const char *const names[N_STATUSES] = STATUS_NAMES;
-
-	if (overall_status == NULL)
-		return 0;
-	for (size_t i = 0; i < N_STATUSES; i++)
-		if (strcmp(overall_status, names[i]) == 0)
-			return 1u << i;
-	return 0;	/* expanded-access values and anything new */
-}
-
-void
-study_state(const struct study *s, struct trial_state *st, const char **pmids)
-{
-	size_t i;
-
-	memset(st, 0, sizeof(*st));
-	snprintf(st->nct_id, sizeof(st->nct_id), "%s", s->nct_id);
-	st->overall_status = s->overall_status;
-	st->has_results = s->has_results;
-	if (s->results_first_posted.type != DATE_NONE)
-		snprintf(st->results_first_posted,
-		    sizeof(st->results_first_posted), "%s",
-		    s->results_first_posted.date);
-	if (s->last_update_posted.type != DATE_NONE)
-		snprintf(st->last_update_posted, sizeof(st->last_update_posted),
-		    "%s", s->last_update_posted.date);
-	snprintf(st->results_submitted, sizeof(st->results_submitted), "%s",
-	    s->results_submitted);
-	for (i = 0; i < s->n_refs; i++)
-		if (s->refs[i].type == REF_RESULT && s->refs[i].pmid)
-			pmids[st->n_result_pmids++] = s->refs[i].pmid;
-	st->result_pmids = pmids;
-	st->acronym = s->acronym;
-	st->brief_title = s->brief_title;
 }

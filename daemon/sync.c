@@ -21,8 +21,29 @@
 #include "log.h"
 #include "pages.h"
 #include "registry.h"
+#include "report.h"
 #include "rules.h"
 #include "study.h"
+
+/* An ID the cycle asks the registry about. */
+struct ask {
+	char id[NCT_ID_SIZE];
+	bool stored;		/* a version of it is stored */
+	bool in_config;		/* [tracking] nct_ids names it */
+};
+
+static int
+cmp_ask(const void *a, const void *b)
+{
+	return strcmp(((const struct ask *)a)->id, ((const struct ask *)b)->id);
+}
+
+/* A probe entry by ID (the key is the ID string: it leads the entry). */
+static int
+cmp_entry(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct registry_probe_entry *)e)->nct_id);
+}
 
 /* State shared by the stages of one cycle. */
 struct cycle {
@@ -31,10 +52,11 @@ struct cycle {
 	struct fetch *f;
 	const struct sync_hooks *hooks;
 	struct sync_result *res;
+	struct ask *asks;		/* what the registry is asked about, sorted */
+	size_t n_asks;
 	unsigned missing_marked;	/* not-found marks this run (capped) */
 	unsigned fetched_done;
 	unsigned fetch_total;
-	unsigned answered;		/* items the registry answered this cycle */
 	bool db_failed;
 };
 
@@ -173,12 +195,28 @@ store_record(struct cycle *c, const struct study *st, const char *text,
 	struct change_list changes = {0};
 	json_t *old = NULL, *new = NULL;
 	json_error_t jerr;
+	char msg[300];
 	int rc = -1;
 
 	if (cur->version_id > 0 && strcmp(cur->hash, st->hash) == 0) {
 		/* Same content (e.g. only versionHolder moved): write nothing. */
 		say_trial(st, 0, false);
 		return 0;
+	}
+	/*
+	 * The registry went back in time (a stale copy behind it, an answer
+	 * carrying an old record): a version older than the stored one is
+	 * not history, and storing it would reverse every change since.
+	 */
+	if (cur->version_id > 0 && cur->last_update[0] != '\0' &&
+	    st->last_update_posted.date[0] != '\0' &&
+	    strcmp(st->last_update_posted.date, cur->last_update) < 0) {
+		snprintf(msg, sizeof(msg), "%s: the registry sent a record last "
+		    "updated %s, older than the stored version (%s); kept the "
+		    "stored one", st->nct_id, st->last_update_posted.date,
+		    cur->last_update);
+		trial_error(c, st->nct_id, "store", msg);
+		return c->db_failed ? -1 : 0;
 	}
 	if (cur->version_id > 0) {
 		old = cur->raw ? json_loads(cur->raw, 0, &jerr) : NULL;
@@ -216,21 +254,56 @@ out:
 	return rc;
 }
 
-static void
-handle_missing(struct cycle *c, struct registry_item *it)
+/* What the cycle knows of one ID it asks the registry about. */
+static const struct ask *
+ask_of(const struct cycle *c, const char *nct_id)
 {
-	/*
-	 * One absence proves little (DESIGN.md): a trial is marked missing
-	 * only on a 404 for its own ID, and at most max_missing per run.
-	 */
-	if (it->outcome == REG_NOT_FOUND &&
-	    c->missing_marked < c->cfg->max_missing) {
-		if (store_mark_not_found(c->s, it->nct_id) < 0)
+	struct ask key;
+
+	if (c->n_asks == 0)
+		return NULL;
+	snprintf(key.id, sizeof(key.id), "%s", nct_id);
+	return bsearch(&key, c->asks, c->n_asks, sizeof(*c->asks), cmp_ask);
+}
+
+/*
+ * The registry has no trial of this ID (its text/plain 404).  One absence
+ * proves little (DESIGN.md): only that answer marks a trial missing, and
+ * a stored trial at most max_missing a run.  An ID in the config is the
+ * operator's error, shown with its config line; one only pages cite is a
+ * finding about those pages (rule unknown-trial), asked again in a week.
+ */
+static void
+not_found(struct cycle *c, struct registry_item *it)
+{
+	const struct ask *a = ask_of(c, it->nct_id);
+	const struct config *cfg = c->cfg;
+	char msg[700];
+	int line;
+
+	if (a == NULL || !a->stored || c->missing_marked++ < cfg->max_missing) {
+		if (store_mark_not_found(c->s, it->nct_id, it->answer) < 0)
 			c->db_failed = true;
-		c->missing_marked++;
 	}
-	trial_error(c, it->nct_id, "fetch", it->error ? it->error :
-	    "no answer from the registry");
+	if (a != NULL && !a->in_config) {
+		log_info("nct=%s: not in the registry (\"%s\"); pages that cite "
+		    "it are flagged, and it is asked again in a week",
+		    it->nct_id, it->answer ? it->answer : "not found");
+		return;
+	}
+	if (cfg->path == NULL)
+		snprintf(msg, sizeof(msg), "%s: not found in the registry; it "
+		    "is in the built-in default list of [tracking] nct_ids",
+		    it->nct_id);
+	else if ((line = config_id_line(cfg, it->nct_id)) > 0)
+		snprintf(msg, sizeof(msg), "%s: not found in the registry; "
+		    "listed at %s:%d ([tracking] nct_ids): correct or remove "
+		    "it", it->nct_id, cfg->path, line);
+	else
+		snprintf(msg, sizeof(msg), "%s: not found in the registry; "
+		    "listed in [tracking] nct_ids of %s", it->nct_id,
+		    cfg->path);
+	trial_error(c, it->nct_id, "fetch", msg);
 }
 
 /* The ID a fetched item's record must carry: where an alias now points. */
@@ -260,37 +333,18 @@ parse_and_store(struct cycle *c, struct registry_item *it,
 		    serr.path[0] ? serr.path : "", serr.path[0] ? ": " : "",
 		    serr.text);
 		trial_error(c, it->nct_id, "parse", msg);
-	} else
+	} else {
+		if (it->twins)
+			log_warnx("nct=%s: the registry's answer carried more "
+			    "than one record for it; kept the one last "
+			    "updated %s", st->nct_id,
+			    st->last_update_posted.date);
 		rc = store_record(c, st, it->json, it->json_len, cur);
+	}
 	study_free(st);
 	free(it->json);
 	it->json = NULL;
 	return rc < 0 || c->db_failed ? -1 : 0;
-}
-
-/* No HTTP answer, or the registry saying it is overloaded or down. */
-static bool
-registry_silent(const struct registry_item *it)
-{
-	return it->outcome == REG_ERROR && (it->http_status == 0 ||
-	    it->http_status == 429 || (it->http_status >= 502 &&
-	    it->http_status <= 504));
-}
-
-/*
- * True when nothing the registry was asked this cycle got an answer: an
- * outage, reported once for the cycle rather than once per trial (a first
- * sync of 50,000 trials would otherwise log 50,000 lines).
- */
-static bool
-registry_down(struct cycle *c, const struct registry_item *items, size_t n)
-{
-	size_t silent = 0;
-
-	for (size_t i = 0; i < n; i++)
-		silent += registry_silent(&items[i]);
-	c->answered += (unsigned)(n - silent);
-	return c->answered == 0 && n > 0 && silent == n;
 }
 
 /*
@@ -298,6 +352,8 @@ registry_down(struct cycle *c, const struct registry_item *items, size_t n)
  * are read first (locking the trials' rows); then each record is parsed
  * and its rows are sent in a pipeline, so PostgreSQL stores one record
  * while the next is parsed and only one record's tree is alive at a time.
+ * The registry hands over at most one item per trial: aliases asked with
+ * their current ID only add the alias.
  */
 static int
 on_batch(void *arg, struct registry_item *items, size_t n)
@@ -309,11 +365,6 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 	size_t np = 0, i;
 	int rc = -1;
 
-	if (registry_down(c, items, n)) {
-		fail(c, "the registry did not answer (%s)", items[0].error ?
-		    items[0].error : "no response");
-		return -1;
-	}
 	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL ||
 	    (slot = calloc(n + 1, sizeof(*slot))) == NULL ||
 	    (cur = calloc(n + 1, sizeof(*cur))) == NULL) {
@@ -333,18 +384,26 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 		struct registry_item *it = &items[i];
 
 		c->fetched_done++;
-		if (it->outcome != REG_OK) {
-			handle_missing(c, it);
+		if (it->outcome == REG_NOT_FOUND) {
+			not_found(c, it);
 			continue;
 		}
-		c->res->run.trials_fetched++;
+		if (it->outcome != REG_OK && it->outcome != REG_ALIAS) {
+			trial_error(c, it->nct_id, "fetch", it->error ?
+			    it->error : "no answer from the registry");
+			continue;
+		}
 		if (it->current_id[0]) {
+			/* Recorded once: a known alias is not asked again. */
 			log_warnx("nct=%s: the registry now lists it as %s",
 			    it->nct_id, it->current_id);
 			if (store_record_alias(c->s, it->nct_id,
 			    it->current_id) < 0)
 				goto dbfail;
 		}
+		if (it->outcome == REG_ALIAS)
+			continue;
+		c->res->run.trials_fetched++;
 		if (parse_and_store(c, it, &cur[slot[i]]) < 0)
 			goto dbfail;
 	}
@@ -368,56 +427,190 @@ out:
 }
 
 static int
-cmp_probe(const void *a, const void *b)
-{
-	return strcmp(((const struct registry_probe_entry *)a)->nct_id,
-	    ((const struct registry_probe_entry *)b)->nct_id);
-}
-
-static int
 cmp_failed(const void *a, const void *b)
 {
 	return strcmp(((const struct registry_item *)a)->nct_id,
 	    ((const struct registry_item *)b)->nct_id);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A digest of the tracked set (FNV-1a 64 over the sorted IDs), as hex. */
+static void
+tracked_digest(char *const *ids, size_t n, char out[17])
+{
+	unsigned long long h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		for (const char *p = ids[i]; ; p++) {
+			h ^= (unsigned char)*p;
+			h *= 1099511628211ULL;
+			if (*p == '\0')
+				break;
+		}
+	snprintf(out, 17, "%016llx", h);
+}
+
 /*
- * Probe the tracked IDs that have a stored version for their last-update
- * date, then fetch the trials that moved, are missing from the probe, or
- * were never stored (those need their record anyway: probing them would
- * only cost the registry a pass over them).
+ * The registry's data build (GET /version), recorded with the run.  True
+ * when the probe can be skipped: the build and the tracked set are those
+ * of the last successful cycle, so no record can have moved and no ID is
+ * new.
+ */
+static bool
+registry_unchanged(struct cycle *c, struct registry *reg, char *const *ids,
+    size_t n)
+{
+	struct store_registry last;
+	char build[REGISTRY_BUILD_SIZE], digest[17];
+	char *why = NULL;
+	bool have;
+
+	tracked_digest(ids, n, digest);
+	have = registry_version(reg, build, &why) == 0;
+	if (!have) {
+		log_debug("registry: no data build from /version (%s); probing",
+		    why ? why : "?");
+		free(why);
+	} else {
+		snprintf(c->res->registry_build, sizeof(c->res->registry_build),
+		    "%s", build);
+		log_debug("registry: data build %s", build);
+	}
+	if (store_last_registry(c->s, &last) < 0 ||
+	    store_run_registry(c->s, c->res->run.run_id, have ? build : NULL,
+	    digest) < 0) {
+		c->db_failed = true;
+		return false;
+	}
+	if (!have || last.ok_run_id == 0 || strcmp(last.ok_build, build) != 0)
+		return false;
+	if (strcmp(last.ok_digest, digest) != 0) {
+		log_debug("registry: data build %s unchanged, but the tracked "
+		    "set changed: probing", build);
+		return false;
+	}
+	log_debug("registry: data build %s and the tracked set unchanged "
+	    "since run %lld: probe skipped", build, last.ok_run_id);
+	return true;
+}
+
+/* The registry stopped the cycle (refused us, or is down): say why, once. */
+static bool
+registry_stopped(struct cycle *c, struct registry *reg)
+{
+	if (registry_failure(reg) == NULL)
+		return false;
+	fail(c, "registry: %s", registry_failure(reg));
+	return true;
+}
+
+/*
+ * What the cycle asks about: the tracked IDs but known aliases (their
+ * current ID is tracked instead) and unknown IDs only pages cite, checked
+ * within the week.  c->asks, sorted.  0 / -1 (database, memory).
+ */
+static int
+plan_asks(struct cycle *c, char *const *ids, size_t n)
+{
+	char **skip = NULL, **cfg_ids = NULL;
+	size_t n_skip = 0, i;
+	int rc = -1;
+
+	if (store_skip_ids(c->s, &skip, &n_skip) < 0)
+		goto dbfail;
+	if ((c->asks = calloc(n + 1, sizeof(*c->asks))) == NULL ||
+	    (cfg_ids = calloc(c->cfg->n_nct_ids + 1, sizeof(*cfg_ids))) ==
+	    NULL) {
+		fail(c, "%s", "out of memory");
+		goto out;
+	}
+	memcpy(cfg_ids, c->cfg->nct_ids, c->cfg->n_nct_ids * sizeof(*cfg_ids));
+	if (c->cfg->n_nct_ids > 0)
+		qsort(cfg_ids, c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
+	for (i = 0; i < n; i++) {
+		struct ask *a = &c->asks[c->n_asks];
+
+		if (n_skip > 0 && bsearch(&ids[i], skip, n_skip, sizeof(*skip),
+		    cmp_str) != NULL) {
+			log_debug("nct=%s: not asked this run (a known alias, "
+			    "or unknown to the registry this week)", ids[i]);
+			continue;
+		}
+		snprintf(a->id, sizeof(a->id), "%s", ids[i]);
+		a->in_config = c->cfg->n_nct_ids > 0 && bsearch(&ids[i],
+		    cfg_ids, c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
+		c->n_asks++;
+	}
+	if (c->n_asks > 0)
+		qsort(c->asks, c->n_asks, sizeof(*c->asks), cmp_ask);
+	rc = 0;
+	goto out;
+dbfail:
+	fail(c, "database: %s", store_errmsg(c->s));
+out:
+	free(cfg_ids);
+	store_free_ids(skip, n_skip);
+	return rc;
+}
+
+/*
+ * Probe the IDs asked about that have a stored version for their
+ * last-update date, then fetch the trials that moved, are missing from
+ * the probe, or were never stored (those need their record anyway:
+ * probing them would only cost the registry a pass over them).
  */
 static int
 mirror(struct cycle *c, struct registry *reg)
 {
 	struct registry_probe_result pr = {0};
-	char **ids = NULL, **want = NULL, **known = NULL;
+	char **ids = NULL, **asked = NULL, **want = NULL, **known = NULL;
 	char (*stored)[DATE_SIZE] = NULL;
-	size_t n = 0, nw = 0, nk = 0, i;
+	size_t n = 0, na, nw = 0, nk = 0, i;
 	int rc = -1;
 
 	phase(c, "probe");
 	if (store_tracked_ids(c->s, &ids, &n) < 0)
 		goto dbfail;
 	c->res->run.trials_tracked = (unsigned)n;
-	if ((stored = calloc(n + 1, sizeof(*stored))) == NULL ||
-	    (want = calloc(n + 1, sizeof(*want))) == NULL ||
-	    (known = calloc(n + 1, sizeof(*known))) == NULL) {
+	if (registry_unchanged(c, reg, ids, n)) {
+		rc = 0;
+		goto out;
+	}
+	if (c->db_failed)
+		goto dbfail;
+	if (plan_asks(c, ids, n) < 0)
+		goto out;
+	na = c->n_asks;
+	if ((stored = calloc(na + 1, sizeof(*stored))) == NULL ||
+	    (asked = calloc(na + 1, sizeof(*asked))) == NULL ||
+	    (want = calloc(na + 1, sizeof(*want))) == NULL ||
+	    (known = calloc(na + 1, sizeof(*known))) == NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
-	if (store_last_updates(c->s, ids, n, stored) < 0)
+	for (i = 0; i < na; i++)
+		asked[i] = c->asks[i].id;
+	if (store_last_updates(c->s, asked, na, stored) < 0)
 		goto dbfail;
-	for (i = 0; i < n; i++)
-		if (stored[i][0] != '\0')
-			known[nk++] = ids[i];
+	for (i = 0; i < na; i++) {
+		c->asks[i].stored = stored[i][0] != '\0';
+		if (c->asks[i].stored)
+			known[nk++] = asked[i];
 		else
-			want[nw++] = ids[i];
+			want[nw++] = asked[i];
+	}
 	if (nk > 0 && registry_probe(reg, known, nk, &pr) < 0 &&
 	    fetch_cancelled(c->f)) {
 		fail(c, "%s", "cancelled");
 		goto out;
 	}
+	if (registry_stopped(c, reg))
+		goto out;
 	if (pr.n_failed == nk && nk > 0) {
 		fail(c, "registry: %s", pr.failed[0].error ?
 		    pr.failed[0].error : "no answer");
@@ -429,35 +622,34 @@ mirror(struct cycle *c, struct registry *reg)
 	if (c->db_failed)
 		goto dbfail;
 	c->res->run.trials_probed = (unsigned)pr.n;
-	/* qsort and bsearch want a real array even when it is empty. */
-	if (pr.n > 0)
-		qsort(pr.v, pr.n, sizeof(*pr.v), cmp_probe);
 	if (pr.n_failed > 0)
 		qsort(pr.failed, pr.n_failed, sizeof(*pr.failed), cmp_failed);
-	for (i = 0; i < n; i++) {
-		struct registry_probe_entry key, *e;
+	for (i = 0; i < na; i++) {
+		struct registry_probe_entry *e = NULL;
 		struct registry_item fkey;
 
 		if (stored[i][0] == '\0')
 			continue;	/* already wanted */
-		snprintf(fkey.nct_id, sizeof(fkey.nct_id), "%s", ids[i]);
+		snprintf(fkey.nct_id, sizeof(fkey.nct_id), "%s", asked[i]);
 		if (pr.n_failed > 0 && bsearch(&fkey, pr.failed, pr.n_failed,
 		    sizeof(*pr.failed), cmp_failed) != NULL)
 			continue;	/* reported; tried again next cycle */
-		snprintf(key.nct_id, sizeof(key.nct_id), "%s", ids[i]);
-		e = pr.n > 0 ? bsearch(&key, pr.v, pr.n, sizeof(*pr.v),
-		    cmp_probe) : NULL;
+		/* pr.v is sorted by ID (registry.h); its ID leads. */
+		if (pr.n > 0)
+			e = bsearch(fkey.nct_id, pr.v, pr.n, sizeof(*pr.v),
+			    cmp_entry);
 		if (e == NULL || strcmp(e->last_update, stored[i]) != 0)
-			want[nw++] = ids[i];
+			want[nw++] = asked[i];
 		else
-			log_debug("nct=%s unchanged since %s", ids[i], stored[i]);
+			log_debug("nct=%s unchanged since %s", asked[i],
+			    stored[i]);
 	}
 	progress(c, 0, (unsigned)nw, "fetched");
 	c->fetch_total = (unsigned)nw;
 	if (nw > 0) {
 		phase(c, "fetch");
 		if (registry_fetch(reg, want, nw, on_batch, c) < 0) {
-			if (!c->res->error[0])
+			if (!c->res->error[0] && !registry_stopped(c, reg))
 				fail(c, "%s", fetch_cancelled(c->f) ?
 				    "cancelled" : "registry fetch failed");
 			goto out;
@@ -471,6 +663,7 @@ out:
 	registry_probe_finish(&pr);
 	free(known);
 	free(want);
+	free(asked);
 	free(stored);
 	store_free_ids(ids, n);
 	return rc;
@@ -508,7 +701,7 @@ struct rec_block {
 struct sync_judge {
 	struct store *s;
 	struct store_states *states;
-	struct claims_names *names;	/* the registry's acronyms, indexed once */
+	struct claims_index *names;	/* the registry's acronyms, indexed once */
 	struct identity *identity;	/* NULL: identity check off */
 	struct rules_opts ro;
 	struct rec_slot *slots;		/* open addressing; cap a power of 2 */
@@ -627,7 +820,7 @@ on_record(void *arg, const char *nct_id, const char *json, size_t len)
 	/*
 	 * A stored record parsed when it was stored; a summary that does
 	 * not is left out of the check (no verdict) rather than failing
-	 * the page.  study_from_text, not study_parse: the same fields
+	 * the page.  study_from_text, not a whole tree: the same fields
 	 * without a tree of the whole summary and its canonical dump, a
 	 * quarter of a scan's CPU when the cache turns over.
 	 */
@@ -718,7 +911,7 @@ sync_judge_new(const struct config *cfg, struct store *s)
 	if ((j->states = store_load_states(s)) == NULL)
 		goto fail;
 	acr = store_states_acronyms(j->states, &n_acr);
-	if ((j->names = claims_names_new(acr, n_acr)) == NULL)
+	if ((j->names = claims_index_new(acr, n_acr)) == NULL)
 		goto oom;
 	return j;
 oom:
@@ -737,7 +930,7 @@ sync_judge_free(struct sync_judge *j)
 		rec_clear(j);
 	free(j->slots);
 	identity_free(j->identity);
-	claims_names_free(j->names);
+	claims_index_free(j->names);
 	store_states_free(j->states);
 	free(j);
 }
@@ -792,7 +985,7 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	/* Claims and citations in one pass over the page. */
-	if (claims_scan_names(text, len, j->names, &out->claims, &ml) < 0)
+	if (claims_scan(text, len, j->names, &out->claims, &ml) < 0)
 		goto oom;
 	for (i = 0; i < out->claims.n; i++) {
 		before = out->verdicts.n;
@@ -823,7 +1016,8 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 		}
 		before = out->verdicts.n;
 		if (rules_judge_mention(&out->claims.v[out->claims.n - 1], m,
-		    cur, rec, &j->ro, &out->verdicts) < 0 ||
+		    sync_judge_state(j, m->nct_id), cur, rec, &j->ro,
+		    &out->verdicts) < 0 ||
 		    own(out, before, out->claims.n - 1) < 0)
 			goto oom;
 	}
@@ -974,6 +1168,21 @@ out:
 
 /* --------------------------------------------------------------- cycle */
 
+void
+sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo)
+{
+	memset(fo, 0, sizeof(*fo));
+	fo->contact = cfg->contact;
+	fo->concurrency = cfg->concurrency;
+	fo->rate_per_min = cfg->rate_limit;
+	fo->timeout = cfg->timeout;
+	fo->connect_timeout = cfg->connect_timeout;
+	fo->retries = cfg->retries;
+	fo->throttle_window = cfg->retry_window;
+	fo->max_body = cfg->max_body;
+	fo->tls_verify = cfg->tls_verify;
+}
+
 int
 sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
     const char *mode, const struct sync_hooks *hooks, struct sync_result *res)
@@ -1005,6 +1214,7 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	ro.base_url = cfg->base_url;
 	ro.probe_batch = cfg->probe_batch;
 	ro.fetch_batch = cfg->fetch_batch;
+	ro.max_url = cfg->max_url;
 	if ((reg = registry_new(f, &ro)) == NULL) {
 		fail(&c, "%s", "out of memory");
 		goto finish;
@@ -1042,7 +1252,11 @@ finish:
 			rc = -1;
 		}
 	}
+	/* After the run is closed, so the report shows how it ended. */
+	if (store_ok(s))
+		report_refresh(cfg, s);
 	registry_free(reg);
+	free(c.asks);
 	phase(&c, "idle");
 unlock:
 	if (store_ok(s))

@@ -16,6 +16,7 @@
 struct config;
 struct event_base;
 struct fetch;
+struct fetch_opts;
 
 /* What one cycle did, for -v, the run record and /metrics. */
 struct sync_result {
@@ -25,6 +26,7 @@ struct sync_result {
 	unsigned alerts_failed;
 	struct backfill_result backfill;	/* the history backfill stage */
 	double seconds;
+	char registry_build[40];	/* the registry's dataTimestamp, "" if none */
 	char error[512];		/* why the cycle failed, "" if it did not */
 };
 
@@ -48,6 +50,12 @@ struct sync_hooks {
 int sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
     const char *mode, const struct sync_hooks *hooks,
     struct sync_result *res);
+
+/*
+ * The HTTP client options of a cycle, from cfg (strings borrowed from it):
+ * the one place `sync` and the daemon set them.
+ */
+void sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo);
 
 /*
  * The page stage's judge, shared by the cycle and `ctmirror scan` so both

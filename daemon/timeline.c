@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "text.h"
 
 /* Module keys in the website's words, for "edited: ..." entries. */
 static const struct {
@@ -111,14 +112,10 @@ add(struct build *b, const struct timeline_version *v, enum change_class cls,
 
 	if (b->failed || !(b->classes & (1u << cls)))
 		return;
-	if (b->out->n == b->out->cap) {
-		size_t cap = b->out->cap ? 2 * b->out->cap : 32;
-
-		if ((e = realloc(b->out->v, cap * sizeof(*e))) == NULL)
-			goto oom;
-		b->out->v = e;
-		b->out->cap = cap;
-	}
+	if ((e = text_grow_from(b->out->v, &b->out->cap, b->out->n,
+	    sizeof(*e), 32)) == NULL)
+		goto oom;
+	b->out->v = e;
 	e = &b->out->v[b->out->n];
 	memset(e, 0, sizeof(*e));
 	e->version = v;

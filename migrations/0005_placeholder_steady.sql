@@ -1,4 +1,5 @@
--- 0005: placeholder on branch 'history' for the migration numbered
--- 0005 on branch 'steady', so that 0007 applies in order here.  It
--- changes nothing; delete it when 'steady' is merged.
+-- PLACEHOLDER on branch analysts only: migrations 0004 (fidelity) and 0005
+-- (steady) arrive on other branches, and migrations/embed.py refuses gaps,
+-- so 0006 needs two numbers before it to build here.  Drop this file at
+-- merge in favour of the real one.
 DO $$ BEGIN END $$;

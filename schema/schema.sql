@@ -1,8 +1,15 @@
+-- schema/schema.sql: the full schema that migrations/*.sql produce, for
+-- reading.  Generated with `pg_dump --schema-only --no-owner` from a
+-- freshly migrated database; tests/test_migrations.c proves the two agree
+-- (comments, SET lines and blank lines aside).  Do not edit by hand:
+-- change a migration, then regenerate this file from the dump the failing
+-- test leaves in /tmp.
+
 --
 -- PostgreSQL database dump
 --
 
-\restrict 5BbgJyWdSgre6a71jYbEL2UTdUQ6zQHwfP8Ra5L3tlg4IYX3OQoCuL7dBePB4yI
+\restrict 1ExT9b5qJ9Zf7wbjcKqgYbGpk10wtnb2ydGNYa7NCD9SpIuSlT0AlZAIrtluhIJ
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -68,6 +75,46 @@ COMMENT ON FUNCTION public.citation_summary(raw jsonb) IS 'The parts of a regist
 
 
 --
+-- Name: registry_date(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.registry_date(s text) RETURNS date
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+DECLARE
+    y integer;
+    m integer := 1;
+    d integer := 1;
+BEGIN
+    IF s !~ '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$' THEN
+        RETURN NULL;
+    END IF;
+    y := substr(s, 1, 4)::integer;
+    IF length(s) >= 7 THEN
+        m := substr(s, 6, 2)::integer;
+    END IF;
+    IF length(s) = 10 THEN
+        d := substr(s, 9, 2)::integer;
+    END IF;
+    IF y < 1 OR m < 1 OR m > 12 OR d < 1 THEN
+        RETURN NULL;
+    END IF;
+    IF d > extract(day FROM make_date(y, m, 1) + interval '1 month - 1 day') THEN
+        RETURN NULL;
+    END IF;
+    RETURN make_date(y, m, d);
+END
+$_$;
+
+
+--
+-- Name: FUNCTION registry_date(s text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.registry_date(s text) IS 'A registry date (YYYY-MM-DD, YYYY-MM or YYYY) as a date, a month or year alone as its first day; NULL when malformed.';
+
+
+--
 -- Name: study_versions_resince(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -105,6 +152,40 @@ CREATE FUNCTION public.study_versions_resince(trial text) RETURNS void
        AND (v.status_since IS DISTINCT FROM f.s_since
             OR v.result_refs_since IS DISTINCT FROM f.r_since)
     $$;
+
+
+--
+-- Name: study_versions_rows(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.study_versions_rows() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM version_rows(NEW.version_id, NEW.raw, NEW.results_submitted);
+    RETURN NEW;
+END
+$$;
+
+
+--
+-- Name: study_versions_rows_gone(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.study_versions_rows_gone() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM version_facts x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_conditions x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_interventions x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_sponsors x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_references x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_outcomes x USING gone g WHERE x.version_id = g.version_id;
+    DELETE FROM version_sites x USING gone g WHERE x.version_id = g.version_id;
+    RETURN NULL;
+END
+$$;
 
 
 --
@@ -458,6 +539,212 @@ COMMENT ON FUNCTION public.trials_as_of(day date) IS 'The registry state of ever
 
 
 --
+-- Name: version_facts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_facts (
+    version_id bigint NOT NULL,
+    overall_status text,
+    has_results boolean,
+    study_type text,
+    phases text[],
+    allocation text,
+    intervention_model text,
+    primary_purpose text,
+    masking text,
+    enrollment integer,
+    enrollment_type text,
+    is_fda_regulated_drug boolean,
+    is_fda_regulated_device boolean,
+    study_first_posted_date date,
+    study_first_posted_date_type text,
+    study_first_posted_date_precision text,
+    start_date date,
+    start_date_type text,
+    start_date_precision text,
+    primary_completion_date date,
+    primary_completion_date_type text,
+    primary_completion_date_precision text,
+    completion_date date,
+    completion_date_type text,
+    completion_date_precision text,
+    results_first_submitted_date date,
+    results_first_submitted_date_precision text,
+    results_first_posted_date date,
+    results_first_posted_date_type text,
+    results_first_posted_date_precision text,
+    disposition_first_submitted_date date,
+    disposition_first_submitted_date_precision text,
+    last_update_posted_date date,
+    last_update_posted_date_type text,
+    last_update_posted_date_precision text,
+    pending_results_submitted_date date
+);
+
+
+--
+-- Name: TABLE version_facts; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_facts IS 'Per stored version: its design and dates as the analysts'' views read them, made from raw when the version is stored (trigger study_versions_rows).';
+
+
+--
+-- Name: version_facts_of(bigint, jsonb, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.version_facts_of(vid bigint, r jsonb, pending text) RETURNS SETOF public.version_facts
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT vid,
+           m.s ->> 'overallStatus',
+           CASE WHEN jsonb_typeof(r -> 'hasResults') = 'boolean'
+               THEN (r -> 'hasResults')::boolean END,
+           m.d ->> 'studyType',
+           -- Phases are registry words (PHASE1, NA, ...): the array's text
+           -- is enough, and cheaper than a set-returning call per version.
+           CASE WHEN jsonb_typeof(m.d -> 'phases') = 'array' THEN
+               coalesce(string_to_array(nullif(translate((m.d -> 'phases')::text,
+                   '[]" ', ''), ''), ','), '{}') END,
+           m.d #>> '{designInfo,allocation}',
+           m.d #>> '{designInfo,interventionModel}',
+           m.d #>> '{designInfo,primaryPurpose}',
+           m.d #>> '{designInfo,maskingInfo,masking}',
+           CASE WHEN jsonb_typeof(m.d #> '{enrollmentInfo,count}') = 'number' THEN
+               CASE WHEN (m.d #> '{enrollmentInfo,count}')::numeric
+                         BETWEEN 0 AND 2147483647
+                   THEN round((m.d #> '{enrollmentInfo,count}')::numeric)::integer END
+           END,
+           m.d #>> '{enrollmentInfo,type}',
+           CASE WHEN jsonb_typeof(m.o -> 'isFdaRegulatedDrug') = 'boolean'
+               THEN (m.o -> 'isFdaRegulatedDrug')::boolean END,
+           CASE WHEN jsonb_typeof(m.o -> 'isFdaRegulatedDevice') = 'boolean'
+               THEN (m.o -> 'isFdaRegulatedDevice')::boolean END,
+           p.study_first_posted,
+           m.s #>> '{studyFirstPostDateStruct,type}',
+           CASE WHEN p.study_first_posted IS NOT NULL THEN
+               CASE length(t.study_first_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           p.start,
+           m.s #>> '{startDateStruct,type}',
+           CASE WHEN p.start IS NOT NULL THEN
+               CASE length(t.start) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           p.primary_completion,
+           m.s #>> '{primaryCompletionDateStruct,type}',
+           CASE WHEN p.primary_completion IS NOT NULL THEN
+               CASE length(t.primary_completion) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           p.completion,
+           m.s #>> '{completionDateStruct,type}',
+           CASE WHEN p.completion IS NOT NULL THEN
+               CASE length(t.completion) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           p.results_first_submitted,
+           CASE WHEN p.results_first_submitted IS NOT NULL THEN
+               CASE length(t.results_first_submitted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           p.results_first_posted,
+           m.s #>> '{resultsFirstPostDateStruct,type}',
+           CASE WHEN p.results_first_posted IS NOT NULL THEN
+               CASE length(t.results_first_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           p.disposition_first_submitted,
+           CASE WHEN p.disposition_first_submitted IS NOT NULL THEN
+               CASE length(t.disposition_first_submitted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           p.last_update_posted,
+           m.s #>> '{lastUpdatePostDateStruct,type}',
+           CASE WHEN p.last_update_posted IS NOT NULL THEN
+               CASE length(t.last_update_posted) WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END END,
+           registry_date(pending)
+      FROM (SELECT r #> '{protocolSection,statusModule}' AS s,
+                   r #> '{protocolSection,designModule}' AS d,
+                   r #> '{protocolSection,oversightModule}' AS o OFFSET 0) m,
+           LATERAL (SELECT m.s #>> '{studyFirstPostDateStruct,date}' AS study_first_posted,
+                           m.s #>> '{startDateStruct,date}' AS start,
+                           m.s #>> '{primaryCompletionDateStruct,date}' AS primary_completion,
+                           m.s #>> '{completionDateStruct,date}' AS completion,
+                           m.s ->> 'resultsFirstSubmitDate' AS results_first_submitted,
+                           m.s #>> '{resultsFirstPostDateStruct,date}' AS results_first_posted,
+                           m.s ->> 'dispFirstSubmitDate' AS disposition_first_submitted,
+                           m.s #>> '{lastUpdatePostDateStruct,date}' AS last_update_posted) t,
+           LATERAL (SELECT registry_date(t.study_first_posted) AS study_first_posted,
+                           registry_date(t.start) AS start,
+                           registry_date(t.primary_completion) AS primary_completion,
+                           registry_date(t.completion) AS completion,
+                           registry_date(t.results_first_submitted) AS results_first_submitted,
+                           registry_date(t.results_first_posted) AS results_first_posted,
+                           registry_date(t.disposition_first_submitted) AS disposition_first_submitted,
+                           registry_date(t.last_update_posted) AS last_update_posted
+                    OFFSET 0) p
+    $$;
+
+
+--
+-- Name: version_rows(bigint, jsonb, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.version_rows(vid bigint, r jsonb, pending text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    conditions jsonb := r #> '{protocolSection,conditionsModule,conditions}';
+    meshes jsonb := r #> '{derivedSection,conditionBrowseModule,meshes}';
+    interventions jsonb := r #> '{protocolSection,armsInterventionsModule,interventions}';
+    sponsors jsonb := r #> '{protocolSection,sponsorCollaboratorsModule}';
+    refs jsonb := r #> '{protocolSection,referencesModule,references}';
+    outcomes jsonb := r #> '{protocolSection,outcomesModule}';
+    locations jsonb := r #> '{protocolSection,contactsLocationsModule,locations}';
+BEGIN
+    INSERT INTO version_facts SELECT * FROM version_facts_of(vid, r, pending);
+    -- jsonb_array_elements refuses anything but an array: the CASEs.
+    WITH c AS (
+        INSERT INTO version_conditions
+        SELECT vid, c.name, m.term
+          FROM (SELECT e #>> '{}' AS name
+                  FROM jsonb_array_elements(CASE jsonb_typeof(conditions)
+                                            WHEN 'array' THEN conditions END) e
+                 WHERE jsonb_typeof(e) = 'string') c
+          FULL JOIN
+               (SELECT e ->> 'term' AS term
+                  FROM jsonb_array_elements(CASE jsonb_typeof(meshes)
+                                            WHEN 'array' THEN meshes END) e
+                 WHERE jsonb_typeof(e -> 'term') = 'string') m
+            ON lower(c.name) = lower(m.term)),
+    i AS (
+        INSERT INTO version_interventions
+        SELECT vid, e ->> 'type', e ->> 'name',
+               CASE WHEN jsonb_typeof(e -> 'otherNames') = 'array' THEN
+                   ARRAY(SELECT o #>> '{}' FROM jsonb_array_elements(e -> 'otherNames') o
+                          WHERE jsonb_typeof(o) = 'string') END
+          FROM jsonb_array_elements(CASE jsonb_typeof(interventions)
+                                    WHEN 'array' THEN interventions END) e
+         WHERE jsonb_typeof(e) = 'object'),
+    s AS (
+        INSERT INTO version_sponsors
+        SELECT vid, x.e ->> 'name', x.e ->> 'class', x.role
+          FROM (SELECT sponsors -> 'leadSponsor' AS e, 'lead' AS role
+                UNION ALL
+                SELECT e, 'collaborator'
+                  FROM jsonb_array_elements(CASE jsonb_typeof(sponsors -> 'collaborators')
+                                            WHEN 'array' THEN sponsors -> 'collaborators' END) e) x
+         WHERE jsonb_typeof(x.e) = 'object'),
+    f AS (
+        INSERT INTO version_references
+        SELECT vid, e ->> 'pmid', e ->> 'type', e ->> 'citation'
+          FROM jsonb_array_elements(CASE jsonb_typeof(refs) WHEN 'array' THEN refs END) e
+         WHERE jsonb_typeof(e) = 'object'),
+    o AS (
+        INSERT INTO version_outcomes
+        SELECT vid, k.outcome_type, e ->> 'measure', e ->> 'timeFrame'
+          FROM (VALUES ('primary', 'primaryOutcomes'), ('secondary', 'secondaryOutcomes'),
+                       ('other', 'otherOutcomes')) AS k(outcome_type, member),
+               jsonb_array_elements(CASE jsonb_typeof(outcomes -> k.member)
+                                    WHEN 'array' THEN outcomes -> k.member END) e
+         WHERE jsonb_typeof(e) = 'object')
+    INSERT INTO version_sites
+    SELECT vid, e ->> 'facility', e ->> 'city', e ->> 'state', e ->> 'country', e ->> 'status'
+      FROM jsonb_array_elements(CASE jsonb_typeof(locations) WHEN 'array' THEN locations END) e
+     WHERE jsonb_typeof(e) = 'object';
+END
+$$;
+
+
+--
 -- Name: alert_outbox; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -645,6 +932,233 @@ ALTER TABLE public.pages ALTER COLUMN page_id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
+-- Name: trials; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.trials (
+    nct_id text NOT NULL,
+    tracked boolean DEFAULT true NOT NULL,
+    source text DEFAULT 'config'::text NOT NULL,
+    tracked_since timestamp with time zone DEFAULT now() NOT NULL,
+    current_nct_id text,
+    registry_state text DEFAULT 'unknown'::text NOT NULL,
+    current_version_id bigint,
+    missing_since timestamp with time zone,
+    registry_answer text,
+    registry_checked_at timestamp with time zone,
+    CONSTRAINT trials_current_nct_id_check CHECK ((current_nct_id ~ '^NCT[0-9]{8}$'::text)),
+    CONSTRAINT trials_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
+    CONSTRAINT trials_registry_state_check CHECK ((registry_state = ANY (ARRAY['unknown'::text, 'present'::text, 'not_found'::text]))),
+    CONSTRAINT trials_source_check CHECK ((source = ANY (ARRAY['config'::text, 'pages'::text, 'alias'::text])))
+);
+
+
+--
+-- Name: COLUMN trials.registry_answer; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials.registry_answer IS 'While registry_state is not_found: the registry''s answer, e.g. "NCT number NCT01234560 not found".';
+
+
+--
+-- Name: COLUMN trials.registry_checked_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials.registry_checked_at IS 'When the registry last answered that it does not know this ID.';
+
+
+--
+-- Name: results_due; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.results_due AS
+ SELECT t.nct_id,
+    f.primary_completion_date,
+    f.primary_completion_date_type,
+    f.primary_completion_date_precision,
+    j.due_by,
+    j.submitted AS results_first_submitted_date,
+    j.submitted_precision AS results_first_submitted_date_precision,
+        CASE s.state
+            WHEN 'reported late'::text THEN (j.submitted - j.due_by)
+            WHEN 'reported on time'::text THEN 0
+            WHEN 'overdue'::text THEN (d.today - j.due_by)
+            ELSE NULL::integer
+        END AS days_late,
+    s.state,
+        CASE a.rule
+            WHEN 1 THEN 'no registry record is stored yet'::text
+            WHEN 2 THEN 'the record gives no study type'::text
+            WHEN 3 THEN (('not an interventional study ('::text || f.study_type) || ')'::text)
+            WHEN 4 THEN 'withdrawn before enrolling its first participant'::text
+            WHEN 5 THEN 'the record gives no phase'::text
+            WHEN 6 THEN (('a phase 1 trial ('::text || array_to_string(f.phases, '/'::text)) || ')'::text)
+            WHEN 7 THEN 'a device feasibility study'::text
+            WHEN 8 THEN 'studies no FDA-regulated drug or device'::text
+            WHEN 9 THEN 'the record does not say whether it studies an FDA-regulated drug or device'::text
+            WHEN 10 THEN 'the record gives no primary completion date'::text
+            WHEN 11 THEN 'primary completion before 2017-01-18, when the FDAAA 801 Final Rule took effect'::text
+            ELSE (((((('applicable: interventional, '::text || array_to_string(f.phases, '/'::text)) || ', FDA-regulated '::text) ||
+            CASE
+                WHEN (f.is_fda_regulated_drug AND f.is_fda_regulated_device) THEN 'drug and device'::text
+                WHEN f.is_fda_regulated_drug THEN 'drug'::text
+                ELSE 'device'::text
+            END) || '; due '::text) ||
+            CASE
+                WHEN j.extended THEN (('3 years after primary completion (certificate of delay submitted '::text || f.disposition_first_submitted_date) || ')'::text)
+                ELSE '12 months after primary completion'::text
+            END) ||
+            CASE
+                WHEN ((j.submitted IS NULL) AND (f.has_results OR (f.results_first_posted_date IS NOT NULL))) THEN '; results are posted but the record gives no submission date'::text
+                WHEN ((j.submitted IS NULL) AND (d.today > j.due_by) AND (f.primary_completion_date_type IS DISTINCT FROM 'ACTUAL'::text)) THEN (('; the primary completion date is '::text || COALESCE(lower(f.primary_completion_date_type), 'not marked actual'::text)) || ' and has passed: the record does not say when the trial completed'::text)
+                WHEN ((f.results_first_submitted_date IS NULL) AND (f.pending_results_submitted_date IS NOT NULL)) THEN '; results submitted, in quality-control review, not posted yet'::text
+                ELSE ''::text
+            END)
+        END AS reason
+   FROM ((((((public.trials t
+     LEFT JOIN public.version_facts f ON ((f.version_id = t.current_version_id)))
+     CROSS JOIN ( SELECT COALESCE((NULLIF(current_setting('ctmirror.today'::text, true), ''::text))::date, CURRENT_DATE) AS today
+         OFFSET 0) d)
+     CROSS JOIN LATERAL ( SELECT
+                CASE f.primary_completion_date_precision
+                    WHEN 'month'::text THEN ((f.primary_completion_date + '1 mon -1 days'::interval))::date
+                    WHEN 'year'::text THEN ((f.primary_completion_date + '1 year -1 days'::interval))::date
+                    ELSE f.primary_completion_date
+                END AS completed) c)
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (f.version_id IS NULL) THEN 1
+                    WHEN (f.study_type IS NULL) THEN 2
+                    WHEN (f.study_type <> 'INTERVENTIONAL'::text) THEN 3
+                    WHEN (f.overall_status = 'WITHDRAWN'::text) THEN 4
+                    WHEN ((f.phases IS NULL) OR (cardinality(f.phases) = 0)) THEN 5
+                    WHEN (f.phases <@ ARRAY['EARLY_PHASE1'::text, 'PHASE1'::text]) THEN 6
+                    WHEN (f.primary_purpose = 'DEVICE_FEASIBILITY'::text) THEN 7
+                    WHEN (f.is_fda_regulated_drug OR f.is_fda_regulated_device) THEN
+                    CASE
+                        WHEN (f.primary_completion_date IS NULL) THEN 10
+                        WHEN (c.completed < '2017-01-18'::date) THEN 11
+                        ELSE 0
+                    END
+                    WHEN ((f.is_fda_regulated_drug IS NOT NULL) AND (f.is_fda_regulated_device IS NOT NULL)) THEN 8
+                    ELSE 9
+                END AS rule) a)
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (a.rule = 0) THEN
+                    CASE
+                        WHEN x.extended THEN ((c.completed + '3 years'::interval))::date
+                        ELSE ((c.completed + '1 year'::interval))::date
+                    END
+                    ELSE NULL::date
+                END AS due_by,
+            ((a.rule = 0) AND x.extended) AS extended,
+                CASE
+                    WHEN (a.rule = 0) THEN COALESCE(f.results_first_submitted_date, f.pending_results_submitted_date)
+                    ELSE NULL::date
+                END AS submitted,
+                CASE
+                    WHEN (a.rule <> 0) THEN NULL::text
+                    WHEN (f.results_first_submitted_date IS NOT NULL) THEN f.results_first_submitted_date_precision
+                    WHEN (f.pending_results_submitted_date IS NOT NULL) THEN 'day'::text
+                    ELSE NULL::text
+                END AS submitted_precision
+           FROM ( SELECT COALESCE((f.disposition_first_submitted_date <= ((c.completed + '1 year'::interval))::date), false) AS extended) x) j)
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (a.rule = ANY (ARRAY[3, 4, 6, 7, 8, 11])) THEN 'not applicable'::text
+                    WHEN (a.rule <> 0) THEN 'unknown'::text
+                    WHEN (j.submitted IS NOT NULL) THEN
+                    CASE
+                        WHEN (j.submitted <= j.due_by) THEN 'reported on time'::text
+                        ELSE 'reported late'::text
+                    END
+                    WHEN (f.has_results OR (f.results_first_posted_date IS NOT NULL)) THEN 'unknown'::text
+                    WHEN (d.today <= j.due_by) THEN 'not due yet'::text
+                    WHEN (f.primary_completion_date_type = 'ACTUAL'::text) THEN 'overdue'::text
+                    ELSE 'unknown'::text
+                END AS state) s)
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW results_due; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.results_due IS 'One row per tracked trial: were its results due under FDAAA 801 (42 U.S.C. 282(j)), and reported on time? As the FDAAA TrialsTracker judges it, from the current version. Applicable: an interventional study, not withdrawn, of phase 1/2 to 4 or NA (not phase 1 or early phase 1), not a device feasibility study, of an FDA-regulated drug or device (oversightModule.isFdaRegulatedDrug/Device), with primary completion on or after 2017-01-18. Results are due 12 months after primary completion (a month-only date counts as the month''s last day), 3 years with a certificate of delay submitted within those 12 months.';
+
+
+--
+-- Name: COLUMN results_due.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN results_due.primary_completion_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.primary_completion_date IS 'The primary completion date (a month-only date as its first day: see primary_completion_date_precision).';
+
+
+--
+-- Name: COLUMN results_due.primary_completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.primary_completion_date_type IS 'ACTUAL or ESTIMATED: results fall due only after an actual primary completion.';
+
+
+--
+-- Name: COLUMN results_due.primary_completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.primary_completion_date_precision IS 'day, month or year; a month or year alone counts as its last day for due_by.';
+
+
+--
+-- Name: COLUMN results_due.due_by; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.due_by IS 'The day results are due (a day), for applicable trials; with an estimated primary completion, when they would be due; NULL when not applicable or unknown.';
+
+
+--
+-- Name: COLUMN results_due.results_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.results_first_submitted_date IS 'When results were first submitted: resultsFirstSubmitDate once posted, else the first submission of the current cycle still in quality-control review (unpostedAnnotation, as the TrialsTracker counts QC submissions); applicable trials only.';
+
+
+--
+-- Name: COLUMN results_due.results_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.results_first_submitted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN results_due.days_late; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.days_late IS 'reported late: days from due_by to submission; reported on time: 0; overdue: days from due_by to today; else NULL.';
+
+
+--
+-- Name: COLUMN results_due.state; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.state IS 'not due yet, reported on time, reported late, overdue, not applicable, or unknown when the record cannot say (no FDA-regulated flags, no study type, phase or primary completion date, an estimated primary completion that has passed, results posted without a submission date): never a guess. Today is current_date, or the setting ctmirror.today (SET ctmirror.today = ''2026-01-01'').';
+
+
+--
+-- Name: COLUMN results_due.reason; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.results_due.reason IS 'Why, in words: which rule made the trial applicable or not, or what the record lacks.';
+
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -736,7 +1250,7 @@ COMMENT ON COLUMN public.stale_claims.as_of IS 'The date the claim was made as o
 -- Name: COLUMN stale_claims.rule; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.stale_claims.rule IS 'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, results-submitted, identity-mismatch or alias-id.';
+COMMENT ON COLUMN public.stale_claims.rule IS 'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, results-submitted, results-overdue, identity-mismatch, alias-id or unknown-trial.';
 
 
 --
@@ -850,11 +1364,27 @@ CREATE TABLE public.sync_runs (
     flags_resolved integer DEFAULT 0 NOT NULL,
     errors integer DEFAULT 0 NOT NULL,
     error_text text,
+    registry_build text,
+    tracked_digest text,
     CONSTRAINT sync_runs_check CHECK (((finished_at IS NULL) OR (finished_at >= started_at))),
     CONSTRAINT sync_runs_check1 CHECK (((status = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT sync_runs_mode_check CHECK ((mode = ANY (ARRAY['sync'::text, 'run'::text, 'scan'::text]))),
     CONSTRAINT sync_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'ok'::text, 'partial'::text, 'failed'::text])))
 );
+
+
+--
+-- Name: COLUMN sync_runs.registry_build; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.sync_runs.registry_build IS 'The registry''s data build the run saw (GET /version dataTimestamp), NULL if it gave none.';
+
+
+--
+-- Name: COLUMN sync_runs.tracked_digest; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.sync_runs.tracked_digest IS 'Digest of the tracked NCT IDs at the run''s start (to tell an unchanged tracked set).';
 
 
 --
@@ -957,23 +1487,1540 @@ COMMENT ON COLUMN public.trial_changes.detected_at IS 'When ctmirror stored the 
 
 
 --
--- Name: trials; Type: TABLE; Schema: public; Owner: -
+-- Name: version_conditions; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE TABLE public.trials (
-    nct_id text NOT NULL,
-    tracked boolean DEFAULT true NOT NULL,
-    source text DEFAULT 'config'::text NOT NULL,
-    tracked_since timestamp with time zone DEFAULT now() NOT NULL,
-    current_nct_id text,
-    registry_state text DEFAULT 'unknown'::text NOT NULL,
-    current_version_id bigint,
-    missing_since timestamp with time zone,
-    CONSTRAINT trials_current_nct_id_check CHECK ((current_nct_id ~ '^NCT[0-9]{8}$'::text)),
-    CONSTRAINT trials_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
-    CONSTRAINT trials_registry_state_check CHECK ((registry_state = ANY (ARRAY['unknown'::text, 'present'::text, 'not_found'::text]))),
-    CONSTRAINT trials_source_check CHECK ((source = ANY (ARRAY['config'::text, 'pages'::text, 'alias'::text])))
+CREATE TABLE public.version_conditions (
+    version_id bigint NOT NULL,
+    name text,
+    mesh_term text
 );
+
+
+--
+-- Name: TABLE version_conditions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_conditions IS 'Per stored version, a row per condition (paired with its MeSH term) or unmatched MeSH term; see trial_conditions.';
+
+
+--
+-- Name: trial_conditions; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_conditions AS
+ SELECT t.nct_id,
+    x.name,
+    x.mesh_term
+   FROM (public.trials t
+     JOIN public.version_conditions x ON ((x.version_id = t.current_version_id)))
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW trial_conditions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_conditions IS 'One row per condition of the current version of each tracked trial (conditionsModule.conditions), paired with the MeSH term the registry derived for it when their words are the same (case aside); a MeSH term that matches no condition has a row of its own. AACT: conditions, browse_conditions (mesh-list).';
+
+
+--
+-- Name: COLUMN trial_conditions.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions.nct_id IS 'ClinicalTrials.gov identifier (NCT + 8 digits).';
+
+
+--
+-- Name: COLUMN trial_conditions.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions.name IS 'The condition as the registry lists it; NULL on a row of a MeSH term that matches no condition. AACT conditions.name.';
+
+
+--
+-- Name: COLUMN trial_conditions.mesh_term; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions.mesh_term IS 'The MeSH term the registry derived that is this condition (derivedSection.conditionBrowseModule.meshes[].term), else NULL. AACT browse_conditions.mesh_term.';
+
+
+--
+-- Name: trial_conditions_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_conditions_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    f.last_update_posted_date AS registry_updated,
+    x.name,
+    x.mesh_term
+   FROM ((public.study_versions v
+     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
+     JOIN public.version_conditions x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_conditions_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_conditions_history IS 'Like trial_conditions, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_conditions_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions_history.nct_id IS 'ClinicalTrials.gov identifier (NCT + 8 digits).';
+
+
+--
+-- Name: COLUMN trial_conditions_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_conditions_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_conditions_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_conditions_history.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions_history.name IS 'The condition as the registry lists it; NULL on a row of a MeSH term that matches no condition. AACT conditions.name.';
+
+
+--
+-- Name: COLUMN trial_conditions_history.mesh_term; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_conditions_history.mesh_term IS 'The MeSH term the registry derived that is this condition (derivedSection.conditionBrowseModule.meshes[].term), else NULL. AACT browse_conditions.mesh_term.';
+
+
+--
+-- Name: trial_dates; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_dates AS
+ SELECT t.nct_id,
+    x.study_first_posted_date,
+    x.study_first_posted_date_type,
+    x.study_first_posted_date_precision,
+    x.start_date,
+    x.start_date_type,
+    x.start_date_precision,
+    x.primary_completion_date,
+    x.primary_completion_date_type,
+    x.primary_completion_date_precision,
+    x.completion_date,
+    x.completion_date_type,
+    x.completion_date_precision,
+    x.results_first_submitted_date,
+    x.results_first_submitted_date_precision,
+    x.results_first_posted_date,
+    x.results_first_posted_date_type,
+    x.results_first_posted_date_precision,
+    x.disposition_first_submitted_date,
+    x.disposition_first_submitted_date_precision,
+    x.last_update_posted_date,
+    x.last_update_posted_date_type,
+    x.last_update_posted_date_precision
+   FROM (public.trials t
+     JOIN public.version_facts x ON ((x.version_id = t.current_version_id)))
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW trial_dates; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_dates IS 'One row per tracked trial: the dates of its current version (statusModule). Each date is a date: a month-only registry date (2024-05) is its first day and its _precision says month; _type is ACTUAL or ESTIMATED where the registry gives one. AACT: studies.*_date, *_date_type.';
+
+
+--
+-- Name: COLUMN trial_dates.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_dates.study_first_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.study_first_posted_date IS 'When the registry first posted the record. AACT studies.study_first_posted_date.';
+
+
+--
+-- Name: COLUMN trial_dates.study_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.study_first_posted_date_type IS 'ACTUAL or ESTIMATED (older records).';
+
+
+--
+-- Name: COLUMN trial_dates.study_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.study_first_posted_date_precision IS 'day, month or year: how much of the date the registry gave.';
+
+
+--
+-- Name: COLUMN trial_dates.start_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.start_date IS 'When the first participant enrolled (actual) or is expected to. AACT studies.start_date.';
+
+
+--
+-- Name: COLUMN trial_dates.start_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.start_date_type IS 'ACTUAL or ESTIMATED; NULL when the registry gives no type (older records).';
+
+
+--
+-- Name: COLUMN trial_dates.start_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.start_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates.primary_completion_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.primary_completion_date IS 'When the last participant was (or is expected to be) examined for the primary outcome. AACT studies.primary_completion_date (which makes a month-only date the month''s last day).';
+
+
+--
+-- Name: COLUMN trial_dates.primary_completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.primary_completion_date_type IS 'ACTUAL or ESTIMATED. AACT studies.primary_completion_date_type.';
+
+
+--
+-- Name: COLUMN trial_dates.primary_completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.primary_completion_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates.completion_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.completion_date IS 'When the trial ended or is expected to. AACT studies.completion_date.';
+
+
+--
+-- Name: COLUMN trial_dates.completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.completion_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates.completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.completion_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates.results_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.results_first_submitted_date IS 'When results were first submitted, as the registry states once they are posted (statusModule.resultsFirstSubmitDate); results still in quality-control review are in results_due. AACT studies.results_first_submitted_date.';
+
+
+--
+-- Name: COLUMN trial_dates.results_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.results_first_submitted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates.results_first_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.results_first_posted_date IS 'When results were first posted on ClinicalTrials.gov. AACT studies.results_first_posted_date.';
+
+
+--
+-- Name: COLUMN trial_dates.results_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.results_first_posted_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates.results_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.results_first_posted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates.disposition_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.disposition_first_submitted_date IS 'When a certificate of delay was first submitted (dispFirstSubmitDate), NULL if none. AACT studies.disposition_first_submitted_date.';
+
+
+--
+-- Name: COLUMN trial_dates.disposition_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.disposition_first_submitted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates.last_update_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.last_update_posted_date IS 'When the registry last posted a change to the record. AACT studies.last_update_posted_date.';
+
+
+--
+-- Name: COLUMN trial_dates.last_update_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.last_update_posted_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates.last_update_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates.last_update_posted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: trial_dates_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_dates_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    x.last_update_posted_date AS registry_updated,
+    x.study_first_posted_date,
+    x.study_first_posted_date_type,
+    x.study_first_posted_date_precision,
+    x.start_date,
+    x.start_date_type,
+    x.start_date_precision,
+    x.primary_completion_date,
+    x.primary_completion_date_type,
+    x.primary_completion_date_precision,
+    x.completion_date,
+    x.completion_date_type,
+    x.completion_date_precision,
+    x.results_first_submitted_date,
+    x.results_first_submitted_date_precision,
+    x.results_first_posted_date,
+    x.results_first_posted_date_type,
+    x.results_first_posted_date_precision,
+    x.disposition_first_submitted_date,
+    x.disposition_first_submitted_date_precision,
+    x.last_update_posted_date,
+    x.last_update_posted_date_type,
+    x.last_update_posted_date_precision
+   FROM (public.study_versions v
+     JOIN public.version_facts x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_dates_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_dates_history IS 'Like trial_dates, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_dates_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_dates_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_dates_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_dates_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_dates_history.study_first_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date IS 'When the registry first posted the record. AACT studies.study_first_posted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.study_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date_type IS 'ACTUAL or ESTIMATED (older records).';
+
+
+--
+-- Name: COLUMN trial_dates_history.study_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.study_first_posted_date_precision IS 'day, month or year: how much of the date the registry gave.';
+
+
+--
+-- Name: COLUMN trial_dates_history.start_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.start_date IS 'When the first participant enrolled (actual) or is expected to. AACT studies.start_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.start_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.start_date_type IS 'ACTUAL or ESTIMATED; NULL when the registry gives no type (older records).';
+
+
+--
+-- Name: COLUMN trial_dates_history.start_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.start_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.primary_completion_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.primary_completion_date IS 'When the last participant was (or is expected to be) examined for the primary outcome. AACT studies.primary_completion_date (which makes a month-only date the month''s last day).';
+
+
+--
+-- Name: COLUMN trial_dates_history.primary_completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.primary_completion_date_type IS 'ACTUAL or ESTIMATED. AACT studies.primary_completion_date_type.';
+
+
+--
+-- Name: COLUMN trial_dates_history.primary_completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.primary_completion_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.completion_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.completion_date IS 'When the trial ended or is expected to. AACT studies.completion_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.completion_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates_history.completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.completion_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_submitted_date IS 'When results were first submitted, as the registry states once they are posted (statusModule.resultsFirstSubmitDate); results still in quality-control review are in results_due. AACT studies.results_first_submitted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_submitted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date IS 'When results were first posted on ClinicalTrials.gov. AACT studies.results_first_posted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates_history.results_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.results_first_posted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.disposition_first_submitted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.disposition_first_submitted_date IS 'When a certificate of delay was first submitted (dispFirstSubmitDate), NULL if none. AACT studies.disposition_first_submitted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.disposition_first_submitted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.disposition_first_submitted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: COLUMN trial_dates_history.last_update_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date IS 'When the registry last posted a change to the record. AACT studies.last_update_posted_date.';
+
+
+--
+-- Name: COLUMN trial_dates_history.last_update_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date_type IS 'ACTUAL or ESTIMATED.';
+
+
+--
+-- Name: COLUMN trial_dates_history.last_update_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_dates_history.last_update_posted_date_precision IS 'day, month or year.';
+
+
+--
+-- Name: trial_design; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_design AS
+ SELECT t.nct_id,
+    x.study_type,
+    NULLIF(array_to_string(x.phases, '/'::text), ''::text) AS phase,
+    x.phases,
+    x.allocation,
+    x.intervention_model,
+    x.primary_purpose,
+    x.masking,
+    x.enrollment,
+    x.enrollment_type,
+    x.is_fda_regulated_drug,
+    x.is_fda_regulated_device
+   FROM (public.trials t
+     JOIN public.version_facts x ON ((x.version_id = t.current_version_id)))
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW trial_design; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_design IS 'One row per tracked trial: the design of its current version (designModule) and whether it studies an FDA-regulated product (oversightModule). AACT: studies, designs.';
+
+
+--
+-- Name: COLUMN trial_design.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_design.study_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.study_type IS 'INTERVENTIONAL, OBSERVATIONAL or EXPANDED_ACCESS. AACT studies.study_type.';
+
+
+--
+-- Name: COLUMN trial_design.phase; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.phase IS 'The phases joined with /, e.g. PHASE1/PHASE2 or NA. AACT studies.phase.';
+
+
+--
+-- Name: COLUMN trial_design.phases; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.phases IS 'The phases as an array (EARLY_PHASE1, PHASE1, PHASE2, PHASE3, PHASE4, NA): PHASE2 = ANY(phases).';
+
+
+--
+-- Name: COLUMN trial_design.allocation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.allocation IS 'RANDOMIZED, NON_RANDOMIZED or NA. AACT designs.allocation.';
+
+
+--
+-- Name: COLUMN trial_design.intervention_model; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.intervention_model IS 'SINGLE_GROUP, PARALLEL, CROSSOVER, FACTORIAL or SEQUENTIAL. AACT designs.intervention_model.';
+
+
+--
+-- Name: COLUMN trial_design.primary_purpose; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.primary_purpose IS 'TREATMENT, PREVENTION, DIAGNOSTIC, DEVICE_FEASIBILITY, ... AACT designs.primary_purpose.';
+
+
+--
+-- Name: COLUMN trial_design.masking; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.masking IS 'NONE, SINGLE, DOUBLE, TRIPLE or QUADRUPLE. AACT designs.masking.';
+
+
+--
+-- Name: COLUMN trial_design.enrollment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.enrollment IS 'Number of participants, actual or estimated (enrollment_type). AACT studies.enrollment.';
+
+
+--
+-- Name: COLUMN trial_design.enrollment_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.enrollment_type IS 'ACTUAL or ESTIMATED. AACT studies.enrollment_type.';
+
+
+--
+-- Name: COLUMN trial_design.is_fda_regulated_drug; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.is_fda_regulated_drug IS 'oversightModule.isFdaRegulatedDrug; NULL when the record does not say (records from before 2017 often do not). AACT studies.is_fda_regulated_drug.';
+
+
+--
+-- Name: COLUMN trial_design.is_fda_regulated_device; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design.is_fda_regulated_device IS 'oversightModule.isFdaRegulatedDevice; NULL when the record does not say. AACT studies.is_fda_regulated_device.';
+
+
+--
+-- Name: trial_design_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_design_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    x.last_update_posted_date AS registry_updated,
+    x.study_type,
+    NULLIF(array_to_string(x.phases, '/'::text), ''::text) AS phase,
+    x.phases,
+    x.allocation,
+    x.intervention_model,
+    x.primary_purpose,
+    x.masking,
+    x.enrollment,
+    x.enrollment_type,
+    x.is_fda_regulated_drug,
+    x.is_fda_regulated_device
+   FROM (public.study_versions v
+     JOIN public.version_facts x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_design_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_design_history IS 'Like trial_design, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_design_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_design_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_design_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_design_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_design_history.study_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.study_type IS 'INTERVENTIONAL, OBSERVATIONAL or EXPANDED_ACCESS. AACT studies.study_type.';
+
+
+--
+-- Name: COLUMN trial_design_history.phase; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.phase IS 'The phases joined with /, e.g. PHASE1/PHASE2 or NA. AACT studies.phase.';
+
+
+--
+-- Name: COLUMN trial_design_history.phases; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.phases IS 'The phases as an array (EARLY_PHASE1, PHASE1, PHASE2, PHASE3, PHASE4, NA): PHASE2 = ANY(phases).';
+
+
+--
+-- Name: COLUMN trial_design_history.allocation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.allocation IS 'RANDOMIZED, NON_RANDOMIZED or NA. AACT designs.allocation.';
+
+
+--
+-- Name: COLUMN trial_design_history.intervention_model; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.intervention_model IS 'SINGLE_GROUP, PARALLEL, CROSSOVER, FACTORIAL or SEQUENTIAL. AACT designs.intervention_model.';
+
+
+--
+-- Name: COLUMN trial_design_history.primary_purpose; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.primary_purpose IS 'TREATMENT, PREVENTION, DIAGNOSTIC, DEVICE_FEASIBILITY, ... AACT designs.primary_purpose.';
+
+
+--
+-- Name: COLUMN trial_design_history.masking; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.masking IS 'NONE, SINGLE, DOUBLE, TRIPLE or QUADRUPLE. AACT designs.masking.';
+
+
+--
+-- Name: COLUMN trial_design_history.enrollment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.enrollment IS 'Number of participants, actual or estimated (enrollment_type). AACT studies.enrollment.';
+
+
+--
+-- Name: COLUMN trial_design_history.enrollment_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.enrollment_type IS 'ACTUAL or ESTIMATED. AACT studies.enrollment_type.';
+
+
+--
+-- Name: COLUMN trial_design_history.is_fda_regulated_drug; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.is_fda_regulated_drug IS 'oversightModule.isFdaRegulatedDrug; NULL when the record does not say (records from before 2017 often do not). AACT studies.is_fda_regulated_drug.';
+
+
+--
+-- Name: COLUMN trial_design_history.is_fda_regulated_device; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_design_history.is_fda_regulated_device IS 'oversightModule.isFdaRegulatedDevice; NULL when the record does not say. AACT studies.is_fda_regulated_device.';
+
+
+--
+-- Name: version_interventions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_interventions (
+    version_id bigint NOT NULL,
+    intervention_type text,
+    name text,
+    other_names text[]
+);
+
+
+--
+-- Name: TABLE version_interventions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_interventions IS 'Per stored version, a row per intervention; see trial_interventions.';
+
+
+--
+-- Name: trial_interventions; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_interventions AS
+ SELECT t.nct_id,
+    x.intervention_type,
+    x.name,
+    x.other_names
+   FROM (public.trials t
+     JOIN public.version_interventions x ON ((x.version_id = t.current_version_id)))
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW trial_interventions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_interventions IS 'One row per intervention of the current version of each tracked trial (armsInterventionsModule.interventions). AACT: interventions, intervention_other_names.';
+
+
+--
+-- Name: COLUMN trial_interventions.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_interventions.intervention_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions.intervention_type IS 'DRUG, DEVICE, BIOLOGICAL, PROCEDURE, RADIATION, BEHAVIORAL, GENETIC, DIETARY_SUPPLEMENT, COMBINATION_PRODUCT, DIAGNOSTIC_TEST or OTHER. AACT interventions.intervention_type.';
+
+
+--
+-- Name: COLUMN trial_interventions.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions.name IS 'The intervention''s name. AACT interventions.name.';
+
+
+--
+-- Name: COLUMN trial_interventions.other_names; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions.other_names IS 'Its other names (otherNames), empty when the registry lists none, NULL when the record has no such list. AACT intervention_other_names.name, one row each.';
+
+
+--
+-- Name: trial_interventions_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_interventions_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    f.last_update_posted_date AS registry_updated,
+    x.intervention_type,
+    x.name,
+    x.other_names
+   FROM ((public.study_versions v
+     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
+     JOIN public.version_interventions x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_interventions_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_interventions_history IS 'Like trial_interventions, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_interventions_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.intervention_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.intervention_type IS 'DRUG, DEVICE, BIOLOGICAL, PROCEDURE, RADIATION, BEHAVIORAL, GENETIC, DIETARY_SUPPLEMENT, COMBINATION_PRODUCT, DIAGNOSTIC_TEST or OTHER. AACT interventions.intervention_type.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.name IS 'The intervention''s name. AACT interventions.name.';
+
+
+--
+-- Name: COLUMN trial_interventions_history.other_names; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_interventions_history.other_names IS 'Its other names (otherNames), empty when the registry lists none, NULL when the record has no such list. AACT intervention_other_names.name, one row each.';
+
+
+--
+-- Name: version_outcomes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_outcomes (
+    version_id bigint NOT NULL,
+    outcome_type text NOT NULL,
+    measure text,
+    time_frame text
+);
+
+
+--
+-- Name: TABLE version_outcomes; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_outcomes IS 'Per stored version, a row per planned outcome measure; see trial_outcomes.';
+
+
+--
+-- Name: trial_outcomes; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_outcomes AS
+ SELECT t.nct_id,
+    x.outcome_type,
+    x.measure,
+    x.time_frame
+   FROM (public.trials t
+     JOIN public.version_outcomes x ON ((x.version_id = t.current_version_id)))
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW trial_outcomes; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_outcomes IS 'One row per planned outcome measure of the current version of each tracked trial (outcomesModule). AACT: design_outcomes.';
+
+
+--
+-- Name: COLUMN trial_outcomes.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_outcomes.outcome_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes.outcome_type IS 'primary, secondary or other. AACT design_outcomes.outcome_type.';
+
+
+--
+-- Name: COLUMN trial_outcomes.measure; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes.measure IS 'What is measured. AACT design_outcomes.measure.';
+
+
+--
+-- Name: COLUMN trial_outcomes.time_frame; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes.time_frame IS 'When it is measured. AACT design_outcomes.time_frame.';
+
+
+--
+-- Name: trial_outcomes_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_outcomes_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    f.last_update_posted_date AS registry_updated,
+    x.outcome_type,
+    x.measure,
+    x.time_frame
+   FROM ((public.study_versions v
+     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
+     JOIN public.version_outcomes x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_outcomes_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_outcomes_history IS 'Like trial_outcomes, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.outcome_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.outcome_type IS 'primary, secondary or other. AACT design_outcomes.outcome_type.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.measure; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.measure IS 'What is measured. AACT design_outcomes.measure.';
+
+
+--
+-- Name: COLUMN trial_outcomes_history.time_frame; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_outcomes_history.time_frame IS 'When it is measured. AACT design_outcomes.time_frame.';
+
+
+--
+-- Name: version_references; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_references (
+    version_id bigint NOT NULL,
+    pmid text,
+    reference_type text,
+    citation text
+);
+
+
+--
+-- Name: TABLE version_references; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_references IS 'Per stored version, a row per reference; see trial_references.';
+
+
+--
+-- Name: trial_references; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_references AS
+ SELECT t.nct_id,
+    x.pmid,
+    x.reference_type,
+    x.citation
+   FROM (public.trials t
+     JOIN public.version_references x ON ((x.version_id = t.current_version_id)))
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW trial_references; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_references IS 'One row per reference of the current version of each tracked trial (referencesModule.references). AACT: study_references.';
+
+
+--
+-- Name: COLUMN trial_references.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_references.pmid; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references.pmid IS 'PubMed identifier, NULL when the reference has none. AACT study_references.pmid.';
+
+
+--
+-- Name: COLUMN trial_references.reference_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references.reference_type IS 'RESULT (a publication of the trial''s results), BACKGROUND or DERIVED (linked by the registry from PubMed). AACT study_references.reference_type.';
+
+
+--
+-- Name: COLUMN trial_references.citation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references.citation IS 'The citation text. AACT study_references.citation.';
+
+
+--
+-- Name: trial_references_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_references_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    f.last_update_posted_date AS registry_updated,
+    x.pmid,
+    x.reference_type,
+    x.citation
+   FROM ((public.study_versions v
+     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
+     JOIN public.version_references x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_references_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_references_history IS 'Like trial_references, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_references_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_references_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_references_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_references_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_references_history.pmid; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.pmid IS 'PubMed identifier, NULL when the reference has none. AACT study_references.pmid.';
+
+
+--
+-- Name: COLUMN trial_references_history.reference_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.reference_type IS 'RESULT (a publication of the trial''s results), BACKGROUND or DERIVED (linked by the registry from PubMed). AACT study_references.reference_type.';
+
+
+--
+-- Name: COLUMN trial_references_history.citation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_references_history.citation IS 'The citation text. AACT study_references.citation.';
+
+
+--
+-- Name: version_sites; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_sites (
+    version_id bigint NOT NULL,
+    name text,
+    city text,
+    state text,
+    country text,
+    status text
+);
+
+
+--
+-- Name: TABLE version_sites; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_sites IS 'Per stored version, a row per location; see trial_sites.';
+
+
+--
+-- Name: trial_sites; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_sites AS
+ SELECT t.nct_id,
+    x.name,
+    x.city,
+    x.state,
+    x.country,
+    x.status
+   FROM (public.trials t
+     JOIN public.version_sites x ON ((x.version_id = t.current_version_id)))
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW trial_sites; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_sites IS 'One row per location of the current version of each tracked trial (contactsLocationsModule.locations). AACT: facilities.';
+
+
+--
+-- Name: COLUMN trial_sites.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_sites.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites.name IS 'The facility''s name. AACT facilities.name.';
+
+
+--
+-- Name: COLUMN trial_sites.city; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites.city IS 'City. AACT facilities.city.';
+
+
+--
+-- Name: COLUMN trial_sites.state; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites.state IS 'State or region, where the registry gives one. AACT facilities.state.';
+
+
+--
+-- Name: COLUMN trial_sites.country; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites.country IS 'Country. AACT facilities.country.';
+
+
+--
+-- Name: COLUMN trial_sites.status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites.status IS 'The site''s recruitment status (RECRUITING, NOT_YET_RECRUITING, COMPLETED, WITHDRAWN, ...); the registry gives none once a trial has ended. AACT facilities.status.';
+
+
+--
+-- Name: trial_sites_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_sites_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    f.last_update_posted_date AS registry_updated,
+    x.name,
+    x.city,
+    x.state,
+    x.country,
+    x.status
+   FROM ((public.study_versions v
+     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
+     JOIN public.version_sites x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_sites_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_sites_history IS 'Like trial_sites, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_sites_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_sites_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_sites_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_sites_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_sites_history.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.name IS 'The facility''s name. AACT facilities.name.';
+
+
+--
+-- Name: COLUMN trial_sites_history.city; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.city IS 'City. AACT facilities.city.';
+
+
+--
+-- Name: COLUMN trial_sites_history.state; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.state IS 'State or region, where the registry gives one. AACT facilities.state.';
+
+
+--
+-- Name: COLUMN trial_sites_history.country; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.country IS 'Country. AACT facilities.country.';
+
+
+--
+-- Name: COLUMN trial_sites_history.status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sites_history.status IS 'The site''s recruitment status (RECRUITING, NOT_YET_RECRUITING, COMPLETED, WITHDRAWN, ...); the registry gives none once a trial has ended. AACT facilities.status.';
+
+
+--
+-- Name: version_sponsors; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.version_sponsors (
+    version_id bigint NOT NULL,
+    name text,
+    agency_class text,
+    lead_or_collaborator text NOT NULL
+);
+
+
+--
+-- Name: TABLE version_sponsors; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.version_sponsors IS 'Per stored version, the lead sponsor and each collaborator; see trial_sponsors.';
+
+
+--
+-- Name: trial_sponsors; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_sponsors AS
+ SELECT t.nct_id,
+    x.name,
+    x.agency_class,
+    x.lead_or_collaborator
+   FROM (public.trials t
+     JOIN public.version_sponsors x ON ((x.version_id = t.current_version_id)))
+  WHERE t.tracked;
+
+
+--
+-- Name: VIEW trial_sponsors; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_sponsors IS 'The lead sponsor and each collaborator of the current version of each tracked trial (sponsorCollaboratorsModule). AACT: sponsors.';
+
+
+--
+-- Name: COLUMN trial_sponsors.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_sponsors.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors.name IS 'The organisation''s name. AACT sponsors.name.';
+
+
+--
+-- Name: COLUMN trial_sponsors.agency_class; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors.agency_class IS 'INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG, OTHER or UNKNOWN. AACT sponsors.agency_class.';
+
+
+--
+-- Name: COLUMN trial_sponsors.lead_or_collaborator; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors.lead_or_collaborator IS 'lead or collaborator. AACT sponsors.lead_or_collaborator.';
+
+
+--
+-- Name: trial_sponsors_history; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_sponsors_history AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    f.last_update_posted_date AS registry_updated,
+    x.name,
+    x.agency_class,
+    x.lead_or_collaborator
+   FROM ((public.study_versions v
+     JOIN public.version_facts f ON ((f.version_id = v.version_id)))
+     JOIN public.version_sponsors x ON ((x.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_sponsors_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_sponsors_history IS 'Like trial_sponsors, for every stored version of every trial, tracked or not: version_id, version_no and registry_updated say which version.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.version_id IS 'The stored version (study_versions.version_id): joins the history views of one version.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.version_no IS 'The version (1, 2, ... per trial, in the order ctmirror stored them).';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.registry_updated IS 'The registry''s last-update-posted date of that version.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.name IS 'The organisation''s name. AACT sponsors.name.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.agency_class; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.agency_class IS 'INDUSTRY, NIH, FED, OTHER_GOV, INDIV, NETWORK, AMBIG, OTHER or UNKNOWN. AACT sponsors.agency_class.';
+
+
+--
+-- Name: COLUMN trial_sponsors_history.lead_or_collaborator; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_sponsors_history.lead_or_collaborator IS 'lead or collaborator. AACT sponsors.lead_or_collaborator.';
 
 
 --
@@ -1209,6 +3256,14 @@ ALTER TABLE ONLY public.trials
 
 
 --
+-- Name: version_facts version_facts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.version_facts
+    ADD CONSTRAINT version_facts_pkey PRIMARY KEY (version_id);
+
+
+--
 -- Name: alert_outbox_pending_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1304,6 +3359,62 @@ CREATE INDEX sync_errors_nct_idx ON public.sync_errors USING btree (nct_id, run_
 --
 
 CREATE INDEX sync_runs_status_idx ON public.sync_runs USING btree (status, run_id DESC);
+
+
+--
+-- Name: version_conditions_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_conditions_version_idx ON public.version_conditions USING btree (version_id);
+
+
+--
+-- Name: version_interventions_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_interventions_version_idx ON public.version_interventions USING btree (version_id);
+
+
+--
+-- Name: version_outcomes_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_outcomes_version_idx ON public.version_outcomes USING btree (version_id);
+
+
+--
+-- Name: version_references_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_references_version_idx ON public.version_references USING btree (version_id);
+
+
+--
+-- Name: version_sites_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_sites_version_idx ON public.version_sites USING btree (version_id);
+
+
+--
+-- Name: version_sponsors_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX version_sponsors_version_idx ON public.version_sponsors USING btree (version_id);
+
+
+--
+-- Name: study_versions study_versions_rows; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER study_versions_rows BEFORE INSERT ON public.study_versions FOR EACH ROW EXECUTE FUNCTION public.study_versions_rows();
+
+
+--
+-- Name: study_versions study_versions_rows_gone; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER study_versions_rows_gone AFTER DELETE ON public.study_versions REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION public.study_versions_rows_gone();
 
 
 --
@@ -1432,10 +3543,31 @@ REVOKE ALL ON FUNCTION public.citation_summary(raw jsonb) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION registry_date(s text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.registry_date(s text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION study_versions_resince(trial text); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.study_versions_resince(trial text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION study_versions_rows(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.study_versions_rows() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION study_versions_rows_gone(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.study_versions_rows_gone() FROM PUBLIC;
 
 
 --
@@ -1461,6 +3593,27 @@ GRANT ALL ON FUNCTION public.trials_as_of(day date) TO ctmirror_reader;
 
 
 --
+-- Name: FUNCTION version_facts_of(vid bigint, r jsonb, pending text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.version_facts_of(vid bigint, r jsonb, pending text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION version_rows(vid bigint, r jsonb, pending text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.version_rows(vid bigint, r jsonb, pending text) FROM PUBLIC;
+
+
+--
+-- Name: TABLE results_due; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.results_due TO ctmirror_reader;
+
+
+--
 -- Name: TABLE stale_claims; Type: ACL; Schema: public; Owner: -
 --
 
@@ -1475,6 +3628,118 @@ GRANT SELECT ON TABLE public.trial_changes TO ctmirror_reader;
 
 
 --
+-- Name: TABLE trial_conditions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_conditions TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_conditions_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_conditions_history TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_dates; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_dates TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_dates_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_dates_history TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_design; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_design TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_design_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_design_history TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_interventions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_interventions TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_interventions_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_interventions_history TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_outcomes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_outcomes TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_outcomes_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_outcomes_history TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_references; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_references TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_references_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_references_history TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_sites; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_sites TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_sites_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_sites_history TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_sponsors; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_sponsors TO ctmirror_reader;
+
+
+--
+-- Name: TABLE trial_sponsors_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_sponsors_history TO ctmirror_reader;
+
+
+--
 -- Name: TABLE trials_current; Type: ACL; Schema: public; Owner: -
 --
 
@@ -1485,5 +3750,5 @@ GRANT SELECT ON TABLE public.trials_current TO ctmirror_reader;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict 5BbgJyWdSgre6a71jYbEL2UTdUQ6zQHwfP8Ra5L3tlg4IYX3OQoCuL7dBePB4yI
+\unrestrict 1ExT9b5qJ9Zf7wbjcKqgYbGpk10wtnb2ydGNYa7NCD9SpIuSlT0AlZAIrtluhIJ
 

@@ -1,6 +1,7 @@
 /*
  * harness.c - test support: throwaway databases, subprocess runs of the
- * ctmirror binary, temp files.  Tests only; never linked into ctmirror.
+ * ctmirror binary, faults in the fake registry.  Tests only; never linked
+ * into ctmirror.  What needs no database is in harness_files.c.
  */
 #include "harness.h"
 
@@ -8,7 +9,6 @@
 #include <criterion/logging.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -24,43 +24,6 @@
 #include "fetch.h"
 #include "store.h"
 #include "sync.h"
-
-const char *
-harness_bin(void)
-{
-	const char *b = getenv("CTMIRROR_BIN");
-
-	return b && *b ? b : "./build/daemon/ctmirror";
-}
-
-const char *
-harness_data(void)
-{
-	const char *d = getenv("CTMIRROR_TEST_DATA");
-
-	return d && *d ? d : "tests/data";
-}
-
-const char *
-harness_root(void)
-{
-	const char *d = getenv("CTMIRROR_SOURCE_ROOT");
-
-	return d && *d ? d : ".";
-}
-
-char *
-harness_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 /* The maintenance database on the test server. */
 static PGconn *
@@ -313,77 +276,6 @@ harness_run_free(struct harness_run *r)
 }
 
 char *
-harness_tmpdir(void)
-{
-	char *t = strdup("/tmp/ctmirror-test-XXXXXX");
-
-	if (t && mkdtemp(t) == NULL) {
-		free(t);
-		return NULL;
-	}
-	return t;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-void
-harness_rmtree(const char *path)
-{
-	if (path)
-		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-int
-harness_write(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL)
-		return -1;
-	fputs(text, f);
-	return fclose(f) == 0 ? 0 : -1;
-}
-
-char *
-harness_read(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
-		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[n] = '\0';
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
-int
-harness_copy(const char *from, const char *to)
-{
-	char *t = harness_read(from);
-	int rc;
-
-	if (t == NULL)
-		return -1;
-	rc = harness_write(to, t);
-	free(t);
-	return rc;
-}
-
-char *
 harness_default_records(void)
 {
 	static const char *const ids[] = {"NCT02982915", "NCT05233774",
@@ -421,18 +313,14 @@ harness_sync_cycle(const struct config *cfg, struct store *s,
     struct sync_result *res)
 {
 	struct event_base *base = event_base_new();
-	struct fetch_opts fo = {0};
+	struct fetch_opts fo;
 	struct fetch *f;
 	int rc;
 
-	fo.concurrency = cfg->concurrency;
-	fo.rate_per_min = cfg->rate_limit;
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.retries = cfg->retries;
+	sync_fetch_opts(cfg, &fo);
+	/* The real waits, scaled down: 0.05 s doubling to 3 s. */
 	fo.backoff_base = 0.05;
-	fo.max_body = cfg->max_body;
-	fo.tls_verify = true;
+	fo.backoff_max = 3;
 	f = fetch_new(base, &fo);
 	cr_assert_not_null(f);
 	rc = sync_cycle(cfg, s, f, "sync", NULL, res);

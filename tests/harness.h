@@ -1,8 +1,13 @@
 /*
- * harness.h - what every database and command-line test needs: a fresh
- * PostgreSQL database per test (on the server the PG* environment names,
- * which tests/run sets up with pg_virtualenv), a way to run the ctmirror
- * binary as a subprocess with a given environment, and small file helpers.
+ * harness.h - what tests need beyond Criterion.  harness.c, for database
+ * and command-line tests: a fresh PostgreSQL database per test (on the
+ * server the PG* environment names, which tests/run sets up with
+ * pg_virtualenv), a way to run the ctmirror binary as a subprocess with a
+ * given environment, faults in the fake registry.  What needs no database
+ * (so the pure stages' tests, fuzz targets and benchmarks link it too):
+ * files and paths (harness_files.c), and the one-off forms of the pure
+ * stages' calls that the daemon never makes (harness_claims.c,
+ * harness_identity.c).
  */
 #ifndef CTMIRROR_HARNESS_H
 #define CTMIRROR_HARNESS_H
@@ -10,7 +15,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "claims.h"
 #include "fakereg.h"
+#include "identity.h"
 
 /*
  * Create an empty database named after `tag` and this process.  Returns
@@ -59,8 +66,18 @@ void harness_rmtree(const char *path);
 /* Write / copy whole files.  0 / -1. */
 int harness_write(const char *path, const char *text);
 int harness_copy(const char *from, const char *to);
-/* Whole file as a new string, NULL on error. */
+/*
+ * A whole file as a new string (NUL-terminated, bytes as they are), its
+ * length in *len unless len is NULL; NULL on error.
+ */
+char *harness_read_len(const char *path, size_t *len);
+/* harness_read_len() for text files. */
 char *harness_read(const char *path);
+/*
+ * Is s[0..n) valid UTF-8 throughout (what PostgreSQL stores as text)?
+ * text_utf8_len() character by character: the daemon's own check.
+ */
+bool harness_utf8_valid(const char *s, size_t n);
 /* printf into a new string. */
 char *harness_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -89,5 +106,28 @@ struct store;
 struct sync_result;
 int harness_sync_cycle(const struct config *cfg, struct store *s,
     struct sync_result *res);
+
+/* ------------------------------------------- one-off calls (pure stages) */
+
+/*
+ * The claims (harness_claims_extract) or mentions (harness_claims_mentions)
+ * of one page, with an index of acr[0..n_acr) built for it alone and
+ * freed after: claims_scan() as a test of one page calls it.  0 / -1.
+ */
+int harness_claims_extract(const char *text, size_t len,
+    const struct claims_acronym *acr, size_t n_acr, struct claim_list *out);
+int harness_claims_mentions(const char *text, size_t len,
+    const struct claims_acronym *acr, size_t n_acr, struct mention_list *out);
+
+/*
+ * identity_judge_record() of `rec` (borrowed; NULL gives UNKNOWN)
+ * prepared for this judgement alone: the verdict a scan gives, but the
+ * record is read again every call.  0 / -1.
+ */
+int harness_identity_judge(const struct identity *id, const char *context,
+    size_t len, const struct study *rec, struct identity_verdict *out);
+
+/* "match", "mismatch", "unknown".  Static. */
+const char *harness_outcome_name(enum identity_outcome o);
 
 #endif

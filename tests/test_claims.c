@@ -2,7 +2,7 @@
  * test_claims.c - claims.c over the pages of tests/data/pages (each
  * NAME.claims lists its page's claims, see the README there), then tricky
  * sentences one by one, hostile bytes, and a 10 MB page; then the
- * mentions (the page's words about each trial) of claims_mentions().
+ * mentions (the page's words about each trial) of harness_claims_mentions().
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -13,6 +13,7 @@
 
 #include "claims.h"
 #include "harness.h"
+#include "text.h"
 
 #define ACTIVE "NOT_YET_RECRUITING|RECRUITING|ENROLLING_BY_INVITATION|" \
 	"ACTIVE_NOT_RECRUITING"
@@ -25,53 +26,11 @@ static const struct claims_acronym registry[] = {
 };
 #define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
 
-/* Whole file, binary-safe; new (NUL-terminated too), NULL on error. */
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
-		*len = fread(buf, 1, (size_t)n, f);
-		buf[*len] = '\0';
-	}
-	fclose(f);
-	return buf;
-}
-
+/* A string of valid UTF-8. */
 static bool
 valid_utf8(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, k;
-
-	while (*p) {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
-			return false;
-		if ((*p == 0xe0 && p[1] < 0xa0) || (*p == 0xed && p[1] > 0x9f) ||
-		    (*p == 0xf0 && p[1] < 0x90) || (*p == 0xf4 && p[1] > 0x8f))
-			return false;
-		for (k = 1; k <= n; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				return false;
-		p += n + 1;
-	}
-	return true;
+	return harness_utf8_valid(s, strlen(s));
 }
 
 /* What every claim must be, whatever the page. */
@@ -80,8 +39,7 @@ check_claim(const struct claim *c)
 {
 	const unsigned char *p;
 
-	cr_expect(strlen(c->nct_id) == 11 && strncmp(c->nct_id, "NCT", 3) == 0
-	    && strspn(c->nct_id + 3, "0123456789") == 8, "id %s", c->nct_id);
+	cr_expect(text_nct_id(c->nct_id), "id %s", c->nct_id);
 	cr_expect_geq(c->line, 1);
 	cr_expect(c->as_of[0] == '\0' || (strlen(c->as_of) == 10 &&
 	    c->as_of[4] == '-' && c->as_of[7] == '-'), "as_of %s", c->as_of);
@@ -205,13 +163,14 @@ check_page(const char *dir, const char *name)
 	size_t len = 0, i;
 
 	expect_load(dir, name, &e);
-	text = read_file(e.page, &len);
+	text = harness_read_len(e.page, &len);
 	cr_assert_not_null(text, "%s: cannot read %s", name, e.page);
 	/* The page as sync.c hands it over: not NUL-terminated. */
 	copy = malloc(len ? len : 1);
 	cr_assert_not_null(copy);
 	memcpy(copy, text, len);
-	cr_assert_eq(claims_extract(copy, len, e.acr, e.n_acr, &out), 0);
+	cr_assert_eq(harness_claims_extract(copy, len, e.acr, e.n_acr, &out),
+	    0);
 	for (i = 0; i < out.n || i < e.n_want; i++) {
 		got = i < out.n ? claim_line(&out.v[i]) : NULL;
 		cr_expect(got && i < e.n_want && strcmp(got, e.want[i]) == 0,
@@ -264,10 +223,80 @@ extract_lines(const char *text, size_t len, const struct claims_acronym *acr,
 	struct claim_list out = {0};
 	char *s;
 
-	cr_assert_eq(claims_extract(text, len, acr, n_acr, &out), 0);
+	cr_assert_eq(harness_claims_extract(text, len, acr, n_acr, &out), 0);
 	s = claim_lines(&out);
 	claims_list_finish(&out);
 	return s;
+}
+
+/*
+ * Line breaks as old Mac exports write them (a lone "\r"), as Windows
+ * does ("\r\n") and as a CRLF file converted twice has them ("\r\r\n"):
+ * every fixture page gives the claims it gives with "\n", on the same
+ * lines.
+ */
+Test(claims, line_breaks)
+{
+	static const char *const breaks[] = {"\r", "\r\n", "\r\r\n"};
+	char *dir = harness_fmt("%s/pages", harness_data());
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	cr_assert_not_null(d, "cannot open %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name), tlen = 0, i, b;
+		char *path, *text, *want;
+
+		if (len < 4 || (strcmp(de->d_name + len - 3, ".md") != 0 &&
+		    strcmp(de->d_name + len - 4, ".txt") != 0))
+			continue;
+		path = harness_fmt("%s/%s", dir, de->d_name);
+		text = harness_read_len(path, &tlen);
+		cr_assert_not_null(text, "%s", path);
+		want = extract_lines(text, tlen, registry, N_REGISTRY);
+		for (b = 0; b < sizeof(breaks) / sizeof(breaks[0]); b++) {
+			char *conv = malloc(3 * tlen + 1), *got;
+			size_t o = 0;
+
+			cr_assert_not_null(conv);
+			for (i = 0; i < tlen; i++) {
+				if (text[i] != '\n') {
+					conv[o++] = text[i];
+					continue;
+				}
+				memcpy(conv + o, breaks[b], strlen(breaks[b]));
+				o += strlen(breaks[b]);
+			}
+			got = extract_lines(conv, o, registry, N_REGISTRY);
+			cr_expect_str_eq(got, want, "%s with %zu-byte breaks",
+			    de->d_name, strlen(breaks[b]));
+			free(got);
+			free(conv);
+		}
+		free(want);
+		free(text);
+		free(path);
+		n++;
+	}
+	closedir(d);
+	cr_expect_geq(n, 4, "only %zu pages", n);
+	free(dir);
+}
+
+/* A lone "\r" ends paragraphs and headings: claims stay inside them. */
+Test(claims, lone_cr_keeps_paragraphs_apart)
+{
+	static const char page[] = "# HERA (NCT02982915)\r\rHERA is "
+	    "recruiting.\r\r# Other work\r\rResults pending.\r\r"
+	    "CLEARMIND (NCT05233774)\rresults pending as of\rMay 2026.\r";
+	char *got = extract_lines(page, sizeof(page) - 1, registry,
+	    N_REGISTRY);
+
+	cr_expect_str_eq(got,
+	    "3 NCT02982915 status RECRUITING - recruiting\n"
+	    "10 NCT05233774 results-pending - 2026-05-01 results pending\n");
+	free(got);
 }
 
 Test(claims, sentences)
@@ -421,9 +450,11 @@ Test(claims, appends_to_the_list)
 	struct claim_list out = {0};
 	const char *a = "HERA results pending.\n";
 
-	cr_assert_eq(claims_extract(a, strlen(a), registry, N_REGISTRY, &out),
+	cr_assert_eq(harness_claims_extract(a, strlen(a), registry, N_REGISTRY,
+	    &out),
 	    0);
-	cr_assert_eq(claims_extract(a, strlen(a), registry, N_REGISTRY, &out),
+	cr_assert_eq(harness_claims_extract(a, strlen(a), registry, N_REGISTRY,
+	    &out),
 	    0);
 	cr_expect_eq(out.n, 2);
 	claims_list_finish(&out);
@@ -437,12 +468,12 @@ Test(claims, appends_to_the_list)
 
 /* The claims of text with one index, one line each; new. */
 static char *
-index_lines(const char *text, const struct claims_names *nx)
+index_lines(const char *text, const struct claims_index *nx)
 {
 	struct claim_list out = {0};
 	char *s;
 
-	cr_assert_eq(claims_extract_names(text, strlen(text), nx, &out), 0);
+	cr_assert_eq(claims_scan(text, strlen(text), nx, &out, NULL), 0);
 	s = claim_lines(&out);
 	claims_list_finish(&out);
 	return s;
@@ -458,7 +489,7 @@ Test(claims, one_index_many_pages)
 		"No trial named here, results pending.\n",
 	};
 	struct claims_acronym copy[N_REGISTRY];
-	struct claims_names *nx;
+	struct claims_index *nx;
 	char *got, *want;
 	size_t k;
 
@@ -467,7 +498,7 @@ Test(claims, one_index_many_pages)
 		copy[k].acronym = strdup(registry[k].acronym);
 		copy[k].nct_id = strdup(registry[k].nct_id);
 	}
-	nx = claims_names_new(copy, N_REGISTRY);
+	nx = claims_index_new(copy, N_REGISTRY);
 	cr_assert_not_null(nx);
 	for (k = 0; k < N_REGISTRY; k++) {
 		memset((char *)copy[k].acronym, 'x', strlen(copy[k].acronym));
@@ -486,8 +517,8 @@ Test(claims, one_index_many_pages)
 	cr_expect_str_eq(got, "3 NCT04421456 results-pending - - results "
 	    "pending\n", "a name tied on the page beats the registry's");
 	free(got);
-	claims_names_free(nx);
-	claims_names_free(NULL);
+	claims_index_free(nx);
+	claims_index_free(NULL);
 }
 
 Test(claims, index_names)
@@ -502,10 +533,10 @@ Test(claims, index_names)
 		{NULL, "NCT01234567"},
 		{"XYZW", NULL},
 	};
-	struct claims_names *nx;
+	struct claims_index *nx;
 	char *got;
 
-	nx = claims_names_new(acr, sizeof(acr) / sizeof(acr[0]));
+	nx = claims_index_new(acr, sizeof(acr) / sizeof(acr[0]));
 	cr_assert_not_null(nx);
 	/* One paragraph each: an unnamed claim borrows the last trial. */
 	got = index_lines("HERA results pending.\n\nHERA PLUS results "
@@ -517,17 +548,17 @@ Test(claims, index_names)
 	    "3 NCT05233774 results-pending - - results pending\n"
 	    "5 NCT02065245 results-pending - - results pending\n");
 	free(got);
-	claims_names_free(nx);
+	claims_index_free(nx);
 
 	/* No registry names at all: IDs and page ties still name trials. */
-	nx = claims_names_new(NULL, 0);
+	nx = claims_index_new(NULL, 0);
 	cr_assert_not_null(nx);
 	got = index_lines("HERA results pending. NCT02982915 results "
 	    "pending.\n", nx);
 	cr_expect_str_eq(got,
 	    "1 NCT02982915 results-pending - - results pending\n");
 	free(got);
-	claims_names_free(nx);
+	claims_index_free(nx);
 }
 
 Test(claims, mentions_with_an_index)
@@ -536,14 +567,16 @@ Test(claims, mentions_with_an_index)
 	    "Parkinson's disease.\n\nCLEARMIND results pending.\n";
 	struct mention_list a = {0}, b = {0};
 	struct claim_list cl = {0};
-	struct claims_names *nx;
+	struct claims_index *nx;
 	char *got, *want;
 	size_t k;
 
-	nx = claims_names_new(registry, N_REGISTRY);
+	nx = claims_index_new(registry, N_REGISTRY);
 	cr_assert_not_null(nx);
-	cr_assert_eq(claims_mentions_names(page, strlen(page), nx, &a), 0);
-	cr_assert_eq(claims_mentions(page, strlen(page), registry, N_REGISTRY,
+	cr_assert_eq(claims_scan(page, strlen(page), nx, &cl, &a), 0);
+	claims_list_finish(&cl);
+	cr_assert_eq(harness_claims_mentions(page, strlen(page), registry,
+	    N_REGISTRY,
 	    &b), 0);
 	cr_assert_eq(a.n, 2);
 	cr_assert_eq(a.n, b.n);
@@ -556,7 +589,7 @@ Test(claims, mentions_with_an_index)
 	claims_mentions_finish(&b);
 
 	/* Both in one pass: the same claims, the same mentions. */
-	cr_assert_eq(claims_scan_names(page, strlen(page), nx, &cl, &b), 0);
+	cr_assert_eq(claims_scan(page, strlen(page), nx, &cl, &b), 0);
 	got = claim_lines(&cl);
 	want = extract_lines(page, strlen(page), registry, N_REGISTRY);
 	cr_expect_str_eq(got, want);
@@ -570,7 +603,7 @@ Test(claims, mentions_with_an_index)
 	claims_list_finish(&cl);
 	claims_mentions_finish(&a);
 	claims_mentions_finish(&b);
-	claims_names_free(nx);
+	claims_index_free(nx);
 }
 
 /* ------------------------------------------------------ hostile bytes */
@@ -590,7 +623,8 @@ Test(claims, excerpt_of_a_long_sentence)
 	next = harness_fmt("%s HERA results pending %s.", text, text);
 	free(text);
 	text = next;
-	cr_assert_eq(claims_extract(text, strlen(text), registry, N_REGISTRY,
+	cr_assert_eq(harness_claims_extract(text, strlen(text), registry,
+	    N_REGISTRY,
 	    &out), 0);
 	cr_assert_eq(out.n, 1);
 	check_claim(&out.v[0]);
@@ -615,7 +649,7 @@ Test(claims, invalid_utf8_and_nul_bytes)
 	char (*ids)[NCT_ID_SIZE] = NULL;
 	size_t n = 0;
 
-	cr_assert_eq(claims_extract(text, sizeof(text) - 1, registry,
+	cr_assert_eq(harness_claims_extract(text, sizeof(text) - 1, registry,
 	    N_REGISTRY, &out), 0);
 	cr_assert_eq(out.n, 1);
 	check_claim(&out.v[0]);
@@ -626,7 +660,8 @@ Test(claims, invalid_utf8_and_nul_bytes)
 	claims_list_finish(&out);
 
 	/* An excerpt with the bad bytes in it: replaced, still UTF-8. */
-	cr_assert_eq(claims_extract(bad, strlen(bad), NULL, 0, &out), 0);
+	cr_assert_eq(harness_claims_extract(bad, strlen(bad), NULL, 0, &out),
+	    0);
 	cr_assert_eq(out.n, 1);
 	check_claim(&out.v[0]);
 	cr_expect(strstr(out.v[0].excerpt, "\xef\xbf\xbd") != NULL, "%s",
@@ -663,7 +698,8 @@ Test(claims, random_bytes)
 		memcpy(buf + len, bits[k], strlen(bits[k]));
 		len += strlen(bits[k]);
 	}
-	cr_assert_eq(claims_extract(buf, len, registry, N_REGISTRY, &out), 0);
+	cr_assert_eq(harness_claims_extract(buf, len, registry, N_REGISTRY,
+	    &out), 0);
 	cr_expect_gt(out.n, 0);
 	for (i = 0; i < out.n; i++)
 		check_claim(&out.v[i]);
@@ -696,7 +732,8 @@ Test(claims, large_page, .timeout = 30)
 	}
 	/* One more without a paragraph end, and a line 1 MB long. */
 	memset(buf + len, 'x', size - len);
-	cr_assert_eq(claims_extract(buf, size, registry, N_REGISTRY, &out), 0);
+	cr_assert_eq(harness_claims_extract(buf, size, registry, N_REGISTRY,
+	    &out), 0);
 	cr_expect_eq(out.n, 3 * reps);
 	cr_expect_eq(out.v[out.n - 1].line, (int)(reps * 10 - 3));
 	claims_list_finish(&out);
@@ -758,10 +795,11 @@ Test(claims, mentions_example_page)
 	struct mention_list l = {0};
 	const struct mention *m;
 	size_t len = 0, k;
-	char *text = read_file(path, &len);
+	char *text = harness_read_len(path, &len);
 
 	cr_assert_not_null(text);
-	cr_assert_eq(claims_mentions(text, len, registry, N_REGISTRY, &l), 0);
+	cr_assert_eq(harness_claims_mentions(text, len, registry, N_REGISTRY,
+	    &l), 0);
 	cr_assert_eq(l.n, 4);
 	cr_expect_str_eq(l.v[0].nct_id, "NCT02982915");
 	cr_expect_eq(l.v[0].line, 50);
@@ -839,7 +877,7 @@ Test(claims, mentions_markdown)
 	const struct mention *m;
 	size_t k;
 
-	cr_assert_eq(claims_mentions(page, sizeof(page) - 1, registry,
+	cr_assert_eq(harness_claims_mentions(page, sizeof(page) - 1, registry,
 	    N_REGISTRY, &l), 0);
 	cr_assert_eq(l.n, 4, "%zu", l.n);
 	for (k = 0; k < l.n; k++)
@@ -884,7 +922,7 @@ Test(claims, mentions_bounded, .timeout = 30)
 	for (k = 0; k < n / 2; k++)
 		page[len++] = "text "[k % 5];
 	page[len++] = '\n';
-	cr_assert_eq(claims_mentions(page, len, NULL, 0, &l), 0);
+	cr_assert_eq(harness_claims_mentions(page, len, NULL, 0, &l), 0);
 	cr_assert_eq(l.n, 1);
 	m = &l.v[0];
 	check_mention(m);
@@ -901,7 +939,7 @@ Test(claims, mentions_bounded, .timeout = 30)
 	for (k = 0; k < 5000; k++)
 		len += (size_t)sprintf(page + len, "Paragraph %zu on "
 		    "NCT04506073.\n\n", k);
-	cr_assert_eq(claims_mentions(page, len, NULL, 0, &l), 0);
+	cr_assert_eq(harness_claims_mentions(page, len, NULL, 0, &l), 0);
 	cr_assert_eq(l.n, 1);
 	check_mention(&l.v[0]);
 	cr_expect_geq(l.v[0].context_len, 16384);
@@ -915,16 +953,19 @@ Test(claims, mentions_edges)
 	    "\xe2\x82 NCT02982915";
 	struct mention_list l = {0};
 
-	cr_assert_eq(claims_mentions(NULL, 0, NULL, 0, &l), 0);
+	cr_assert_eq(harness_claims_mentions(NULL, 0, NULL, 0, &l), 0);
 	cr_expect_eq(l.n, 0);
-	cr_assert_eq(claims_mentions("no trials here", 14, NULL, 0, &l), 0);
+	cr_assert_eq(harness_claims_mentions("no trials here", 14, NULL, 0, &l),
+	    0);
 	cr_expect_eq(l.n, 0);
-	cr_assert_eq(claims_mentions(bytes, sizeof(bytes) - 1, NULL, 0, &l), 0);
+	cr_assert_eq(harness_claims_mentions(bytes, sizeof(bytes) - 1, NULL, 0,
+	    &l), 0);
 	cr_assert_eq(l.n, 1);
 	check_mention(&l.v[0]);
 	cr_expect_eq(blocks(l.v[0].context), 1, "one paragraph: %s", l.v[0].context);
 	/* Appends: a second page's entries come after the first's. */
-	cr_assert_eq(claims_mentions("NCT02982915 and NCT05233774", 27, NULL, 0,
+	cr_assert_eq(harness_claims_mentions("NCT02982915 and NCT05233774", 27,
+	    NULL, 0,
 	    &l), 0);
 	cr_assert_eq(l.n, 3);
 	cr_expect_str_eq(l.v[1].nct_id, "NCT02982915");
@@ -954,6 +995,42 @@ Test(claims, nct_ids)
 	free(ids);
 }
 
+/*
+ * NCT00000000 is no trial (the registry's numbers start at NCT00000001):
+ * not a mention, not a claim's trial, not an ID to track, not the anchor
+ * of an acronym.
+ */
+Test(claims, zero_id_is_no_trial)
+{
+	static const char page[] = "ZERO Phase 2 (NCT00000000): results "
+	    "pending.\n\nNCT00000000 is recruiting; ZERO results pending.\n\n"
+	    "ONE Phase 2 (NCT00000001): results pending.\n";
+	struct claim_list out = {0};
+	struct mention_list ml = {0};
+	char (*ids)[NCT_ID_SIZE] = NULL, *got;
+	size_t n = 99;
+
+	got = extract_lines(page, sizeof(page) - 1, NULL, 0);
+	cr_expect_str_eq(got, "5 NCT00000001 results-pending - - results "
+	    "pending\n");
+	free(got);
+	cr_assert_eq(harness_claims_mentions(page, sizeof(page) - 1, NULL, 0,
+	    &ml), 0);
+	cr_assert_eq(ml.n, 1);
+	cr_expect_str_eq(ml.v[0].nct_id, "NCT00000001");
+	claims_mentions_finish(&ml);
+	cr_assert_eq(claims_nct_ids(page, sizeof(page) - 1, &ids, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_expect_str_eq(ids[0], "NCT00000001");
+	free(ids);
+	/* Nor as the registry's ID of an acronym. */
+	cr_assert_eq(harness_claims_extract("ZERO results pending.", 21,
+	    (const struct claims_acronym[]){{"ZERO", "NCT00000000"}}, 1, &out),
+	    0);
+	cr_expect_eq(out.n, 0);
+	claims_list_finish(&out);
+}
+
 Test(claims, many_distinct_ids)
 {
 	size_t n = 0, i, len = 0;
@@ -961,10 +1038,11 @@ Test(claims, many_distinct_ids)
 
 	cr_assert_not_null(buf);
 	for (i = 0; i < 5000; i++)
-		len += (size_t)sprintf(buf + len, "NCT%08zu ", i * 7919 % 100000);
+		len += (size_t)sprintf(buf + len, "NCT%08zu ",
+		    (i + 1) * 7919 % 100000);
 	cr_assert_eq(claims_nct_ids(buf, len, &ids, &n), 0);
 	cr_expect_eq(n, 5000);
-	cr_expect_str_eq(ids[4999], "NCT00087081");
+	cr_expect_str_eq(ids[4999], "NCT00095000");
 	free(ids);
 	free(buf);
 }

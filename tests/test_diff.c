@@ -10,43 +10,34 @@
 #include <string.h>
 
 #include "diff.h"
+#include "harness.h"
 #include "study.h"
 
-static const char *
-data_dir(void)
-{
-	const char *d = getenv("CTMIRROR_TEST_DATA");
-
-	return d && *d ? d : "tests/data";
-}
-
-/* A canonical study from tests/data/diff/<name>; new reference. */
+/* A study from tests/data/diff/<name>, canonical as sync.c makes it; new. */
 static json_t *
 load_canonical(const char *name)
 {
-	char path[1024];
+	char *path = harness_fmt("%s/diff/%s", harness_data(), name);
 	json_error_t jerr;
-	json_t *raw, *canon;
+	json_t *root;
 
-	snprintf(path, sizeof(path), "%s/diff/%s", data_dir(), name);
-	raw = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	cr_assert_not_null(raw, "%s: %s", path, jerr.text);
-	canon = study_canonical_json(raw);
-	cr_assert_not_null(canon);
-	json_decref(raw);
-	return canon;
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	cr_assert_not_null(root, "%s: %s", path, jerr.text);
+	study_strip_volatile(root);
+	free(path);
+	return root;
 }
 
 /* The expected lines, in order; new (free each and the vector). */
 static char **
 load_expected(const char *name, size_t *n)
 {
-	char path[1024], line[8192];
+	char *path, line[8192];
 	char **v = NULL;
 	size_t len;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/diff/%s.expected", data_dir(), name);
+	path = harness_fmt("%s/diff/%s.expected", harness_data(), name);
 	f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s", path);
 	*n = 0;
@@ -60,6 +51,7 @@ load_expected(const char *name, size_t *n)
 		v[(*n)++] = strdup(line);
 	}
 	fclose(f);
+	free(path);
 	return v;
 }
 

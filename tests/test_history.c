@@ -185,6 +185,10 @@ setup(void)
 	fo.concurrency = 4;
 	fo.timeout = 10;
 	fo.retries = 0;
+	/* 429 and 503 are retried for a throttle window: a short one here. */
+	fo.backoff_base = 0.05;
+	fo.backoff_max = 0.2;
+	fo.throttle_window = 0.3;
 	fo.max_body = 1 << 24;
 	fo.tls_verify = true;
 	f = fetch_new(base, &fo);
@@ -333,10 +337,29 @@ Test(client, a_server_error_is_the_endpoints_fault)
 	struct seen s = {0};
 	char *why = NULL;
 
-	harness_fault(reg, FAULT_STATUS, "/history/2", 503, 0);
+	harness_fault(reg, FAULT_STATUS, "/history/2", 500, 0);
 	cr_expect_eq(history_versions(h, HERA, want, 10, on_version, &s, &why),
 	    HISTORY_ENDPOINT);
-	cr_expect(why && strstr(why, "version 2: HTTP 503"), "%s", why);
+	cr_expect(why && strstr(why, "version 2: HTTP 500"), "%s", why);
 	cr_expect_lt(fakereg_count(reg, NULL), 10, "stopped asking");
+	free(why);
+}
+
+/*
+ * 503 is the registry busy: fetch.c retries it for its throttle window
+ * (the other versions go on meanwhile), then it is the endpoint's fault.
+ */
+Test(client, a_503_past_the_throttle_window_is_the_endpoints_fault)
+{
+	int want[] = {0, 1, 2, 3};
+	struct seen s = {0};
+	char *why = NULL;
+
+	harness_fault(reg, FAULT_STATUS, "/history/2", 503, 0);
+	cr_expect_eq(history_versions(h, HERA, want, 4, on_version, &s, &why),
+	    HISTORY_ENDPOINT);
+	cr_expect(why && strstr(why, "version 2: HTTP 503"), "%s", why);
+	cr_expect_gt(fakereg_count(reg, "/history/2"), 1, "retried: %s",
+	    fakereg_log(reg));
 	free(why);
 }

@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "identity.h"
 #include "study.h"
+#include "text.h"
 
 /* One judgement with its own judge: the tests vary the options per call. */
 static int
@@ -25,7 +26,7 @@ judge_once(const char *context, size_t len, const struct study *rec,
 	int rc;
 
 	cr_assert_not_null(id);
-	rc = identity_judge(id, context, len, rec, out);
+	rc = harness_identity_judge(id, context, len, rec, out);
 	identity_free(id);
 	return rc;
 }
@@ -50,7 +51,7 @@ load_record(const char *rel)
 	struct study *s;
 
 	cr_assert_not_null(text, "cannot read %s", path);
-	s = study_parse(text, strlen(text), NULL, &err);
+	s = study_from_text(text, strlen(text), NULL, &err);
 	cr_assert_not_null(s, "%s: %s %s", rel, err.path, err.text);
 	free(text);
 	free(path);
@@ -154,7 +155,8 @@ run_case(const char *dir, const char *name, struct tally *t)
 	cr_assert_not_null(page, "%s", tpath);
 	/* Records first: their acronyms name trials on the page. */
 	expect_records(epath, &recs);
-	cr_assert_eq(claims_mentions(page, strlen(page), recs.acr, recs.n_acr,
+	cr_assert_eq(harness_claims_mentions(page, strlen(page), recs.acr,
+	    recs.n_acr,
 	    &ml), 0);
 	expect = harness_read(epath);
 	cr_assert_not_null(expect, "%s", epath);
@@ -185,7 +187,7 @@ run_case(const char *dir, const char *name, struct tally *t)
 		}
 		cr_expect_eq(v.outcome, want, "%s %s: %s, expected %s (%u terms, "
 		    "%u shared): %s\ncontext: %s", name, id,
-		    identity_outcome_name(v.outcome), word, v.page_terms,
+		    harness_outcome_name(v.outcome), word, v.page_terms,
 		    v.shared, v.evidence, m->context);
 		cr_expect(v.evidence && v.evidence[0], "%s: no evidence", name);
 		identity_verdict_finish(&v);
@@ -257,7 +259,7 @@ struct same {
 
 /*
  * identity_judge_record() over `r`, the prepared `rec`, says exactly what
- * identity_judge() over `rec` says: outcome, counts, evidence.
+ * harness_identity_judge() over `rec` says: outcome, counts, evidence.
  */
 static void
 expect_same(const struct identity *id, const struct identity_record *r,
@@ -265,11 +267,11 @@ expect_same(const struct identity *id, const struct identity_record *r,
 {
 	struct identity_verdict a, b;
 
-	cr_assert_eq(identity_judge(id, ctx, len, rec, &a), 0);
+	cr_assert_eq(harness_identity_judge(id, ctx, len, rec, &a), 0);
 	cr_assert_eq(identity_judge_record(id, r, ctx, len, &b), 0);
 	cr_expect_eq(a.outcome, b.outcome, "%s: %s, prepared %s",
-	    rec ? rec->nct_id : "no record", identity_outcome_name(a.outcome),
-	    identity_outcome_name(b.outcome));
+	    rec ? rec->nct_id : "no record", harness_outcome_name(a.outcome),
+	    harness_outcome_name(b.outcome));
 	cr_expect_eq(a.page_terms, b.page_terms);
 	cr_expect_eq(a.shared, b.shared);
 	cr_expect_str_eq(a.evidence, b.evidence, "context: %.*s", (int)len,
@@ -316,7 +318,8 @@ Test(identity, prepared_records_judge_the_same, .timeout = 60)
 		free(path);
 		path = harness_fmt("%s/%s.txt", dir, names[c]);
 		cr_assert_not_null(page = harness_read(path), "%s", path);
-		cr_assert_eq(claims_mentions(page, strlen(page), recs.acr,
+		cr_assert_eq(harness_claims_mentions(page, strlen(page),
+		    recs.acr,
 		    recs.n_acr, &ml), 0);
 		for (m = 0; m < ml.n; m++)
 			for (k = 0; k < all.n; k++)
@@ -382,7 +385,7 @@ Test(identity, prepared_record_outlives_its_study, .timeout = 30)
 			s->n_conditions = i + 1;
 		}
 		for (k = 0; k < 3; k++) {
-			cr_assert_eq(identity_judge(id, texts[k],
+			cr_assert_eq(harness_identity_judge(id, texts[k],
 			    strlen(texts[k]), s, &a), 0);
 			want[k] = a.evidence;
 		}
@@ -496,7 +499,8 @@ judge_page(const char *page_rel, const char *expect)
 	cr_assert_not_null(page, "%s", path);
 	for (k = 0; k < 3; k++)
 		records_get(&r, recs[k]);
-	cr_assert_eq(claims_mentions(page, strlen(page), r.acr, r.n_acr, &ml),
+	cr_assert_eq(harness_claims_mentions(page, strlen(page), r.acr, r.n_acr,
+	    &ml),
 	    0);
 	for (k = 0; k < ml.n; k++) {
 		const struct study *s = NULL;
@@ -509,7 +513,7 @@ judge_page(const char *page_rel, const char *expect)
 		cr_assert_eq(judge_once(ml.v[k].context,
 		    ml.v[k].context_len, s, NULL, &v), 0);
 		snprintf(got + strlen(got), sizeof(got) - strlen(got),
-		    "%s %s\n", s->nct_id, identity_outcome_name(v.outcome));
+		    "%s %s\n", s->nct_id, harness_outcome_name(v.outcome));
 		if (v.outcome == IDENTITY_MISMATCH) {
 			cr_expect_not_null(strstr(v.evidence, "Parkinson"), "%s",
 			    v.evidence);
@@ -654,7 +658,7 @@ Test(identity, normalisation)
 		cr_assert_eq(judge_once(cases[k].text, strlen(cases[k].text),
 		    s, NULL, &v), 0);
 		cr_expect_eq(v.outcome, cases[k].want, "\"%s\": %s (%s)",
-		    cases[k].text, identity_outcome_name(v.outcome),
+		    cases[k].text, harness_outcome_name(v.outcome),
 		    v.evidence);
 		identity_verdict_finish(&v);
 	}
@@ -718,28 +722,7 @@ Test(identity, edges, .timeout = 30)
 static bool
 valid_utf8(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, k;
-
-	while (*p) {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
-			return false;
-		for (k = 1; k <= n; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				return false;
-		p += n + 1;
-	}
-	return true;
+	return harness_utf8_valid(s, strlen(s));
 }
 
 /* Long registry strings are cut at a character, never inside one. */
@@ -779,7 +762,60 @@ Test(identity, evidence_stays_utf8)
 
 Test(identity, outcome_names)
 {
-	cr_expect_str_eq(identity_outcome_name(IDENTITY_MATCH), "match");
-	cr_expect_str_eq(identity_outcome_name(IDENTITY_MISMATCH), "mismatch");
-	cr_expect_str_eq(identity_outcome_name(IDENTITY_UNKNOWN), "unknown");
+	cr_expect_str_eq(harness_outcome_name(IDENTITY_MATCH), "match");
+	cr_expect_str_eq(harness_outcome_name(IDENTITY_MISMATCH), "mismatch");
+	cr_expect_str_eq(harness_outcome_name(IDENTITY_UNKNOWN), "unknown");
+}
+
+/*
+ * A citation's excerpt is cut as every claim's is: the block that names
+ * the ID, around the ID, at words, with "…" where text was left out.
+ */
+Test(identity, citation_excerpt)
+{
+	struct mention m = {0};
+	struct claim c;
+	char ctx[2048], *want;
+	size_t n = 0, at;
+
+	n += (size_t)snprintf(ctx, sizeof(ctx), "A first block without it.\n");
+	for (int k = 0; k < 20; k++)
+		n += (size_t)snprintf(ctx + n, sizeof(ctx) - n, "word%02d ", k);
+	at = n;
+	n += (size_t)snprintf(ctx + n, sizeof(ctx) - n, "NCT04506073 ");
+	for (int k = 20; k < 60; k++)
+		n += (size_t)snprintf(ctx + n, sizeof(ctx) - n, "word%02d ", k);
+	ctx[--n] = '\0';
+	memcpy(m.nct_id, "NCT04506073", NCT_ID_SIZE);
+	m.line = 7;
+	m.context = ctx;
+	m.context_len = n;
+	cr_assert_eq(identity_claim(&m, &c), 0);
+	cr_expect_eq(c.kind, CLAIM_MENTION);
+	cr_expect_eq(c.line, 7);
+	cr_expect_str_eq(c.phrase, "NCT04506073");
+	cr_expect_leq(strlen(c.excerpt), 200);
+	cr_expect_not_null(strstr(c.excerpt, "NCT04506073"));
+	cr_expect_eq(strncmp(c.excerpt, "\xe2\x80\xa6word", 7), 0, "%s",
+	    c.excerpt);
+	cr_expect_str_eq(c.excerpt + strlen(c.excerpt) - 3, "\xe2\x80\xa6");
+	want = text_excerpt((const unsigned char *)ctx, 26, n, at);
+	cr_expect_str_eq(c.excerpt, want);
+	free(want);
+	free(c.excerpt);
+	free(c.phrase);
+
+	/* A short block as it is; an empty context, an empty excerpt. */
+	m.context = "HERA (NCT04506073) in frailty";
+	m.context_len = strlen(m.context);
+	cr_assert_eq(identity_claim(&m, &c), 0);
+	cr_expect_str_eq(c.excerpt, "HERA (NCT04506073) in frailty");
+	free(c.excerpt);
+	free(c.phrase);
+	m.context = "";
+	m.context_len = 0;
+	cr_assert_eq(identity_claim(&m, &c), 0);
+	cr_expect_str_eq(c.excerpt, "");
+	free(c.excerpt);
+	free(c.phrase);
 }

@@ -154,11 +154,17 @@ Test(migrations, schema_sql_matches)
 }
 
 static const char *const views[] = {"trials_current", "trial_changes",
-    "stale_claims", "trial_timeline"};
+    "stale_claims", "trial_conditions", "trial_interventions",
+    "trial_sponsors", "trial_references", "trial_outcomes", "trial_design",
+    "trial_dates", "trial_sites", "trial_conditions_history",
+    "trial_interventions_history", "trial_sponsors_history",
+    "trial_references_history", "trial_outcomes_history",
+    "trial_design_history", "trial_dates_history", "trial_sites_history",
+    "results_due", "trial_timeline"};
 static const char *const tables[] = {"sync_runs", "trials", "study_versions",
     "study_changes", "trial_aliases", "sync_errors", "pages", "claims",
-    "flags", "alert_outbox", "schema_migrations", "history_backfill",
-    "history_changes", "history_staged"};
+    "flags", "alert_outbox", "schema_migrations", "version_facts",
+    "history_backfill", "history_changes", "history_staged"};
 
 Test(migrations, reader_role)
 {

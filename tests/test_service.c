@@ -261,6 +261,17 @@ Test(service, cycles_record_changes_and_stop_cleanly)
 	start_daemon();
 	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30), "first cycle");
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
+	/* /status says each trial's FDAAA 801 results-due state. */
+	{
+		char *body = NULL;
+
+		cr_assert_eq(get("/status", &body, NULL), 200);
+		cr_expect(strstr(body, "\"results_due\"") != NULL, "%s", body);
+		cr_expect(strstr(body, "\"not applicable\"") != NULL, "%s", body);
+		cr_expect(strstr(body, "\"2025-06-28\"") != NULL, "CLEARMIND's "
+		    "deadline: %s", body);
+		free(body);
+	}
 	/* Move one record on the registry; the next cycle records it. */
 	text = harness_read(path);
 	cr_assert_not_null(text);

@@ -1,7 +1,8 @@
 /*
- * test_study.c - study.c over fixture records (tests/data/studies): key
- * fields of good records, the error (NCT ID, JSON path, text) of broken
- * ones, and a canonical hash that ignores what the registry churns daily.
+ * test_study.c - study_from_text() over fixture records
+ * (tests/data/studies): key fields of good records, the error (NCT ID,
+ * JSON path, text) of broken ones, and a hash of the stored text that
+ * ignores what the registry churns daily.
  */
 #include <criterion/criterion.h>
 #include <openssl/evp.h>
@@ -9,53 +10,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "study.h"
+#include "text.h"
 
-static const char *
-data_dir(void)
-{
-	const char *d = getenv("CTMIRROR_TEST_DATA");
-
-	return d && *d ? d : "tests/data";
-}
-
-/* The whole file, NUL-terminated; new (free). */
+/* tests/data/studies/REL, NUL-terminated; new (free). */
 static char *
 slurp(const char *rel, size_t *len)
 {
-	char path[1024];
-	char *buf = NULL;
-	long n;
-	FILE *f;
+	char *path = harness_fmt("%s/studies/%s", harness_data(), rel);
+	char *buf = harness_read_len(path, len);
 
-	snprintf(path, sizeof(path), "%s/studies/%s", data_dir(), rel);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	cr_assert_geq(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
+	cr_assert_not_null(buf, "cannot read %s", path);
+	free(path);
 	return buf;
 }
 
 static void sha256_hex(const char *text, size_t len, char out[65]);
-
-/* The parser under test: study_parse, or study_from_text (the sync's). */
-static struct study *(*reader)(const char *, size_t, const char *,
-    struct study_error *) = study_parse;
 
 static struct study *
 load(const char *rel, const char *expect_id, struct study_error *err)
 {
 	size_t len;
 	char *text = slurp(rel, &len);
-	struct study *s = reader(text, len, expect_id, err);
+	struct study *s = study_from_text(text, len, expect_id, err);
 
 	free(text);
 	return s;
@@ -165,8 +143,6 @@ check_good(const struct good_case *c)
 {
 	struct study_error err;
 	struct study *s = load(c->file, c->nct_id, &err);
-	struct trial_state st;
-	const char **pmids;
 	char buf[256];
 	size_t i, used = 0;
 
@@ -209,23 +185,15 @@ check_good(const struct good_case *c)
 	join(buf, sizeof(buf), s->phases, s->n_phases);
 	cr_expect_str_eq(buf, c->phases, "%s", c->file);
 
-	pmids = calloc(s->n_refs + 1, sizeof(*pmids));
-	cr_assert_not_null(pmids);
-	study_state(s, &st, pmids);
-	cr_expect_str_eq(st.nct_id, c->nct_id);
-	cr_expect_eq(st.overall_status, s->overall_status);
-	cr_expect_eq(st.has_results, c->has_results);
-	cr_expect_str_eq(st.results_submitted, c->results_submitted);
-	cr_expect_eq(st.acronym, s->acronym);
-	cr_expect_eq(st.brief_title, s->brief_title);
+	cr_expect_eq(s->has_results, c->has_results, "%s", c->file);
 	buf[0] = '\0';
-	for (i = 0; i < st.n_result_pmids; i++)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
-		    i ? " " : "", st.result_pmids[i]);
+	for (i = 0; i < s->n_refs; i++)
+		if (s->refs[i].type == REF_RESULT && s->refs[i].pmid)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+			    "%s%s", used ? " " : "", s->refs[i].pmid);
 	cr_expect_str_eq(buf, c->result_pmids, "%s: result PMIDs", c->file);
 	cr_expect_eq(strlen(s->hash), 64);
 	cr_expect_eq(s->canonical_len, strlen(s->canonical));
-	free(pmids);
 	study_free(s);
 }
 
@@ -345,7 +313,7 @@ struct bad_case {
 	const char *nct_id;
 	const char *path;
 	const char *text;
-	bool prefix;		/* text is a prefix (jansson's words follow) */
+	bool prefix;		/* text is a prefix (words of the parser follow) */
 };
 
 #define IM "/protocolSection/identificationModule"
@@ -432,24 +400,22 @@ static const struct bad_case bad[] = {
 	{"no-results.json", "NCT09000999", "NCT09000102", IM "/nctId",
 	    "record is NCT09000102, expected NCT09000999", false},
 	{"bad/malformed.json", NULL, "", "",
-	    "malformed JSON at line 4 column", true},
+	    "malformed JSON (expected a member name)", true},
 	{"bad/malformed.json", "NCT09000230", "NCT09000230", "",
-	    "malformed JSON at line 4 column", true},
-	{"bad/truncated.json", NULL, "", "", "malformed JSON at line ", true},
-	{"bad/empty.json", NULL, "", "", "malformed JSON at line ", true},
-	{"bad/duplicate-keys.json", NULL, "", "",
-	    "malformed JSON at line 4 column", true},
-	{"bad/enrollment-overflow.json", NULL, "", "",
-	    "malformed JSON at line 2 column", true},
+	    "malformed JSON (expected a member name)", true},
+	{"bad/truncated.json", NULL, "", "", "malformed JSON (", true},
+	{"bad/empty.json", NULL, "", "", "malformed JSON (empty document)",
+	    true},
+	{"bad/duplicate-keys.json", NULL, "", "", "duplicate object key",
+	    true},
+	{"bad/enrollment-overflow.json", NULL, "", "", "too big integer", true},
 };
 
 /*
- * Every bad record refused, naming its ID, the path and the words.  The
- * text reader says the same where the shape is wrong; where the text is
- * not JSON (`prefix` cases: the parser's words) it says it in its own.
+ * Every bad record refused, naming its ID, the path and the words; where
+ * the text is not JSON (`prefix` cases) it says why in its own words.
  */
-static void
-check_bad(bool text_reader)
+Test(study, broken_records)
 {
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const struct bad_case *c = &bad[i];
@@ -461,37 +427,14 @@ check_bad(bool text_reader)
 		cr_expect_null(s, "%s: accepted", c->file);
 		study_free(s);
 		cr_expect_str_eq(err.nct_id, c->nct_id, "%s", c->file);
-		if (c->prefix && text_reader) {
-			cr_expect(err.text[0] != '\0', "%s", c->file);
+		if (c->prefix) {
+			cr_expect(strncmp(err.text, c->text, strlen(c->text)) ==
+			    0, "%s: text \"%s\"", c->file, err.text);
 			continue;
 		}
 		cr_expect_str_eq(err.path, c->path, "%s", c->file);
-		if (c->prefix)
-			cr_expect(strncmp(err.text, c->text, strlen(c->text)) ==
-			    0, "%s: text \"%s\"", c->file, err.text);
-		else
-			cr_expect_str_eq(err.text, c->text, "%s", c->file);
+		cr_expect_str_eq(err.text, c->text, "%s", c->file);
 	}
-}
-
-Test(study, broken_records)
-{
-	check_bad(false);
-}
-
-/* The text reader the sync uses gives the same fields... */
-Test(study, text_reader_good_records)
-{
-	reader = study_from_text;
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		check_good(&good[i]);
-}
-
-/* ...and refuses the same records. */
-Test(study, text_reader_broken_records)
-{
-	reader = study_from_text;
-	check_bad(true);
 }
 
 /* Replace the first `from` in text with `to` (same length); new string. */
@@ -605,21 +548,34 @@ Test(study, duplicate_keys_named)
 	cr_expect_not_null(strstr(err.text, "too big integer"), "%s", err.text);
 }
 
-Test(study, from_json_edges)
+/* A date must be a day of the calendar: 2023 has no 29 February. */
+Test(study, impossible_day)
+{
+	static const char text[] = "{\"protocolSection\":{"
+	    "\"identificationModule\":{\"nctId\":\"NCT09000242\"},"
+	    "\"statusModule\":{\"overallStatus\":\"COMPLETED\","
+	    "\"completionDateStruct\":{\"date\":\"2023-02-29\","
+	    "\"type\":\"ACTUAL\"}}}}";
+	struct study_error err;
+
+	cr_expect_null(study_from_text(text, sizeof(text) - 1, NULL, &err));
+	cr_expect_str_eq(err.nct_id, "NCT09000242");
+	cr_expect_str_eq(err.path, SM "/completionDateStruct/date");
+	cr_expect_str_eq(err.text, "expected a date YYYY, YYYY-MM or "
+	    "YYYY-MM-DD, got \"2023-02-29\"");
+}
+
+Test(study, edges)
 {
 	struct study_error err;
-	json_t *j;
 
-	cr_expect_null(study_from_json(NULL, NULL, &err));
-	cr_expect_str_eq(err.text, "expected a study object, got nothing");
-	j = json_string("NCT09000101");
-	cr_expect_null(study_from_json(j, "NCT09000101", &err));
+	cr_expect_null(study_from_text("\"NCT09000101\"", 13, "NCT09000101",
+	    &err));
 	cr_expect_str_eq(err.nct_id, "NCT09000101");
 	cr_expect_str_eq(err.text, "expected a study object, got string");
-	json_decref(j);
 	/* A NULL error struct is allowed. */
-	cr_expect_null(study_parse("{", 1, NULL, NULL));
-	cr_expect_null(study_parse(NULL, 0, NULL, &err));
+	cr_expect_null(study_from_text("{", 1, NULL, NULL));
+	cr_expect_null(study_from_text(NULL, 0, NULL, &err));
 	study_free(NULL);
 }
 
@@ -638,7 +594,7 @@ Test(study, deep_nesting, .timeout = 20)
 		text[n++] = ']';
 	text[n++] = '}';
 	text[n] = '\0';
-	cr_expect_null(study_parse(text, n, "NCT09000240", &err));
+	cr_expect_null(study_from_text(text, n, "NCT09000240", &err));
 	cr_expect_str_eq(err.nct_id, "NCT09000240");
 	cr_expect(strncmp(err.text, "malformed JSON", 14) == 0, "%s", err.text);
 	free(text);
@@ -664,7 +620,7 @@ Test(study, huge_record, .timeout = 30)
 	n += body;
 	memcpy(text + n, tail, sizeof(tail));
 	n += sizeof(tail) - 1;
-	s = study_parse(text, n, NULL, &err);
+	s = study_from_text(text, n, NULL, &err);
 	cr_assert_not_null(s, "%s", err.text);
 	cr_expect_gt(s->canonical_len, body);
 	study_free(s);
@@ -684,88 +640,61 @@ sha256_hex(const char *text, size_t len, char out[65])
 		sprintf(out + 2 * i, "%02x", md[i]);
 }
 
-Test(study, canonical_hash)
+/*
+ * hash-a is pretty-printed; hash-b has every object's keys reversed, CRLF
+ * line ends, ASCII escapes and another versionHolder and
+ * modelPredictions; hash-c has neither member; hash-d has another
+ * overallStatus.  What is stored is each text as it came without the
+ * volatile members, hashed as it is: the same record in another layout
+ * (a, b) hashes apart, and the sync's diff then finds no change to store;
+ * a text that differs only in the volatile members (a, c) hashes alike.
+ */
+Test(study, stored_text_and_hash)
 {
-	/*
-	 * hash-a is pretty-printed; hash-b has every object's keys reversed,
-	 * CRLF line ends, ASCII escapes and another versionHolder and
-	 * modelPredictions; hash-c has neither member; hash-d has another
-	 * overallStatus.  The expected hash was computed outside C (sorted
-	 * keys, no whitespace, UTF-8, volatile members removed).
-	 */
-	static const char *same[] = {"hash-a.json", "hash-b.json",
-	    "hash-c.json"};
-	static const char want[] =
-	    "ea3599dd6a5f4d9a98b7a68f450c4901039d9f6c1e478778cd224b9cef190340";
+	static const char *files[] = {"hash-a.json", "hash-b.json",
+	    "hash-c.json", "hash-d.json"};
 	struct study_error err;
-	struct study *s[3], *d;
+	struct study *s[4];
+	json_t *tree[4];
 	char hex[65];
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
-		s[i] = load(same[i], NULL, &err);
-		cr_assert_not_null(s[i], "%s: %s", same[i], err.text);
-		cr_expect_str_eq(s[i]->hash, want, "%s", same[i]);
-		cr_expect_str_eq(s[i]->canonical, s[0]->canonical, "%s",
-		    same[i]);
+	for (i = 0; i < 4; i++) {
+		s[i] = load(files[i], NULL, &err);
+		cr_assert_not_null(s[i], "%s: %s", files[i], err.text);
 		sha256_hex(s[i]->canonical, s[i]->canonical_len, hex);
-		cr_expect_str_eq(s[i]->hash, hex);
+		cr_expect_str_eq(s[i]->hash, hex, "%s", files[i]);
+		tree[i] = json_loadb(s[i]->canonical, s[i]->canonical_len, 0,
+		    NULL);
+		cr_assert_not_null(tree[i], "%s: stored text is JSON",
+		    files[i]);
 	}
-	d = load("hash-d.json", NULL, &err);
-	cr_assert_not_null(d);
-	cr_expect_str_neq(d->hash, want);
-	study_free(d);
-	for (i = 0; i < 3; i++)
+	cr_expect_str_neq(s[0]->hash, s[1]->hash);
+	cr_expect(json_equal(tree[0], tree[1]), "a and b: one record");
+	cr_expect(json_equal(tree[0], tree[2]), "a and c: one record");
+	cr_expect_not(json_equal(tree[0], tree[3]), "d: another status");
+	cr_expect_str_neq(s[0]->hash, s[3]->hash);
+	for (i = 0; i < 4; i++) {
+		json_decref(tree[i]);
 		study_free(s[i]);
+	}
 }
 
-Test(study, canonical_json_is_a_copy)
+/* The volatile members go from a tree the caller owns, nothing else. */
+Test(study, strip_volatile)
 {
 	json_t *root = json_pack("{s:{s:{s:s,s:{s:i},s:[i]}},s:b}",
 	    "derivedSection", "miscInfoModule", "versionHolder", "2024-01-01",
 	    "modelPredictions", "x", 1, "removedCountries", 1, "hasResults", 0);
-	json_t *canon;
+	json_t *misc;
 
 	cr_assert_not_null(root);
-	canon = study_canonical_json(root);
-	cr_assert_not_null(canon);
-	cr_expect_null(json_object_get(json_object_get(json_object_get(canon,
-	    "derivedSection"), "miscInfoModule"), "versionHolder"));
-	cr_expect_not_null(json_object_get(json_object_get(json_object_get(
-	    canon, "derivedSection"), "miscInfoModule"), "removedCountries"));
-	cr_expect_not_null(json_object_get(json_object_get(json_object_get(
-	    root, "derivedSection"), "miscInfoModule"), "versionHolder"),
-	    "the input is untouched");
-	json_decref(canon);
+	study_strip_volatile(root);
+	misc = json_object_get(json_object_get(root, "derivedSection"),
+	    "miscInfoModule");
+	cr_expect_null(json_object_get(misc, "versionHolder"));
+	cr_expect_null(json_object_get(misc, "modelPredictions"));
+	cr_expect_not_null(json_object_get(misc, "removedCountries"));
 	json_decref(root);
-	cr_expect_null(study_canonical_json(NULL));
-}
-
-/* -------------------------------------------------------- status bits */
-
-Test(study, status_bits)
-{
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} map[] = {
-		{"NOT_YET_RECRUITING", ST_NOT_YET_RECRUITING},
-		{"RECRUITING", ST_RECRUITING},
-		{"ENROLLING_BY_INVITATION", ST_ENROLLING_BY_INVITATION},
-		{"ACTIVE_NOT_RECRUITING", ST_ACTIVE_NOT_RECRUITING},
-		{"COMPLETED", ST_COMPLETED},
-		{"SUSPENDED", ST_SUSPENDED},
-		{"TERMINATED", ST_TERMINATED},
-		{"WITHDRAWN", ST_WITHDRAWN},
-		{"UNKNOWN", ST_UNKNOWN},
-		{"AVAILABLE", 0},
-		{"recruiting", 0},
-		{"", 0},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		cr_expect_eq(study_status_bit(map[i].name), map[i].bit, "%s",
-		    map[i].name);
-	cr_expect_eq(study_status_bit(NULL), 0);
+	study_strip_volatile(NULL);
 }

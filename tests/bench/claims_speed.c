@@ -6,13 +6,13 @@
  *   claims_speed [-n ACRONYMS] [-a FILE] [-r REPS] [-p] DIR
  *
  * Reads every regular file under DIR once (so grep too finds them in the
- * page cache), builds one claims_names index of ACRONYMS synthetic
- * registry acronyms (default 30000, shaped like gen.py's) or of the
- * "ACRONYM NCT_ID" lines of FILE, then times, best of REPS (default 5):
- * claims_extract_names() over the pages in memory; open and read page by
- * page as pages.c does, without and with extracting; and grep.  -p also
- * times the old calling pattern, claims_extract() with the acronym array
- * (an index built for every page), once.  Wall and CPU seconds both: on a
+ * page cache), builds one claims_index of ACRONYMS synthetic registry
+ * acronyms (default 30000, shaped like gen.py's) or of the "ACRONYM
+ * NCT_ID" lines of FILE, then times, best of REPS (default 5):
+ * claims_scan() (claims only) over the pages in memory; open and read page
+ * by page as pages.c does, without and with extracting; and grep.  -p also
+ * times the old calling pattern, an index built for every page
+ * (harness_claims_extract()), once.  Wall and CPU seconds both: on a
  * shared machine CPU time is the steadier of the two.
  */
 #include <dirent.h>
@@ -31,6 +31,7 @@
 
 #include "claims.h"
 #include "clock.h"
+#include "harness.h"
 
 extern char **environ;
 
@@ -203,9 +204,12 @@ from_file(const char *path, struct acronyms *a)
 	return 0;
 }
 
-/* One pass over the pages in memory: the claims found, -1 on failure. */
+/*
+ * One pass over the pages in memory: the claims found, -1 on failure.
+ * With nx NULL, an index for each page (harness_claims_extract()).
+ */
 static long
-extract_all(const struct pages *p, const struct claims_names *nx,
+extract_all(const struct pages *p, const struct claims_index *nx,
     const struct acronyms *a)
 {
 	struct claim_list cl = {0};
@@ -214,9 +218,9 @@ extract_all(const struct pages *p, const struct claims_names *nx,
 	int rc;
 
 	for (k = 0; k < p->n; k++) {
-		rc = nx ? claims_extract_names(p->v[k].text, p->v[k].len, nx,
-		    &cl) : claims_extract(p->v[k].text, p->v[k].len, a->v, a->n,
-		    &cl);
+		rc = nx ? claims_scan(p->v[k].text, p->v[k].len, nx, &cl,
+		    NULL) : harness_claims_extract(p->v[k].text, p->v[k].len,
+		    a->v, a->n, &cl);
 		if (rc < 0)
 			return -1;
 		claims += (long)cl.n;
@@ -227,7 +231,7 @@ extract_all(const struct pages *p, const struct claims_names *nx,
 
 /* Open, read, extract (unless nx is NULL), free, page by page. */
 static long
-read_extract_all(const struct pages *p, const struct claims_names *nx)
+read_extract_all(const struct pages *p, const struct claims_index *nx)
 {
 	struct claim_list cl = {0};
 	long claims = 0;
@@ -237,7 +241,7 @@ read_extract_all(const struct pages *p, const struct claims_names *nx)
 	for (k = 0; k < p->n; k++) {
 		if (slurp(p->v[k].path, &text, &len) < 0)
 			return -1;
-		if (nx && claims_extract_names(text, len, nx, &cl) < 0) {
+		if (nx && claims_scan(text, len, nx, &cl, NULL) < 0) {
 			free(text);
 			return -1;
 		}
@@ -294,7 +298,7 @@ main(int argc, char **argv)
 {
 	struct pages p = {0};
 	struct acronyms a = {0};
-	struct claims_names *nx = NULL;
+	struct claims_index *nx = NULL;
 	const char *acr_file = NULL, *dir;
 	char out[] = "/tmp/claims_speed.XXXXXX";
 	struct clock t0, never = {1e9, 1e9}, x = never, rd = never, rx = never,
@@ -339,7 +343,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	t0 = clock_now();
-	if ((nx = claims_names_new(a.v, a.n)) == NULL)
+	if ((nx = claims_index_new(a.v, a.n)) == NULL)
 		goto out;
 	clock_lap(&ix, t0, -1);
 	mb = (double)p.bytes / 1e6;
@@ -375,13 +379,13 @@ main(int argc, char **argv)
 		if (extract_all(&p, NULL, &a) != claims)
 			goto out;
 		clock_lap(&pp, t0, -1);
-		row("claims_extract, index per page", pp, mb);
+		row("claims_scan, index per page", pp, mb);
 	}
 	printf("read + extract / grep: %.2fx wall, %.2fx cpu\n",
 	    rx.wall / g.wall, rx.cpu / g.cpu);
 	rc = 0;
 out:
-	claims_names_free(nx);
+	claims_index_free(nx);
 	for (size_t k = 0; k < p.n; k++) {
 		free(p.v[k].path);
 		free(p.v[k].text);

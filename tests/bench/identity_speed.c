@@ -8,11 +8,11 @@
  * Pages and records are gen.py's (`gen.py pages --m PAGES --n STUDIES`,
  * default 2000 pages citing 3000 trials, 43.5 MB; `gen.py studies --n
  * STUDIES`), made under WORK (default /tmp/identity-speed) the first time
- * and reused after.  Every page's mentions come from
- * claims_mentions_names() with the records' acronyms as registry names,
- * as sync does.  Then, best of REPS (default 3), every mention whose ID
- * has a record is judged: "old", identity_judge() (the record read again
- * for every mention); "new", identity_judge_record() against records
+ * and reused after.  Every page's mentions come from claims_scan() with
+ * the records' acronyms as registry names, as sync does.  Then, best of
+ * REPS (default 3), every mention whose ID has a record is judged: "old",
+ * harness_identity_judge() (the record read again for every mention);
+ * "new", identity_judge_record() against records
  * prepared once by identity_record_new(), the preparing timed apart and
  * in the total.  Every verdict of the two ways is compared: outcome,
  * counts and evidence, byte for byte.  -d writes the verdicts to FILE, one
@@ -31,6 +31,7 @@
 
 #include "claims.h"
 #include "clock.h"
+#include "harness.h"
 #include "identity.h"
 #include "study.h"
 
@@ -49,31 +50,6 @@ struct record {
 	struct study *study;
 	struct identity_record *prep;
 };
-
-/* A whole file, NUL-terminated, into a new buffer; NULL on failure. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) < 0 || (buf = malloc((size_t)n + 1)) == NULL)
-		goto fail;
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		goto fail;
-	buf[n] = '\0';
-	*len = (size_t)n;
-	fclose(f);
-	return buf;
-fail:
-	free(buf);
-	fclose(f);
-	return NULL;
-}
 
 static int
 add_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -98,7 +74,7 @@ add_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
 		w->len = l;
 		w->cap = cap;
 	}
-	if ((w->text[w->n] = slurp(path, &w->len[w->n])) == NULL ||
+	if ((w->text[w->n] = harness_read_len(path, &w->len[w->n])) == NULL ||
 	    (w->path[w->n] = strdup(path)) == NULL) {
 		fprintf(stderr, "identity_speed: cannot read %s\n", path);
 		free(w->text[w->n]);
@@ -207,7 +183,8 @@ judge_all(const struct identity *id, const struct mention_list *ml,
 				continue;
 			rc = prepared ? identity_judge_record(id, r->prep,
 			    m->context, m->context_len, &v) :
-			    identity_judge(id, m->context, m->context_len,
+			    harness_identity_judge(id, m->context,
+			    m->context_len,
 			    r->study, &v);
 			if (rc < 0)
 				return -1;
@@ -243,7 +220,8 @@ main(int argc, char **argv)
 	struct record *recs = NULL;
 	struct mention_list *ml = NULL;
 	struct claims_acronym *acr = NULL;
-	struct claims_names *names = NULL;
+	struct claims_index *names = NULL;
+	struct claim_list claims = {0};
 	struct identity *id = NULL;
 	struct pass old = {0}, new = {0};
 	struct clock t0, never = {1e9, 1e9}, to = never, tn = never,
@@ -296,7 +274,8 @@ main(int argc, char **argv)
 		goto out;
 	for (k = 0; k < studies.n; k++) {
 		struct study_error err;
-		struct study *s = study_parse(studies.text[k], studies.len[k],
+		struct study *s = study_from_text(studies.text[k],
+		    studies.len[k],
 		    NULL, &err);
 
 		if (s == NULL) {
@@ -310,14 +289,16 @@ main(int argc, char **argv)
 			    s->nct_id};
 	}
 	qsort(recs, n_recs, sizeof(*recs), cmp_record);
-	if ((names = claims_names_new(acr, n_acr)) == NULL ||
+	if ((names = claims_index_new(acr, n_acr)) == NULL ||
 	    (ml = calloc(pages.n, sizeof(*ml))) == NULL ||
 	    (id = identity_new(NULL)) == NULL)
 		goto out;
 	for (k = 0; k < pages.n; k++)
-		if (claims_mentions_names(pages.text[k], pages.len[k], names,
+		if (claims_scan(pages.text[k], pages.len[k], names, &claims,
 		    &ml[k]) < 0)
 			goto out;
+		else
+			claims_list_finish(&claims);
 
 	for (r = 0; r < reps; r++) {
 		memset(&old, 0, sizeof(old));
@@ -356,9 +337,9 @@ main(int argc, char **argv)
 		if (!same_verdict(&old.keep[k], &new.keep[k]) && differ++ < 5)
 			fprintf(stderr, "identity_speed: verdict %zu differs:\n"
 			    "  old %s: %s\n  new %s: %s\n", k,
-			    identity_outcome_name(old.keep[k].outcome),
+			    harness_outcome_name(old.keep[k].outcome),
 			    old.keep[k].evidence,
-			    identity_outcome_name(new.keep[k].outcome),
+			    harness_outcome_name(new.keep[k].outcome),
 			    new.keep[k].evidence);
 	if (dump != NULL) {
 		if ((df = fopen(dump, "w")) == NULL) {
@@ -366,7 +347,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 		for (k = 0; k < judged; k++)
-			fprintf(df, "%s %u %u %s\n", identity_outcome_name(
+			fprintf(df, "%s %u %u %s\n", harness_outcome_name(
 			    old.keep[k].outcome), old.keep[k].page_terms,
 			    old.keep[k].shared, old.keep[k].evidence);
 		if (fclose(df) != 0)
@@ -379,7 +360,7 @@ main(int argc, char **argv)
 	    old.outcomes[IDENTITY_MATCH], old.outcomes[IDENTITY_MISMATCH],
 	    old.outcomes[IDENTITY_UNKNOWN], reps);
 	printf("%-40s %7.3f s  cpu %7.3f s  %9.0f judgements/s\n",
-	    "old: identity_judge", to.wall, to.cpu, (double)judged / to.cpu);
+	    "old: one-off judgement", to.wall, to.cpu, (double)judged / to.cpu);
 	printf("%-40s %7.3f s  cpu %7.3f s  (%zu records)\n",
 	    "new: identity_record_new", tp.wall, tp.cpu, n_recs);
 	printf("%-40s %7.3f s  cpu %7.3f s  %9.0f judgements/s\n",
@@ -409,7 +390,7 @@ out:
 	}
 	free(recs);
 	free(acr);
-	claims_names_free(names);
+	claims_index_free(names);
 	identity_free(id);
 	files_free(&pages);
 	files_free(&studies);

@@ -1,6 +1,6 @@
 /*
  * fuzz_claims.c - libFuzzer target: arbitrary bytes as a page through
- * claims_extract() and claims_nct_ids() with a fixed acronym table, and
+ * claims_scan() and claims_nct_ids() with a fixed acronym table, and
  * the invariants every claim must keep before it is stored.
  */
 #include <stdint.h>
@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "claims.h"
-#include "utf8.h"
+#include "harness.h"
+#include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,19 +31,6 @@ check(int ok, const char *what)
 		fprintf(stderr, "fuzz_claims: invariant broken: %s\n", what);
 		abort();
 	}
-}
-
-static int
-is_nct(const char *s)
-{
-	int i;
-
-	if (strncmp(s, "NCT", 3) != 0)
-		return 0;
-	for (i = 3; i < 11; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return s[11] == '\0';
 }
 
 static int
@@ -85,21 +73,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct claim *c;
 	size_t n = 0, i, j, lines = 1;
 
-	for (i = 0; i < size; i++)
-		lines += data[i] == '\n';
+	/* Line breaks: "\n", and "\r" but where only "\r"s lead to a "\n". */
+	for (i = 0; i < size; i++) {
+		if (data[i] == '\n') {
+			lines++;
+		} else if (data[i] == '\r') {
+			for (j = i + 1; j < size && data[j] == '\r'; j++)
+				;
+			lines += j >= size || data[j] != '\n';
+		}
+	}
 
 	check(claims_nct_ids(text, size, &ids, &n) == 0, "claims_nct_ids");
 	for (i = 0; i < n; i++) {
-		check(is_nct(ids[i]), "IDs are NCT + 8 digits");
+		check(text_nct_id(ids[i]), "IDs are NCT + 8 digits");
 		for (j = 0; j < i; j++)
 			check(strcmp(ids[i], ids[j]) != 0, "IDs are distinct");
 	}
 
-	check(claims_extract(text, size, registry, N_REGISTRY, &out) == 0,
-	    "claims_extract");
+	check(harness_claims_extract(text, size, registry, N_REGISTRY, &out) ==
+	    0, "claims_scan");
 	for (i = 0; i < out.n; i++) {
 		c = &out.v[i];
-		check(is_nct(c->nct_id), "claim ID is NCT + 8 digits");
+		check(text_nct_id(c->nct_id), "claim ID is NCT + 8 digits");
 		check(named(c->nct_id, ids, n),
 		    "claim ID is on the page or in the acronym table");
 		check(c->kind <= CLAIM_STATUS, "claim kind");
@@ -111,10 +107,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(date_ok(c->as_of), "as_of is \"\" or YYYY-MM-DD");
 		check(c->excerpt != NULL && strlen(c->excerpt) <= 200,
 		    "excerpt at most 200 bytes");
-		check(utf8_ok((const unsigned char *)c->excerpt),
+		check(harness_utf8_valid(c->excerpt, strlen(c->excerpt)),
 		    "excerpt is valid UTF-8");
 		check(c->phrase != NULL && c->phrase[0] != '\0' &&
-		    utf8_ok((const unsigned char *)c->phrase),
+		    harness_utf8_valid(c->phrase, strlen(c->phrase)),
 		    "phrase is valid UTF-8");
 		claims_statuses_text(c->statuses, buf, sizeof(buf));
 		check(memchr(buf, '\0', sizeof(buf)) != NULL, "statuses text");

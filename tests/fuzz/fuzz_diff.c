@@ -27,15 +27,15 @@ static json_t *
 load(const char *text, size_t len)
 {
 	json_error_t jerr;
-	json_t *raw, *canon = NULL;
+	json_t *root;
 
-	raw = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (json_is_object(raw)) {
-		canon = study_canonical_json(raw);
-		check(canon != NULL, "canonical copy");
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return NULL;
 	}
-	json_decref(raw);
-	return canon;
+	study_strip_volatile(root);
+	return root;
 }
 
 /* RFC 6901: "/" then segments in which '~' is only "~0" or "~1". */

@@ -38,6 +38,12 @@ fetch_cancelled(const struct fetch *f)
 	abort();
 }
 
+bool
+fetch_is_type(const struct fetch_response *resp, const char *type)
+{
+	abort();
+}
+
 static void
 check(int ok, const char *what)
 {

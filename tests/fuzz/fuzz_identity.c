@@ -1,12 +1,12 @@
 /*
  * fuzz_identity.c - libFuzzer target: the citation check.  Bytes as a page
- * go through claims_mentions() as the scan reads them; every mention is
- * judged against fixed registry records and, when the input carries one
- * (the bytes before a NUL, a field per line), against a record made from
- * the input, since registry text is untrusted too.  Each judgement of a
- * prepared record, and of its packed copy, must equal identity_judge() on
- * the study itself, and a verdict and its claim must keep what storing
- * them needs.
+ * go through claims_scan() as the scan reads them; every mention is judged
+ * against fixed registry records and, when the input carries one (the
+ * bytes before a NUL, a field per line), against a record made from the
+ * input, since registry text is untrusted too.  Each judgement of a
+ * prepared record, and of its packed copy, must equal a one-off judgement
+ * (harness_identity_judge()) of the study itself, and a verdict and its
+ * claim must keep what storing them needs.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,8 +14,9 @@
 #include <string.h>
 
 #include "claims.h"
+#include "harness.h"
 #include "identity.h"
-#include "utf8.h"
+#include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -137,7 +138,8 @@ judge_both(const struct identity *id, const struct identity_record *r,
 
 	check(block != NULL, "malloc");
 	packed = identity_record_pack(r, block);
-	check(identity_judge(id, ctx, len, s, &a) == 0, "identity_judge");
+	check(harness_identity_judge(id, ctx, len, s, &a) == 0,
+	    "harness_identity_judge");
 	check(identity_judge_record(id, r, ctx, len, &b) == 0,
 	    "identity_judge_record");
 	check(a.outcome == b.outcome && a.shared == b.shared &&
@@ -161,7 +163,7 @@ judge_both(const struct identity *id, const struct identity_record *r,
 		    "a mismatch shares something or says too little");
 	/* Contexts from claims.c are clean: so must the stored evidence be. */
 	if (clean)
-		check(utf8_ok((const unsigned char *)b.evidence),
+		check(harness_utf8_valid(b.evidence, strlen(b.evidence)),
 		    "evidence is not UTF-8");
 	identity_verdict_finish(&a);
 	identity_verdict_finish(&b);
@@ -200,7 +202,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rec_text = strndup(page, (size_t)(nul - page));
 		check(rec_text != NULL, "strndup");
 		/* jansson reads only UTF-8: no stored record is anything else. */
-		if (utf8_ok((const unsigned char *)rec_text)) {
+		if (harness_utf8_valid(rec_text, strlen(rec_text))) {
 			record_from(rec_text, &own, list, 16);
 			check((own_r = identity_record_new(judges[1], &own)) !=
 			    NULL, "identity_record_new of the input's record");
@@ -212,7 +214,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The raw bytes, as a caller might pass any context (default only). */
 	judge_all(own_r ? &own : NULL, own_r, page, len, 0, 1);
 	/* What the scan passes: each mention's cleaned context. */
-	check(claims_mentions(page, len, acr, 2, &ml) == 0, "claims_mentions");
+	check(harness_claims_mentions(page, len, acr, 2, &ml) == 0,
+	    "claims_mentions");
 	for (i = 0; i < ml.n; i++) {
 		const struct mention *m = &ml.v[i];
 		struct claim c;
@@ -224,7 +227,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    m->context_len, 1, i < 2 ? 0 : 1);
 		check(identity_claim(m, &c) == 0, "identity_claim");
 		check(c.excerpt != NULL && strlen(c.excerpt) <= 200 &&
-		    utf8_ok((const unsigned char *)c.excerpt),
+		    harness_utf8_valid(c.excerpt, strlen(c.excerpt)),
 		    "claim excerpt too long or not UTF-8");
 		check(strcmp(c.nct_id, m->nct_id) == 0, "claim names another ID");
 		free(c.excerpt);

@@ -1,10 +1,9 @@
 /*
- * fuzz_study.c - libFuzzer target: arbitrary bytes through study_parse(),
- * then the invariants every accepted record must keep (canonical form,
- * hash, fixed point under re-parsing, trial_state projection); and through
- * study_from_text (the sync's reader), which must accept what study_parse
- * accepts with the same fields, and store JSON equal to the record without
- * its volatile members.
+ * fuzz_study.c - libFuzzer target: arbitrary bytes through
+ * study_from_text() (the sync's reader), then the invariants every
+ * accepted record must keep: its fields' shapes, stored text that is JSON
+ * equal to the record without its volatile members, a hash of exactly
+ * that text, a fixed point under re-parsing, and refusal under another ID.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 
 #include "study.h"
+#include "text.h"
 
 #include <jansson.h>
 
@@ -43,19 +43,6 @@ is_hex64(const char *h)
 	return h[64] == '\0';
 }
 
-static int
-is_nct(const char *s)
-{
-	int i;
-
-	if (strncmp(s, "NCT", 3) != 0)
-		return 0;
-	for (i = 3; i < 11; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return s[11] == '\0';
-}
-
 /* Every date study.c keeps is "", "YYYY", "YYYY-MM" or "YYYY-MM-DD". */
 static int
 date_ok(const char *d)
@@ -75,11 +62,9 @@ date_ok(const char *d)
 static void
 check_study(const struct study *s)
 {
-	const char **pmids;
-	struct trial_state st;
 	size_t i;
 
-	check(is_nct(s->nct_id), "nct_id is NCT + 8 digits");
+	check(text_nct_id(s->nct_id), "nct_id is NCT + 8 digits");
 	check(s->overall_status != NULL, "overall_status set");
 	check(s->canonical != NULL, "canonical set");
 	check(strlen(s->canonical) == s->canonical_len, "canonical_len");
@@ -91,6 +76,10 @@ check_study(const struct study *s)
 	    date_ok(s->results_submitted), "dates are YYYY[-MM[-DD]]");
 	check(s->enrollment >= -1, "enrollment >= -1");
 	check(s->n_refs == 0 || s->refs != NULL, "refs array");
+	for (i = 0; i < s->n_refs; i++)
+		check(s->refs[i].type != REF_RESULT || s->refs[i].pmid ==
+		    NULL ||
+		    s->refs[i].pmid[0] != '\0', "result PMIDs");
 	for (i = 0; i < s->n_conditions; i++)
 		check(s->conditions[i] != NULL, "condition strings");
 	for (i = 0; i < s->n_interventions; i++)
@@ -99,81 +88,6 @@ check_study(const struct study *s)
 		check(s->collaborators[i] != NULL, "collaborator strings");
 	for (i = 0; i < s->n_phases; i++)
 		check(s->phases[i] != NULL, "phase strings");
-	(void)study_status_bit(s->overall_status);
-
-	pmids = calloc(s->n_refs + 1, sizeof(*pmids));
-	check(pmids != NULL, "calloc");
-	study_state(s, &st, pmids);
-	check(strcmp(st.nct_id, s->nct_id) == 0, "state nct_id");
-	check(st.n_result_pmids <= s->n_refs, "state result pmids");
-	for (i = 0; i < st.n_result_pmids; i++)
-		check(st.result_pmids[i] != NULL, "state pmid strings");
-	free(pmids);
-}
-
-static int
-same_str(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
-}
-
-static int
-same_date(const struct study_date *a, const struct study_date *b)
-{
-	return a->type == b->type && strcmp(a->date, b->date) == 0;
-}
-
-/*
- * The text reader against the tree reader: `s` is study_parse's verdict on
- * the same bytes.  What the tree reader accepts, the text reader accepts
- * with the same fields (it may refuse more only for what it checks and
- * jansson does not, inside a resultsSection it never parses: so it is not
- * required to refuse what the tree reader refuses; and it refuses a NUL
- * byte between tokens, which jansson skips).
- */
-static void
-check_text_reader(const uint8_t *data, size_t size, const struct study *s)
-{
-	struct study_error err;
-	struct study *t = study_from_text((const char *)data, size, NULL, &err);
-	json_t *want, *got;
-
-	if (t == NULL) {
-		/*
-		 * jansson takes a NUL byte between tokens; JSON does not, and
-		 * libpq would cut the text there: the text reader refuses.
-		 */
-		check(s == NULL || memchr(data, '\0', size) != NULL,
-		    "text reader refuses what the tree reader took");
-		check(terminated(err.text, sizeof(err.text)) &&
-		    err.text[0] != '\0', "text refusal says why");
-		return;
-	}
-	check_study(t);
-	check(t->canonical_len == strlen(t->canonical), "stored length");
-	got = json_loadb(t->canonical, t->canonical_len, 0, NULL);
-	check(got != NULL, "stored text is JSON");
-	if (s != NULL) {
-		check(strcmp(t->nct_id, s->nct_id) == 0 &&
-		    same_str(t->overall_status, s->overall_status) &&
-		    same_str(t->acronym, s->acronym) &&
-		    same_str(t->brief_title, s->brief_title) &&
-		    t->has_results == s->has_results &&
-		    t->has_results_section == s->has_results_section &&
-		    same_date(&t->results_first_posted,
-		    &s->results_first_posted) &&
-		    same_date(&t->last_update_posted, &s->last_update_posted) &&
-		    same_date(&t->primary_completion, &s->primary_completion) &&
-		    t->n_refs == s->n_refs && t->enrollment == s->enrollment &&
-		    strcmp(t->results_submitted, s->results_submitted) == 0,
-		    "both readers give the same fields");
-		want = json_loadb(s->canonical, s->canonical_len, 0, NULL);
-		check(want != NULL && json_equal(want, got),
-		    "stored text equals the record without volatile members");
-		json_decref(want);
-	}
-	json_decref(got);
-	study_free(t);
 }
 
 int
@@ -181,10 +95,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct study_error err;
 	struct study *s, *again = NULL, *other = NULL;
-	json_error_t jerr;
-	json_t *root, *canon;
+	json_t *want, *got;
 
-	s = study_parse((const char *)data, size, NULL, &err);
+	s = study_from_text((const char *)data, size, NULL, &err);
 	if (s == NULL) {
 		check(terminated(err.nct_id, sizeof(err.nct_id)) &&
 		    terminated(err.path, sizeof(err.path)) &&
@@ -192,36 +105,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(err.text[0] != '\0', "a refusal says why");
 		check(err.path[0] == '\0' || err.path[0] == '/',
 		    "error path is a JSON pointer");
-	} else {
-		check_study(s);
-		/* The canonical text is a fixed point: same record, same hash. */
-		again = study_parse(s->canonical, s->canonical_len, s->nct_id,
-		    &err);
-		check(again != NULL, "canonical text parses again");
-		check(strcmp(again->hash, s->hash) == 0 &&
-		    strcmp(again->canonical, s->canonical) == 0,
-		    "canonical form is a fixed point");
+		return 0;
 	}
+	check_study(s);
 
-	root = json_loadb((const char *)data, size, JSON_DECODE_ANY, &jerr);
-	check(s == NULL || root != NULL, "accepted text is JSON");
-	if (root != NULL) {
-		/* The canonical copy of any JSON value: never fails, never leaks. */
-		canon = study_canonical_json(root);
-		check(canon != NULL, "canonical copy of parsed JSON");
-		if (!json_is_object(root))
-			check(json_equal(root, canon), "non-objects copied as is");
-		json_decref(canon);
-		/* A record is refused under any ID but its own. */
-		if (s != NULL) {
-			other = study_from_json(root, strcmp(s->nct_id,
-			    "NCT00000000") ? "NCT00000000" : "NCT99999999", &err);
-			check(other == NULL && err.text[0] != '\0',
-			    "record with another nctId refused");
-		}
-		json_decref(root);
-	}
-	check_text_reader(data, size, s);
+	/* What is stored is JSON: the record without its volatile members. */
+	want = json_loadb((const char *)data, size, 0, NULL);
+	check(want != NULL, "accepted text is JSON");
+	study_strip_volatile(want);
+	got = json_loadb(s->canonical, s->canonical_len, 0, NULL);
+	check(got != NULL, "stored text is JSON");
+	check(json_equal(want, got),
+	    "stored text equals the record without volatile members");
+	json_decref(want);
+	json_decref(got);
+
+	/* The stored text is a fixed point: same record, same hash. */
+	again = study_from_text(s->canonical, s->canonical_len, s->nct_id,
+	    &err);
+	check(again != NULL, "stored text parses again");
+	check(strcmp(again->hash, s->hash) == 0 &&
+	    strcmp(again->canonical, s->canonical) == 0,
+	    "stored text is a fixed point");
+	check(strcmp(again->nct_id, s->nct_id) == 0 &&
+	    (again->overall_status == NULL) == (s->overall_status == NULL) &&
+	    again->has_results == s->has_results &&
+	    again->n_refs == s->n_refs && again->enrollment == s->enrollment &&
+	    strcmp(again->results_submitted, s->results_submitted) == 0,
+	    "the same fields again");
+
+	/* A record is refused under any ID but its own. */
+	other = study_from_text((const char *)data, size, strcmp(s->nct_id,
+	    "NCT00000001") ? "NCT00000001" : "NCT99999999", &err);
+	check(other == NULL && err.text[0] != '\0',
+	    "record with another nctId refused");
 	study_free(other);
 	study_free(again);
 	study_free(s);
