@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "text.h"
 
 #define OFF(f) offsetof(struct config, f)
@@ -33,6 +34,10 @@ static const struct config_key keys[] = {
 	    OFF(conninfo), 0, 0, 0},
 	{"database", "state_dir", CONFIG_STRING, ".ctmirror", false, false,
 	    OFF(state_dir), 0, 0, 0},
+	{"database", "retain_delivered_alerts", CONFIG_DURATION, "30d", true,
+	    false, OFF(retain_delivered_alerts), 0, 0, 36500 * DAY},
+	{"database", "retain_runs", CONFIG_DURATION, "400d", true, false,
+	    OFF(retain_runs), 0, 0, 36500 * DAY},
 
 	{"registry", "base_url", CONFIG_URL, "https://clinicaltrials.gov/api/v2",
 	    true, false, OFF(base_url), 0, 0, 0},
@@ -143,9 +148,7 @@ seterr(struct config_error *err, const char *file, int line,
 	 * Messages quote what the file says; a control byte in it (an
 	 * escape sequence, say) must not reach the operator's terminal.
 	 */
-	for (char *p = err->text; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	log_safe(err->text);
 }
 
 const struct config_key *

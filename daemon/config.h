@@ -24,6 +24,8 @@ struct config {
 	/* [database] */
 	char *conninfo;		/* SECRET. "" = libpq's PG* environment / local cluster */
 	char *state_dir;	/* private local cluster lives here; default ".ctmirror" */
+	unsigned retain_delivered_alerts; /* seconds; delivered alerts older go; 0 = keep; default 30d */
+	unsigned retain_runs;	/* seconds; finished runs older go (not one that stored a version); 0 = keep; default 400d */
 
 	/* [registry] */
 	char *base_url;		/* default https://clinicaltrials.gov/api/v2 */

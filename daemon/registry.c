@@ -15,6 +15,7 @@
 #include "config.h"
 #include "fetch.h"
 #include "jsonscan.h"
+#include "log.h"
 #include "text.h"
 
 /*
@@ -149,8 +150,9 @@ valid_id(const char *s)
 
 /*
  * The first line of registry text, at most `max` bytes, for a message:
- * control characters become '?' (the text is the registry's, shown on
- * terminals and in mail).  New.
+ * made safe by log_safe (the text is the registry's, shown on terminals
+ * and in mail, and stored as text: a character cut at `max` becomes '?',
+ * not invalid UTF-8).  New.
  */
 static char *
 text_line(const char *s, size_t max)
@@ -162,10 +164,7 @@ text_line(const char *s, size_t max)
 		n = max;
 	if ((out = strndup(s, n)) == NULL)
 		return NULL;
-	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return out;
+	return log_safe(out);
 }
 
 /* IDs of `n` that fit one request URL, with room for `extra` bytes. */

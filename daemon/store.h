@@ -43,6 +43,12 @@ const char *store_errmsg(const struct store *s);
 void store_set_error(struct store *s, const char *msg);
 /* true when the connection is (still) good. */
 bool store_ok(struct store *s);
+/*
+ * Reconnect after the session was lost: drop it, connect afresh with the
+ * session settings (bounded to a few seconds whatever the conninfo says),
+ * no transaction or sync lock held.  0 / -1 (store_errmsg says why).
+ */
+int store_reset(struct store *s);
 
 /* ---------------------------------------------------------- migrations */
 
@@ -89,18 +95,32 @@ struct store_run {
 	unsigned trials_tracked, trials_probed, trials_fetched;
 	unsigned versions_stored, changes_stored, requests;
 	unsigned pages_scanned, flags_raised, flags_resolved, errors;
+	unsigned pages_skipped;
 };
 
 /*
  * Insert a run row ("running"), committed at once.  The caller holds the
  * sync lock, so any other "running" row belongs to a process that died
- * (kill -9, power loss): those are closed as failed first, so the history
+ * (kill -9, power loss) or lost its connection for good: those are closed
+ * as failed first, ending when they were last heard of (their last
+ * store_run_progress) with the counts they had written, so the history
  * never shows a run that is still going when none is.  0 / -1.
  */
 int store_run_begin(struct store *s, const char *mode, long long *run_id);
-/* Close it: status "ok" | "partial" | "failed".  Own transaction.  0 / -1. */
+/*
+ * The counts so far, and "heard of now".  Inside the transaction of the
+ * step whose work they count (pipelined: no result needed), so the record
+ * holds exactly what committed.  0 / -1.
+ */
+int store_run_progress(struct store *s, const struct store_run *run);
+/*
+ * Close it: status "ok" | "partial" | "failed", error_text NULL or the
+ * cause, `ended` the unix time it failed (0: now).  Own transaction; also
+ * valid after a later run closed it as interrupted (this record wins).
+ * 0 / -1.
+ */
 int store_run_finish(struct store *s, const struct store_run *run,
-    const char *status, const char *error_text);
+    const char *status, const char *error_text, double ended);
 /*
  * Record in run `run_id` the registry's data build it saw (NULL: none)
  * and the digest of its tracked set.  Outside a transaction.  0 / -1.
@@ -121,6 +141,17 @@ int store_last_registry(struct store *s, struct store_registry *out);
 /* Record what failed for one trial in this run (inside or outside a txn). */
 int store_run_error(struct store *s, long long run_id, const char *nct_id,
     const char *stage, const char *message);
+
+/*
+ * Retention: delete at most `batch` delivered alerts delivered more than
+ * alerts_age seconds ago, and at most `batch` finished runs (with their
+ * errors) that finished more than runs_age seconds ago and stored no
+ * version (0: keep that kind forever).  Never an undelivered alert, a
+ * version, a change or a flag.  Each kind in its own statement; call
+ * again while *alerts or *runs == batch.  0 / -1.
+ */
+int store_prune(struct store *s, unsigned alerts_age, unsigned runs_age,
+    unsigned batch, unsigned *alerts, unsigned *runs);
 
 /* -------------------------------------------------------------- trials */
 
@@ -229,7 +260,10 @@ struct store_summary {
 	char last_run_status[16];
 	char last_run_started[40];
 	char last_run_finished[40];
+	char last_run_error[512];		/* its error_text, "" if none */
 	char last_ok_finished[40];
+	unsigned pages_skipped;			/* pages kept while unreadable */
+	char pages_skipped_since[40];		/* the oldest skip's start, or "" */
 };
 int store_summary(struct store *s, struct store_summary *sum);
 
@@ -403,21 +437,57 @@ struct store_finding {
 	const struct verdict *verdict;	/* borrowed */
 };
 
+/* One page as the page stage read it.  All borrowed. */
+struct store_page {
+	const char *path;
+	const char *content_hash;	/* hex SHA-256 of its text */
+	const char *claims_hash;	/* hex digest of `claims` */
+	const struct claim_list *claims;
+	const struct store_finding *findings;
+	size_t n_findings;
+};
+
 /*
- * One transaction per page: replace the page's claims, raise new flags for
- * findings whose key (page, trial, claim kind, rule) has no open flag (and
- * queue one outbox row per sink in `sinks`), refresh open ones, and
- * resolve the page's open flags that have no finding any more.
+ * Bring one page's stored state to what was read, writing only what
+ * differs.  One read of the page's row and open flags; then nothing at
+ * all when its hashes match and every finding has an open flag saying the
+ * same (the steady state).  Otherwise one transaction: the page row (new,
+ * hashes moved, or a skip ended), its claims (only when claims_hash
+ * moved, and then only those whose words changed: a claim that only moved
+ * to another line keeps its row), a flag for each finding whose key
+ * (page, trial, claim kind, rule) has no open flag (with one outbox row
+ * per sink in `sinks`), the open flags whose line, text, severity or
+ * evidence moved (in place, never re-announced), and the page's open
+ * flags with no finding any more (resolved).  The caller holds the sync
+ * lock: nothing else writes pages, claims or flags meanwhile.
  * *raised / *resolved count what changed.  0 / -1.
  */
-int store_page_flags(struct store *s, const char *path, const char *hash,
-    const struct claim_list *claims, const struct store_finding *f,
-    size_t n_findings, const char *const *sinks, size_t n_sinks,
-    unsigned *raised, unsigned *resolved);
+int store_page_flags(struct store *s, const struct store_page *pg,
+    const char *const *sinks, size_t n_sinks, unsigned *raised,
+    unsigned *resolved);
 
-/* Resolve the open flags of pages not in `paths` (they were removed).  0 / -1. */
+/*
+ * Every stored page that holds claims or open flags or is marked skipped,
+ * sorted (bytewise).  New array of new strings (store_free_ids).  0 / -1.
+ */
+int store_page_paths(struct store *s, char ***paths, size_t *n);
+
+/*
+ * The pages at paths[0..n) are gone: resolve their open flags, drop their
+ * claims and hashes.  One transaction; nothing when n is 0.  0 / -1.
+ */
 int store_forget_pages(struct store *s, char *const *paths, size_t n,
     unsigned *resolved);
+
+/*
+ * The pages at paths[0..n) could not be read this cycle, why[i] says why:
+ * their claims and flags stay.  A skip is written when it begins (or its
+ * reason changes), not while it lasts; since[i] gets when it began
+ * (ISO 8601 UTC), "" for a path with no stored page, and lasting[i]
+ * whether it began in an earlier cycle, for the same reason.  0 / -1.
+ */
+int store_pages_skipped(struct store *s, char *const *paths,
+    char *const *why, size_t n, char (*since)[32], bool *lasting);
 
 /* One flag as `ctmirror flags` and the alerts show it. */
 struct store_flag {

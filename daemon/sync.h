@@ -20,7 +20,7 @@ struct fetch_opts;
 
 /* What one cycle did, for -v, the run record and /metrics. */
 struct sync_result {
-	struct store_run run;		/* counts as stored in sync_runs */
+	struct store_run run;		/* what committed, as in sync_runs */
 	unsigned trials_failed;		/* trials with an error this cycle */
 	unsigned alerts_sent;
 	unsigned alerts_failed;
@@ -28,6 +28,12 @@ struct sync_result {
 	double seconds;
 	char registry_build[40];	/* the registry's dataTimestamp, "" if none */
 	char error[512];		/* why the cycle failed, "" if it did not */
+	double failed_at;		/* unix time of the failure, 0 if none */
+	/*
+	 * The run record could not be closed (the database was gone): write
+	 * it with sync_record_failure once the database answers again.
+	 */
+	bool unrecorded;
 };
 
 /* Progress reporting hook (terminal progress, daemon phase); may be NULL. */
@@ -52,6 +58,13 @@ int sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
     struct sync_result *res);
 
 /*
+ * Close the run record of a failed cycle that left res->unrecorded: its
+ * committed counts, its cause, the time it failed.  Call before the next
+ * cycle (whose start would close it as "interrupted").  0 / -1.
+ */
+int sync_record_failure(struct store *s, const struct sync_result *res);
+
+/*
  * The HTTP client options of a cycle, from cfg (strings borrowed from it):
  * the one place `sync` and the daemon set them.
  */
@@ -72,7 +85,12 @@ void sync_judge_free(struct sync_judge *j);
 struct sync_page {
 	struct claim_list claims;	/* the claims, then one mention claim per cited ID */
 	struct verdict_list verdicts;
-	size_t *owner;			/* verdicts.v[k] judges claims.v[owner[k]] */
+	/*
+	 * verdicts.v[k] judges claims.v[owner[k]]; owner never decreases,
+	 * so a claim's verdicts are one run of verdicts.
+	 */
+	size_t *owner;
+	size_t owner_cap;
 };
 
 /*

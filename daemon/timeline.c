@@ -1,7 +1,7 @@
 /*
  * timeline.c - PURE: a trial's versions into the dated entries of its
  * life (status, dates, results, references, other edits), newest first,
- * and their text and JSON forms.  No I/O but the FILE it is handed.
+ * and their text and JSON forms.  No I/O.
  */
 #include "timeline.h"
 
@@ -345,12 +345,23 @@ timeline_finish(struct timeline *t)
 
 /* -------------------------------------------------------------- output */
 
-/* Registry words on a terminal: control characters become '?'. */
+/* The lines of the text form, built one at a time. */
+struct lines {
+	struct text_buf b;
+	timeline_line_fn fn;
+	void *arg;
+};
+
+/* Hand the line built so far on, and start the next. */
 static void
-put_safe(FILE *out, const char *s)
+emit(struct lines *o)
 {
-	for (; s && *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	if (o->b.failed)
+		return;
+	o->fn(o->arg, o->b.s ? o->b.s : "");
+	o->b.len = 0;
+	if (o->b.s)
+		o->b.s[0] = '\0';
 }
 
 static const char *
@@ -370,52 +381,60 @@ range(char *buf, size_t len, size_t from, size_t to)
 	return buf;
 }
 
-void
-timeline_print(FILE *out, const char *nct_id, const char *acronym,
-    const struct timeline_version *v, size_t n, const struct timeline *t)
+int
+timeline_text(const char *nct_id, const char *acronym,
+    const struct timeline_version *v, size_t n, const struct timeline *t,
+    timeline_line_fn line, void *arg)
 {
+	struct lines o = {{0}, line, arg};
 	char a[48], b[48];
 	size_t hist = 0;
+	bool failed;
 
 	for (size_t i = 0; i < n; i++)
 		hist += v[i].history;
-	fprintf(out, "%s", nct_id);
-	if (acronym) {
-		fputs("  ", out);
-		put_safe(out, acronym);
-	}
-	fputc('\n', out);
+	text_buf_printf(&o.b, "%s%s%s", nct_id, acronym ? "  " : "",
+	    acronym ? acronym : "");
+	emit(&o);
 	if (n == 0) {
-		fputs("no version stored yet (run 'ctmirror sync')\n", out);
-		return;
+		text_buf_str(&o.b, "no version stored yet (run 'ctmirror sync')");
+		emit(&o);
+		goto out;
 	}
-	fprintf(out, "%zu version%s from %s: ", n, n == 1 ? "" : "s",
+	text_buf_printf(&o.b, "%zu version%s from %s: ", n, n == 1 ? "" : "s",
 	    v[0].date ? v[0].date : "an unknown day");
 	/* A backfill puts the history first: versions 1..hist. */
 	if (hist == 0)
-		fprintf(out, "all seen live (no history read yet)\n");
+		text_buf_str(&o.b, "all seen live (no history read yet)");
 	else if (hist == n)
-		fprintf(out, "all read from the registry's history\n");
+		text_buf_str(&o.b, "all read from the registry's history");
 	else
-		fprintf(out, "%s %s read from the registry's history, %s seen "
-		    "live\n", hist == 1 ? "version" : "versions",
+		text_buf_printf(&o.b, "%s %s read from the registry's history, "
+		    "%s seen live", hist == 1 ? "version" : "versions",
 		    range(a, sizeof(a), 1, hist), range(b, sizeof(b), hist + 1,
 		    n));
+	emit(&o);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct timeline_version *ver = t->v[i].version;
 
 		if (i == 0 || t->v[i - 1].version != ver) {
-			fprintf(out, "\nversion %d  %s  %s", ver->version_no,
-			    ver->date ? ver->date : "no date", source(ver));
+			emit(&o);
+			text_buf_printf(&o.b, "version %d  %s  %s",
+			    ver->version_no, ver->date ? ver->date : "no date",
+			    source(ver));
 			if (ver->registry_version >= 0)
-				fprintf(out, " (registry version %d)",
+				text_buf_printf(&o.b, " (registry version %d)",
 				    ver->registry_version);
-			fputc('\n', out);
+			emit(&o);
 		}
-		fprintf(out, "    %-11s ", diff_class_name(t->v[i].cls));
-		put_safe(out, t->v[i].text);
-		fputc('\n', out);
+		text_buf_printf(&o.b, "    %-11s %s",
+		    diff_class_name(t->v[i].cls), t->v[i].text);
+		emit(&o);
 	}
+out:
+	failed = o.b.failed;
+	text_buf_finish(&o.b);
+	return failed ? -1 : 0;
 }
 
 json_t *

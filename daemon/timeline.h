@@ -11,7 +11,6 @@
 
 #include <jansson.h>
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "model.h"
 
@@ -81,13 +80,20 @@ int timeline_build(const struct timeline_version *v, size_t n,
     unsigned classes, const char *since, struct timeline *out);
 void timeline_finish(struct timeline *t);
 
+/* Called with each line of the text form, without its newline; borrowed. */
+typedef void (*timeline_line_fn)(void *arg, const char *line);
+
 /*
  * The text form: a header naming the trial and where its versions came
- * from, then one block per version with entries (like git log).  Registry
- * words are printed without control characters.
+ * from, then one block per version with entries (like git log), handed
+ * to line(arg, ...) a line at a time.  The registry's words are in it as
+ * the registry wrote them, control characters and all, each inside its
+ * line: the caller shows every line safely (log_print).  0, or -1 when
+ * out of memory (the lines handed out before stand).
  */
-void timeline_print(FILE *out, const char *nct_id, const char *acronym,
-    const struct timeline_version *v, size_t n, const struct timeline *t);
+int timeline_text(const char *nct_id, const char *acronym,
+    const struct timeline_version *v, size_t n, const struct timeline *t,
+    timeline_line_fn line, void *arg);
 
 /* The JSON form of the same.  New reference, or NULL when out of memory. */
 json_t *timeline_json(const char *nct_id, const char *acronym,

@@ -792,7 +792,8 @@ CREATE TABLE public.claims (
     CONSTRAINT claims_kind_check CHECK ((kind = ANY (ARRAY['results-pending'::text, 'publication-pending'::text, 'status'::text, 'mention'::text]))),
     CONSTRAINT claims_line_check CHECK ((line >= 1)),
     CONSTRAINT claims_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text))
-);
+)
+WITH (fillfactor='50');
 
 
 --
@@ -831,7 +832,8 @@ CREATE TABLE public.flags (
     resolved_at timestamp with time zone,
     CONSTRAINT flags_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT flags_severity_check CHECK ((severity = ANY (ARRAY['stale'::text, 'recheck'::text])))
-);
+)
+WITH (fillfactor='50');
 
 
 --
@@ -913,8 +915,18 @@ CREATE TABLE public.pages (
     content_hash text,
     page_date text,
     first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
-    last_scanned_at timestamp with time zone
+    last_scanned_at timestamp with time zone,
+    claims_hash text,
+    skipped_since timestamp with time zone,
+    skip_reason text
 );
+
+
+--
+-- Name: COLUMN pages.last_scanned_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.pages.last_scanned_at IS 'When the page''s claims were last stored from new content (an unchanged page is not rewritten).';
 
 
 --
@@ -1366,6 +1378,8 @@ CREATE TABLE public.sync_runs (
     error_text text,
     registry_build text,
     tracked_digest text,
+    pages_skipped integer DEFAULT 0 NOT NULL,
+    last_progress_at timestamp with time zone,
     CONSTRAINT sync_runs_check CHECK (((finished_at IS NULL) OR (finished_at >= started_at))),
     CONSTRAINT sync_runs_check1 CHECK (((status = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT sync_runs_mode_check CHECK ((mode = ANY (ARRAY['sync'::text, 'run'::text, 'scan'::text]))),
@@ -3264,6 +3278,13 @@ ALTER TABLE ONLY public.version_facts
 
 
 --
+-- Name: alert_outbox_delivered_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_outbox_delivered_idx ON public.alert_outbox USING btree (delivered_at) WHERE (delivered_at IS NOT NULL);
+
+
+--
 -- Name: alert_outbox_pending_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3348,10 +3369,24 @@ CREATE INDEX study_versions_nct_idx ON public.study_versions USING btree (nct_id
 
 
 --
+-- Name: study_versions_run_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX study_versions_run_idx ON public.study_versions USING btree (run_id);
+
+
+--
 -- Name: sync_errors_nct_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX sync_errors_nct_idx ON public.sync_errors USING btree (nct_id, run_id DESC);
+
+
+--
+-- Name: sync_runs_finished_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sync_runs_finished_idx ON public.sync_runs USING btree (finished_at);
 
 
 --

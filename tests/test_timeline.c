@@ -140,7 +140,19 @@ Test(timeline, results_returned_and_taken_down)
 	timeline_finish(&t);
 }
 
-Test(timeline, text_form_without_control_characters)
+/* Each line of the text form, in brackets, one a row. */
+static void
+bracket_line(void *arg, const char *line)
+{
+	fprintf(arg, "[%s]\n", line);
+}
+
+/*
+ * The registry's words stay as written, control characters and all, but
+ * each inside its own line: the caller shows lines through log_print,
+ * which makes a newline or an escape in them a '?'.
+ */
+Test(timeline, text_form_keeps_registry_words_inside_their_lines)
 {
 	struct timeline_version v[2] = {life[0], life[1]};
 	struct timeline t;
@@ -150,20 +162,23 @@ Test(timeline, text_form_without_control_characters)
 
 	v[1].overall_status = "RECRUITING\033[2J";
 	cr_assert_eq(timeline_build(v, 2, TIMELINE_ALL_CLASSES, NULL, &t), 0);
-	timeline_print(out, "NCT02982915", "HE\nRA", v, 2, &t);
+	cr_expect_eq(timeline_text("NCT02982915", "HE\nRA", v, 2, &t,
+	    bracket_line, out), 0);
 	fclose(out);
 	cr_expect_str_eq(buf,
-	    "NCT02982915  HE?RA\n"
-	    "2 versions from 2016-12-06: all read from the registry's history\n"
-	    "\n"
-	    "version 2  2017-02-22  history (registry version 1)\n"
-	    "    status      status NOT_YET_RECRUITING -> RECRUITING?[2J\n"
-	    "    dates       primary completion 2019-06 (estimated) -> "
-	    "2019-06-30 (actual): now actual\n"
-	    "\n"
-	    "version 1  2016-12-06  history (registry version 0)\n"
-	    "    status      registered: NOT_YET_RECRUITING, primary "
-	    "completion 2019-06 (estimated)\n");
+	    "[NCT02982915  HE\nRA]\n"
+	    "[2 versions from 2016-12-06: all read from the registry's "
+	    "history]\n"
+	    "[]\n"
+	    "[version 2  2017-02-22  history (registry version 1)]\n"
+	    "[    status      status NOT_YET_RECRUITING -> "
+	    "RECRUITING\033[2J]\n"
+	    "[    dates       primary completion 2019-06 (estimated) -> "
+	    "2019-06-30 (actual): now actual]\n"
+	    "[]\n"
+	    "[version 1  2016-12-06  history (registry version 0)]\n"
+	    "[    status      registered: NOT_YET_RECRUITING, primary "
+	    "completion 2019-06 (estimated)]\n");
 	free(buf);
 	timeline_finish(&t);
 }
