@@ -70,6 +70,8 @@ static const struct config_key keys[] = {
 	    OFF(fetch_batch), .min = 1, .max = 1000),
 	KEY("registry", "tls_verify", CONFIG_BOOL, "yes", RELOAD,
 	    OFF(tls_verify)),
+	KEY("registry", "history_url", CONFIG_STRING, "", RELOAD,
+	    OFF(history_url)),
 	KEY("registry", "max_url", CONFIG_SIZE, "6k", RELOAD, OFF(max_url),
 	    .min = 256, .max = 1ul << 20),
 	KEY("registry", "retry_window", CONFIG_DURATION, "2m", RELOAD,
@@ -82,6 +84,9 @@ static const struct config_key keys[] = {
 	    OFF(from_pages)),
 	KEY("tracking", "max_missing", CONFIG_UINT, "10", RELOAD,
 	    OFF(max_missing), .max = 1000000),
+	KEY("tracking", "backfill", CONFIG_BOOL, "yes", RELOAD, OFF(backfill)),
+	KEY("tracking", "backfill_requests", CONFIG_UINT, "200", RELOAD,
+	    OFF(backfill_requests), .min = 1, .max = 1000000),
 
 	LIST("pages", "paths", CONFIG_STRING_LIST, "", RELOAD, page_paths,
 	    n_page_paths),
@@ -977,6 +982,9 @@ validate(const struct config *cfg, const char *file,
 			seterr(err, file, 0, "[alerts] webhook_url: must be "
 			    "https:// (or set allow_insecure_webhook = yes)");
 	}
+	if (cfg->history_url[0] != '\0' && !valid_url(cfg->history_url))
+		seterr(err, file, 0, "[registry] history_url: not an http:// or "
+		    "https:// URL");
 	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0)
 		seterr(err, file, 0, "[daemon] log: \"%s\" is not stderr or "
 		    "syslog", cfg->log);

@@ -53,6 +53,8 @@ struct config {
 	unsigned probe_batch;	/* IDs per probe request, default 1000 */
 	unsigned fetch_batch;	/* IDs per full-record request, default 100 */
 	bool tls_verify;	/* default yes; "no" is logged loudly */
+	/* the history endpoints' base; "" = base_url with /v2 -> /int */
+	char *history_url;
 	size_t max_url;		/* longest request URL, bytes, default 6k */
 	unsigned retry_window;	/* seconds 429/503 are retried, default 2 min */
 	char *contact;		/* e-mail or URL for the User-Agent; "" = none */
@@ -62,6 +64,8 @@ struct config {
 	size_t n_nct_ids;
 	bool from_pages;	/* also track every NCT ID found on pages */
 	unsigned max_missing;	/* cap on trials one run may mark missing, default 10 */
+	bool backfill;		/* read new trials' past versions, default yes */
+	unsigned backfill_requests; /* history requests per cycle, default 200 */
 
 	/* [pages] */
 	char **page_paths;	/* files, folders, globs */

@@ -25,6 +25,8 @@
 #include "service.h"
 #include "store.h"
 #include "sync.h"
+#include "text.h"
+#include "timeline.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -66,6 +68,8 @@ struct command {
 	int (*fn)(struct ctx *x);
 	const struct option_def *options;	/* NULL-terminated; NULL: none */
 	int min_pos, max_pos;			/* positional arguments */
+	/* Option values checked before any I/O (NULL: none to check). */
+	int (*check)(struct ctx *x);
 };
 
 static const struct option_def json_option[] = {{"--json", NULL}, {NULL, NULL}};
@@ -78,6 +82,8 @@ static const struct option_def ack_options[] = {{"--reason", "TEXT"},
     {NULL, NULL}};
 static const struct option_def report_options[] = {{"--out", "DIR"},
     {NULL, NULL}};
+static const struct option_def history_options[] = {{"--json", NULL},
+    {"--since", "DATE"}, {"--class", "CLASSES"}, {NULL, NULL}};
 
 static int cmd_check_config(struct ctx *);
 static int cmd_migrate(struct ctx *);
@@ -87,9 +93,12 @@ static int cmd_scan(struct ctx *);
 static int cmd_flags(struct ctx *);
 static int cmd_ack(struct ctx *);
 static int cmd_run(struct ctx *);
+static int cmd_history(struct ctx *);
+static int check_history(struct ctx *);
 static int cmd_report(struct ctx *);
 
 #define ANY (-1)
+
 
 static const struct command commands[] = {
 	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
@@ -98,12 +107,12 @@ static const struct command commands[] = {
 	    "built-in defaults) and \"configuration OK\", exit 0; or every problem\n"
 	    "in the file as FILE:LINE: message (an unknown key or section with the\n"
 	    "nearest known one), exit 2.\n",
-	    false, cmd_check_config, NULL, 0, 0},
+	    false, cmd_check_config, NULL, 0, 0, NULL},
 	{"migrate", "", "apply pending database migrations",
 	    "Applies the migrations compiled into this binary that the database does\n"
 	    "not have yet, in order, each in its own transaction, under an advisory\n"
 	    "lock. Running it again applies nothing and says so.\n",
-	    true, cmd_migrate, NULL, 0, 0},
+	    true, cmd_migrate, NULL, 0, 0, NULL},
 	{"sync", "", "one cycle: fetch tracked trials, store changes, scan pages, flag, alert",
 	    "Runs one cycle, then exits: probes every tracked trial's last-update date,\n"
 	    "fetches the records that moved, stores new versions and their field-level\n"
@@ -111,7 +120,7 @@ static const struct command commands[] = {
 	    "registry contradicts, and delivers new alerts. Quiet on success: prints\n"
 	    "only new flags and errors (cron mails what it prints); -v tells more.\n"
 	    "Exit 0: all done; 1: something failed (named above), nothing partial stored.\n",
-	    true, cmd_sync, NULL, 0, 0},
+	    true, cmd_sync, NULL, 0, 0, NULL},
 	{"run", "", "the daemon: a cycle every interval; SIGHUP reloads, SIGTERM stops",
 	    "Runs as a long-lived service: one cycle at start, then one every\n"
 	    "[daemon] interval plus a random jitter; a failed cycle is retried with\n"
@@ -119,7 +128,7 @@ static const struct command commands[] = {
 	    "(an invalid file keeps the old one), SIGTERM or SIGINT stop cleanly.\n"
 	    "Serves /healthz, /metrics (Prometheus) and /status on [daemon] listen.\n"
 	    "With libsystemd it speaks sd_notify (Type=notify, watchdog).\n",
-	    false, cmd_run, NULL, 0, 0},
+	    false, cmd_run, NULL, 0, 0, NULL},
 	{"scan", "[--format text|json|github|sarif] [--fail-on stale|recheck] [--all] [PATH...]",
 	    "check pages against the stored registry, as a CI gate (no fetch)",
 	    "Judges the claims of the given pages (default: [pages] paths) against the\n"
@@ -137,24 +146,34 @@ static const struct command commands[] = {
 	    "  --fail-on        the least severity that fails: stale (default) or recheck\n"
 	    "Exit 1: a finding fails; 2: a PATH matches nothing, or no registry data is\n"
 	    "stored yet (it says how to get some); 0: otherwise.\n",
-	    false, cmd_scan, scan_options, 0, ANY},
+	    false, cmd_scan, scan_options, 0, ANY, NULL},
 	{"flags", "[--all] [--json]", "list open (or all) flags",
 	    "Lists the open flags (not resolved, not acknowledged); --all lists every\n"
 	    "flag ever raised; --json prints a JSON array.\n",
-	    true, cmd_flags, flags_options, 0, 0},
+	    true, cmd_flags, flags_options, 0, 0, NULL},
 	{"ack", "ID... [--reason TEXT]", "silence flags",
 	    "Acknowledges the flags ID...: they stop showing in `ctmirror flags` and\n"
 	    "are not announced again while they stay open. Who ran it, when, and the\n"
 	    "reason given show in `ctmirror flags --all` and the stale_claims view.\n"
 	    "All or none: an ID that is no flag acknowledges nothing (exit 2).\n",
-	    true, cmd_ack, ack_options, 1, ANY},
+	    true, cmd_ack, ack_options, 1, ANY, NULL},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
 	    "Shows every tracked trial's current status, results posting, last\n"
 	    "check and whether its results are due under FDAAA 801 (the\n"
 	    "results_due view), the last run and the number of open flags.\n"
 	    "--json for scripts. Exit 1 when the last run failed or was\n"
 	    "incomplete (the output says why, \"problem\" in JSON), else 0.\n",
-	    true, cmd_status, json_option, 0, 0},
+	    true, cmd_status, json_option, 0, 0, NULL},
+	{"history", "NCT_ID [--json] [--since DATE] [--class CLASS,...]",
+	    "a trial's life, newest first, like git log",
+	    "Prints the stored life of one trial, newest first: for each version\n"
+	    "(its number, the day it took effect, and whether it was read from the\n"
+	    "registry's history or seen live) the status changes, dates moving\n"
+	    "(estimated -> actual), results submitted and posted, references added\n"
+	    "and other edits. --since YYYY-MM-DD keeps versions from that day on;\n"
+	    "--class status,results,references,dates,other keeps those classes\n"
+	    "(default: all); --json prints one JSON document for scripts.\n",
+	    true, cmd_history, history_options, 1, 1, check_history},
 	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
 	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
 	    "lists the open flags by page, worst first; trial/NCT....html draws each\n"
@@ -162,10 +181,10 @@ static const struct command commands[] = {
 	    "page/N.html shows one page's claims and citations with their verdicts.\n"
 	    "No script, no request outside DIR. The new report is written beside DIR\n"
 	    "and swapped in whole; DIR must be absent, empty or an earlier report.\n",
-	    true, cmd_report, report_options, 0, 0},
+	    true, cmd_report, report_options, 0, 0, NULL},
 	{"help", "[COMMAND]", "this list, or what COMMAND does",
 	    "Prints the list of commands, or the help of one.\n",
-	    false, NULL, NULL, 0, 1},	/* main() answers it, no config read */
+	    false, NULL, NULL, 0, 1, NULL},	/* main() answers it, no config read */
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -330,6 +349,7 @@ cmd_status(struct ctx *x)
 {
 	struct output o;
 	struct store_summary sum;
+	struct store_backfill_summary bsum;
 	struct store_registry reg;
 	char today[DATE_SIZE], why[700];
 	int rc = EXIT_RUNTIME;
@@ -338,13 +358,14 @@ cmd_status(struct ctx *x)
 	    OUTPUT_TEXT);
 	config_today(x->cfg, today);
 	if (store_set_today(x->s, today) < 0 || store_summary(x->s, &sum) < 0 ||
-	    store_last_registry(x->s, &reg) < 0)
+	    store_last_registry(x->s, &reg) < 0 ||
+	    store_backfill_summary(x->s, &bsum) < 0)
 		goto dberr;
 	output_status_begin(&o, &sum);
 	if (store_each_trial(x->s, output_status_trial, &o) < 0)
 		goto dberr;
 	/* Like systemctl is-failed: a script can test the last run. */
-	if (output_status_end(&o, &sum, &reg) == 0)
+	if (output_status_end(&o, &sum, &reg, &bsum) == 0)
 		rc = output_status_problem(&sum, why, sizeof(why)) ?
 		    EXIT_RUNTIME : 0;
 	goto out;
@@ -757,6 +778,101 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------ history */
+
+/* A line of registry text on a terminal: through log_print. */
+static void
+print_line(void *arg, const char *line)
+{
+	log_print(arg, "%s", line);
+}
+
+/* --since and --class of `history`, or -1 (said on stderr). */
+static int
+history_args(const struct args *a, const char **since, unsigned *classes)
+{
+	const char *cls = arg_value(a, "--class"), *bad;
+
+	*since = arg_value(a, "--since");
+	*classes = TIMELINE_ALL_CLASSES;
+	if (*since != NULL && text_date_parse(*since, NULL, NULL, NULL) !=
+	    TEXT_DATE_DAY) {
+		fprintf(stderr, "ctmirror history: --since wants a day "
+		    "YYYY-MM-DD\n");
+		return -1;
+	}
+	if (cls != NULL && timeline_classes(cls, classes, &bad) < 0) {
+		fprintf(stderr, "ctmirror history: --class wants classes from "
+		    "status,results,references,dates,other (not '%.*s')\n",
+		    (int)strcspn(bad, ","), bad);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_history(struct ctx *x)
+{
+	const char *since;
+	unsigned classes;
+
+	if (!text_nct_id(x->a.pos[0])) {
+		fprintf(stderr, "ctmirror history: '%s' is not an NCT ID (NCT "
+		    "and 8 digits)\n", x->a.pos[0]);
+		return -1;
+	}
+	return history_args(&x->a, &since, &classes);
+}
+
+static int
+cmd_history(struct ctx *x)
+{
+	const char *nct_id = x->a.pos[0], *since;
+	unsigned classes;
+	struct store_versions *m = NULL;
+	const struct timeline_version *v;
+	struct timeline t = {0};
+	size_t n;
+	int rc = EXIT_RUNTIME;
+
+	if (history_args(&x->a, &since, &classes) < 0)
+		return EXIT_USAGE;	/* check_history said so already */
+	if ((m = store_load_versions(x->s, nct_id)) == NULL) {
+		log_error("history: %s", store_errmsg(x->s));
+		return EXIT_RUNTIME;
+	}
+	v = store_versions_list(m, &n);
+	if (timeline_build(v, n, classes, since, &t) < 0) {
+		log_error("history: out of memory");
+		goto out;
+	}
+	if (arg_flag(&x->a, "--json")) {
+		json_t *doc = timeline_json(nct_id, store_versions_acronym(m), v,
+		    n, &t);
+		char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+
+		json_decref(doc);
+		if (text == NULL) {
+			log_error("history: out of memory");
+			goto out;
+		}
+		printf("%s\n", text);
+		free(text);
+	} else if (timeline_text(nct_id, store_versions_acronym(m), v, n, &t,
+	    print_line, stdout) < 0) {
+		log_error("history: out of memory");
+		goto out;
+	}
+	rc = n > 0 ? 0 : EXIT_RUNTIME;
+	if (n == 0)
+		log_error("history: no version of %s is stored (is it tracked? "
+		    "run 'ctmirror sync')", nct_id);
+out:
+	timeline_finish(&t);
+	store_versions_free(m);
+	return rc;
+}
+
 /* -------------------------------------------------------------- report */
 
 static int
@@ -1029,7 +1145,8 @@ main(int argc, char **argv)
 		(x.verbosity < LOG_NORMAL ? log_error : log_warnx)("[registry] "
 		    "tls_verify = no: TLS certificates are NOT verified");
 	/* A typo in an option is a usage error, whatever the database says. */
-	if (parse_args(cmd, cl.argc, cl.argv, &x.a) < 0)
+	if (parse_args(cmd, cl.argc, cl.argv, &x.a) < 0 ||
+	    (cmd->check != NULL && cmd->check(&x) < 0))
 		goto out;
 	if (cmd->needs_db) {
 		rc = EXIT_RUNTIME;

@@ -93,6 +93,10 @@ metrics_fold(struct metrics *m, int rc, const struct sync_result *res,
 		m->alerts_sent[k] += res->alerts.sent[k];
 		m->alerts_failed[k] += res->alerts.failed[k];
 	}
+	m->backfill_pending = res->backfill.pending;
+	m->backfill_versions += res->backfill.versions;
+	m->backfill_stored += res->backfill.stored;
+	m->backfill_failures += res->backfill.endpoint_failed;
 	if (sum != NULL) {
 		m->trials_tracked = sum->trials_tracked;
 		m->flags_stale = sum->flags_open_stale;
@@ -192,6 +196,22 @@ metrics_text(const struct metrics *m, bool cycle_running, bool db_up)
 	    "Decompressed response bytes received.");
 	text_buf_printf(&b, "ctmirror_registry_bytes_total %llu\n",
 	    m->http.bytes);
+	metric(&b, "ctmirror_backfill_pending_trials", "gauge",
+	    "Trials whose history backfill is not done (as of the last cycle).");
+	text_buf_printf(&b, "ctmirror_backfill_pending_trials %u\n",
+	    m->backfill_pending);
+	metric(&b, "ctmirror_backfill_versions_fetched_total", "counter",
+	    "Versions read from the registry's history by this process.");
+	text_buf_printf(&b, "ctmirror_backfill_versions_fetched_total %lu\n",
+	    m->backfill_versions);
+	metric(&b, "ctmirror_backfill_versions_stored_total", "counter",
+	    "History versions joined into trials' lives by this process.");
+	text_buf_printf(&b, "ctmirror_backfill_versions_stored_total %lu\n",
+	    m->backfill_stored);
+	metric(&b, "ctmirror_backfill_endpoint_failures_total", "counter",
+	    "Cycles in which the registry's history endpoints failed.");
+	text_buf_printf(&b, "ctmirror_backfill_endpoint_failures_total %lu\n",
+	    m->backfill_failures);
 	metric(&b, "ctmirror_registry_data_timestamp_seconds", "gauge",
 	    "The registry's data build the last cycle saw (GET /version "
 	    "dataTimestamp, UTC); 0 = none.");
@@ -271,6 +291,10 @@ run_text(int rc, const struct sync_result *res, const struct fetch_stats *h,
 	metric(&b, "ctmirror_last_run_registry_requests", "gauge",
 	    "HTTP requests of the last sync, by response status class.");
 	requests(&b, "ctmirror_last_run_registry_requests", h);
+	metric(&b, "ctmirror_backfill_pending_trials", "gauge",
+	    "Trials whose history backfill is not done (after the last sync).");
+	text_buf_printf(&b, "ctmirror_backfill_pending_trials %u\n",
+	    res->backfill.pending);
 	metric(&b, "ctmirror_registry_data_timestamp_seconds", "gauge",
 	    "The registry's data build the last sync saw; 0 = none.");
 	text_buf_printf(&b, "ctmirror_registry_data_timestamp_seconds %.0f\n",

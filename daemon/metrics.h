@@ -28,6 +28,9 @@ struct metrics {
 	unsigned flags_stale, flags_recheck;
 	double registry_build;		/* its dataTimestamp, unix time; 0 = none */
 	struct fetch_stats http;	/* summed over cycles */
+	/* The history backfill (backfill.h). */
+	unsigned backfill_pending;	/* as of the last cycle */
+	unsigned long backfill_versions, backfill_stored, backfill_failures;
 };
 
 /*

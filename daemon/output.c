@@ -160,7 +160,7 @@ output_status_problem(const struct store_summary *sum, char *buf,
 
 static int
 status_json(struct output *o, const struct store_summary *sum,
-    const struct store_registry *reg)
+    const struct store_registry *reg, const struct store_backfill_summary *bf)
 {
 	char why[700];
 	json_t *doc;
@@ -168,7 +168,8 @@ status_json(struct output *o, const struct store_summary *sum,
 
 	/* jansson has no nullable integer: "o?" takes NULL. */
 	doc = json_pack("{s:s?, s:i, s:O, s:{s:o?, s:s?, s:s?, s:s?, s:s?}, "
-	    "s:s?, s:{s:i, s:i}, s:{s:i, s:s?}, s:{s:s?, s:s?}}",
+	    "s:s?, s:{s:i, s:i}, s:{s:i, s:s?}, s:{s:s?, s:s?}, "
+	    "s:{s:i, s:i, s:i, s:I}}",
 	    "problem", output_status_problem(sum, why, sizeof(why)),
 	    "trials_tracked", (int)sum->trials_tracked, "trials", o->doc,
 	    "last_run", "run_id", sum->last_run_id ?
@@ -186,7 +187,9 @@ status_json(struct output *o, const struct store_summary *sum,
 	    "since", sum->pages_skipped_since[0] ?
 	    sum->pages_skipped_since : NULL,
 	    "registry", "data_timestamp", reg->build[0] ? reg->build :
-	    NULL, "seen_at", reg->build[0] ? reg->build_seen_at : NULL);
+	    NULL, "seen_at", reg->build[0] ? reg->build_seen_at : NULL,
+	    "backfill", "pending", (int)bf->pending, "done", (int)bf->done,
+	    "failed", (int)bf->failed, "versions", (json_int_t)bf->versions);
 	rc = print_json(o, doc);
 	json_decref(doc);
 	return rc;
@@ -194,12 +197,12 @@ status_json(struct output *o, const struct store_summary *sum,
 
 int
 output_status_end(struct output *o, const struct store_summary *sum,
-    const struct store_registry *reg)
+    const struct store_registry *reg, const struct store_backfill_summary *bf)
 {
 	char why[700];
 
 	if (o->format == OUTPUT_JSON)
-		return status_json(o, sum, reg);
+		return status_json(o, sum, reg, bf);
 	fprintf(o->out, "\n");
 	if (sum->last_run_id)
 		log_print(o->out, "last run: #%lld %s, started %s%s%s%s%s",
@@ -211,6 +214,10 @@ output_status_end(struct output *o, const struct store_summary *sum,
 		fprintf(o->out, "last run: never (run 'ctmirror sync')\n");
 	fprintf(o->out, "open flags: %u stale, %u recheck\n",
 	    sum->flags_open_stale, sum->flags_open_recheck);
+	fprintf(o->out, "history backfill: %u trial%s pending, %u done (%llu "
+	    "version%s from the registry's history), %u failed\n",
+	    bf->pending, bf->pending == 1 ? "" : "s", bf->done, bf->versions,
+	    bf->versions == 1 ? "" : "s", bf->failed);
 	if (sum->pages_skipped)
 		fprintf(o->out, "pages skipped: %u, their claims and flags "
 		    "kept (the oldest since %s; the sync log says why)\n",

@@ -62,7 +62,7 @@ void output_status_begin(struct output *o, const struct store_summary *sum);
 json_t *output_trial_json(const struct store_trial_row *r);
 int output_status_trial(void *o, const struct store_trial_row *r);
 int output_status_end(struct output *o, const struct store_summary *sum,
-    const struct store_registry *reg);
+    const struct store_registry *reg, const struct store_backfill_summary *bf);
 
 /*
  * Why `status` exits 1: the last run failed or was partial, in words

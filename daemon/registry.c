@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config.h"
 #include "fetch.h"
@@ -211,17 +210,6 @@ batch_url(const struct registry *r, char *const *ids, size_t n,
 	return url;
 }
 
-/* "application/json", with or without parameters (charset). */
-static bool
-is_type(const char *content_type, const char *want)
-{
-	size_t n = strlen(want);
-
-	if (content_type == NULL || strncasecmp(content_type, want, n) != 0)
-		return false;
-	return strchr("; \t", content_type[n]) != NULL;
-}
-
 /* ------------------------------------------------------ what came back */
 
 enum answer_use {
@@ -262,7 +250,7 @@ cause(const struct fetch_response *resp)
 		}
 	}
 	if (resp->status == 200) {
-		if (is_type(resp->content_type, "application/json"))
+		if (fetch_is_type(resp, "application/json"))
 			return NULL;
 		return xfmt("HTTP 200 but %s, not JSON", resp->content_type ?
 		    resp->content_type : "no content type");
@@ -273,7 +261,7 @@ cause(const struct fetch_response *resp)
 	if (resp->status == 429)
 		s = xfmt("still throttling after %u attempts (HTTP 429%s%s)",
 		    resp->attempts, line[0] ? ": " : "", line);
-	else if (is_type(resp->content_type, "text/html"))
+	else if (fetch_is_type(resp, "text/html"))
 		s = xfmt("HTTP %ld (an HTML page)", resp->status);
 	else
 		s = xfmt("HTTP %ld%s%s", resp->status, line[0] ? ": " : "",
@@ -1215,7 +1203,7 @@ static bool
 unknown_id(const struct fetch_response *resp)
 {
 	return resp->status == 404 && resp->error == NULL &&
-	    is_type(resp->content_type, "text/plain") &&
+	    fetch_is_type(resp, "text/plain") &&
 	    strstr(resp->body, "not found") != NULL;
 }
 

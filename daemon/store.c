@@ -1254,31 +1254,17 @@ date_or_null(const struct study_date *d)
 	"   registry_answer = NULL" \
 	"  FROM v WHERE trials.nct_id = $1"
 
-int
-store_add_version(struct store *s, long long run_id, const struct study *st,
-    const struct store_current *prev, const struct change_list *changes)
+/* The changes as four text arrays (path, class, old, new); new, or -1. */
+static int
+change_arrays(const struct change_list *changes, size_t nch, char *arr[4])
 {
-	char vno[16], rid[24], prev_id[24];
-	const char **pmids = NULL, **col_v[4] = {NULL, NULL, NULL, NULL};
-	char *pmid_arr = NULL, *arr[4] = {NULL, NULL, NULL, NULL};
-	size_t i, k = 0, nch = changes && prev->version_id > 0 ? changes->n : 0;
-	const char *p[20];
+	const char **col_v[4] = {NULL, NULL, NULL, NULL};
+	size_t i;
 	int rc = -1;
 
-	snprintf(vno, sizeof(vno), "%d", prev->version_no + 1);
-	snprintf(rid, sizeof(rid), "%lld", run_id);
-	snprintf(prev_id, sizeof(prev_id), "%lld", prev->version_id);
-	if ((pmids = calloc(st->n_refs + 1, sizeof(*pmids))) == NULL)
-		goto oom;
-	for (i = 0; i < st->n_refs; i++)
-		if (st->refs[i].type == REF_RESULT && st->refs[i].pmid)
-			pmids[k++] = st->refs[i].pmid;
-	if ((pmid_arr = array_literal(pmids, k)) == NULL)
-		goto oom;
-	/* The changes as four parallel arrays: path, class, old, new. */
 	for (i = 0; i < 4; i++)
 		if ((col_v[i] = calloc(nch + 1, sizeof(*col_v[i]))) == NULL)
-			goto oom;
+			goto out;
 	for (i = 0; i < nch; i++) {
 		col_v[0][i] = changes->v[i].path;
 		col_v[1][i] = diff_class_name(changes->v[i].cls);
@@ -1287,38 +1273,92 @@ store_add_version(struct store *s, long long run_id, const struct study *st,
 	}
 	for (i = 0; i < 4; i++)
 		if ((arr[i] = array_literal(col_v[i], nch)) == NULL)
-			goto oom;
-
-	p[0] = st->nct_id;
-	p[1] = vno;
-	p[2] = st->hash;
-	p[3] = date_or_null(&st->last_update_posted);
-	p[4] = run_id > 0 ? rid : NULL;
-	p[5] = st->acronym;
-	p[6] = st->brief_title;
-	p[7] = st->overall_status;
-	p[8] = st->has_results ? "t" : "f";
-	p[9] = date_or_null(&st->results_first_posted);
-	p[10] = st->results_submitted[0] ? st->results_submitted : NULL;
-	p[11] = date_or_null(&st->primary_completion);
-	p[12] = st->primary_completion.type == DATE_ACTUAL ? "ACTUAL" :
-	    st->primary_completion.type == DATE_ESTIMATED ? "ESTIMATED" : NULL;
-	p[13] = pmid_arr;
-	p[14] = st->canonical;
-	p[15] = prev->version_id > 0 ? prev_id : NULL;
+			goto out;
+	rc = 0;
+out:
 	for (i = 0; i < 4; i++)
-		p[16 + i] = arr[i];
-	rc = exec(s, "store version", ADD_VERSION_SQL, 20, p);
-	goto out;
+		free(col_v[i]);
+	return rc;
+}
+
+/*
+ * The parameters $1..$20 of a version row and its changes (ADD_VERSION_SQL
+ * and HISTORY_VERSION_SQL share them), as texts that live in vp.
+ */
+struct vparams {
+	char vno[16], rid[24], prev_id[24];
+	const char **pmids;
+	char *pmid_arr;
+	char *arr[4];
+	const char *p[22];
+};
+
+static void
+vparams_finish(struct vparams *vp)
+{
+	for (size_t i = 0; i < 4; i++)
+		free(vp->arr[i]);
+	free(vp->pmid_arr);
+	free(vp->pmids);
+}
+
+static int
+vparams_init(struct store *s, struct vparams *vp, const struct study *st,
+    int version_no, long long run_id, long long prev_id,
+    const struct change_list *changes)
+{
+	size_t i, k = 0, nch = changes && prev_id > 0 ? changes->n : 0;
+
+	memset(vp, 0, sizeof(*vp));
+	snprintf(vp->vno, sizeof(vp->vno), "%d", version_no);
+	snprintf(vp->rid, sizeof(vp->rid), "%lld", run_id);
+	snprintf(vp->prev_id, sizeof(vp->prev_id), "%lld", prev_id);
+	if ((vp->pmids = calloc(st->n_refs + 1, sizeof(*vp->pmids))) == NULL)
+		goto oom;
+	for (i = 0; i < st->n_refs; i++)
+		if (st->refs[i].type == REF_RESULT && st->refs[i].pmid)
+			vp->pmids[k++] = st->refs[i].pmid;
+	if ((vp->pmid_arr = array_literal(vp->pmids, k)) == NULL ||
+	    change_arrays(changes, nch, vp->arr) < 0)
+		goto oom;
+	vp->p[0] = st->nct_id;
+	vp->p[1] = vp->vno;
+	vp->p[2] = st->hash;
+	vp->p[3] = date_or_null(&st->last_update_posted);
+	vp->p[4] = run_id > 0 ? vp->rid : NULL;
+	vp->p[5] = st->acronym;
+	vp->p[6] = st->brief_title;
+	vp->p[7] = st->overall_status;
+	vp->p[8] = st->has_results ? "t" : "f";
+	vp->p[9] = date_or_null(&st->results_first_posted);
+	vp->p[10] = st->results_submitted[0] ? st->results_submitted : NULL;
+	vp->p[11] = date_or_null(&st->primary_completion);
+	vp->p[12] = st->primary_completion.type == DATE_ACTUAL ? "ACTUAL" :
+	    st->primary_completion.type == DATE_ESTIMATED ? "ESTIMATED" : NULL;
+	vp->p[13] = vp->pmid_arr;
+	vp->p[14] = st->canonical;
+	vp->p[15] = prev_id > 0 ? vp->prev_id : NULL;
+	for (i = 0; i < 4; i++)
+		vp->p[16 + i] = vp->arr[i];
+	return 0;
 oom:
 	set_err(s, "store version: out of memory");
-out:
-	for (i = 0; i < 4; i++) {
-		free(arr[i]);
-		free(col_v[i]);
-	}
-	free(pmid_arr);
-	free(pmids);
+	vparams_finish(vp);
+	return -1;
+}
+
+int
+store_add_version(struct store *s, long long run_id, const struct study *st,
+    const struct store_current *prev, const struct change_list *changes)
+{
+	struct vparams vp;
+	int rc;
+
+	if (vparams_init(s, &vp, st, prev->version_no + 1, run_id,
+	    prev->version_id, changes) < 0)
+		return -1;
+	rc = exec(s, "store version", ADD_VERSION_SQL, 20, vp.p);
+	vparams_finish(&vp);
 	return rc;
 }
 
@@ -1548,6 +1588,15 @@ cmp_state(const void *a, const void *b)
 	    ((const struct trial_state *)b)->nct_id);
 }
 
+/*
+ * The day a version took effect, as SQL on the study_versions row `x`:
+ * its lastUpdatePostDate, else the date its change list gives it, else
+ * the day ctmirror fetched it.  As trial_timeline dates its spans.
+ */
+#define VERSION_DAY(x) \
+	"coalesce(" x ".last_update_posted, " x ".registry_date," \
+	" to_char(" x ".fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"
+
 struct store_states *
 store_load_states(struct store *s)
 {
@@ -1570,7 +1619,8 @@ store_load_states(struct store *s)
 	    "            THEN coalesce(t.registry_answer, 'not found') END,"
 	    "       coalesce(to_char(coalesce(t.registry_checked_at,"
 	    "                                 t.missing_since), 'YYYY-MM-DD'), ''),"
-	    "       coalesce(to_char(d.due_by, 'YYYY-MM-DD'), '')"
+	    "       coalesce(to_char(d.due_by, 'YYYY-MM-DD'), ''),"
+	    "       v.status_since, v.result_refs_since"
 	    "  FROM trials t LEFT JOIN study_versions v"
 	    "    ON v.version_id = t.current_version_id"
 	    /*
@@ -1610,6 +1660,8 @@ store_load_states(struct store *s)
 		st->acronym = col(m->res, r, 8);
 		st->brief_title = col(m->res, r, 9);
 		copy_date(st->results_due_by, PQgetvalue(m->res, r, 12));
+		copy_date(st->status_since, col(m->res, r, 13));
+		copy_date(st->result_refs_since, col(m->res, r, 14));
 		if ((m->pmid_store[r] = strdup(PQgetvalue(m->res, r, 6))) == NULL)
 			goto oom;
 		st->result_pmids = m->pmid_ptrs + used;
@@ -1738,6 +1790,592 @@ out:
 	PQclear(res);
 	free(arr);
 	return rc;
+}
+
+/* ------------------------------------------------------------- history */
+
+int
+store_backfill_queue(struct store *s)
+{
+	/* Nothing to queue writes nothing (nightly no-op syncs). */
+	return exec(s, "queue backfills",
+	    "INSERT INTO history_backfill (nct_id)"
+	    " SELECT t.nct_id FROM trials t"
+	    "  WHERE t.tracked AND t.registry_state = 'present'"
+	    "    AND t.current_version_id IS NOT NULL"
+	    "    AND NOT EXISTS (SELECT 1 FROM history_backfill b"
+	    "                     WHERE b.nct_id = t.nct_id)"
+	    " ON CONFLICT (nct_id) DO NOTHING", 0, NULL);
+}
+
+int
+store_backfill_open(struct store *s, struct store_backfill **v, size_t *n)
+{
+	PGresult *res;
+	int rows;
+
+	*v = NULL;
+	*n = 0;
+	res = q(s, "open backfills", PGRES_TUPLES_OK,
+	    "SELECT b.nct_id, coalesce(b.versions_listed, 0), b.attempts"
+	    "  FROM history_backfill b JOIN trials t USING (nct_id)"
+	    " WHERE b.state IN ('pending', 'listed') AND t.tracked"
+	    "   AND t.registry_state = 'present'"
+	    " ORDER BY b.attempts, t.tracked_since DESC, b.nct_id", 0, NULL);
+	if (res == NULL)
+		return -1;
+	rows = PQntuples(res);
+	if ((*v = calloc((size_t)rows + 1, sizeof(**v))) == NULL) {
+		PQclear(res);
+		set_err(s, "open backfills: out of memory");
+		return -1;
+	}
+	for (int r = 0; r < rows; r++) {
+		snprintf((*v)[r].nct_id, NCT_ID_SIZE, "%s",
+		    PQgetvalue(res, r, 0));
+		(*v)[r].versions_listed = atoi(PQgetvalue(res, r, 1));
+		(*v)[r].attempts = atoi(PQgetvalue(res, r, 2));
+	}
+	*n = (size_t)rows;
+	PQclear(res);
+	return 0;
+}
+
+int
+store_backfill_list(struct store *s, const char *nct_id,
+    const struct history_list *l)
+{
+	const char **cols[4] = {NULL, NULL, NULL, NULL};
+	char (*num)[16] = NULL, *arr[4] = {NULL, NULL, NULL, NULL}, count[16];
+	char **labels = NULL;
+	const char *p[5];
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < 4; i++)
+		if ((cols[i] = calloc(l->n + 1, sizeof(*cols[i]))) == NULL)
+			goto oom;
+	if ((num = calloc(l->n + 1, sizeof(*num))) == NULL ||
+	    (labels = calloc(l->n + 1, sizeof(*labels))) == NULL)
+		goto oom;
+	for (i = 0; i < l->n; i++) {
+		snprintf(num[i], sizeof(num[i]), "%d", l->v[i].version);
+		if ((labels[i] = array_literal((const char *const *)
+		    l->v[i].labels, l->v[i].n_labels)) == NULL)
+			goto oom;
+		cols[0][i] = num[i];
+		cols[1][i] = l->v[i].date;
+		cols[2][i] = l->v[i].status;
+		cols[3][i] = labels[i];
+	}
+	for (i = 0; i < 4; i++)
+		if ((arr[i] = array_literal(cols[i], l->n)) == NULL)
+			goto oom;
+	snprintf(count, sizeof(count), "%zu", l->n);
+	p[0] = nct_id;
+	for (i = 0; i < 4; i++)
+		p[i + 1] = arr[i];
+	if (store_begin(s) < 0)
+		goto out;
+	/* A list read again replaces the old one and what was staged by it. */
+	if (exec(s, "store change list",
+	    "DELETE FROM history_changes WHERE nct_id = $1", 1, p) < 0 ||
+	    exec(s, "store change list",
+	    "INSERT INTO history_changes (nct_id, registry_version,"
+	    "  registry_date, overall_status, module_labels)"
+	    " SELECT $1, u.v::integer, u.d, u.s, u.l::text[]"
+	    "   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
+	    "        AS u(v, d, s, l)", 5, p) < 0)
+		goto fail;
+	p[1] = count;
+	if (exec(s, "store change list",
+	    "UPDATE history_backfill SET state = 'listed', listed_at = now(),"
+	    " versions_listed = $2::integer, anchor_version = NULL,"
+	    " attempts = 0, last_error = NULL WHERE nct_id = $1", 2, p) < 0 ||
+	    store_commit(s) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+oom:
+	set_err(s, "store change list: out of memory");
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	for (i = 0; i < 4; i++) {
+		free(arr[i]);
+		free(cols[i]);
+	}
+	if (labels)
+		for (i = 0; i < l->n; i++)
+			free(labels[i]);
+	free(labels);
+	free(num);
+	return rc;
+}
+
+int
+store_backfill_staged(struct store *s, const char *nct_id, bool *staged,
+    size_t n)
+{
+	const char *p[1] = {nct_id};
+	PGresult *res;
+
+	memset(staged, 0, n * sizeof(*staged));
+	res = q(s, "staged versions", PGRES_TUPLES_OK,
+	    "SELECT registry_version FROM history_staged WHERE nct_id = $1",
+	    1, p);
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++) {
+		long v = strtol(PQgetvalue(res, r, 0), NULL, 10);
+
+		if (v >= 0 && (size_t)v < n)
+			staged[v] = true;
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+store_backfill_stage(struct store *s, const char *nct_id, int version,
+    const char *canonical, bool anchor)
+{
+	char vb[16];
+	const char *p[4] = {nct_id, vb, canonical, anchor ? "t" : "f"};
+
+	snprintf(vb, sizeof(vb), "%d", version);
+	/* One statement: staged and marked together or not at all. */
+	return exec(s, "stage version",
+	    "WITH i AS (INSERT INTO history_staged (nct_id, registry_version,"
+	    "   study) VALUES ($1, $2::integer, $3)"
+	    "  ON CONFLICT (nct_id, registry_version)"
+	    "  DO UPDATE SET study = EXCLUDED.study RETURNING 1)"
+	    " UPDATE history_backfill SET anchor_version = CASE"
+	    "   WHEN $4::boolean THEN greatest(coalesce(anchor_version, -1),"
+	    "                                  $2::integer)"
+	    "   ELSE anchor_version END"
+	    "  FROM i WHERE nct_id = $1", 4, p);
+}
+
+int
+store_backfill_attempt(struct store *s, const char *nct_id, const char *why,
+    bool give_up)
+{
+	const char *p[3] = {nct_id, why, give_up ? "t" : "f"};
+
+	return exec(s, "backfill attempt",
+	    "UPDATE history_backfill SET"
+	    " attempts = CASE WHEN $2::text IS NULL THEN 0 ELSE attempts + 1 END,"
+	    " last_error = $2,"
+	    " state = CASE WHEN $3::boolean THEN 'failed' ELSE state END,"
+	    " finished_at = CASE WHEN $3::boolean THEN now() END"
+	    " WHERE nct_id = $1", 3, p);
+}
+
+int
+store_backfill_anchor(struct store *s, const char *nct_id,
+    struct store_anchor *a)
+{
+	const char *p[1] = {nct_id};
+	PGresult *res;
+
+	memset(a, 0, sizeof(*a));
+	a->anchor_version = -1;
+	/* FOR UPDATE OF t: the trial's versions stay as read until commit. */
+	res = q(s, "backfill anchor", PGRES_TUPLES_OK,
+	    "SELECT v.version_id, v.source = 'live', v.raw::text,"
+	    "       coalesce(b.versions_listed, 0),"
+	    "       coalesce(b.anchor_version, -1),"
+	    "       (SELECT count(*) FROM history_staged h"
+	    "         WHERE h.nct_id = t.nct_id)"
+	    "  FROM trials t JOIN history_backfill b USING (nct_id)"
+	    "  LEFT JOIN study_versions v"
+	    "    ON v.nct_id = t.nct_id AND v.version_no = 1"
+	    " WHERE t.nct_id = $1"
+	    "   FOR UPDATE OF t", 1, p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+		a->version_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		a->live = PQgetvalue(res, 0, 1)[0] == 't';
+		a->versions_listed = atoi(PQgetvalue(res, 0, 3));
+		a->anchor_version = atoi(PQgetvalue(res, 0, 4));
+		a->staged = atoi(PQgetvalue(res, 0, 5));
+		if ((a->raw = strdup(PQgetvalue(res, 0, 2))) == NULL) {
+			PQclear(res);
+			set_err(s, "backfill anchor: out of memory");
+			return -1;
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+void
+store_anchor_finish(struct store_anchor *a)
+{
+	free(a->raw);
+	a->raw = NULL;
+}
+
+int
+store_backfill_shift(struct store *s, const char *nct_id, int by)
+{
+	char b[16];
+	const char *p[2] = {nct_id, b};
+
+	snprintf(b, sizeof(b), "%d", by);
+	/* One statement: the deferrable unique key is checked at its end. */
+	return exec(s, "renumber versions",
+	    "UPDATE study_versions SET version_no = version_no + $2::integer"
+	    " WHERE nct_id = $1 AND source = 'live'", 2, p);
+}
+
+int
+store_backfill_text(struct store *s, const char *nct_id, int version,
+    char **text, char date[DATE_SIZE])
+{
+	char vb[16];
+	const char *p[2] = {nct_id, vb};
+	PGresult *res;
+
+	*text = NULL;
+	snprintf(vb, sizeof(vb), "%d", version);
+	res = q(s, "staged version", PGRES_TUPLES_OK,
+	    "SELECT h.study, c.registry_date"
+	    "  FROM history_staged h JOIN history_changes c"
+	    "    USING (nct_id, registry_version)"
+	    " WHERE h.nct_id = $1 AND h.registry_version = $2::integer", 2, p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 1;
+	}
+	copy_date(date, PQgetvalue(res, 0, 1));
+	*text = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (*text == NULL) {
+		set_err(s, "staged version: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* ADD_VERSION_SQL's row as a history version, without moving the trial. */
+#define HISTORY_VERSION_SQL \
+	"WITH r AS MATERIALIZED (SELECT $15::jsonb AS raw)," \
+	" v AS (" \
+	"  INSERT INTO study_versions (nct_id, version_no, content_hash," \
+	"    last_update_posted, run_id, acronym, brief_title," \
+	"    overall_status, has_results, results_first_posted," \
+	"    results_submitted, primary_completion, primary_completion_type," \
+	"    result_pmids, raw, citation, source, registry_version," \
+	"    registry_date)" \
+	"  SELECT $1::text, $2::integer, $3::text, $4::text, $5::bigint," \
+	"    $6::text, $7::text, $8::text, $9::boolean, $10::text, $11::text," \
+	"    $12::text, $13::text, $14::text[], r.raw, citation_summary(r.raw)," \
+	"    'history', $21::integer, $22::text" \
+	"    FROM r" \
+	"  RETURNING version_id)," \
+	" c AS (" \
+	"  INSERT INTO study_changes (nct_id, version_id, prev_version_id," \
+	"    path, change_class, old_value, new_value, registry_updated)" \
+	"  SELECT $1, v.version_id, $16::bigint, u.path, u.cls," \
+	"         u.old::jsonb, u.new::jsonb, $4" \
+	"    FROM v, unnest($17::text[], $18::text[], $19::text[]," \
+	"                   $20::text[]) AS u(path, cls, old, new))" \
+	" SELECT version_id FROM v"
+
+int
+store_backfill_add(struct store *s, long long run_id, const struct study *st,
+    int version_no, int registry_version, const char *registry_date,
+    long long prev_id, const struct change_list *changes,
+    long long *version_id)
+{
+	struct vparams vp;
+	char rv[16];
+	PGresult *res;
+
+	if (vparams_init(s, &vp, st, version_no, run_id, prev_id, changes) < 0)
+		return -1;
+	snprintf(rv, sizeof(rv), "%d", registry_version);
+	vp.p[20] = rv;
+	vp.p[21] = registry_date;
+	res = q(s, "store history version", PGRES_TUPLES_OK,
+	    HISTORY_VERSION_SQL, 22, vp.p);
+	vparams_finish(&vp);
+	if (res == NULL)
+		return -1;
+	*version_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int
+store_backfill_join(struct store *s, const char *nct_id, long long anchor_id,
+    long long prev_id, const struct change_list *changes, int anchor_version,
+    int stored, int skipped)
+{
+	char aid[24], pid[24], av[16], nst[16], nsk[16], *arr[4] = {0};
+	const char *p[7];
+	PGresult *res;
+	size_t nch = prev_id > 0 && changes ? changes->n : 0;
+	int rc = -1;
+
+	snprintf(aid, sizeof(aid), "%lld", anchor_id);
+	snprintf(pid, sizeof(pid), "%lld", prev_id);
+	snprintf(av, sizeof(av), "%d", anchor_version);
+	snprintf(nst, sizeof(nst), "%d", stored);
+	snprintf(nsk, sizeof(nsk), "%d", skipped);
+	if (change_arrays(changes, nch, arr) < 0) {
+		set_err(s, "join history: out of memory");
+		goto out;
+	}
+	p[0] = nct_id;
+	p[1] = aid;
+	p[2] = pid;
+	for (int i = 0; i < 4; i++)
+		p[3 + i] = arr[i];
+	if (nch > 0 && exec(s, "join history",
+	    "INSERT INTO study_changes (nct_id, version_id, prev_version_id,"
+	    "  path, change_class, old_value, new_value, registry_updated)"
+	    " SELECT $1, v.version_id, $3::bigint, u.path, u.cls,"
+	    "        u.old::jsonb, u.new::jsonb, v.last_update_posted"
+	    "   FROM study_versions v, unnest($4::text[], $5::text[],"
+	    "        $6::text[], $7::text[]) AS u(path, cls, old, new)"
+	    "  WHERE v.version_id = $2::bigint", 7, p) < 0)
+		goto out;
+	p[2] = anchor_version >= 0 ? av : NULL;
+	if (anchor_version >= 0 && exec(s, "join history",
+	    "UPDATE study_versions SET registry_version = $3::integer,"
+	    " registry_date = (SELECT c.registry_date FROM history_changes c"
+	    "   WHERE c.nct_id = $1 AND c.registry_version = $3::integer)"
+	    " WHERE version_id = $2::bigint", 3, p) < 0)
+		goto out;
+	p[1] = p[2];
+	p[2] = nst;
+	p[3] = nsk;
+	if (exec(s, "join history",
+	    "UPDATE history_backfill SET state = 'done', finished_at = now(),"
+	    " anchor_version = $2::integer, versions_stored = $3::integer,"
+	    " versions_skipped = $4::integer, attempts = 0, last_error = NULL"
+	    " WHERE nct_id = $1", 4, p) < 0 ||
+	    exec(s, "join history",
+	    "DELETE FROM history_staged WHERE nct_id = $1", 1, p) < 0)
+		goto out;
+	/* The runs of status and references now begin in the history. */
+	if ((res = q(s, "join history", PGRES_TUPLES_OK,
+	    "SELECT study_versions_resince($1)", 1, p)) == NULL)
+		goto out;
+	PQclear(res);
+	rc = 0;
+out:
+	for (int i = 0; i < 4; i++)
+		free(arr[i]);
+	return rc;
+}
+
+int
+store_backfill_summary(struct store *s, struct store_backfill_summary *sum)
+{
+	PGresult *res;
+
+	memset(sum, 0, sizeof(*sum));
+	res = q(s, "backfill summary", PGRES_TUPLES_OK,
+	    "SELECT count(*) FILTER (WHERE state IN ('pending', 'listed')),"
+	    " count(*) FILTER (WHERE state = 'done'),"
+	    " count(*) FILTER (WHERE state = 'failed'),"
+	    " coalesce(sum(versions_stored), 0)"
+	    " FROM history_backfill", 0, NULL);
+	if (res == NULL)
+		return -1;
+	sum->pending = (unsigned)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+	sum->done = (unsigned)strtoul(PQgetvalue(res, 0, 1), NULL, 10);
+	sum->failed = (unsigned)strtoul(PQgetvalue(res, 0, 2), NULL, 10);
+	sum->versions = strtoull(PQgetvalue(res, 0, 3), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+
+/* ------------------------------------------------- a trial's versions */
+
+struct store_versions {
+	PGresult *res;			/* owns the strings below */
+	struct timeline_version *v;
+	size_t n;
+	char **bufs;			/* per version: split refs and edits */
+	struct timeline_ref **refs;
+	const char ***edited;
+};
+
+/* Split `text` (copied to *buf) at spaces into words; *n of them. */
+static const char **
+split_words(const char *text, char **buf, size_t *n)
+{
+	size_t cap = 1, i = 0;
+	const char **w;
+	char *save = NULL, *tok;
+
+	*n = 0;
+	if ((*buf = strdup(text ? text : "")) == NULL)
+		return NULL;
+	for (const char *p = *buf; *p; p++)
+		cap += *p == ' ';
+	if ((w = calloc(cap + 1, sizeof(*w))) == NULL)
+		return NULL;
+	for (tok = strtok_r(*buf, " ", &save); tok && i < cap;
+	    tok = strtok_r(NULL, " ", &save))
+		w[i++] = tok;
+	*n = i;
+	return w;
+}
+
+struct store_versions *
+store_load_versions(struct store *s, const char *nct_id)
+{
+	struct store_versions *m;
+	const char *p[1] = {nct_id};
+	int rows;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		goto oom;
+	/*
+	 * A version's day: its lastUpdatePostDate, else the date its change
+	 * list gives it, else the day ctmirror fetched it.  References with a
+	 * PMID as "pmid type" pairs; the modules its other changes touched,
+	 * leaving out the last-update dates every version moves and the
+	 * enrollment (an entry of its own).
+	 */
+	m->res = q(s, "load versions", PGRES_TUPLES_OK,
+	    "SELECT v.version_no, " VERSION_DAY("v") ","
+	    "  v.source = 'history', coalesce(v.registry_version, -1),"
+	    "  v.overall_status,"
+	    "  v.citation #>> '{protocolSection,statusModule,whyStopped}',"
+	    "  v.has_results, v.results_first_posted, v.results_submitted,"
+	    "  (SELECT count(*) FROM study_changes c"
+	    "    WHERE c.version_id = v.version_id"
+	    "      AND c.change_class = 'results'),"
+	    "  v.citation #>> '{protocolSection,statusModule,startDateStruct,date}',"
+	    "  v.citation #>> '{protocolSection,statusModule,startDateStruct,type}',"
+	    "  v.primary_completion, v.primary_completion_type,"
+	    "  v.citation #>> '{protocolSection,statusModule,completionDateStruct,date}',"
+	    "  v.citation #>> '{protocolSection,statusModule,completionDateStruct,type}',"
+	    "  v.citation #>> '{protocolSection,designModule,enrollmentInfo,count}',"
+	    "  v.citation #>> '{protocolSection,designModule,enrollmentInfo,type}',"
+	    "  (SELECT string_agg((r ->> 'pmid') || ' ' ||"
+	    "                     coalesce(r ->> 'type', '-'), ' ' ORDER BY k)"
+	    "     FROM jsonb_array_elements(CASE WHEN jsonb_typeof(v.raw #>"
+	    "            '{protocolSection,referencesModule,references}') ="
+	    "            'array' THEN v.raw #> '{protocolSection,"
+	    "            referencesModule,references}' ELSE '[]' END)"
+	    "          WITH ORDINALITY AS e(r, k)"
+	    "    WHERE r ->> 'pmid' ~ '^[^[:space:]]+$'"
+	    "      AND coalesce(r ->> 'type', '-') ~ '^[^[:space:]]+$'),"
+	    "  (SELECT string_agg(DISTINCT split_part(c.path, '/', 3), ' ')"
+	    "     FROM study_changes c"
+	    "    WHERE c.version_id = v.version_id"
+	    "      AND c.change_class = 'other'"
+	    "      AND split_part(c.path, '/', 3) ~ '^[^[:space:]]+$'"
+	    "      AND c.path NOT LIKE '/protocolSection/statusModule/lastUpdate%'"
+	    "      AND c.path NOT LIKE"
+	    "          '/protocolSection/designModule/enrollmentInfo%'),"
+	    "  v.acronym"
+	    "  FROM study_versions v WHERE v.nct_id = $1 ORDER BY v.version_no",
+	    1, p);
+	if (m->res == NULL)
+		goto fail;
+	rows = PQntuples(m->res);
+	m->v = calloc((size_t)rows + 1, sizeof(*m->v));
+	m->bufs = calloc(2 * (size_t)rows + 1, sizeof(*m->bufs));
+	m->refs = calloc((size_t)rows + 1, sizeof(*m->refs));
+	m->edited = calloc((size_t)rows + 1, sizeof(*m->edited));
+	if (!m->v || !m->bufs || !m->refs || !m->edited)
+		goto oom;
+	for (int r = 0; r < rows; r++) {
+		struct timeline_version *v = &m->v[r];
+		const char **words;
+		size_t nw;
+
+		m->n = (size_t)r + 1;
+		v->version_no = atoi(PQgetvalue(m->res, r, 0));
+		v->date = col(m->res, r, 1);
+		v->history = PQgetvalue(m->res, r, 2)[0] == 't';
+		v->registry_version = atoi(PQgetvalue(m->res, r, 3));
+		v->overall_status = col(m->res, r, 4);
+		v->why_stopped = col(m->res, r, 5);
+		v->has_results = PQgetvalue(m->res, r, 6)[0] == 't';
+		v->results_first_posted = col(m->res, r, 7);
+		v->results_submitted = col(m->res, r, 8);
+		v->results_changes = (unsigned)atoi(PQgetvalue(m->res, r, 9));
+		v->start = col(m->res, r, 10);
+		v->start_type = col(m->res, r, 11);
+		v->primary_completion = col(m->res, r, 12);
+		v->primary_completion_type = col(m->res, r, 13);
+		v->completion = col(m->res, r, 14);
+		v->completion_type = col(m->res, r, 15);
+		v->enrollment = col(m->res, r, 16);
+		v->enrollment_type = col(m->res, r, 17);
+		if ((words = split_words(col(m->res, r, 18), &m->bufs[2 * r],
+		    &nw)) == NULL || (m->refs[r] = calloc(nw / 2 + 1,
+		    sizeof(**m->refs))) == NULL) {
+			free(words);
+			goto oom;
+		}
+		for (size_t k = 0; k + 1 < nw; k += 2) {
+			m->refs[r][k / 2].pmid = words[k];
+			m->refs[r][k / 2].type = strcmp(words[k + 1], "-") == 0 ?
+			    NULL : words[k + 1];
+		}
+		free(words);
+		v->refs = m->refs[r];
+		v->n_refs = nw / 2;
+		if ((m->edited[r] = split_words(col(m->res, r, 19),
+		    &m->bufs[2 * r + 1], &nw)) == NULL)
+			goto oom;
+		v->edited = m->edited[r];
+		v->n_edited = nw;
+	}
+	return m;
+oom:
+	set_err(s, "load versions: out of memory");
+fail:
+	store_versions_free(m);
+	return NULL;
+}
+
+const struct timeline_version *
+store_versions_list(const struct store_versions *m, size_t *n)
+{
+	*n = m->n;
+	return m->v;
+}
+
+const char *
+store_versions_acronym(const struct store_versions *m)
+{
+	return m->n > 0 ? col(m->res, (int)m->n - 1, 20) : NULL;
+}
+
+void
+store_versions_free(struct store_versions *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; m->bufs && i < 2 * m->n; i++)
+		free(m->bufs[i]);
+	for (size_t i = 0; m->refs && i < m->n; i++)
+		free(m->refs[i]);
+	for (size_t i = 0; m->edited && i < m->n; i++)
+		free(m->edited[i]);
+	free(m->bufs);
+	free(m->refs);
+	free(m->edited);
+	free(m->v);
+	PQclear(m->res);
+	free(m);
 }
 
 /* ------------------------------------------------------ pages and flags */
@@ -3124,25 +3762,25 @@ struct report_batch_priv {
 };
 
 /*
- * The spans of a trial's life.  One query over study_versions now; when
- * issue 16's trial_timeline view lands, its columns replace the first
- * ones here and the rest still come from the version it starts with.
- * A version's date is the registry's (last_update_posted), the day it
- * posted that state, else the day ctmirror stored it.
+ * The versions of a trial's life, one row each, from study_versions.
+ * Not the trial_timeline view: that merges the versions of one day and
+ * those whose status, results, primary completion and enrollment did not
+ * move, and the report lists every version and draws the start and
+ * completion dates, submissions and publications of each.  A version's
+ * day is trial_timeline's and `ctmirror history`'s (VERSION_DAY): the
+ * registry's last_update_posted, else the date its change list gives a
+ * version read from its history, else the day ctmirror stored it.
  */
 static PGresult *
 report_spans(struct store *s, const char *const *p)
 {
 	return q(s, "report spans", PGRES_TUPLES_OK,
-	    "SELECT v.nct_id, v.version_no,"
-	    " coalesce(v.last_update_posted,"
-	    "   to_char(v.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')),"
-	    " lead(coalesce(v.last_update_posted,"
-	    "   to_char(v.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')))"
+	    "SELECT v.nct_id, v.version_no, " VERSION_DAY("v") ","
+	    " lead(" VERSION_DAY("v") ")"
 	    "   OVER (PARTITION BY v.nct_id ORDER BY v.version_no),"
 	    " v.overall_status, v.has_results, v.primary_completion,"
 	    " v.primary_completion_type,"
-	    " x.ps -> 'designModule' -> 'enrollmentInfo' ->> 'count', 'live',"
+	    " x.ps -> 'designModule' -> 'enrollmentInfo' ->> 'count', v.source,"
 	    " left(x.ps -> 'statusModule' -> 'startDateStruct' ->> 'date', 10),"
 	    " left(x.ps -> 'statusModule' -> 'startDateStruct' ->> 'type', 10),"
 	    " left(x.ps -> 'statusModule' -> 'completionDateStruct' ->> 'date', 10),"

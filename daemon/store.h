@@ -13,6 +13,7 @@
 
 #include "claims.h"
 #include "model.h"
+#include "timeline.h"
 
 struct store;
 
@@ -301,6 +302,134 @@ typedef int (*store_record_fn)(void *arg, const char *nct_id,
 int store_each_record_summary(struct store *s, char *const *ids, size_t n,
     store_record_fn fn, void *arg);
 
+/* ------------------------------------------------------------- history */
+
+/*
+ * The backfill's state (backfill.c): one history_backfill row per trial,
+ * its change list (history_changes) and the versions fetched but not yet
+ * joined (history_staged).  Each write but the join is its own
+ * transaction, so a backfill interrupted anywhere goes on from there.
+ */
+
+/*
+ * Queue a backfill for every tracked trial the registry answers for that
+ * has a stored version and no backfill yet.  0 / -1.
+ */
+int store_backfill_queue(struct store *s);
+
+/* A backfill still to do. */
+struct store_backfill {
+	char nct_id[NCT_ID_SIZE];
+	int versions_listed;	/* 0: its change list is still to be read */
+	int attempts;		/* failures of its answers in a row */
+};
+
+/*
+ * The open backfills in the order they are worked on: fewest failures in
+ * a row first, then the most recently tracked.  *v new (free()).  0 / -1.
+ */
+int store_backfill_open(struct store *s, struct store_backfill **v,
+    size_t *n);
+
+/* Keep the change list of nct_id; its backfill is then listed.  0 / -1. */
+int store_backfill_list(struct store *s, const char *nct_id,
+    const struct history_list *l);
+
+/* staged[v] = true for every registry version v < n of nct_id staged. */
+int store_backfill_staged(struct store *s, const char *nct_id, bool *staged,
+    size_t n);
+
+/*
+ * Stage registry version `version` of nct_id: its canonical JSON text.
+ * `anchor`: its content is that of the trial's first live version (it is
+ * the version the history joins).  0 / -1.
+ */
+int store_backfill_stage(struct store *s, const char *nct_id, int version,
+    const char *canonical, bool anchor);
+
+/*
+ * A failure of this trial's answers: one more attempt, with why; `give_up`
+ * ends its backfill as failed.  Or a success (why NULL): attempts back to
+ * 0.  0 / -1.
+ */
+int store_backfill_attempt(struct store *s, const char *nct_id,
+    const char *why, bool give_up);
+
+/*
+ * The join, inside one transaction (store_begin .. store_commit), in this
+ * order: store_backfill_anchor locks the trial and reads its first stored
+ * version and what the backfill knows; store_backfill_shift moves the live
+ * versions up to make room; store_backfill_add adds each history version,
+ * oldest first; store_backfill_join gives the anchor its changes from the
+ * last history version and closes the backfill.
+ */
+struct store_anchor {
+	long long version_id;	/* the trial's first stored version; 0: none */
+	bool live;		/* it was seen live (no history joined yet) */
+	char *raw;		/* its canonical JSON, new (free()) */
+	int versions_listed;	/* in the change list */
+	int anchor_version;	/* staged version equal to it; -1: none */
+	int staged;		/* versions staged */
+};
+int store_backfill_anchor(struct store *s, const char *nct_id,
+    struct store_anchor *a);
+void store_anchor_finish(struct store_anchor *a);
+
+/* Add `by` (may be negative) to the version_no of nct_id's live versions. */
+int store_backfill_shift(struct store *s, const char *nct_id, int by);
+
+/*
+ * The staged text of registry version `version` and the date the change
+ * list gives it.  *text new (free()).  0; 1 when it is not staged; -1.
+ */
+int store_backfill_text(struct store *s, const char *nct_id, int version,
+    char **text, char date[DATE_SIZE]);
+
+/*
+ * Add st as history version `version_no` (registry version
+ * `registry_version` of `registry_date`) after prev_id (0: none) with its
+ * changes; *version_id: the new row.  0 / -1.
+ */
+int store_backfill_add(struct store *s, long long run_id,
+    const struct study *st, int version_no, int registry_version,
+    const char *registry_date, long long prev_id,
+    const struct change_list *changes, long long *version_id);
+
+/*
+ * Close the backfill: the anchor gets `changes` from prev_id (0: none, the
+ * history added nothing) and, when anchor_version >= 0, the registry's
+ * number and date of that version; counts are kept, the staged versions
+ * dropped.  0 / -1.
+ */
+int store_backfill_join(struct store *s, const char *nct_id,
+    long long anchor_id, long long prev_id,
+    const struct change_list *changes, int anchor_version, int stored,
+    int skipped);
+
+/*
+ * Every stored version of nct_id, oldest first, as `ctmirror history`
+ * reads them (timeline.h): key fields, references, and the modules each
+ * one edited.  New (store_versions_free) or NULL with store_errmsg.
+ */
+struct store_versions;
+struct store_versions *store_load_versions(struct store *s,
+    const char *nct_id);
+/* The versions (borrowed, valid while m lives) and their count. */
+const struct timeline_version *store_versions_list(
+    const struct store_versions *m, size_t *n);
+/* The current version's acronym, or NULL.  Borrowed. */
+const char *store_versions_acronym(const struct store_versions *m);
+void store_versions_free(struct store_versions *m);
+
+/* What `status` and /metrics say about backfills. */
+struct store_backfill_summary {
+	unsigned pending;	/* queued or listed, not done */
+	unsigned done;
+	unsigned failed;
+	unsigned long long versions;	/* history versions stored */
+};
+int store_backfill_summary(struct store *s, struct store_backfill_summary *sum);
+
 /* ------------------------------------------------------ pages and flags */
 
 /* One verdict on one claim, as store_page_flags takes them. */
@@ -552,20 +681,21 @@ struct store_report_trial {
 };
 
 /*
- * One span of a trial's life in which its registry state was constant:
- * the columns of issue 16's trial_timeline view (valid_from, valid_to,
+ * One stored version of a trial and the span of days it held: the
+ * columns of the trial_timeline view (valid_from, valid_to,
  * overall_status, has_results, primary_completion(_type), enrollment,
- * source) and what the report also draws from that version.
+ * source) for that one version, and what the report also draws from it.
  */
 struct store_report_span {
 	char nct_id[NCT_ID_SIZE];
 	int version_no;
-	const char *valid_from;		/* the version's registry date */
+	const char *valid_from;		/* the version's day (registry date) */
 	const char *valid_to;		/* the next version's; "" if current */
 	const char *overall_status;
 	bool has_results;
 	const char *primary_completion, *primary_completion_type;
-	const char *enrollment, *source;
+	const char *enrollment;
+	const char *source;		/* "live" or "history" */
 	const char *start, *start_type, *completion, *completion_type;
 	const char *results_submitted, *results_first_posted;
 	const char *result_pmids;	/* space-separated, "" if none */

@@ -1641,6 +1641,9 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	}
 	if (mirror(&c, reg) < 0)
 		goto finish;
+	if (backfill_run(cfg, s, f, res->run.run_id, &res->backfill, res->error,
+	    sizeof(res->error)) < 0)
+		goto finish;
 	if (judge_pages(&c) < 0)
 		goto finish;
 	phase(&c, "alerts");

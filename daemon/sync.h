@@ -1,7 +1,8 @@
 /*
  * sync.h - one ctmirror cycle, top to bottom as DESIGN.md's data flow:
  * track -> probe -> fetch changed -> parse -> diff -> store (one
- * transaction per batch) -> pages -> claims -> rules -> flags -> alerts.
+ * transaction per batch) -> history backfill -> pages -> claims -> rules
+ * -> flags -> alerts.
  * `ctmirror sync` runs it once; the daemon runs it on a timer.
  */
 #ifndef CTMIRROR_SYNC_H
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 
 #include "alerts.h"
+#include "backfill.h"
 #include "store.h"
 
 struct config;
@@ -24,6 +26,7 @@ struct sync_result {
 	unsigned alerts_sent;
 	unsigned alerts_failed;
 	struct alerts_counts alerts;	/* the same, per sink */
+	struct backfill_result backfill;	/* the history backfill stage */
 	double seconds;
 	char registry_build[40];	/* the registry's dataTimestamp, "" if none */
 	char error[512];		/* why the cycle failed, "" if it did not */

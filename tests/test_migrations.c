@@ -160,10 +160,11 @@ static const char *const views[] = {"trials_current", "trial_changes",
     "trial_interventions_history", "trial_sponsors_history",
     "trial_references_history", "trial_outcomes_history",
     "trial_design_history", "trial_dates_history", "trial_sites_history",
-    "results_due", "status_changes", "trial_versions"};
+    "results_due", "trial_timeline", "status_changes", "trial_versions"};
 static const char *const tables[] = {"sync_runs", "trials", "study_versions",
     "study_changes", "trial_aliases", "sync_errors", "pages", "claims",
-    "flags", "alert_outbox", "schema_migrations", "version_facts"};
+    "flags", "alert_outbox", "schema_migrations", "version_facts",
+    "history_backfill", "history_changes", "history_staged"};
 
 Test(migrations, reader_role)
 {
@@ -207,6 +208,13 @@ Test(migrations, reader_role)
 	    "'public'::regnamespace AND c.relkind = 'v' AND "
 	    "has_table_privilege('ctmirror_reader', c.oid, 'SELECT')"),
 	    (long)(sizeof(views) / sizeof(views[0])));
+	/* Functions: trials_as_of, which reads trial_timeline, and no other. */
+	cr_expect_eq(harness_db_exec(db, "SET ROLE ctmirror_reader; "
+	    "SELECT count(*) FROM trials_as_of('2020-01-01')"), 0);
+	cr_expect_eq(harness_db_count(db, "SELECT count(*) FROM pg_proc p "
+	    "WHERE p.pronamespace = 'public'::regnamespace AND "
+	    "has_function_privilege('ctmirror_reader', p.oid, 'EXECUTE') AND "
+	    "p.proname <> 'trials_as_of'"), 0);
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 		snprintf(sql, sizeof(sql), "SET ROLE ctmirror_reader; "
 		    "DELETE FROM %s", views[i]);

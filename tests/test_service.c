@@ -465,6 +465,9 @@ Test(service, endpoints_answer_fast_while_a_cycle_is_stuck)
 	fakereg_clear_faults(reg);
 	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30));
 	cr_expect_eq(get("/healthz", NULL, NULL), 200);
+	/* The default trials' one-version histories (test_backfill: more). */
+	cr_expect_eq(metric("ctmirror_backfill_pending_trials"), 0);
+	cr_expect_eq(metric("ctmirror_backfill_versions_fetched_total"), 3);
 	cr_expect_eq(stop_daemon(NULL), 0);
 }
 
@@ -700,12 +703,16 @@ Test(service, connection_lost_mid_store_is_recorded_truthfully)
 	long run;
 	int waiting = 0;
 
-	/* One trial a batch, one transfer at a time, each a second late. */
+	/*
+	 * One trial a batch, one transfer at a time, each a second late; the
+	 * live path's store only (no history backfill, its own log lines).
+	 */
 	body = harness_fmt(
 	    "[database]\nconninfo = %s\n"
 	    "[registry]\nbase_url = %s\nrate_limit = 0\nretries = 0\n"
 	    "timeout = 20s\nfetch_batch = 1\nconcurrency = 1\n"
 	    "[tracking]\nnct_ids = NCT02982915 NCT05233774 NCT04421456\n"
+	    "backfill = no\n"
 	    "[daemon]\ninterval = 2s\njitter = 0s\nlisten = 127.0.0.1:%d\n"
 	    "[alerts]\nstdout = no\n", db, fakereg_url(reg), port);
 	cr_assert_eq(harness_write(conf, body), 0);
