@@ -973,7 +973,9 @@ global_option(struct cmdline *cl, int argc, char **argv, int *i)
 		arg = "-h";
 	else if (strcmp(arg, "--version") == 0)
 		arg = "-V";
-	if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0')
+	/* "-5" is no option (none is a digit): an argument, a bad flag ID. */
+	if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0' ||
+	    (arg[1] >= '0' && arg[1] <= '9'))
 		return 0;
 	for (const char *p = arg + 1; *p; p++) {
 		switch (*p) {

@@ -189,3 +189,15 @@ COMMENT ON COLUMN trial_versions.raw IS 'The record as the registry sent it (API
 
 GRANT SELECT ON trials_current, trial_changes, status_changes, stale_claims,
     trial_versions TO ctmirror_reader;
+
+-- trial_timeline (0007) names its primary completion as AACT does too.
+-- Renamed in place: trials_as_of() returns its rows and keeps working.
+ALTER VIEW trial_timeline RENAME COLUMN primary_completion
+    TO primary_completion_date;
+ALTER VIEW trial_timeline RENAME COLUMN primary_completion_precision
+    TO primary_completion_date_precision;
+ALTER VIEW trial_timeline RENAME COLUMN primary_completion_type
+    TO primary_completion_date_type;
+COMMENT ON COLUMN trial_timeline.primary_completion_date IS 'primaryCompletionDateStruct.date during the span as a date; a month-only date is its first day (see primary_completion_date_precision). AACT studies.primary_completion_date.';
+COMMENT ON COLUMN trial_timeline.primary_completion_date_precision IS 'day, month or year: how much of primary_completion_date the registry gave.';
+COMMENT ON COLUMN trial_timeline.primary_completion_date_type IS 'ACTUAL or ESTIMATED, as the registry marked primary_completion_date; NULL when it gave no date. AACT studies.primary_completion_date_type.';

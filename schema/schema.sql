@@ -9,7 +9,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict 3gMtx0KJbcCiRJ6wWQRUfpSjGp6aDPTlki9XcFPDp5R4HNvEAf8Xj4qZptujE2r
+\restrict CPTezRNExzBNgAKLe6hMY4bzXKoZAIC120LYHBXGsq8sOnMV8CvA4Kmzpj2U3TB
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -417,14 +417,14 @@ CREATE VIEW public.trial_timeline AS
         CASE
             WHEN (length(s.primary_completion) = 10) THEN ((substr(s.primary_completion, 9, 2))::integer - 1)
             ELSE 0
-        END) AS primary_completion,
+        END) AS primary_completion_date,
         CASE length(s.primary_completion)
             WHEN 10 THEN 'day'::text
             WHEN 7 THEN 'month'::text
             WHEN 4 THEN 'year'::text
             ELSE NULL::text
-        END AS primary_completion_precision,
-    s.primary_completion_type,
+        END AS primary_completion_date_precision,
+    s.primary_completion_type AS primary_completion_date_type,
     s.enrollment,
     s.enrollment_type,
     (array_agg(s.source ORDER BY s.day))[1] AS source
@@ -475,24 +475,24 @@ COMMENT ON COLUMN public.trial_timeline.has_results IS 'Registry hasResults duri
 
 
 --
--- Name: COLUMN trial_timeline.primary_completion; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_timeline.primary_completion_date; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_timeline.primary_completion IS 'primaryCompletionDateStruct.date during the span as a date; a month-only date is its first day (see primary_completion_precision).';
-
-
---
--- Name: COLUMN trial_timeline.primary_completion_precision; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_timeline.primary_completion_precision IS 'day, month or year: how much of primary_completion the registry gave.';
+COMMENT ON COLUMN public.trial_timeline.primary_completion_date IS 'primaryCompletionDateStruct.date during the span as a date; a month-only date is its first day (see primary_completion_date_precision). AACT studies.primary_completion_date.';
 
 
 --
--- Name: COLUMN trial_timeline.primary_completion_type; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_timeline.primary_completion_date_precision; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_timeline.primary_completion_type IS 'ACTUAL or ESTIMATED, as the registry marked primary_completion; NULL when it gave no date.';
+COMMENT ON COLUMN public.trial_timeline.primary_completion_date_precision IS 'day, month or year: how much of primary_completion_date the registry gave.';
+
+
+--
+-- Name: COLUMN trial_timeline.primary_completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.primary_completion_date_type IS 'ACTUAL or ESTIMATED, as the registry marked primary_completion_date; NULL when it gave no date. AACT studies.primary_completion_date_type.';
 
 
 --
@@ -4033,5 +4033,5 @@ GRANT SELECT ON TABLE public.trials_current TO ctmirror_reader;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict 3gMtx0KJbcCiRJ6wWQRUfpSjGp6aDPTlki9XcFPDp5R4HNvEAf8Xj4qZptujE2r
+\unrestrict CPTezRNExzBNgAKLe6hMY4bzXKoZAIC120LYHBXGsq8sOnMV8CvA4Kmzpj2U3TB
 

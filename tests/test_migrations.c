@@ -446,3 +446,31 @@ Test(migrations, unknown_version_refused)
 	}
 	free(ci);
 }
+
+/*
+ * A migration's version is its number, and numbers may skip one that a
+ * branch not merged yet holds: the newest is the schema version, and a
+ * database that lacks one below its newest is told to migrate.
+ */
+Test(migrations, versions_are_the_numbers_a_gap_allowed)
+{
+	struct store *s = open_db();
+	int applied;
+
+	for (int i = 1; i < store_migrations_count; i++)
+		cr_expect_gt(store_migrations[i].version,
+		    store_migrations[i - 1].version);
+	cr_expect_eq(store_migrations[store_migrations_count - 1].version,
+	    CTMIRROR_SCHEMA_VERSION);
+	for (int i = 0; i < store_migrations_count; i++)
+		cr_expect_eq(atoi(store_migrations[i].name),
+		    store_migrations[i].version, "%s",
+		    store_migrations[i].name);
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	cr_assert_eq(harness_db_exec(db, "DELETE FROM schema_migrations "
+	    "WHERE version = 1"), 0);
+	cr_expect_eq(store_check_schema(s), -1);
+	cr_expect(strstr(store_errmsg(s), "lacks migration 0001: run "
+	    "'ctmirror migrate'") != NULL, "%s", store_errmsg(s));
+	store_close(s);
+}
