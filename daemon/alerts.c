@@ -437,9 +437,8 @@ to_webhook(const struct config *cfg, struct store *s, struct fetch *f,
 			continue;
 		}
 		/* Never the URL: it may carry a token. */
-		log_warnx("alerts sink=webhook: %s; %zu flag%s will be sent "
-		    "again next cycle", pr.error, h->n - from,
-		    h->n - from == 1 ? "" : "s");
+		log_warnx("alerts sink=webhook: %s; will retry next cycle (%zu flag%s)",
+		    pr.error, h->n - from, h->n - from == 1 ? "" : "s");
 		c->failed[ALERTS_WEBHOOK] += (unsigned)(h->n - from);
 		rc = mark(s, h, from, to, false, pr.error) < 0 ? -1 : 1;
 	}

@@ -797,13 +797,13 @@ history_args(const struct args *a, const char **since, unsigned *classes)
 	*classes = TIMELINE_ALL_CLASSES;
 	if (*since != NULL && text_date_parse(*since, NULL, NULL, NULL) !=
 	    TEXT_DATE_DAY) {
-		fprintf(stderr, "ctmirror history: --since wants a day "
-		    "YYYY-MM-DD\n");
+		fprintf(stderr,
+		    "ctmirror history: --since wants a day YYYY-MM-DD\n");
 		return -1;
 	}
 	if (cls != NULL && timeline_classes(cls, classes, &bad) < 0) {
-		fprintf(stderr, "ctmirror history: --class wants classes from "
-		    "status,results,references,dates,other (not '%.*s')\n",
+		fprintf(stderr,
+		    "ctmirror history: --class wants classes from status,results,references,dates,other (not '%.*s')\n",
 		    (int)strcspn(bad, ","), bad);
 		return -1;
 	}
@@ -817,8 +817,9 @@ check_history(struct ctx *x)
 	unsigned classes;
 
 	if (!text_nct_id(x->a.pos[0])) {
-		fprintf(stderr, "ctmirror history: '%s' is not an NCT ID (NCT "
-		    "and 8 digits)\n", x->a.pos[0]);
+		fprintf(stderr,
+		    "ctmirror history: '%s' is not an NCT ID (NCT and 8 digits)\n",
+		    x->a.pos[0]);
 		return -1;
 	}
 	return history_args(&x->a, &since, &classes);

@@ -435,19 +435,25 @@ on_reload(evutil_socket_t fd, short what, void *arg)
 	notify("RELOADING=1");
 	fresh = config_load(svc->config_path, &err);
 	if (fresh == NULL) {
-		/* Keep running on the old config, say exactly what is wrong. */
+		/*
+		 * Keep running on the old config, say exactly what is wrong:
+		 * one problem in one line, several each in its own.
+		 */
 		for (unsigned i = 0; i < err.n && i < CONFIG_MAX_PROBLEMS; i++) {
 			const struct config_problem *p = &err.all[i];
+			const char *keep = err.n == 1 ?
+			    "; keeping the old configuration" : "";
 
 			if (p->line > 0)
-				log_error("reload: %s:%d: %s", p->file,
-				    p->line, p->text);
+				log_error("reload: %s:%d: %s%s", p->file,
+				    p->line, p->text, keep);
 			else
-				log_error("reload: %s%s%s", p->file,
-				    p->file[0] ? ": " : "", p->text);
+				log_error("reload: %s%s%s%s", p->file,
+				    p->file[0] ? ": " : "", p->text, keep);
 		}
-		log_error("reload: %u problem%s in the file; keeping the old "
-		    "configuration", err.n, err.n == 1 ? "" : "s");
+		if (err.n != 1)
+			log_error("reload: %u problems in the file; keeping the old configuration",
+			    err.n);
 		notify("READY=1");
 		return;
 	}

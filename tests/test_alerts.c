@@ -297,7 +297,7 @@ Test(alerts, webhook_gets_one_digest_a_cycle)
 	write_conf(alerts);
 	/* First run: the receiver fails; alerts stay queued, exit 1. */
 	cr_expect_eq(sync_now(&r), 1, "stderr: %s", r.err);
-	cr_expect(strstr(r.err, "will be sent again next cycle") != NULL, "%s",
+	cr_expect(strstr(r.err, "; will retry next cycle (") != NULL, "%s",
 	    r.err);
 	cr_expect(strstr(r.err, "s3cr3t-token") == NULL, "token leaked: %s",
 	    r.err);
