@@ -18,6 +18,7 @@
 #include "claims.h"
 #include "config.h"
 #include "fetch.h"
+#include "judge.h"
 #include "localdb.h"
 #include "log.h"
 #include "pages.h"
@@ -473,7 +474,7 @@ cmd_run(struct config *cfg, struct store *s, int argc, char **argv)
 /* ---------------------------------------------------------------- scan */
 
 struct scan_out {
-	struct sync_judge *judge;
+	struct judge *judge;
 	bool json;
 	json_t *pages;
 	unsigned claims, findings;
@@ -482,7 +483,7 @@ struct scan_out {
 
 /* One claim and the verdicts on it (verdicts [from, to) of the page). */
 static void
-scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
+scan_claim(struct scan_out *x, const char *path, const struct judge_page *pg,
     size_t i, json_t *jclaims)
 {
 	const struct claim *c = &pg->claims.v[i];
@@ -523,8 +524,8 @@ scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
 	printf("  %s:%d: %s %s%s%s%s%s \"%s\"\n", path, c->line, c->nct_id,
 	    claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
 	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
-	if (sync_judge_state(x->judge, c->nct_id) == NULL ||
-	    sync_judge_state(x->judge, c->nct_id)->overall_status == NULL)
+	if (judge_state(x->judge, c->nct_id) == NULL ||
+	    judge_state(x->judge, c->nct_id)->overall_status == NULL)
 		printf("      (no registry record stored for %s)\n", c->nct_id);
 	else if (n == 0)
 		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?
@@ -544,11 +545,11 @@ static int
 scan_page(void *arg, const char *path, const char *text, size_t len)
 {
 	struct scan_out *x = arg;
-	struct sync_page pg;
+	struct judge_page pg;
 	json_t *jclaims = NULL;
 
-	if (sync_judge_page(x->judge, text, len, &pg) < 0) {
-		sync_page_finish(&pg);
+	if (judge_page(x->judge, text, len, &pg) < 0) {
+		judge_page_finish(&pg);
 		x->failed = 1;
 		return -1;
 	}
@@ -562,7 +563,7 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 	if (x->json)
 		json_array_append_new(x->pages, json_pack("{s:s, s:o}", "page",
 		    path, "claims", jclaims));
-	sync_page_finish(&pg);
+	judge_page_finish(&pg);
 	return 0;
 }
 
@@ -585,7 +586,7 @@ cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 		    "set [pages] paths\n");
 		return EXIT_USAGE;
 	}
-	if ((x.judge = sync_judge_new(cfg, s)) == NULL) {
+	if ((x.judge = judge_new(cfg, s)) == NULL) {
 		log_error("scan: %s", store_errmsg(s));
 		return EXIT_RUNTIME;
 	}
@@ -612,7 +613,7 @@ cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 	rc = 0;
 out:
 	json_decref(x.pages);
-	sync_judge_free(x.judge);
+	judge_free(x.judge);
 	return rc;
 }
 
