@@ -552,7 +552,7 @@ probe_add(struct registry_probe_result *out, const char *id,
 {
 	if ((out->n & (out->n + 1)) == 0 || out->v == NULL) {
 		size_t cap = out->n ? (out->n + 1) * 2 : 64;
-		struct registry_probe_entry *v;
+		struct trial_update *v;
 
 		if ((v = realloc(out->v, cap * sizeof(*v))) == NULL)
 			return -1;
@@ -794,7 +794,7 @@ open_probes(struct probe_ctx *ctx)
 static int
 cmp_probe(const void *a, const void *b)
 {
-	const struct registry_probe_entry *x = a, *y = b;
+	const struct trial_update *x = a, *y = b;
 	int c = strcmp(x->nct_id, y->nct_id);
 
 	/* The latest date first, for the one kept. */

@@ -87,15 +87,9 @@ struct registry_item {
 	bool twins;
 };
 
-/* One probed ID: the registry's lastUpdatePostDate for it. */
-struct registry_probe_entry {
-	char nct_id[NCT_ID_SIZE];
-	char last_update[DATE_SIZE];	/* "" if the registry gave none */
-};
-
 struct registry_probe_result {
 	/* IDs the registry returned, sorted, each once (its latest date) */
-	struct registry_probe_entry *v;
+	struct trial_update *v;
 	size_t n;
 	struct registry_item *failed;	/* IDs whose batch failed (outcome REG_ERROR) */
 	size_t n_failed;

@@ -20,29 +20,17 @@
 #include "judge.h"
 #include "log.h"
 #include "pages.h"
+#include "plan.h"
 #include "registry.h"
 #include "report.h"
 #include "rules.h"
 #include "study.h"
 
-/* An ID the cycle asks the registry about. */
-struct ask {
-	char id[NCT_ID_SIZE];
-	bool stored;		/* a version of it is stored */
-	bool in_config;		/* [tracking] nct_ids names it */
-};
-
 static int
 cmp_ask(const void *a, const void *b)
 {
-	return strcmp(((const struct ask *)a)->id, ((const struct ask *)b)->id);
-}
-
-/* A probe entry by ID (the key is the ID string: it leads the entry). */
-static int
-cmp_entry(const void *key, const void *e)
-{
-	return strcmp(key, ((const struct registry_probe_entry *)e)->nct_id);
+	return strcmp(((const struct plan_ask *)a)->nct_id,
+	    ((const struct plan_ask *)b)->nct_id);
 }
 
 /* State shared by the stages of one cycle. */
@@ -52,7 +40,7 @@ struct cycle {
 	struct fetch *f;
 	const struct sync_hooks *hooks;
 	struct sync_result *res;
-	struct ask *asks;		/* what the registry is asked about, sorted */
+	struct plan_ask *asks;		/* what the registry is asked about, sorted */
 	size_t n_asks;
 	unsigned missing_marked;	/* not-found marks this run (capped) */
 	unsigned fetched_done;
@@ -255,14 +243,14 @@ out:
 }
 
 /* What the cycle knows of one ID it asks the registry about. */
-static const struct ask *
+static struct plan_ask *
 ask_of(const struct cycle *c, const char *nct_id)
 {
-	struct ask key;
+	struct plan_ask key;
 
 	if (c->n_asks == 0)
 		return NULL;
-	snprintf(key.id, sizeof(key.id), "%s", nct_id);
+	snprintf(key.nct_id, sizeof(key.nct_id), "%s", nct_id);
 	return bsearch(&key, c->asks, c->n_asks, sizeof(*c->asks), cmp_ask);
 }
 
@@ -276,12 +264,13 @@ ask_of(const struct cycle *c, const char *nct_id)
 static void
 not_found(struct cycle *c, struct registry_item *it)
 {
-	const struct ask *a = ask_of(c, it->nct_id);
+	const struct plan_ask *a = ask_of(c, it->nct_id);
 	const struct config *cfg = c->cfg;
 	char msg[700];
 	int line;
 
-	if (a == NULL || !a->stored || c->missing_marked++ < cfg->max_missing) {
+	if (a == NULL || a->stored[0] == '\0' ||
+	    c->missing_marked++ < cfg->max_missing) {
 		if (store_mark_not_found(c->s, it->nct_id, it->answer) < 0)
 			c->db_failed = true;
 	}
@@ -427,13 +416,6 @@ out:
 }
 
 static int
-cmp_failed(const void *a, const void *b)
-{
-	return strcmp(((const struct registry_item *)a)->nct_id,
-	    ((const struct registry_item *)b)->nct_id);
-}
-
-static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -533,7 +515,7 @@ plan_asks(struct cycle *c, char *const *ids, size_t n)
 	if (c->cfg->n_nct_ids > 0)
 		qsort(cfg_ids, c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
 	for (i = 0; i < n; i++) {
-		struct ask *a = &c->asks[c->n_asks];
+		struct plan_ask *a = &c->asks[c->n_asks];
 
 		if (n_skip > 0 && bsearch(&ids[i], skip, n_skip, sizeof(*skip),
 		    cmp_str) != NULL) {
@@ -541,7 +523,7 @@ plan_asks(struct cycle *c, char *const *ids, size_t n)
 			    "or unknown to the registry this week)", ids[i]);
 			continue;
 		}
-		snprintf(a->id, sizeof(a->id), "%s", ids[i]);
+		snprintf(a->nct_id, sizeof(a->nct_id), "%s", ids[i]);
 		a->in_config = c->cfg->n_nct_ids > 0 && bsearch(&ids[i],
 		    cfg_ids, c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
 		c->n_asks++;
@@ -570,7 +552,8 @@ mirror(struct cycle *c, struct registry *reg)
 	struct registry_probe_result pr = {0};
 	char **ids = NULL, **asked = NULL, **want = NULL, **known = NULL;
 	char (*stored)[DATE_SIZE] = NULL;
-	size_t n = 0, na, nw = 0, nk = 0, i;
+	size_t *moved = NULL;
+	size_t n = 0, na, nw = 0, nk = 0, same = 0, i;
 	int rc = -1;
 
 	phase(c, "probe");
@@ -589,20 +572,19 @@ mirror(struct cycle *c, struct registry *reg)
 	if ((stored = calloc(na + 1, sizeof(*stored))) == NULL ||
 	    (asked = calloc(na + 1, sizeof(*asked))) == NULL ||
 	    (want = calloc(na + 1, sizeof(*want))) == NULL ||
+	    (moved = calloc(na + 1, sizeof(*moved))) == NULL ||
 	    (known = calloc(na + 1, sizeof(*known))) == NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
 	for (i = 0; i < na; i++)
-		asked[i] = c->asks[i].id;
+		asked[i] = c->asks[i].nct_id;
 	if (store_last_updates(c->s, asked, na, stored) < 0)
 		goto dbfail;
 	for (i = 0; i < na; i++) {
-		c->asks[i].stored = stored[i][0] != '\0';
-		if (c->asks[i].stored)
+		memcpy(c->asks[i].stored, stored[i], DATE_SIZE);
+		if (stored[i][0] != '\0')
 			known[nk++] = asked[i];
-		else
-			want[nw++] = asked[i];
 	}
 	if (nk > 0 && registry_probe(reg, known, nk, &pr) < 0 &&
 	    fetch_cancelled(c->f)) {
@@ -616,34 +598,22 @@ mirror(struct cycle *c, struct registry *reg)
 		    pr.failed[0].error : "no answer");
 		goto out;
 	}
-	for (i = 0; i < pr.n_failed; i++)
+	for (i = 0; i < pr.n_failed; i++) {
+		struct plan_ask *a = ask_of(c, pr.failed[i].nct_id);
+
+		/* Reported; tried again next cycle. */
+		if (a != NULL)
+			a->failed = true;
 		trial_error(c, pr.failed[i].nct_id, "probe",
 		    pr.failed[i].error ? pr.failed[i].error : "probe failed");
+	}
 	if (c->db_failed)
 		goto dbfail;
 	c->res->run.trials_probed = (unsigned)pr.n;
-	if (pr.n_failed > 0)
-		qsort(pr.failed, pr.n_failed, sizeof(*pr.failed), cmp_failed);
-	for (i = 0; i < na; i++) {
-		struct registry_probe_entry *e = NULL;
-		struct registry_item fkey;
-
-		if (stored[i][0] == '\0')
-			continue;	/* already wanted */
-		snprintf(fkey.nct_id, sizeof(fkey.nct_id), "%s", asked[i]);
-		if (pr.n_failed > 0 && bsearch(&fkey, pr.failed, pr.n_failed,
-		    sizeof(*pr.failed), cmp_failed) != NULL)
-			continue;	/* reported; tried again next cycle */
-		/* pr.v is sorted by ID (registry.h); its ID leads. */
-		if (pr.n > 0)
-			e = bsearch(fkey.nct_id, pr.v, pr.n, sizeof(*pr.v),
-			    cmp_entry);
-		if (e == NULL || strcmp(e->last_update, stored[i]) != 0)
-			want[nw++] = asked[i];
-		else
-			log_debug("nct=%s unchanged since %s", asked[i],
-			    stored[i]);
-	}
+	nw = plan_moved(c->asks, na, pr.v, pr.n, PLAN_PROBED, moved, &same);
+	for (i = 0; i < nw; i++)
+		want[i] = asked[moved[i]];
+	log_debug("registry: %zu of %zu trials probed unchanged", same, nk);
 	progress(c, 0, (unsigned)nw, "fetched");
 	c->fetch_total = (unsigned)nw;
 	if (nw > 0) {
@@ -662,6 +632,7 @@ dbfail:
 out:
 	registry_probe_finish(&pr);
 	free(known);
+	free(moved);
 	free(want);
 	free(asked);
 	free(stored);

@@ -201,7 +201,7 @@ contains(const char *hay, const char *needle)
 	return hay != NULL && strstr(hay, needle) != NULL;
 }
 
-static const struct registry_probe_entry *
+static const struct trial_update *
 probe_find(const struct registry_probe_result *pr, const char *id)
 {
 	for (size_t i = 0; i < pr->n; i++)
@@ -238,7 +238,7 @@ Test(registry, probe_three_ids_in_one_request)
 	cr_expect_eq(pr.n, 3);
 	cr_expect_eq(pr.n_failed, 0);
 	for (size_t i = 0; i < 3; i++) {
-		const struct registry_probe_entry *e = probe_find(&pr,
+		const struct trial_update *e = probe_find(&pr,
 		    default_ids[i]);
 
 		cr_assert_not_null(e, "%s", default_ids[i]);
@@ -299,7 +299,7 @@ Test(registry, probe_many_ids)
 	cr_expect_eq(pr.n, N / EVERY);
 	cr_expect_eq(pr.n_failed, 0);
 	for (size_t i = 0; i < N; i += EVERY) {
-		const struct registry_probe_entry *e = probe_find(&pr, ids[i]);
+		const struct trial_update *e = probe_find(&pr, ids[i]);
 
 		cr_expect_not_null(e, "%s", ids[i]);
 		if (e != NULL)
