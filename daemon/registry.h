@@ -1,6 +1,7 @@
 /*
- * registry.h - the ClinicalTrials.gov API v2, on top of fetch.c.
- * Probe: GET /studies?filter.ids=..&fields=NCTId,LastUpdatePostDate in
+ * registry.h - the ClinicalTrials.gov API v2, on top of fetch.c
+ * (registry.c, with registry_probe.c, registry_fetch.c and
+ * registry_search.c).  Probe: GET /studies?filter.ids=..&fields=NCTId,LastUpdatePostDate in
  * batches, following nextPageToken.  Full fetch: GET /studies?filter.ids=..
  * in batches of ~100, delivered batch by batch so memory stays flat.
  * Batches are sized by count and by URL length.  Records are matched to

@@ -202,8 +202,8 @@ parse_text(const char *text, struct values *vs, char *err, size_t errlen)
 				say(err, errlen, "%s", any ? "an empty "
 				    "parameter: '&' with nothing after it" :
 				    "no parameter: write query.cond=..., "
-				    "query.intr=..., ... joined by '&', or * for "
-				    "every study");
+				    "query.intr=..., ... joined by '&', or * "
+				    "for every study");
 			else
 				say(err, errlen, "\"%.*s\" is not "
 				    "parameter=value", (int)(n - b < 60 ?
