@@ -287,31 +287,6 @@ open_probes(struct probe_ctx *ctx)
 	ctx->filling = false;
 }
 
-static int
-cmp_probe(const void *a, const void *b)
-{
-	const struct trial_update *x = a, *y = b;
-	int c = strcmp(x->nct_id, y->nct_id);
-
-	/* The latest date first, for the one kept. */
-	return c ? c : strcmp(y->last_update, x->last_update);
-}
-
-/* Sorted by ID, one entry per ID: the latest date the answers gave it. */
-static void
-probe_sort(struct registry_probe_result *out)
-{
-	size_t i, j;
-
-	if (out->n == 0)
-		return;
-	qsort(out->v, out->n, sizeof(*out->v), cmp_probe);
-	for (i = j = 1; i < out->n; i++)
-		if (strcmp(out->v[i].nct_id, out->v[j - 1].nct_id) != 0)
-			out->v[j++] = out->v[i];
-	out->n = j;
-}
-
 int
 registry_probe(struct registry *r, char *const *ids, size_t n,
     struct registry_probe_result *out)
@@ -340,7 +315,7 @@ registry_probe(struct registry *r, char *const *ids, size_t n,
 	open_probes(&ctx);
 	if (fetch_run(r->f) < 0 || registry_stopped(r))
 		ctx.rc = -1;
-	probe_sort(out);
+	registry_sort_updates(out->v, &out->n);
 	free(ctx.ids);
 	return ctx.rc;
 }
