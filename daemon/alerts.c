@@ -1,19 +1,24 @@
 /*
- * alerts.c - deliver the alert outbox to stdout, a webhook and NOTIFY.
- * A row is marked delivered only once its sink took it, so nothing is
- * dropped and nothing is sent twice to a sink that acknowledged it.
+ * alerts.c - deliver the alert outboxes to stdout, a webhook and NOTIFY:
+ * stale-claim flags, and trials newly matching a search.  A row is marked
+ * delivered only once its sink took it, so nothing is dropped and nothing
+ * is sent twice to a sink that acknowledged it.
  */
 #include "alerts.h"
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "fetch.h"
 #include "log.h"
+#include "registry.h"
+#include "search.h"
 #include "store.h"
+#include "text.h"
 
 size_t
 alerts_sinks(const struct config *cfg, const char *sinks[3])
@@ -170,11 +175,36 @@ posted(void *arg, const struct fetch_response *r)
 		    r->status);
 }
 
+/*
+ * POST body (new, freed here) to the webhook.  NULL when it took it, else
+ * why, in words without the URL (it may carry a token); the sink is then
+ * down for the rest of the cycle.
+ */
+static const char *
+post(struct pass *p, char *body, struct post *pr)
+{
+	pr->url = p->cfg->webhook_url;
+	pr->status = 0;
+	pr->error[0] = '\0';
+	if (fetch_post(p->f, p->cfg->webhook_url, "application/json", body,
+	    strlen(body), posted, pr) < 0 || fetch_run(p->f) < 0) {
+		snprintf(pr->error, sizeof(pr->error), "%s",
+		    "webhook request failed");
+		pr->status = 0;
+	}
+	free(body);
+	if (pr->error[0] == '\0')
+		return NULL;
+	p->sink_down = true;
+	return pr->error;
+}
+
 static int
 to_webhook(void *arg, const struct store_flag *fl)
 {
 	struct pass *p = arg;
-	struct post pr = {p->cfg->webhook_url, 0, ""};
+	struct post pr;
+	const char *err;
 	char *body;
 
 	if (p->sink_down) {
@@ -183,22 +213,169 @@ to_webhook(void *arg, const struct store_flag *fl)
 	}
 	if ((body = alerts_webhook_body(fl)) == NULL)
 		return -1;
-	if (fetch_post(p->f, p->cfg->webhook_url, "application/json", body,
-	    strlen(body), posted, &pr) < 0 || fetch_run(p->f) < 0) {
-		snprintf(pr.error, sizeof(pr.error), "%s", "webhook request failed");
-		pr.status = 0;
-	}
-	free(body);
-	if (pr.error[0]) {
-		/* Never the URL: it may carry a token. */
+	if ((err = post(p, body, &pr)) != NULL) {
 		log_warnx("alerts sink=webhook flag=%lld: %s; will retry next cycle",
-		    fl->flag_id, pr.error);
-		p->sink_down = true;
-		done(p, fl, false, pr.error);
+		    fl->flag_id, err);
+		done(p, fl, false, err);
 		return p->db_error ? -1 : 0;
 	}
 	done(p, fl, true, NULL);
 	return p->db_error ? -1 : 0;
+}
+
+/* ------------------------------------------------- new search matches */
+
+/* s cleaned for a terminal or a mail (valid UTF-8, no control character). */
+static char *
+clean(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(3 * n + 1);
+
+	if (out != NULL)
+		text_clean((const unsigned char *)s, n, out, SIZE_MAX, NULL,
+		    SIZE_MAX);
+	return out;
+}
+
+void
+alerts_print_match(FILE *out, const struct store_match *m)
+{
+	char link[64], *title = clean(m->brief_title);
+	char *sponsor = clean(m->lead_sponsor), *query = search_text(m->query);
+	char *q = query ? clean(query) : NULL;
+
+	registry_study_link(m->nct_id, link);
+	fprintf(out, "new trial matches search %s: %s, %s, %s, %s\n",
+	    m->search, m->nct_id, title && title[0] ? title : "(no title)",
+	    m->overall_status, sponsor && sponsor[0] ? sponsor :
+	    "(no sponsor)");
+	fprintf(out, "  search:   %s\n", q ? q : m->query);
+	fprintf(out, "  link:     %s\n\n", link);
+	free(q);
+	free(query);
+	free(sponsor);
+	free(title);
+}
+
+/*
+ * The JSON of one announcement: its fields and, for the webhook, a
+ * Slack-style "text".  New (free()), NULL on failure.
+ */
+static char *
+match_json(const struct store_match *m, bool with_text, bool with_query)
+{
+	char link[64], *text = NULL, *body = NULL;
+	json_t *o;
+
+	registry_study_link(m->nct_id, link);
+	if (with_text && asprintf(&text, "new trial matches search %s: <%s|%s>, "
+	    "%s, %s, %s", m->search, link, m->nct_id, m->brief_title,
+	    m->overall_status, m->lead_sponsor) < 0)
+		return NULL;
+	o = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "kind", "search-match",
+	    "text", text,
+	    "search", m->search,
+	    "query", with_query ? m->query : NULL,
+	    "nct_id", m->nct_id,
+	    "brief_title", m->brief_title,
+	    "overall_status", m->overall_status,
+	    "lead_sponsor", m->lead_sponsor,
+	    "link", link,
+	    "matched_at", m->matched_at);
+	if (o != NULL)
+		body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	free(text);
+	return body;
+}
+
+char *
+alerts_match_body(const struct store_match *m)
+{
+	return match_json(m, true, true);
+}
+
+static void
+match_done(struct pass *p, const struct store_match *m, bool ok,
+    const char *err)
+{
+	if (store_match_done(p->s, m->alert_id, ok, err) < 0) {
+		p->db_error = true;
+		return;
+	}
+	if (ok)
+		p->sent++;
+	else
+		p->failed++;
+}
+
+static int
+match_to_stdout(void *arg, const struct store_match *m)
+{
+	struct pass *p = arg;
+
+	alerts_print_match(p->out, m);
+	if (fflush(p->out) != 0 || ferror(p->out)) {
+		match_done(p, m, false, "stdout write failed");
+		return -1;
+	}
+	match_done(p, m, true, NULL);
+	return p->db_error ? -1 : 0;
+}
+
+static int
+match_to_webhook(void *arg, const struct store_match *m)
+{
+	struct pass *p = arg;
+	struct post pr;
+	const char *err;
+	char *body;
+
+	if (p->sink_down) {
+		p->failed++;
+		return 0;
+	}
+	if ((body = alerts_match_body(m)) == NULL)
+		return -1;
+	if ((err = post(p, body, &pr)) != NULL) {
+		log_warnx("alerts sink=webhook search=%s nct=%s: %s; will retry "
+		    "next cycle", m->search, m->nct_id, err);
+		match_done(p, m, false, err);
+		return p->db_error ? -1 : 0;
+	}
+	match_done(p, m, true, NULL);
+	return p->db_error ? -1 : 0;
+}
+
+/* NOTIFY's payload is at most 8000 bytes: a long query is left out. */
+#define NOTIFY_MAX 7999
+
+static int
+match_to_notify(void *arg, const struct store_match *m)
+{
+	struct pass *p = arg;
+	char *payload = match_json(m, false, true);
+
+	if (payload != NULL && strlen(payload) > NOTIFY_MAX) {
+		free(payload);
+		payload = match_json(m, false, false);
+	}
+	if (payload == NULL)
+		return -1;
+	/* NOTIFY is transactional: it goes out exactly when the mark commits. */
+	if (store_begin(p->s) < 0 || store_notify_match(p->s, payload) < 0 ||
+	    store_match_done(p->s, m->alert_id, true, NULL) < 0 ||
+	    store_commit(p->s) < 0) {
+		store_rollback(p->s);
+		free(payload);
+		p->db_error = true;
+		return -1;
+	}
+	free(payload);
+	p->sent++;
+	return 0;
 }
 
 int
@@ -213,6 +390,7 @@ alerts_deliver(const struct config *cfg, struct store *s, struct fetch *f,
 	for (size_t i = 0; i < n; i++) {
 		struct pass p;
 		store_flag_fn fn;
+		store_match_fn mfn;
 
 		memset(&p, 0, sizeof(p));
 		p.cfg = cfg;
@@ -220,14 +398,22 @@ alerts_deliver(const struct config *cfg, struct store *s, struct fetch *f,
 		p.f = f;
 		p.out = out;
 		p.sink = sinks[i];
-		if (strcmp(sinks[i], "stdout") == 0)
+		if (strcmp(sinks[i], "stdout") == 0) {
 			fn = to_stdout;
-		else if (strcmp(sinks[i], "webhook") == 0)
+			mfn = match_to_stdout;
+		} else if (strcmp(sinks[i], "webhook") == 0) {
 			fn = to_webhook;
-		else
+			mfn = match_to_webhook;
+		} else {
 			fn = to_notify;
+			mfn = match_to_notify;
+		}
 		if (store_each_pending_alert(s, sinks[i], fn, &p) < 0 ||
 		    p.db_error)
+			rc = -1;
+		/* Then the trials newly matching a search. */
+		if (!p.db_error && (store_each_pending_match(s, sinks[i], mfn,
+		    &p) < 0 || p.db_error))
 			rc = -1;
 		*sent += p.sent;
 		*failed += p.failed;

@@ -4,12 +4,13 @@
  */
 #include "plan.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 size_t
 plan_moved(const struct plan_ask *ask, size_t n,
-    const struct trial_update *seen, size_t n_seen, enum plan_source source,
-    size_t *want, size_t *unchanged)
+    const struct trial_update *seen, size_t n_seen, size_t *want,
+    size_t *unchanged)
 {
 	size_t i, k = 0, nw = 0, same = 0;
 
@@ -30,7 +31,7 @@ plan_moved(const struct plan_ask *ask, size_t n,
 			e = &seen[k];
 		if (a->stored[0] == '\0' || a->failed)
 			continue;
-		if (e == NULL ? source == PLAN_PROBED :
+		if (e == NULL ? a->probe :
 		    strcmp(e->last_update, a->stored) != 0)
 			want[nw++] = i;
 		else
@@ -39,4 +40,28 @@ plan_moved(const struct plan_ask *ask, size_t n,
 	if (unchanged != NULL)
 		*unchanged = same;
 	return nw;
+}
+
+static int
+cmp_update(const void *a, const void *b)
+{
+	const struct trial_update *x = a, *y = b;
+	int c = strcmp(x->nct_id, y->nct_id);
+
+	/* The latest date first, for the one kept. */
+	return c ? c : strcmp(y->last_update, x->last_update);
+}
+
+void
+plan_updates_sort(struct trial_update *v, size_t *n)
+{
+	size_t i, j;
+
+	if (*n == 0)
+		return;
+	qsort(v, *n, sizeof(*v), cmp_update);
+	for (i = j = 1; i < *n; i++)
+		if (strcmp(v[i].nct_id, v[j - 1].nct_id) != 0)
+			v[j++] = v[i];
+	*n = j;
 }

@@ -178,30 +178,6 @@ registry_is_type(const char *content_type, const char *want)
 	return strchr("; \t", content_type[n]) != NULL;
 }
 
-static int
-cmp_update(const void *a, const void *b)
-{
-	const struct trial_update *x = a, *y = b;
-	int c = strcmp(x->nct_id, y->nct_id);
-
-	/* The latest date first, for the one kept. */
-	return c ? c : strcmp(y->last_update, x->last_update);
-}
-
-void
-registry_sort_updates(struct trial_update *v, size_t *n)
-{
-	size_t i, j;
-
-	if (*n == 0)
-		return;
-	qsort(v, *n, sizeof(*v), cmp_update);
-	for (i = j = 1; i < *n; i++)
-		if (strcmp(v[i].nct_id, v[j - 1].nct_id) != 0)
-			v[j++] = v[i];
-	*n = j;
-}
-
 /* ------------------------------------------------------ what came back */
 
 char *

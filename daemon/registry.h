@@ -135,6 +135,9 @@ int registry_probe(struct registry *r, char *const *ids, size_t n,
     struct registry_probe_result *out);
 void registry_probe_finish(struct registry_probe_result *res);
 
+/* The requests a probe of n IDs takes, an empty page after a full one aside. */
+unsigned registry_probe_cost(const struct registry *r, size_t n);
+
 /*
  * Called once per batch with one item per requested ID of that batch, in
  * request order.  Items are borrowed (the callee may steal item->study by

@@ -78,12 +78,6 @@ char *registry_batch_url(const struct registry *r, char *const *ids,
     size_t n, bool probe, unsigned page_size, const char *token);
 
 /*
- * Sort v[0..*n) by ID and keep one entry per ID, the latest date the
- * answers gave it; *n becomes the count kept.
- */
-void registry_sort_updates(struct trial_update *v, size_t *n);
-
-/*
  * Why a response is not a usable JSON answer, in words that name the real
  * cause (did not answer, answered too slowly, answered too much); NULL
  * when it is usable.  New.

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "fetch.h"
+#include "plan.h"
 #include "registry.h"
 #include "registry_int.h"
 #include "text.h"
@@ -287,12 +288,21 @@ open_probes(struct probe_ctx *ctx)
 	ctx->filling = false;
 }
 
+/* IDs one probe request asks about: probe_batch, or what fits the URL. */
+static size_t
+per_call(const struct registry *r)
+{
+	size_t fit = registry_ids_per_url(r, sizeof("&fields="
+	    REGISTRY_PROBE_FIELDS) + TOKEN_ROOM);
+
+	return r->probe_batch < fit ? r->probe_batch : fit;
+}
+
 int
 registry_probe(struct registry *r, char *const *ids, size_t n,
     struct registry_probe_result *out)
 {
 	struct probe_ctx ctx;
-	size_t fit;
 
 	memset(out, 0, sizeof(*out));
 	memset(&ctx, 0, sizeof(ctx));
@@ -309,13 +319,11 @@ registry_probe(struct registry *r, char *const *ids, size_t n,
 			ctx.rc = -1;
 		}
 	}
-	fit = registry_ids_per_url(r, sizeof("&fields=" REGISTRY_PROBE_FIELDS) +
-	    TOKEN_ROOM);
-	ctx.per_call = r->probe_batch < fit ? r->probe_batch : fit;
+	ctx.per_call = per_call(r);
 	open_probes(&ctx);
 	if (fetch_run(r->f) < 0 || registry_stopped(r))
 		ctx.rc = -1;
-	registry_sort_updates(out->v, &out->n);
+	plan_updates_sort(out->v, &out->n);
 	free(ctx.ids);
 	return ctx.rc;
 }
@@ -331,4 +339,12 @@ registry_probe_finish(struct registry_probe_result *res)
 	free(res->failed);
 	free(res->v);
 	memset(res, 0, sizeof(*res));
+}
+
+unsigned
+registry_probe_cost(const struct registry *r, size_t n)
+{
+	size_t per = per_call(r);
+
+	return (unsigned)((n + per - 1) / per);
 }

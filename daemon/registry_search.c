@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fetch.h"
+#include "plan.h"
 #include "registry.h"
 #include "registry_int.h"
 #include "text.h"
@@ -236,7 +237,7 @@ registry_search(struct registry *r, const char *query, unsigned max_pages,
 		}
 		if (got == 1)
 			continue;	/* the token died: read it again */
-		registry_sort_updates(pg.v, &pg.n);
+		plan_updates_sort(pg.v, &pg.n);
 		out->total = pg.total < 0 ? pg.n : (size_t)pg.total;
 		/* Fewer than counted: studies moved across a page boundary. */
 		if (pg.n >= out->total)

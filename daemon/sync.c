@@ -18,6 +18,7 @@
 #include "diff.h"
 #include "fetch.h"
 #include "judge.h"
+#include "listing.h"
 #include "log.h"
 #include "pages.h"
 #include "plan.h"
@@ -42,6 +43,9 @@ struct cycle {
 	struct sync_result *res;
 	struct plan_ask *asks;		/* what the registry is asked about, sorted */
 	size_t n_asks;
+	const char *sinks[3];		/* alerts_sinks() */
+	size_t n_sinks;
+	char build[REGISTRY_BUILD_SIZE];	/* the registry's data build, "" */
 	unsigned missing_marked;	/* not-found marks this run (capped) */
 	unsigned fetched_done;
 	unsigned fetch_total;
@@ -134,6 +138,31 @@ oom:
 	return -1;
 }
 
+/* The configured searches into the store (their trials tracked).  0 / -1. */
+static int
+set_searches(struct cycle *c)
+{
+	const struct config *cfg = c->cfg;
+	char **names, **queries;
+	int rc = -1;
+
+	names = calloc(cfg->n_searches + 1, sizeof(*names));
+	queries = calloc(cfg->n_searches + 1, sizeof(*queries));
+	if (names == NULL || queries == NULL) {
+		store_set_error(c->s, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < cfg->n_searches; i++) {
+		names[i] = cfg->searches[i].name;
+		queries[i] = cfg->searches[i].query;
+	}
+	rc = store_set_searches(c->s, names, queries, cfg->n_searches);
+out:
+	free(names);
+	free(queries);
+	return rc;
+}
+
 static int
 track(struct cycle *c)
 {
@@ -152,6 +181,8 @@ track(struct cycle *c)
 		if (store_set_tracked(c->s, "pages", pi.v, pi.n) < 0)
 			goto out;
 	}
+	if (set_searches(c) < 0)
+		goto out;
 	rc = 0;
 out:
 	store_free_ids(pi.v, pi.n);
@@ -421,63 +452,79 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A digest of the tracked set (FNV-1a 64 over the sorted IDs), as hex. */
-static void
-tracked_digest(char *const *ids, size_t n, char out[17])
+/*
+ * What the cycle tracks, as a digest: the tracked IDs (the server's md5)
+ * and the searches (FNV-1a 64 over it and every name and query), as hex.
+ * 0 / -1 (database).
+ */
+static int
+tracked_digest(struct cycle *c, char out[17])
 {
 	unsigned long long h = 1469598103934665603ULL;
+	char md5[33];
 
-	for (size_t i = 0; i < n; i++)
-		for (const char *p = ids[i]; ; p++) {
-			h ^= (unsigned char)*p;
-			h *= 1099511628211ULL;
-			if (*p == '\0')
-				break;
+	if (store_tracked_digest(c->s, md5, &c->res->run.trials_tracked) < 0)
+		return -1;
+	for (size_t i = 0; i <= c->cfg->n_searches; i++) {
+		const char *parts[2] = {md5, ""};
+
+		if (i > 0) {
+			parts[0] = c->cfg->searches[i - 1].name;
+			parts[1] = c->cfg->searches[i - 1].query;
 		}
+		for (size_t k = 0; k < 2; k++)
+			for (const char *p = parts[k]; ; p++) {
+				h ^= (unsigned char)*p;
+				h *= 1099511628211ULL;
+				if (*p == '\0')
+					break;
+			}
+	}
 	snprintf(out, 17, "%016llx", h);
+	return 0;
 }
 
 /*
  * The registry's data build (GET /version), recorded with the run.  True
- * when the probe can be skipped: the build and the tracked set are those
- * of the last successful cycle, so no record can have moved and no ID is
- * new.
+ * when the cycle can skip asking anything else: the build and what is
+ * tracked are those of the last successful cycle, so no record can have
+ * moved, no search can match another trial, and no ID is new.
  */
 static bool
-registry_unchanged(struct cycle *c, struct registry *reg, char *const *ids,
-    size_t n)
+registry_unchanged(struct cycle *c, struct registry *reg)
 {
 	struct store_registry last;
-	char build[REGISTRY_BUILD_SIZE], digest[17];
 	char *why = NULL;
+	char digest[17];
 	bool have;
 
-	tracked_digest(ids, n, digest);
-	have = registry_version(reg, build, &why) == 0;
+	have = registry_version(reg, c->build, &why) == 0;
 	if (!have) {
 		log_debug("registry: no data build from /version (%s); probing",
 		    why ? why : "?");
 		free(why);
+		c->build[0] = '\0';
 	} else {
 		snprintf(c->res->registry_build, sizeof(c->res->registry_build),
-		    "%s", build);
-		log_debug("registry: data build %s", build);
+		    "%s", c->build);
+		log_debug("registry: data build %s", c->build);
 	}
-	if (store_last_registry(c->s, &last) < 0 ||
-	    store_run_registry(c->s, c->res->run.run_id, have ? build : NULL,
-	    digest) < 0) {
+	if (tracked_digest(c, digest) < 0 ||
+	    store_last_registry(c->s, &last) < 0 ||
+	    store_run_registry(c->s, c->res->run.run_id, have ? c->build :
+	    NULL, digest) < 0) {
 		c->db_failed = true;
 		return false;
 	}
-	if (!have || last.ok_run_id == 0 || strcmp(last.ok_build, build) != 0)
+	if (!have || last.ok_run_id == 0 || strcmp(last.ok_build, c->build) != 0)
 		return false;
 	if (strcmp(last.ok_digest, digest) != 0) {
-		log_debug("registry: data build %s unchanged, but the tracked "
-		    "set changed: probing", build);
+		log_debug("registry: data build %s unchanged, but what is "
+		    "tracked changed: probing", c->build);
 		return false;
 	}
-	log_debug("registry: data build %s and the tracked set unchanged "
-	    "since run %lld: probe skipped", build, last.ok_run_id);
+	log_debug("registry: data build %s and what is tracked unchanged "
+	    "since run %lld: probe skipped", c->build, last.ok_run_id);
 	return true;
 }
 
@@ -492,44 +539,47 @@ registry_stopped(struct cycle *c, struct registry *reg)
 }
 
 /*
- * What the cycle asks about: the tracked IDs but known aliases (their
- * current ID is tracked instead) and unknown IDs only pages cite, checked
- * within the week.  c->asks, sorted.  0 / -1 (database, memory).
+ * What the cycle asks about: the tracked trials (store_tracked) but known
+ * aliases (their current ID is tracked instead) and unknown IDs only pages
+ * cite, checked within the week.  c->asks, sorted.  0 / -1 (database,
+ * memory).
  */
 static int
-plan_asks(struct cycle *c, char *const *ids, size_t n)
+plan_asks(struct cycle *c)
 {
 	char **skip = NULL, **cfg_ids = NULL;
-	size_t n_skip = 0, i;
+	size_t n_skip = 0, i, k = 0, n;
 	int rc = -1;
 
-	if (store_skip_ids(c->s, &skip, &n_skip) < 0)
+	if (store_tracked(c->s, &c->asks, &n) < 0 ||
+	    store_skip_ids(c->s, &skip, &n_skip) < 0)
 		goto dbfail;
-	if ((c->asks = calloc(n + 1, sizeof(*c->asks))) == NULL ||
-	    (cfg_ids = calloc(c->cfg->n_nct_ids + 1, sizeof(*cfg_ids))) ==
+	c->res->run.trials_tracked = (unsigned)n;
+	if ((cfg_ids = calloc(c->cfg->n_nct_ids + 1, sizeof(*cfg_ids))) ==
 	    NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
-	memcpy(cfg_ids, c->cfg->nct_ids, c->cfg->n_nct_ids * sizeof(*cfg_ids));
-	if (c->cfg->n_nct_ids > 0)
+	if (c->cfg->n_nct_ids > 0) {
+		memcpy(cfg_ids, c->cfg->nct_ids, c->cfg->n_nct_ids *
+		    sizeof(*cfg_ids));
 		qsort(cfg_ids, c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
+	}
 	for (i = 0; i < n; i++) {
-		struct plan_ask *a = &c->asks[c->n_asks];
+		struct plan_ask *a = &c->asks[i];
+		char *id = a->nct_id;
 
-		if (n_skip > 0 && bsearch(&ids[i], skip, n_skip, sizeof(*skip),
+		if (n_skip > 0 && bsearch(&id, skip, n_skip, sizeof(*skip),
 		    cmp_str) != NULL) {
 			log_debug("nct=%s: not asked this run (a known alias, "
-			    "or unknown to the registry this week)", ids[i]);
+			    "or unknown to the registry this week)", id);
 			continue;
 		}
-		snprintf(a->nct_id, sizeof(a->nct_id), "%s", ids[i]);
-		a->in_config = c->cfg->n_nct_ids > 0 && bsearch(&ids[i],
-		    cfg_ids, c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
-		c->n_asks++;
+		a->in_config = c->cfg->n_nct_ids > 0 && bsearch(&id, cfg_ids,
+		    c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
+		c->asks[k++] = *a;
 	}
-	if (c->n_asks > 0)
-		qsort(c->asks, c->n_asks, sizeof(*c->asks), cmp_ask);
+	c->n_asks = k;
 	rc = 0;
 	goto out;
 dbfail:
@@ -540,80 +590,83 @@ out:
 	return rc;
 }
 
+/* listing.c's report of one trial's or search's error. */
+static void
+on_listing_error(void *arg, const char *subject, const char *stage,
+    const char *msg)
+{
+	trial_error(arg, subject, stage, msg);
+}
+
 /*
- * Probe the IDs asked about that have a stored version for their
- * last-update date, then fetch the trials that moved, are missing from
- * the probe, or were never stored (those need their record anyway:
- * probing them would only cost the registry a pass over them).
+ * Ask the registry what moved: list the searches (their new matches are
+ * tracked), then the dates of every tracked trial with a stored version
+ * (a listing of what changed, or a probe), then fetch the trials that
+ * moved, were not answered for, or were never stored (those need their
+ * record anyway: probing them would only cost the registry a pass over
+ * them).
  */
 static int
 mirror(struct cycle *c, struct registry *reg)
 {
-	struct registry_probe_result pr = {0};
-	char **ids = NULL, **asked = NULL, **want = NULL, **known = NULL;
-	char (*stored)[DATE_SIZE] = NULL;
+	struct listing_opts lo;
+	struct listing *l = NULL;
+	const struct trial_update *seen = NULL;
+	char **want = NULL, digest[17];
 	size_t *moved = NULL;
-	size_t n = 0, na, nw = 0, nk = 0, same = 0, i;
+	size_t n_seen = 0, nw = 0, same = 0, i;
 	int rc = -1;
 
 	phase(c, "probe");
-	if (store_tracked_ids(c->s, &ids, &n) < 0)
-		goto dbfail;
-	c->res->run.trials_tracked = (unsigned)n;
-	if (registry_unchanged(c, reg, ids, n)) {
+	if (registry_unchanged(c, reg)) {
 		rc = 0;
 		goto out;
 	}
 	if (c->db_failed)
 		goto dbfail;
-	if (plan_asks(c, ids, n) < 0)
-		goto out;
-	na = c->n_asks;
-	if ((stored = calloc(na + 1, sizeof(*stored))) == NULL ||
-	    (asked = calloc(na + 1, sizeof(*asked))) == NULL ||
-	    (want = calloc(na + 1, sizeof(*want))) == NULL ||
-	    (moved = calloc(na + 1, sizeof(*moved))) == NULL ||
-	    (known = calloc(na + 1, sizeof(*known))) == NULL) {
+	memset(&lo, 0, sizeof(lo));
+	lo.cfg = c->cfg;
+	lo.s = c->s;
+	lo.reg = reg;
+	lo.f = c->f;
+	lo.run_id = c->res->run.run_id;
+	lo.sinks = c->sinks;
+	lo.n_sinks = c->n_sinks;
+	lo.error = on_listing_error;
+	lo.arg = c;
+	if ((l = listing_new(&lo)) == NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
-	for (i = 0; i < na; i++)
-		asked[i] = c->asks[i].nct_id;
-	if (store_last_updates(c->s, asked, na, stored) < 0)
-		goto dbfail;
-	for (i = 0; i < na; i++) {
-		memcpy(c->asks[i].stored, stored[i], DATE_SIZE);
-		if (stored[i][0] != '\0')
-			known[nk++] = asked[i];
-	}
-	if (nk > 0 && registry_probe(reg, known, nk, &pr) < 0 &&
-	    fetch_cancelled(c->f)) {
-		fail(c, "%s", "cancelled");
+	if (c->cfg->n_searches > 0)
+		phase(c, "search");
+	if (listing_searches(l) < 0 || c->db_failed) {
+		if (!c->res->error[0])
+			fail(c, "%s", c->db_failed ? "database failure" :
+			    listing_why(l));
 		goto out;
 	}
-	if (registry_stopped(c, reg))
+	phase(c, "probe");
+	if (plan_asks(c) < 0)
 		goto out;
-	if (pr.n_failed == nk && nk > 0) {
-		fail(c, "registry: %s", pr.failed[0].error ?
-		    pr.failed[0].error : "no answer");
+	if (listing_dates(l, c->asks, c->n_asks, &seen, &n_seen) < 0 ||
+	    listing_left(l) < 0) {
+		fail(c, "%s", listing_why(l));
 		goto out;
-	}
-	for (i = 0; i < pr.n_failed; i++) {
-		struct plan_ask *a = ask_of(c, pr.failed[i].nct_id);
-
-		/* Reported; tried again next cycle. */
-		if (a != NULL)
-			a->failed = true;
-		trial_error(c, pr.failed[i].nct_id, "probe",
-		    pr.failed[i].error ? pr.failed[i].error : "probe failed");
 	}
 	if (c->db_failed)
 		goto dbfail;
-	c->res->run.trials_probed = (unsigned)pr.n;
-	nw = plan_moved(c->asks, na, pr.v, pr.n, PLAN_PROBED, moved, &same);
+	c->res->run.trials_probed = listing_counts(l)->probed;
+	if ((want = calloc(c->n_asks + 1, sizeof(*want))) == NULL ||
+	    (moved = calloc(c->n_asks + 1, sizeof(*moved))) == NULL) {
+		fail(c, "%s", "out of memory");
+		goto out;
+	}
+	nw = plan_moved(c->asks, c->n_asks, seen, n_seen, moved, &same);
 	for (i = 0; i < nw; i++)
-		want[i] = asked[moved[i]];
-	log_debug("registry: %zu of %zu trials probed unchanged", same, nk);
+		want[i] = c->asks[moved[i]].nct_id;
+	log_debug("registry: %zu of %zu trials unchanged, %zu to fetch", same,
+	    c->n_asks, nw);
 	progress(c, 0, (unsigned)nw, "fetched");
 	c->fetch_total = (unsigned)nw;
 	if (nw > 0) {
@@ -625,18 +678,22 @@ mirror(struct cycle *c, struct registry *reg)
 			goto out;
 		}
 	}
+	/*
+	 * What is tracked now (searches may have added to it), so that a
+	 * next cycle on the same data build can skip it all.
+	 */
+	if (tracked_digest(c, digest) < 0 ||
+	    store_run_registry(c->s, c->res->run.run_id, c->build[0] ?
+	    c->build : NULL, digest) < 0)
+		goto dbfail;
 	rc = 0;
 	goto out;
 dbfail:
 	fail(c, "database: %s", store_errmsg(c->s));
 out:
-	registry_probe_finish(&pr);
-	free(known);
+	listing_free(l);
 	free(moved);
 	free(want);
-	free(asked);
-	free(stored);
-	store_free_ids(ids, n);
 	return rc;
 }
 
@@ -800,6 +857,7 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	c.s = s;
 	c.f = f;
 	c.hooks = hooks;
+	c.n_sinks = alerts_sinks(cfg, c.sinks);
 	c.res = res;
 
 	if (!store_lock_sync(s)) {

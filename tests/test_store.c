@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "plan.h"
 #include "store.h"
 
 static char *db;
@@ -76,7 +77,8 @@ Test(store, versions_and_changes)
 		    CHANGE_OTHER},
 	};
 	struct change_list cl = {ch, 2, 2};
-	char last[1][DATE_SIZE];
+	struct plan_ask *tracked = NULL;
+	size_t n = 0;
 
 	cr_assert_eq(store_set_tracked(st, "config", ids, 1), 0, "%s",
 	    store_errmsg(st));
@@ -110,8 +112,10 @@ Test(store, versions_and_changes)
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
 	    "overall_status = 'COMPLETED' AND brief_title = "
 	    "'A \"quoted\" title with \\ backslash, {braces}'"), 1);
-	cr_assert_eq(store_last_updates(st, ids, 1, last), 0);
-	cr_expect_str_eq(last[0], "2026-01-02");
+	cr_assert_eq(store_tracked(st, &tracked, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_expect_str_eq(tracked[0].stored, "2026-01-02");
+	free(tracked);
 }
 
 Test(store, rollback_leaves_nothing)
