@@ -467,3 +467,36 @@ out:
 	free(changed);
 	return rc;
 }
+
+int
+listing_check(const struct config *cfg, struct registry *reg, FILE *out,
+    FILE *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < cfg->n_searches; i++) {
+		const struct config_search *cs = &cfg->searches[i];
+		char *refused = NULL, *text = search_text(cs->query);
+		size_t count;
+
+		if (registry_search_count(reg, cs->query, &count,
+		    &refused) == 0) {
+			fprintf(out, "search %s: %zu studies match (%s)\n",
+			    cs->name, count, text ? text : cs->query);
+		} else if (refused != NULL) {
+			fprintf(err, "%s:%d: [tracking] search.%s: the registry refused it: %s\n",
+			    cfg->path ? cfg->path : "defaults", cs->line,
+			    cs->name, refused);
+			rc = 2;
+		} else {
+			fprintf(err, "ctmirror: cannot ask the registry (%s): %s\n",
+			    registry_shown_url(reg), registry_failure(reg) ?
+			    registry_failure(reg) : "cancelled");
+			free(text);
+			return 1;
+		}
+		free(refused);
+		free(text);
+	}
+	return rc;
+}

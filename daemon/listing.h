@@ -12,6 +12,7 @@
 #define CTMIRROR_LISTING_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "model.h"
 
@@ -88,6 +89,17 @@ int listing_left(struct listing *l);
 
 /* Why the cycle stopped ("registry: ...", "database: ..."); borrowed. */
 const char *listing_why(const struct listing *l);
+
+/*
+ * `check-config --online`: ask the registry how many studies each
+ * configured search matches (countTotal, no page): one line each on out,
+ * "search msc: 1234 studies match (query.intr=...)"; for a search it
+ * refuses, "FILE:LINE: [tracking] search.msc: the registry refused it:
+ * HTTP 400: ..." on err.  0: all counted; 2: some search refused; 1: the
+ * registry could not be asked (err says why).
+ */
+int listing_check(const struct config *cfg, struct registry *reg, FILE *out,
+    FILE *err);
 
 /* Counts so far; borrowed. */
 const struct listing_counts *listing_counts(const struct listing *l);

@@ -19,9 +19,11 @@
 #include "config.h"
 #include "fetch.h"
 #include "judge.h"
+#include "listing.h"
 #include "localdb.h"
 #include "log.h"
 #include "pages.h"
+#include "registry.h"
 #include "report.h"
 #include "rules.h"
 #include "service.h"
@@ -42,6 +44,7 @@ struct command {
 };
 
 static const char *const json_flag[] = {"--json", NULL};
+static const char *const online_flag[] = {"--online", NULL};
 static const char *const flags_flags[] = {"--all", "--json", NULL};
 static const char *const report_flags[] = {"--out", NULL};
 
@@ -56,11 +59,13 @@ static int cmd_run(struct config *, struct store *, int, char **);
 static int cmd_report(struct config *, struct store *, int, char **);
 
 static const struct command commands[] = {
-	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
+	{"check-config", "[--online]", "parse and validate the config, print \"configuration OK\"",
 	    "Reads the configuration (see -c), applies the environment overrides and\n"
 	    "validates every key. Prints \"configuration OK\" and exits 0, or prints\n"
-	    "FILE:LINE: message and exits 2.\n",
-	    false, cmd_check_config, NULL},
+	    "FILE:LINE: message and exits 2. --online also asks the registry how\n"
+	    "many studies each [tracking] search.NAME matches (a search it refuses\n"
+	    "is a FILE:LINE error with its words; exit 1 if it cannot be asked).\n",
+	    false, cmd_check_config, online_flag},
 	{"migrate", "", "apply pending database migrations",
 	    "Applies the migrations compiled into this binary that the database does\n"
 	    "not have yet, in order, each in its own transaction, under an advisory\n"
@@ -184,15 +189,49 @@ parse_flags(const char *cmd, int argc, char **argv, const char *const *known,
 
 /* ----------------------------------------------------------- commands */
 
+static struct fetch *make_fetch(const struct config *cfg,
+    struct event_base **base);
+
 static int
 cmd_check_config(struct config *cfg, struct store *s, int argc, char **argv)
 {
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror check-config: takes no arguments\n");
+	const char *const *known = online_flag;
+	bool set[1] = {false};
+	struct event_base *base = NULL;
+	struct registry_opts ro;
+	struct registry *reg = NULL;
+	struct fetch *f = NULL;
+	char **rest;
+	int nrest, rc;
+
+	if (parse_flags("check-config", argc, argv, known, set, &rest,
+	    &nrest) < 0 || nrest > 0) {
+		if (nrest > 0)
+			fprintf(stderr, "ctmirror check-config: takes no "
+			    "arguments but --online\n");
 		return EXIT_USAGE;
 	}
-	printf("configuration OK\n");
-	return 0;
+	if (!set[0] || cfg->n_searches == 0) {
+		printf("configuration OK\n");
+		return 0;
+	}
+	/* --online: the registry counts what each search matches. */
+	sync_registry_opts(cfg, &ro);
+	if ((f = make_fetch(cfg, &base)) == NULL ||
+	    (reg = registry_new(f, &ro)) == NULL) {
+		log_error("check-config: cannot set up the HTTP client");
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	rc = listing_check(cfg, reg, stdout, stderr);
+	if (rc == 0)
+		printf("configuration OK\n");
+out:
+	registry_free(reg);
+	fetch_free(f);
+	if (base != NULL)
+		event_base_free(base);
+	return rc;
 }
 
 static int

@@ -839,6 +839,16 @@ sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo)
 	fo->tls_verify = cfg->tls_verify;
 }
 
+void
+sync_registry_opts(const struct config *cfg, struct registry_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->base_url = cfg->base_url;
+	ro->probe_batch = cfg->probe_batch;
+	ro->fetch_batch = cfg->fetch_batch;
+	ro->max_url = cfg->max_url;
+}
+
 int
 sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
     const char *mode, const struct sync_hooks *hooks, struct sync_result *res)
@@ -868,10 +878,7 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 		fail(&c, "database: %s", store_errmsg(s));
 		goto unlock;
 	}
-	ro.base_url = cfg->base_url;
-	ro.probe_batch = cfg->probe_batch;
-	ro.fetch_batch = cfg->fetch_batch;
-	ro.max_url = cfg->max_url;
+	sync_registry_opts(cfg, &ro);
 	if ((reg = registry_new(f, &ro)) == NULL) {
 		fail(&c, "%s", "out of memory");
 		goto finish;

@@ -15,6 +15,7 @@ struct config;
 struct event_base;
 struct fetch;
 struct fetch_opts;
+struct registry_opts;
 
 /* What one cycle did, for -v, the run record and /metrics. */
 struct sync_result {
@@ -53,5 +54,7 @@ int sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
  * the one place `sync` and the daemon set them.
  */
 void sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo);
+/* The registry client's options of a cycle, from cfg (borrowed from it). */
+void sync_registry_opts(const struct config *cfg, struct registry_opts *ro);
 
 #endif

@@ -514,3 +514,40 @@ Test(listing, a_long_id_list_reads_the_changes_instead_of_probing)
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
 	    "overall_status = 'WITHDRAWN'"), 1);
 }
+
+/* check-config asks the registry only with --online. */
+Test(listing, check_config_online_counts_each_search)
+{
+	char *conf = harness_fmt("%s/ctmirror.conf", regdir), *body;
+	const char *argv[] = {"-c", conf, "check-config", NULL, NULL};
+	struct harness_run r;
+
+	body = harness_fmt("[registry]\nbase_url = %s\n[tracking]\n"
+	    "search.msc = query.intr=lomecel-b\n"
+	    "search.bad = query.term=(frailty\n", fakereg_url(reg));
+	cr_assert_eq(harness_write(conf, body), 0);
+	fakereg_clear_log(reg);
+	cr_assert_eq(harness_run(&r, argv, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.out, "configuration OK\n");
+	cr_expect_eq(fakereg_count(reg, NULL), 0, "offline by default");
+	harness_run_free(&r);
+	argv[3] = "--online";
+	cr_assert_eq(harness_run(&r, argv, NULL), 0);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.out, "search msc: 2 studies match "
+	    "(query.intr=lomecel-b)\n") != NULL, "%s", r.out);
+	{
+		char *want = harness_fmt("%s:5: [tracking] search.bad: the "
+		    "registry refused it: HTTP 400: Parameter `query.term` has "
+		    "incorrect format", conf);
+
+		cr_expect(strstr(r.err, want) != NULL, "%s", r.err);
+		free(want);
+	}
+	cr_expect_eq(fakereg_count(reg, "countTotal=true"), 2);
+	cr_expect_eq(fakereg_count(reg, "pageSize=0"), 2);
+	harness_run_free(&r);
+	free(body);
+	free(conf);
+}
