@@ -1,9 +1,12 @@
 /*
  * judge.h - the page judge, shared by the sync cycle and `ctmirror scan`
  * so both give the same verdicts: a page's claims and citations against
- * the stored registry states, the records the citation check reads
- * (loaded from the store as pages name them, cached within [pages]
- * record_cache bytes), and the rule options of the config.
+ * the stored registry states and records, and the rule options of the
+ * config.  Each cited trial's state and record is read from the store
+ * once, in ID order (judge_prepare), whatever the number of pages citing
+ * it or of trials the pages cite, and kept prepared in a temporary file;
+ * a page reads what it needs from there through a cache bounded by
+ * [pages] record_cache bytes.
  */
 #ifndef CTMIRROR_JUDGE_H
 #define CTMIRROR_JUDGE_H
@@ -23,11 +26,25 @@ struct judge;
 struct judge *judge_new(const struct config *cfg, struct store *s);
 void judge_free(struct judge *j);
 
+/*
+ * Before the pages are judged: read paths[0..n) (as pages_scan does,
+ * pages over max_size skipped) for the NCT IDs they cite, then read the
+ * state and record of each cited trial (and of the trial an alias leads
+ * to) from the store, once, in ID order, prepared for the citation check
+ * into a temporary file.  Optional: a trial not prepared (one a page
+ * names only by acronym, or a page that changed since) is read from the
+ * store when judged.  Once per judge.  0; -1 with store_errmsg() saying
+ * why.
+ */
+int judge_prepare(struct judge *j, char *const *paths, size_t n,
+    size_t max_size);
+
 /* What one page claims and which rules fire, owned by the struct. */
 struct judge_page {
 	struct claim_list claims;	/* the claims, then one mention claim per cited ID */
 	struct verdict_list verdicts;
 	size_t *owner;			/* verdicts.v[k] judges claims.v[owner[k]] */
+	size_t owner_cap;
 };
 
 /*
@@ -42,9 +59,9 @@ void judge_page_finish(struct judge_page *p);
 
 /*
  * The registry state a claim's ID leads to (an alias: its current ID's);
- * NULL when none is stored.  Borrowed, valid while j lives.
+ * NULL when none is stored.  Borrowed, valid until the next judge_* call
+ * on j.
  */
-const struct trial_state *judge_state(const struct judge *j,
-    const char *nct_id);
+const struct trial_state *judge_state(struct judge *j, const char *nct_id);
 
 #endif

@@ -625,8 +625,11 @@ cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 		    "set [pages] paths\n");
 		return EXIT_USAGE;
 	}
-	if ((x.judge = judge_new(cfg, s)) == NULL) {
+	if ((x.judge = judge_new(cfg, s)) == NULL ||
+	    judge_prepare(x.judge, nrest ? rest : cfg->page_paths, nrest ?
+	    (size_t)nrest : cfg->n_page_paths, cfg->max_page_size) < 0) {
 		log_error("scan: %s", store_errmsg(s));
+		judge_free(x.judge);
 		return EXIT_RUNTIME;
 	}
 	if (x.json)

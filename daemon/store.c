@@ -1123,105 +1123,162 @@ store_summary(struct store *s, struct store_summary *sum)
 
 /* ------------------------------------------------------- rule states */
 
-struct store_states {
-	PGresult *res;			/* owns every string below */
-	struct trial_state *v;		/* sorted by nct_id */
+/*
+ * The registry state of a trial as the rules read it (model.h's
+ * trial_state), columns 0 to 12 of a row of this select; with the IDs the
+ * registry does not know (rule unknown-trial).
+ */
+#define STATE_SELECT \
+	"SELECT t.nct_id, v.overall_status, coalesce(v.has_results, false)," \
+	"       coalesce(v.results_first_posted, '')," \
+	"       coalesce(v.last_update_posted, '')," \
+	"       coalesce(v.results_submitted, '')," \
+	"       coalesce(array_to_string(v.result_pmids, ' '), '')," \
+	"       coalesce(cardinality(v.result_pmids), 0), v.acronym," \
+	"       v.brief_title," \
+	"       CASE WHEN t.registry_state = 'not_found'" \
+	"            THEN coalesce(t.registry_answer, 'not found') END," \
+	"       coalesce(to_char(coalesce(t.registry_checked_at," \
+	"                                 t.missing_since), 'YYYY-MM-DD'), '')," \
+	"       coalesce(to_char(d.due_by, 'YYYY-MM-DD'), '')"
+
+/*
+ * The joins STATE_SELECT reads: the current version, and the deadline of
+ * trials that become overdue when it passes (both states, so the answer
+ * does not depend on today).  The deadlines are worked out once for all
+ * (a materialized CTE, hashed): as a join condition the planner would
+ * redo the view for every trial asked (2.9 s for 4,096 of 50,000).
+ */
+#define STATE_DUE \
+	"WITH due AS MATERIALIZED (SELECT nct_id, due_by FROM results_due" \
+	"   WHERE state IN ('not due yet', 'overdue')" \
+	"     AND primary_completion_date_type = 'ACTUAL'" \
+	"     AND results_first_submitted_date IS NULL) "
+#define STATE_FROM \
+	"  FROM trials t LEFT JOIN study_versions v" \
+	"    ON v.version_id = t.current_version_id" \
+	"  LEFT JOIN due d ON d.nct_id = t.nct_id"
+
+/* PMIDs a state can list; more are left out of the evidence. */
+#define STATE_PMIDS 64
+
+/*
+ * Row r of a STATE_SELECT result into *st: its strings borrowed from res,
+ * its PMIDs split into pmids (room for STATE_PMIDS, NUL-separated in
+ * buf, a copy of column 6).
+ */
+static void
+state_of_row(const PGresult *res, int r, struct trial_state *st, char *buf,
+    size_t size, const char **pmids)
+{
+	char *save = NULL, *tok;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->nct_id, sizeof(st->nct_id), "%s", PQgetvalue(res, r, 0));
+	st->overall_status = col(res, r, 1);
+	st->has_results = PQgetvalue(res, r, 2)[0] == 't';
+	copy_date(st->results_first_posted, PQgetvalue(res, r, 3));
+	copy_date(st->last_update_posted, PQgetvalue(res, r, 4));
+	copy_date(st->results_submitted, PQgetvalue(res, r, 5));
+	st->acronym = col(res, r, 8);
+	st->brief_title = col(res, r, 9);
+	st->registry_answer = col(res, r, 10);
+	copy_date(st->answered_on, PQgetvalue(res, r, 11));
+	copy_date(st->results_due_by, PQgetvalue(res, r, 12));
+	snprintf(buf, size, "%s", PQgetvalue(res, r, 6));
+	st->result_pmids = pmids;
+	for (tok = strtok_r(buf, " ", &save); tok && st->n_result_pmids <
+	    STATE_PMIDS; tok = strtok_r(NULL, " ", &save))
+		pmids[st->n_result_pmids++] = tok;
+}
+
+int
+store_each_state(struct store *s, char *const *ids, size_t n,
+    store_state_fn fn, void *arg)
+{
+	const char *pmids[STATE_PMIDS];
+	const char *p[1];
+	char *arr = NULL, buf[STATE_PMIDS * 12];
+	PGresult *res;
+	bool failed = false, stopped = false;
+
+	if (n == 0)
+		return 0;
+	if (s->pipeline) {
+		set_err(s, "states: internal error: inside a pipeline");
+		return -1;
+	}
+	if ((arr = id_array(ids, n)) == NULL) {
+		set_err(s, "states: out of memory");
+		return -1;
+	}
+	p[0] = arr;
+	/*
+	 * Row by row: a whole knowledge base's trials cost one row's memory,
+	 * however many they are; in no order, so that the server need not
+	 * sort wide rows.  The summary is the citation
+	 * check's cut of the record (migration 0003): a few KB, nothing of
+	 * a results section decompressed.
+	 */
+	if (!PQsendQueryParams(s->conn, STATE_DUE STATE_SELECT
+	    ", v.citation::text" STATE_FROM
+	    " WHERE t.nct_id = ANY ($1::text[])"
+	    "   AND (v.version_id IS NOT NULL OR t.registry_state = 'not_found')",
+	    1, NULL, p, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(s->conn)) {
+		set_pq_err(s, "states", NULL);
+		free(arr);
+		return -1;
+	}
+	free(arr);
+	while ((res = PQgetResult(s->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE && !failed && !stopped) {
+			struct trial_state ts;
+
+			state_of_row(res, 0, &ts, buf, sizeof(buf), pmids);
+			if (fn(arg, &ts, col(res, 0, 13), (size_t)PQgetlength(
+			    res, 0, 13)) < 0)
+				stopped = true;
+		} else if (st != PGRES_TUPLES_OK &&
+		    st != PGRES_SINGLE_TUPLE && !failed) {
+			set_pq_err(s, "states", PQresultErrorMessage(res));
+			failed = true;
+		}
+		PQclear(res);
+	}
+	return failed || stopped ? -1 : 0;
+}
+
+struct store_names {
+	PGresult *acr;			/* acronym, nct_id */
+	struct claims_acronym *v;
 	size_t n;
-	char **pmid_store;		/* per state: split copy of the PMID list */
-	const char **pmid_ptrs;
-	struct claims_acronym *acr;
-	size_t n_acr;
 	PGresult *aliases;		/* alias_nct_id, nct_id; sorted by alias */
 };
 
-static int
-cmp_state(const void *a, const void *b)
+struct store_names *
+store_load_names(struct store *s)
 {
-	return strcmp(((const struct trial_state *)a)->nct_id,
-	    ((const struct trial_state *)b)->nct_id);
-}
+	struct store_names *m = calloc(1, sizeof(*m));
 
-struct store_states *
-store_load_states(struct store *s)
-{
-	struct store_states *m = NULL;
-	size_t total_pmids = 0, used = 0;
-	int rows;
-
-	if ((m = calloc(1, sizeof(*m))) == NULL)
+	if (m == NULL)
 		goto oom;
-	/* With the IDs the registry does not know, for unknown-trial. */
-	m->res = q(s, "load registry states", PGRES_TUPLES_OK,
-	    "SELECT t.nct_id, v.overall_status, coalesce(v.has_results, false),"
-	    "       coalesce(v.results_first_posted, ''),"
-	    "       coalesce(v.last_update_posted, ''),"
-	    "       coalesce(v.results_submitted, ''),"
-	    "       coalesce(array_to_string(v.result_pmids, ' '), ''),"
-	    "       coalesce(cardinality(v.result_pmids), 0), v.acronym,"
-	    "       v.brief_title,"
-	    "       CASE WHEN t.registry_state = 'not_found'"
-	    "            THEN coalesce(t.registry_answer, 'not found') END,"
-	    "       coalesce(to_char(coalesce(t.registry_checked_at,"
-	    "                                 t.missing_since), 'YYYY-MM-DD'), ''),"
-	    "       coalesce(to_char(d.due_by, 'YYYY-MM-DD'), '')"
-	    "  FROM trials t LEFT JOIN study_versions v"
-	    "    ON v.version_id = t.current_version_id"
-	    /*
-	     * The deadline of trials that become overdue when it passes:
-	     * both states, so the answer does not depend on today.
-	     */
-	    "  LEFT JOIN results_due d ON d.nct_id = t.nct_id"
-	    "   AND d.state IN ('not due yet', 'overdue')"
-	    "   AND d.primary_completion_date_type = 'ACTUAL'"
-	    "   AND d.results_first_submitted_date IS NULL"
-	    " WHERE v.version_id IS NOT NULL OR t.registry_state = 'not_found'",
-	    0, NULL);
-	if (m->res == NULL)
+	m->acr = q(s, "load acronyms", PGRES_TUPLES_OK,
+	    "SELECT v.acronym, t.nct_id FROM trials t"
+	    "  JOIN study_versions v ON v.version_id = t.current_version_id"
+	    " WHERE v.acronym <> '' ORDER BY t.nct_id COLLATE \"C\"", 0, NULL);
+	if (m->acr == NULL)
 		goto fail;
-	rows = PQntuples(m->res);
-	for (int r = 0; r < rows; r++)
-		total_pmids += (size_t)atoi(PQgetvalue(m->res, r, 7));
-	m->v = calloc((size_t)rows + 1, sizeof(*m->v));
-	m->pmid_store = calloc((size_t)rows + 1, sizeof(*m->pmid_store));
-	m->pmid_ptrs = calloc(total_pmids + 1, sizeof(*m->pmid_ptrs));
-	m->acr = calloc((size_t)rows + 1, sizeof(*m->acr));
-	if (!m->v || !m->pmid_store || !m->pmid_ptrs || !m->acr)
+	m->n = (size_t)PQntuples(m->acr);
+	if ((m->v = calloc(m->n + 1, sizeof(*m->v))) == NULL)
 		goto oom;
-	for (int r = 0; r < rows; r++) {
-		struct trial_state *st = &m->v[r];
-		char *save = NULL, *tok;
-
-		snprintf(st->nct_id, sizeof(st->nct_id), "%s",
-		    PQgetvalue(m->res, r, 0));
-		st->overall_status = col(m->res, r, 1);
-		st->registry_answer = col(m->res, r, 10);
-		copy_date(st->answered_on, PQgetvalue(m->res, r, 11));
-		st->has_results = PQgetvalue(m->res, r, 2)[0] == 't';
-		copy_date(st->results_first_posted, PQgetvalue(m->res, r, 3));
-		copy_date(st->last_update_posted, PQgetvalue(m->res, r, 4));
-		copy_date(st->results_submitted, PQgetvalue(m->res, r, 5));
-		st->acronym = col(m->res, r, 8);
-		st->brief_title = col(m->res, r, 9);
-		copy_date(st->results_due_by, PQgetvalue(m->res, r, 12));
-		if ((m->pmid_store[r] = strdup(PQgetvalue(m->res, r, 6))) == NULL)
-			goto oom;
-		st->result_pmids = m->pmid_ptrs + used;
-		for (tok = strtok_r(m->pmid_store[r], " ", &save);
-		    tok && used < total_pmids;
-		    tok = strtok_r(NULL, " ", &save))
-			m->pmid_ptrs[used++] = tok;
-		st->n_result_pmids = (size_t)(m->pmid_ptrs + used -
-		    st->result_pmids);
+	for (size_t i = 0; i < m->n; i++) {
+		m->v[i].acronym = PQgetvalue(m->acr, (int)i, 0);
+		m->v[i].nct_id = PQgetvalue(m->acr, (int)i, 1);
 	}
-	m->n = (size_t)rows;
-	qsort(m->v, m->n, sizeof(*m->v), cmp_state);
-	for (size_t i = 0; i < m->n; i++)
-		if (m->v[i].acronym && m->v[i].acronym[0]) {
-			m->acr[m->n_acr].acronym = m->v[i].acronym;
-			m->acr[m->n_acr].nct_id = m->v[i].nct_id;
-			m->n_acr++;
-		}
-	/* Sorted by the server in C collation, for store_states_alias(). */
+	/* Sorted by the server in C collation, for store_names_alias(). */
 	m->aliases = q(s, "load aliases", PGRES_TUPLES_OK,
 	    "SELECT alias_nct_id, nct_id FROM trial_aliases"
 	    " ORDER BY alias_nct_id COLLATE \"C\"", 0, NULL);
@@ -1229,25 +1286,21 @@ store_load_states(struct store *s)
 		goto fail;
 	return m;
 oom:
-	set_err(s, "load registry states: out of memory");
+	set_err(s, "load acronyms: out of memory");
 fail:
-	store_states_free(m);
+	store_names_free(m);
 	return NULL;
 }
 
-const struct trial_state *
-store_states_get(const struct store_states *m, const char *nct_id)
+const struct claims_acronym *
+store_names_acronyms(const struct store_names *m, size_t *n)
 {
-	struct trial_state key;
-
-	if (m == NULL || m->n == 0)
-		return NULL;
-	snprintf(key.nct_id, sizeof(key.nct_id), "%s", nct_id);
-	return bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_state);
+	*n = m ? m->n : 0;
+	return m ? m->v : NULL;
 }
 
 const char *
-store_states_alias(const struct store_states *m, const char *nct_id)
+store_names_alias(const struct store_names *m, const char *nct_id)
 {
 	int lo = 0, hi;
 
@@ -1268,69 +1321,15 @@ store_states_alias(const struct store_states *m, const char *nct_id)
 	return NULL;
 }
 
-const struct claims_acronym *
-store_states_acronyms(const struct store_states *m, size_t *n)
-{
-	*n = m ? m->n_acr : 0;
-	return m ? m->acr : NULL;
-}
-
 void
-store_states_free(struct store_states *m)
+store_names_free(struct store_names *m)
 {
 	if (m == NULL)
 		return;
-	if (m->pmid_store)
-		for (size_t i = 0; i < m->n || (m->res && i <
-		    (size_t)PQntuples(m->res)); i++)
-			free(m->pmid_store[i]);
-	free(m->pmid_store);
-	free(m->pmid_ptrs);
-	free(m->acr);
 	free(m->v);
 	PQclear(m->aliases);
-	PQclear(m->res);
+	PQclear(m->acr);
 	free(m);
-}
-
-int
-store_each_record_summary(struct store *s, char *const *ids, size_t n,
-    store_record_fn fn, void *arg)
-{
-	char *arr = NULL;
-	const char *p[1];
-	PGresult *res = NULL;
-	int rc = -1;
-
-	if (n == 0)
-		return 0;
-	if ((arr = id_array(ids, n)) == NULL) {
-		set_err(s, "load records: out of memory");
-		return -1;
-	}
-	p[0] = arr;
-	/*
-	 * Only the modules the citation check reads (migration 0003 cuts them
-	 * when a version is stored), so a 300 KB record with results costs a
-	 * few KB on the wire and in the parser, and nothing is decompressed
-	 * but those few KB.
-	 */
-	res = q(s, "load records", PGRES_TUPLES_OK,
-	    "SELECT t.nct_id, v.citation::text"
-	    "  FROM trials t JOIN study_versions v"
-	    "    ON v.version_id = t.current_version_id"
-	    " WHERE t.nct_id = ANY ($1::text[])", 1, p);
-	if (res == NULL)
-		goto out;
-	for (int r = 0; r < PQntuples(res); r++)
-		if (fn(arg, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1),
-		    (size_t)PQgetlength(res, r, 1)) < 0)
-			goto out;
-	rc = 0;
-out:
-	PQclear(res);
-	free(arr);
-	return rc;
 }
 
 /* ------------------------------------------------------ pages and flags */

@@ -227,38 +227,36 @@ struct store_summary {
 int store_summary(struct store *s, struct store_summary *sum);
 
 /*
- * Registry state of every trial that has a stored version, for the rules
- * (fills a trial_state per trial; strings owned by the map).
- * New map or NULL.
+ * The registry state of each of ids[0..n) that has a stored version (or
+ * that the registry does not know), for the rules: fn(arg, state,
+ * summary, len) in no particular order, the state's strings and the summary
+ * borrowed for the call; summary is the current record cut to what the
+ * citation check reads (API v2 JSON: the identification, status, sponsor,
+ * conditions, design, arms/interventions and browse modules), NULL when
+ * none is stored.  Read row by row: the memory of one row whatever n is.
+ * fn returns 0, or -1 to stop (then -1).  0 / -1.
  */
-struct store_states;
-struct store_states *store_load_states(struct store *s);
-/* Borrowed state of nct_id or NULL. */
-const struct trial_state *store_states_get(const struct store_states *m,
-    const char *nct_id);
+typedef int (*store_state_fn)(void *arg, const struct trial_state *st,
+    const char *summary, size_t len);
+int store_each_state(struct store *s, char *const *ids, size_t n,
+    store_state_fn fn, void *arg);
+
+/*
+ * How pages name trials besides their IDs: the registry's acronym of
+ * every stored trial, and the recorded aliases.  New or NULL.
+ */
+struct store_names;
+struct store_names *store_load_names(struct store *s);
+/* (acronym, nct_id) of every stored trial with an acronym.  Borrowed. */
+const struct claims_acronym *store_names_acronyms(const struct store_names *m,
+    size_t *n);
 /*
  * The ID the registry now answers nct_id with, when nct_id is a recorded
  * alias; else NULL.  Borrowed (valid while m lives).
  */
-const char *store_states_alias(const struct store_states *m,
+const char *store_names_alias(const struct store_names *m,
     const char *nct_id);
-/* (acronym, nct_id) of every stored trial with an acronym.  Borrowed. */
-const struct claims_acronym *store_states_acronyms(const struct store_states *m,
-    size_t *n);
-void store_states_free(struct store_states *m);
-
-/*
- * For each of ids[0..n) with a stored version: fn(arg, nct_id, json, len)
- * with a summary of its current record as API v2 JSON text (the
- * identification, status, sponsor, conditions, design, arms/interventions
- * and browse modules, at their usual paths), for the citation check.
- * Strings borrowed for the call.  IDs without a version get no call; the
- * order is the server's.  fn returns 0, or -1 to stop (then -1).  0 / -1.
- */
-typedef int (*store_record_fn)(void *arg, const char *nct_id,
-    const char *json, size_t len);
-int store_each_record_summary(struct store *s, char *const *ids, size_t n,
-    store_record_fn fn, void *arg);
+void store_names_free(struct store_names *m);
 
 /* ------------------------------------------------------ pages and flags */
 

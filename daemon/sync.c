@@ -795,8 +795,13 @@ judge_pages(struct cycle *c)
 	x.c = c;
 	phase(c, "pages");
 	x.n_sinks = alerts_sinks(c->cfg, x.sinks);
-	if ((x.judge = judge_new(c->cfg, c->s)) == NULL) {
+	/* No page, no judge: its acronyms alone are a query over every trial. */
+	if (c->cfg->n_page_paths > 0 &&
+	    ((x.judge = judge_new(c->cfg, c->s)) == NULL ||
+	    judge_prepare(x.judge, c->cfg->page_paths, c->cfg->n_page_paths,
+	    c->cfg->max_page_size) < 0)) {
 		fail(c, "database: %s", store_errmsg(c->s));
+		judge_free(x.judge);
 		return -1;
 	}
 	pages = pages_scan(c->cfg->page_paths, c->cfg->n_page_paths,

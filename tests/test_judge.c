@@ -3,7 +3,9 @@
  * real PostgreSQL (no registry), pages judged as the cycle and `ctmirror
  * scan` judge them.  Claims and citations, aliases, IDs with nothing
  * stored, and a knowledge base citing more trials than the record cache
- * holds: every citation is still judged against its own record.
+ * holds: every citation is still judged against its own record, whether
+ * the records were prepared first (judge_prepare: each read once) or are
+ * read as pages need them.
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -195,6 +197,32 @@ Test(judge, a_full_cache_starts_over_without_losing_a_citation)
 	cr_assert_eq(judge_page(j, page, strlen(page), &small), 0, "%s",
 	    store_errmsg(st));
 	judge_free(j);
+	/* Prepared from a file of the page: each record read once. */
+	{
+		char *dir = harness_tmpdir(), *file;
+		char *paths[1];
+		struct judge_page again;
+
+		file = harness_fmt("%s/kb.md", dir);
+		cr_assert_eq(harness_write(file, page), 0);
+		paths[0] = file;
+		j = judge_new(cfg, st);
+		cr_assert_not_null(j);
+		cr_assert_eq(judge_prepare(j, paths, 1, 1u << 24), 0, "%s",
+		    store_errmsg(st));
+		cr_assert_eq(judge_page(j, page, strlen(page), &again), 0, "%s",
+		    store_errmsg(st));
+		cr_expect_eq(again.verdicts.n, small.verdicts.n);
+		for (size_t k = 0; k < again.verdicts.n &&
+		    k < small.verdicts.n; k++)
+			cr_expect_str_eq(again.verdicts.v[k].evidence,
+			    small.verdicts.v[k].evidence);
+		judge_page_finish(&again);
+		judge_free(j);
+		harness_rmtree(dir);
+		free(dir);
+		free(file);
+	}
 	cfg->record_cache = 256u << 20;
 	j = judge_new(cfg, st);
 	cr_assert_not_null(j);
@@ -215,4 +243,57 @@ Test(judge, a_full_cache_starts_over_without_losing_a_citation)
 	free(page);
 	free(text);
 	free(path);
+}
+
+/*
+ * Prepared from the pages, read back from the file: the same verdicts as
+ * read from the database one by one; a trial a page names only by its
+ * acronym (not prepared) is read when judged; an alias leads to the
+ * current trial's prepared record.
+ */
+Test(judge, prepared_records_judge_as_the_database_does)
+{
+	static const char page[] =
+	    "# Frailty\n\nHERA Phase 2b (NCT02982915) is still recruiting; "
+	    "results pending as of 2024-01-10.\n\nThe CLEARMIND trial is "
+	    "ongoing.\n\nNCT09100099 is completed.\n";
+	char *dir = harness_tmpdir(), *file = harness_fmt("%s/kb.md", dir);
+	char *paths[1] = {file};
+	struct judge_page a, b;
+	struct judge *j;
+
+	store_file("registry/default/NCT02982915.json", "NCT02982915");
+	store_file("registry/default/NCT05233774.json", "NCT05233774");
+	store_file("registry/default/NCT04421456.json", "NCT04421456");
+	cr_assert_eq(store_begin(st), 0);
+	cr_assert_eq(store_record_alias(st, "NCT09100099", "NCT04421456"), 0);
+	cr_assert_eq(store_commit(st), 0);
+	cr_assert_eq(harness_write(file, page), 0);
+	j = judge_new(cfg, st);
+	cr_assert_not_null(j, "%s", store_errmsg(st));
+	cr_assert_eq(judge_page(j, page, strlen(page), &a), 0);
+	judge_free(j);
+	j = judge_new(cfg, st);
+	cr_assert_not_null(j);
+	cr_assert_eq(judge_prepare(j, paths, 1, 1u << 20), 0, "%s",
+	    store_errmsg(st));
+	cr_assert_eq(judge_page(j, page, strlen(page), &b), 0);
+	cr_assert_eq(a.claims.n, b.claims.n);
+	cr_assert_eq(a.verdicts.n, b.verdicts.n);
+	for (size_t k = 0; k < a.verdicts.n; k++) {
+		cr_expect_str_eq(a.verdicts.v[k].rule, b.verdicts.v[k].rule);
+		cr_expect_str_eq(a.verdicts.v[k].evidence,
+		    b.verdicts.v[k].evidence);
+		cr_expect_eq(a.owner[k], b.owner[k]);
+	}
+	/* CLEARMIND by acronym alone: "ongoing" against COMPLETED. */
+	cr_expect_eq(verdicts_of(&b, "NCT05233774", "status-changed"), 1);
+	cr_expect_eq(verdicts_of(&b, "NCT09100099", "alias-id"), 1);
+	cr_expect_not_null(judge_state(j, "NCT09100099"));
+	judge_page_finish(&a);
+	judge_page_finish(&b);
+	judge_free(j);
+	harness_rmtree(dir);
+	free(dir);
+	free(file);
 }
