@@ -46,6 +46,8 @@
  *   GET /_fakereg/limits?max_url=N
  *   GET /_fakereg/stats      {"requests": N, "max_per_minute": N,
  *                            "records_parsed": N}
+ *   GET /_fakereg/warm       read and remember every record, build the
+ *                            search index: {"records", "indexed", "ms"}
  */
 #ifndef CTMIRROR_FAKEREG_H
 #define CTMIRROR_FAKEREG_H
