@@ -106,10 +106,14 @@ struct pass {
 	bool sink_down;		/* after one webhook failure, stop trying this cycle */
 };
 
+/* How a sink marks one item delivered or failed in its outbox. */
+typedef int (*mark_fn)(struct store *, long long, bool, const char *);
+
 static void
-done(struct pass *p, const struct store_flag *fl, bool ok, const char *err)
+done(struct pass *p, mark_fn mark, long long alert_id, bool ok,
+    const char *err)
 {
-	if (store_alert_done(p->s, fl->alert_id, ok, err) < 0) {
+	if (mark(p->s, alert_id, ok, err) < 0) {
 		p->db_error = true;
 		return;
 	}
@@ -119,19 +123,26 @@ done(struct pass *p, const struct store_flag *fl, bool ok, const char *err)
 		p->failed++;
 }
 
+/* After an item was printed to p->out. */
+static int
+printed(struct pass *p, mark_fn mark, long long alert_id)
+{
+	/* Marked delivered only once the block reached the stream. */
+	if (fflush(p->out) != 0 || ferror(p->out)) {
+		done(p, mark, alert_id, false, "stdout write failed");
+		return -1;
+	}
+	done(p, mark, alert_id, true, NULL);
+	return p->db_error ? -1 : 0;
+}
+
 static int
 to_stdout(void *arg, const struct store_flag *fl)
 {
 	struct pass *p = arg;
 
 	alerts_print_flag(p->out, fl);
-	/* Marked delivered only once the block reached the stream. */
-	if (fflush(p->out) != 0 || ferror(p->out)) {
-		done(p, fl, false, "stdout write failed");
-		return -1;
-	}
-	done(p, fl, true, NULL);
-	return p->db_error ? -1 : 0;
+	return printed(p, store_alert_done, fl->alert_id);
 }
 
 static int
@@ -199,28 +210,41 @@ post(struct pass *p, char *body, struct post *pr)
 	return pr->error;
 }
 
+/*
+ * POST body (new, freed here; NULL when it could not be made) to the
+ * webhook and mark the item; what names it in the log.
+ */
 static int
-to_webhook(void *arg, const struct store_flag *fl)
+posted_item(struct pass *p, mark_fn mark, long long alert_id, char *body,
+    const char *what)
 {
-	struct pass *p = arg;
 	struct post pr;
 	const char *err;
-	char *body;
 
+	if (body == NULL)
+		return -1;
 	if (p->sink_down) {
+		free(body);
 		p->failed++;
 		return 0;
 	}
-	if ((body = alerts_webhook_body(fl)) == NULL)
-		return -1;
 	if ((err = post(p, body, &pr)) != NULL) {
-		log_warnx("alerts sink=webhook flag=%lld: %s; will retry next cycle",
-		    fl->flag_id, err);
-		done(p, fl, false, err);
-		return p->db_error ? -1 : 0;
-	}
-	done(p, fl, true, NULL);
+		log_warnx("alerts sink=webhook %s: %s; will retry next cycle",
+		    what, err);
+		done(p, mark, alert_id, false, err);
+	} else
+		done(p, mark, alert_id, true, NULL);
 	return p->db_error ? -1 : 0;
+}
+
+static int
+to_webhook(void *arg, const struct store_flag *fl)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "flag=%lld", fl->flag_id);
+	return posted_item(arg, store_alert_done, fl->alert_id,
+	    alerts_webhook_body(fl), what);
 }
 
 /* ------------------------------------------------- new search matches */
@@ -297,56 +321,23 @@ alerts_match_body(const struct store_match *m)
 	return match_json(m, true, true);
 }
 
-static void
-match_done(struct pass *p, const struct store_match *m, bool ok,
-    const char *err)
-{
-	if (store_match_done(p->s, m->alert_id, ok, err) < 0) {
-		p->db_error = true;
-		return;
-	}
-	if (ok)
-		p->sent++;
-	else
-		p->failed++;
-}
-
 static int
 match_to_stdout(void *arg, const struct store_match *m)
 {
 	struct pass *p = arg;
 
 	alerts_print_match(p->out, m);
-	if (fflush(p->out) != 0 || ferror(p->out)) {
-		match_done(p, m, false, "stdout write failed");
-		return -1;
-	}
-	match_done(p, m, true, NULL);
-	return p->db_error ? -1 : 0;
+	return printed(p, store_match_done, m->alert_id);
 }
 
 static int
 match_to_webhook(void *arg, const struct store_match *m)
 {
-	struct pass *p = arg;
-	struct post pr;
-	const char *err;
-	char *body;
+	char what[160];
 
-	if (p->sink_down) {
-		p->failed++;
-		return 0;
-	}
-	if ((body = alerts_match_body(m)) == NULL)
-		return -1;
-	if ((err = post(p, body, &pr)) != NULL) {
-		log_warnx("alerts sink=webhook search=%s nct=%s: %s; will retry "
-		    "next cycle", m->search, m->nct_id, err);
-		match_done(p, m, false, err);
-		return p->db_error ? -1 : 0;
-	}
-	match_done(p, m, true, NULL);
-	return p->db_error ? -1 : 0;
+	snprintf(what, sizeof(what), "search=%s nct=%s", m->search, m->nct_id);
+	return posted_item(arg, store_match_done, m->alert_id,
+	    alerts_match_body(m), what);
 }
 
 /* NOTIFY's payload is at most 8000 bytes: a long query is left out. */

@@ -1741,20 +1741,31 @@ store_each_pending_alert(struct store *s, const char *sink, store_flag_fn fn,
 	return rc;
 }
 
-int
-store_alert_done(struct store *s, long long alert_id, bool ok,
-    const char *error)
+/* One delivery attempt of an outbox's row (alert_outbox, match_outbox). */
+#define OUTBOX_DONE(table)						\
+	"UPDATE " table " SET attempts = attempts + 1,"			\
+	" last_attempt_at = now(),"					\
+	" delivered_at = CASE WHEN $2::boolean THEN now() END,"		\
+	" last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"	\
+	" WHERE alert_id = $1::bigint AND delivered_at IS NULL"
+
+static int
+outbox_done(struct store *s, const char *what, const char *sql,
+    long long alert_id, bool ok, const char *error)
 {
 	char id[24];
 	const char *p[3] = {id, ok ? "t" : "f", error};
 
 	snprintf(id, sizeof(id), "%lld", alert_id);
-	return exec(s, "alert delivered",
-	    "UPDATE alert_outbox SET attempts = attempts + 1,"
-	    " last_attempt_at = now(),"
-	    " delivered_at = CASE WHEN $2::boolean THEN now() END,"
-	    " last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"
-	    " WHERE alert_id = $1::bigint AND delivered_at IS NULL", 3, p);
+	return exec(s, what, sql, 3, p);
+}
+
+int
+store_alert_done(struct store *s, long long alert_id, bool ok,
+    const char *error)
+{
+	return outbox_done(s, "alert delivered", OUTBOX_DONE("alert_outbox"),
+	    alert_id, ok, error);
 }
 
 int
@@ -2674,16 +2685,8 @@ int
 store_match_done(struct store *s, long long alert_id, bool ok,
     const char *error)
 {
-	char id[24];
-	const char *p[3] = {id, ok ? "t" : "f", error};
-
-	snprintf(id, sizeof(id), "%lld", alert_id);
-	return exec(s, "announcement delivered",
-	    "UPDATE match_outbox SET attempts = attempts + 1,"
-	    " last_attempt_at = now(),"
-	    " delivered_at = CASE WHEN $2::boolean THEN now() END,"
-	    " last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"
-	    " WHERE alert_id = $1::bigint AND delivered_at IS NULL", 3, p);
+	return outbox_done(s, "announcement delivered",
+	    OUTBOX_DONE("match_outbox"), alert_id, ok, error);
 }
 
 int

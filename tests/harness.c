@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <errno.h>
+#include <event2/event.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
@@ -18,7 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fetch.h"
 #include "store.h"
+#include "sync.h"
 
 /* The maintenance database on the test server. */
 static PGconn *
@@ -301,4 +304,25 @@ harness_fault(struct fakereg *reg, enum fakereg_fault_kind kind,
 	f.status = status;
 	f.count = count;
 	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+}
+
+int
+harness_sync_cycle(const struct config *cfg, struct store *st,
+    struct sync_result *res)
+{
+	struct event_base *base = event_base_new();
+	struct fetch_opts fo;
+	struct fetch *f;
+	int rc;
+
+	cr_assert_not_null(base);
+	sync_fetch_opts(cfg, &fo);
+	fo.backoff_base = 0.05;
+	fo.backoff_max = 3;
+	f = fetch_new(base, &fo);
+	cr_assert_not_null(f);
+	rc = sync_cycle(cfg, st, f, "sync", NULL, res);
+	fetch_free(f);
+	event_base_free(base);
+	return rc;
 }

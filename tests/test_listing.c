@@ -142,20 +142,7 @@ TestSuite(listing, .init = setup, .fini = teardown, .timeout = 120);
 static int
 cycle(struct sync_result *res)
 {
-	struct event_base *base = event_base_new();
-	struct fetch_opts fo;
-	struct fetch *f;
-	int rc;
-
-	sync_fetch_opts(cfg, &fo);
-	fo.backoff_base = 0.05;
-	fo.backoff_max = 3;
-	f = fetch_new(base, &fo);
-	cr_assert_not_null(f);
-	rc = sync_cycle(cfg, st, f, "sync", NULL, res);
-	fetch_free(f);
-	event_base_free(base);
-	return rc;
+	return harness_sync_cycle(cfg, st, res);
 }
 
 static long
