@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "search.h"
 #include "text.h"
 
@@ -34,6 +35,10 @@ static const struct config_key keys[] = {
 	    OFF(conninfo), 0, 0, 0},
 	{"database", "state_dir", CONFIG_STRING, ".ctmirror", false, false,
 	    OFF(state_dir), 0, 0, 0},
+	{"database", "retain_delivered_alerts", CONFIG_DURATION, "30d", true,
+	    false, OFF(retain_delivered_alerts), 0, 0, 36500 * DAY},
+	{"database", "retain_runs", CONFIG_DURATION, "400d", true, false,
+	    OFF(retain_runs), 0, 0, 36500 * DAY},
 
 	{"registry", "base_url", CONFIG_URL, "https://clinicaltrials.gov/api/v2",
 	    true, false, OFF(base_url), 0, 0, 0},
@@ -55,6 +60,8 @@ static const struct config_key keys[] = {
 	    OFF(fetch_batch), 0, 1, 1000},
 	{"registry", "tls_verify", CONFIG_BOOL, "yes", true, false,
 	    OFF(tls_verify), 0, 0, 0},
+	{"registry", "history_url", CONFIG_STRING, "", true, false,
+	    OFF(history_url), 0, 0, 0},
 	{"registry", "max_url", CONFIG_SIZE, "6k", true, false,
 	    OFF(max_url), 0, 256, 1ul << 20},
 	{"registry", "retry_window", CONFIG_DURATION, "2m", true, false,
@@ -69,6 +76,10 @@ static const struct config_key keys[] = {
 	    OFF(from_pages), 0, 0, 0},
 	{"tracking", "max_missing", CONFIG_UINT, "10", true, false,
 	    OFF(max_missing), 0, 0, 1000000},
+	{"tracking", "backfill", CONFIG_BOOL, "yes", true, false,
+	    OFF(backfill), 0, 0, 0},
+	{"tracking", "backfill_requests", CONFIG_UINT, "200", true, false,
+	    OFF(backfill_requests), 0, 1, 1000000},
 
 	{"pages", "paths", CONFIG_STRING_LIST, "", true, false,
 	    OFF(page_paths), OFF(n_page_paths), 0, 0},
@@ -138,9 +149,7 @@ seterr(struct config_error *err, const char *file, int line,
 	 * Messages quote what the file says; a control byte in it (an
 	 * escape sequence, say) must not reach the operator's terminal.
 	 */
-	for (char *p = err->text; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	log_safe(err->text);
 }
 
 const struct config_key *
@@ -818,6 +827,11 @@ validate(const struct config *cfg, const char *file,
 			    "https:// (or set allow_insecure_webhook = yes)");
 			return -1;
 		}
+	}
+	if (cfg->history_url[0] != '\0' && !valid_url(cfg->history_url)) {
+		seterr(err, file, 0, "[registry] history_url: not an http:// or "
+		    "https:// URL");
+		return -1;
 	}
 	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0) {
 		seterr(err, file, 0, "[daemon] log: \"%s\" is not stderr or "

@@ -32,6 +32,8 @@ struct config {
 	/* [database] */
 	char *conninfo;		/* SECRET. "" = libpq's PG* environment / local cluster */
 	char *state_dir;	/* private local cluster lives here; default ".ctmirror" */
+	unsigned retain_delivered_alerts; /* seconds; delivered alerts older go; 0 = keep; default 30d */
+	unsigned retain_runs;	/* seconds; finished runs older go (not one that stored a version); 0 = keep; default 400d */
 
 	/* [registry] */
 	char *base_url;		/* default https://clinicaltrials.gov/api/v2 */
@@ -44,6 +46,8 @@ struct config {
 	unsigned probe_batch;	/* IDs per probe request, default 1000 */
 	unsigned fetch_batch;	/* IDs per full-record request, default 100 */
 	bool tls_verify;	/* default yes; "no" is logged loudly */
+	/* the history endpoints' base; "" = base_url with /v2 -> /int */
+	char *history_url;
 	size_t max_url;		/* longest request URL, bytes, default 6k */
 	unsigned retry_window;	/* seconds 429/503 are retried, default 2 min */
 	char *contact;		/* e-mail or URL for the User-Agent; "" = none */
@@ -55,6 +59,8 @@ struct config {
 	unsigned max_missing;	/* cap on trials one run may mark missing, default 10 */
 	struct config_search *searches;	/* search.NAME keys, in file order */
 	size_t n_searches;
+	bool backfill;		/* read new trials' past versions, default yes */
+	unsigned backfill_requests; /* history requests per cycle, default 200 */
 
 	/* [pages] */
 	char **page_paths;	/* files, folders, globs */

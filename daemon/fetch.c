@@ -867,6 +867,17 @@ fetch_cancelled(const struct fetch *f)
 	return f->cancelled;
 }
 
+bool
+fetch_is_type(const struct fetch_response *resp, const char *type)
+{
+	const char *ct = resp->content_type;
+	size_t n = strlen(type);
+
+	if (ct == NULL || strncasecmp(ct, type, n) != 0)
+		return false;
+	return strchr("; \t", ct[n]) != NULL;
+}
+
 const struct fetch_stats *
 fetch_stats(const struct fetch *f)
 {

@@ -89,6 +89,12 @@ struct fetch_response {
 
 typedef void (*fetch_done_fn)(void *arg, const struct fetch_response *resp);
 
+/*
+ * Is the response's Content-Type `type` ("application/json"), in any
+ * case, with or without parameters (charset)?  false when it has none.
+ */
+bool fetch_is_type(const struct fetch_response *resp, const char *type);
+
 /* New client on `base` (borrowed, must outlive it).  NULL on failure. */
 struct fetch *fetch_new(struct event_base *base, const struct fetch_opts *opts);
 /* Aborts transfers still in flight without calling their callbacks. */

@@ -43,7 +43,11 @@ int judge_prepare(struct judge *j, char *const *paths, size_t n,
 struct judge_page {
 	struct claim_list claims;	/* the claims, then one mention claim per cited ID */
 	struct verdict_list verdicts;
-	size_t *owner;			/* verdicts.v[k] judges claims.v[owner[k]] */
+	/*
+	 * verdicts.v[k] judges claims.v[owner[k]]; owner never decreases,
+	 * so a claim's verdicts are one run of verdicts.
+	 */
+	size_t *owner;
 	size_t owner_cap;
 };
 

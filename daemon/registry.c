@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config.h"
 #include "fetch.h"
+#include "log.h"
 #include "registry_int.h"
 #include "text.h"
 
@@ -122,10 +122,7 @@ registry_text_line(const char *s, size_t max)
 		n = max;
 	if ((out = strndup(s, n)) == NULL)
 		return NULL;
-	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return out;
+	return log_safe(out);
 }
 
 size_t
@@ -168,16 +165,6 @@ registry_batch_url(const struct registry *r, char *const *ids, size_t n,
 	return url;
 }
 
-bool
-registry_is_type(const char *content_type, const char *want)
-{
-	size_t n = strlen(want);
-
-	if (content_type == NULL || strncasecmp(content_type, want, n) != 0)
-		return false;
-	return strchr("; \t", content_type[n]) != NULL;
-}
-
 /* ------------------------------------------------------ what came back */
 
 char *
@@ -206,7 +193,7 @@ registry_cause(const struct fetch_response *resp)
 		}
 	}
 	if (resp->status == 200) {
-		if (registry_is_type(resp->content_type, "application/json"))
+		if (fetch_is_type(resp, "application/json"))
 			return NULL;
 		return registry_fmt("HTTP 200 but %s, not JSON",
 		    resp->content_type ? resp->content_type :
@@ -218,7 +205,7 @@ registry_cause(const struct fetch_response *resp)
 	if (resp->status == 429)
 		s = registry_fmt("still throttling after %u attempts (HTTP "
 		    "429%s%s)", resp->attempts, line[0] ? ": " : "", line);
-	else if (registry_is_type(resp->content_type, "text/html"))
+	else if (fetch_is_type(resp, "text/html"))
 		s = registry_fmt("HTTP %ld (an HTML page)", resp->status);
 	else
 		s = registry_fmt("HTTP %ld%s%s", resp->status,

@@ -488,7 +488,7 @@ static bool
 unknown_id(const struct fetch_response *resp)
 {
 	return resp->status == 404 && resp->error == NULL &&
-	    registry_is_type(resp->content_type, "text/plain") &&
+	    fetch_is_type(resp, "text/plain") &&
 	    strstr(resp->body, "not found") != NULL;
 }
 

@@ -58,13 +58,11 @@ bool registry_stopped(const struct registry *r);
 
 /*
  * The first line of registry text, at most `max` bytes, for a message:
- * control characters become '?' (the text is the registry's, shown on
- * terminals and in mail).  New.
+ * made safe by log_safe (the text is the registry's, shown on terminals
+ * and in mail, and stored as text: a character cut at `max` becomes '?',
+ * not invalid UTF-8).  New.
  */
 char *registry_text_line(const char *s, size_t max);
-
-/* "application/json", with or without parameters (charset). */
-bool registry_is_type(const char *content_type, const char *want);
 
 /* IDs that fit one filter.ids request URL, with room for `extra` bytes. */
 size_t registry_ids_per_url(const struct registry *r, size_t extra);

@@ -101,6 +101,30 @@ results_posted(const struct trial_state *st)
 	return st->has_results || st->results_first_posted[0] != '\0';
 }
 
+/*
+ * Since when the registry has shown what contradicts the claim, from the
+ * stored history: " (so since D, before this claim's date A: wrong when
+ * written)", or " (so since D, after the claim's date A)"; nothing when
+ * either date is unknown.  Before means the contradiction stood when the
+ * claim was written; the same day may have been either.
+ */
+static void
+since(struct text_buf *ev, const char *verb, const char *day,
+    const char *as_of)
+{
+	long d, a;
+
+	if (!day_number(day, &d))
+		return;
+	text_buf_printf(ev, " (%s since %.10s", verb, day);
+	if (day_number(as_of, &a) && d < a)
+		text_buf_printf(ev, ", before this claim's date %.10s: wrong "
+		    "when written", as_of);
+	else if (day_number(as_of, &a) && d > a)
+		text_buf_printf(ev, ", after the claim's date %.10s", as_of);
+	text_buf_str(ev, ")");
+}
+
 static int
 judge_results_posted(const struct claim *c, const struct trial_state *st,
     const char *link_id, struct verdict_list *out)
@@ -114,8 +138,13 @@ judge_results_posted(const struct claim *c, const struct trial_state *st,
 		text_buf_printf(&ev,
 		    "results are posted (no results-first-posted "
 		    "date given)");
-	else {
+	else if (day_number(c->as_of, &as_of) &&
+	    day_number(st->results_first_posted, &posted) && posted < as_of)
 		/* %.10s: the date fields are fixed-size, but not ours. */
+		text_buf_printf(&ev, "results were posted on %.10s, before "
+		    "this claim's date %.10s (wrong when written)",
+		    st->results_first_posted, c->as_of);
+	else {
 		text_buf_printf(&ev, "results first posted on %.10s",
 		    st->results_first_posted);
 		if (day_number(c->as_of, &as_of) &&
@@ -155,6 +184,7 @@ judge_publication_linked(const struct claim *c, const struct trial_state *st,
 	}
 	if (n > shown)
 		text_buf_printf(&ev, " and %zu more", n - shown);
+	since(&ev, "listed", st->result_refs_since, c->as_of);
 	return add_verdict(out, "publication-linked", SEV_STALE, link_id, &ev);
 }
 
@@ -171,7 +201,9 @@ judge_status_changed(const struct claim *c, const struct trial_state *st,
 	if (text_status_bit(st->overall_status) & c->statuses)
 		return 0;
 	text_buf_printf(&ev, "status is %.64s", st->overall_status);
-	if (st->last_update_posted[0] != '\0')
+	if (st->status_since[0] != '\0')
+		since(&ev, "so", st->status_since, c->as_of);
+	else if (st->last_update_posted[0] != '\0')
 		text_buf_printf(&ev, " (record last updated %.10s)",
 		    st->last_update_posted);
 	text_buf_printf(&ev, "; the page says ");

@@ -6,6 +6,7 @@
 #include "sync.h"
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct cycle {
 	unsigned fetched_done;
 	unsigned fetch_total;
 	bool db_failed;
+	const char *stage;		/* what the database was doing, for messages */
 };
 
 static double
@@ -61,9 +63,21 @@ now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Wall-clock time, for the run record's failure time. */
+static double
+wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void
 phase(struct cycle *c, const char *name)
 {
+	/* The fetch phase's database work is storing what was fetched. */
+	c->stage = strcmp(name, "fetch") == 0 ? "store" : name;
 	if (c->hooks && c->hooks->phase)
 		c->hooks->phase(c->hooks->arg, name);
 }
@@ -86,6 +100,19 @@ fail(struct cycle *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->res->error, sizeof(c->res->error), fmt, ap);
 	va_end(ap);
+	if (c->res->failed_at == 0)
+		c->res->failed_at = wall_seconds();
+}
+
+/* A database failure, named for what it was doing. */
+static void
+db_fail(struct cycle *c)
+{
+	if (!store_ok(c->s))
+		fail(c, "database connection lost during %s: %s", c->stage,
+		    store_errmsg(c->s));
+	else
+		fail(c, "database: %s", store_errmsg(c->s));
 }
 
 /* A trial-level error: logged by ID, recorded in the run. */
@@ -380,6 +407,7 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 {
 	struct cycle *c = arg;
 	struct store_current *cur = NULL;
+	struct store_run before;
 	const char **ids = NULL;
 	size_t *slot = NULL;
 	size_t np = 0, i;
@@ -391,6 +419,7 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
+	before = c->res->run;
 	for (i = 0; i < n; i++)
 		if (items[i].outcome == REG_OK) {
 			slot[i] = np;
@@ -427,16 +456,20 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 		if (parse_and_store(c, it, &cur[slot[i]]) < 0)
 			goto dbfail;
 	}
-	if (c->db_failed || store_commit(c->s) < 0)
+	/* The run's counts commit with what they count. */
+	if (c->db_failed || store_run_progress(c->s, &c->res->run) < 0 ||
+	    store_commit(c->s) < 0)
 		goto dbfail;
 	progress(c, c->fetched_done, c->fetch_total, "fetched");
 	rc = 0;
 	goto out;
 dbfail:
 	c->db_failed = true;
-	fail(c, "database: %s", store_errmsg(c->s));
-	/* Nothing of this batch is stored. */
+	db_fail(c);
+	/* Nothing of this batch is stored, nor counted. */
 	store_rollback(c->s);
+	c->res->run.versions_stored = before.versions_stored;
+	c->res->run.changes_stored = before.changes_stored;
 out:
 	if (cur)
 		store_current_finish(cur, np);
@@ -583,7 +616,7 @@ plan_asks(struct cycle *c)
 	rc = 0;
 	goto out;
 dbfail:
-	fail(c, "database: %s", store_errmsg(c->s));
+	db_fail(c);
 out:
 	free(cfg_ids);
 	store_free_ids(skip, n_skip);
@@ -689,7 +722,7 @@ mirror(struct cycle *c, struct registry *reg)
 	rc = 0;
 	goto out;
 dbfail:
-	fail(c, "database: %s", store_errmsg(c->s));
+	db_fail(c);
 out:
 	listing_free(l);
 	free(moved);
@@ -704,22 +737,85 @@ struct scan_ctx {
 	struct judge *judge;
 	const char *sinks[3];
 	size_t n_sinks;
-	char **paths;
+	char **paths;			/* pages read, in the walk's (sorted) order */
 	size_t n_paths, cap_paths;
-	int failed;
 };
 
-/* FNV-1a: a cheap fingerprint of the page text for the pages table. */
-static void
-page_hash(const char *text, size_t len, char out[17])
-{
-	unsigned long long h = 1469598103934665603ULL;
+/* SHA-256 of what is fed to it, as lower-case hex. */
+struct digest {
+	EVP_MD_CTX *ctx;
+	bool ok;
+};
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)text[i];
-		h *= 1099511628211ULL;
+static void
+digest_init(struct digest *d)
+{
+	d->ctx = EVP_MD_CTX_new();
+	d->ok = d->ctx != NULL && EVP_DigestInit_ex(d->ctx, EVP_sha256(),
+	    NULL) == 1;
+}
+
+static void
+digest_add(struct digest *d, const void *p, size_t n)
+{
+	d->ok = d->ok && EVP_DigestUpdate(d->ctx, p, n) == 1;
+}
+
+/* A field of a record: its length first, so no two records read alike. */
+static void
+digest_field(struct digest *d, const char *text)
+{
+	unsigned long long n = text ? strlen(text) + 1 : 0;
+
+	digest_add(d, &n, sizeof(n));
+	if (text)
+		digest_add(d, text, (size_t)n);
+}
+
+static int
+digest_hex(struct digest *d, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+
+	d->ok = d->ok && EVP_DigestFinal_ex(d->ctx, md, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(d->ctx);
+	d->ctx = NULL;
+	for (unsigned i = 0; d->ok && i < len; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return d->ok ? 0 : -1;
+}
+
+/*
+ * The page's fingerprints: of its text, and of the claims made from it
+ * (every column the claims table stores), so an unchanged page costs
+ * these comparisons and no write.  0 / -1 (memory).
+ */
+static int
+page_hashes(const char *text, size_t len, const struct claim_list *cl,
+    char content[65], char claims[65])
+{
+	struct digest d;
+	char buf[64];
+
+	digest_init(&d);
+	digest_add(&d, text, len);
+	if (digest_hex(&d, content) < 0)
+		return -1;
+	digest_init(&d);
+	for (size_t i = 0; i < cl->n; i++) {
+		const struct claim *c = &cl->v[i];
+
+		digest_field(&d, c->nct_id);
+		digest_field(&d, claims_kind_name(c->kind));
+		snprintf(buf, sizeof(buf), "%u %d", c->kind == CLAIM_STATUS ?
+		    c->statuses : 0u, c->line);
+		digest_field(&d, buf);
+		digest_field(&d, c->as_of);
+		digest_field(&d, c->phrase);
+		digest_field(&d, c->excerpt);
 	}
-	snprintf(out, 17, "%016llx", h);
+	return digest_hex(&d, claims);
 }
 
 static int
@@ -747,16 +843,21 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 	struct cycle *c = x->c;
 	struct judge_page pg = {0};
 	struct store_finding *f = NULL;
+	struct store_page sp;
 	size_t nf = 0;
 	unsigned raised = 0, resolved = 0;
-	char hash[17];
+	char content[65], claims[65];
 	int rc = -1;
 
 	c->res->run.pages_scanned++;
-	if (remember_path(x, path) < 0 ||
-	    judge_page(x->judge, text, len, &pg) < 0)
+	if (remember_path(x, path) < 0) {
+		store_set_error(c->s, "out of memory");
 		goto fail;
-	if ((f = calloc(pg.verdicts.n + 1, sizeof(*f))) == NULL) {
+	}
+	if (judge_page(x->judge, text, len, &pg) < 0)
+		goto fail;
+	if ((f = calloc(pg.verdicts.n + 1, sizeof(*f))) == NULL ||
+	    page_hashes(text, len, &pg.claims, content, claims) < 0) {
 		store_set_error(c->s, "out of memory");
 		goto fail;
 	}
@@ -764,9 +865,14 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 		f[nf].claim = &pg.claims.v[pg.owner[nf]];
 		f[nf].verdict = &pg.verdicts.v[nf];
 	}
-	page_hash(text, len, hash);
-	if (store_page_flags(c->s, path, hash, &pg.claims, f, nf, x->sinks,
-	    x->n_sinks, &raised, &resolved) < 0)
+	sp.path = path;
+	sp.content_hash = content;
+	sp.claims_hash = claims;
+	sp.claims = &pg.claims;
+	sp.findings = f;
+	sp.n_findings = nf;
+	if (store_page_flags(c->s, &sp, x->sinks, x->n_sinks, &raised,
+	    &resolved) < 0)
 		goto fail;
 	c->res->run.flags_raised += raised;
 	c->res->run.flags_resolved += resolved;
@@ -776,10 +882,137 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 	goto out;
 fail:
 	c->db_failed = true;
-	fail(c, "page %s: %s", path, store_errmsg(c->s));
+	if (!store_ok(c->s))
+		db_fail(c);
+	else
+		fail(c, "page %s: %s", path, store_errmsg(c->s));
 out:
 	free(f);
 	judge_page_finish(&pg);
+	return rc;
+}
+
+/* Stored pages that were not read: skipped ones, the rest gone. */
+struct unread {
+	char **gone;
+	size_t n_gone;
+	char **skipped;
+	char **why;		/* borrowed from the skip list */
+	size_t n_skipped;
+};
+
+/*
+ * Sort the stored pages not read this cycle: those a skip covers (the
+ * file, or a folder above it, could not be read) keep their claims and
+ * flags; the others are gone.  Both lists sorted.  0 / -1 (memory).
+ */
+static int
+sort_unread(char **stored, size_t n, char *const *read, size_t n_read,
+    const struct pages_skips *skips, struct unread *u)
+{
+	size_t i, k = 0;
+
+	if ((u->gone = calloc(n + 1, sizeof(*u->gone))) == NULL ||
+	    (u->skipped = calloc(n + 1, sizeof(*u->skipped))) == NULL ||
+	    (u->why = calloc(n + 1, sizeof(*u->why))) == NULL)
+		return -1;
+	/* Both in bytewise order: one merge. */
+	for (i = 0; i < n; i++) {
+		const char *why;
+		int cmp = 1;
+
+		while (k < n_read && (cmp = strcmp(read[k], stored[i])) < 0)
+			k++;
+		if (k < n_read && cmp == 0)
+			continue;
+		if ((why = pages_skipped(skips, stored[i])) != NULL) {
+			u->skipped[u->n_skipped] = stored[i];
+			u->why[u->n_skipped++] = (char *)why;
+		} else {
+			u->gone[u->n_gone++] = stored[i];
+		}
+	}
+	return 0;
+}
+
+/* Say which skips have lasted since an earlier cycle, in one line. */
+static void
+report_lasting(const struct unread *u, char (*since)[32], const bool *old)
+{
+	char line[1024];
+	size_t len = 0, lasting = 0, shown = 0;
+
+	line[0] = '\0';
+	for (size_t i = 0; i < u->n_skipped; i++) {
+		if (!old[i])
+			continue;
+		lasting++;
+		if (shown < 5 && len < sizeof(line)) {
+			int w = snprintf(line + len, sizeof(line) - len,
+			    "%s%s (since %s: %s)", shown ? ", " : "",
+			    u->skipped[i], since[i], u->why[i]);
+
+			if (w > 0)
+				len += (size_t)w;
+			shown++;
+		}
+	}
+	if (lasting == 0)
+		return;
+	log_warnx("pages: %zu page%s still skipped, claims and open flags kept "
+	    "until %s again: %s%s", lasting, lasting == 1 ? "" : "s",
+	    lasting == 1 ? "it reads" : "they read", line,
+	    lasting > shown ? ", ..." : "");
+}
+
+/*
+ * After the walk: pages that are gone no longer make their claims; pages
+ * that could not be read are not gone.  Only the stored pages a skip
+ * covers are kept, so one unreadable file does not keep every deleted
+ * page's flags open, and a folder that cannot be listed does not resolve
+ * its pages' flags (to raise and announce them again, under new IDs,
+ * once it can).  Writes only when a page is gone or a skip begins.
+ */
+static int
+settle_unread(struct cycle *c, struct scan_ctx *x,
+    const struct pages_skips *skips)
+{
+	struct unread u;
+	char **stored = NULL;
+	char (*since)[32] = NULL;
+	bool *lasting = NULL;
+	size_t n = 0;
+	unsigned resolved = 0;
+	int rc = -1;
+
+	memset(&u, 0, sizeof(u));
+	if (store_page_paths(c->s, &stored, &n) < 0)
+		goto dbfail;
+	if (sort_unread(stored, n, x->paths, x->n_paths, skips, &u) < 0 ||
+	    (since = calloc(u.n_skipped + 1, sizeof(*since))) == NULL ||
+	    (lasting = calloc(u.n_skipped + 1, sizeof(*lasting))) == NULL) {
+		fail(c, "%s", "out of memory");
+		goto out;
+	}
+	if (store_forget_pages(c->s, u.gone, u.n_gone, &resolved) < 0 ||
+	    store_pages_skipped(c->s, u.skipped, u.why, u.n_skipped,
+	    since, lasting) < 0)
+		goto dbfail;
+	c->res->run.flags_resolved += resolved;
+	for (size_t i = 0; i < u.n_gone; i++)
+		log_info("page=%s: gone; its flags are resolved", u.gone[i]);
+	report_lasting(&u, since, lasting);
+	rc = 0;
+	goto out;
+dbfail:
+	db_fail(c);
+out:
+	free(lasting);
+	free(since);
+	free(u.gone);
+	free(u.skipped);
+	free(u.why);
+	store_free_ids(stored, n);
 	return rc;
 }
 
@@ -787,7 +1020,8 @@ static int
 judge_pages(struct cycle *c)
 {
 	struct scan_ctx x;
-	unsigned resolved = 0, skipped = 0;
+	struct pages_skips skips = {0};
+	struct store_run before = c->res->run;
 	long pages;
 	int rc = -1;
 
@@ -800,34 +1034,116 @@ judge_pages(struct cycle *c)
 	    ((x.judge = judge_new(c->cfg, c->s)) == NULL ||
 	    judge_prepare(x.judge, c->cfg->page_paths, c->cfg->n_page_paths,
 	    c->cfg->max_page_size) < 0)) {
-		fail(c, "database: %s", store_errmsg(c->s));
+		db_fail(c);
 		judge_free(x.judge);
 		return -1;
 	}
 	pages = pages_scan(c->cfg->page_paths, c->cfg->n_page_paths,
-	    c->cfg->max_page_size, on_page, &x, &skipped);
-	if (pages < 0)
-		goto out;
-	/*
-	 * Pages that are gone no longer make their claims.  A page skipped
-	 * this time (unreadable, binary, too large) is not gone: while any
-	 * is, resolve nothing, or its flags would be raised and announced
-	 * again once it reads.
-	 */
-	if (skipped == 0 &&
-	    store_forget_pages(c->s, x.paths, x.n_paths, &resolved) < 0) {
-		fail(c, "database: %s", store_errmsg(c->s));
+	    c->cfg->max_page_size, on_page, &x, &skips);
+	c->res->run.pages_skipped = (unsigned)skips.n;
+	if (pages < 0) {
+		if (!c->res->error[0])
+			fail(c, "%s",
+			    "reading the pages failed (out of memory)");
 		goto out;
 	}
-	c->res->run.flags_resolved += resolved;
+	if (settle_unread(c, &x, &skips) < 0)
+		goto out;
+	/* The page stage's counts, once, and only when there are some. */
+	if ((c->res->run.flags_raised != before.flags_raised ||
+	    c->res->run.flags_resolved != before.flags_resolved ||
+	    c->res->run.pages_skipped != before.pages_skipped) &&
+	    store_run_progress(c->s, &c->res->run) < 0) {
+		db_fail(c);
+		goto out;
+	}
 	rc = 0;
 out:
+	pages_skips_finish(&skips);
 	store_free_ids(x.paths, x.n_paths);
 	judge_free(x.judge);
 	return rc;
 }
 
+/* ------------------------------------------------------------ retention */
+
+/* Rows pruned per statement, and statements per cycle at most. */
+#define PRUNE_BATCH 500
+#define PRUNE_ROUNDS 20
+
+/*
+ * Delete old delivered alerts and old runs ([database] retain_*), a
+ * small batch at a time and a bounded number of batches a cycle, so a
+ * backlog is worked off over several cycles and never holds one up.  A
+ * failure is a warning, unless the database is gone.
+ */
+static int
+prune(struct cycle *c)
+{
+	unsigned alerts = 0, runs = 0, a, r;
+
+	if (c->cfg->retain_delivered_alerts == 0 && c->cfg->retain_runs == 0)
+		return 0;
+	phase(c, "prune");
+	for (int round = 0; round < PRUNE_ROUNDS; round++) {
+		if (store_prune(c->s, c->cfg->retain_delivered_alerts,
+		    c->cfg->retain_runs, PRUNE_BATCH, &a, &r) < 0) {
+			if (!store_ok(c->s)) {
+				db_fail(c);
+				return -1;
+			}
+			log_warnx("retention: %s; will try again next cycle",
+			    store_errmsg(c->s));
+			break;
+		}
+		alerts += a;
+		runs += r;
+		if (a < PRUNE_BATCH && r < PRUNE_BATCH)
+			break;
+	}
+	if (alerts || runs)
+		log_info("retention: pruned %u delivered alert%s and %u run%s",
+		    alerts, alerts == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
+	return 0;
+}
+
 /* --------------------------------------------------------------- cycle */
+
+/*
+ * Close the run record.  A connection that was lost is tried once more
+ * (its failure is what the record must say); if the database is still
+ * gone, res->unrecorded tells the caller to write it later with
+ * sync_record_failure.
+ */
+static void
+close_run(struct cycle *c, const char *status, int *rc)
+{
+	struct store *s = c->s;
+	struct sync_result *res = c->res;
+
+	if (res->run.run_id <= 0)
+		return;
+	if (!store_ok(s) && store_reset(s) < 0) {
+		res->unrecorded = true;
+		return;
+	}
+	store_rollback(s);
+	if (store_run_finish(s, &res->run, status, res->error[0] ?
+	    res->error : NULL, *rc < 0 ? res->failed_at : 0) < 0) {
+		if (*rc >= 0) {
+			db_fail(c);
+			*rc = -1;
+		}
+		res->unrecorded = true;
+	}
+}
+
+int
+sync_record_failure(struct store *s, const struct sync_result *res)
+{
+	return store_run_finish(s, &res->run, "failed", res->error,
+	    res->failed_at);
+}
 
 void
 sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo)
@@ -874,13 +1190,14 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	c.hooks = hooks;
 	c.n_sinks = alerts_sinks(cfg, c.sinks);
 	c.res = res;
+	c.stage = "start";
 
 	if (!store_lock_sync(s)) {
 		snprintf(res->error, sizeof(res->error), "%s", store_errmsg(s));
 		return -1;
 	}
 	if (store_run_begin(s, mode, &res->run.run_id) < 0) {
-		fail(&c, "database: %s", store_errmsg(s));
+		db_fail(&c);
 		goto unlock;
 	}
 	sync_registry_opts(cfg, &ro);
@@ -892,32 +1209,39 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	phase(&c, "track");
 	if (track(&c) < 0) {
 		if (!res->error[0])
-			fail(&c, "database: %s", store_errmsg(s));
+			db_fail(&c);
 		goto finish;
 	}
 	if (mirror(&c, reg) < 0)
+		goto finish;
+	if (backfill_run(cfg, s, f, res->run.run_id, &res->backfill, res->error,
+	    sizeof(res->error)) < 0)
 		goto finish;
 	if (judge_pages(&c) < 0)
 		goto finish;
 	phase(&c, "alerts");
 	if (alerts_deliver(cfg, s, f, stdout, &res->alerts_sent,
 	    &res->alerts_failed) < 0 && !store_ok(s)) {
-		fail(&c, "database: %s", store_errmsg(s));
+		db_fail(&c);
 		goto finish;
 	}
+	if (prune(&c) < 0)
+		goto finish;
 	rc = res->trials_failed || res->alerts_failed ? 1 : 0;
 	status = rc == 0 ? "ok" : "partial";
 finish:
+	/* A stage that said only "database: ..." when its session was lost. */
+	if (rc < 0 && !store_ok(s) &&
+	    strncmp(res->error, "database: ", 10) == 0) {
+		char cause[sizeof(res->error)];
+
+		snprintf(cause, sizeof(cause), "%s", res->error + 10);
+		fail(&c, "database connection lost during %s: %s", c.stage,
+		    cause);
+	}
 	res->run.requests = (unsigned)(fetch_stats(f)->requests - requests0);
 	res->seconds = now_seconds() - t0;
-	if (res->run.run_id > 0 && store_ok(s)) {
-		store_rollback(s);
-		if (store_run_finish(s, &res->run, status,
-		    res->error[0] ? res->error : NULL) < 0 && rc >= 0) {
-			fail(&c, "database: %s", store_errmsg(s));
-			rc = -1;
-		}
-	}
+	close_run(&c, status, &rc);
 	/* After the run is closed, so the report shows how it ended. */
 	if (store_ok(s))
 		report_refresh(cfg, s);

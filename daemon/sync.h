@@ -1,7 +1,8 @@
 /*
  * sync.h - one ctmirror cycle, top to bottom as DESIGN.md's data flow:
  * track -> probe -> fetch changed -> parse -> diff -> store (one
- * transaction per batch) -> pages -> claims -> rules -> flags -> alerts.
+ * transaction per batch) -> history backfill -> pages -> claims -> rules
+ * -> flags -> alerts.
  * `ctmirror sync` runs it once; the daemon runs it on a timer.
  */
 #ifndef CTMIRROR_SYNC_H
@@ -9,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "backfill.h"
 #include "store.h"
 
 struct config;
@@ -19,13 +21,20 @@ struct registry_opts;
 
 /* What one cycle did, for -v, the run record and /metrics. */
 struct sync_result {
-	struct store_run run;		/* counts as stored in sync_runs */
+	struct store_run run;		/* what committed, as in sync_runs */
 	unsigned trials_failed;		/* trials with an error this cycle */
 	unsigned alerts_sent;
 	unsigned alerts_failed;
+	struct backfill_result backfill;	/* the history backfill stage */
 	double seconds;
 	char registry_build[40];	/* the registry's dataTimestamp, "" if none */
 	char error[512];		/* why the cycle failed, "" if it did not */
+	double failed_at;		/* unix time of the failure, 0 if none */
+	/*
+	 * The run record could not be closed (the database was gone): write
+	 * it with sync_record_failure once the database answers again.
+	 */
+	bool unrecorded;
 };
 
 /* Progress reporting hook (terminal progress, daemon phase); may be NULL. */
@@ -48,6 +57,13 @@ struct sync_hooks {
 int sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
     const char *mode, const struct sync_hooks *hooks,
     struct sync_result *res);
+
+/*
+ * Close the run record of a failed cycle that left res->unrecorded: its
+ * committed counts, its cause, the time it failed.  Call before the next
+ * cycle (whose start would close it as "interrupted").  0 / -1.
+ */
+int sync_record_failure(struct store *s, const struct sync_result *res);
 
 /*
  * The HTTP client options of a cycle, from cfg (strings borrowed from it):

@@ -9,7 +9,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict AiHfVy9nydyVPxf1ZqLxuIhtCvwjebkpsqzEpV5HmF6TNwy15diJYhcmGHcfpT9
+\restrict monaon0qdGTfMBp9F7cRh04DY1EihRj0K7QghMABxPwfKsIVjFpZI0i6fKzbVmY
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -115,6 +115,46 @@ COMMENT ON FUNCTION public.registry_date(s text) IS 'A registry date (YYYY-MM-DD
 
 
 --
+-- Name: study_versions_resince(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.study_versions_resince(trial text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    WITH d AS (
+        SELECT version_id, version_no, overall_status,
+               cardinality(result_pmids) > 0 AS refs,
+               coalesce(last_update_posted, registry_date,
+                        to_char(fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')) AS day
+          FROM study_versions WHERE nct_id = trial
+    ), m AS (
+        SELECT d.*,
+               (overall_status IS DISTINCT FROM lag(overall_status)
+                    OVER (ORDER BY version_no))::integer AS s_new,
+               (refs IS DISTINCT FROM lag(refs)
+                    OVER (ORDER BY version_no))::integer AS r_new
+          FROM d
+    ), g AS (
+        SELECT m.*, sum(s_new) OVER (ORDER BY version_no) AS s_run,
+               sum(r_new) OVER (ORDER BY version_no) AS r_run
+          FROM m
+    ), f AS (
+        SELECT version_id,
+               first_value(day) OVER (PARTITION BY s_run ORDER BY version_no) AS s_since,
+               CASE WHEN refs THEN first_value(day)
+                    OVER (PARTITION BY r_run ORDER BY version_no) END AS r_since
+          FROM g
+    )
+    UPDATE study_versions v
+       SET status_since = f.s_since, result_refs_since = f.r_since
+      FROM f
+     WHERE v.version_id = f.version_id
+       AND (v.status_since IS DISTINCT FROM f.s_since
+            OR v.result_refs_since IS DISTINCT FROM f.r_since)
+    $$;
+
+
+--
 -- Name: study_versions_rows(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -148,9 +188,355 @@ END
 $$;
 
 
+--
+-- Name: study_versions_since(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.study_versions_since() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    day text := coalesce(NEW.last_update_posted, NEW.registry_date,
+                         to_char(NEW.fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'));
+    p record;
+BEGIN
+    SELECT overall_status, status_since,
+           cardinality(result_pmids) > 0 AS refs, result_refs_since
+      INTO p
+      FROM study_versions
+     WHERE nct_id = NEW.nct_id AND version_no = NEW.version_no - 1;
+    NEW.status_since := CASE WHEN FOUND AND p.overall_status = NEW.overall_status
+                             THEN p.status_since ELSE day END;
+    NEW.result_refs_since := CASE WHEN cardinality(NEW.result_pmids) = 0 THEN NULL
+                                  WHEN FOUND AND p.refs THEN p.result_refs_since
+                                  ELSE day END;
+    RETURN NEW;
+END
+$$;
+
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
+
+--
+-- Name: study_versions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.study_versions (
+    version_id bigint NOT NULL,
+    nct_id text NOT NULL,
+    version_no integer NOT NULL,
+    content_hash text NOT NULL,
+    last_update_posted text,
+    fetched_at timestamp with time zone DEFAULT now() NOT NULL,
+    run_id bigint,
+    acronym text,
+    brief_title text,
+    overall_status text NOT NULL,
+    has_results boolean NOT NULL,
+    results_first_posted text,
+    results_submitted text,
+    primary_completion text,
+    primary_completion_type text,
+    result_pmids text[] DEFAULT '{}'::text[] NOT NULL,
+    raw jsonb NOT NULL,
+    citation jsonb NOT NULL,
+    source text DEFAULT 'live'::text NOT NULL,
+    registry_version integer,
+    registry_date text,
+    status_since text,
+    result_refs_since text,
+    CONSTRAINT study_versions_content_hash_check CHECK ((content_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT study_versions_history_known CHECK (((source = 'live'::text) OR ((registry_version IS NOT NULL) AND (registry_date IS NOT NULL)))),
+    CONSTRAINT study_versions_registry_date_check CHECK ((registry_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'::text)),
+    CONSTRAINT study_versions_registry_version_check CHECK ((registry_version >= 0)),
+    CONSTRAINT study_versions_source_check CHECK ((source = ANY (ARRAY['live'::text, 'history'::text]))),
+    CONSTRAINT study_versions_version_no_check CHECK ((version_no >= 1))
+);
+ALTER TABLE ONLY public.study_versions ALTER COLUMN raw SET COMPRESSION lz4;
+ALTER TABLE ONLY public.study_versions ALTER COLUMN citation SET COMPRESSION lz4;
+
+
+--
+-- Name: COLUMN study_versions.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.version_no IS 'Place of the version in the trial''s stored life, 1 the oldest; after a backfill the registry''s history comes first.';
+
+
+--
+-- Name: COLUMN study_versions.citation; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.citation IS 'citation_summary(raw), made when the version is stored: what the citation check reads.';
+
+
+--
+-- Name: COLUMN study_versions.source; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.source IS 'live: the registry''s current record when ctmirror synced; history: read from the registry''s History of Changes by the backfill.';
+
+
+--
+-- Name: COLUMN study_versions.registry_version; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.registry_version IS 'The registry''s own number of this version (0 = its first), where known: every history version, and the live version a backfill joined to.';
+
+
+--
+-- Name: COLUMN study_versions.registry_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.registry_date IS 'The date the registry''s change list gives this version (YYYY-MM-DD), where known.';
+
+
+--
+-- Name: COLUMN study_versions.status_since; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.status_since IS 'The day the run of versions with this overall_status, ending here, began (YYYY-MM-DD).';
+
+
+--
+-- Name: COLUMN study_versions.result_refs_since; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.study_versions.result_refs_since IS 'The day the run of versions listing a RESULT reference, ending here, began; NULL when this one lists none.';
+
+
+--
+-- Name: trial_timeline; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_timeline AS
+ WITH v AS (
+         SELECT sv.nct_id,
+            sv.version_no,
+            sv.source,
+            sv.overall_status,
+            sv.has_results,
+            sv.primary_completion,
+            sv.primary_completion_type,
+            (sv.citation #>> '{protocolSection,designModule,enrollmentInfo,count}'::text[]) AS enrollment_text,
+            (sv.citation #>> '{protocolSection,designModule,enrollmentInfo,type}'::text[]) AS enrollment_type,
+            COALESCE(sv.last_update_posted, sv.registry_date) AS day_text,
+            ((sv.fetched_at AT TIME ZONE 'UTC'::text))::date AS fetched_day
+           FROM public.study_versions sv
+        ), dated AS (
+         SELECT v.nct_id,
+            v.version_no,
+            v.source,
+            v.overall_status,
+            v.has_results,
+            v.primary_completion,
+            v.primary_completion_type,
+            v.enrollment_text,
+            v.enrollment_type,
+            v.day_text,
+            v.fetched_day,
+            max(COALESCE((make_date((substr(v.day_text, 1, 4))::integer,
+                CASE
+                    WHEN (length(v.day_text) >= 7) THEN (substr(v.day_text, 6, 2))::integer
+                    ELSE 1
+                END, 1) +
+                CASE
+                    WHEN (length(v.day_text) = 10) THEN ((substr(v.day_text, 9, 2))::integer - 1)
+                    ELSE 0
+                END), v.fetched_day)) OVER (PARTITION BY v.nct_id ORDER BY v.version_no) AS day,
+                CASE
+                    WHEN (v.enrollment_text ~ '^[0-9]{1,9}$'::text) THEN (v.enrollment_text)::integer
+                    ELSE NULL::integer
+                END AS enrollment
+           FROM v
+        ), daily AS (
+         SELECT DISTINCT ON (d.nct_id, d.day) d.nct_id,
+            d.version_no,
+            d.source,
+            d.overall_status,
+            d.has_results,
+            d.primary_completion,
+            d.primary_completion_type,
+            d.enrollment_text,
+            d.enrollment_type,
+            d.day_text,
+            d.fetched_day,
+            d.day,
+            d.enrollment
+           FROM dated d
+          ORDER BY d.nct_id, d.day, d.version_no DESC
+        ), marked AS (
+         SELECT d.nct_id,
+            d.version_no,
+            d.source,
+            d.overall_status,
+            d.has_results,
+            d.primary_completion,
+            d.primary_completion_type,
+            d.enrollment_text,
+            d.enrollment_type,
+            d.day_text,
+            d.fetched_day,
+            d.day,
+            d.enrollment,
+                CASE
+                    WHEN (NOT (ROW(d.overall_status, d.has_results, d.primary_completion, d.primary_completion_type, d.enrollment, d.enrollment_type) IS DISTINCT FROM lag(ROW(d.overall_status, d.has_results, d.primary_completion, d.primary_completion_type, d.enrollment, d.enrollment_type)) OVER (PARTITION BY d.nct_id ORDER BY d.day))) THEN 0
+                    ELSE 1
+                END AS starts
+           FROM daily d
+        ), spans AS (
+         SELECT m.nct_id,
+            m.version_no,
+            m.source,
+            m.overall_status,
+            m.has_results,
+            m.primary_completion,
+            m.primary_completion_type,
+            m.enrollment_text,
+            m.enrollment_type,
+            m.day_text,
+            m.fetched_day,
+            m.day,
+            m.enrollment,
+            m.starts,
+            sum(m.starts) OVER (PARTITION BY m.nct_id ORDER BY m.day) AS span
+           FROM marked m
+        )
+ SELECT s.nct_id,
+    min(s.day) AS valid_from,
+    lead(min(s.day)) OVER (PARTITION BY s.nct_id ORDER BY (min(s.day))) AS valid_to,
+    s.overall_status,
+    s.has_results,
+    (make_date((substr(s.primary_completion, 1, 4))::integer,
+        CASE
+            WHEN (length(s.primary_completion) >= 7) THEN (substr(s.primary_completion, 6, 2))::integer
+            ELSE 1
+        END, 1) +
+        CASE
+            WHEN (length(s.primary_completion) = 10) THEN ((substr(s.primary_completion, 9, 2))::integer - 1)
+            ELSE 0
+        END) AS primary_completion,
+        CASE length(s.primary_completion)
+            WHEN 10 THEN 'day'::text
+            WHEN 7 THEN 'month'::text
+            WHEN 4 THEN 'year'::text
+            ELSE NULL::text
+        END AS primary_completion_precision,
+    s.primary_completion_type,
+    s.enrollment,
+    s.enrollment_type,
+    (array_agg(s.source ORDER BY s.day))[1] AS source
+   FROM spans s
+  GROUP BY s.nct_id, s.span, s.overall_status, s.has_results, s.primary_completion, s.primary_completion_type, s.enrollment, s.enrollment_type;
+
+
+--
+-- Name: VIEW trial_timeline; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_timeline IS 'One row per span of days in which a trial''s registry state (status, results, primary completion, enrollment) stayed the same, from its first stored version on; the spans of a trial touch without gap or overlap, the last is open (valid_to NULL).';
+
+
+--
+-- Name: COLUMN trial_timeline.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_timeline.valid_from; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.valid_from IS 'First day of the span: the lastUpdatePostDate of the version that began it (a version dated before its predecessor counts from its predecessor''s day).';
+
+
+--
+-- Name: COLUMN trial_timeline.valid_to; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.valid_to IS 'First day after the span (the next span''s valid_from); NULL for the span that holds today.';
+
+
+--
+-- Name: COLUMN trial_timeline.overall_status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.overall_status IS 'Registry overallStatus during the span.';
+
+
+--
+-- Name: COLUMN trial_timeline.has_results; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.has_results IS 'Registry hasResults during the span.';
+
+
+--
+-- Name: COLUMN trial_timeline.primary_completion; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.primary_completion IS 'primaryCompletionDateStruct.date during the span as a date; a month-only date is its first day (see primary_completion_precision).';
+
+
+--
+-- Name: COLUMN trial_timeline.primary_completion_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.primary_completion_precision IS 'day, month or year: how much of primary_completion the registry gave.';
+
+
+--
+-- Name: COLUMN trial_timeline.primary_completion_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.primary_completion_type IS 'ACTUAL or ESTIMATED, as the registry marked primary_completion; NULL when it gave no date.';
+
+
+--
+-- Name: COLUMN trial_timeline.enrollment; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.enrollment IS 'designModule.enrollmentInfo.count during the span.';
+
+
+--
+-- Name: COLUMN trial_timeline.enrollment_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.enrollment_type IS 'ACTUAL or ESTIMATED, as the registry marked enrollment.';
+
+
+--
+-- Name: COLUMN trial_timeline.source; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.source IS 'history: the span begins with a version read from the registry''s history (backfill); live: with one ctmirror saw as the current record.';
+
+
+--
+-- Name: trials_as_of(date); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.trials_as_of(day date) RETURNS SETOF public.trial_timeline
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT tl.*
+      FROM trial_timeline tl
+     WHERE tl.valid_from <= day AND (tl.valid_to IS NULL OR tl.valid_to > day)
+       -- trials_current, not trials: the reader role may read only views.
+       AND tl.nct_id IN (SELECT c.nct_id FROM trials_current c)
+    $$;
+
+
+--
+-- Name: FUNCTION trials_as_of(day date); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.trials_as_of(day date) IS 'The registry state of every tracked trial on the given day (one trial_timeline row each); trials whose first stored version is later are absent.';
+
 
 --
 -- Name: version_facts; Type: TABLE; Schema: public; Owner: -
@@ -406,7 +792,8 @@ CREATE TABLE public.claims (
     CONSTRAINT claims_kind_check CHECK ((kind = ANY (ARRAY['results-pending'::text, 'publication-pending'::text, 'status'::text, 'mention'::text]))),
     CONSTRAINT claims_line_check CHECK ((line >= 1)),
     CONSTRAINT claims_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text))
-);
+)
+WITH (fillfactor='50');
 
 
 --
@@ -445,7 +832,8 @@ CREATE TABLE public.flags (
     resolved_at timestamp with time zone,
     CONSTRAINT flags_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT flags_severity_check CHECK ((severity = ANY (ARRAY['stale'::text, 'recheck'::text])))
-);
+)
+WITH (fillfactor='50');
 
 
 --
@@ -460,6 +848,61 @@ ALTER TABLE public.flags ALTER COLUMN flag_id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: history_backfill; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.history_backfill (
+    nct_id text NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL,
+    listed_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    versions_listed integer,
+    anchor_version integer,
+    versions_stored integer DEFAULT 0 NOT NULL,
+    versions_skipped integer DEFAULT 0 NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    CONSTRAINT history_backfill_anchor_version_check CHECK ((anchor_version >= 0)),
+    CONSTRAINT history_backfill_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT history_backfill_check CHECK ((((state = 'pending'::text) = (versions_listed IS NULL)) OR (state = 'failed'::text))),
+    CONSTRAINT history_backfill_check1 CHECK (((state = ANY (ARRAY['done'::text, 'failed'::text])) = (finished_at IS NOT NULL))),
+    CONSTRAINT history_backfill_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'listed'::text, 'done'::text, 'failed'::text]))),
+    CONSTRAINT history_backfill_versions_listed_check CHECK ((versions_listed >= 1)),
+    CONSTRAINT history_backfill_versions_skipped_check CHECK ((versions_skipped >= 0)),
+    CONSTRAINT history_backfill_versions_stored_check CHECK ((versions_stored >= 0))
+);
+
+
+--
+-- Name: history_changes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.history_changes (
+    nct_id text NOT NULL,
+    registry_version integer NOT NULL,
+    registry_date text NOT NULL,
+    overall_status text,
+    module_labels text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT history_changes_registry_date_check CHECK ((registry_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'::text)),
+    CONSTRAINT history_changes_registry_version_check CHECK ((registry_version >= 0))
+);
+
+
+--
+-- Name: history_staged; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.history_staged (
+    nct_id text NOT NULL,
+    registry_version integer NOT NULL,
+    study text NOT NULL,
+    fetched_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY public.history_staged ALTER COLUMN study SET COMPRESSION lz4;
 
 
 --
@@ -504,8 +947,18 @@ CREATE TABLE public.pages (
     content_hash text,
     page_date text,
     first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
-    last_scanned_at timestamp with time zone
+    last_scanned_at timestamp with time zone,
+    claims_hash text,
+    skipped_since timestamp with time zone,
+    skip_reason text
 );
+
+
+--
+-- Name: COLUMN pages.last_scanned_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.pages.last_scanned_at IS 'When the page''s claims were last stored from new content (an unchanged page is not rewritten).';
 
 
 --
@@ -937,43 +1390,6 @@ ALTER TABLE public.study_changes ALTER COLUMN change_id ADD GENERATED ALWAYS AS 
 
 
 --
--- Name: study_versions; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.study_versions (
-    version_id bigint NOT NULL,
-    nct_id text NOT NULL,
-    version_no integer NOT NULL,
-    content_hash text NOT NULL,
-    last_update_posted text,
-    fetched_at timestamp with time zone DEFAULT now() NOT NULL,
-    run_id bigint,
-    acronym text,
-    brief_title text,
-    overall_status text NOT NULL,
-    has_results boolean NOT NULL,
-    results_first_posted text,
-    results_submitted text,
-    primary_completion text,
-    primary_completion_type text,
-    result_pmids text[] DEFAULT '{}'::text[] NOT NULL,
-    raw jsonb NOT NULL,
-    citation jsonb NOT NULL,
-    CONSTRAINT study_versions_content_hash_check CHECK ((content_hash ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT study_versions_version_no_check CHECK ((version_no >= 1))
-);
-ALTER TABLE ONLY public.study_versions ALTER COLUMN raw SET COMPRESSION lz4;
-ALTER TABLE ONLY public.study_versions ALTER COLUMN citation SET COMPRESSION lz4;
-
-
---
--- Name: COLUMN study_versions.citation; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.study_versions.citation IS 'citation_summary(raw), made when the version is stored: what the citation check reads.';
-
-
---
 -- Name: study_versions_version_id_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -1024,6 +1440,8 @@ CREATE TABLE public.sync_runs (
     error_text text,
     registry_build text,
     tracked_digest text,
+    pages_skipped integer DEFAULT 0 NOT NULL,
+    last_progress_at timestamp with time zone,
     CONSTRAINT sync_runs_check CHECK (((finished_at IS NULL) OR (finished_at >= started_at))),
     CONSTRAINT sync_runs_check1 CHECK (((status = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT sync_runs_mode_check CHECK ((mode = ANY (ARRAY['sync'::text, 'run'::text, 'scan'::text]))),
@@ -2875,6 +3293,30 @@ ALTER TABLE ONLY public.flags
 
 
 --
+-- Name: history_backfill history_backfill_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.history_backfill
+    ADD CONSTRAINT history_backfill_pkey PRIMARY KEY (nct_id);
+
+
+--
+-- Name: history_changes history_changes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.history_changes
+    ADD CONSTRAINT history_changes_pkey PRIMARY KEY (nct_id, registry_version);
+
+
+--
+-- Name: history_staged history_staged_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.history_staged
+    ADD CONSTRAINT history_staged_pkey PRIMARY KEY (nct_id, registry_version);
+
+
+--
 -- Name: match_outbox match_outbox_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2943,7 +3385,7 @@ ALTER TABLE ONLY public.study_changes
 --
 
 ALTER TABLE ONLY public.study_versions
-    ADD CONSTRAINT study_versions_nct_id_version_no_key UNIQUE (nct_id, version_no);
+    ADD CONSTRAINT study_versions_nct_id_version_no_key UNIQUE (nct_id, version_no) DEFERRABLE;
 
 
 --
@@ -2995,6 +3437,13 @@ ALTER TABLE ONLY public.version_facts
 
 
 --
+-- Name: alert_outbox_delivered_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_outbox_delivered_idx ON public.alert_outbox USING btree (delivered_at) WHERE (delivered_at IS NOT NULL);
+
+
+--
 -- Name: alert_outbox_pending_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3034,6 +3483,13 @@ CREATE UNIQUE INDEX flags_open_key ON public.flags USING btree (page_id, nct_id,
 --
 
 CREATE INDEX flags_raised_idx ON public.flags USING btree (raised_at);
+
+
+--
+-- Name: history_backfill_open_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX history_backfill_open_idx ON public.history_backfill USING btree (state) WHERE (state = ANY (ARRAY['pending'::text, 'listed'::text]));
 
 
 --
@@ -3086,10 +3542,24 @@ CREATE INDEX study_versions_nct_idx ON public.study_versions USING btree (nct_id
 
 
 --
+-- Name: study_versions_run_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX study_versions_run_idx ON public.study_versions USING btree (run_id);
+
+
+--
 -- Name: sync_errors_nct_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX sync_errors_nct_idx ON public.sync_errors USING btree (nct_id, run_id DESC);
+
+
+--
+-- Name: sync_runs_finished_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sync_runs_finished_idx ON public.sync_runs USING btree (finished_at);
 
 
 --
@@ -3156,6 +3626,13 @@ CREATE TRIGGER study_versions_rows_gone AFTER DELETE ON public.study_versions RE
 
 
 --
+-- Name: study_versions study_versions_since; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER study_versions_since BEFORE INSERT ON public.study_versions FOR EACH ROW EXECUTE FUNCTION public.study_versions_since();
+
+
+--
 -- Name: alert_outbox alert_outbox_flag_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3177,6 +3654,30 @@ ALTER TABLE ONLY public.claims
 
 ALTER TABLE ONLY public.flags
     ADD CONSTRAINT flags_page_id_fkey FOREIGN KEY (page_id) REFERENCES public.pages(page_id);
+
+
+--
+-- Name: history_backfill history_backfill_nct_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.history_backfill
+    ADD CONSTRAINT history_backfill_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.trials(nct_id);
+
+
+--
+-- Name: history_changes history_changes_nct_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.history_changes
+    ADD CONSTRAINT history_changes_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.history_backfill(nct_id);
+
+
+--
+-- Name: history_staged history_staged_nct_id_registry_version_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.history_staged
+    ADD CONSTRAINT history_staged_nct_id_registry_version_fkey FOREIGN KEY (nct_id, registry_version) REFERENCES public.history_changes(nct_id, registry_version) ON DELETE CASCADE;
 
 
 --
@@ -3289,6 +3790,13 @@ REVOKE ALL ON FUNCTION public.registry_date(s text) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION study_versions_resince(trial text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.study_versions_resince(trial text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION study_versions_rows(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3300,6 +3808,28 @@ REVOKE ALL ON FUNCTION public.study_versions_rows() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION public.study_versions_rows_gone() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION study_versions_since(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.study_versions_since() FROM PUBLIC;
+
+
+--
+-- Name: TABLE trial_timeline; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_timeline TO ctmirror_reader;
+
+
+--
+-- Name: FUNCTION trials_as_of(day date); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.trials_as_of(day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trials_as_of(day date) TO ctmirror_reader;
 
 
 --
@@ -3467,5 +3997,5 @@ GRANT SELECT ON TABLE public.trials_current TO ctmirror_reader;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict AiHfVy9nydyVPxf1ZqLxuIhtCvwjebkpsqzEpV5HmF6TNwy15diJYhcmGHcfpT9
+\unrestrict monaon0qdGTfMBp9F7cRh04DY1EihRj0K7QghMABxPwfKsIVjFpZI0i6fKzbVmY
 

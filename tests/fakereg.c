@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #define API_PREFIX	"/api/v2"
+#define INT_PREFIX	"/api/int"	/* history endpoints (registry/HISTORY.md) */
 #define ADMIN_PREFIX	"/_fakereg/"
 #define MAX_HEAD	(64 * 1024)	/* request line + headers */
 #define PAGE_DEFAULT	10
@@ -161,6 +162,7 @@ struct fakereg {
 	struct log_entry *log;
 	size_t n_log, cap_log;
 	size_t parsed;		/* record files parsed since start */
+	enum fakereg_history_mode history_mode;	/* how /api/int answers */
 };
 
 /* One answer before it is put on the wire. */
@@ -321,6 +323,14 @@ reply_json(struct reply *rp, json_t *root)
 }
 
 /* ------------------------------------------------------ shared state */
+
+/* Not the API's: the registry's web server's own HTML page. */
+static void
+reply_nginx_404(struct reply *rp)
+{
+	reply_text(rp, 404, NGINX_404);
+	rp->ctype = "text/html";
+}
 
 static void
 log_add(struct fakereg *r, const char *method, const char *target)
@@ -1313,6 +1323,297 @@ route_version(struct fakereg *r, struct reply *rp)
 	    "dataTimestamp", stamp));
 }
 
+/* ------------------------------------------------- history (/api/int) */
+
+/*
+ * The registry's History of Changes, served the way its website, ctrdata
+ * and cthist read it; tests/registry/HISTORY.md says what each behaviour
+ * rests on.  A trial's versions are the study objects
+ * {dir}/history/{NCT}/0.json, 1.json, ... (0 the first); a trial without
+ * that folder has one version, its current record.
+ */
+
+/* The website's names of the parts a version can change, in its order. */
+static const struct {
+	const char *section;
+	const char *module;	/* NULL: the section as a whole */
+	const char *label;
+} history_labels[] = {
+	{"protocolSection", "identificationModule", "Study Identification"},
+	{"protocolSection", "statusModule", "Study Status"},
+	{"protocolSection", "sponsorCollaboratorsModule",
+	    "Sponsor/Collaborators"},
+	{"protocolSection", "oversightModule", "Oversight"},
+	{"protocolSection", "descriptionModule", "Study Description"},
+	{"protocolSection", "conditionsModule", "Conditions"},
+	{"protocolSection", "designModule", "Study Design"},
+	{"protocolSection", "armsInterventionsModule", "Arms and Interventions"},
+	{"protocolSection", "outcomesModule", "Outcome Measures"},
+	{"protocolSection", "eligibilityModule", "Eligibility"},
+	{"protocolSection", "contactsLocationsModule", "Contacts/Locations"},
+	{"protocolSection", "referencesModule", "References"},
+	{"protocolSection", "ipdSharingStatementModule", "IPD Sharing Statement"},
+	{"resultsSection", NULL, "Results"},
+	{"annotationSection", NULL, "Results Submission"},
+	{"documentSection", NULL, "Documents"},
+};
+
+struct hversions {
+	json_t **v;		/* version i at v[i] */
+	size_t n;
+};
+
+static void
+hversions_free(struct hversions *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		json_decref(h->v[i]);
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+static int
+hversions_push(struct hversions *h, json_t *study)
+{
+	json_t **v = realloc(h->v, (h->n + 1) * sizeof(*v));
+
+	if (v == NULL) {
+		json_decref(study);
+		return -1;
+	}
+	h->v = v;
+	h->v[h->n++] = study;
+	return 0;
+}
+
+/*
+ * The versions of `id` into *out: 0; -1 when the registry does not know
+ * the trial; -2 with `err` filled when a file does not read.
+ */
+static int
+history_load(struct fakereg *r, const char *id, struct hversions *out,
+    char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *study;
+	char *p;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0;; i++) {
+		if (asprintf(&p, "%s/history/%s/%zu.json", r->dir, id, i) < 0)
+			goto oom;
+		if (access(p, F_OK) != 0) {
+			free(p);
+			break;
+		}
+		study = json_load_file(p, 0, &jerr);
+		if (study == NULL) {
+			snprintf(err, errlen, "%s:%d: %s", p, jerr.line,
+			    jerr.text);
+			free(p);
+			goto fail;
+		}
+		free(p);
+		if (hversions_push(out, study) < 0)
+			goto oom;
+	}
+	if (out->n > 0)
+		return 0;
+	/* No history folder: one version, the record served as current. */
+	if ((p = study_path(r, id)) == NULL)
+		goto oom;
+	if (access(p, F_OK) != 0) {
+		free(p);
+		return -1;
+	}
+	if ((study = json_load_file(p, 0, &jerr)) == NULL) {
+		snprintf(err, errlen, "%s:%d: %s", p, jerr.line, jerr.text);
+		free(p);
+		return -2;
+	}
+	free(p);
+	if (hversions_push(out, study) < 0)
+		goto oom;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	hversions_free(out);
+	return -2;
+}
+
+static const char *
+status_str(json_t *study, const char *module, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(
+	    json_object_get(study, "protocolSection"), module), key));
+}
+
+/* The part of a study one label names; NULL when absent. */
+static json_t *
+labelled_part(json_t *study, size_t k)
+{
+	json_t *sec = json_object_get(study, history_labels[k].section);
+
+	return history_labels[k].module ? json_object_get(sec,
+	    history_labels[k].module) : sec;
+}
+
+/* The change-list entry of version i (prev: version i - 1, or NULL). */
+static json_t *
+history_change(json_t *prev, json_t *cur, size_t i, bool reshaped)
+{
+	json_t *labels = json_array();
+	const char *date = status_str(cur, "statusModule",
+	    "lastUpdateSubmitDate");
+
+	if (date == NULL)
+		date = status_str(cur, "statusModule", "studyFirstSubmitDate");
+	for (size_t k = 0; k < sizeof(history_labels) /
+	    sizeof(history_labels[0]); k++) {
+		json_t *a = prev ? labelled_part(prev, k) : NULL;
+		json_t *b = labelled_part(cur, k);
+		bool same = a == NULL ? b == NULL : b != NULL &&
+		    json_equal(a, b);
+
+		if (!same || (prev == NULL && b != NULL))
+			json_array_append_new(labels,
+			    json_string(history_labels[k].label));
+	}
+	if (reshaped)
+		return json_pack("{s:I, s:s?, s:o}", "number", (json_int_t)i,
+		    "submitted", date, "sections", labels);
+	return json_pack("{s:I, s:s?, s:s?, s:s?, s:o}", "version",
+	    (json_int_t)i, "date", date, "status", status_str(cur,
+	    "statusModule", "overallStatus"), "studyType", status_str(cur,
+	    "designModule", "studyType"), "moduleLabels", labels);
+}
+
+static json_t *
+history_changes(const struct hversions *h, bool reshaped)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < h->n && arr; i++)
+		json_array_append_new(arr, history_change(i ? h->v[i - 1] :
+		    NULL, h->v[i], i, reshaped));
+	return arr;
+}
+
+
+/*
+ *   GET /api/int/studies/{nctId}/history       {"changes": [...]}
+ *   GET /api/int/studies/{nctId}?history=true  {"study": current,
+ *                                               "history": {"changes": [...]}}
+ *   GET /api/int/studies/{nctId}/history/{v}   {"studyVersion": v,
+ *                                               "study": version v}
+ */
+static void
+route_int(struct fakereg *r, const char *path, struct evkeyvalq *q,
+    struct reply *rp)
+{
+	static const char studies[] = INT_PREFIX "/studies/";
+	enum fakereg_history_mode mode;
+	struct hversions h = {0};
+	const char *id0, *after, *hist;
+	char id[16], err[512] = "", *end, *seg = NULL, *cur_path = NULL;
+	unsigned long v;
+	bool reshaped;
+	json_t *cur = NULL;
+	size_t idlen;
+
+	pthread_mutex_lock(&r->mu);
+	mode = r->history_mode;
+	pthread_mutex_unlock(&r->mu);
+	reshaped = mode == FAKEREG_HISTORY_RESHAPED;
+	if (mode == FAKEREG_HISTORY_GONE ||
+	    strncmp(path, studies, sizeof(studies) - 1) != 0) {
+		reply_nginx_404(rp);
+		return;
+	}
+	id0 = path + sizeof(studies) - 1;
+	idlen = strcspn(id0, "/");
+	after = id0 + idlen;
+	/* The ID as the API reads one (route_study), assumed the same here. */
+	if ((seg = strndup(id0, idlen)) == NULL) {
+		reply_text(rp, 500, "fakereg: out of memory");
+		return;
+	}
+	if (!nct_canon(seg, id)) {
+		free(seg);
+		reply_text(rp, 400, "Parameter `nctId` has incorrect format");
+		return;
+	}
+	free(seg);
+	switch (history_load(r, id, &h, err, sizeof(err))) {
+	case -1:
+		reply_textf(rp, 404, "NCT number %s not found", id);
+		return;
+	case -2:
+		reply_textf(rp, 500, "fakereg: %s", err);
+		return;
+	default:
+		break;
+	}
+	if (*after == '\0') {
+		hist = evhttp_find_header(q, "history");
+		/* The current record: the served file, else the last version. */
+		if ((cur_path = study_path(r, id)) != NULL)
+			cur = json_load_file(cur_path, 0, NULL);
+		if (cur == NULL)
+			cur = json_incref(h.v[h.n - 1]);
+		if (hist && strcmp(hist, "true") == 0)
+			reply_json(rp, reshaped ? json_pack("{s:o, s:o}",
+			    "record", cur, "changeLog", history_changes(&h,
+			    true)) : json_pack("{s:o, s:{s:o}}", "study", cur,
+			    "history", "changes", history_changes(&h, false)));
+		else
+			reply_json(rp, json_pack("{s:o}", reshaped ? "record" :
+			    "study", cur));
+	} else if (strcmp(after, "/history") == 0) {
+		if (mode == FAKEREG_HISTORY_LIST_GONE)
+			reply_nginx_404(rp);
+		else
+			reply_json(rp, json_pack("{s:o}", reshaped ? "versions" :
+			    "changes", history_changes(&h, reshaped)));
+	} else if (strncmp(after, "/history/", 9) == 0 &&
+	    isdigit((unsigned char)after[9])) {
+		errno = 0;
+		v = strtoul(after + 9, &end, 10);
+		if (*end != '\0' || errno != 0)
+			reply_nginx_404(rp);
+		else if (v >= h.n)
+			reply_textf(rp, 404, "Version %lu of %s not found", v,
+			    id);
+		else
+			reply_json(rp, json_pack("{s:I, s:O}", reshaped ?
+			    "version" : "studyVersion", (json_int_t)v,
+			    reshaped ? "record" : "study", h.v[v]));
+	} else {
+		reply_nginx_404(rp);
+	}
+	free(cur_path);
+	hversions_free(&h);
+}
+
+static void
+admin_history(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
+{
+	static const char *const names[] = {"normal", "gone", "list_gone",
+	    "reshaped"};
+	const char *mode = evhttp_find_header(q, "mode");
+
+	for (size_t i = 0; mode && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(mode, names[i]) == 0) {
+			fakereg_set_history_mode(r,
+			    (enum fakereg_history_mode)i);
+			reply_text(rp, 200, "ok\n");
+			return;
+		}
+	reply_text(rp, 400, "fakereg: mode must be normal, gone, list_gone "
+	    "or reshaped");
+}
+
 /* The normal answer to a registry request (expire_tokens: route_studies). */
 static void
 route(struct fakereg *r, const char *method, const char *target,
@@ -1347,11 +1648,10 @@ route(struct fakereg *r, const char *method, const char *target,
 		route_study(r, path + 16, query, &q, rp);
 	else if (strcmp(path, API_PREFIX "/version") == 0)
 		route_version(r, rp);
-	else {
-		/* Not the API's: the web server's own HTML page. */
-		reply_text(rp, 404, NGINX_404);
-		rp->ctype = "text/html";
-	}
+	else if (strncmp(path, INT_PREFIX "/", strlen(INT_PREFIX "/")) == 0)
+		route_int(r, path, &q, rp);
+	else
+		reply_nginx_404(rp);
 out:
 	evhttp_clear_headers(&q);
 	free(path);
@@ -1541,6 +1841,8 @@ route_admin(struct fakereg *r, const char *target, struct reply *rp)
 		admin_fault(r, &q, rp);
 	} else if (nlen == 5 && strncmp(name, "alias", 5) == 0) {
 		admin_alias(r, &q, rp);
+	} else if (nlen == 7 && strncmp(name, "history", 7) == 0) {
+		admin_history(r, &q, rp);
 	} else if (nlen == 6 && strncmp(name, "limits", 6) == 0) {
 		unsigned long long max = 0;
 
@@ -1559,7 +1861,7 @@ route_admin(struct fakereg *r, const char *target, struct reply *rp)
 		    (json_int_t)fakereg_parsed(r)));
 	} else {
 		reply_text(rp, 404, "fakereg: admin paths are log, clear, "
-		    "fault, alias, limits, stats, warm");
+		    "fault, alias, history, limits, stats, warm");
 	}
 out:
 	evhttp_clear_headers(&q);
@@ -2262,6 +2564,7 @@ fakereg_clear_faults(struct fakereg *r)
 	pthread_mutex_lock(&r->mu);
 	f = r->faults;
 	r->faults = NULL;
+	r->history_mode = FAKEREG_HISTORY_NORMAL;
 	pthread_mutex_unlock(&r->mu);
 	for (; f; f = next) {
 		next = f->next;
@@ -2424,4 +2727,12 @@ fakereg_parsed(struct fakereg *r)
 	n = r->parsed;
 	pthread_mutex_unlock(&r->mu);
 	return n;
+}
+
+void
+fakereg_set_history_mode(struct fakereg *r, enum fakereg_history_mode mode)
+{
+	pthread_mutex_lock(&r->mu);
+	r->history_mode = mode;
+	pthread_mutex_unlock(&r->mu);
 }

@@ -35,9 +35,17 @@
  *   GET /version             {"apiVersion": "2.0.5", "dataTimestamp": T}: T
  *                            moves when the served data changes (a record
  *                            file, an alias), one "build" at a time
- *   anything else            404 text/html, as the registry's web server
- *   a request target longer than max_url (default 8192, nginx's default
- *   line buffer) -> 414 text/html
+ * Paths served under /api/int, the History of Changes (registry/HISTORY.md),
+ * IDs read as under /api/v2:
+ *   GET /studies/{nctId}/history       the change list {"changes": [...]}
+ *   GET /studies/{nctId}?history=true  {"study": ..., "history": {"changes": [...]}}
+ *   GET /studies/{nctId}/history/{v}   {"studyVersion": v, "study": {...}}
+ *                            versions are {dir}/history/{nctId}/0.json, 1.json,
+ *                            ...; without that folder the current record is
+ *                            the only version
+ * Anything else: 404 text/html, as the registry's web server; a request
+ * target longer than max_url (default 8192, nginx's default line buffer)
+ * -> 414 text/html.
  * Admin (for subprocess tests and benchmarks, never under /api/v2):
  *   GET /_fakereg/log        the request log, one "METHOD TARGET" per line
  *   GET /_fakereg/clear      clear the log and all faults
@@ -48,6 +56,7 @@
  *                            "records_parsed": N}
  *   GET /_fakereg/warm       read and remember every record, build the
  *                            search index: {"records", "indexed", "ms"}
+ *   GET /_fakereg/history?mode=normal|gone|list_gone|reshaped
  */
 #ifndef CTMIRROR_FAKEREG_H
 #define CTMIRROR_FAKEREG_H
@@ -131,6 +140,20 @@ void fakereg_clear_hooks(struct fakereg *r);
 
 /* Refuse request targets longer than `max_url` bytes with 414 (0: 8192). */
 void fakereg_set_max_url(struct fakereg *r, size_t max_url);
+
+/*
+ * How the history endpoints answer (until set again or faults are
+ * cleared): normally; as if gone (every /api/int path a web server's HTML
+ * 404); without the /history change list (the ?history=true form still
+ * answers); or in another shape (their members renamed).
+ */
+enum fakereg_history_mode {
+	FAKEREG_HISTORY_NORMAL = 0,
+	FAKEREG_HISTORY_GONE,
+	FAKEREG_HISTORY_LIST_GONE,
+	FAKEREG_HISTORY_RESHAPED,
+};
+void fakereg_set_history_mode(struct fakereg *r, enum fakereg_history_mode mode);
 
 /* Requests whose target contains `match` (NULL: all) since the last clear. */
 size_t fakereg_count(struct fakereg *r, const char *match);

@@ -8,7 +8,6 @@
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <errno.h>
-#include <event2/event.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
@@ -19,6 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
+#include "config.h"
 #include "fetch.h"
 #include "store.h"
 #include "sync.h"
@@ -307,7 +309,7 @@ harness_fault(struct fakereg *reg, enum fakereg_fault_kind kind,
 }
 
 int
-harness_sync_cycle(const struct config *cfg, struct store *st,
+harness_sync_cycle(const struct config *cfg, struct store *s,
     struct sync_result *res)
 {
 	struct event_base *base = event_base_new();
@@ -315,13 +317,13 @@ harness_sync_cycle(const struct config *cfg, struct store *st,
 	struct fetch *f;
 	int rc;
 
-	cr_assert_not_null(base);
 	sync_fetch_opts(cfg, &fo);
+	/* The real waits, scaled down: 0.05 s doubling to 3 s. */
 	fo.backoff_base = 0.05;
 	fo.backoff_max = 3;
 	f = fetch_new(base, &fo);
 	cr_assert_not_null(f);
-	rc = sync_cycle(cfg, st, f, "sync", NULL, res);
+	rc = sync_cycle(cfg, s, f, "sync", NULL, res);
 	fetch_free(f);
 	event_base_free(base);
 	return rc;

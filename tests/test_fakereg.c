@@ -446,6 +446,47 @@ Test(fakereg, wrong_path_is_an_html_404)
 	free(u);
 }
 
+/*
+ * The history endpoints (/api/int, registry/HISTORY.md) read IDs as the
+ * API does and answer a path they have no route for with the web
+ * server's HTML 404.
+ */
+Test(fakereg, history_paths_read_ids_as_the_api)
+{
+	static const struct {
+		const char *path;	/* under /api/int */
+		long status;
+		const char *ctype, *body;
+	} cases[] = {
+		{"/studies/nct2982915/history", 200, "application/json",
+		    "\"changes\""},
+		{"/studies/NCT00000000/history", 400, "text/plain",
+		    "incorrect format"},
+		{"/studies/NCT09999999/history", 404, "text/plain",
+		    "NCT number NCT09999999 not found"},
+		{"/studies", 404, "text/html", "<h1>404 Not Found</h1>"},
+		{"/nowhere", 404, "text/html", "<h1>404 Not Found</h1>"},
+		{"/studies/NCT02982915/history/x", 404, "text/html",
+		    "<h1>404 Not Found</h1>"},
+		{"/studies/NCT02982915/other", 404, "text/html",
+		    "<h1>404 Not Found</h1>"},
+	};
+	struct resp r;
+	char *u;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		u = harness_fmt("http://127.0.0.1:%d/api/int%s",
+		    fakereg_port(reg), cases[i].path);
+		get(u, &r);
+		free(u);
+		cr_expect_eq(r.status, cases[i].status, "%s", cases[i].path);
+		cr_expect_str_eq(r.ctype, cases[i].ctype, "%s", cases[i].path);
+		cr_expect(r.body && strstr(r.body, cases[i].body), "%s: %s",
+		    cases[i].path, r.body);
+		resp_free(&r);
+	}
+}
+
 /* A request target past max_url: 414 from the web server. */
 Test(fakereg, long_url_is_414)
 {

@@ -616,6 +616,56 @@ Test(rules, example_page)
 	}
 }
 
+/* A claim the registry contradicted before it was written says so. */
+Test(rules, wrong_when_written)
+{
+	static const struct st_row hera = {"COMPLETED", true, "2024-03-01",
+	    "2026-08-01", "39999999", ""};
+	struct trial_state st;
+	struct claim c;
+	struct rules_opts o = {"2026-06-01", 180, NULL};
+	struct verdict_list vl = {0};
+	const char *pmids[8];
+	char store[128];
+
+	make_state(HERA, &hera, &st, store, sizeof(store), pmids, 8);
+	snprintf(st.status_since, sizeof(st.status_since), "2021-10-13");
+	snprintf(st.result_refs_since, sizeof(st.result_refs_since),
+	    "2026-09-03");
+	make_claim(&c, HERA, RP, 0, "2026-05-06");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "results-posted", "results were posted on "
+	    "2024-03-01, before this claim's date 2026-05-06 (wrong when "
+	    "written)");
+	rules_list_finish(&vl);
+	make_claim(&c, HERA, ST, ST_RECRUITING, "2026-05-06");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "status-changed", "status is COMPLETED (so since "
+	    "2021-10-13, before this claim's date 2026-05-06: wrong when "
+	    "written); the page says RECRUITING");
+	rules_list_finish(&vl);
+	/* Listed after the claim: gone stale since, not wrong when written. */
+	make_claim(&c, HERA, PP, 0, "2026-05-06");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "publication-linked", "PMID 39999999 (listed "
+	    "since 2026-09-03, after the claim's date 2026-05-06)");
+	rules_list_finish(&vl);
+	/* Undated: the day it began, no judgement on when it was written. */
+	make_claim(&c, HERA, ST, ST_RECRUITING, "");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "status-changed", "status is COMPLETED (so since "
+	    "2021-10-13); the page");
+	rules_list_finish(&vl);
+	/* The same day: either may have come first. */
+	make_claim(&c, HERA, RP, 0, "2024-03-01");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "results-posted", "results first posted on "
+	    "2024-03-01");
+	cr_expect(strstr(find(&vl, "results-posted")->evidence, "wrong") ==
+	    NULL);
+	rules_list_finish(&vl);
+}
+
 /*
  * unknown-trial: a cited ID the registry does not know is a stale finding
  * on the citation, with the registry's answer and date; a claim about it

@@ -82,6 +82,8 @@ setup(void)
 	cfg->timeout = 10;
 	cfg->alert_stdout = false;
 	cfg->alert_notify = false;
+	/* The live path's requests only: test_backfill has the history's. */
+	cfg->backfill = false;
 	st = store_open(db, &err);
 	cr_assert_not_null(st, "%s", err ? err : "");
 }
