@@ -8,7 +8,6 @@
 
 #include <jansson.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +17,6 @@
 #include "registry.h"
 #include "search.h"
 #include "store.h"
-#include "text.h"
 
 size_t
 alerts_sinks(const struct config *cfg, const char *sinks[3])
@@ -251,37 +249,22 @@ to_webhook(void *arg, const struct store_flag *fl)
 
 /* ------------------------------------------------- new search matches */
 
-/* s cleaned for a terminal or a mail (valid UTF-8, no control character). */
-static char *
-clean(const char *s)
-{
-	size_t n = strlen(s);
-	char *out = malloc(3 * n + 1);
-
-	if (out != NULL)
-		text_clean((const unsigned char *)s, n, out, SIZE_MAX, NULL,
-		    SIZE_MAX);
-	return out;
-}
-
 void
 alerts_print_match(FILE *out, const struct store_match *m)
 {
-	char link[64], *title = clean(m->brief_title);
-	char *sponsor = clean(m->lead_sponsor), *query = search_text(m->query);
-	char *q = query ? clean(query) : NULL;
+	char link[64], *query = search_text(m->query);
 
 	registry_study_link(m->nct_id, link);
-	fprintf(out, "new trial matches search %s: %s, %s, %s, %s\n",
-	    m->search, m->nct_id, title && title[0] ? title : "(no title)",
-	    m->overall_status, sponsor && sponsor[0] ? sponsor :
+	/* Registry text and the search as written: shown safely. */
+	log_print(out, "new trial matches search %s: %s, %s, %s, %s",
+	    m->search, m->nct_id, m->brief_title && m->brief_title[0] ?
+	    m->brief_title : "(no title)", m->overall_status,
+	    m->lead_sponsor && m->lead_sponsor[0] ? m->lead_sponsor :
 	    "(no sponsor)");
-	fprintf(out, "  search:   %s\n", q ? q : m->query);
-	fprintf(out, "  link:     %s\n\n", link);
-	free(q);
+	log_print(out, "  search:   %s", query ? query : m->query);
+	log_print(out, "  link:     %s", link);
+	log_print(out, "%s", "");
 	free(query);
-	free(sponsor);
-	free(title);
 }
 
 /*

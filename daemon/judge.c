@@ -550,16 +550,21 @@ int
 judge_prepare(struct judge *j, char *const *paths, size_t n,
     size_t max_size)
 {
+	struct pages_skips quiet = {0};
 	char **ids = NULL;
 	size_t i, k;
+	long walked;
 	int rc = -1;
 
 	if (j->file != NULL)
 		return 0;
 	j->failed = false;
 	j->n_cited = 0;
-	if (pages_scan(paths, n, max_size, on_page_ids, j, NULL) < 0 ||
-	    j->failed) {
+	/* The walk that judges warns about what it skips; this one not. */
+	quiet.quiet = true;
+	walked = pages_scan(paths, n, max_size, on_page_ids, j, &quiet);
+	pages_skips_finish(&quiet);
+	if (walked < 0 || j->failed) {
 		store_set_error(j->s, "page judge: reading the pages for "
 		    "their citations failed");
 		goto out;

@@ -867,10 +867,13 @@ store_run_finish(struct store *s, const struct store_run *r,
  * Retention.  Each call deletes at most `batch` rows of a kind, in its own
  * statement, so no transaction holds many rows or runs long.
  */
-/* Delivered only: an undelivered alert is never pruned. */
-#define PRUNE_ALERTS_SQL \
-	"DELETE FROM alert_outbox WHERE alert_id IN" \
-	" (SELECT alert_id FROM alert_outbox" \
+/*
+ * Delivered only: an undelivered alert is never pruned.  Of an outbox
+ * (alert_outbox for flags, match_outbox for new search matches).
+ */
+#define PRUNE_OUTBOX_SQL(table) \
+	"DELETE FROM " table " WHERE alert_id IN" \
+	" (SELECT alert_id FROM " table \
 	"   WHERE delivered_at IS NOT NULL" \
 	"     AND delivered_at < now() - make_interval(" \
 	"                             secs => $1::double precision)" \
@@ -920,10 +923,15 @@ int
 store_prune(struct store *s, unsigned alerts_age, unsigned runs_age,
     unsigned batch, unsigned *alerts, unsigned *runs)
 {
+	unsigned matches = 0;
+
 	*runs = 0;
-	if (prune_batch(s, "prune alerts", PRUNE_ALERTS_SQL, alerts_age, batch,
-	    alerts) < 0)
+	if (prune_batch(s, "prune alerts", PRUNE_OUTBOX_SQL("alert_outbox"),
+	    alerts_age, batch, alerts) < 0 ||
+	    prune_batch(s, "prune announcements",
+	    PRUNE_OUTBOX_SQL("match_outbox"), alerts_age, batch, &matches) < 0)
 		return -1;
+	*alerts += matches;	/* announcements are alerts too */
 	return prune_batch(s, "prune runs", PRUNE_RUNS_SQL, runs_age, batch,
 	    runs);
 }

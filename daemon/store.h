@@ -144,11 +144,12 @@ int store_run_error(struct store *s, long long run_id, const char *nct_id,
 
 /*
  * Retention: delete at most `batch` delivered alerts delivered more than
- * alerts_age seconds ago, and at most `batch` finished runs (with their
- * errors) that finished more than runs_age seconds ago and stored no
- * version (0: keep that kind forever).  Never an undelivered alert, a
- * version, a change or a flag.  Each kind in its own statement; call
- * again while *alerts or *runs == batch.  0 / -1.
+ * alerts_age seconds ago (and as many delivered announcements of new
+ * search matches, counted in *alerts), and at most `batch` finished runs
+ * (with their errors) that finished more than runs_age seconds ago and
+ * stored no version (0: keep that kind forever).  Never an undelivered
+ * alert, a version, a change or a flag.  Each kind in its own statement;
+ * call again while *alerts or *runs >= batch.  0 / -1.
  */
 int store_prune(struct store *s, unsigned alerts_age, unsigned runs_age,
     unsigned batch, unsigned *alerts, unsigned *runs);

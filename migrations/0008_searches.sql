@@ -60,6 +60,10 @@ CREATE TABLE match_outbox (
 );
 CREATE INDEX match_outbox_pending_idx ON match_outbox (sink)
     WHERE delivered_at IS NULL;
+-- Retention ([database] retain_delivered_alerts) prunes delivered
+-- announcements as it does delivered alerts (0005).
+CREATE INDEX match_outbox_delivered_idx ON match_outbox (delivered_at)
+    WHERE delivered_at IS NOT NULL;
 
 CREATE VIEW trial_searches AS
 SELECT m.search,

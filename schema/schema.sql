@@ -9,7 +9,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict monaon0qdGTfMBp9F7cRh04DY1EihRj0K7QghMABxPwfKsIVjFpZI0i6fKzbVmY
+\restrict Fmo7I5mjeRfD0Hp6jBWgVZ5QuTvWUaCboLtWGv9AePi70SkVmF3TZgVVNXlf2ed
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -3493,6 +3493,13 @@ CREATE INDEX history_backfill_open_idx ON public.history_backfill USING btree (s
 
 
 --
+-- Name: match_outbox_delivered_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX match_outbox_delivered_idx ON public.match_outbox USING btree (delivered_at) WHERE (delivered_at IS NOT NULL);
+
+
+--
 -- Name: match_outbox_pending_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3997,5 +4004,5 @@ GRANT SELECT ON TABLE public.trials_current TO ctmirror_reader;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict monaon0qdGTfMBp9F7cRh04DY1EihRj0K7QghMABxPwfKsIVjFpZI0i6fKzbVmY
+\unrestrict Fmo7I5mjeRfD0Hp6jBWgVZ5QuTvWUaCboLtWGv9AePi70SkVmF3TZgVVNXlf2ed
 
