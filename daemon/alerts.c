@@ -1,6 +1,7 @@
 /*
- * alerts.c - deliver the alert outbox to stdout, a webhook and NOTIFY, one
- * digest per sink and cycle.  A row is marked delivered only once its
+ * alerts.c - deliver the alert outboxes to stdout, a webhook and NOTIFY:
+ * stale-claim flags, one digest per sink and cycle, then the trials newly
+ * matching a search, one message each.  A row is marked delivered only once its
  * sink took it, so nothing is dropped and nothing is sent twice to a sink
  * that acknowledged it.
  */
@@ -14,6 +15,8 @@
 #include "config.h"
 #include "fetch.h"
 #include "log.h"
+#include "registry.h"
+#include "search.h"
 #include "store.h"
 #include "text.h"
 
@@ -446,6 +449,155 @@ to_webhook(const struct config *cfg, struct store *s, struct fetch *f,
 	return rc;
 }
 
+/* ------------------------------------------------- new search matches */
+
+void
+alerts_print_match(FILE *out, const struct store_match *m)
+{
+	char link[64], *query = search_text(m->query);
+
+	registry_study_link(m->nct_id, link);
+	/* Registry text and the search as written: shown safely. */
+	log_print(out, "new trial matches search %s: %s, %s, %s, %s",
+	    m->search, m->nct_id, m->brief_title && m->brief_title[0] ?
+	    m->brief_title : "(no title)", m->overall_status,
+	    m->lead_sponsor && m->lead_sponsor[0] ? m->lead_sponsor :
+	    "(no sponsor)");
+	log_print(out, "  search:   %s", query ? query : m->query);
+	log_print(out, "  link:     %s", link);
+	log_print(out, "%s", "");
+	free(query);
+}
+
+/*
+ * The JSON of one announcement: its fields and, for the webhook, a
+ * Slack-style "text".  New (free()), NULL on failure.
+ */
+static char *
+match_json(const struct store_match *m, bool with_text, bool with_query)
+{
+	char link[64], *text = NULL, *body = NULL;
+	json_t *o;
+
+	registry_study_link(m->nct_id, link);
+	if (with_text && asprintf(&text, "new trial matches search %s: <%s|%s>, "
+	    "%s, %s, %s", m->search, link, m->nct_id, m->brief_title,
+	    m->overall_status, m->lead_sponsor) < 0)
+		return NULL;
+	o = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "kind", "search-match",
+	    "text", text,
+	    "search", m->search,
+	    "query", with_query ? m->query : NULL,
+	    "nct_id", m->nct_id,
+	    "brief_title", m->brief_title,
+	    "overall_status", m->overall_status,
+	    "lead_sponsor", m->lead_sponsor,
+	    "link", link,
+	    "matched_at", m->matched_at);
+	if (o != NULL)
+		body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	free(text);
+	return body;
+}
+
+char *
+alerts_match_body(const struct store_match *m)
+{
+	return match_json(m, true, true);
+}
+
+/* One sink's pass over its new matches, after its flags. */
+struct match_pass {
+	const struct config *cfg;
+	struct store *s;
+	struct fetch *f;
+	FILE *out;
+	enum alerts_sink k;
+	struct alerts_counts *c;
+	bool down;		/* the webhook failed this cycle: stop trying */
+};
+
+/* NOTIFY's payload is at most 8000 bytes: a long query is left out. */
+#define NOTIFY_MAX 7999
+
+/* NOTIFY is transactional: it goes out exactly when the mark commits. */
+static int
+match_notify(struct match_pass *p, const struct store_match *m)
+{
+	char *payload = match_json(m, false, true);
+
+	if (payload != NULL && strlen(payload) > NOTIFY_MAX) {
+		free(payload);
+		payload = match_json(m, false, false);
+	}
+	if (payload == NULL) {
+		store_set_error(p->s, "alerts: out of memory");
+		return -1;
+	}
+	if (store_begin(p->s) < 0 || store_notify_match(p->s, payload) < 0 ||
+	    store_match_done(p->s, m->alert_id, true, NULL) < 0 ||
+	    store_commit(p->s) < 0) {
+		store_rollback(p->s);
+		free(payload);
+		return -1;
+	}
+	free(payload);
+	p->c->sent[ALERTS_NOTIFY]++;
+	return 0;
+}
+
+static int
+match_one(void *arg, const struct store_match *m)
+{
+	struct match_pass *p = arg;
+	struct post pr = {p->cfg->webhook_url, 0, ""};
+	const char *err = NULL;
+	char *body;
+
+	switch (p->k) {
+	case ALERTS_NOTIFY:
+		return match_notify(p, m);
+	case ALERTS_STDOUT:
+		alerts_print_match(p->out, m);
+		/* Marked delivered only once the block reached the stream. */
+		if (fflush(p->out) != 0 || ferror(p->out))
+			err = "stdout write failed";
+		break;
+	default:
+		if (p->down) {
+			p->c->failed[ALERTS_WEBHOOK]++;
+			return 0;
+		}
+		if ((body = alerts_match_body(m)) == NULL) {
+			store_set_error(p->s, "alerts: out of memory");
+			return -1;
+		}
+		if (fetch_post(p->f, p->cfg->webhook_url, "application/json",
+		    body, strlen(body), posted, &pr) < 0 || fetch_run(p->f) < 0)
+			snprintf(pr.error, sizeof(pr.error), "%s",
+			    "webhook request failed");
+		free(body);
+		if (pr.error[0] != '\0') {
+			/* Never the URL: it may carry a token. */
+			log_warnx("alerts sink=webhook search=%s nct=%s: %s; "
+			    "will retry next cycle", m->search, m->nct_id,
+			    pr.error);
+			err = pr.error;
+			p->down = true;
+		}
+		break;
+	}
+	if (store_match_done(p->s, m->alert_id, err == NULL, err) < 0)
+		return -1;
+	if (err != NULL)
+		p->c->failed[p->k]++;
+	else
+		p->c->sent[p->k]++;
+	return 0;
+}
+
 int
 alerts_deliver(const struct config *cfg, struct store *s, struct fetch *f,
     FILE *out, struct alerts_counts *counts)
@@ -478,6 +630,15 @@ alerts_deliver(const struct config *cfg, struct store *s, struct fetch *f,
 		if (r != 0)
 			rc = -1;
 		held_finish(&h);
+		/* Then the trials newly matching a search. */
+		if (r >= 0) {
+			struct match_pass mp = {cfg, s, f, out, (enum alerts_sink)k,
+			    counts, r == 1};
+
+			if (store_each_pending_match(s, sink_names[k], match_one,
+			    &mp) < 0)
+				rc = -1;
+		}
 	}
 	return rc;
 }

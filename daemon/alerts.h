@@ -5,7 +5,9 @@
  * JSON message with a Slack-compatible "text" (the flags by page, each
  * with its ID, the `ctmirror ack` command and, with [pages] link, a link
  * to its line) and a "flags" array; notify sends NOTIFY ctmirror_flags
- * with each flag's ID, all in one transaction.  Rows are marked
+ * with each flag's ID, all in one transaction.  Then the trials newly
+ * matching a search, one message each (NOTIFY ctmirror_matches with a
+ * match's JSON).  Rows are marked
  * delivered only after their sink accepted them, so a failure is retried
  * next cycle and never dropped.
  */
@@ -19,6 +21,7 @@ struct config;
 struct fetch;
 struct store;
 struct store_flag;
+struct store_match;
 
 enum alerts_sink {
 	ALERTS_STDOUT,
@@ -67,5 +70,19 @@ char *alerts_digest_body(const struct config *cfg,
  * filled in.  New; NULL when no link is configured or on no memory.
  */
 char *alerts_line_link(const struct config *cfg, const char *page, int line);
+
+/*
+ * A trial newly matching a search: "new trial matches search msc:
+ * NCT..., title, status, sponsor", with the search and the link.
+ */
+void alerts_print_match(FILE *out, const struct store_match *m);
+
+/*
+ * Its JSON ("kind": "search-match", "text" for Slack, "search", "query",
+ * "nct_id", "brief_title", "overall_status", "lead_sponsor", "link",
+ * "matched_at"): the webhook's body; NOTIFY ctmirror_matches sends the
+ * same without "text".  New (free()), NULL on failure.
+ */
+char *alerts_match_body(const struct store_match *m);
 
 #endif

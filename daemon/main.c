@@ -16,11 +16,14 @@
 #include "build_config.h"
 #include "config.h"
 #include "fetch.h"
+#include "judge.h"
+#include "listing.h"
 #include "localdb.h"
 #include "log.h"
 #include "metrics.h"
 #include "output.h"
 #include "pages.h"
+#include "registry.h"
 #include "report.h"
 #include "service.h"
 #include "store.h"
@@ -73,6 +76,8 @@ struct command {
 };
 
 static const struct option_def json_option[] = {{"--json", NULL}, {NULL, NULL}};
+static const struct option_def online_option[] = {{"--online", NULL},
+    {NULL, NULL}};
 static const struct option_def flags_options[] = {{"--all", NULL},
     {"--json", NULL}, {NULL, NULL}};
 static const struct option_def scan_options[] = {{"--format", "FORMAT"},
@@ -101,13 +106,15 @@ static int cmd_report(struct ctx *);
 
 
 static const struct command commands[] = {
-	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
+	{"check-config", "[--online]", "parse and validate the config, print \"configuration OK\"",
 	    "Reads the configuration (see -c), applies the environment overrides and\n"
 	    "validates every key. Prints the file it read (or that it used the\n"
 	    "built-in defaults) and \"configuration OK\", exit 0; or every problem\n"
 	    "in the file as FILE:LINE: message (an unknown key or section with the\n"
-	    "nearest known one), exit 2.\n",
-	    false, cmd_check_config, NULL, 0, 0, NULL},
+	    "nearest known one), exit 2. --online also asks the registry how\n"
+	    "many studies each [tracking] search.NAME matches (a search it refuses\n"
+	    "is a FILE:LINE error with its words; exit 1 if it cannot be asked).\n",
+	    false, cmd_check_config, online_option, 0, 0, NULL},
 	{"migrate", "", "apply pending database migrations",
 	    "Applies the migrations compiled into this binary that the database does\n"
 	    "not have yet, in order, each in its own transaction, under an advisory\n"
@@ -309,17 +316,44 @@ parse_args(const struct command *c, int argc, char **argv, struct args *a)
 
 /* ----------------------------------------------------------- commands */
 
+static struct fetch *make_fetch(const struct config *cfg,
+    struct event_base **base);
+
 static int
 cmd_check_config(struct ctx *x)
 {
+	const struct config *cfg = x->cfg;
+	struct event_base *base = NULL;
+	struct registry_opts ro;
+	struct registry *reg = NULL;
+	struct fetch *f = NULL;
+	int rc = 0;
+
+	if (arg_flag(&x->a, "--online") && cfg->n_searches > 0) {
+		/* The registry counts what each search matches. */
+		sync_registry_opts(cfg, &ro);
+		if ((f = make_fetch(cfg, &base)) == NULL ||
+		    (reg = registry_new(f, &ro)) == NULL) {
+			log_error("check-config: cannot set up the HTTP client");
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		if ((rc = listing_check(cfg, reg, stdout, stderr)) != 0)
+			goto out;
+	}
 	/* Which file it was: the search may have found another than meant. */
-	if (x->cfg->path != NULL)
-		log_print(stdout, "%s: configuration OK", x->cfg->path);
+	if (cfg->path != NULL)
+		log_print(stdout, "%s: configuration OK", cfg->path);
 	else
 		printf("configuration OK (no file found: built-in defaults; "
 		    "looked for $CTMIRROR_CONFIG, ./ctmirror.conf and "
 		    "/etc/ctmirror/ctmirror.conf)\n");
-	return 0;
+out:
+	registry_free(reg);
+	fetch_free(f);
+	if (base != NULL)
+		event_base_free(base);
+	return rc;
 }
 
 static int
@@ -549,7 +583,7 @@ no_data:
 }
 
 struct scan_pass {
-	struct sync_judge *judge;
+	struct judge *judge;
 	struct output o;
 	const char *root;
 	char *cwd;		/* GitHub and SARIF: paths relative to it */
@@ -560,7 +594,7 @@ static int
 scan_page(void *arg, const char *path, const char *text, size_t len)
 {
 	struct scan_pass *p = arg;
-	struct sync_page pg;
+	struct judge_page pg;
 	char *name = pages_name(p->root, path), *shown = NULL;
 	int rc = 0;
 
@@ -572,14 +606,14 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 		rc = -1;
 		goto out;
 	}
-	if (sync_judge_page(p->judge, text, len, &pg) < 0) {
+	if (judge_page(p->judge, text, len, &pg) < 0) {
 		p->failed = 1;
 		rc = -1;
 	} else if (output_scan_page(&p->o, shown ? shown : path, name, text,
 	    len, &pg, p->judge) < 0) {
 		rc = -1;
 	}
-	sync_page_finish(&pg);
+	judge_page_finish(&pg);
 out:
 	free(shown);
 	free(name);
@@ -671,7 +705,8 @@ cmd_scan(struct ctx *x)
 		goto out;
 	}
 	if (store_each_open_flag(s, output_scan_flag, &p.o) < 0 ||
-	    (p.judge = sync_judge_new(cfg, s)) == NULL) {
+	    (p.judge = judge_new(cfg, s)) == NULL ||
+	    judge_prepare(p.judge, paths, n, cfg->max_page_size) < 0) {
 		log_error("scan: %s", store_errmsg(s));
 		goto out;
 	}
@@ -687,7 +722,7 @@ cmd_scan(struct ctx *x)
 	    EXIT_RUNTIME : 0;
 out:
 	output_finish(&p.o);
-	sync_judge_free(p.judge);
+	judge_free(p.judge);
 	store_close(s);
 	free(p.cwd);
 	free(root);

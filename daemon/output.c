@@ -637,8 +637,8 @@ github_finding(struct output *o, const char *path, const struct claim *c,
  * shows them: verdicts [from, to) of the page.
  */
 static void
-text_claim(struct output *o, const char *path, const struct sync_page *pg,
-    const struct sync_judge *judge, size_t i, const struct finding *f,
+text_claim(struct output *o, const char *path, const struct judge_page *pg,
+    struct judge *judge, size_t i, const struct finding *f,
     size_t nf)
 {
 	const struct claim *c = &pg->claims.v[i];
@@ -654,7 +654,7 @@ text_claim(struct output *o, const char *path, const struct sync_page *pg,
 	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
 	for (size_t k = 0; k < nf; k++)
 		any |= f[k].claim == i && f[k].v != NULL;
-	st = sync_judge_state(judge, c->nct_id);
+	st = judge_state(judge, c->nct_id);
 	if (st == NULL || st->overall_status == NULL)
 		fprintf(o->out, "      (no registry record stored for %s)\n",
 		    c->nct_id);
@@ -681,8 +681,8 @@ text_claim(struct output *o, const char *path, const struct sync_page *pg,
 
 int
 output_scan_page(struct output *o, const char *path, const char *name,
-    const char *text, size_t len, const struct sync_page *pg,
-    const struct sync_judge *judge)
+    const char *text, size_t len, const struct judge_page *pg,
+    struct judge *judge)
 {
 	struct finding *f = NULL;
 	size_t nf = 0, k = 0, *starts = NULL, nlines = 0;
@@ -691,7 +691,7 @@ output_scan_page(struct output *o, const char *path, const char *name,
 	if ((f = calloc(pg->verdicts.n + pg->claims.n + 1, sizeof(*f))) ==
 	    NULL || (starts = line_starts(text, len, &nlines)) == NULL)
 		goto out;
-	/* A claim's verdicts are one run of verdicts (sync.h). */
+	/* A claim's verdicts are one run of verdicts (judge.h). */
 	for (size_t i = 0; i < pg->claims.n; i++) {
 		const struct claim *c = &pg->claims.v[i];
 		size_t from = k;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "store.h"
+#include "judge.h"
 #include "sync.h"
 
 enum output_format {
@@ -90,8 +91,8 @@ int output_flags_end(struct output *o, bool all);
  */
 int output_scan_flag(void *o, const struct store_flag *f);
 int output_scan_page(struct output *o, const char *path, const char *name,
-    const char *text, size_t len, const struct sync_page *pg,
-    const struct sync_judge *judge);
+    const char *text, size_t len, const struct judge_page *pg,
+    struct judge *judge);
 /* The end: the summary (text: stderr unless o->all), or the document. */
 int output_scan_end(struct output *o, long pages);
 
