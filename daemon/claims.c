@@ -82,9 +82,8 @@ struct scan {
 	struct page_names names;	/* acronyms the page ties to an ID */
 	struct claim_list *out;		/* the claims go here */
 
-	/* Where the scan is; nothing is found inside the last name or date. */
+	/* Nothing is found inside the last name or date. */
 	struct {
-		int line;
 		size_t ment_end, date_end;
 	} at;
 
@@ -398,7 +397,7 @@ bment_push(struct scan *x, size_t s, const char *id)
 	x->mt.v = v;
 	v = &x->mt.v[x->mt.n++];
 	v->pos = s;
-	v->line = x->at.line;
+	v->line = reader_line(&x->pg.doc, s);
 	memcpy(v->id, id, NCT_ID_SIZE);
 	return 0;
 }
@@ -448,7 +447,7 @@ at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 
 	if (claims_phrase_maybe(x->ix, t, i, we) &&
 	    (ph = claims_phrase_at(x->ix, t, i, we, hi, &best_e)) != NULL) {
-		struct hit h = {i, best_e, x->at.line, x->cl.words, ph};
+		struct hit h = {i, best_e, 0, x->cl.words, ph};
 		bool keep;
 
 		if (ph->fam == FAM_NOT || ph->fam == FAM_DONE)
@@ -458,6 +457,7 @@ at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 		if (keep && ph->verb)
 			keep = claims_status_word_ok(t, lo, i, best_e, hi);
 		if (keep) {
+			h.line = reader_line(&x->pg.doc, i);
 			if (hit_push(x, &h) < 0)
 				return -1;
 			x->cl.max = best_e;
@@ -499,7 +499,6 @@ scan_block(struct scan *x)
 	size_t i, we, lo = x->blk.s, hi = x->blk.e;
 	bool table = x->blk.kind == BLK_TABLE;
 
-	x->at.line = x->blk.line;
 	x->sent.s = lo;
 	x->cl.n_ment = x->cl.n_hits = 0;
 	x->cl.max = 0;
@@ -519,8 +518,6 @@ scan_block(struct scan *x)
 			    hi) < 0)
 				return -1;
 			i = we - 1;
-		} else if (c == '\n') {
-			x->at.line++;
 		} else if (table && c == '|' && (i == lo || t[i - 1] != '\\')) {
 			if (end_sentence(x, i, i + 1) < 0)
 				return -1;
@@ -704,92 +701,54 @@ flush(struct scan *x)
 }
 
 static void
-open_block(struct scan *x, enum block kind, const struct line *l, int no)
+open_block(struct scan *x, enum block kind, const struct reader_block *b)
 {
 	x->blk.kind = kind;
-	x->blk.s = l->s;
-	x->blk.e = l->e;
-	x->blk.line = no;
+	x->blk.s = b->s;
+	x->blk.e = b->e;
+	x->blk.line = b->line;
 }
 
 /*
- * Blocks: a heading, a table row, a list item (with its continuation
- * lines), a prose paragraph; in an exported page every line is a block.
- * Paragraphs break at blank lines, headings and the edges of tables; a
- * table row falls back only on its own trials or a heading's right above.
+ * The page's blocks as the reader made them: headings, table rows, list
+ * items, paragraphs.  Paragraphs break where a blank line (or an HTML
+ * block) parts blocks, and at the edges of tables; a table row falls back
+ * only on its own trials or a heading's right above; a header row claims
+ * nothing.
  */
 static int
-scan_page(struct scan *x, size_t pos, int no)
+scan_page(struct scan *x)
 {
-	struct line l;
-	enum lclass c;
+	const struct reader_doc *d = &x->pg.doc;
 	bool in_table = false;
+	size_t k;
 
-	for (; pos < x->pg.len; pos = l.next, no++) {
-		claims_line_at(&x->pg, pos, &l);
-		c = claims_line_class(&x->pg, &l);
-		if (in_table && c != L_TABLE && c != L_TSEP) {
-			if (flush(x) < 0)
-				return -1;
-			para_break(x);
-			in_table = false;
-		}
-		switch (c) {
-		case L_BLANK:
-		case L_RULE:
-			/* "Title\n-----": the paragraph was a heading */
-			if (c == L_RULE && x->blk.kind == BLK_PROSE)
-				x->blk.kind = BLK_HEADING;
-			if (flush(x) < 0)
-				return -1;
-			para_break(x);
-			break;
-		case L_HEADING:
-			if (flush(x) < 0)
-				return -1;
-			open_block(x, BLK_HEADING, &l, no);
-			if (flush(x) < 0)
-				return -1;
-			break;
-		case L_TABLE:
-		case L_TSEP:
-			if (flush(x) < 0)
-				return -1;
-			if (!in_table) {
+	for (k = 0; k < d->n; k++) {
+		const struct reader_block *b = &d->v[k];
+
+		if (b->kind == READER_ROW) {
+			if (!in_table || b->gap) {
 				para_break(x);
 				memcpy(x->para.table, x->para.last,
 				    NCT_ID_SIZE);
 			}
 			in_table = true;
-			if (c == L_TSEP)
-				break;
+			if (b->header)
+				continue;
 			/* Rows are records: none inherits the row above. */
 			memcpy(x->para.last, x->para.table, NCT_ID_SIZE);
-			open_block(x, BLK_TABLE, &l, no);
-			if (flush(x) < 0)
-				return -1;
-			break;
-		case L_LIST:
-		case L_NUMBERED:
-			if (flush(x) < 0)
-				return -1;
-			open_block(x, BLK_LIST, &l, no);
-			break;
-		case L_TEXT:
-			if (!x->pg.unwrapped && (x->blk.kind == BLK_PROSE ||
-			    x->blk.kind == BLK_LIST)) {
-				x->blk.e = l.e;
-				break;
-			}
-			if (flush(x) < 0)
-				return -1;
-			open_block(x, BLK_PROSE, &l, no);
-			break;
+			open_block(x, BLK_TABLE, b);
+		} else {
+			if (in_table || b->gap)
+				para_break(x);
+			in_table = false;
+			open_block(x, b->kind == READER_HEADING ? BLK_HEADING :
+			    b->kind == READER_ITEM ? BLK_LIST : BLK_PROSE, b);
 		}
-		if (x->pg.unwrapped && flush(x) < 0)
+		if (flush(x) < 0)
 			return -1;
 	}
-	return flush(x);
+	return 0;
 }
 
 static void
@@ -821,13 +780,14 @@ mention_free(struct mention *m)
 }
 
 int
-claims_scan(const char *text, size_t len, const struct claims_index *ix,
-    struct claim_list *claims, struct mention_list *mentions)
+claims_scan(const char *text, size_t len, enum reader_format fmt,
+    const struct claims_index *ix, struct claim_list *claims,
+    struct mention_list *mentions)
 {
 	struct scan *x;
-	size_t k, start, n0 = claims->n, m0 = mentions ? mentions->n : 0;
+	size_t k, n0 = claims->n, m0 = mentions ? mentions->n : 0;
 	char *lf = NULL;
-	int line, rc = -1;
+	int rc = -1;
 
 	if (claims_page_breaks(text, len, &lf) < 0)
 		return -1;
@@ -839,11 +799,11 @@ claims_scan(const char *text, size_t len, const struct claims_index *ix,
 	x->mt.out = mentions;
 	x->mt.m0 = m0;
 	x->ix = ix;
-	start = claims_page_open(&x->pg, lf ? lf : text, len, &line);
+	if (claims_page_open(&x->pg, lf ? lf : text, len, fmt) < 0)
+		goto out;
 	x->names.t = x->pg.t;
 	x->names.len = x->pg.len;
-	if (claims_acronym_page(&x->names) < 0 ||
-	    scan_page(x, start, line) < 0)
+	if (claims_acronym_page(&x->names) < 0 || scan_page(x) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -856,6 +816,7 @@ out:
 		if (mentions)
 			mentions->n = m0;
 	}
+	claims_page_close(&x->pg);
 	scan_free(x);
 	free(x);
 	free(lf);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "reader.h"
 
 /* An acronym the registry ties to a tracked trial (borrowed strings). */
 struct claims_acronym {
@@ -43,7 +44,8 @@ struct claims_index *claims_index_new(const struct claims_acronym *acr,
 void claims_index_free(struct claims_index *ix);
 
 /*
- * One pass over a page: append its claims to *claims and, unless mentions
+ * One pass over a page in format fmt (reader_format_of() its file name):
+ * read as its readers see it (reader.h), then append its claims to *claims and, unless mentions
  * is NULL, one struct mention per distinct NCT ID the page names to
  * *mentions.  Trials are named by NCT ID, by the acronyms `ix` holds
  * (borrowed, not NULL) and by those the page ties to an ID itself.
@@ -59,8 +61,9 @@ void claims_index_free(struct claims_index *ix);
  *
  * 0, or -1 on allocation failure (nothing appended to either list then).
  */
-int claims_scan(const char *text, size_t len, const struct claims_index *ix,
-    struct claim_list *claims, struct mention_list *mentions);
+int claims_scan(const char *text, size_t len, enum reader_format fmt,
+    const struct claims_index *ix, struct claim_list *claims,
+    struct mention_list *mentions);
 
 /*
  * Every distinct NCT ID the text mentions, in order of first mention, into

@@ -1,35 +1,20 @@
 /*
- * claims_page.h - PURE, internal to the claims_*.c files: a page as lines
- * and what kind each is, and the page-wide facts read before its claims
- * (front matter, one block per line or wrapped, its own date).
+ * claims_page.h - PURE, internal to the claims_*.c files: a page opened
+ * for a scan: read into blocks (reader.h) past its front matter, and its
+ * own date.
  */
 #ifndef CTMIRROR_CLAIMS_PAGE_H
 #define CTMIRROR_CLAIMS_PAGE_H
 
 #include "claims_index.h"
+#include "reader.h"
 
-/* A page being scanned. */
+/* A page being scanned: the text its readers see, in blocks. */
 struct page {
-	const unsigned char *t;	/* borrowed; need not be NUL-terminated */
+	const unsigned char *t;	/* doc.text */
 	size_t len;
-	bool unwrapped;		/* exported one block per line */
+	struct reader_doc doc;
 	char date[DATE_SIZE];	/* the page's own date, "" if none */
-};
-
-/* One line: [s, e) without its line break; the next starts at `next`. */
-struct line {
-	size_t s, e, next;
-};
-
-enum lclass {
-	L_BLANK,
-	L_TEXT,
-	L_LIST,
-	L_NUMBERED,
-	L_TABLE,
-	L_TSEP,		/* |---|---| */
-	L_HEADING,
-	L_RULE,		/* ---, ===: setext underline or thematic break */
 };
 
 /*
@@ -42,20 +27,15 @@ enum lclass {
 int claims_page_breaks(const char *text, size_t len, char **copy);
 
 /*
- * Open text[0..len) (NULL: an empty page) as *pg: past its front matter,
- * whether it is unwrapped, its own date.  Returns where the page proper
- * starts, and its line number in *line.
+ * Open text[0..len) (NULL: an empty page) in format fmt as *pg: its front
+ * matter read for a date, the rest read into blocks (reader.h), the
+ * page's own date found.  claims_page_close() it after, also after a
+ * failure.  0 / -1.
  */
-size_t claims_page_open(struct page *pg, const char *text, size_t len,
-    int *line);
+int claims_page_open(struct page *pg, const char *text, size_t len,
+    enum reader_format fmt);
 
-/* The line starting at pos (< pg->len) into *l. */
-void claims_line_at(const struct page *pg, size_t pos, struct line *l);
-
-/*
- * What kind of line l is (in an unwrapped page a short line without
- * closing punctuation is a heading).
- */
-enum lclass claims_line_class(const struct page *pg, const struct line *l);
+/* Free what pg holds.  */
+void claims_page_close(struct page *pg);
 
 #endif

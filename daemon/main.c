@@ -511,7 +511,7 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 	struct sync_page pg;
 	json_t *jclaims = NULL;
 
-	if (sync_judge_page(x->judge, text, len, &pg) < 0) {
+	if (sync_judge_page(x->judge, path, text, len, &pg) < 0) {
 		sync_page_finish(&pg);
 		x->failed = 1;
 		return -1;

@@ -31,7 +31,7 @@
 #endif
 
 /* Extensions a folder walk picks up; explicitly named files need none. */
-static const char *const page_exts[] = {".md", ".markdown", ".txt"};
+static const char *const page_exts[] = {".md", ".markdown", ".txt", ".html", ".htm"};
 
 /* One file found, to be read later. */
 struct entry {

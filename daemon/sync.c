@@ -783,8 +783,8 @@ push_claim(struct claim_list *l, const struct claim *c)
 }
 
 int
-sync_judge_page(struct sync_judge *j, const char *text, size_t len,
-    struct sync_page *out)
+sync_judge_page(struct sync_judge *j, const char *path, const char *text,
+    size_t len, struct sync_page *out)
 {
 	struct mention_list ml = {0};
 	size_t i, before, loaded = 0;
@@ -792,7 +792,8 @@ sync_judge_page(struct sync_judge *j, const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	/* Claims and citations in one pass over the page. */
-	if (claims_scan(text, len, j->names, &out->claims, &ml) < 0)
+	if (claims_scan(text, len, reader_format_of(path), j->names,
+	    &out->claims, &ml) < 0)
 		goto oom;
 	for (i = 0; i < out->claims.n; i++) {
 		before = out->verdicts.n;
@@ -904,7 +905,7 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 
 	c->res->run.pages_scanned++;
 	if (remember_path(x, path) < 0 ||
-	    sync_judge_page(x->judge, text, len, &pg) < 0)
+	    sync_judge_page(x->judge, path, text, len, &pg) < 0)
 		goto fail;
 	if ((f = calloc(pg.verdicts.n + 1, sizeof(*f))) == NULL) {
 		store_set_error(c->s, "out of memory");

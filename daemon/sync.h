@@ -65,13 +65,14 @@ struct sync_page {
 };
 
 /*
- * Extract and judge one page (text need not be NUL-terminated).  Fills
+ * Extract and judge one page (text need not be NUL-terminated); its file
+ * name, path, says how to read it (reader_format_of()).  Fills
  * *out (overwritten; sync_page_finish frees it, also after a failure).
  * 0; -1 on allocation or database failure, with store_errmsg() saying
  * which for the latter.
  */
-int sync_judge_page(struct sync_judge *j, const char *text, size_t len,
-    struct sync_page *out);
+int sync_judge_page(struct sync_judge *j, const char *path, const char *text,
+    size_t len, struct sync_page *out);
 void sync_page_finish(struct sync_page *p);
 
 /* The registry state a claim's ID leads to (an alias: its current ID's). */

@@ -105,9 +105,11 @@ void harness_fault(struct fakereg *reg, enum fakereg_fault_kind kind,
  * freed after: claims_scan() as a test of one page calls it.  0 / -1.
  */
 int harness_claims_extract(const char *text, size_t len,
-    const struct claims_acronym *acr, size_t n_acr, struct claim_list *out);
+    enum reader_format fmt, const struct claims_acronym *acr, size_t n_acr,
+    struct claim_list *out);
 int harness_claims_mentions(const char *text, size_t len,
-    const struct claims_acronym *acr, size_t n_acr, struct mention_list *out);
+    enum reader_format fmt, const struct claims_acronym *acr, size_t n_acr,
+    struct mention_list *out);
 
 /*
  * identity_judge_record() of `rec` (borrowed; NULL gives UNKNOWN)

@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(strcmp(ids[i], ids[j]) != 0, "IDs are distinct");
 	}
 
-	check(harness_claims_extract(text, size, registry, N_REGISTRY, &out) ==
+	check(harness_claims_extract(text, size, READER_MARKDOWN, registry, N_REGISTRY, &out) ==
 	    0, "claims_scan");
 	for (i = 0; i < out.n; i++) {
 		c = &out.v[i];
