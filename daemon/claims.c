@@ -803,7 +803,11 @@ claims_scan(const char *text, size_t len, enum reader_format fmt,
 		goto out;
 	x->names.t = x->pg.t;
 	x->names.len = x->pg.len;
-	if (claims_acronym_page(&x->names) < 0 || scan_page(x) < 0)
+	if (claims_acronym_page(&x->names) < 0)
+		goto out;
+	if (!x->pg.date[0])
+		claims_page_date(&x->pg, ix, &x->names);
+	if (scan_page(x) < 0)
 		goto out;
 	rc = 0;
 out:

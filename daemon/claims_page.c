@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "claims_acronym.h"
 #include "claims_date.h"
 
-#define TOP_BLOCKS	8	/* a page-date stamp counts this high up */
+#define TOP_BLOCKS	10	/* "Last reviewed: <date>" counts this high up */
+#define TOP_STAMP	3	/* "checked ... on <date>" counts in these */
 #define STAMP_GAP	64	/* bytes from a stamp's word to its date */
 
 /* ------------------------------------------------------ front matter */
@@ -96,7 +98,8 @@ front_matter(struct page *pg, const unsigned char *t, size_t len, int *lines)
  * the same sentence ("checked against the registry on 3 August 2026").
  */
 static bool
-block_stamp(const struct page *pg, size_t s, size_t e, char out[DATE_SIZE])
+block_stamp(const struct page *pg, size_t s, size_t e, bool top,
+    char out[DATE_SIZE])
 {
 	const unsigned char *t = pg->t;
 	enum text_date p;
@@ -105,7 +108,7 @@ block_stamp(const struct page *pg, size_t s, size_t e, char out[DATE_SIZE])
 
 	if (claims_date_label(t, s, e, out))
 		return true;
-	for (i = s; i < e; i++) {
+	for (i = s; top && i < e; i++) {
 		if (!claims_word_start(t, s, i) || !claims_date_stamp(t, i, e,
 		    &j))
 			continue;
@@ -122,9 +125,27 @@ block_stamp(const struct page *pg, size_t s, size_t e, char out[DATE_SIZE])
 	return false;
 }
 
-/* The page's date, unless its front matter gave one: a stamp near the top. */
-static void
-page_date(struct page *pg)
+/* Does t[s..e) name a trial (by NCT ID or by a name)? */
+static bool
+names_trial(const struct page *pg, const struct claims_index *ix,
+    const struct page_names *pn, size_t s, size_t e)
+{
+	char id[NCT_ID_SIZE];
+	size_t i;
+
+	if (text_nct_next(pg->t, e, s, id) != SIZE_MAX)
+		return true;
+	for (i = s; i < e; i++)
+		if (claims_word_start(pg->t, s, i) &&
+		    claims_acronym_maybe(ix, pn, i, e) &&
+		    claims_acronym_at(ix, pn, i, e) != NULL)
+			return true;
+	return false;
+}
+
+void
+claims_page_date(struct page *pg, const struct claims_index *ix,
+    const struct page_names *pn)
 {
 	const struct reader_doc *d = &pg->doc;
 	size_t k, top = 0;
@@ -136,7 +157,10 @@ page_date(struct page *pg)
 			continue;
 		if (++top > TOP_BLOCKS && b->kind != READER_HEADING)
 			continue;
-		if (!block_stamp(pg, b->s, b->e, pg->date))
+		/* A block about a trial dates its own claims, not the page. */
+		if (!block_stamp(pg, b->s, b->e, top <= TOP_STAMP ||
+		    b->kind == READER_HEADING, pg->date) ||
+		    names_trial(pg, ix, pn, b->s, b->e))
 			pg->date[0] = '\0';
 	}
 }
@@ -155,15 +179,22 @@ claims_page_breaks(const char *text, size_t len, char **copy)
 		i = (size_t)(cr - text);
 		for (k = i + 1; k < len && text[k] == '\r'; k++)
 			;
-		/* "\r\n", or "\r\r\n" (CRLF converted twice): one break. */
-		if (k < len && text[k] == '\n')
+		/*
+		 * "\r\n", or "\r\r\n" (CRLF converted twice): one break,
+		 * which the parsers must see as one too (CommonMark ends a
+		 * line at a lone "\r"): the extra "\r"s become spaces.
+		 */
+		if (k < len && text[k] == '\n' && k == i + 1)
 			continue;
 		if (*copy == NULL) {
 			if ((*copy = malloc(len)) == NULL)
 				return -1;
 			memcpy(*copy, text, len);
 		}
-		memset(*copy + i, '\n', k - i);
+		if (k < len && text[k] == '\n')
+			memset(*copy + i, ' ', k - i - 1);
+		else
+			memset(*copy + i, '\n', k - i);
 	}
 	return 0;
 }
@@ -184,8 +215,6 @@ claims_page_open(struct page *pg, const char *text, size_t len,
 		return -1;
 	pg->t = (const unsigned char *)pg->doc.text;
 	pg->len = pg->doc.len;
-	if (!pg->date[0])
-		page_date(pg);
 	return 0;
 }
 

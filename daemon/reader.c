@@ -336,15 +336,19 @@ read_lines(struct rbuild *b)
 {
 	const char *t = b->src, *nl;
 	struct reader_block *blk;
-	size_t s, e, i, head = SIZE_MAX, prev = SIZE_MAX;
+	size_t s, e, next, i, head = SIZE_MAX, prev = SIZE_MAX;
 	bool gap = true, table = false;
 
-	for (s = 0; s < b->len; s = e + 1) {
+	for (s = 0; s < b->len; s = next) {
 		nl = memchr(t + s, '\n', b->len - s);
 		e = nl ? (size_t)(nl - t) : b->len;
+		next = e + 1;
 		for (i = s; i < e && text_is_hspace((unsigned char)t[i]); i++)
 			;
-		if (i == e || (e == i + 1 && t[i] == '\r')) {
+		while (e > i && (t[e - 1] == '\r' || text_is_hspace(
+		    (unsigned char)t[e - 1])))
+			e--;
+		if (i == e) {
 			gap = true;
 			table = false;
 			continue;
