@@ -99,6 +99,7 @@ struct scan {
 		int line;
 		struct dates marked, bare;	/* its sentences', for items */
 		struct pends pend;	/* claims undated at sentence end */
+		bool was;		/* after "Was:", before "Now:" */
 	} blk;
 
 	struct {
@@ -106,10 +107,13 @@ struct scan {
 		struct dates marked, bare;	/* as-of; full bare dates */
 		struct pends pend;	/* its claims, for excerpt and date */
 		struct ids prev;	/* trials of its last naming clause */
+		size_t c0;		/* its first claim in out */
 	} sent;
 
 	struct {
 		size_t max;		/* end of its last phrase kept */
+		bool neg;		/* "neither", "nor": its status is denied */
+		bool sub;		/* in an "if", "whether", "when" part */
 		unsigned words;
 		struct ment *ment;	/* the trials it names */
 		size_t n_ment, cap_ment;
@@ -129,6 +133,8 @@ struct scan {
 };
 
 /* --------------------------------------------------------------- claims */
+
+static void claim_free(struct claim *c);
 
 /* The words that made a claim, cleaned; new. */
 static char *
@@ -156,22 +162,82 @@ ids_add(struct ids *s, const char *id)
 		memcpy(s->v[s->n++], id, NCT_ID_SIZE);
 }
 
-/* The clause's trials named within STATUS_NEAR bytes of a status word. */
-static void
-near_ids(const struct scan *x, const struct hit *h, struct ids *out)
-{
-	size_t a = 0, b = x->cl.n_ment, m;
-	size_t from = h->s > STATUS_NEAR ? h->s - STATUS_NEAR : 0;
+/* Words that join the names of one subject: "X and Y", "both X, Y". */
+static const char *const joiners[] = {
+	"and", "or", "nor", "both", "neither", "either", "as", "well", "the",
+	"trials", "trial", "studies", "study", NULL,
+};
 
-	while (a < b) {
-		m = a + (b - a) / 2;
-		if (x->cl.ment[m].e < from)
-			a = m + 1;
-		else
-			b = m;
+/*
+ * Does t[a..b), between two trial names, join them into one subject?
+ * Only joining words and punctuation, and whatever is in parentheses
+ * ("ARBOR-HF (zanorelin, HFpEF) and SENTINEL-AF").
+ */
+static bool
+joined(const unsigned char *t, size_t a, size_t b)
+{
+	size_t i, e;
+	int depth = 0;
+
+	for (i = a; i < b; i = e) {
+		e = i + 1;
+		if (t[i] == '(' || t[i] == '[') {
+			depth++;
+		} else if (t[i] == ')' || t[i] == ']') {
+			depth -= depth > 0;
+		} else if (depth == 0 && text_is_alnum(t[i])) {
+			for (e = i; e < b && text_is_wordch(t[e]); e++)
+				;
+			if (!claims_in_list(t + i, e - i, joiners, true))
+				return false;
+		} else if (depth == 0 && t[i] >= 0x80) {
+			return false;
+		} else if (depth == 0 && !text_is_space(t[i]) &&
+		    !strchr(",&/", t[i])) {
+			return false;
+		}
 	}
-	for (; a < x->cl.n_ment && x->cl.ment[a].s <= h->e + STATUS_NEAR; a++)
-		ids_add(out, x->cl.ment[a].id);
+	return true;
+}
+
+/*
+ * The trials a phrase is about, of those its clause names: the ones it
+ * spans ("results, like those of CALYX, are awaited") and the subject
+ * right before it (the last name, with the names joined to it: "X and Y
+ * are recruiting"); with none before it, those after it ("Recruiting:
+ * X").  A status word goes only to names within STATUS_NEAR bytes.
+ */
+static void
+subject_ids(const struct scan *x, const struct hit *h, struct ids *out)
+{
+	const unsigned char *t = x->pg.t;
+	const struct ment *m = x->cl.ment;
+	size_t n = x->cl.n_ment, k, last = SIZE_MAX;
+	bool status = h->ph->fam == FAM_STATUS;
+
+	for (k = 0; k < n; k++) {
+		if (m[k].s >= h->s && m[k].e <= h->e)
+			ids_add(out, m[k].id);
+		else if (m[k].e <= h->s)
+			last = k;
+	}
+	if (last != SIZE_MAX && (!status || h->s - m[last].e <= STATUS_NEAR)) {
+		ids_add(out, m[last].id);
+		for (k = last; k > 0 && joined(t, m[k - 1].e, m[k].s); k--)
+			ids_add(out, m[k - 1].id);
+		return;
+	}
+	if (last != SIZE_MAX || out->n > 0)
+		return;
+	for (k = 0; k < n; k++) {
+		if (m[k].s < h->e)
+			continue;
+		if (status && m[k].s - h->e > STATUS_NEAR)
+			break;
+		ids_add(out, m[k].id);
+		if (k + 1 < n && !joined(t, m[k].e, m[k + 1].s))
+			break;
+	}
 }
 
 static int
@@ -259,12 +325,10 @@ end_clause(struct scan *x)
 			continue;
 		if (kind != CLAIM_STATUS && (done & (1u << kind)))
 			continue;
-		if (here.n > 0 && kind == CLAIM_STATUS) {
+		if (here.n > 0) {
 			near.n = 0;
-			near_ids(x, h, &near);
+			subject_ids(x, h, &near);
 			use = &near;
-		} else if (here.n > 0) {
-			use = &here;
 		} else if (kind == CLAIM_STATUS && h->words >= STATUS_LEAD) {
 			continue;
 		} else if (x->sent.prev.n > 0) {
@@ -286,6 +350,7 @@ out:
 	x->cl.n_ment = x->cl.n_hits = 0;
 	x->cl.max = 0;
 	x->cl.words = 0;
+	x->cl.neg = x->cl.sub = false;
 	return rc;
 }
 
@@ -300,6 +365,13 @@ end_sentence(struct scan *x, size_t end, size_t next)
 
 	if (end_clause(x) < 0)
 		return -1;
+	/* A question claims nothing: the answer below it may. */
+	if (end > x->sent.s && x->pg.t[end - 1] == '?') {
+		for (k = x->sent.c0; k < x->out->n; k++)
+			claim_free(&x->out->v[k]);
+		x->out->n = x->sent.c0;
+		x->sent.pend.n = 0;
+	}
 	for (k = 0; k < x->sent.pend.n; k++) {
 		const struct pend *p = &x->sent.pend.v[k];
 
@@ -325,6 +397,7 @@ end_sentence(struct scan *x, size_t end, size_t next)
 	x->sent.pend.n = x->sent.marked.n = x->sent.bare.n = 0;
 	x->sent.prev.n = 0;
 	x->sent.s = next;
+	x->sent.c0 = x->out->n;
 	return 0;
 }
 
@@ -420,6 +493,157 @@ mention_push(struct scan *x, size_t s, size_t e, const char *id)
 	return x->mt.out ? bment_push(x, s, id) : 0;
 }
 
+/* ------------------------------------------------------------ context */
+
+/* Words that start a new clause with its own subject. */
+static const char *const clause_words[] = {
+	"whereas", "while", "whilst", "but", "although", "though", "however",
+	"unlike", "meanwhile", NULL,
+};
+/* Words that open a part of a sentence that asserts nothing. */
+static const char *const sub_words[] = {
+	"whether", "if", "once", "until", "unless", "when", "whenever",
+	NULL,
+};
+/* A status word right after one of these is not the trial's state. */
+static const char *const status_blockers[] = {
+	"will", "would", "could", "should", "might", "may", "to", "before",
+	"after", "without", "from", "as", "not", "never", "no", NULL,
+};
+/* ... nor, if it is an ongoing state, after one of these (the past). */
+static const char *const past_words[] = {"was", "were", NULL};
+/* Adverbs passed over to the word before them. */
+static const char *const adverbs[] = {
+	"still", "only", "also", "already", "actively", "currently", "now",
+	"again", "slowly", "then", "all", NULL,
+};
+
+/*
+ * The word before t[i] (not before lo), skipping adverbs, lower-cased
+ * into w (size bytes); where it starts, or SIZE_MAX if there is none
+ * (punctuation other than a comma or quote stops it).
+ */
+static size_t
+word_before(const unsigned char *t, size_t lo, size_t i, char *w,
+    size_t size)
+{
+	size_t j, s;
+
+	for (;;) {
+		for (j = i; j > lo && (text_is_space(t[j - 1]) ||
+		    t[j - 1] == '"' || t[j - 1] == '*' || t[j - 1] == '_'); j--)
+			;
+		if (j == lo || !text_is_alpha(t[j - 1]))
+			return SIZE_MAX;
+		s = claims_word_before(t, lo, j, w, size);
+		if (s > lo && t[s - 1] == '\'') {	/* "isn't" */
+			if (strcmp(w, "t") == 0)
+				strcpy(w, "not");
+			return s;
+		}
+		if (!claims_in_list((const unsigned char *)w, strlen(w),
+		    adverbs, false))
+			return s;
+		i = s;
+	}
+}
+
+/* Is t[s..e) inside quotation marks of the sentence [lo, hi)? */
+static bool
+quoted(const unsigned char *t, size_t lo, size_t s, size_t e, size_t hi)
+{
+	size_t k, straight = 0;
+	bool curly = false, single = false;
+
+	for (k = lo; k < s; k++) {
+		if (t[k] == '"')
+			straight++;
+		else if (t[k] == 0xe2 && k + 2 < s && t[k + 1] == 0x80) {
+			if (t[k + 2] == 0x9c)
+				curly = true;
+			else if (t[k + 2] == 0x9d)
+				curly = false;
+			else if (t[k + 2] == 0x98)
+				single = true;
+		}
+	}
+	if (straight % 2 == 1 || curly)
+		return true;
+	/* 'recruiting' and ‘recruiting’: a closing mark right after it. */
+	if (s > lo && t[s - 1] == '\'' && e < hi && t[e] == '\'')
+		return true;
+	return single && e + 2 < hi && t[e] == 0xe2 && t[e + 1] == 0x80 &&
+	    t[e + 2] == 0x99;
+}
+
+/*
+ * Is the phrase ph at t[s..e) no claim, by its context: quoted, in a
+ * question's "whether" part, the old half of a "Was: ... Now:", or (a
+ * status) negated, hypothetical, past ("was recruiting") or a gerund
+ * ("before enrolling anyone")?
+ */
+static bool
+out_of_context(const struct scan *x, size_t lo, size_t s, size_t e,
+    size_t hi, const struct phrase *ph)
+{
+	const unsigned char *t = x->pg.t;
+	char w[16], w2[16];
+	size_t b;
+
+	if (ph->fam == FAM_NOT || ph->fam == FAM_DONE)
+		return false;
+	if (x->cl.sub || x->blk.was || quoted(t, x->sent.s, s, e, hi))
+		return true;
+	if (ph->fam != FAM_STATUS)
+		return false;
+	if (x->cl.neg)
+		return true;
+	if ((b = word_before(t, lo, s, w, sizeof(w))) == SIZE_MAX)
+		return false;
+	if (claims_in_list((const unsigned char *)w, strlen(w),
+	    status_blockers, false))
+		return true;
+	if ((ph->bits & ~ST_ACTIVE) != 0)
+		return false;
+	if (claims_in_list((const unsigned char *)w, strlen(w), past_words,
+	    false))
+		return true;
+	return strcmp(w, "been") == 0 && word_before(t, lo, b, w2,
+	    sizeof(w2)) != SIZE_MAX && strcmp(w2, "had") == 0;
+}
+
+/* A word that changes how the clause reads ("whereas", "if", "neither"). */
+static int
+context_word(struct scan *x, size_t i, size_t we, size_t hi)
+{
+	const unsigned char *t = x->pg.t;
+	size_t n = we - i;
+
+	if (n < 2 || n > 9)
+		return 0;
+	if (claims_in_list(t + i, n, clause_words, true)) {
+		if (end_clause(x) < 0)
+			return -1;
+	} else if (claims_in_list(t + i, n, sub_words, true)) {
+		x->cl.sub = true;
+	} else if (claims_word_is(t, i, hi, "neither") ||
+	    claims_word_is(t, i, hi, "nor")) {
+		x->cl.neg = true;
+	} else if (we < hi && t[we] == ':') {
+		/* "Was: recruiting.  Now: terminated." */
+		if (claims_word_is(t, i, hi, "was") ||
+		    claims_word_is(t, i, hi, "old") ||
+		    claims_word_is(t, i, hi, "previously") ||
+		    claims_word_is(t, i, hi, "before"))
+			x->blk.was = true;
+		else if (claims_word_is(t, i, hi, "now") ||
+		    claims_word_is(t, i, hi, "new") ||
+		    claims_word_is(t, i, hi, "after"))
+			x->blk.was = false;
+	}
+	return 0;
+}
+
 /*
  * Everything that can start at word start i: a trial, a phrase, a date.
  * The word's characters end at we.
@@ -445,6 +669,8 @@ at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 		}
 	}
 
+	if (context_word(x, i, we, hi) < 0)
+		return -1;
 	if (claims_phrase_maybe(x->ix, t, i, we) &&
 	    (ph = claims_phrase_at(x->ix, t, i, we, hi, &best_e)) != NULL) {
 		struct hit h = {i, best_e, 0, x->cl.words, ph};
@@ -456,6 +682,11 @@ at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 			keep = best_e > x->cl.max;
 		if (keep && ph->verb)
 			keep = claims_status_word_ok(t, lo, i, best_e, hi);
+		if (keep && out_of_context(x, lo, i, best_e, hi, ph)) {
+			/* Its words are no other phrase's either. */
+			x->cl.max = best_e;
+			keep = false;
+		}
 		if (keep) {
 			h.line = reader_line(&x->pg.doc, i);
 			if (hit_push(x, &h) < 0)
@@ -500,6 +731,9 @@ scan_block(struct scan *x)
 	bool table = x->blk.kind == BLK_TABLE;
 
 	x->sent.s = lo;
+	x->sent.c0 = x->out->n;
+	x->blk.was = false;
+	x->cl.neg = x->cl.sub = false;
 	x->cl.n_ment = x->cl.n_hits = 0;
 	x->cl.max = 0;
 	x->cl.words = 0;
@@ -524,6 +758,8 @@ scan_block(struct scan *x)
 		} else if (c == ';') {
 			if (end_clause(x) < 0)
 				return -1;
+		} else if (c == ',' || c == ':' || c == ')') {
+			x->cl.sub = false;	/* "if X is recruiting, ..." */
 		} else if ((c == '.' || c == '!' || c == '?') &&
 		    is_term(x, lo, i, hi)) {
 			if (end_sentence(x, i + 1, i + 1) < 0)
