@@ -222,9 +222,10 @@ subject_ids(const struct scan *x, const struct hit *h, struct ids *out)
 			last = k;
 	}
 	if (last != SIZE_MAX && (!status || h->s - m[last].e <= STATUS_NEAR)) {
-		ids_add(out, m[last].id);
 		for (k = last; k > 0 && joined(t, m[k - 1].e, m[k].s); k--)
-			ids_add(out, m[k - 1].id);
+			;
+		for (; k <= last; k++)		/* in page order */
+			ids_add(out, m[k].id);
 		return;
 	}
 	if (last != SIZE_MAX || out->n > 0)

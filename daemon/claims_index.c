@@ -31,7 +31,7 @@
  */
 static const struct phrase phrases[] = {
 	/* results-pending */
-	{"results are|remain still? pending|awaited", FAM_RESULTS, 0, false},
+	{"results are|remain? still? pending|awaited", FAM_RESULTS, 0, false},
 	{"results * are|is|remain still? pending|awaited", FAM_RESULTS, 0,
 	    false},
 	{"published results pending", FAM_RESULTS, 0, false},
