@@ -17,7 +17,11 @@ static const char *const not_acronyms[] = {
 	"AD", "PD", "MS", "ALS", "CKD", "CVD", "QOL", "AE", "AES", "SAE",
 	"SAES", "BM", "UC", "WHO", "ISCT", "GVHD", "ISRCTN", "DRKS", "CTR",
 	"EUDRACT", "CTG", "API", "PDF", "FAQ", "TBD", "AND", "THE", "FOR",
-	"NOT", "NEW", "ALL", NULL,
+	"NOT", "NEW", "ALL",
+	/* status lozenges and table values: "| NCT09000011 | RECRUITING |" */
+	"RECRUITING", "COMPLETED", "TERMINATED", "WITHDRAWN", "SUSPENDED",
+	"ACTIVE", "ENROLLING", "UNKNOWN", "ONGOING", "PENDING", "YES", "NO",
+	"NONE", "TBC", "N/A", NULL,
 };
 
 /* ------------------------------------------------------------- names */
