@@ -133,7 +133,9 @@ static const struct phrase phrases[] = {
 	    "enrolment|accrual", FAM_STATUS,
 	    ST_DONE_ENROLLING | ST_TERMINATED, false},
 	{"recruitment|enrollment|enrolment|accrual is|was|has|had? been? "
-	    "paused|suspended|on hold", FAM_STATUS, ST_SUSPENDED, false},
+	    "paused|suspended", FAM_STATUS, ST_SUSPENDED, false},
+	{"recruitment|enrollment|enrolment|accrual is|was|has|had? been? "
+	    "on hold", FAM_STATUS, ST_SUSPENDED, false},
 	{"paused|suspended recruitment|enrollment|enrolment|recruiting|"
 	    "enrolling|accrual", FAM_STATUS, ST_SUSPENDED, false},
 	{"halted recruitment|enrollment|enrolment|recruiting|enrolling|accrual",
@@ -151,8 +153,10 @@ static const struct phrase phrases[] = {
 	{"under|on way|going", FAM_STATUS, ST_ACTIVE, false},
 	{"in progress", FAM_STATUS, ST_ACTIVE, false},
 	{"in follow up", FAM_STATUS, ST_ACTIVE, false},
-	{"follow up continues|is continuing|underway|ongoing", FAM_STATUS,
-	    ST_ACTIVE, false},
+	{"follow up continues|underway|ongoing", FAM_STATUS, ST_ACTIVE,
+	    false},
+	{"follow up is continuing|underway|ongoing", FAM_STATUS, ST_ACTIVE,
+	    false},
 	{"still running|active", FAM_STATUS, ST_ACTIVE, false},
 	{"status unknown", FAM_STATUS, ST_UNKNOWN, false},
 	{"unknown status", FAM_STATUS, ST_UNKNOWN, false},
