@@ -100,6 +100,8 @@ struct scan {
 		struct dates marked, bare;	/* its sentences', for items */
 		struct pends pend;	/* claims undated at sentence end */
 		bool was;		/* after "Was:", before "Now:" */
+		const struct reader_block *rb;	/* as the reader made it */
+		size_t cell;		/* a row's next cell to end */
 	} blk;
 
 	struct {
@@ -494,6 +496,114 @@ mention_push(struct scan *x, size_t s, size_t e, const char *id)
 	return x->mt.out ? bment_push(x, s, id) : 0;
 }
 
+/* ------------------------------------------------------------- tables */
+
+/* Header words of a column that says whether results or a paper are out. */
+static const char *const results_heads[] = {
+	"results", "result", "data", "readout", NULL,
+};
+static const char *const paper_heads[] = {
+	"publication", "publications", "paper", "papers", "published",
+	"journal", "manuscript", NULL,
+};
+/* Cell values that say "not yet" in such a column. */
+static const char *const pending_values[] = {
+	"no", "not yet", "not posted", "not published", "pending", "none",
+	"awaited", "awaiting", "expected", "due", "in preparation",
+	"under review", "submitted", "in press", "coming soon", "tbc", "tbd",
+	NULL,
+};
+
+static const struct phrase column_results = {
+	"(results column)", FAM_RESULTS, 0, false,
+};
+static const struct phrase column_paper = {
+	"(publication column)", FAM_PUBLICATION, 0, false,
+};
+
+/* Does a word of t[s..e) appear in list? */
+static bool
+has_word(const unsigned char *t, size_t s, size_t e, const char *const *list)
+{
+	size_t i, j;
+
+	for (i = s; i < e; i = j) {
+		for (; i < e && !text_is_alnum(t[i]); i++)
+			;
+		for (j = i; j < e && text_is_alnum(t[j]); j++)
+			;
+		if (j > i && claims_in_list(t + i, j - i, list, true))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The column of a row's cell: the phrase a "No", "Pending" or "Under
+ * review" in it stands for (its header names results or a paper), or NULL.
+ */
+static const struct phrase *
+column_phrase(const struct scan *x, const struct reader_cell *c)
+{
+	const struct reader_doc *d = &x->pg.doc;
+	const struct reader_block *h;
+	size_t k;
+
+	if (x->blk.rb->head == SIZE_MAX)
+		return NULL;
+	h = &d->v[x->blk.rb->head];
+	for (k = h->cell0; k < h->cell0 + h->ncell; k++) {
+		if (d->cells[k].col != c->col)
+			continue;
+		if (has_word(x->pg.t, d->cells[k].s, d->cells[k].e,
+		    paper_heads))
+			return &column_paper;
+		if (has_word(x->pg.t, d->cells[k].s, d->cells[k].e,
+		    results_heads))
+			return &column_results;
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * A cell ends at i: if it is "No", "Not yet", "Pending"... under a
+ * results or publication header, that is a pending claim (unless a phrase
+ * of the cell made one already).
+ */
+static int
+end_cell(struct scan *x, size_t i)
+{
+	const struct reader_doc *d = &x->pg.doc;
+	const struct reader_block *b = x->blk.rb;
+	const struct reader_cell *c = NULL;
+	const struct phrase *ph;
+	const unsigned char *t = x->pg.t;
+	size_t k, s, e;
+
+	while (x->blk.cell < b->ncell &&
+	    d->cells[b->cell0 + x->blk.cell].e <= i)
+		c = &d->cells[b->cell0 + x->blk.cell++];
+	if (c == NULL || (ph = column_phrase(x, c)) == NULL)
+		return 0;
+	for (k = 0; k < x->cl.n_hits; k++)
+		if (x->cl.hits[k].ph->fam == ph->fam ||
+		    x->cl.hits[k].ph->fam == FAM_DONE)
+			return 0;
+	for (s = c->s; s < c->e && !text_is_alnum(t[s]); s++)
+		;
+	for (k = 0; pending_values[k]; k++) {
+		e = s + strlen(pending_values[k]);
+		if (e <= c->e && claims_word_is(t, s, c->e,
+		    pending_values[k])) {
+			struct hit h = {s, e, reader_line(d, s), 0, ph};
+
+			return hit_push(x, &h);
+		}
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ context */
 
 /* Words that start a new clause with its own subject. */
@@ -754,7 +864,7 @@ scan_block(struct scan *x)
 				return -1;
 			i = we - 1;
 		} else if (table && c == '|' && (i == lo || t[i - 1] != '\\')) {
-			if (end_sentence(x, i, i + 1) < 0)
+			if (end_cell(x, i) < 0 || end_sentence(x, i, i + 1) < 0)
 				return -1;
 		} else if (c == ';') {
 			if (end_clause(x) < 0)
@@ -767,7 +877,7 @@ scan_block(struct scan *x)
 				return -1;
 		}
 	}
-	if (end_sentence(x, hi, hi) < 0)
+	if ((table && end_cell(x, hi) < 0) || end_sentence(x, hi, hi) < 0)
 		return -1;
 	end_item(x);
 	return 0;
@@ -944,6 +1054,8 @@ open_block(struct scan *x, enum block kind, const struct reader_block *b)
 	x->blk.s = b->s;
 	x->blk.e = b->e;
 	x->blk.line = b->line;
+	x->blk.rb = b;
+	x->blk.cell = 0;
 }
 
 /*
