@@ -207,8 +207,13 @@ reader_cell(struct rbuild *b, unsigned col)
 
 	if (blk == NULL || b->failed)
 		return;
-	if (d->n_cells > blk->cell0)
+	if (d->n_cells > blk->cell0) {
+		/* The separator is no cell's text. */
+		size_t e = d->cells[d->n_cells - 1].e;
+
 		reader_put(b, " | ", 3, READER_NOSRC);
+		d->cells[d->n_cells - 1].e = e;
+	}
 	if ((v = text_grow(d->cells, &d->cap_cells, d->n_cells,
 	    sizeof(*v))) == NULL) {
 		b->failed = true;
