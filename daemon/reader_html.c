@@ -28,6 +28,7 @@ struct html {
 	unsigned tables;	/* table depth */
 	size_t head[TABLE_DEPTH];	/* each table's header row block */
 	bool in_head[TABLE_DEPTH];
+	const GumboNode *last_parent;	/* of the last block opened */
 	unsigned col;
 	size_t rows;		/* rows of the table read so far */
 	bool row_header;	/* the open row is a header row */
@@ -163,10 +164,33 @@ colspan(const GumboElement *e)
 	return v >= 1 && v <= 1000 ? (unsigned)v : 1;
 }
 
-/* Entering element e: false if its content is not to be read. */
-static bool
-enter(struct html *h, const GumboElement *e)
+#define CARD_MAX	6	/* blocks of a card: one paragraph of a page */
+
+/*
+ * Does the block element n start a new paragraph?  Not when it follows a
+ * sibling in a small container (a card: heading, ID line, status line),
+ * nor a list item; yes in a page's long run of paragraphs.
+ */
+static int
+html_gap(struct html *h, const GumboNode *n)
 {
+	const GumboNode *p = n->parent;
+	bool same = p == h->last_parent;
+
+	h->last_parent = p;
+	if (n->v.element.tag == GUMBO_TAG_LI || n->v.element.tag ==
+	    GUMBO_TAG_DD)
+		return 0;
+	return !(same && p && p->type == GUMBO_NODE_ELEMENT &&
+	    p->v.element.tag == GUMBO_TAG_DIV &&
+	    p->v.element.children.length <= 2 * CARD_MAX + 1);
+}
+
+/* Entering element node n: false if its content is not to be read. */
+static bool
+enter(struct html *h, const GumboNode *n)
+{
+	const GumboElement *e = &n->v.element;
 	struct rbuild *b = h->b;
 	int k;
 
@@ -229,8 +253,7 @@ enter(struct html *h, const GumboElement *e)
 		reader_space(b, " ");
 		return true;
 	}
-	reader_open(b, (enum reader_kind)k, k == READER_ITEM ? 0 : 1,
-	    h->quote > 0);
+	reader_open(b, (enum reader_kind)k, html_gap(h, n), h->quote > 0);
 	return true;
 }
 
@@ -332,7 +355,7 @@ visit(struct html *h, const GumboNode *n)
 	case GUMBO_NODE_DOCUMENT:
 		return true;
 	case GUMBO_NODE_ELEMENT:
-		return enter(h, &n->v.element);
+		return enter(h, n);
 	case GUMBO_NODE_TEXT:
 	case GUMBO_NODE_CDATA:
 		put_text(h, &n->v.text);
