@@ -619,7 +619,17 @@ static const char *const sub_words[] = {
 /* A status word right after one of these is not the trial's state. */
 static const char *const status_blockers[] = {
 	"will", "would", "could", "should", "might", "may", "to", "before",
-	"after", "without", "from", "as", "not", "never", "no", NULL,
+	"after", "without", "from", "as", "not", "never", "no", "being", NULL,
+};
+/* The verb "be" before a status word: its subject is the word before. */
+static const char *const be_words[] = {
+	"is", "are", "was", "were", "been", "be", NULL,
+};
+/* Subjects that stand for a trial named before ("it is recruiting"). */
+static const char *const trial_subjects[] = {
+	"it", "trial", "study", "they", "both", "which", "that", "who", "this",
+	"recruitment", "enrolment", "enrollment", "accrual", "programme",
+	"program", "has", "have", "had", "and", "also", NULL,
 };
 /* ... nor, if it is an ongoing state, after one of these (the past). */
 static const char *const past_words[] = {"was", "were", NULL};
@@ -709,10 +719,20 @@ out_of_context(const struct scan *x, size_t lo, size_t s, size_t e,
 		return false;
 	if (x->cl.neg)
 		return true;
+	/* "paused between November and February": a past spell */
+	if (claims_word_is(t, e + (e < hi && t[e] == ' '), hi, "between"))
+		return true;
 	if ((b = word_before(t, lo, s, w, sizeof(w))) == SIZE_MAX)
 		return false;
 	if (claims_in_list((const unsigned char *)w, strlen(w),
 	    status_blockers, false))
+		return true;
+	/* "UK sites are not yet recruiting": another subject than a trial */
+	if (x->cl.n_ment == 0 && claims_in_list((const unsigned char *)w,
+	    strlen(w), be_words, false) && word_before(t, lo, b, w2,
+	    sizeof(w2)) != SIZE_MAX && !claims_in_list((const unsigned char *)
+	    w2, strlen(w2), trial_subjects, false) && !claims_in_list(
+	    (const unsigned char *)w2, strlen(w2), be_words, false))
 		return true;
 	if ((ph->bits & ~ST_ACTIVE) != 0)
 		return false;

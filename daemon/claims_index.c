@@ -102,6 +102,10 @@ static const struct phrase phrases[] = {
 	{"recruiting", FAM_STATUS, ST_RECRUITING, false},
 	{"open for|to recruitment|enrollment|enrolment", FAM_STATUS,
 	    ST_RECRUITING, false},
+	{"recruitment|enrollment|enrolment|accrual has|have? resumed",
+	    FAM_STATUS, ST_RECRUITING, false},
+	{"resumed recruiting|recruitment|enrolling|enrollment|enrolment",
+	    FAM_STATUS, ST_RECRUITING, false},
 	{"enrolling by invitation", FAM_STATUS, ST_ENROLLING_BY_INVITATION,
 	    false},
 	{"enrolling|enroling", FAM_STATUS,
@@ -169,6 +173,9 @@ static const struct phrase phrases[] = {
 	    FAM_NOT, 0, false},
 	{"not|n't been completed|terminated|withdrawn|suspended|paused|halted",
 	    FAM_NOT, 0, false},
+	{"hasn't|haven't|hadn't|isn't|wasn't|aren't been? completed|"
+	    "terminated|withdrawn|suspended|paused|halted|closed|finished",
+	    FAM_NOT, 0, false},
 	{"not in progress", FAM_NOT, 0, false},
 	{"no longer recruiting|enrolling|ongoing|underway|active|suspended|"
 	    "paused", FAM_NOT, 0, false},
@@ -178,7 +185,7 @@ static const struct phrase phrases[] = {
 	{"results were|are|have|had been? now? posted|reported|released",
 	    FAM_DONE, R_DONE, false},
 	{"results posted|reported", FAM_DONE, R_DONE, false},
-	{"posted results", FAM_DONE, R_DONE, false},
+	{"posted registry? results", FAM_DONE, R_DONE, false},
 	{"results are|were|have|had? been? now? available", FAM_DONE, R_DONE,
 	    false},
 	{"results were|are|have|had? been? now? published", FAM_DONE,
@@ -483,7 +490,11 @@ static size_t
 gap_match(const struct claims_index *ix, size_t tk, size_t end,
     const unsigned char *t, size_t i, size_t hi)
 {
-	size_t p = i, r, n;
+	static const char *const gap_stops[] = {
+		"though", "although", "but", "while", "whilst", "whereas",
+		"however", NULL,
+	};
+	size_t p = i, q, r, n;
 
 	for (n = 0; n <= GAP_WORDS; n++) {
 		if ((r = pat_match(ix, tk, end, t, p, hi, false)) != SIZE_MAX)
@@ -493,10 +504,11 @@ gap_match(const struct claims_index *ix, size_t tk, size_t end,
 				return SIZE_MAX;
 			p++;
 		}
+		q = p;
 		while (p < hi && (text_is_wordch(t[p]) || t[p] == '-' ||
 		    t[p] == '\'' || t[p] >= 0x80))
 			p++;
-		if (p >= hi)
+		if (p >= hi || claims_in_list(t + q, p - q, gap_stops, true))
 			return SIZE_MAX;
 	}
 	return SIZE_MAX;
