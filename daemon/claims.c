@@ -19,7 +19,7 @@
 #include "claims_page.h"
 
 #define MAX_TRIALS	32	/* trials one clause can give a phrase */
-#define STATUS_NEAR	100	/* bytes between a status word and its trial */
+#define STATUS_NEAR	200	/* bytes between a status word and its trial */
 #define STATUS_LEAD	5	/* an unattached status word opens its clause */
 #define PIECE_MAX	2048	/* bytes of one block a mention keeps */
 #define CONTEXT_MAX	16384	/* bytes of context a mention keeps in all */
@@ -164,6 +164,23 @@ ids_add(struct ids *s, const char *id)
 		memcpy(s->v[s->n++], id, NCT_ID_SIZE);
 }
 
+/* Does a word of t[s..e) appear in list? */
+static bool
+has_word(const unsigned char *t, size_t s, size_t e, const char *const *list)
+{
+	size_t i, j;
+
+	for (i = s; i < e; i = j) {
+		for (; i < e && !text_is_alnum(t[i]); i++)
+			;
+		for (j = i; j < e && text_is_alnum(t[j]); j++)
+			;
+		if (j > i && claims_in_list(t + i, j - i, list, true))
+			return true;
+	}
+	return false;
+}
+
 /* Words that join the names of one subject: "X and Y", "both X, Y". */
 static const char *const joiners[] = {
 	"and", "or", "nor", "both", "neither", "either", "as", "well", "the",
@@ -214,8 +231,9 @@ subject_ids(const struct scan *x, const struct hit *h, struct ids *out)
 {
 	const unsigned char *t = x->pg.t;
 	const struct ment *m = x->cl.ment;
+	static const char *const both_words[] = {"both", "all", NULL};
 	size_t n = x->cl.n_ment, k, last = SIZE_MAX;
-	bool status = h->ph->fam == FAM_STATUS;
+	bool status = h->ph->fam == FAM_STATUS, both;
 
 	for (k = 0; k < n; k++) {
 		if (m[k].s >= h->s && m[k].e <= h->e)
@@ -224,7 +242,10 @@ subject_ids(const struct scan *x, const struct hit *h, struct ids *out)
 			last = k;
 	}
 	if (last != SIZE_MAX && (!status || h->s - m[last].e <= STATUS_NEAR)) {
-		for (k = last; k > 0 && joined(t, m[k - 1].e, m[k].s); k--)
+		/* "X (...) and the pilot Y (...) are both recruiting" */
+		both = has_word(t, m[last].e, h->s, both_words);
+		for (k = last; k > 0 && (both || joined(t, m[k - 1].e,
+		    m[k].s)); k--)
 			;
 		for (; k <= last; k++)		/* in page order */
 			ids_add(out, m[k].id);
@@ -521,23 +542,6 @@ static const struct phrase column_paper = {
 	"(publication column)", FAM_PUBLICATION, 0, false,
 };
 
-/* Does a word of t[s..e) appear in list? */
-static bool
-has_word(const unsigned char *t, size_t s, size_t e, const char *const *list)
-{
-	size_t i, j;
-
-	for (i = s; i < e; i = j) {
-		for (; i < e && !text_is_alnum(t[i]); i++)
-			;
-		for (j = i; j < e && text_is_alnum(t[j]); j++)
-			;
-		if (j > i && claims_in_list(t + i, j - i, list, true))
-			return true;
-	}
-	return false;
-}
-
 /*
  * The column of a row's cell: the phrase a "No", "Pending" or "Under
  * review" in it stands for (its header names results or a paper), or NULL.
@@ -629,7 +633,8 @@ static const char *const be_words[] = {
 static const char *const trial_subjects[] = {
 	"it", "trial", "study", "they", "both", "which", "that", "who", "this",
 	"recruitment", "enrolment", "enrollment", "accrual", "programme",
-	"program", "has", "have", "had", "and", "also", NULL,
+	"program", "has", "have", "had", "and", "also", "but", "or", "yet",
+	"so", "now", "though", "although", "while", "whilst", "whereas", NULL,
 };
 /* ... nor, if it is an ongoing state, after one of these (the past). */
 static const char *const past_words[] = {"was", "were", NULL};
@@ -708,8 +713,9 @@ out_of_context(const struct scan *x, size_t lo, size_t s, size_t e,
     size_t hi, const struct phrase *ph)
 {
 	const unsigned char *t = x->pg.t;
+	static const char *const relatives[] = {"which", "that", "who", NULL};
 	char w[16], w2[16];
-	size_t b;
+	size_t b, b2;
 
 	if (ph->fam == FAM_NOT || ph->fam == FAM_DONE)
 		return false;
@@ -727,13 +733,20 @@ out_of_context(const struct scan *x, size_t lo, size_t s, size_t e,
 	if (claims_in_list((const unsigned char *)w, strlen(w),
 	    status_blockers, false))
 		return true;
-	/* "UK sites are not yet recruiting": another subject than a trial */
-	if (x->cl.n_ment == 0 && claims_in_list((const unsigned char *)w,
-	    strlen(w), be_words, false) && word_before(t, lo, b, w2,
-	    sizeof(w2)) != SIZE_MAX && !claims_in_list((const unsigned char *)
-	    w2, strlen(w2), trial_subjects, false) && !claims_in_list(
-	    (const unsigned char *)w2, strlen(w2), be_words, false))
-		return true;
+	if (claims_in_list((const unsigned char *)w, strlen(w), be_words,
+	    false) && (b2 = word_before(t, lo, b, w2, sizeof(w2))) !=
+	    SIZE_MAX) {
+		/* "a committee that is ongoing": the noun before "that" */
+		if (claims_in_list((const unsigned char *)w2, strlen(w2),
+		    relatives, false))
+			return x->cl.n_ment == 0 ? false : !joined(t,
+			    x->cl.ment[x->cl.n_ment - 1].e, b2);
+		/* "UK sites are not yet recruiting": not a trial's state */
+		if (x->cl.n_ment == 0 && !claims_in_list((const unsigned char *)
+		    w2, strlen(w2), trial_subjects, false) && !claims_in_list(
+		    (const unsigned char *)w2, strlen(w2), be_words, false))
+			return true;
+	}
 	if ((ph->bits & ~ST_ACTIVE) != 0)
 		return false;
 	if (claims_in_list((const unsigned char *)w, strlen(w), past_words,

@@ -449,7 +449,7 @@ skip_sep(const unsigned char *t, size_t i, size_t hi)
 	size_t j = i;
 
 	while (j < hi && j - i < SEP_MAX) {
-		if (text_is_space(t[j]) || t[j] == '-')
+		if (text_is_space(t[j]) || t[j] == '-' || t[j] == ':')
 			j++;
 		else if (t[j] == NBSP0 && j + 1 < hi && t[j + 1] == NBSP1)
 			j += 2;
