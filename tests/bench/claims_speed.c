@@ -218,9 +218,11 @@ extract_all(const struct pages *p, const struct claims_index *nx,
 	int rc;
 
 	for (k = 0; k < p->n; k++) {
-		rc = nx ? claims_scan(p->v[k].text, p->v[k].len, READER_MARKDOWN, nx, &cl,
-		    NULL) : harness_claims_extract(p->v[k].text, p->v[k].len, READER_MARKDOWN,
-		    a->v, a->n, &cl);
+		enum reader_format f = reader_format_of(p->v[k].path);
+
+		rc = nx ? claims_scan(p->v[k].text, p->v[k].len, f, nx, &cl,
+		    NULL) : harness_claims_extract(p->v[k].text, p->v[k].len,
+		    f, a->v, a->n, &cl);
 		if (rc < 0)
 			return -1;
 		claims += (long)cl.n;
@@ -241,7 +243,8 @@ read_extract_all(const struct pages *p, const struct claims_index *nx)
 	for (k = 0; k < p->n; k++) {
 		if (slurp(p->v[k].path, &text, &len) < 0)
 			return -1;
-		if (nx && claims_scan(text, len, READER_MARKDOWN, nx, &cl, NULL) < 0) {
+		if (nx && claims_scan(text, len, reader_format_of(p->v[k].path),
+		    nx, &cl, NULL) < 0) {
 			free(text);
 			return -1;
 		}
