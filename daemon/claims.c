@@ -756,6 +756,33 @@ out_of_context(const struct scan *x, size_t lo, size_t s, size_t e,
 	    sizeof(w2)) != SIZE_MAX && strcmp(w2, "had") == 0;
 }
 
+/*
+ * Might t[i..i+n) be a word context_word() acts on?  Most words are not:
+ * their length and first letter say so without a list lookup.
+ */
+static bool
+context_maybe(const unsigned char *t, size_t i, size_t n, size_t hi)
+{
+	unsigned char c = text_lower(t[i]);
+
+	if (n < 2 || n > 10)
+		return false;
+	switch (c) {		/* the lists' first letters */
+	case 'a': case 'b': case 'h': case 'i': case 'm': case 'n': case 'o':
+	case 'p': case 't': case 'u': case 'w':
+		break;
+	default:
+		return false;
+	}
+	/* "the", "to", "that", "this", "and", "are", "of", "in", "is"... */
+	return !(n <= 4 && (claims_word_is(t, i, hi, "the") ||
+	    claims_word_is(t, i, hi, "to") || claims_word_is(t, i, hi, "that") ||
+	    claims_word_is(t, i, hi, "this") || claims_word_is(t, i, hi, "and") ||
+	    claims_word_is(t, i, hi, "are") || claims_word_is(t, i, hi, "of") ||
+	    claims_word_is(t, i, hi, "in") || claims_word_is(t, i, hi, "is") ||
+	    claims_word_is(t, i, hi, "with") || claims_word_is(t, i, hi, "on")));
+}
+
 /* A word that changes how the clause reads ("whereas", "if", "neither"). */
 static int
 context_word(struct scan *x, size_t i, size_t we, size_t hi)
@@ -763,7 +790,7 @@ context_word(struct scan *x, size_t i, size_t we, size_t hi)
 	const unsigned char *t = x->pg.t;
 	size_t n = we - i;
 
-	if (n < 2 || n > 9)
+	if (!context_maybe(t, i, n, hi))
 		return 0;
 	if (claims_in_list(t + i, n, clause_words, true)) {
 		if (end_clause(x) < 0)

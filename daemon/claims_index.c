@@ -59,7 +59,7 @@ static const struct phrase phrases[] = {
 	{"results * are|is expected", FAM_RESULTS, 0, false},
 	{"data are|is? expected|due", FAM_RESULTS, 0, false},
 	{"readout due|expected", FAM_RESULTS, 0, false},
-	{"has|have not|n't reported results? yet", FAM_RESULTS, 0, false},
+	{"not reported results? yet", FAM_RESULTS, 0, false},
 	{"hasn't|haven't reported results? yet", FAM_RESULTS, 0, false},
 	{"not yet reported results", FAM_RESULTS, 0, false},
 
