@@ -497,18 +497,21 @@ gap_match(const struct claims_index *ix, size_t tk, size_t end,
 	size_t p = i, q, r, n;
 
 	for (n = 0; n <= GAP_WORDS; n++) {
-		if ((r = pat_match(ix, tk, end, t, p, hi, false)) != SIZE_MAX)
-			return r;
+		/* The next word, past spaces and ",", "(", ")", quotes. */
 		while (p < hi && !text_is_alnum(t[p])) {
 			if (strchr(".;:?!|\n", t[p]) && t[p] != '\0')
 				return SIZE_MAX;
 			p++;
 		}
+		if (p >= hi)
+			return SIZE_MAX;
+		if ((r = pat_match(ix, tk, end, t, p, hi, true)) != SIZE_MAX)
+			return r;
 		q = p;
 		while (p < hi && (text_is_wordch(t[p]) || t[p] == '-' ||
 		    t[p] == '\'' || t[p] >= 0x80))
 			p++;
-		if (p >= hi || claims_in_list(t + q, p - q, gap_stops, true))
+		if (claims_in_list(t + q, p - q, gap_stops, true))
 			return SIZE_MAX;
 	}
 	return SIZE_MAX;
