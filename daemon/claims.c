@@ -893,6 +893,25 @@ at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 	return 0;
 }
 
+/*
+ * Does the line at t[i..hi) open with a one-word label ("Notes:",
+ * "Status:")?  Then it starts a sentence, wrapped into the line above or
+ * not (Markdown runs an unindented line into a list item above it).
+ */
+static bool
+label_line(const unsigned char *t, size_t i, size_t hi)
+{
+	size_t j = i;
+
+	while (j < hi && text_is_hspace(t[j]))
+		j++;
+	if (j >= hi || !text_is_upper(t[j]))
+		return false;
+	while (j < hi && text_is_alpha(t[j]))
+		j++;
+	return j < hi && t[j] == ':';
+}
+
 /* Scan the pending block [bs, be): sentences, clauses, table cells. */
 static int
 scan_block(struct scan *x)
@@ -923,6 +942,10 @@ scan_block(struct scan *x)
 			    hi) < 0)
 				return -1;
 			i = we - 1;
+		} else if (c == '\n' && label_line(t, i + 1, hi)) {
+			/* "- results expected 2027\nNotes: LIMIT and ..." */
+			if (end_sentence(x, i, i + 1) < 0)
+				return -1;
 		} else if (table && c == '|' && (i == lo || t[i - 1] != '\\')) {
 			if (end_cell(x, i) < 0 || end_sentence(x, i, i + 1) < 0)
 				return -1;
