@@ -451,23 +451,32 @@ reader_read(const char *src, size_t len, enum reader_format f, int line0,
 	return 0;
 }
 
-int
-reader_line(const struct reader_doc *d, size_t pos)
+size_t
+reader_run_src(const struct reader_run *v, size_t n, size_t pos)
 {
-	size_t a = 0, b = d->n_runs, m, src;
+	size_t a = 0, b = n, m;
 
-	if (d->n_runs == 0 || d->n_lines == 0)
-		return d->line0;
 	while (b - a > 1) {
 		m = a + (b - a) / 2;
-		if (d->runs[m].pos <= pos)
+		if (v[m].pos <= pos)
 			a = m;
 		else
 			b = m;
 	}
-	src = d->runs[a].src;
-	if (pos > d->runs[a].pos)
-		src += pos - d->runs[a].pos;
+	if (v[a].src == READER_NOSRC)
+		return READER_NOSRC;
+	return v[a].src + (pos > v[a].pos ? pos - v[a].pos : 0);
+}
+
+int
+reader_line(const struct reader_doc *d, size_t pos)
+{
+	size_t a, b, m, src;
+
+	if (d->n_runs == 0 || d->n_lines == 0)
+		return d->line0;
+	if ((src = reader_run_src(d->runs, d->n_runs, pos)) == READER_NOSRC)
+		return d->line0;
 	a = 0;
 	b = d->n_lines;
 	while (b - a > 1) {

@@ -41,6 +41,12 @@ void reader_put(struct rbuild *b, const char *s, size_t n, size_t src);
 /* A space between words, unless the block is empty or ends in one. */
 void reader_space(struct rbuild *b, const char *s);
 
+/*
+ * Where pos came from by the runs v[0..n) (n > 0, sorted by pos): the
+ * source offset, or READER_NOSRC.
+ */
+size_t reader_run_src(const struct reader_run *v, size_t n, size_t pos);
+
 /* Start a cell of the open row (READER_ROW) in column col. */
 void reader_cell(struct rbuild *b, unsigned col);
 

@@ -38,22 +38,11 @@ struct html {
 static size_t
 page_src(const struct html *h, size_t off)
 {
-	size_t a = 0, b = h->n_map, m;
-
 	if (h->map == NULL)
 		return off;
 	if (h->n_map == 0)
 		return READER_NOSRC;
-	while (b - a > 1) {
-		m = a + (b - a) / 2;
-		if (h->map[m].pos <= off)
-			a = m;
-		else
-			b = m;
-	}
-	if (h->map[a].src == READER_NOSRC)
-		return READER_NOSRC;
-	return h->map[a].src + (off > h->map[a].pos ? off - h->map[a].pos : 0);
+	return reader_run_src(h->map, h->n_map, off);
 }
 
 static size_t
