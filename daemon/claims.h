@@ -1,10 +1,14 @@
 /*
  * claims.h - PURE: page text into claims about trials (DESIGN.md "Claims
- * and rules").  Trials are named by NCT ID or by an acronym tied to an ID
- * (on the page, or by the registry's acronym of a tracked trial).  A claim
- * phrase belongs to the trials named in its sentence / table row / list
- * item, else to the trial named last before it in the paragraph.  Phrase
- * families are tables in claims_index.c, date words in claims_date.c.
+ * and rules").  The page is read as its readers see it (reader.h), then
+ * cut into sentences and clauses.  Trials are named by NCT ID or by an
+ * acronym tied to an ID (on the page, or by the registry's acronym of a
+ * tracked trial).  A claim phrase belongs to the subject of its clause
+ * (the trials named right before it, or those it spans), else to the
+ * sentence's last subject, else to the trial named last in the
+ * paragraph; a phrase out of context (a question, a quotation, a past or
+ * planned state, a negation) is no claim.  Phrase families are tables in
+ * claims_index.c, date words in claims_date.c, context words in claims.c.
  * No I/O, no logging.
  */
 #ifndef CTMIRROR_CLAIMS_H
