@@ -17,15 +17,6 @@ struct page {
 	char date[DATE_SIZE];	/* the page's own date, "" if none */
 };
 
-/*
- * Line breaks are "\n", "\r\n" and, from old Mac exports, a lone "\r".
- * When text[0..len) has a lone "\r", *copy is a new copy (free() it) with
- * each one made "\n", to scan instead: offsets stay the same, and claims,
- * excerpts and line numbers come out as from the same page with "\n".
- * Else *copy is NULL.  0, or -1 on allocation failure.
- */
-int claims_page_breaks(const char *text, size_t len, char **copy);
-
 struct page_names;
 
 /*
