@@ -588,7 +588,9 @@ end_cell(struct scan *x, size_t i)
 	while (x->blk.cell < b->ncell &&
 	    d->cells[b->cell0 + x->blk.cell].e <= i)
 		c = &d->cells[b->cell0 + x->blk.cell++];
-	if (c == NULL || (ph = column_phrase(x, c)) == NULL)
+	/* A cell whose text ran over a sentence end is no one value. */
+	if (c == NULL || c->s < x->sent.s || (ph = column_phrase(x, c)) ==
+	    NULL)
 		return 0;
 	for (k = 0; k < x->cl.n_hits; k++)
 		if (x->cl.hits[k].ph->fam == ph->fam ||

@@ -345,6 +345,15 @@ Test(claims, sentences)
 		    "| Efficacy? | in-progress - earlier trials positive; HERA "
 		    "results pending |\n",
 		    "1 NCT02982915 results-pending - - results pending\n"},
+		{"a No under a results header is a pending claim",
+		    "| Trial | Results posted? | Paper |\n|---|---|---|\n"
+		    "| NCT02982915 | No | Under review |\n"
+		    "| NCT05233774 | Yes | - |\n",
+		    "3 NCT02982915 results-pending - - No\n"
+		    "3 NCT02982915 publication-pending - - Under review\n"},
+		{"a cell that runs over a sentence end is no value",
+		    "| Trial | Results |\n|---|---|\n"
+		    "| NCT02982915 | See the notes. Pending |\n", ""},
 		{"list items fall back within the paragraph",
 		    "- HERA: results pending\n- CLEARMIND: completed\n"
 		    "- unpublished\n\n- unpublished\n",
