@@ -44,17 +44,19 @@ alerts_print_flag(FILE *out, const struct store_flag *fl)
 {
 	char buf[64];
 
-	fprintf(out, "%s:%d: %s %s is %s (%s)\n", fl->page, fl->line,
+	/* Page names and text, and registry text: shown safely. */
+	log_print(out, "%s:%d: %s %s is %s (%s)", fl->page, fl->line,
 	    subject(fl, buf, sizeof(buf)), fl->nct_id,
 	    strcmp(fl->severity, "stale") == 0 ? "stale" : "due for a recheck",
 	    fl->rule);
-	fprintf(out, "  claim:    %s\n", fl->claim_text);
+	log_print(out, "  claim:    %s", fl->claim_text);
 	if (fl->as_of)
-		fprintf(out, "  as of:    %s\n", fl->as_of);
-	fprintf(out, "  registry: %s\n", fl->evidence);
-	fprintf(out, "  link:     %s\n", fl->link);
-	fprintf(out, "  flag:     %lld (ctmirror ack %lld to silence)\n\n",
+		log_print(out, "  as of:    %s", fl->as_of);
+	log_print(out, "  registry: %s", fl->evidence);
+	log_print(out, "  link:     %s", fl->link);
+	log_print(out, "  flag:     %lld (ctmirror ack %lld to silence)",
 	    fl->flag_id, fl->flag_id);
+	log_print(out, "%s", "");
 }
 
 char *

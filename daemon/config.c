@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "text.h"
 
 #define OFF(f) offsetof(struct config, f)
@@ -33,6 +34,10 @@ static const struct config_key keys[] = {
 	    OFF(conninfo), 0, 0, 0},
 	{"database", "state_dir", CONFIG_STRING, ".ctmirror", false, false,
 	    OFF(state_dir), 0, 0, 0},
+	{"database", "retain_delivered_alerts", CONFIG_DURATION, "30d", true,
+	    false, OFF(retain_delivered_alerts), 0, 0, 36500 * DAY},
+	{"database", "retain_runs", CONFIG_DURATION, "400d", true, false,
+	    OFF(retain_runs), 0, 0, 36500 * DAY},
 
 	{"registry", "base_url", CONFIG_URL, "https://clinicaltrials.gov/api/v2",
 	    true, false, OFF(base_url), 0, 0, 0},
@@ -54,6 +59,14 @@ static const struct config_key keys[] = {
 	    OFF(fetch_batch), 0, 1, 1000},
 	{"registry", "tls_verify", CONFIG_BOOL, "yes", true, false,
 	    OFF(tls_verify), 0, 0, 0},
+	{"registry", "history_url", CONFIG_STRING, "", true, false,
+	    OFF(history_url), 0, 0, 0},
+	{"registry", "max_url", CONFIG_SIZE, "6k", true, false,
+	    OFF(max_url), 0, 256, 1ul << 20},
+	{"registry", "retry_window", CONFIG_DURATION, "2m", true, false,
+	    OFF(retry_window), 0, 1, DAY},
+	{"registry", "contact", CONFIG_STRING, "", true, false,
+	    OFF(contact), 0, 0, 0},
 
 	{"tracking", "nct_ids", CONFIG_NCT_LIST,
 	    "NCT02982915 NCT05233774 NCT04421456", true, false,
@@ -62,6 +75,10 @@ static const struct config_key keys[] = {
 	    OFF(from_pages), 0, 0, 0},
 	{"tracking", "max_missing", CONFIG_UINT, "10", true, false,
 	    OFF(max_missing), 0, 0, 1000000},
+	{"tracking", "backfill", CONFIG_BOOL, "yes", true, false,
+	    OFF(backfill), 0, 0, 0},
+	{"tracking", "backfill_requests", CONFIG_UINT, "200", true, false,
+	    OFF(backfill_requests), 0, 1, 1000000},
 
 	{"pages", "paths", CONFIG_STRING_LIST, "", true, false,
 	    OFF(page_paths), OFF(n_page_paths), 0, 0},
@@ -91,6 +108,9 @@ static const struct config_key keys[] = {
 	    OFF(webhook_url), 0, 0, 0},
 	{"alerts", "allow_insecure_webhook", CONFIG_BOOL, "no", true, false,
 	    OFF(allow_insecure_webhook), 0, 0, 0},
+
+	{"report", "dir", CONFIG_STRING, "", true, false,
+	    OFF(report_dir), 0, 0, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -128,9 +148,7 @@ seterr(struct config_error *err, const char *file, int line,
 	 * Messages quote what the file says; a control byte in it (an
 	 * escape sequence, say) must not reach the operator's terminal.
 	 */
-	for (char *p = err->text; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	log_safe(err->text);
 }
 
 const struct config_key *
@@ -730,6 +748,11 @@ validate(const struct config *cfg, const char *file,
 			return -1;
 		}
 	}
+	if (cfg->history_url[0] != '\0' && !valid_url(cfg->history_url)) {
+		seterr(err, file, 0, "[registry] history_url: not an http:// or "
+		    "https:// URL");
+		return -1;
+	}
 	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0) {
 		seterr(err, file, 0, "[daemon] log: \"%s\" is not stderr or "
 		    "syslog", cfg->log);
@@ -747,6 +770,15 @@ validate(const struct config *cfg, const char *file,
 		seterr(err, file, 0, "[database] state_dir: must not be empty");
 		return -1;
 	}
+	/* It goes into the User-Agent header as "(+CONTACT)". */
+	for (const char *p = cfg->contact; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == '(' || *p == ')' ||
+		    *p == '\\' || p - cfg->contact >= 200) {
+			seterr(err, file, 0, "[registry] contact: an e-mail "
+			    "address or a URL, up to 200 printable characters "
+			    "without spaces or parentheses");
+			return -1;
+		}
 	return 0;
 }
 
@@ -770,6 +802,33 @@ line_of(const char *path, const char *section, const char *name)
 		    strncmp(p, name, strlen(name)) == 0 &&
 		    strchr(" \t=:", p[strlen(name)]) != NULL)
 			found = line;
+	}
+	fclose(fp);
+	return found;
+}
+
+int
+config_id_line(const struct config *cfg, const char *nct_id)
+{
+	FILE *fp;
+	char buf[4096];
+	int line = 0, found = 0;
+	size_t n = strlen(nct_id);
+
+	if (cfg->path == NULL || (fp = fopen(cfg->path, "r")) == NULL)
+		return 0;
+	while (!found && fgets(buf, sizeof(buf), fp) != NULL) {
+		const char *p = buf;
+
+		line++;
+		if (buf[strspn(buf, " \t")] == '#')
+			continue;
+		while ((p = strstr(p, nct_id)) != NULL && !found) {
+			if ((p == buf || !isalnum((unsigned char)p[-1])) &&
+			    !isalnum((unsigned char)p[n]))
+				found = line;
+			p += n;
+		}
 	}
 	fclose(fp);
 	return found;
@@ -928,10 +987,13 @@ secret_name(const char *k, size_t n)
  * replaced, not only the ones with secret-sounding names: credentials ride
  * in query strings under names nobody can list (sig, X-Amz-Credential,
  * code, ...), and the redacted text is for recognising which server was
- * meant, which the names alone still show.
+ * meant, which the names alone still show.  `whole_path`: keep an http
+ * URL's path (the registry's base URL) and hide all of its userinfo,
+ * user name too, which may be a token.
  */
 static int
-redact_uri(const char *s, char **out, size_t *len, size_t *cap)
+redact_uri(const char *s, char **out, size_t *len, size_t *cap,
+    bool whole_path)
 {
 	const char *auth = strstr(s, "://") + 3;
 	const char *qend = auth + strcspn(auth, "?#");
@@ -948,9 +1010,24 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 		if (slash != NULL && (colon == NULL || slash < colon))
 			at = NULL;
 	}
+	/*
+	 * A URL shown whole: an '@' in its path must not hide userinfo
+	 * before the path ("https://token@host/p@q").
+	 */
+	if (at == NULL && whole_path) {
+		const char *pend = auth + strcspn(auth, "/?#");
+
+		for (p = auth; p < pend; p++)
+			if (*p == '@')
+				at = p;
+	}
 	if (put(out, len, cap, s, (size_t)(auth - s)) < 0)
 		return -1;
-	if (at != NULL) {
+	if (at != NULL && whole_path) {
+		if (put(out, len, cap, "***", 3) < 0)
+			return -1;
+		auth = at;
+	} else if (at != NULL) {
 		colon = memchr(auth, ':', (size_t)(at - auth));
 		if (put(out, len, cap, auth, (size_t)((colon ? colon : at) -
 		    auth)) < 0 || (colon && put(out, len, cap, ":***", 4) < 0))
@@ -964,7 +1041,7 @@ redact_uri(const char *s, char **out, size_t *len, size_t *cap)
 	 * Webhook URLs carry their token in the path (Slack, Teams): show
 	 * only scheme and host.  Database URIs keep the dbname.
 	 */
-	if (http)
+	if (http && !whole_path)
 		return *end ? put(out, len, cap, "/***", 4) : 0;
 	p = end + strcspn(end, "?");
 	if (put(out, len, cap, end, (size_t)(p - end)) < 0)
@@ -1057,10 +1134,28 @@ config_redact(const char *s)
 	sep = strstr(s, "://");
 	if (sep != NULL && sep > s && strspn(s, "abcdefghijklmnopqrstuvwxyz+.-") ==
 	    (size_t)(sep - s))
-		rc = redact_uri(s, &out, &len, &cap);
+		rc = redact_uri(s, &out, &len, &cap, false);
 	else
 		rc = redact_kv(s, &out, &len, &cap);
 	if (rc < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
+config_redact_url(const char *url)
+{
+	char *out = NULL;
+	size_t len = 0, cap = 0;
+
+	if (url == NULL)
+		url = "";
+	if (put(&out, &len, &cap, "", 0) < 0)
+		return NULL;
+	if (strstr(url, "://") == NULL ? put(&out, &len, &cap, url,
+	    strlen(url)) < 0 : redact_uri(url, &out, &len, &cap, true) < 0) {
 		free(out);
 		return NULL;
 	}

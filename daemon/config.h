@@ -24,6 +24,8 @@ struct config {
 	/* [database] */
 	char *conninfo;		/* SECRET. "" = libpq's PG* environment / local cluster */
 	char *state_dir;	/* private local cluster lives here; default ".ctmirror" */
+	unsigned retain_delivered_alerts; /* seconds; delivered alerts older go; 0 = keep; default 30d */
+	unsigned retain_runs;	/* seconds; finished runs older go (not one that stored a version); 0 = keep; default 400d */
 
 	/* [registry] */
 	char *base_url;		/* default https://clinicaltrials.gov/api/v2 */
@@ -36,12 +38,19 @@ struct config {
 	unsigned probe_batch;	/* IDs per probe request, default 1000 */
 	unsigned fetch_batch;	/* IDs per full-record request, default 100 */
 	bool tls_verify;	/* default yes; "no" is logged loudly */
+	/* the history endpoints' base; "" = base_url with /v2 -> /int */
+	char *history_url;
+	size_t max_url;		/* longest request URL, bytes, default 6k */
+	unsigned retry_window;	/* seconds 429/503 are retried, default 2 min */
+	char *contact;		/* e-mail or URL for the User-Agent; "" = none */
 
 	/* [tracking] */
 	char **nct_ids;		/* valid NCT IDs, each once, in file order */
 	size_t n_nct_ids;
 	bool from_pages;	/* also track every NCT ID found on pages */
 	unsigned max_missing;	/* cap on trials one run may mark missing, default 10 */
+	bool backfill;		/* read new trials' past versions, default yes */
+	unsigned backfill_requests; /* history requests per cycle, default 200 */
 
 	/* [pages] */
 	char **page_paths;	/* files, folders, globs */
@@ -63,6 +72,9 @@ struct config {
 	bool alert_notify;	/* NOTIFY ctmirror_flags, default yes */
 	char *webhook_url;	/* SECRET. "" = none */
 	bool allow_insecure_webhook;
+
+	/* [report] */
+	char *report_dir;	/* "" = no report; else every cycle rewrites it */
 
 	/* environment */
 	char now[11];		/* CTMIRROR_NOW "YYYY-MM-DD", "" = use the clock */
@@ -113,6 +125,12 @@ void config_free(struct config *cfg);
 /* The key table.  Borrowed, static. */
 const struct config_key *config_keys(size_t *n);
 
+/*
+ * The line of cfg's file where nct_id is written (the first, outside
+ * comments); 0 when cfg has no file or does not name it.
+ */
+int config_id_line(const struct config *cfg, const char *nct_id);
+
 /* "90s" "15m" "6h" "1d" or bare seconds into seconds.  0 / -1. */
 int config_parse_duration(const char *s, unsigned *seconds);
 
@@ -122,6 +140,13 @@ int config_parse_duration(const char *s, unsigned *seconds);
  * strings).  New; NULL on allocation failure.
  */
 char *config_redact(const char *s);
+
+/*
+ * Copy of a URL to show (the registry's base_url): its userinfo, user and
+ * password, replaced by "***" and every query value too; scheme, host and
+ * path kept.  New; NULL on allocation failure.
+ */
+char *config_redact_url(const char *url);
 
 /* "Today" as YYYY-MM-DD: cfg->now if set, else the local clock. */
 void config_today(const struct config *cfg, char out[11]);

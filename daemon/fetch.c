@@ -39,6 +39,8 @@ struct req {
 	CURL *easy;
 	struct event *backoff;
 	unsigned attempts;
+	unsigned throttled;	/* 429/503 answers so far */
+	double first_at;	/* monotonic time of the first attempt */
 	bool waited;		/* counted once in rate_waits */
 	bool too_big;
 
@@ -328,7 +330,8 @@ req_free(struct req *r)
 
 /* Take r out of whatever it waits in, call back once, free it. */
 static void
-finish(struct req *r, long status, const char *error)
+finish(struct req *r, long status, enum fetch_failure failure,
+    const char *error)
 {
 	struct fetch *f = r->f;
 	struct fetch_response resp;
@@ -351,6 +354,7 @@ finish(struct req *r, long status, const char *error)
 	resp.body = r->body ? r->body : "";
 	resp.len = r->len;
 	resp.error = error;
+	resp.failure = error ? failure : FETCH_ANSWERED;
 	resp.attempts = r->attempts;
 	f->pending--;
 	r->fn(r->arg, &resp);
@@ -401,7 +405,8 @@ start(struct req *r)
 		return -1;
 	}
 	r->state = REQ_RUNNING;
-	r->attempts++;
+	if (r->attempts++ == 0)
+		r->first_at = now_mono();
 	f->running++;
 	f->stats.requests++;
 	return 0;
@@ -462,7 +467,8 @@ pump(struct fetch *f)
 		TAILQ_REMOVE(&f->queue, r, link);
 		if (start(r) < 0) {
 			r->state = REQ_BACKOFF;	/* not in the queue any more */
-			finish(r, 0, "cannot start the transfer");
+			finish(r, 0, FETCH_INTERNAL,
+			    "cannot start the transfer");
 		}
 	}
 }
@@ -479,30 +485,24 @@ on_backoff(evutil_socket_t fd, short what, void *arg)
 }
 
 static double
-backoff_cap(const struct fetch *f)
+backoff_base(const struct fetch *f)
 {
-	return f->o.backoff_max > 0 ? f->o.backoff_max : 300.0;
+	return f->o.backoff_base > 0 ? f->o.backoff_base : 2.0;
 }
 
-/*
- * Wait, then try again: exponential backoff with full jitter (uniform in
- * [0, min(cap, base * 2^n)]), so clients that failed together do not come
- * back together; but never sooner than the server's Retry-After.
- */
+static double
+backoff_cap(const struct fetch *f)
+{
+	return f->o.backoff_max > 0 ? f->o.backoff_max : 60.0;
+}
+
+/* Wait `delay` seconds, then try again. */
 static void
-retry_later(struct req *r)
+retry_later(struct req *r, double delay)
 {
 	struct fetch *f = r->f;
-	double base = f->o.backoff_base > 0 ? f->o.backoff_base : 1.0;
-	double cap = backoff_cap(f);
-	double delay = base * pow(2, r->attempts - 1);
 	struct timeval tv;
 
-	if (delay > cap)
-		delay = cap;
-	delay *= unit_random();
-	if (r->retry_after > delay)
-		delay = r->retry_after;
 	f->stats.retries++;
 	if (r->easy != NULL) {
 		curl_multi_remove_handle(f->multi, r->easy);
@@ -515,7 +515,50 @@ retry_later(struct req *r)
 		r->backoff = evtimer_new(f->base, on_backoff, r);
 	tv = tv_of(delay);
 	if (r->backoff == NULL || evtimer_add(r->backoff, &tv) < 0)
-		finish(r, 0, "cannot schedule a retry");
+		finish(r, 0, FETCH_INTERNAL, "cannot schedule a retry");
+}
+
+/*
+ * After an error: exponential backoff with full jitter (uniform in
+ * [0, min(cap, base * 2^n)]), so clients that failed together do not come
+ * back together; never sooner than the server's Retry-After.
+ */
+static double
+error_delay(const struct req *r)
+{
+	const struct fetch *f = r->f;
+	double delay = backoff_base(f) * pow(2, r->attempts - 1);
+
+	if (delay > backoff_cap(f))
+		delay = backoff_cap(f);
+	delay *= unit_random();
+	return r->retry_after > delay ? r->retry_after : delay;
+}
+
+/*
+ * After a 429 or 503: the server is busy, and retrying within seconds
+ * only adds to it.  Wait base, 2 base, 4 base ... up to the cap, each
+ * within 20 % (bounded jitter: clients that were throttled together
+ * spread out, yet the whole keeps its length), for the throttle window in
+ * all.  Retry-After, when given, is the wait.  -1: give up now.
+ */
+static double
+throttle_delay(const struct req *r)
+{
+	const struct fetch *f = r->f;
+	double window = f->o.throttle_window > 0 ? f->o.throttle_window :
+	    120.0;
+	double left = window - (now_mono() - r->first_at), delay;
+
+	if (left <= 0)
+		return -1;
+	if (r->retry_after >= 0)
+		return r->retry_after;
+	delay = backoff_base(f) * pow(2, r->throttled - 1);
+	if (delay > backoff_cap(f))
+		delay = backoff_cap(f);
+	delay *= 0.8 + 0.4 * unit_random();
+	return delay < left ? delay : left;
 }
 
 /* Errors another attempt cannot fix. */
@@ -539,11 +582,43 @@ permanent(CURLcode rc)
 	}
 }
 
+/* What kind of failure a transfer's code is. */
+static enum fetch_failure
+failure_of(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+		return FETCH_UNREACHABLE;
+	case CURLE_OPERATION_TIMEDOUT:
+		return FETCH_TIMEOUT;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+		return FETCH_TLS;
+	case CURLE_FILESIZE_EXCEEDED:
+		return FETCH_TOO_BIG;
+	case CURLE_OUT_OF_MEMORY:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return FETCH_INTERNAL;
+	default:
+		return FETCH_BROKEN;
+	}
+}
+
 static void
 done(struct fetch *f, struct req *r, CURLcode rc)
 {
 	char error[CURL_ERROR_SIZE + 64];
 	long status = 0;
+	double delay;
 
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -562,29 +637,38 @@ done(struct fetch *f, struct req *r, CURLcode rc)
 		 * honoured by not retrying at all: the caller sees the
 		 * status now instead of a cycle blocked for hours.
 		 */
-		if ((status >= 500 || status == 429) &&
-		    r->attempts <= f->o.retries && !f->cancelled &&
-		    r->retry_after <= backoff_cap(f)) {
-			retry_later(r);
+		if (f->cancelled || r->retry_after > backoff_cap(f)) {
+			finish(r, status, FETCH_ANSWERED, NULL);
 			return;
 		}
-		finish(r, status, NULL);
+		if (status == 429 || status == 503) {
+			r->throttled++;
+			if ((delay = throttle_delay(r)) >= 0) {
+				retry_later(r, delay);
+				return;
+			}
+		} else if (status >= 500 && r->attempts <= f->o.retries) {
+			retry_later(r, error_delay(r));
+			return;
+		}
+		finish(r, status, FETCH_ANSWERED, NULL);
 		return;
 	}
+	/* No URL in the text: it may carry credentials, and callers know it. */
 	if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		snprintf(error, sizeof(error), "%s: response larger than %zu "
-		    "bytes (max_body)", r->url, f->o.max_body);
-		finish(r, 0, error);
+		snprintf(error, sizeof(error), "response larger than max_body "
+		    "(%zu bytes)", f->o.max_body);
+		finish(r, 0, FETCH_TOO_BIG, error);
 		return;
 	}
 	f->stats.transport_errors++;
 	if (!permanent(rc) && r->attempts <= f->o.retries && !f->cancelled) {
-		retry_later(r);
+		retry_later(r, error_delay(r));
 		return;
 	}
 	snprintf(error, sizeof(error), "%s", r->errbuf[0] ? r->errbuf :
 	    curl_easy_strerror(rc));
-	finish(r, 0, error);
+	finish(r, 0, failure_of(rc), error);
 }
 
 static void
@@ -612,7 +696,7 @@ struct fetch *
 fetch_new(struct event_base *base, const struct fetch_opts *opts)
 {
 	struct fetch *f = NULL;
-	char ua[64];
+	char ua[320];
 
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc != CURLE_OK)
@@ -625,9 +709,14 @@ fetch_new(struct event_base *base, const struct fetch_opts *opts)
 		f->o.concurrency = 1;
 	if (f->o.max_body == 0)
 		f->o.max_body = (size_t)64 << 20;
-	snprintf(ua, sizeof(ua), "ctmirror/%s", CTMIRROR_VERSION);
+	if (opts->contact != NULL && opts->contact[0] != '\0')
+		snprintf(ua, sizeof(ua), "ctmirror/%s (+%.256s)",
+		    CTMIRROR_VERSION, opts->contact);
+	else
+		snprintf(ua, sizeof(ua), "ctmirror/%s", CTMIRROR_VERSION);
 	f->user_agent = strdup(opts->user_agent ? opts->user_agent : ua);
 	f->o.user_agent = NULL;
+	f->o.contact = NULL;
 	TAILQ_INIT(&f->queue);
 	LIST_INIT(&f->reqs);
 	LIST_INIT(&f->socks);
@@ -768,7 +857,7 @@ fetch_cancel(struct fetch *f)
 	while ((r = LIST_FIRST(&f->reqs)) != NULL) {
 		if (r->backoff != NULL)
 			evtimer_del(r->backoff);
-		finish(r, 0, "cancelled");
+		finish(r, 0, FETCH_CANCELLED, "cancelled");
 	}
 }
 
@@ -776,6 +865,17 @@ bool
 fetch_cancelled(const struct fetch *f)
 {
 	return f->cancelled;
+}
+
+bool
+fetch_is_type(const struct fetch_response *resp, const char *type)
+{
+	const char *ct = resp->content_type;
+	size_t n = strlen(type);
+
+	if (ct == NULL || strncasecmp(ct, type, n) != 0)
+		return false;
+	return strchr("; \t", ct[n]) != NULL;
 }
 
 const struct fetch_stats *

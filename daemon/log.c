@@ -10,6 +10,8 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "text.h"
+
 static int verbosity = LOG_NORMAL;
 static bool to_syslog;
 
@@ -30,12 +32,63 @@ log_verbosity(void)
 	return verbosity;
 }
 
+char *
+log_safe(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+	unsigned char *end = r + strlen(s);
+
+	while (r < end) {
+		size_t n = text_utf8_len(r, (size_t)(end - r));
+
+		if (n == 0 || (n == 1 && (*r < 0x20 || *r == 0x7f)) ||
+		    (n == 2 && r[0] == 0xc2 && r[1] < 0xa0)) {
+			/* One '?' for a control or one bad byte. */
+			*w++ = '?';
+			r += n ? n : 1;
+			continue;
+		}
+		memmove(w, r, n);
+		w += n;
+		r += n;
+	}
+	*w = '\0';
+	return s;
+}
+
+void
+log_print(FILE *out, const char *fmt, ...)
+{
+	char small[1024], *text = small;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		/* Evidence and excerpts can be long: never cut a line. */
+		va_start(ap, fmt);
+		if (vasprintf(&text, fmt, ap) < 0)
+			text = NULL;
+		va_end(ap);
+		if (text == NULL)
+			return;
+	}
+	fprintf(out, "%s\n", log_safe(text));
+	if (text != small)
+		free(text);
+}
+
 static void
 vlog(int prio, const char *tag, const char *fmt, va_list ap, const char *suffix)
 {
 	char buf[4096];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_safe(buf);
 	if (to_syslog) {
 		syslog(prio, "%s%s%s", buf, suffix ? ": " : "",
 		    suffix ? suffix : "");

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #define LOG_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -39,5 +40,22 @@ void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* Print and exit(1).  Only before the event loop starts (STYLE.md 6). */
 void fatalx(const char *fmt, ...) LOG_PRINTF(1, 2) __attribute__((noreturn));
+
+/*
+ * Untrusted text (registry records, HTTP error bodies and headers, page
+ * names and text) reaches terminals and cron mail only through here, so
+ * it cannot move the cursor, retitle a window or forge a line.  In place:
+ * every C0 control byte (newline and tab included), DEL, C1 control
+ * (U+0080 to U+009F) and byte that is not valid UTF-8 becomes '?'; valid
+ * UTF-8 text is kept as it is.  Returns s.  Every log line passes here.
+ */
+char *log_safe(char *s);
+
+/*
+ * Print one line on `out`: the formatted text made safe (log_safe) and a
+ * newline.  For the terminal printers of status, flags, scan and the
+ * stdout alerts; the format itself must not end with a newline.
+ */
+void log_print(FILE *out, const char *fmt, ...) LOG_PRINTF(2, 3);
 
 #endif

@@ -21,10 +21,13 @@
 #include "localdb.h"
 #include "log.h"
 #include "pages.h"
+#include "report.h"
 #include "rules.h"
 #include "service.h"
 #include "store.h"
 #include "sync.h"
+#include "text.h"
+#include "timeline.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -41,6 +44,7 @@ struct command {
 
 static const char *const json_flag[] = {"--json", NULL};
 static const char *const flags_flags[] = {"--all", "--json", NULL};
+static const char *const report_flags[] = {"--out", NULL};
 
 static int cmd_check_config(struct config *, struct store *, int, char **);
 static int cmd_migrate(struct config *, struct store *, int, char **);
@@ -50,6 +54,11 @@ static int cmd_scan(struct config *, struct store *, int, char **);
 static int cmd_flags(struct config *, struct store *, int, char **);
 static int cmd_ack(struct config *, struct store *, int, char **);
 static int cmd_run(struct config *, struct store *, int, char **);
+static int cmd_history(struct config *, struct store *, int, char **);
+static int cmd_report(struct config *, struct store *, int, char **);
+
+static const char *const history_flags[] = {"--json", "--since", "--class",
+    NULL};
 
 static const struct command commands[] = {
 	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
@@ -92,9 +101,29 @@ static const struct command commands[] = {
 	    "announced again while it stays open.\n",
 	    true, cmd_ack, NULL},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
-	    "Shows every tracked trial's current status, results posting and last\n"
-	    "check, the last run and the number of open flags. --json for scripts.\n",
+	    "Shows every tracked trial's current status, results posting, last\n"
+	    "check and whether its results are due under FDAAA 801 (the\n"
+	    "results_due view), the last run and the number of open flags.\n"
+	    "--json for scripts.\n",
 	    true, cmd_status, json_flag},
+	{"history", "NCT_ID [--json] [--since DATE] [--class CLASS,...]",
+	    "a trial's life, newest first, like git log",
+	    "Prints the stored life of one trial, newest first: for each version\n"
+	    "(its number, the day it took effect, and whether it was read from the\n"
+	    "registry's history or seen live) the status changes, dates moving\n"
+	    "(estimated -> actual), results submitted and posted, references added\n"
+	    "and other edits. --since YYYY-MM-DD keeps versions from that day on;\n"
+	    "--class status,results,references,dates,other keeps those classes\n"
+	    "(default: all); --json prints one JSON document for scripts.\n",
+	    true, cmd_history, history_flags},
+	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
+	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
+	    "lists the open flags by page, worst first; trial/NCT....html draws each\n"
+	    "tracked trial's life as a timeline with the page claims about it;\n"
+	    "page/N.html shows one page's claims and citations with their verdicts.\n"
+	    "No script, no request outside DIR. The new report is written beside DIR\n"
+	    "and swapped in whole; DIR must be absent, empty or an earlier report.\n",
+	    true, cmd_report, report_flags},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -216,10 +245,13 @@ static int
 status_row(void *arg, const struct store_trial_row *r)
 {
 	struct status_ctx *x = arg;
+	char due[80];
 
 	if (x->json) {
+		/* jansson has no nullable integer: "o?" takes NULL. */
 		json_array_append_new(x->arr, json_pack(
-		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i}",
+		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i, s:s?, "
+		    "s:s?, s:o?}",
 		    "nct_id", r->nct_id, "acronym", r->acronym,
 		    "overall_status", r->overall_status,
 		    "has_results", r->has_results,
@@ -229,18 +261,34 @@ status_row(void *arg, const struct store_trial_row *r)
 		    r->last_update_posted : NULL,
 		    "last_checked_at", r->last_checked_at,
 		    "registry_state", r->registry_state,
-		    "versions", r->versions));
+		    "versions", r->versions,
+		    "results_due", r->results_due_state,
+		    "results_due_by", r->results_due_by[0] ?
+		    r->results_due_by : NULL,
+		    "results_days_late", r->results_days_late >= 0 ?
+		    json_integer(r->results_days_late) : NULL));
 		return 0;
 	}
-	printf("%-12s %-10.10s %-24s %-16s %-12s %s\n", r->nct_id,
-	    r->acronym ? r->acronym : "-",
+	/* "overdue, due 2025-06-28, 521 days late" (at most ~50 bytes) */
+	snprintf(due, sizeof(due), "%s%s%s", r->results_due_state ?
+	    r->results_due_state : "-", r->results_due_by[0] ? ", due " : "",
+	    r->results_due_by);
+	if (r->results_days_late > 0) {
+		size_t n = strlen(due);
+
+		snprintf(due + n, sizeof(due) - n, ", %ld day%s late",
+		    r->results_days_late, r->results_days_late == 1 ? "" : "s");
+	}
+	/* The acronym and status are registry text: shown safely. */
+	log_print(stdout, "%-12s %-10.10s %-24s %-16s %-12s %-20s %s",
+	    r->nct_id, r->acronym ? r->acronym : "-",
 	    r->overall_status ? r->overall_status :
 	    strcmp(r->registry_state, "not_found") == 0 ? "(not found)" :
 	    "(not synced)",
 	    r->has_results ? (r->results_first_posted[0] ?
 	    r->results_first_posted : "yes") : "no",
 	    r->last_update_posted[0] ? r->last_update_posted : "-",
-	    r->last_checked_at ? r->last_checked_at : "never");
+	    r->last_checked_at ? r->last_checked_at : "never", due);
 	return 0;
 }
 
@@ -251,6 +299,9 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	bool set[1] = {false};
 	struct status_ctx x = {0};
 	struct store_summary sum;
+	struct store_backfill_summary bsum;
+	struct store_registry reg;
+	char today[DATE_SIZE];
 	char **rest;
 	int nrest;
 
@@ -262,7 +313,10 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	x.json = set[0];
-	if (store_summary(s, &sum) < 0)
+	config_today(cfg, today);
+	if (store_set_today(s, today) < 0 || store_summary(s, &sum) < 0 ||
+	    store_last_registry(s, &reg) < 0 ||
+	    store_backfill_summary(s, &bsum) < 0)
 		goto dberr;
 	if (x.json) {
 		json_t *doc;
@@ -274,8 +328,8 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 			goto dberr;
 		}
 		/* jansson has no nullable integer: "o?" takes NULL. */
-		doc = json_pack("{s:i, s:o, s:{s:o?, s:s?, s:s?, s:s?}, s:s?, "
-		    "s:{s:i, s:i}}",
+		doc = json_pack("{s:i, s:o, s:{s:o?, s:s?, s:s?, s:s?, s:s?}, "
+		    "s:s?, s:{s:i, s:i}, s:{s:i, s:s?}, s:{s:s?, s:s?}}",
 		    "trials_tracked", (int)sum.trials_tracked, "trials", x.arr,
 		    "last_run", "run_id", sum.last_run_id ?
 		    json_integer(sum.last_run_id) : NULL,
@@ -283,10 +337,24 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 		    "started_at", sum.last_run_id ? sum.last_run_started : NULL,
 		    "finished_at", sum.last_run_finished[0] ?
 		    sum.last_run_finished : NULL,
+		    "error", sum.last_run_error[0] ? sum.last_run_error : NULL,
 		    "last_success_at", sum.last_ok_finished[0] ?
 		    sum.last_ok_finished : NULL,
 		    "open_flags", "stale", (int)sum.flags_open_stale,
-		    "recheck", (int)sum.flags_open_recheck);
+		    "recheck", (int)sum.flags_open_recheck,
+		    "pages_skipped", "count", (int)sum.pages_skipped,
+		    "since", sum.pages_skipped_since[0] ?
+		    sum.pages_skipped_since : NULL,
+		    "registry", "data_timestamp", reg.build[0] ? reg.build :
+		    NULL, "seen_at", reg.build[0] ? reg.build_seen_at : NULL);
+		/* The history backfill: one member more, kept apart. */
+		if (doc != NULL && json_object_set_new(doc, "backfill", json_pack(
+		    "{s:i, s:i, s:i, s:I}", "pending", (int)bsum.pending,
+		    "done", (int)bsum.done, "failed", (int)bsum.failed,
+		    "versions", (json_int_t)bsum.versions)) < 0) {
+			json_decref(doc);
+			doc = NULL;
+		}
 		if (doc == NULL ||
 		    (text = json_dumps(doc, JSON_INDENT(2))) == NULL) {
 			json_decref(doc);
@@ -300,19 +368,37 @@ cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
 	}
 	printf("%u tracked trial%s\n\n", sum.trials_tracked,
 	    sum.trials_tracked == 1 ? "" : "s");
-	printf("%-12s %-10s %-24s %-16s %-12s %s\n", "NCT ID", "ACRONYM",
-	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED");
+	printf("%-12s %-10s %-24s %-16s %-12s %-20s %s\n", "NCT ID", "ACRONYM",
+	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED",
+	    "RESULTS DUE (FDAAA 801)");
 	if (store_each_trial(s, status_row, &x) < 0)
 		goto dberr;
+	printf("\n");
 	if (sum.last_run_id)
-		printf("\nlast run: #%lld %s, started %s%s%s\n", sum.last_run_id,
-		    sum.last_run_status, sum.last_run_started,
+		log_print(stdout, "last run: #%lld %s, started %s%s%s%s%s",
+		    sum.last_run_id, sum.last_run_status, sum.last_run_started,
 		    sum.last_run_finished[0] ? ", finished " : "",
-		    sum.last_run_finished);
+		    sum.last_run_finished, sum.last_run_error[0] ? ": " : "",
+		    sum.last_run_error);
 	else
-		printf("\nlast run: never (run 'ctmirror sync')\n");
+		printf("last run: never (run 'ctmirror sync')\n");
 	printf("open flags: %u stale, %u recheck\n", sum.flags_open_stale,
 	    sum.flags_open_recheck);
+	printf("history backfill: %u trial%s pending, %u done (%llu version%s "
+	    "from the registry's history), %u failed\n", bsum.pending,
+	    bsum.pending == 1 ? "" : "s", bsum.done, bsum.versions,
+	    bsum.versions == 1 ? "" : "s", bsum.failed);
+	if (sum.pages_skipped)
+		printf("pages skipped: %u, their claims and flags kept (the "
+		    "oldest since %s; the sync log says why)\n",
+		    sum.pages_skipped, sum.pages_skipped_since);
+	/*
+	 * The registry's daily data build, as the last run that asked saw
+	 * it: registry text, shown safely.
+	 */
+	if (reg.build[0])
+		log_print(stdout, "registry data: build %s (seen by the run "
+		    "started %s)", reg.build, reg.build_seen_at);
 	return 0;
 dberr:
 	log_error("status: %s", store_errmsg(s));
@@ -328,14 +414,7 @@ make_fetch(const struct config *cfg, struct event_base **base)
 
 	if ((*base = event_base_new()) == NULL)
 		return NULL;
-	memset(&fo, 0, sizeof(fo));
-	fo.concurrency = cfg->concurrency;
-	fo.rate_per_min = cfg->rate_limit;
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.retries = cfg->retries;
-	fo.max_body = cfg->max_body;
-	fo.tls_verify = cfg->tls_verify;
+	sync_fetch_opts(cfg, &fo);
 	if ((f = fetch_new(*base, &fo)) == NULL) {
 		event_base_free(*base);
 		*base = NULL;
@@ -445,28 +524,28 @@ struct scan_out {
 	int failed;
 };
 
-/* One claim and the verdicts on it (verdicts [from, to) of the page). */
+/*
+ * One claim and the verdicts on it: verdicts [from, to) of the page (a
+ * claim's verdicts are one run, sync.h), so a page of n claims costs n
+ * steps, not n times its verdicts.
+ */
 static void
 scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
-    size_t i, json_t *jclaims)
+    size_t i, size_t from, size_t to, json_t *jclaims)
 {
 	const struct claim *c = &pg->claims.v[i];
 	const struct verdict *v;
 	char stbuf[160] = "";
 	json_t *jv = NULL;
-	size_t k, n = 0;
+	size_t k;
 
-	for (k = 0; k < pg->verdicts.n; k++)
-		n += pg->owner[k] == i;
 	x->claims++;
-	x->findings += (unsigned)n;
+	x->findings += (unsigned)(to - from);
 	if (c->kind == CLAIM_STATUS)
 		claims_statuses_text(c->statuses, stbuf, sizeof(stbuf));
 	if (x->json) {
 		jv = json_array();
-		for (k = 0; k < pg->verdicts.n; k++) {
-			if (pg->owner[k] != i)
-				continue;
+		for (k = from; k < to; k++) {
 			v = &pg->verdicts.v[k];
 			json_array_append_new(jv, json_pack("{s:s, s:s, s:s, s:s}",
 			    "rule", v->rule,
@@ -485,20 +564,20 @@ scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
 		    "verdicts", jv));
 		return;
 	}
-	printf("  %s:%d: %s %s%s%s%s%s \"%s\"\n", path, c->line, c->nct_id,
-	    claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
+	/* The page's name and words, and registry text: shown safely. */
+	log_print(stdout, "  %s:%d: %s %s%s%s%s%s \"%s\"", path, c->line,
+	    c->nct_id, claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
 	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
-	if (sync_judge_state(x->judge, c->nct_id) == NULL)
+	if (sync_judge_state(x->judge, c->nct_id) == NULL ||
+	    sync_judge_state(x->judge, c->nct_id)->overall_status == NULL)
 		printf("      (no registry record stored for %s)\n", c->nct_id);
-	else if (n == 0)
+	else if (to == from)
 		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?
 		    "nothing in the record contradicts the citation" :
 		    "the registry agrees");
-	for (k = 0; k < pg->verdicts.n; k++) {
-		if (pg->owner[k] != i)
-			continue;
+	for (k = from; k < to; k++) {
 		v = &pg->verdicts.v[k];
-		printf("      %s [%s]: %s\n", v->rule,
+		log_print(stdout, "      %s [%s]: %s", v->rule,
 		    rules_severity_name(v->severity),
 		    v->evidence ? v->evidence : "");
 	}
@@ -510,6 +589,7 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 	struct scan_out *x = arg;
 	struct sync_page pg;
 	json_t *jclaims = NULL;
+	size_t k = 0;
 
 	if (sync_judge_page(x->judge, path, text, len, &pg) < 0) {
 		sync_page_finish(&pg);
@@ -519,10 +599,15 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 	if (x->json)
 		jclaims = json_array();
 	else
-		printf("%s: %zu claim%s\n", path, pg.claims.n,
+		log_print(stdout, "%s: %zu claim%s", path, pg.claims.n,
 		    pg.claims.n == 1 ? "" : "s");
-	for (size_t i = 0; i < pg.claims.n; i++)
-		scan_claim(x, path, &pg, i, jclaims);
+	for (size_t i = 0; i < pg.claims.n; i++) {
+		size_t from = k;
+
+		while (k < pg.verdicts.n && pg.owner[k] == i)
+			k++;
+		scan_claim(x, path, &pg, i, from, k, jclaims);
+	}
 	if (x->json)
 		json_array_append_new(x->pages, json_pack("{s:s, s:o}", "page",
 		    path, "claims", jclaims));
@@ -681,6 +766,135 @@ cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
 	return 0;
 }
 
+/* ------------------------------------------------------------ history */
+
+/* A line of registry text on a terminal: through log_print. */
+static void
+print_line(void *arg, const char *line)
+{
+	log_print(arg, "%s", line);
+}
+
+static int
+cmd_history(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	const char *nct_id = NULL, *since = NULL, *bad;
+	unsigned classes = TIMELINE_ALL_CLASSES;
+	struct store_versions *m = NULL;
+	const struct timeline_version *v;
+	struct timeline t = {0};
+	bool json = false;
+	size_t n;
+	int rc = EXIT_RUNTIME;
+
+	for (int i = 1; i < argc; i++) {
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--since") == 0) {
+			if (val == NULL || text_date_parse(val, NULL, NULL,
+			    NULL) != TEXT_DATE_DAY) {
+				fprintf(stderr, "ctmirror history: --since wants "
+				    "a day YYYY-MM-DD\n");
+				return EXIT_USAGE;
+			}
+			since = argv[++i];
+		} else if (strcmp(argv[i], "--class") == 0) {
+			if (val == NULL || timeline_classes(val, &classes,
+			    &bad) < 0) {
+				fprintf(stderr, "ctmirror history: --class wants "
+				    "classes from status,results,references,"
+				    "dates,other%s%.*s%s\n", val ? " (not '" : "",
+				    val ? (int)strcspn(bad, ",") : 0, val ? bad : "",
+				    val ? "')" : "");
+				return EXIT_USAGE;
+			}
+			i++;
+		} else if (nct_id == NULL && text_nct_id(argv[i])) {
+			nct_id = argv[i];
+		} else {
+			fprintf(stderr, "ctmirror history: '%s' is not an NCT ID "
+			    "(NCT and 8 digits)\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (nct_id == NULL) {
+		fprintf(stderr, "usage: ctmirror history NCT_ID [--json] "
+		    "[--since DATE] [--class CLASS,...]\n");
+		return EXIT_USAGE;
+	}
+	if ((m = store_load_versions(s, nct_id)) == NULL) {
+		log_error("history: %s", store_errmsg(s));
+		return EXIT_RUNTIME;
+	}
+	v = store_versions_list(m, &n);
+	if (timeline_build(v, n, classes, since, &t) < 0) {
+		log_error("history: out of memory");
+		goto out;
+	}
+	if (json) {
+		json_t *doc = timeline_json(nct_id, store_versions_acronym(m), v,
+		    n, &t);
+		char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+
+		json_decref(doc);
+		if (text == NULL) {
+			log_error("history: out of memory");
+			goto out;
+		}
+		printf("%s\n", text);
+		free(text);
+	} else if (timeline_text(nct_id, store_versions_acronym(m), v, n, &t,
+	    print_line, stdout) < 0) {
+		log_error("history: out of memory");
+		goto out;
+	}
+	rc = n > 0 ? 0 : EXIT_RUNTIME;
+	if (n == 0)
+		log_error("history: no version of %s is stored (is it tracked? "
+		    "run 'ctmirror sync')", nct_id);
+out:
+	timeline_finish(&t);
+	store_versions_free(m);
+	return rc;
+}
+
+/* -------------------------------------------------------------- report */
+
+static int
+cmd_report(struct config *cfg, struct store *s, int argc, char **argv)
+{
+	struct report_stats st;
+	const char *dir = cfg->report_dir;
+	char today[11], err[1024];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			dir = argv[++i];
+			continue;
+		}
+		fprintf(stderr, "ctmirror report: %s (try 'ctmirror report "
+		    "--help')\n", strcmp(argv[i], "--out") == 0 ?
+		    "--out needs a folder" : "unexpected argument");
+		return EXIT_USAGE;
+	}
+	if (dir == NULL || dir[0] == '\0') {
+		fprintf(stderr, "ctmirror report: no folder: give --out DIR or "
+		    "set [report] dir\n");
+		return EXIT_USAGE;
+	}
+	config_today(cfg, today);
+	if (report_write(s, dir, today, &st, err, sizeof(err)) < 0) {
+		log_error("report: %s; nothing was changed in %s", err, dir);
+		return EXIT_RUNTIME;
+	}
+	printf("wrote %s/index.html: %u flags, %u trials, %u pages; %u files, "
+	    "%.1f MB in %.1f s\n", dir, st.flags, st.trials, st.pages, st.files,
+	    (double)st.bytes / 1e6, st.seconds);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- main */
 
 /* Open the database the config names (or the private local cluster). */
@@ -772,12 +986,12 @@ main(int argc, char **argv)
 
 	if ((cfg = config_load(config_path, &cerr)) == NULL) {
 		if (cerr.line > 0)
-			fprintf(stderr, "%s:%d: %s\n", cerr.file, cerr.line,
+			log_print(stderr, "%s:%d: %s", cerr.file, cerr.line,
 			    cerr.text);
 		else if (cerr.file[0])
-			fprintf(stderr, "%s: %s\n", cerr.file, cerr.text);
+			log_print(stderr, "%s: %s", cerr.file, cerr.text);
 		else
-			fprintf(stderr, "ctmirror: %s\n", cerr.text);
+			log_print(stderr, "ctmirror: %s", cerr.text);
 		return EXIT_USAGE;
 	}
 	/* Loud at every start, whatever the command and even with -q. */

@@ -131,6 +131,26 @@ struct change_list {
 	size_t cap;
 };
 
+/* -------------------------------------------------------------- history */
+
+/*
+ * One entry of the registry's change list of a trial, the list behind the
+ * website's History of Changes (history.c fills it, store.c keeps it).
+ * Strings owned by the list; history_list_finish() frees them.
+ */
+struct history_change {
+	int version;		/* the registry's number of the version, 0 = first */
+	char date[DATE_SIZE];	/* the date the list gives it, "YYYY-MM-DD" */
+	char *status;		/* overallStatus of the version; NULL if not given */
+	char **labels;		/* moduleLabels: the parts of the record it changed */
+	size_t n_labels;
+};
+
+struct history_list {
+	struct history_change *v;	/* v[i].version == i */
+	size_t n;
+};
+
 /* --------------------------------------------------------------- claims */
 
 enum claim_kind {
@@ -220,7 +240,7 @@ struct mention_list {
  */
 struct trial_state {
 	char nct_id[NCT_ID_SIZE];
-	const char *overall_status;		/* NULL: not in the registry */
+	const char *overall_status;		/* NULL: no record stored */
 	bool has_results;
 	char results_first_posted[DATE_SIZE];	/* "" if none */
 	char last_update_posted[DATE_SIZE];	/* "" if unknown */
@@ -229,6 +249,29 @@ struct trial_state {
 	size_t n_result_pmids;
 	const char *acronym;
 	const char *brief_title;
+	/*
+	 * From the stored history ("" when unknown): the day the current
+	 * overallStatus is first known to have held without a break, and the
+	 * day a RESULT reference is first known to have been listed without
+	 * a break.  With them a claim the registry already contradicted when
+	 * it was written is told from one that has gone stale since.
+	 */
+	char status_since[DATE_SIZE];
+	char result_refs_since[DATE_SIZE];
+	/*
+	 * When the registry does not know the ID: its answer ("NCT number
+	 * NCT01234560 not found") and the day it gave it; else NULL and "".
+	 * A trial never stored has overall_status NULL too.
+	 */
+	const char *registry_answer;
+	char answered_on[DATE_SIZE];
+	/*
+	 * The FDAAA 801 deadline ("YYYY-MM-DD") of an applicable trial whose
+	 * primary completion is actual and which has submitted no results
+	 * (the results_due view, migration 0006): its results are overdue once
+	 * today is past it.  "" otherwise.
+	 */
+	char results_due_by[DATE_SIZE];
 };
 
 enum severity {

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -51,15 +52,56 @@ struct scan {
 	size_t n, cap;
 	struct dirid *dirs;	/* folders walked: symlink loops end here */
 	size_t n_dirs, cap_dirs;
-	unsigned skipped;
+	struct pages_skips *skips;
 	bool oom;
 };
+
+/* Remember that `path` was not read, and why.  Not logged here. */
+static void
+note_skip(struct scan *s, const char *path, enum pages_skip_kind kind,
+    const char *why)
+{
+	struct pages_skips *k = s->skips;
+	struct pages_skip *v;
+
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 8;
+
+		if ((v = realloc(k->v, cap * sizeof(*v))) == NULL) {
+			s->oom = true;
+			return;
+		}
+		k->v = v;
+		k->cap = cap;
+	}
+	v = &k->v[k->n];
+	v->kind = kind;
+	if ((v->path = strdup(path)) == NULL ||
+	    (v->why = strdup(why)) == NULL) {
+		free(v->path);
+		s->oom = true;
+		return;
+	}
+	k->n++;
+}
 
 static void
 skip(struct scan *s, const char *path, const char *why)
 {
 	log_warnx("page=%s: skipped: %s", path, why);
-	s->skipped++;
+	note_skip(s, path, PAGES_SKIP_FILE, why);
+}
+
+/* Like skip(), with ": strerror(errno)" in the warning and the reason. */
+static void
+skip_errno(struct scan *s, const char *path, enum pages_skip_kind kind,
+    const char *what, const char *why)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "%s: %s", why, strerror(errno));
+	log_warnx("%s=%s: skipped: %s", what, path, text);
+	note_skip(s, path, kind, text);
 }
 
 static bool
@@ -171,15 +213,18 @@ list_dir(struct scan *s, const char *dir, char ***out, size_t *nout)
 	size_t n = 0, cap = 0;
 	int rc = -1;
 
+	/* Its pages are not gone: they keep their claims and flags. */
 	if ((d = opendir(dir)) == NULL) {
-		log_warn("page folder=%s: cannot read", dir);
+		skip_errno(s, dir, PAGES_SKIP_FOLDER, "page folder",
+		    "cannot be listed");
 		return -1;
 	}
 	for (;;) {
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
 			if (errno != 0) {
-				log_warn("page folder=%s: cannot read", dir);
+				skip_errno(s, dir, PAGES_SKIP_FOLDER,
+				    "page folder", "cannot be listed");
 				goto out;
 			}
 			break;
@@ -234,12 +279,18 @@ walk(struct scan *s, const char *dir, const struct stat *dst)
 			s->oom = true;
 			break;
 		}
-		/* stat, not lstat: linked pages and folders are followed. */
+		/*
+		 * stat, not lstat: linked pages and folders are followed.  Any
+		 * other entry that cannot be looked at (not one that vanished
+		 * or dangles) may be a folder of pages: kept, quietly.
+		 */
 		if (stat(p, &st) < 0) {
-			if (is_page_name(names[i])) {
-				log_warn("page=%s: skipped: cannot read", p);
-				s->skipped++;
-			}
+			if (is_page_name(names[i]))
+				skip_errno(s, p, PAGES_SKIP_FILE, "page",
+				    "cannot read");
+			else if (errno != ENOENT && errno != ELOOP)
+				note_skip(s, p, PAGES_SKIP_FOLDER,
+				    "cannot read");
 		} else if (S_ISDIR(st.st_mode))
 			(void)walk(s, p, &st);	/* warned inside */
 		else if (is_page_name(names[i])) {
@@ -263,21 +314,44 @@ add_path(struct scan *s, const char *path, bool named)
 	size_t before = s->n;
 
 	if (stat(path, &st) < 0) {
-		if (named && errno == ENOENT)
+		/*
+		 * A named folder that is not there (a share not mounted)
+		 * keeps its pages' flags; a named file that is not there
+		 * was deleted, and its flags resolve.
+		 */
+		if (named && errno == ENOENT) {
 			log_warnx("pages: %s: matches nothing", path);
-		else
-			log_warn("pages: %s: cannot read", path);
+			note_skip(s, path, PAGES_SKIP_FOLDER,
+			    "matches nothing");
+		} else {
+			skip_errno(s, path, PAGES_SKIP_ANY, "pages",
+			    "cannot read");
+		}
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		if (walk(s, path, &st) == 0 && named && s->n == before &&
 		    !s->oom)
-			log_warnx("pages: %s: no .md, .markdown or .txt file "
-			    "found", path);
+			log_warnx("pages: %s: no .md, .markdown, .txt, .html "
+			    "or .htm file found", path);
 	} else if (S_ISREG(st.st_mode))
 		add_file(s, path, &st);	/* named: any extension */
 	else
 		skip(s, path, "not a regular file");
+}
+
+/* glob(3)'s error callback has no argument: the walk of this thread. */
+static _Thread_local struct scan *glob_scan;
+
+/* A folder glob could not open: its pages are skipped, not gone. */
+static int
+glob_error(const char *path, int err)
+{
+	errno = err;
+	if (glob_scan != NULL)
+		skip_errno(glob_scan, path, PAGES_SKIP_FOLDER, "page folder",
+		    "cannot be listed");
+	return 0;	/* go on with the rest of the pattern */
 }
 
 static void
@@ -287,7 +361,9 @@ add_glob(struct scan *s, const char *pattern)
 	int rc;
 
 	memset(&g, 0, sizeof(g));
-	rc = glob(pattern, GLOB_BRACE | GLOB_TILDE, NULL, &g);
+	glob_scan = s;
+	rc = glob(pattern, GLOB_BRACE | GLOB_TILDE, glob_error, &g);
+	glob_scan = NULL;
 	if (rc == GLOB_NOMATCH)
 		log_warnx("pages: %s: matches nothing", pattern);
 	else if (rc == GLOB_NOSPACE)
@@ -346,72 +422,178 @@ sort_unique(struct scan *s)
 	return 0;
 }
 
+/* Reads of a page that changes meanwhile, before it is skipped. */
+#define READ_TRIES 3
 /*
- * Read one page whole into *out (new, NUL-terminated).  0 read, 1 skipped
- * (warned and counted), -1 no memory.  The size is checked while reading
- * too, since a file can grow after it was listed.
+ * A page modified this recently may still be being written (a program
+ * writing it in pieces): its reading is checked again once it is this
+ * old.  Costs a sync at most this much, and only for pages just written.
+ * A writer that stops longer than this between two pieces cannot be told
+ * from one that is done.
+ */
+#define SETTLE_NS (200 * 1000 * 1000L)
+
+/* What says a file changed: its identity, size and times. */
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Nanoseconds since the file last changed, by the file system's clock. */
+static long long
+age_ns(const struct stat *st)
+{
+	struct timespec now;
+	const struct timespec *m = st->st_ctim.tv_sec > st->st_mtim.tv_sec ||
+	    (st->st_ctim.tv_sec == st->st_mtim.tv_sec &&
+	    st->st_ctim.tv_nsec > st->st_mtim.tv_nsec) ? &st->st_ctim :
+	    &st->st_mtim;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (long long)(now.tv_sec - m->tv_sec) * 1000000000LL +
+	    (now.tv_nsec - m->tv_nsec);
+}
+
+/*
+ * One read of an open page into *buf (new, NUL-terminated, *len bytes).
+ * 0 read; 1 too big; -1 a read error (errno); -2 no memory.  The size is
+ * checked while reading too, since a file can grow after it was listed.
  */
 static int
-read_page(struct scan *s, const char *path, size_t max_size, char **out,
+read_all(int fd, const struct stat *st, size_t max_size, char **out,
     size_t *len)
 {
-	struct stat st;
-	char *buf = NULL, *grown;
+	char *buf, *grown;
 	size_t cap, n = 0;
 	ssize_t r;
-	int fd, rc = 1;
-	char why[64];
 
-	/* O_NONBLOCK: a FIFO swapped in after listing must not hang us. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		log_warn("page=%s: skipped: cannot read", path);
-		s->skipped++;
+	*out = NULL;
+	if (max_size > 0 && (unsigned long long)st->st_size > max_size)
 		return 1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		skip(s, path, "not a regular file");
-		goto out;
-	}
-	if (max_size > 0 && (unsigned long long)st.st_size > max_size)
-		goto too_big;
-	cap = (size_t)st.st_size + 1;
+	cap = (size_t)st->st_size + 1;
 	if ((buf = malloc(cap)) == NULL)
-		goto oom;
+		return -2;
 	for (;;) {
 		if (n + 1 == cap) {
 			if (max_size > 0 && n >= max_size)
 				break;	/* one byte past the cap tells */
 			cap = cap * 2;
-			if ((grown = realloc(buf, cap)) == NULL)
-				goto oom;
+			if ((grown = realloc(buf, cap)) == NULL) {
+				free(buf);
+				return -2;
+			}
 			buf = grown;
 		}
 		r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			log_warn("page=%s: skipped: cannot read", path);
-			s->skipped++;
-			goto out;
+			free(buf);
+			return -1;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
-		if (max_size > 0 && n > max_size)
-			goto too_big;
+		if (max_size > 0 && n > max_size) {
+			free(buf);
+			return 1;
+		}
 	}
 	if (max_size > 0 && n == max_size && n + 1 == cap) {
 		/* Exactly at the cap: a byte more means it is too large. */
 		char c;
 
-		if (read(fd, &c, 1) > 0)
-			goto too_big;
+		if (read(fd, &c, 1) > 0) {
+			free(buf);
+			return 1;
+		}
 	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/*
+ * Read one page whole into *out (new, NUL-terminated).  0 read, 1 skipped
+ * (warned and noted), -1 no memory.  A page rewritten while it is read
+ * (its size or times differ after the read, or it was modified within
+ * SETTLE_NS and changes before it is that old) is read again, and skipped
+ * this cycle when it does not hold still: judged half-written, it would
+ * lose flags and announce them again once whole.
+ */
+static int
+read_page(struct scan *s, const char *path, size_t max_size, char **out,
+    size_t *len)
+{
+	struct stat before, after;
+	char *buf = NULL;
+	size_t n = 0;
+	int fd = -1, rc = 1, r;
+	char why[64];
+
+	for (int attempt = 0; attempt < READ_TRIES; attempt++) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		buf = NULL;
+		/* O_NONBLOCK: a FIFO swapped in after listing must not hang us. */
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+			skip_errno(s, path, PAGES_SKIP_FILE, "page",
+			    "cannot read");
+			return 1;
+		}
+		if (fstat(fd, &before) < 0 || !S_ISREG(before.st_mode)) {
+			skip(s, path, "not a regular file");
+			goto out;
+		}
+		if ((r = read_all(fd, &before, max_size, &buf, &n)) == -2)
+			goto oom;
+		if (r == 1)
+			goto too_big;
+		if (r < 0) {
+			skip_errno(s, path, PAGES_SKIP_FILE, "page",
+			    "cannot read");
+			goto out;
+		}
+		if (fstat(fd, &after) < 0 || !same_file(&before, &after) ||
+		    (off_t)n != after.st_size)
+			continue;	/* written to while we read */
+		/*
+		 * Recently modified, or empty: look again once it has had
+		 * time to settle.  Empty, because a file truncated by
+		 * open(O_TRUNC) shows its new size before its new times (13 ms
+		 * on ext4 here), so a page being rewritten can read as empty
+		 * and old.  (A time in the future is a clock's fault.)
+		 */
+		if (n == 0 || (age_ns(&after) >= 0 &&
+		    age_ns(&after) < SETTLE_NS)) {
+			long long wait = n == 0 ? SETTLE_NS - 1 :
+			    SETTLE_NS - age_ns(&after);
+			struct timespec ts = {0, wait > 0 && wait < SETTLE_NS ?
+			    (long)wait : 0};
+
+			nanosleep(&ts, NULL);
+			if (stat(path, &before) < 0 ||
+			    !same_file(&before, &after))
+				continue;	/* still being written */
+		}
+		goto done;
+	}
+	skip(s, path, "changed while being read, every time (it is read "
+	    "again next cycle)");
+	goto out;
+done:
 	if (memchr(buf, '\0', n < SNIFF_SIZE ? n : SNIFF_SIZE) != NULL) {
 		skip(s, path, "binary (a NUL byte in the first 8 KiB)");
 		goto out;
 	}
-	buf[n] = '\0';
 	*out = buf;
 	*len = n;
 	buf = NULL;
@@ -425,14 +607,23 @@ oom:
 	rc = -1;
 out:
 	free(buf);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return rc;
+}
+
+static int
+cmp_skip(const void *a, const void *b)
+{
+	return strcmp(((const struct pages_skip *)a)->path,
+	    ((const struct pages_skip *)b)->path);
 }
 
 long
 pages_scan(char *const *paths, size_t n, size_t max_size, pages_fn fn,
-    void *arg, unsigned *skipped)
+    void *arg, struct pages_skips *skips)
 {
+	struct pages_skips mine = {0};
 	struct scan s;
 	char *text;
 	size_t len;
@@ -440,6 +631,7 @@ pages_scan(char *const *paths, size_t n, size_t max_size, pages_fn fn,
 	int rc;
 
 	memset(&s, 0, sizeof(s));
+	s.skips = skips ? skips : &mine;
 	for (size_t i = 0; i < n && !s.oom; i++) {
 		struct stat st;
 
@@ -470,6 +662,8 @@ pages_scan(char *const *paths, size_t n, size_t max_size, pages_fn fn,
 		}
 		delivered++;
 	}
+	if (s.oom)
+		goto oom;
 	goto out;
 oom:
 	log_warnx("pages: out of memory while listing or reading pages");
@@ -479,7 +673,47 @@ out:
 		free(s.v[i].path);
 	free(s.v);
 	free(s.dirs);
-	if (skipped != NULL)
-		*skipped = s.skipped;
+	if (s.skips->n > 1)
+		qsort(s.skips->v, s.skips->n, sizeof(*s.skips->v), cmp_skip);
+	pages_skips_finish(&mine);
 	return delivered;
+}
+
+/* Is `path` the skipped path itself, or under it as a folder? */
+static bool
+covers(const struct pages_skip *k, const char *path)
+{
+	size_t n = strlen(k->path);
+
+	if (strcmp(path, k->path) == 0)
+		return k->kind != PAGES_SKIP_FOLDER;
+	if (k->kind == PAGES_SKIP_FILE || strncmp(path, k->path, n) != 0)
+		return false;
+	/* "kb/sub" covers "kb/sub/x.md", not "kb/subway.md". */
+	return (n > 0 && k->path[n - 1] == '/') || path[n] == '/';
+}
+
+const char *
+pages_skipped(const struct pages_skips *skips, const char *path)
+{
+	if (skips == NULL)
+		return NULL;
+	/* A handful at most in practice: one pass. */
+	for (size_t i = 0; i < skips->n; i++)
+		if (covers(&skips->v[i], path))
+			return skips->v[i].why;
+	return NULL;
+}
+
+void
+pages_skips_finish(struct pages_skips *skips)
+{
+	if (skips == NULL)
+		return;
+	for (size_t i = 0; i < skips->n; i++) {
+		free(skips->v[i].path);
+		free(skips->v[i].why);
+	}
+	free(skips->v);
+	memset(skips, 0, sizeof(*skips));
 }

@@ -18,16 +18,50 @@ typedef int (*pages_fn)(void *arg, const char *path, const char *text,
     size_t len);
 
 /*
+ * What a walk could not read.  The pages it covers are neither judged nor
+ * gone: their stored claims and flags must stay as they are.
+ */
+enum pages_skip_kind {
+	PAGES_SKIP_FILE,	/* this file */
+	PAGES_SKIP_FOLDER,	/* every page under this folder */
+	PAGES_SKIP_ANY,		/* this path, whichever it was */
+};
+
+struct pages_skip {
+	char *path;
+	enum pages_skip_kind kind;
+	char *why;		/* "binary (...)", "cannot be listed: ..." */
+};
+
+struct pages_skips {
+	struct pages_skip *v;	/* sorted by path once the walk is done */
+	size_t n, cap;
+};
+
+/*
  * Walk `paths` (borrowed).  A path that matches nothing, or a folder with
  * no pages, is a warning.  Folder walks skip dot-files and dot-folders and
  * match extensions case-insensitively; a literal file name wins over glob
  * reading; FIFOs and other non-regular files are skipped unopened; a file
- * reached twice (named twice, hard link, symlink) is delivered once.
- * max_size 0 means no cap.  Returns the number of pages delivered, or -1
- * if the callback stopped it or memory ran out.  *skipped (may be NULL)
- * counts the files skipped with a warning.
+ * reached twice (named twice, hard link, symlink) is delivered once.  A
+ * page that changes while it is read is read again, and skipped if it
+ * will not hold still.  max_size 0 means no cap.  Returns the number of
+ * pages delivered, or -1 if the callback stopped it or memory ran out.
+ * `skips` (may be NULL; else zeroed by the caller, freed with
+ * pages_skips_finish) receives every file and folder skipped with a
+ * warning, and every folder named in `paths` that no longer exists (a
+ * share that is not mounted is not a knowledge base that was deleted).
  */
 long pages_scan(char *const *paths, size_t n, size_t max_size, pages_fn fn,
-    void *arg, unsigned *skipped);
+    void *arg, struct pages_skips *skips);
+
+/*
+ * The reason `path` (a page path as pages_scan delivers them) was not
+ * read, when a skip covers it (the file itself, or a folder above it);
+ * else NULL.  Borrowed from skips.
+ */
+const char *pages_skipped(const struct pages_skips *skips, const char *path);
+
+void pages_skips_finish(struct pages_skips *skips);
 
 #endif

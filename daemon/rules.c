@@ -101,6 +101,30 @@ results_posted(const struct trial_state *st)
 	return st->has_results || st->results_first_posted[0] != '\0';
 }
 
+/*
+ * Since when the registry has shown what contradicts the claim, from the
+ * stored history: " (so since D, before this claim's date A: wrong when
+ * written)", or " (so since D, after the claim's date A)"; nothing when
+ * either date is unknown.  Before means the contradiction stood when the
+ * claim was written; the same day may have been either.
+ */
+static void
+since(struct text_buf *ev, const char *verb, const char *day,
+    const char *as_of)
+{
+	long d, a;
+
+	if (!day_number(day, &d))
+		return;
+	text_buf_printf(ev, " (%s since %.10s", verb, day);
+	if (day_number(as_of, &a) && d < a)
+		text_buf_printf(ev, ", before this claim's date %.10s: wrong "
+		    "when written", as_of);
+	else if (day_number(as_of, &a) && d > a)
+		text_buf_printf(ev, ", after the claim's date %.10s", as_of);
+	text_buf_str(ev, ")");
+}
+
 static int
 judge_results_posted(const struct claim *c, const struct trial_state *st,
     const char *link_id, struct verdict_list *out)
@@ -114,8 +138,13 @@ judge_results_posted(const struct claim *c, const struct trial_state *st,
 		text_buf_printf(&ev,
 		    "results are posted (no results-first-posted "
 		    "date given)");
-	else {
+	else if (day_number(c->as_of, &as_of) &&
+	    day_number(st->results_first_posted, &posted) && posted < as_of)
 		/* %.10s: the date fields are fixed-size, but not ours. */
+		text_buf_printf(&ev, "results were posted on %.10s, before "
+		    "this claim's date %.10s (wrong when written)",
+		    st->results_first_posted, c->as_of);
+	else {
 		text_buf_printf(&ev, "results first posted on %.10s",
 		    st->results_first_posted);
 		if (day_number(c->as_of, &as_of) &&
@@ -155,6 +184,7 @@ judge_publication_linked(const struct claim *c, const struct trial_state *st,
 	}
 	if (n > shown)
 		text_buf_printf(&ev, " and %zu more", n - shown);
+	since(&ev, "listed", st->result_refs_since, c->as_of);
 	return add_verdict(out, "publication-linked", SEV_STALE, link_id, &ev);
 }
 
@@ -171,7 +201,9 @@ judge_status_changed(const struct claim *c, const struct trial_state *st,
 	if (text_status_bit(st->overall_status) & c->statuses)
 		return 0;
 	text_buf_printf(&ev, "status is %.64s", st->overall_status);
-	if (st->last_update_posted[0] != '\0')
+	if (st->status_since[0] != '\0')
+		since(&ev, "so", st->status_since, c->as_of);
+	else if (st->last_update_posted[0] != '\0')
 		text_buf_printf(&ev, " (record last updated %.10s)",
 		    st->last_update_posted);
 	text_buf_printf(&ev, "; the page says ");
@@ -220,6 +252,29 @@ judge_results_submitted(const struct claim *c, const struct trial_state *st,
 	return add_verdict(out, "results-submitted", SEV_RECHECK, link_id, &ev);
 }
 
+/*
+ * Results overdue under FDAAA 801: the page still says "pending", and that
+ * is now news in itself.  The deadline comes from the results_due view;
+ * only today decides here whether it has passed.
+ */
+static int
+judge_results_overdue(const struct claim *c, const struct trial_state *st,
+    const struct rules_opts *o, const char *link_id, struct verdict_list *out)
+{
+	struct text_buf ev = {0};
+	long due, today;
+
+	if (c->kind != CLAIM_RESULTS_PENDING || results_posted(st) ||
+	    st->results_submitted[0] != '\0' ||
+	    !day_number(st->results_due_by, &due) ||
+	    !day_number(o->today, &today) || today <= due)
+		return 0;
+	text_buf_printf(&ev, "results were due by %.10s under FDAAA 801 and none have "
+	    "been submitted: %ld day%s overdue", st->results_due_by,
+	    today - due, today - due == 1 ? "" : "s");
+	return add_verdict(out, "results-overdue", SEV_RECHECK, link_id, &ev);
+}
+
 static int
 judge_claim_expired(const struct claim *c, const struct trial_state *st,
     const struct rules_opts *o, const char *link_id, struct verdict_list *out)
@@ -261,7 +316,8 @@ rules_judge(const struct claim *c, const struct trial_state *st,
 	size_t before = out->n;
 	const char *link_id;
 
-	if (st == NULL)
+	/* No record stored (an ID the registry does not know): no verdict. */
+	if (st == NULL || st->overall_status == NULL)
 		return 0;
 	link_id = st->nct_id[0] ? st->nct_id : c->nct_id;
 	/* Stale rules first: they are what a maintainer must fix. */
@@ -270,6 +326,7 @@ rules_judge(const struct claim *c, const struct trial_state *st,
 	    judge_status_changed(c, st, link_id, out) < 0 ||
 	    judge_registry_updated(c, st, link_id, out) < 0 ||
 	    judge_results_submitted(c, st, link_id, out) < 0 ||
+	    judge_results_overdue(c, st, o, link_id, out) < 0 ||
 	    judge_claim_expired(c, st, o, link_id, out) < 0)
 		goto fail;
 	return 0;
@@ -280,15 +337,40 @@ fail:
 	return -1;
 }
 
+/*
+ * The registry does not know the ID the page cites: a typo (NCT0123456
+ * for NCT01234560), a withdrawn registration, or an ID of another
+ * registry.  The evidence is the registry's own answer and its date.
+ */
+static int
+judge_unknown_trial(const struct claim *c, const struct trial_state *st,
+    struct verdict_list *out)
+{
+	struct text_buf ev = {0};
+
+	if (st == NULL || st->registry_answer == NULL)
+		return 0;
+	/* %.120s: the registry's words, one line, cleaned when stored. */
+	text_buf_printf(&ev, "the registry does not know %.11s: it answered \"%.120s\"",
+	    c->nct_id, st->registry_answer);
+	if (st->answered_on[0] != '\0')
+		text_buf_printf(&ev, " on %.10s", st->answered_on);
+	text_buf_printf(&ev, "; check the ID (a typo?)");
+	return add_verdict(out, "unknown-trial", SEV_STALE, c->nct_id, &ev);
+}
+
 int
 rules_judge_mention(const struct claim *c, const struct mention *m,
-    const char *current_id, const struct identity_record *rec,
-    const struct rules_opts *o, struct verdict_list *out)
+    const struct trial_state *st, const char *current_id,
+    const struct identity_record *rec, const struct rules_opts *o,
+    struct verdict_list *out)
 {
 	struct identity_verdict iv = {0};
 	struct text_buf ev = {0};
 	size_t before = out->n;
 
+	if (judge_unknown_trial(c, st, out) < 0)
+		goto fail;
 	if (current_id != NULL) {
 		text_buf_printf(&ev,
 		    "the page cites %.11s, an old ID: the registry now "

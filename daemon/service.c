@@ -56,7 +56,11 @@ struct metrics {
 	unsigned trials_tracked;
 	unsigned long versions, changes, alerts_sent, alerts_failed;
 	unsigned flags_stale, flags_recheck;
+	double registry_build;		/* its dataTimestamp, unix time; 0 = none */
 	struct fetch_stats http;	/* summed over cycles */
+	/* The history backfill (backfill.h). */
+	unsigned backfill_pending;	/* as of the last cycle */
+	unsigned long backfill_versions, backfill_stored, backfill_failures;
 };
 
 struct service;
@@ -72,6 +76,9 @@ struct worker {
 	bool cancel;			/* under svc->mu */
 	int rc;
 	bool db_failed;			/* could not connect or the DB broke */
+	/* An earlier failed cycle's run record, to write first (have_unrecorded). */
+	struct sync_result unrecorded;
+	bool have_unrecorded, recorded;
 	struct sync_result res;
 	json_t *trials;			/* per-trial snapshot (new) */
 	struct store_summary sum;
@@ -108,8 +115,15 @@ struct service {
 	bool ever_finished;
 	int last_rc;
 	char last_error[512];
-	double last_started, last_finished;
+	double running_started;		/* the cycle running now, 0 when idle */
+	double last_started, last_finished;	/* the last finished cycle */
 	struct store_run last_run;
+	/*
+	 * A failed cycle whose run record the database was too far gone to
+	 * take: the next cycle writes it before it begins.
+	 */
+	struct sync_result unrecorded;
+	bool have_unrecorded;
 	bool db_up, registry_up;
 	struct metrics m;
 	json_t *trials;
@@ -164,8 +178,9 @@ snapshot_trial(void *arg, const struct store_trial_row *r)
 {
 	json_t *arr = arg;
 
+	/* jansson has no nullable integer: "o?" takes NULL. */
 	json_array_append_new(arr, json_pack(
-	    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s}",
+	    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:o?}",
 	    "nct_id", r->nct_id, "acronym", r->acronym,
 	    "overall_status", r->overall_status, "has_results", r->has_results,
 	    "results_first_posted", r->results_first_posted[0] ?
@@ -173,7 +188,11 @@ snapshot_trial(void *arg, const struct store_trial_row *r)
 	    "last_update_posted", r->last_update_posted[0] ?
 	    r->last_update_posted : NULL,
 	    "last_checked_at", r->last_checked_at,
-	    "registry_state", r->registry_state));
+	    "registry_state", r->registry_state,
+	    "results_due", r->results_due_state,
+	    "results_due_by", r->results_due_by[0] ? r->results_due_by : NULL,
+	    "results_days_late", r->results_days_late >= 0 ?
+	    json_integer(r->results_days_late) : NULL));
 	return 0;
 }
 
@@ -222,14 +241,10 @@ worker_main(void *arg)
 		w->db_failed = true;
 		goto out;
 	}
-	memset(&fo, 0, sizeof(fo));
-	fo.concurrency = w->cfg->concurrency;
-	fo.rate_per_min = w->cfg->rate_limit;
-	fo.timeout = w->cfg->timeout;
-	fo.connect_timeout = w->cfg->connect_timeout;
-	fo.retries = w->cfg->retries;
-	fo.max_body = w->cfg->max_body;
-	fo.tls_verify = w->cfg->tls_verify;
+	/* The last cycle's record first: this one's start would close it. */
+	if (w->have_unrecorded)
+		w->recorded = sync_record_failure(s, &w->unrecorded) == 0;
+	sync_fetch_opts(w->cfg, &fo);
 	if ((w->f = fetch_new(w->base, &fo)) == NULL) {
 		snprintf(w->res.error, sizeof(w->res.error), "%s",
 		    "cannot set up the HTTP client");
@@ -245,8 +260,12 @@ worker_main(void *arg)
 	if (w->rc < 0 && !store_ok(s))
 		w->db_failed = true;
 	if (store_ok(s)) {
+		char today[DATE_SIZE];
+
+		config_today(w->cfg, today);
 		w->trials = json_array();
-		if (store_each_trial(s, snapshot_trial, w->trials) < 0) {
+		if (store_set_today(s, today) < 0 ||
+		    store_each_trial(s, snapshot_trial, w->trials) < 0) {
 			json_decref(w->trials);
 			w->trials = NULL;
 		}
@@ -291,11 +310,13 @@ start_cycle(evutil_socket_t fd, short what, void *arg)
 	w->svc = svc;
 	w->cfg = svc->cfg;
 	w->base = svc->worker_base;
+	w->unrecorded = svc->unrecorded;
+	w->have_unrecorded = svc->have_unrecorded;
 	if ((w->ev_cancel = event_new(w->base, -1, 0, on_cancel, w)) == NULL)
 		goto fail;
 	pthread_mutex_lock(&svc->mu);
 	svc->w = w;
-	svc->last_started = wall();
+	svc->running_started = wall();
 	snprintf(svc->phase, sizeof(svc->phase), "%s", "starting");
 	pthread_mutex_unlock(&svc->mu);
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
@@ -365,10 +386,21 @@ fold_metrics(struct metrics *m, const struct worker *w)
 	m->duration_count++;
 	if (w->res.run.trials_tracked)
 		m->trials_tracked = w->res.run.trials_tracked;
+	if (w->res.registry_build[0] != '\0') {
+		struct tm tm;
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(w->res.registry_build, "%Y-%m-%dT%H:%M:%S", &tm))
+			m->registry_build = (double)timegm(&tm);
+	}
 	m->versions += w->res.run.versions_stored;
 	m->changes += w->res.run.changes_stored;
 	m->alerts_sent += w->res.alerts_sent;
 	m->alerts_failed += w->res.alerts_failed;
+	m->backfill_pending = w->res.backfill.pending;
+	m->backfill_versions += w->res.backfill.versions;
+	m->backfill_stored += w->res.backfill.stored;
+	m->backfill_failures += w->res.backfill.endpoint_failed;
 	if (w->have_sum) {
 		m->trials_tracked = w->sum.trials_tracked;
 		m->flags_stale = w->sum.flags_open_stale;
@@ -402,7 +434,15 @@ cycle_done(evutil_socket_t fd, short what, void *arg)
 	svc->w = NULL;
 	svc->ever_finished = true;
 	svc->last_rc = w->rc;
+	svc->last_started = svc->running_started;
+	svc->running_started = 0;
 	svc->last_finished = wall();
+	if (w->recorded)
+		svc->have_unrecorded = false;
+	if (w->res.unrecorded) {
+		svc->unrecorded = w->res;
+		svc->have_unrecorded = true;
+	}
 	svc->last_run = w->res.run;
 	snprintf(svc->last_error, sizeof(svc->last_error), "%s", w->res.error);
 	fold_metrics(&svc->m, w);
@@ -691,6 +731,27 @@ handle_metrics(struct evhttp_request *req, struct service *svc)
 	    "Decompressed response bytes received.");
 	evbuffer_add_printf(b, "ctmirror_registry_bytes_total %llu\n",
 	    m->http.bytes);
+	metric(b, "ctmirror_backfill_pending_trials", "gauge",
+	    "Trials whose history backfill is not done (as of the last cycle).");
+	evbuffer_add_printf(b, "ctmirror_backfill_pending_trials %u\n",
+	    m->backfill_pending);
+	metric(b, "ctmirror_backfill_versions_fetched_total", "counter",
+	    "Versions read from the registry's history by this process.");
+	evbuffer_add_printf(b, "ctmirror_backfill_versions_fetched_total %lu\n",
+	    m->backfill_versions);
+	metric(b, "ctmirror_backfill_versions_stored_total", "counter",
+	    "History versions joined into trials' lives by this process.");
+	evbuffer_add_printf(b, "ctmirror_backfill_versions_stored_total %lu\n",
+	    m->backfill_stored);
+	metric(b, "ctmirror_backfill_endpoint_failures_total", "counter",
+	    "Cycles in which the registry's history endpoints failed.");
+	evbuffer_add_printf(b, "ctmirror_backfill_endpoint_failures_total %lu\n",
+	    m->backfill_failures);
+	metric(b, "ctmirror_registry_data_timestamp_seconds", "gauge",
+	    "The registry's data build the last cycle saw (GET /version "
+	    "dataTimestamp, UTC); 0 = none.");
+	evbuffer_add_printf(b, "ctmirror_registry_data_timestamp_seconds %.0f\n",
+	    m->registry_build);
 	metric(b, "ctmirror_database_up", "gauge",
 	    "1 when the last attempt reached the database.");
 	evbuffer_add_printf(b, "ctmirror_database_up %d\n", svc->db_up ? 1 : 0);
@@ -705,9 +766,9 @@ static void
 handle_status(struct evhttp_request *req, struct service *svc)
 {
 	const struct config *c;
-	char *db = NULL;
-	char started[32], finished[32], next[32], up[32];
-	json_t *ids, *pages, *doc;
+	char *db = NULL, *registry;
+	char started[32], finished[32], next[32], up[32], running[32];
+	json_t *ids, *pages, *doc, *run = NULL;
 
 	pthread_mutex_lock(&svc->mu);
 	c = svc->cfg;
@@ -719,17 +780,23 @@ handle_status(struct evhttp_request *req, struct service *svc)
 		json_array_append_new(pages, json_string(c->page_paths[i]));
 	/* Never the conninfo or webhook URL as such: they may hold secrets. */
 	db = c->conninfo[0] ? config_redact(c->conninfo) : NULL;
+	registry = config_redact_url(c->base_url);
 	iso_time(svc->last_started, started);
 	iso_time(svc->last_finished, finished);
 	iso_time(svc->w ? 0 : svc->next_cycle, next);
 	iso_time(svc->started_at, up);
+	/* The cycle under way, apart from the last one that finished. */
+	iso_time(svc->w ? svc->running_started : 0, running);
+	if (running[0])
+		run = json_pack("{s:s, s:s}", "started_at", running, "phase",
+		    svc->phase);
 	doc = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:o, s:b, s:o, s:i, s:i, "
-	    "s:i, s:s, s:i, s:i, s:b}, s:{s:s?, s:s?, s:s?, s:s?, s:I, s:i, "
-	    "s:i, s:i, s:i, s:i, s:i}, s:s?, s:O?}",
+	    "s:i, s:s, s:i, s:i, s:b}, s:o?, s:{s:s?, s:s?, s:s?, s:s?, s:I, "
+	    "s:i, s:i, s:i, s:i, s:i, s:i, s:i}, s:s?, s:O?}",
 	    "version", CTMIRROR_VERSION, "started_at", up,
 	    "phase", svc->w ? svc->phase : "idle",
 	    "config",
-	    "registry", c->base_url,
+	    "registry", registry ? registry : "?",
 	    "database", db ? db : "local cluster or PG* environment",
 	    "tracked_ids", ids, "from_pages", c->from_pages,
 	    "pages", pages, "stale_after_days", (int)c->stale_after_days,
@@ -737,6 +804,7 @@ handle_status(struct evhttp_request *req, struct service *svc)
 	    (int)c->jitter, "listen", c->listen, "rate_limit_per_minute",
 	    (int)c->rate_limit, "concurrency", (int)c->concurrency,
 	    "webhook_configured", c->webhook_url[0] != '\0',
+	    "running_cycle", run,
 	    "last_cycle",
 	    "started_at", started[0] ? started : NULL,
 	    "finished_at", finished[0] ? finished : NULL,
@@ -749,11 +817,13 @@ handle_status(struct evhttp_request *req, struct service *svc)
 	    "versions_stored", (int)svc->last_run.versions_stored,
 	    "changes_stored", (int)svc->last_run.changes_stored,
 	    "flags_raised", (int)svc->last_run.flags_raised,
+	    "pages_skipped", (int)svc->last_run.pages_skipped,
 	    "errors", (int)svc->last_run.errors,
 	    "next_cycle_at", next[0] ? next : NULL,
 	    "trials", svc->trials);
 	pthread_mutex_unlock(&svc->mu);
 	free(db);
+	free(registry);
 	reply_json(req, 200, doc);
 }
 

@@ -1,7 +1,8 @@
 /*
  * sync.h - one ctmirror cycle, top to bottom as DESIGN.md's data flow:
  * track -> probe -> fetch changed -> parse -> diff -> store (one
- * transaction per batch) -> pages -> claims -> rules -> flags -> alerts.
+ * transaction per batch) -> history backfill -> pages -> claims -> rules
+ * -> flags -> alerts.
  * `ctmirror sync` runs it once; the daemon runs it on a timer.
  */
 #ifndef CTMIRROR_SYNC_H
@@ -9,20 +10,30 @@
 
 #include <stdbool.h>
 
+#include "backfill.h"
 #include "store.h"
 
 struct config;
 struct event_base;
 struct fetch;
+struct fetch_opts;
 
 /* What one cycle did, for -v, the run record and /metrics. */
 struct sync_result {
-	struct store_run run;		/* counts as stored in sync_runs */
+	struct store_run run;		/* what committed, as in sync_runs */
 	unsigned trials_failed;		/* trials with an error this cycle */
 	unsigned alerts_sent;
 	unsigned alerts_failed;
+	struct backfill_result backfill;	/* the history backfill stage */
 	double seconds;
+	char registry_build[40];	/* the registry's dataTimestamp, "" if none */
 	char error[512];		/* why the cycle failed, "" if it did not */
+	double failed_at;		/* unix time of the failure, 0 if none */
+	/*
+	 * The run record could not be closed (the database was gone): write
+	 * it with sync_record_failure once the database answers again.
+	 */
+	bool unrecorded;
 };
 
 /* Progress reporting hook (terminal progress, daemon phase); may be NULL. */
@@ -47,6 +58,19 @@ int sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
     struct sync_result *res);
 
 /*
+ * Close the run record of a failed cycle that left res->unrecorded: its
+ * committed counts, its cause, the time it failed.  Call before the next
+ * cycle (whose start would close it as "interrupted").  0 / -1.
+ */
+int sync_record_failure(struct store *s, const struct sync_result *res);
+
+/*
+ * The HTTP client options of a cycle, from cfg (strings borrowed from it):
+ * the one place `sync` and the daemon set them.
+ */
+void sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo);
+
+/*
  * The page stage's judge, shared by the cycle and `ctmirror scan` so both
  * give the same verdicts: the stored registry states, the records the
  * citation check reads (loaded from `s` as pages name them, cached), and
@@ -61,7 +85,12 @@ void sync_judge_free(struct sync_judge *j);
 struct sync_page {
 	struct claim_list claims;	/* the claims, then one mention claim per cited ID */
 	struct verdict_list verdicts;
-	size_t *owner;			/* verdicts.v[k] judges claims.v[owner[k]] */
+	/*
+	 * verdicts.v[k] judges claims.v[owner[k]]; owner never decreases,
+	 * so a claim's verdicts are one run of verdicts.
+	 */
+	size_t *owner;
+	size_t owner_cap;
 };
 
 /*

@@ -162,6 +162,16 @@ text_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+unsigned
+text_utf8_cp(const unsigned char *s, size_t len)
+{
+	unsigned cp = len == 1 ? s[0] : s[0] & (0xffu >> (len + 1));
+
+	for (size_t k = 1; k < len; k++)
+		cp = (cp << 6) | (s[k] & 0x3fu);
+	return cp;
+}
+
 /* Printable ASCII, not space: copied by text_clean() as it is. */
 static bool
 is_plain(unsigned char c)

@@ -138,6 +138,12 @@ void text_buf_finish(struct text_buf *b);
 size_t text_utf8_len(const unsigned char *s, size_t n);
 
 /*
+ * The code point of the valid UTF-8 character at s, whose length
+ * text_utf8_len() gave (1 to 4).
+ */
+unsigned text_utf8_cp(const unsigned char *s, size_t len);
+
+/*
  * Clean n bytes of page text into dst (room for 3n + 1): valid UTF-8 (each
  * invalid byte becomes U+FFFD), control characters, NBSP and runs of space
  * one space, no space at either end.  *mark (if mark is not NULL) becomes

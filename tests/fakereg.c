@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #define API_PREFIX	"/api/v2"
+#define INT_PREFIX	"/api/int"	/* history endpoints (registry/HISTORY.md) */
 #define ADMIN_PREFIX	"/_fakereg/"
 #define MAX_HEAD	(64 * 1024)	/* request line + headers */
 #define PAGE_DEFAULT	10
@@ -47,10 +48,25 @@
 #define PATH_NCT_ID	"protocolSection.identificationModule.nctId"
 #define PATH_LAST_UPDATE \
 	"protocolSection.statusModule.lastUpdatePostDateStruct.date"
+#define PATH_ALIASES	"protocolSection.identificationModule.nctIdAliases"
+/*
+ * nginx's default large_client_header_buffers is 4 8k: a request line
+ * longer than one buffer is answered 414.  The registry is behind nginx
+ * (its 404 pages say so); it documents no limit of its own.
+ */
+#define MAX_URL_DEFAULT	8192
+/* What the registry's web server says for a path it does not serve. */
+#define NGINX_404 "<html>\r\n<head><title>404 Not Found</title></head>\r\n" \
+	"<body>\r\n<center><h1>404 Not Found</h1></center>\r\n" \
+	"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+#define NGINX_414 "<html>\r\n<head><title>414 Request-URI Too Large</title>" \
+	"</head>\r\n<body>\r\n<center><h1>414 Request-URI Too Large</h1>" \
+	"</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 
 struct fault_entry {
 	struct fakereg_fault f;	/* f.match points at match below */
 	char *match;
+	int64_t first_ms;	/* when it first fired; 0: not yet */
 	struct fault_entry *next;
 };
 
@@ -121,13 +137,21 @@ struct fakereg {
 	struct cache_entry **cache;	/* server thread only, like conns */
 	size_t cache_cap;	/* buckets, a power of two */
 	size_t cache_n;
+	unsigned endless;	/* FAULT_TOKEN_ENDLESS tokens handed out */
+	/* The data build /version names; server thread only. */
+	uint32_t build_digest;
+	unsigned build_no;
+	time_t build_base;
 
 	pthread_mutex_t mu;	/* guards everything below */
 	struct fault_entry *faults;
 	struct alias *aliases;
+	unsigned alias_gen;	/* bumped by every alias change */
+	size_t max_url;
 	struct log_entry *log;
 	size_t n_log, cap_log;
 	size_t parsed;		/* record files parsed since start */
+	enum fakereg_history_mode history_mode;	/* how /api/int answers */
 };
 
 /* One answer before it is put on the wire. */
@@ -183,6 +207,29 @@ is_nct(const char *s)
 	return text_nct_id(s);
 }
 
+/*
+ * An ID as the registry reads one: its pattern ^[Nn][Cc][Tt]0*[1-9]\d{0,7}$
+ * (OpenAPI spec 2.0.5, the nctId path parameter and filter.ids items),
+ * into the NCT + 8 digits form of out.  NCT00000000 does not match.
+ */
+static bool
+nct_canon(const char *s, char out[16])
+{
+	const char *d;
+	size_t n;
+
+	if (strncasecmp(s, "NCT", 3) != 0)
+		return false;
+	for (d = s + 3; *d == '0'; d++)
+		;
+	n = strlen(d);
+	if (n < 1 || n > 8 || *d < '1' || *d > '9' || strspn(d,
+	    "0123456789") != n)
+		return false;
+	snprintf(out, 16, "NCT%08lu", strtoul(d, NULL, 10));
+	return true;
+}
+
 static const char *
 reason(int status)
 {
@@ -192,6 +239,7 @@ reason(int status)
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 414: return "Request-URI Too Large";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
@@ -265,6 +313,14 @@ reply_json(struct reply *rp, json_t *root)
 
 /* ------------------------------------------------------ shared state */
 
+/* Not the API's: the registry's web server's own HTML page. */
+static void
+reply_nginx_404(struct reply *rp)
+{
+	reply_text(rp, 404, NGINX_404);
+	rp->ctype = "text/html";
+}
+
 static void
 log_add(struct fakereg *r, const char *method, const char *target)
 {
@@ -297,13 +353,25 @@ log_add(struct fakereg *r, const char *method, const char *target)
 static bool
 fault_take(struct fakereg *r, const char *target, struct fakereg_fault *out)
 {
-	struct fault_entry **pp, *e;
+	struct fault_entry **pp = &r->faults, *e;
+	int64_t now = now_ms();
 	bool found = false;
 
 	pthread_mutex_lock(&r->mu);
-	for (pp = &r->faults; (e = *pp) != NULL; pp = &e->next) {
-		if (e->match && strstr(target, e->match) == NULL)
+	while ((e = *pp) != NULL) {
+		if (e->match && strstr(target, e->match) == NULL) {
+			pp = &e->next;
 			continue;
+		}
+		if (e->first_ms == 0)
+			e->first_ms = now;
+		if (e->f.span_ms > 0 && now - e->first_ms >= e->f.span_ms) {
+			/* Its span is over: disarmed. */
+			*pp = e->next;
+			free(e->match);
+			free(e);
+			continue;
+		}
 		*out = e->f;
 		out->match = NULL;
 		found = true;
@@ -324,17 +392,36 @@ alias_lookup(struct fakereg *r, const char *id, char out[16])
 {
 	struct alias *a;
 	bool found = false;
+	char key[16];
 
-	snprintf(out, 16, "%s", id);
+	snprintf(key, sizeof(key), "%s", id);	/* id may be out */
+	snprintf(out, 16, "%s", key);
 	pthread_mutex_lock(&r->mu);
 	for (a = r->aliases; a; a = a->next)
-		if (strcmp(a->from, id) == 0) {
+		if (strcmp(a->from, key) == 0) {
 			snprintf(out, 16, "%s", a->to);
 			found = true;
 			break;
 		}
 	pthread_mutex_unlock(&r->mu);
 	return found;
+}
+
+/* The aliases that lead to `id`, as a new JSON array; NULL when none. */
+static json_t *
+aliases_of(struct fakereg *r, const char *id)
+{
+	json_t *v = NULL;
+
+	pthread_mutex_lock(&r->mu);
+	for (struct alias *a = r->aliases; a; a = a->next)
+		if (strcmp(a->to, id) == 0) {
+			if (v == NULL)
+				v = json_array();
+			json_array_append_new(v, json_string(a->from));
+		}
+	pthread_mutex_unlock(&r->mu);
+	return v;
 }
 
 /* --------------------------------------------------------- study files */
@@ -776,7 +863,7 @@ dump_projected(json_t *v, char **paths, size_t n, size_t *len)
  * there is no such file, or with `err` filled when it does not parse.
  */
 static int
-record_text(struct fakereg *r, const char *id, char **paths, size_t n,
+record_file_text(struct fakereg *r, const char *id, char **paths, size_t n,
     char **text, size_t *len, bool *missing, char *err, size_t errlen)
 {
 	char *p = study_path(r, id), *buf = NULL;
@@ -848,6 +935,60 @@ out:
 	return rc;
 }
 
+/*
+ * record_file_text, and a record that IDs lead to as aliases lists them in
+ * its nctIdAliases, as the registry's records do (NCTIdAlias, the field
+ * filter.ids also searches).  Records without aliases go out untouched.
+ */
+static int
+record_text(struct fakereg *r, const char *id, char **paths, size_t n,
+    char **text, size_t *len, bool *missing, char *err, size_t errlen)
+{
+	json_t *aliases = NULL, *root = NULL, *idm, *have;
+	bool wanted = n == 0;
+	char *out;
+	size_t i;
+
+	if (record_file_text(r, id, paths, n, text, len, missing, err,
+	    errlen) < 0)
+		return -1;
+	for (i = 0; i < n && !wanted; i++)
+		wanted = strcmp(paths[i], PATH_ALIASES) == 0 ||
+		    strcmp(paths[i], "protocolSection") == 0 ||
+		    strcmp(paths[i],
+		    "protocolSection.identificationModule") == 0;
+	if (!wanted || (aliases = aliases_of(r, id)) == NULL)
+		return 0;
+	root = json_loadb(*text, *len, 0, NULL);
+	idm = json_object_get(json_object_get(root, "protocolSection"),
+	    "identificationModule");
+	if (!json_is_object(idm))
+		goto out;	/* a broken record goes out as it is */
+	if (!json_is_array(have = json_object_get(idm, "nctIdAliases"))) {
+		have = json_array();
+		json_object_set_new(idm, "nctIdAliases", have);
+	}
+	for (i = 0; i < json_array_size(aliases); i++) {
+		size_t k;
+
+		for (k = 0; k < json_array_size(have); k++)
+			if (json_equal(json_array_get(have, k),
+			    json_array_get(aliases, i)))
+				break;
+		if (k == json_array_size(have))
+			json_array_append(have, json_array_get(aliases, i));
+	}
+	if ((out = json_dumps(root, JSON_COMPACT)) != NULL) {
+		free(*text);
+		*text = out;
+		*len = strlen(out);
+	}
+out:
+	json_decref(root);
+	json_decref(aliases);
+	return 0;
+}
+
 /* ------------------------------------------------------------- routes */
 
 /* The page token names the next offset and the query it belongs to. */
@@ -903,13 +1044,13 @@ ids_from_filter(struct fakereg *r, const char *filter, char ***ids, size_t *n,
 			*--end = '\0';
 		if (*tok == '\0')
 			continue;
-		if (!is_nct(tok)) {
+		if (!nct_canon(tok, cur)) {
 			reply_textf(rp, 400, "Parameter `filter.ids` has "
 			    "incorrect format: `%.40s` is not an NCT number",
 			    tok);
 			goto out;
 		}
-		alias_lookup(r, tok, cur);
+		alias_lookup(r, cur, cur);
 		if (study_exists(r, cur) && ids_push(ids, n, &cap, cur) < 0) {
 			reply_text(rp, 500, "fakereg: out of memory");
 			goto out;
@@ -1065,14 +1206,16 @@ route_study(struct fakereg *r, const char *id, const char *query,
     struct evkeyvalq *q, struct reply *rp)
 {
 	const char *fields = evhttp_find_header(q, "fields");
-	char cur[16], bad[128] = "", err[512] = "", **paths = NULL, *text;
+	char canon[16], cur[16], bad[128] = "", err[512] = "", **paths = NULL;
+	char *text;
 	size_t n_paths = 0, len;
 	bool missing;
 
-	if (!is_nct(id)) {
+	if (!nct_canon(id, canon)) {
 		reply_text(rp, 400, "Parameter `nctId` has incorrect format");
 		goto out;
 	}
+	id = canon;
 	if (alias_lookup(r, id, cur)) {
 		reply_textf(rp, 301, "%s is an alias of %s", id, cur);
 		if (asprintf(&rp->extra, "Location: %s" API_PREFIX "/studies/%s"
@@ -1100,17 +1243,359 @@ out:
 	ids_free(paths, n_paths);
 }
 
+/*
+ * The registry's data changes once a day, in one build, and /version names
+ * the build (dataTimestamp).  The fake's data are its files and aliases:
+ * a digest of every file's name, size, inode and times, and of the alias
+ * table's generation.  When it differs from the last one seen, a new build
+ * begins; its timestamp is the fake's start plus the build number in
+ * seconds, so it moves exactly when the data do.  A file written less
+ * than a second ago may still change within the same clock tick unseen,
+ * so while one is that young every call is a new build.
+ */
 static void
-route_version(struct reply *rp)
+route_version(struct fakereg *r, struct reply *rp)
 {
-	char stamp[32];
-	time_t t = time(NULL);
+	DIR *d = opendir(r->dir);
+	struct dirent *de;
+	struct stat sb;
+	struct timespec now;
+	uint32_t h = 2166136261u;
+	bool young = false;
+	char stamp[32], path[4096], buf[160];
+	time_t t;
 	struct tm tm;
 
+	if (d == NULL) {
+		reply_textf(rp, 500, "fakereg: cannot list %.200s", r->dir);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	while ((de = readdir(d)) != NULL) {
+		struct file_key k;
+
+		if (strlen(de->d_name) != 16 ||
+		    strcmp(de->d_name + 11, ".json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", r->dir, de->d_name);
+		if (stat(path, &sb) < 0)
+			continue;
+		key_of(&sb, &k);
+		young |= !key_settled(&k);
+		snprintf(buf, sizeof(buf), "%s %lld %llu %lld.%09ld %lld.%09ld",
+		    de->d_name, (long long)k.size, (unsigned long long)k.ino,
+		    (long long)k.mtime.tv_sec, k.mtime.tv_nsec,
+		    (long long)k.ctime.tv_sec, k.ctime.tv_nsec);
+		/* Order-free: the sum of the entries' hashes. */
+		h += fnv1a(2166136261u, buf);
+	}
+	closedir(d);
+	pthread_mutex_lock(&r->mu);
+	snprintf(buf, sizeof(buf), "aliases %u", r->alias_gen);
+	pthread_mutex_unlock(&r->mu);
+	h = fnv1a(h, buf);
+	if (r->build_base == 0)
+		r->build_base = now.tv_sec - 86400;
+	if (young || h != r->build_digest || r->build_no == 0) {
+		r->build_digest = h;
+		r->build_no++;
+	}
+	t = r->build_base + (time_t)r->build_no;
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	reply_json(rp, json_pack("{s:s, s:s}", "apiVersion", API_VERSION,
 	    "dataTimestamp", stamp));
+}
+
+/* ------------------------------------------------- history (/api/int) */
+
+/*
+ * The registry's History of Changes, served the way its website, ctrdata
+ * and cthist read it; tests/registry/HISTORY.md says what each behaviour
+ * rests on.  A trial's versions are the study objects
+ * {dir}/history/{NCT}/0.json, 1.json, ... (0 the first); a trial without
+ * that folder has one version, its current record.
+ */
+
+/* The website's names of the parts a version can change, in its order. */
+static const struct {
+	const char *section;
+	const char *module;	/* NULL: the section as a whole */
+	const char *label;
+} history_labels[] = {
+	{"protocolSection", "identificationModule", "Study Identification"},
+	{"protocolSection", "statusModule", "Study Status"},
+	{"protocolSection", "sponsorCollaboratorsModule",
+	    "Sponsor/Collaborators"},
+	{"protocolSection", "oversightModule", "Oversight"},
+	{"protocolSection", "descriptionModule", "Study Description"},
+	{"protocolSection", "conditionsModule", "Conditions"},
+	{"protocolSection", "designModule", "Study Design"},
+	{"protocolSection", "armsInterventionsModule", "Arms and Interventions"},
+	{"protocolSection", "outcomesModule", "Outcome Measures"},
+	{"protocolSection", "eligibilityModule", "Eligibility"},
+	{"protocolSection", "contactsLocationsModule", "Contacts/Locations"},
+	{"protocolSection", "referencesModule", "References"},
+	{"protocolSection", "ipdSharingStatementModule", "IPD Sharing Statement"},
+	{"resultsSection", NULL, "Results"},
+	{"annotationSection", NULL, "Results Submission"},
+	{"documentSection", NULL, "Documents"},
+};
+
+struct hversions {
+	json_t **v;		/* version i at v[i] */
+	size_t n;
+};
+
+static void
+hversions_free(struct hversions *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		json_decref(h->v[i]);
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+static int
+hversions_push(struct hversions *h, json_t *study)
+{
+	json_t **v = realloc(h->v, (h->n + 1) * sizeof(*v));
+
+	if (v == NULL) {
+		json_decref(study);
+		return -1;
+	}
+	h->v = v;
+	h->v[h->n++] = study;
+	return 0;
+}
+
+/*
+ * The versions of `id` into *out: 0; -1 when the registry does not know
+ * the trial; -2 with `err` filled when a file does not read.
+ */
+static int
+history_load(struct fakereg *r, const char *id, struct hversions *out,
+    char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *study;
+	char *p;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0;; i++) {
+		if (asprintf(&p, "%s/history/%s/%zu.json", r->dir, id, i) < 0)
+			goto oom;
+		if (access(p, F_OK) != 0) {
+			free(p);
+			break;
+		}
+		study = json_load_file(p, 0, &jerr);
+		if (study == NULL) {
+			snprintf(err, errlen, "%s:%d: %s", p, jerr.line,
+			    jerr.text);
+			free(p);
+			goto fail;
+		}
+		free(p);
+		if (hversions_push(out, study) < 0)
+			goto oom;
+	}
+	if (out->n > 0)
+		return 0;
+	/* No history folder: one version, the record served as current. */
+	if ((p = study_path(r, id)) == NULL)
+		goto oom;
+	if (access(p, F_OK) != 0) {
+		free(p);
+		return -1;
+	}
+	if ((study = json_load_file(p, 0, &jerr)) == NULL) {
+		snprintf(err, errlen, "%s:%d: %s", p, jerr.line, jerr.text);
+		free(p);
+		return -2;
+	}
+	free(p);
+	if (hversions_push(out, study) < 0)
+		goto oom;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	hversions_free(out);
+	return -2;
+}
+
+static const char *
+status_str(json_t *study, const char *module, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(
+	    json_object_get(study, "protocolSection"), module), key));
+}
+
+/* The part of a study one label names; NULL when absent. */
+static json_t *
+labelled_part(json_t *study, size_t k)
+{
+	json_t *sec = json_object_get(study, history_labels[k].section);
+
+	return history_labels[k].module ? json_object_get(sec,
+	    history_labels[k].module) : sec;
+}
+
+/* The change-list entry of version i (prev: version i - 1, or NULL). */
+static json_t *
+history_change(json_t *prev, json_t *cur, size_t i, bool reshaped)
+{
+	json_t *labels = json_array();
+	const char *date = status_str(cur, "statusModule",
+	    "lastUpdateSubmitDate");
+
+	if (date == NULL)
+		date = status_str(cur, "statusModule", "studyFirstSubmitDate");
+	for (size_t k = 0; k < sizeof(history_labels) /
+	    sizeof(history_labels[0]); k++) {
+		json_t *a = prev ? labelled_part(prev, k) : NULL;
+		json_t *b = labelled_part(cur, k);
+		bool same = a == NULL ? b == NULL : b != NULL &&
+		    json_equal(a, b);
+
+		if (!same || (prev == NULL && b != NULL))
+			json_array_append_new(labels,
+			    json_string(history_labels[k].label));
+	}
+	if (reshaped)
+		return json_pack("{s:I, s:s?, s:o}", "number", (json_int_t)i,
+		    "submitted", date, "sections", labels);
+	return json_pack("{s:I, s:s?, s:s?, s:s?, s:o}", "version",
+	    (json_int_t)i, "date", date, "status", status_str(cur,
+	    "statusModule", "overallStatus"), "studyType", status_str(cur,
+	    "designModule", "studyType"), "moduleLabels", labels);
+}
+
+static json_t *
+history_changes(const struct hversions *h, bool reshaped)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < h->n && arr; i++)
+		json_array_append_new(arr, history_change(i ? h->v[i - 1] :
+		    NULL, h->v[i], i, reshaped));
+	return arr;
+}
+
+
+/*
+ *   GET /api/int/studies/{nctId}/history       {"changes": [...]}
+ *   GET /api/int/studies/{nctId}?history=true  {"study": current,
+ *                                               "history": {"changes": [...]}}
+ *   GET /api/int/studies/{nctId}/history/{v}   {"studyVersion": v,
+ *                                               "study": version v}
+ */
+static void
+route_int(struct fakereg *r, const char *path, struct evkeyvalq *q,
+    struct reply *rp)
+{
+	static const char studies[] = INT_PREFIX "/studies/";
+	enum fakereg_history_mode mode;
+	struct hversions h = {0};
+	const char *id0, *after, *hist;
+	char id[16], err[512] = "", *end, *seg = NULL, *cur_path = NULL;
+	unsigned long v;
+	bool reshaped;
+	json_t *cur = NULL;
+	size_t idlen;
+
+	pthread_mutex_lock(&r->mu);
+	mode = r->history_mode;
+	pthread_mutex_unlock(&r->mu);
+	reshaped = mode == FAKEREG_HISTORY_RESHAPED;
+	if (mode == FAKEREG_HISTORY_GONE ||
+	    strncmp(path, studies, sizeof(studies) - 1) != 0) {
+		reply_nginx_404(rp);
+		return;
+	}
+	id0 = path + sizeof(studies) - 1;
+	idlen = strcspn(id0, "/");
+	after = id0 + idlen;
+	/* The ID as the API reads one (route_study), assumed the same here. */
+	if ((seg = strndup(id0, idlen)) == NULL) {
+		reply_text(rp, 500, "fakereg: out of memory");
+		return;
+	}
+	if (!nct_canon(seg, id)) {
+		free(seg);
+		reply_text(rp, 400, "Parameter `nctId` has incorrect format");
+		return;
+	}
+	free(seg);
+	switch (history_load(r, id, &h, err, sizeof(err))) {
+	case -1:
+		reply_textf(rp, 404, "NCT number %s not found", id);
+		return;
+	case -2:
+		reply_textf(rp, 500, "fakereg: %s", err);
+		return;
+	default:
+		break;
+	}
+	if (*after == '\0') {
+		hist = evhttp_find_header(q, "history");
+		/* The current record: the served file, else the last version. */
+		if ((cur_path = study_path(r, id)) != NULL)
+			cur = json_load_file(cur_path, 0, NULL);
+		if (cur == NULL)
+			cur = json_incref(h.v[h.n - 1]);
+		if (hist && strcmp(hist, "true") == 0)
+			reply_json(rp, reshaped ? json_pack("{s:o, s:o}",
+			    "record", cur, "changeLog", history_changes(&h,
+			    true)) : json_pack("{s:o, s:{s:o}}", "study", cur,
+			    "history", "changes", history_changes(&h, false)));
+		else
+			reply_json(rp, json_pack("{s:o}", reshaped ? "record" :
+			    "study", cur));
+	} else if (strcmp(after, "/history") == 0) {
+		if (mode == FAKEREG_HISTORY_LIST_GONE)
+			reply_nginx_404(rp);
+		else
+			reply_json(rp, json_pack("{s:o}", reshaped ? "versions" :
+			    "changes", history_changes(&h, reshaped)));
+	} else if (strncmp(after, "/history/", 9) == 0 &&
+	    isdigit((unsigned char)after[9])) {
+		errno = 0;
+		v = strtoul(after + 9, &end, 10);
+		if (*end != '\0' || errno != 0)
+			reply_nginx_404(rp);
+		else if (v >= h.n)
+			reply_textf(rp, 404, "Version %lu of %s not found", v,
+			    id);
+		else
+			reply_json(rp, json_pack("{s:I, s:O}", reshaped ?
+			    "version" : "studyVersion", (json_int_t)v,
+			    reshaped ? "record" : "study", h.v[v]));
+	} else {
+		reply_nginx_404(rp);
+	}
+	free(cur_path);
+	hversions_free(&h);
+}
+
+static void
+admin_history(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
+{
+	static const char *const names[] = {"normal", "gone", "list_gone",
+	    "reshaped"};
+	const char *mode = evhttp_find_header(q, "mode");
+
+	for (size_t i = 0; mode && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(mode, names[i]) == 0) {
+			fakereg_set_history_mode(r,
+			    (enum fakereg_history_mode)i);
+			reply_text(rp, 200, "ok\n");
+			return;
+		}
+	reply_text(rp, 400, "fakereg: mode must be normal, gone, list_gone "
+	    "or reshaped");
 }
 
 /* The normal answer to a registry request. */
@@ -1146,9 +1631,11 @@ route(struct fakereg *r, const char *method, const char *target,
 	    strchr(path + 16, '/') == NULL)
 		route_study(r, path + 16, query, &q, rp);
 	else if (strcmp(path, API_PREFIX "/version") == 0)
-		route_version(rp);
+		route_version(r, rp);
+	else if (strncmp(path, INT_PREFIX "/", strlen(INT_PREFIX "/")) == 0)
+		route_int(r, path, &q, rp);
 	else
-		reply_textf(rp, 404, "fakereg: no such path %.200s", path);
+		reply_nginx_404(rp);
 out:
 	evhttp_clear_headers(&q);
 	free(path);
@@ -1172,6 +1659,9 @@ static const struct {
 	{"oversized", FAULT_OVERSIZED},
 	{"html_200", FAULT_HTML_200},
 	{"bad_gzip", FAULT_BAD_GZIP},
+	{"token_repeat", FAULT_TOKEN_REPEAT},
+	{"token_endless", FAULT_TOKEN_ENDLESS},
+	{"older_twin", FAULT_OLDER_TWIN},
 };
 
 static bool
@@ -1212,18 +1702,21 @@ admin_fault(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 {
 	struct fakereg_fault f = {0};
 	unsigned long long status = 0, ra = 0, delay = 0, count = 0, size = 0;
+	unsigned long long span = 0;
 	const char *kind = evhttp_find_header(q, "kind");
 
 	if (kind == NULL || !kind_parse(kind, &f.kind)) {
 		reply_text(rp, 400, "fakereg: kind must be one of status, "
 		    "retry_after, delay, stall, close, truncate, "
-		    "malformed_json, wrong_id, oversized, html_200, bad_gzip");
+		    "malformed_json, wrong_id, oversized, html_200, bad_gzip, "
+		    "token_repeat, token_endless, older_twin");
 		return;
 	}
 	if (!num_param(q, "status", &status) || status > 999 ||
 	    !num_param(q, "retry_after", &ra) || ra > 86400 ||
 	    !num_param(q, "delay_ms", &delay) || delay > 3600000 ||
 	    !num_param(q, "count", &count) || count > 1000000000 ||
+	    !num_param(q, "span_ms", &span) || span > 86400000 ||
 	    !num_param(q, "size", &size)) {
 		reply_text(rp, 400, "fakereg: bad number in fault parameters");
 		return;
@@ -1234,6 +1727,7 @@ admin_fault(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 	f.delay_ms = (unsigned)delay;
 	f.count = (unsigned)count;
 	f.size = (size_t)size;
+	f.span_ms = (unsigned)span;
 	if (fakereg_add_fault(r, &f) < 0)
 		reply_text(rp, 500, "fakereg: cannot add the fault");
 	else
@@ -1245,10 +1739,15 @@ admin_alias(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 {
 	const char *from = evhttp_find_header(q, "alias");
 	const char *to = evhttp_find_header(q, "current");
+	const char *clear = evhttp_find_header(q, "clear");
 
-	if (from == NULL || to == NULL || fakereg_set_alias(r, from, to) < 0)
+	if (clear != NULL && strcmp(clear, "yes") == 0) {
+		fakereg_clear_aliases(r);
+		reply_text(rp, 200, "ok\n");
+	} else if (from == NULL || to == NULL ||
+	    fakereg_set_alias(r, from, to) < 0)
 		reply_text(rp, 400, "fakereg: alias=NCT..&current=NCT.. "
-		    "(two well-formed NCT numbers)");
+		    "(two well-formed NCT numbers), or clear=yes");
 	else
 		reply_text(rp, 200, "ok\n");
 }
@@ -1279,6 +1778,17 @@ route_admin(struct fakereg *r, const char *target, struct reply *rp)
 		admin_fault(r, &q, rp);
 	} else if (nlen == 5 && strncmp(name, "alias", 5) == 0) {
 		admin_alias(r, &q, rp);
+	} else if (nlen == 7 && strncmp(name, "history", 7) == 0) {
+		admin_history(r, &q, rp);
+	} else if (nlen == 6 && strncmp(name, "limits", 6) == 0) {
+		unsigned long long max = 0;
+
+		if (!num_param(&q, "max_url", &max) || max > (1u << 30)) {
+			reply_text(rp, 400, "fakereg: max_url=N (bytes)");
+		} else {
+			fakereg_set_max_url(r, (size_t)max);
+			reply_text(rp, 200, "ok\n");
+		}
 	} else if (nlen == 5 && strncmp(name, "stats", 5) == 0) {
 		reply_json(rp, json_pack("{s:I, s:I, s:I}", "requests",
 		    (json_int_t)fakereg_count(r, NULL), "max_per_minute",
@@ -1286,7 +1796,7 @@ route_admin(struct fakereg *r, const char *target, struct reply *rp)
 		    (json_int_t)fakereg_parsed(r)));
 	} else {
 		reply_text(rp, 404, "fakereg: admin paths are log, clear, "
-		    "fault, alias, stats");
+		    "fault, alias, history, limits, stats");
 	}
 out:
 	evhttp_clear_headers(&q);
@@ -1319,6 +1829,65 @@ wrong_ids(struct reply *rp)
 		other[3] = other[3] == '9' ? '8' : '9';
 		json_object_set_new(idm, "nctId", json_string(other));
 	}
+	reply_json(rp, root);
+}
+
+/* Give a 200 JSON answer the nextPageToken `tok`. */
+static void
+set_token(struct reply *rp, const char *tok)
+{
+	json_t *root;
+
+	if (rp->status != 200 || (root = json_loadb(rp->body, rp->len, 0,
+	    NULL)) == NULL || !json_is_object(root)) {
+		if (rp->status == 200)
+			reply_text(rp, 500, "fakereg: not a JSON object");
+		return;
+	}
+	json_object_set_new(root, "nextPageToken", json_string(tok));
+	reply_json(rp, root);
+}
+
+/*
+ * Put before every record of a 200 /studies answer a copy of it as it was
+ * years ago: its last-update date seven years earlier, another brief
+ * title.  Two records for one ID in one answer, the older first.
+ */
+static void
+older_twins(struct reply *rp)
+{
+	json_t *root, *arr, *out;
+
+	if (rp->status != 200 || (root = json_loadb(rp->body, rp->len, 0,
+	    NULL)) == NULL)
+		return;
+	if (!json_is_array(arr = json_object_get(root, "studies"))) {
+		json_decref(root);
+		return;
+	}
+	out = json_array();
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		json_t *s = json_array_get(arr, i), *old = json_deep_copy(s);
+		json_t *ps = json_object_get(old, "protocolSection");
+		json_t *lu = json_object_get(json_object_get(ps, "statusModule"),
+		    "lastUpdatePostDateStruct");
+
+		const char *d = json_string_value(json_object_get(lu, "date"));
+		char older[16];
+
+		if (d != NULL && strlen(d) >= 4 && atoi(d) > 1000)
+			snprintf(older, sizeof(older), "%04d%s", atoi(d) - 7,
+			    d + 4);
+		else
+			snprintf(older, sizeof(older), "%s", "1999-01-02");
+		if (json_is_object(lu))
+			json_object_set_new(lu, "date", json_string(older));
+		json_object_set_new(json_object_get(ps, "identificationModule"),
+		    "briefTitle", json_string("An older title"));
+		json_array_append_new(out, old);
+		json_array_append(out, s);
+	}
+	json_object_set_new(root, "studies", out);
 	reply_json(rp, root);
 }
 
@@ -1462,6 +2031,8 @@ dispatch(struct conn *c)
 	struct fakereg_fault f;
 	struct reply rp = {0};
 	struct timeval tv;
+	char tok[32];
+	size_t max;
 
 	if (strncmp(c->target, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0) {
 		route_admin(r, c->target, &rp);
@@ -1469,6 +2040,16 @@ dispatch(struct conn *c)
 		goto out;
 	}
 	log_add(r, c->method, c->target);
+	pthread_mutex_lock(&r->mu);
+	max = r->max_url ? r->max_url : MAX_URL_DEFAULT;
+	pthread_mutex_unlock(&r->mu);
+	if (strlen(c->target) > max) {
+		/* The web server refuses it before the API sees it. */
+		reply_text(&rp, 414, NGINX_414);
+		rp.ctype = "text/html";
+		send_reply(c, &rp, false);
+		goto out;
+	}
 	if (!fault_take(r, c->target, &f)) {
 		route(r, c->method, c->target, &rp);
 		send_reply(c, &rp, false);
@@ -1503,6 +2084,25 @@ dispatch(struct conn *c)
 		break;
 	case FAULT_OVERSIZED:
 		send_oversized(c, f.size ? f.size : OVERSIZED_DEFAULT);
+		break;
+	case FAULT_TOKEN_REPEAT:
+	case FAULT_TOKEN_ENDLESS:
+		/* A later page: no records, and still a token. */
+		if (strstr(c->target, "pageToken=") != NULL)
+			reply_body(&rp, strdup("{\"studies\":[]}"), 14);
+		else
+			route(r, c->method, c->target, &rp);
+		if (f.kind == FAULT_TOKEN_REPEAT)
+			snprintf(tok, sizeof(tok), "%s", "again");
+		else
+			snprintf(tok, sizeof(tok), "endless%u", ++r->endless);
+		set_token(&rp, tok);
+		send_reply(c, &rp, false);
+		break;
+	case FAULT_OLDER_TWIN:
+		route(r, c->method, c->target, &rp);
+		older_twins(&rp);
+		send_reply(c, &rp, false);
 		break;
 	default:
 		fault_reply(&f, &rp);
@@ -1839,7 +2439,7 @@ fakereg_add_fault(struct fakereg *r, const struct fakereg_fault *f)
 	struct fault_entry *e, **pp;
 
 	if (r == NULL || f == NULL || f->kind < FAULT_STATUS ||
-	    f->kind > FAULT_BAD_GZIP)
+	    f->kind > FAULT_OLDER_TWIN)
 		return -1;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return -1;
@@ -1865,6 +2465,7 @@ fakereg_clear_faults(struct fakereg *r)
 	pthread_mutex_lock(&r->mu);
 	f = r->faults;
 	r->faults = NULL;
+	r->history_mode = FAKEREG_HISTORY_NORMAL;
 	pthread_mutex_unlock(&r->mu);
 	for (; f; f = next) {
 		next = f->next;
@@ -1890,10 +2491,34 @@ fakereg_set_alias(struct fakereg *r, const char *alias, const char *current)
 		a->next = r->aliases;
 		r->aliases = a;
 	}
-	if (a)
+	if (a) {
 		snprintf(a->to, sizeof(a->to), "%s", current);
+		r->alias_gen++;
+	}
 	pthread_mutex_unlock(&r->mu);
 	return a ? 0 : -1;
+}
+
+void
+fakereg_clear_aliases(struct fakereg *r)
+{
+	struct alias *a;
+
+	pthread_mutex_lock(&r->mu);
+	while ((a = r->aliases) != NULL) {
+		r->aliases = a->next;
+		free(a);
+	}
+	r->alias_gen++;
+	pthread_mutex_unlock(&r->mu);
+}
+
+void
+fakereg_set_max_url(struct fakereg *r, size_t max_url)
+{
+	pthread_mutex_lock(&r->mu);
+	r->max_url = max_url;
+	pthread_mutex_unlock(&r->mu);
 }
 
 size_t
@@ -1967,4 +2592,12 @@ fakereg_parsed(struct fakereg *r)
 	n = r->parsed;
 	pthread_mutex_unlock(&r->mu);
 	return n;
+}
+
+void
+fakereg_set_history_mode(struct fakereg *r, enum fakereg_history_mode mode)
+{
+	pthread_mutex_lock(&r->mu);
+	r->history_mode = mode;
+	pthread_mutex_unlock(&r->mu);
 }

@@ -13,20 +13,41 @@
  * times are under a second old is not remembered, so a rewrite is always
  * seen, even one within the same clock tick and with the same size.
  *
- * Paths served (under /api/v2):
+ * Every behaviour the fake copies from the real registry is listed, with
+ * its source, in tests/registry/CONFORMANCE.md.  Paths served (under
+ * /api/v2); an ID is what the registry's pattern ^[Nn][Cc][Tt]0*[1-9]\d{0,7}$
+ * accepts (NCT00000000 is not one), read as NCT + 8 digits:
  *   GET /studies/{nctId}     one study; 404 text/plain "NCT number X not found";
  *                            400 text/plain for a malformed ID; 301 for an alias
- *   GET /studies             filter.ids (IDs separated by '|' or ','), fields
- *                            (NCTId, LastUpdatePostDate -> projection), pageSize
+ *   GET /studies             filter.ids (IDs separated by '|' or ','; an
+ *                            alias gives its current record, whose
+ *                            nctIdAliases lists it), fields (NCTId,
+ *                            LastUpdatePostDate -> projection), pageSize
  *                            (default 10, max 1000), pageToken / nextPageToken;
  *                            a malformed ID in filter.ids -> 400 for the batch
- *   GET /version             {"apiVersion": "...", "dataTimestamp": "..."}
+ *   GET /version             {"apiVersion": "2.0.5", "dataTimestamp": T}: T
+ *                            moves when the served data changes (a record
+ *                            file, an alias), one "build" at a time
+ * Paths served under /api/int, the History of Changes (registry/HISTORY.md),
+ * IDs read as under /api/v2:
+ *   GET /studies/{nctId}/history       the change list {"changes": [...]}
+ *   GET /studies/{nctId}?history=true  {"study": ..., "history": {"changes": [...]}}
+ *   GET /studies/{nctId}/history/{v}   {"studyVersion": v, "study": {...}}
+ *                            versions are {dir}/history/{nctId}/0.json, 1.json,
+ *                            ...; without that folder the current record is
+ *                            the only version
+ * Anything else: 404 text/html, as the registry's web server; a request
+ * target longer than max_url (default 8192, nginx's default line buffer)
+ * -> 414 text/html.
  * Admin (for subprocess tests and benchmarks, never under /api/v2):
  *   GET /_fakereg/log        the request log, one "METHOD TARGET" per line
  *   GET /_fakereg/clear      clear the log and all faults
- *   GET /_fakereg/fault?kind=K&match=S&status=N&retry_after=N&delay_ms=N&count=N&size=N
+ *   GET /_fakereg/fault?kind=K&match=S&status=N&retry_after=N&delay_ms=N&count=N&size=N&span_ms=N
+ *   GET /_fakereg/alias?alias=NCT..&current=NCT..   (or ?clear=yes)
+ *   GET /_fakereg/limits?max_url=N
  *   GET /_fakereg/stats      {"requests": N, "max_per_minute": N,
  *                            "records_parsed": N}
+ *   GET /_fakereg/history?mode=normal|gone|list_gone|reshaped
  */
 #ifndef CTMIRROR_FAKEREG_H
 #define CTMIRROR_FAKEREG_H
@@ -45,6 +66,10 @@ enum fakereg_fault_kind {
 	FAULT_OVERSIZED,	/* 200 application/json body of `size` bytes */
 	FAULT_HTML_200,		/* 200 text/html error page */
 	FAULT_BAD_GZIP,		/* Content-Encoding: gzip with a corrupt stream */
+	FAULT_TOKEN_REPEAT,	/* GET /studies: every answer says nextPageToken "again" */
+	FAULT_TOKEN_ENDLESS,	/* GET /studies: a new nextPageToken, forever */
+	FAULT_OLDER_TWIN,	/* GET /studies: each record comes twice, an
+				 * older copy (last update 7 years before) first */
 };
 
 struct fakereg_fault {
@@ -55,6 +80,12 @@ struct fakereg_fault {
 	unsigned delay_ms;	/* FAULT_DELAY */
 	size_t size;		/* FAULT_OVERSIZED */
 	unsigned count;		/* fire this many times, then disarm; 0 = until cleared */
+	/*
+	 * Fire for this long after the first time it fired, then disarm
+	 * (429 "for a span of seconds", as a busy registry does); 0 = no
+	 * time limit.  With count, whichever ends first.
+	 */
+	unsigned span_ms;
 };
 
 struct fakereg;
@@ -76,8 +107,32 @@ int fakereg_port(const struct fakereg *r);
 int fakereg_add_fault(struct fakereg *r, const struct fakereg_fault *f);
 void fakereg_clear_faults(struct fakereg *r);
 
-/* alias -> current: /studies/{alias} answers 301, filter.ids returns current. */
+/*
+ * alias -> current: /studies/{alias} answers 301, filter.ids returns the
+ * current record, and the current record lists the alias in
+ * protocolSection.identificationModule.nctIdAliases.
+ */
 int fakereg_set_alias(struct fakereg *r, const char *alias, const char *current);
+
+/* Forget every alias. */
+void fakereg_clear_aliases(struct fakereg *r);
+
+/* Refuse request targets longer than `max_url` bytes with 414 (0: 8192). */
+void fakereg_set_max_url(struct fakereg *r, size_t max_url);
+
+/*
+ * How the history endpoints answer (until set again or faults are
+ * cleared): normally; as if gone (every /api/int path a web server's HTML
+ * 404); without the /history change list (the ?history=true form still
+ * answers); or in another shape (their members renamed).
+ */
+enum fakereg_history_mode {
+	FAKEREG_HISTORY_NORMAL = 0,
+	FAKEREG_HISTORY_GONE,
+	FAKEREG_HISTORY_LIST_GONE,
+	FAKEREG_HISTORY_RESHAPED,
+};
+void fakereg_set_history_mode(struct fakereg *r, enum fakereg_history_mode mode);
 
 /* Requests whose target contains `match` (NULL: all) since the last clear. */
 size_t fakereg_count(struct fakereg *r, const char *match);

@@ -21,7 +21,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: fakereg [--port N] [--dir DIR]\n"
+	fprintf(stderr, "usage: fakereg [--port N] [--dir DIR] [--max-url BYTES]\n"
 	    "       fakereg --generate N --dir DIR\n");
 }
 
@@ -366,7 +366,7 @@ generate(const char *dir, unsigned long n)
 /* -------------------------------------------------------------- serve */
 
 static int
-serve(const char *dir, int port)
+serve(const char *dir, int port, size_t max_url)
 {
 	struct fakereg *r;
 	sigset_t set;
@@ -384,6 +384,7 @@ serve(const char *dir, int port)
 		    port);
 		return 1;
 	}
+	fakereg_set_max_url(r, max_url);
 	printf("%s\n", fakereg_url(r));
 	fflush(stdout);
 	sigwait(&set, &sig);
@@ -398,18 +399,19 @@ main(int argc, char **argv)
 		{"port", required_argument, NULL, 'p'},
 		{"dir", required_argument, NULL, 'd'},
 		{"generate", required_argument, NULL, 'g'},
+		{"max-url", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *dir = NULL;
-	unsigned long gen = 0;
+	unsigned long gen = 0, max_url = 0;
 	bool generating = false;
 	long port = 0;
 	struct stat sb;
 	char *end;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "p:d:g:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:d:g:m:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			port = strtol(optarg, &end, 10);
@@ -433,6 +435,16 @@ main(int argc, char **argv)
 				return 2;
 			}
 			generating = true;
+			break;
+		case 'm':
+			errno = 0;
+			max_url = strtoul(optarg, &end, 10);
+			if (errno || *end != '\0' || end == optarg ||
+			    max_url > (1ul << 30)) {
+				fprintf(stderr, "fakereg: --max-url takes a "
+				    "byte count\n");
+				return 2;
+			}
 			break;
 		case 'h':
 			usage();
@@ -459,5 +471,5 @@ main(int argc, char **argv)
 		fprintf(stderr, "fakereg: %s is not a folder\n", dir);
 		return 2;
 	}
-	return serve(dir, (int)port);
+	return serve(dir, (int)port, (size_t)max_url);
 }

@@ -18,7 +18,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
+#include "config.h"
+#include "fetch.h"
 #include "store.h"
+#include "sync.h"
 
 /* The maintenance database on the test server. */
 static PGconn *
@@ -301,4 +306,25 @@ harness_fault(struct fakereg *reg, enum fakereg_fault_kind kind,
 	f.status = status;
 	f.count = count;
 	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+}
+
+int
+harness_sync_cycle(const struct config *cfg, struct store *s,
+    struct sync_result *res)
+{
+	struct event_base *base = event_base_new();
+	struct fetch_opts fo;
+	struct fetch *f;
+	int rc;
+
+	sync_fetch_opts(cfg, &fo);
+	/* The real waits, scaled down: 0.05 s doubling to 3 s. */
+	fo.backoff_base = 0.05;
+	fo.backoff_max = 3;
+	f = fetch_new(base, &fo);
+	cr_assert_not_null(f);
+	rc = sync_cycle(cfg, s, f, "sync", NULL, res);
+	fetch_free(f);
+	event_base_free(base);
+	return rc;
 }

@@ -97,6 +97,16 @@ char *harness_default_records(void);
 void harness_fault(struct fakereg *reg, enum fakereg_fault_kind kind,
     const char *match, int status, unsigned count);
 
+/*
+ * One sync cycle with a fresh HTTP client configured from cfg, as
+ * `ctmirror sync` does (short backoff for tests); sync_cycle's result.
+ */
+struct config;
+struct store;
+struct sync_result;
+int harness_sync_cycle(const struct config *cfg, struct store *s,
+    struct sync_result *res);
+
 /* ------------------------------------------- one-off calls (pure stages) */
 
 /*

@@ -336,3 +336,89 @@ Test(alerts, webhook_body_is_slack_compatible)
 	cr_expect(strstr(body, "\"flag_id\":7") != NULL, "%s", body);
 	free(body);
 }
+
+/* Replace the first `from` in file `path` with `to`. */
+static void
+edit(const char *path, const char *from, const char *to)
+{
+	char *text = harness_read(path), *at, *out;
+
+	cr_assert_not_null(text, "%s", path);
+	at = strstr(text, from);
+	cr_assert_not_null(at, "%s: no %s", path, from);
+	*at = '\0';
+	out = harness_fmt("%s%s%s", text, to, at + strlen(from));
+	cr_assert_eq(harness_write(path, out), 0);
+	free(out);
+	free(text);
+}
+
+/* No byte of `text` may drive a terminal, and no line is forged. */
+static void
+expect_safe(const char *what, const char *text)
+{
+	cr_expect_null(strchr(text, '\x1b'), "%s: an escape byte in: %s", what,
+	    text);
+	cr_expect_null(strchr(text, '\x07'), "%s: a BEL byte in: %s", what,
+	    text);
+	cr_expect_null(strstr(text, "\nctmirror: error: forged"),
+	    "%s: a forged line in: %s", what, text);
+	cr_expect(strncmp(text, "ctmirror: error: forged", 23) != 0,
+	    "%s: a forged first line: %s", what, text);
+}
+
+/*
+ * Registry text with escape sequences (an acronym, a title), and page
+ * names with an escape and a newline, reach the terminal and cron mail
+ * only as '?': in the sync's alerts and warnings, `status`, `flags` and
+ * `scan`.  Before, an acronym could retitle the window from `status` and
+ * a page name forge a "ctmirror: error:" line.
+ */
+Test(alerts, untrusted_text_is_shown_safely)
+{
+	char *rec = harness_fmt("%s/NCT05233774.json", regdir);
+	char *evil = harness_fmt("%s/evil\x1b[2J\nctmirror: error: forged.md",
+	    pagedir);
+	char *bin = harness_fmt("%s/bin\x1b]0;t\x07\nctmirror: error: forged.md",
+	    pagedir);
+	const char *status[] = {"-c", conf, "status", NULL};
+	const char *flags[] = {"-c", conf, "flags", NULL};
+	const char *scan[] = {"-c", conf, "scan", NULL};
+	struct harness_run r;
+	FILE *f;
+
+	edit(rec, "\"acronym\": \"CLEARMIND\"",
+	    "\"acronym\": \"CLEAR\\u001b]0;pwned\\u0007\\u001b[31mMIND\"");
+	edit(rec, "\"briefTitle\": \"Lomecel-B",
+	    "\"briefTitle\": \"\\u001b[2JLomecel-B\\n\\u009b31m");
+	cr_assert_eq(harness_write(evil, "# Notes\n\nHERA (NCT02982915): "
+	    "results pending.\n"), 0);
+	cr_assert_not_null(f = fopen(bin, "wb"));
+	fwrite("bin\0ary", 1, 7, f);
+	fclose(f);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "results-posted") != NULL, "%s", r.out);
+	expect_safe("sync stdout", r.out);
+	expect_safe("sync stderr", r.err);
+	cr_expect(strstr(r.err, "skipped: binary") != NULL, "%s", r.err);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, status, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, " CLEAR?]0;p ") != NULL, "%s", r.out);
+	expect_safe("status", r.out);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, flags, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "evil?[2J?ctmirror: error: forged.md:") != NULL,
+	    "%s", r.out);
+	expect_safe("flags", r.out);
+	harness_run_free(&r);
+	cr_assert_eq(harness_run(&r, scan, NULL), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	expect_safe("scan stdout", r.out);
+	expect_safe("scan stderr", r.err);
+	harness_run_free(&r);
+	free(bin);
+	free(evil);
+	free(rec);
+}

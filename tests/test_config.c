@@ -438,6 +438,61 @@ Test(config, redaction)
 	}
 }
 
+/* The registry's base URL as shown: no credentials, the path kept. */
+Test(config, url_redaction)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{"https://clinicaltrials.gov/api/v2",
+		    "https://clinicaltrials.gov/api/v2"},
+		{"http://mirror:s3cr3t@10.0.0.5:8080/api/v2",
+		    "http://***@10.0.0.5:8080/api/v2"},
+		{"https://s3cr3t@mirror.example.org/ctgov/api/v2",
+		    "https://***@mirror.example.org/ctgov/api/v2"},
+		{"https://mirror.example.org/api/v2?key=s3cr3t",
+		    "https://mirror.example.org/api/v2?key=***"},
+		{"https://u:s3@cr3t@mirror/x", "https://***@mirror/x"},
+		{"https://s3cr3t@mirror/api/v2/x@y",
+		    "https://***@mirror/api/v2/x@y"},
+		{"not a url", "not a url"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *r = config_redact_url(t[i].in);
+
+		cr_assert_not_null(r);
+		cr_expect_str_eq(r, t[i].want, "'%s'", t[i].in);
+		cr_expect(strstr(r, "s3cr3t") == NULL, "leak: %s", r);
+		free(r);
+	}
+}
+
+/* Where an ID is written, for the operator's message about it. */
+Test(config, id_line)
+{
+	char *dir = harness_tmpdir(), *path = harness_fmt("%s/c.conf", dir);
+	struct config_error err;
+	struct config *cfg;
+
+	cr_assert_eq(harness_write(path, "# NCT09999999 in a comment\n"
+	    "[tracking]\nnct_ids = NCT02982915\n  NCT19999999\n"
+	    "  NCT09999999 NCT05233774\n"), 0);
+	cfg = config_load_file(path, &err);
+	cr_assert_not_null(cfg, "%s:%d: %s", err.file, err.line, err.text);
+	cr_expect_eq(config_id_line(cfg, "NCT09999999"), 5);
+	cr_expect_eq(config_id_line(cfg, "NCT05233774"), 5);
+	cr_expect_eq(config_id_line(cfg, "NCT02982915"), 3);
+	cr_expect_eq(config_id_line(cfg, "NCT04421456"), 0);
+	config_free(cfg);
+	cfg = config_defaults();
+	cr_expect_eq(config_id_line(cfg, "NCT02982915"), 0);
+	config_free(cfg);
+	harness_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
 /*
  * The comment block right above a key's line in the reference file, or
  * NULL when the key is not set to its default within its section.  New.

@@ -356,12 +356,19 @@ Test(fakereg, unknown_id_is_404_text)
 	resp_free(&r);
 }
 
+/*
+ * The registry's own pattern, ^[Nn][Cc][Tt]0*[1-9]\d{0,7}$ (OpenAPI spec
+ * 2.0.5): NCT00000000 has no non-zero digit and refuses the whole batch;
+ * nine significant digits are too many.
+ */
 Test(fakereg, malformed_ids_are_400_text)
 {
 	static const char *const paths[] = {
-		"/studies/NCT123",
-		"/studies/nct02982915",
-		"/studies?filter.ids=NCT02982915,NCT1",
+		"/studies/NCT00000000",
+		"/studies/NCT123456789",
+		"/studies/NCTX2982915",
+		"/studies?filter.ids=NCT02982915,NCT00000000",
+		"/studies?filter.ids=NCT02982915,NCT0",
 		"/studies?filter.ids=NCT02982915%7CBOGUS",
 	};
 	struct resp r;
@@ -378,6 +385,122 @@ Test(fakereg, malformed_ids_are_400_text)
 	get("/studies?query.term=NCT02982915", &r);
 	cr_expect_eq(r.status, 400);
 	resp_free(&r);
+}
+
+/* What the pattern accepts is read as NCT + 8 digits. */
+Test(fakereg, short_and_lower_case_ids_are_read)
+{
+	struct resp r;
+	json_t *j;
+
+	get("/studies/nct2982915", &r);
+	cr_expect_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect_str_eq(nct_of(j), "NCT02982915");
+	json_decref(j);
+	resp_free(&r);
+	get("/studies?filter.ids=NCT0002982915,nct5233774", &r);
+	cr_expect_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect_eq(json_array_size(json_object_get(j, "studies")), 2);
+	json_decref(j);
+	resp_free(&r);
+}
+
+/* A path the API does not serve: the web server's HTML 404 page. */
+Test(fakereg, wrong_path_is_an_html_404)
+{
+	static const char *const paths[] = {"/nowhere", "/studies/x/y"};
+	struct resp r;
+	char *u;
+
+	for (size_t i = 0; i < 2; i++) {
+		get(paths[i], &r);
+		cr_expect_eq(r.status, 404, "%s", paths[i]);
+		cr_expect_str_eq(r.ctype, "text/html", "%s", paths[i]);
+		cr_expect(r.body && strstr(r.body, "<h1>404 Not Found</h1>"),
+		    "%s", r.body);
+		resp_free(&r);
+	}
+	/* The retired classic API's path, under the same host. */
+	u = harness_fmt("http://127.0.0.1:%d/api/query/full_studies?expr="
+	    "NCT02982915", fakereg_port(reg));
+	get(u, &r);
+	cr_expect_eq(r.status, 404);
+	cr_expect_str_eq(r.ctype, "text/html");
+	resp_free(&r);
+	free(u);
+}
+
+/*
+ * The history endpoints (/api/int, registry/HISTORY.md) read IDs as the
+ * API does and answer a path they have no route for with the web
+ * server's HTML 404.
+ */
+Test(fakereg, history_paths_read_ids_as_the_api)
+{
+	static const struct {
+		const char *path;	/* under /api/int */
+		long status;
+		const char *ctype, *body;
+	} cases[] = {
+		{"/studies/nct2982915/history", 200, "application/json",
+		    "\"changes\""},
+		{"/studies/NCT00000000/history", 400, "text/plain",
+		    "incorrect format"},
+		{"/studies/NCT09999999/history", 404, "text/plain",
+		    "NCT number NCT09999999 not found"},
+		{"/studies", 404, "text/html", "<h1>404 Not Found</h1>"},
+		{"/nowhere", 404, "text/html", "<h1>404 Not Found</h1>"},
+		{"/studies/NCT02982915/history/x", 404, "text/html",
+		    "<h1>404 Not Found</h1>"},
+		{"/studies/NCT02982915/other", 404, "text/html",
+		    "<h1>404 Not Found</h1>"},
+	};
+	struct resp r;
+	char *u;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		u = harness_fmt("http://127.0.0.1:%d/api/int%s",
+		    fakereg_port(reg), cases[i].path);
+		get(u, &r);
+		free(u);
+		cr_expect_eq(r.status, cases[i].status, "%s", cases[i].path);
+		cr_expect_str_eq(r.ctype, cases[i].ctype, "%s", cases[i].path);
+		cr_expect(r.body && strstr(r.body, cases[i].body), "%s: %s",
+		    cases[i].path, r.body);
+		resp_free(&r);
+	}
+}
+
+/* A request target past max_url: 414 from the web server. */
+Test(fakereg, long_url_is_414)
+{
+	char *ids = calloc(1, 12 * 800 + 1), *path;
+	struct resp r;
+	size_t at = 0;
+
+	cr_assert_not_null(ids);
+	for (int i = 0; i < 800; i++)
+		at += (size_t)sprintf(ids + at, "%sNCT0%07d", i ? "," : "",
+		    1000000 + i);
+	path = harness_fmt("/studies?filter.ids=%s", ids);
+	get(path, &r);
+	cr_expect_eq(r.status, 414, "a %zu-byte target", strlen(path));
+	cr_expect_str_eq(r.ctype, "text/html");
+	resp_free(&r);
+	cr_expect_eq(fakereg_count(reg, "filter.ids="), 1, "logged");
+	/* Under a larger limit the same request is answered. */
+	fakereg_set_max_url(reg, 16384);
+	get(path, &r);
+	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+	fakereg_set_max_url(reg, 2048);
+	get("/studies?filter.ids=NCT02982915", &r);
+	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+	free(path);
+	free(ids);
 }
 
 Test(fakereg, alias_moves_to_the_current_id)
@@ -410,6 +533,28 @@ Test(fakereg, alias_moves_to_the_current_id)
 	cr_expect_str_eq(nct_of(json_array_get(json_object_get(j, "studies"),
 	    0)), "NCT02982915");
 	json_decref(j);
+	resp_free(&r);
+	/*
+	 * The alias alone: the current record, under its own ID, listing the
+	 * alias in nctIdAliases as the registry's records do.
+	 */
+	get("/studies?filter.ids=NCT00000001", &r);
+	cr_assert_eq(r.status, 200);
+	j = body_json(&r);
+	cr_expect_eq(json_array_size(json_object_get(j, "studies")), 1);
+	cr_expect_str_eq(nct_of(json_array_get(json_object_get(j, "studies"),
+	    0)), "NCT02982915");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(
+	    json_object_get(json_object_get(json_array_get(json_object_get(j,
+	    "studies"), 0), "protocolSection"), "identificationModule"),
+	    "nctIdAliases"), 0)), "NCT00000001", "%s", r.body);
+	json_decref(j);
+	resp_free(&r);
+	/* A probe's projection leaves the aliases out, as asked. */
+	get("/studies?filter.ids=NCT00000001&fields=NCTId,LastUpdatePostDate",
+	    &r);
+	cr_expect(r.body && strstr(r.body, "nctIdAliases") == NULL, "%s",
+	    r.body);
 	resp_free(&r);
 }
 
@@ -545,6 +690,56 @@ Test(fakereg, listing_without_ids_and_version)
 	resp_free(&r);
 }
 
+static char *
+data_timestamp(void)
+{
+	struct resp r;
+	json_t *j;
+	char *t;
+
+	get("/version", &r);
+	cr_assert_eq(r.status, 200);
+	j = body_json(&r);
+	t = strdup(json_string_value(json_object_get(j, "dataTimestamp")));
+	json_decref(j);
+	resp_free(&r);
+	return t;
+}
+
+/*
+ * dataTimestamp names the data build: it stays while the records and the
+ * aliases stay, and moves when they change.
+ */
+Test(fakereg, version_moves_with_the_data)
+{
+	char *a, *b, *c, *d, *path, *text;
+	struct timespec pause = {1, 200000000};
+
+	/* Settled files (over a second old) keep their build. */
+	nanosleep(&pause, NULL);
+	a = data_timestamp();
+	b = data_timestamp();
+	cr_expect_str_eq(a, b);
+	path = harness_fmt("%s/NCT02982915.json", regdir);
+	text = harness_read(path);
+	cr_assert_not_null(text);
+	cr_assert_eq(harness_write(path, text), 0);
+	free(text);
+	c = data_timestamp();
+	cr_expect_str_neq(b, c, "a rewritten record is a new build");
+	nanosleep(&pause, NULL);
+	free(a);
+	a = data_timestamp();
+	cr_assert_eq(fakereg_set_alias(reg, "NCT00000001", "NCT02982915"), 0);
+	d = data_timestamp();
+	cr_expect_str_neq(a, d, "an alias is a new build");
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	free(path);
+}
+
 Test(fakereg, keepalive_connection_is_reused)
 {
 	CURL *c = curl_easy_init();
@@ -629,6 +824,104 @@ Test(fakereg, fault_retry_after)
 	resp_free(&r);
 	get("/studies/NCT02982915", &r);
 	cr_expect_eq(r.status, 200);
+	resp_free(&r);
+}
+
+/* 429 for a span of time, not a count: what a busy registry does. */
+Test(fakereg, fault_for_a_span_of_time)
+{
+	struct fakereg_fault f = {0};
+	struct timespec step = {0, 100000000};
+	struct resp r;
+	int throttled = 0, i;
+
+	f.kind = FAULT_STATUS;
+	f.status = 429;
+	f.span_ms = 600;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	for (i = 0; i < 30; i++) {
+		get("/studies/NCT02982915", &r);
+		if (r.status == 200) {
+			resp_free(&r);
+			break;
+		}
+		cr_expect_eq(r.status, 429);
+		throttled++;
+		resp_free(&r);
+		nanosleep(&step, NULL);
+	}
+	cr_expect_geq(throttled, 4, "throttled %d times", throttled);
+	cr_expect_lt(i, 30, "the span ended");
+}
+
+/* Paging that never ends: the same token, or a new one every time. */
+Test(fakereg, fault_tokens)
+{
+	struct fakereg_fault f = {0};
+	struct resp r;
+	json_t *j;
+	char first[32];
+
+	f.kind = FAULT_TOKEN_REPEAT;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	for (int i = 0; i < 2; i++) {
+		get(i ? "/studies?filter.ids=NCT02982915&pageToken=again" :
+		    "/studies?filter.ids=NCT02982915", &r);
+		cr_assert_eq(r.status, 200);
+		j = body_json(&r);
+		cr_expect_eq(json_array_size(json_object_get(j, "studies")),
+		    i ? 0 : 1);
+		cr_expect_str_eq(json_string_value(json_object_get(j,
+		    "nextPageToken")), "again");
+		json_decref(j);
+		resp_free(&r);
+	}
+	fakereg_clear_faults(reg);
+	f.kind = FAULT_TOKEN_ENDLESS;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	get("/studies?filter.ids=NCT02982915", &r);
+	j = body_json(&r);
+	snprintf(first, sizeof(first), "%s", json_string_value(
+	    json_object_get(j, "nextPageToken")));
+	json_decref(j);
+	resp_free(&r);
+	get("/studies?filter.ids=NCT02982915&pageToken=x", &r);
+	j = body_json(&r);
+	cr_expect_str_neq(first, json_string_value(json_object_get(j,
+	    "nextPageToken")));
+	json_decref(j);
+	resp_free(&r);
+}
+
+/* Two records for one ID in one answer, the older first. */
+Test(fakereg, fault_older_twin)
+{
+	struct fakereg_fault f = {0};
+	struct resp r;
+	json_t *j, *st;
+
+	f.kind = FAULT_OLDER_TWIN;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	get("/studies?filter.ids=NCT02982915", &r);
+	cr_assert_eq(r.status, 200);
+	j = body_json(&r);
+	st = json_object_get(j, "studies");
+	cr_assert_eq(json_array_size(st), 2);
+	cr_expect_str_eq(nct_of(json_array_get(st, 0)), "NCT02982915");
+	cr_expect_str_eq(nct_of(json_array_get(st, 1)), "NCT02982915");
+	{
+		const char *d[2];
+
+		for (int i = 0; i < 2; i++)
+			d[i] = json_string_value(json_object_get(json_object_get(
+			    json_object_get(json_object_get(json_array_get(st,
+			    (size_t)i), "protocolSection"), "statusModule"),
+			    "lastUpdatePostDateStruct"), "date"));
+		cr_assert(d[0] && d[1]);
+		cr_expect_lt(strcmp(d[0], d[1]), 0, "%s, then %s", d[0], d[1]);
+		cr_expect_eq(atoi(d[1]) - atoi(d[0]), 7);
+	}
+	json_decref(j);
 	resp_free(&r);
 }
 

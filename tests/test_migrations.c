@@ -154,10 +154,17 @@ Test(migrations, schema_sql_matches)
 }
 
 static const char *const views[] = {"trials_current", "trial_changes",
-    "stale_claims"};
+    "stale_claims", "trial_conditions", "trial_interventions",
+    "trial_sponsors", "trial_references", "trial_outcomes", "trial_design",
+    "trial_dates", "trial_sites", "trial_conditions_history",
+    "trial_interventions_history", "trial_sponsors_history",
+    "trial_references_history", "trial_outcomes_history",
+    "trial_design_history", "trial_dates_history", "trial_sites_history",
+    "results_due", "trial_timeline"};
 static const char *const tables[] = {"sync_runs", "trials", "study_versions",
     "study_changes", "trial_aliases", "sync_errors", "pages", "claims",
-    "flags", "alert_outbox", "schema_migrations"};
+    "flags", "alert_outbox", "schema_migrations", "version_facts",
+    "history_backfill", "history_changes", "history_staged"};
 
 Test(migrations, reader_role)
 {
@@ -199,7 +206,15 @@ Test(migrations, reader_role)
 	cr_expect_eq(harness_db_count(db,
 	    "SELECT count(*) FROM pg_class c WHERE c.relnamespace = "
 	    "'public'::regnamespace AND c.relkind = 'v' AND "
-	    "has_table_privilege('ctmirror_reader', c.oid, 'SELECT')"), 3);
+	    "has_table_privilege('ctmirror_reader', c.oid, 'SELECT')"),
+	    (long)(sizeof(views) / sizeof(views[0])));
+	/* Functions: trials_as_of, which reads trial_timeline, and no other. */
+	cr_expect_eq(harness_db_exec(db, "SET ROLE ctmirror_reader; "
+	    "SELECT count(*) FROM trials_as_of('2020-01-01')"), 0);
+	cr_expect_eq(harness_db_count(db, "SELECT count(*) FROM pg_proc p "
+	    "WHERE p.pronamespace = 'public'::regnamespace AND "
+	    "has_function_privilege('ctmirror_reader', p.oid, 'EXECUTE') AND "
+	    "p.proname <> 'trials_as_of'"), 0);
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 		snprintf(sql, sizeof(sql), "SET ROLE ctmirror_reader; "
 		    "DELETE FROM %s", views[i]);
@@ -278,5 +293,60 @@ Test(migrations, older_schema_refused_by_commands)
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.err, want_migrate) != NULL, "%s", r.err);
 	harness_run_free(&r);
+	free(ci);
+}
+
+/*
+ * A schema_migrations row no migration has (a negative or zero version,
+ * written by hand or another program) is refused by name, by migrate and
+ * by every command; migrate used to index its table by that number (an
+ * ASan global-buffer-overflow for -1).
+ */
+Test(migrations, unknown_version_refused)
+{
+	static const char *const bad[] = {"-1", "0", "-2147483648"};
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	const char *env[] = {ci, NULL};
+	const char *migrate[] = {"migrate", NULL};
+	const char *status[] = {"status", NULL};
+	struct harness_run r;
+
+	cr_assert_eq(harness_db_exec(db, "CREATE TABLE schema_migrations ("
+	    " version integer PRIMARY KEY, name text NOT NULL,"
+	    " applied_at timestamptz NOT NULL DEFAULT now())"), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct store *s = open_db();
+		char *sql = harness_fmt("DELETE FROM schema_migrations; INSERT "
+		    "INTO schema_migrations (version, name) VALUES (%s, 'x')",
+		    bad[i]);
+		char *want = harness_fmt("schema_migrations holds version %s, "
+		    "which is no migration of this ctmirror", bad[i]);
+		int applied = -1;
+
+		cr_assert_eq(harness_db_exec(db, sql), 0);
+		cr_expect_eq(store_migrate(s, &applied), -1, "%s", bad[i]);
+		cr_expect_eq(applied, 0);
+		cr_expect(strstr(store_errmsg(s), want) != NULL, "%s",
+		    store_errmsg(s));
+		cr_expect_eq(store_check_schema(s), -1);
+		cr_expect(strstr(store_errmsg(s), want) != NULL, "%s",
+		    store_errmsg(s));
+		store_close(s);
+		cr_assert_eq(harness_run(&r, migrate, env), 0);
+		cr_expect_eq(r.status, 1, "%s", r.err);
+		cr_expect(strstr(r.err, want) != NULL, "%s", r.err);
+		harness_run_free(&r);
+		cr_assert_eq(harness_run(&r, status, env), 0);
+		cr_expect_eq(r.status, 1, "%s", r.err);
+		cr_expect(strstr(r.err, want) != NULL, "%s", r.err);
+		harness_run_free(&r);
+		/* Nothing was applied on top of it. */
+		cr_expect_eq(harness_db_count(db, "SELECT count(*) FROM "
+		    "schema_migrations"), 1);
+		cr_expect_eq(harness_db_count(db, "SELECT count(*) FROM "
+		    "pg_class WHERE relname = 'sync_runs'"), 0);
+		free(sql);
+		free(want);
+	}
 	free(ci);
 }

@@ -7,10 +7,12 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -93,8 +95,12 @@ static char *
 scan(char *const *paths, size_t n, size_t max, struct seen *s, long *pages,
     unsigned *skipped)
 {
+	struct pages_skips k = {0};
+
 	capture_begin();
-	*pages = pages_scan(paths, n, max, collect, s, skipped);
+	*pages = pages_scan(paths, n, max, collect, s, &k);
+	*skipped = (unsigned)k.n;
+	pages_skips_finish(&k);
 	return capture_end();
 }
 
@@ -246,7 +252,8 @@ Test(pages, missing_path_is_a_warning)
 	char *needle = harness_fmt("%s: matches nothing", gone);
 
 	cr_expect_eq(pages, 1);
-	cr_expect_eq(skipped, 0);
+	/* Noted as a folder that is not there: pages under it are kept. */
+	cr_expect_eq(skipped, 1);
 	cr_expect(strstr(err, needle) != NULL, "%s", err);
 	seen_free(&s);
 	free(needle);
@@ -309,7 +316,7 @@ Test(pages, nothing_to_scan)
 		char *err = scan(paths, 1, 1 << 20, &s, &pages, &skipped);
 
 		cr_expect_eq(pages, 0);
-		cr_expect(strstr(err, "no .md, .markdown or .txt") != NULL,
+		cr_expect(strstr(err, "no .md, .markdown, .txt, .html or .htm") != NULL,
 		    "%s", err);
 		free(err);
 		free(p);
@@ -502,4 +509,232 @@ Test(pages, literal_name_wins_over_pattern)
 	seen_free(&s);
 	free(err);
 	free(odd);
+}
+
+/* ------------------------------------------- skips that keep pages' flags */
+
+/*
+ * pages_scan as an unprivileged user, so a mode-0 folder cannot be read
+ * even when the tests run as root: in a child that drops to nobody, which
+ * writes back "P path" per page delivered and "S kind path: why" per skip.
+ */
+static char *
+scan_unprivileged(char *const *paths, size_t n)
+{
+	char *out = harness_fmt("%s.out", tmp);
+	pid_t pid;
+	int status;
+	char *text;
+
+	cr_assert_eq(chmod(tmp, 0755), 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		struct pages_skips k = {0};
+		struct seen s = {.base = tmp};
+		FILE *f = fopen(out, "w");
+
+		if (f == NULL || (geteuid() == 0 && (setgid(65534) < 0 ||
+		    setuid(65534) < 0)))
+			_exit(3);
+		if (pages_scan(paths, n, 1 << 20, collect, &s, &k) < 0)
+			_exit(4);
+		fprintf(f, "%s", s.list);
+		for (size_t i = 0; i < k.n; i++)
+			fprintf(f, "S %d %s: %s\n", (int)k.v[i].kind, k.v[i].path,
+			    k.v[i].why);
+		fclose(f);
+		_exit(0);
+	}
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "child status %d", status);
+	text = harness_read(out);
+	cr_assert_not_null(text);
+	unlink(out);
+	free(out);
+	return text;
+}
+
+/*
+ * Scan `paths` unprivileged with the folder tmp/`rel` at mode 0; expect
+ * `seen` delivered and a folder skip of tmp/`rel` ("cannot be listed").
+ */
+static void
+scan_locked(char *const *paths, const char *rel, const char *seen)
+{
+	char *locked = harness_fmt("%s/%s", tmp, rel);
+	char *want = harness_fmt("S %d %s: cannot be listed: Permission denied\n",
+	    (int)PAGES_SKIP_FOLDER, locked);
+	char *text;
+
+	cr_assert_eq(chmod(locked, 0), 0);
+	text = scan_unprivileged(paths, 1);
+	cr_assert_eq(chmod(locked, 0755), 0);
+	cr_expect(strstr(text, seen) != NULL, "%s", text);
+	cr_expect(strstr(text, "b.md") == NULL, "%s", text);
+	cr_expect(strstr(text, want) != NULL, "no \"%s\" in:\n%s", want, text);
+	free(text);
+	free(want);
+	free(locked);
+}
+
+/*
+ * A folder that cannot be listed is a skip of every page under it (they
+ * used to vanish from the walk, so their flags resolved, then came back
+ * as new flags under new IDs once it could be read).
+ */
+Test(pages, unlistable_folder_is_skipped_not_gone)
+{
+	char *paths[] = {tmp};
+
+	mkfolder("kb");
+	mkfolder("kb/locked");
+	mkfile("kb/a.md", "a\n");
+	mkfile("kb/locked/b.md", "b\n");
+	scan_locked(paths, "kb/locked", "kb/a.md\n");
+}
+
+/* The same through a glob: the folder glob could not open is a skip. */
+Test(pages, glob_over_unlistable_folder_is_skipped)
+{
+	char *pattern = harness_fmt("%s/*/*.md", tmp);
+	char *paths[] = {pattern};
+
+	mkfolder("open");
+	mkfolder("locked");
+	mkfile("open/a.md", "a\n");
+	mkfile("locked/b.md", "b\n");
+	scan_locked(paths, "locked", "open/a.md\n");
+	free(pattern);
+}
+
+/*
+ * A skip covers what it concerns and no more: a skipped file only itself
+ * (so a deleted page beside it is gone), a skipped folder what is under
+ * it ("kb/sub" not "kb/subway.md"), a named folder that is not there
+ * (a share not mounted) its pages but a named file that is not there
+ * nothing (it was deleted).
+ */
+Test(pages, skips_cover_only_their_pages)
+{
+	struct seen s = {.base = tmp};
+	struct pages_skips k = {0};
+	char *kb = harness_fmt("%s/kb", tmp);
+	char *share = harness_fmt("%s/share", tmp);
+	char *named = harness_fmt("%s/named.md", tmp);
+	char *paths[] = {kb, share, named};
+	char *p;
+	long pages;
+
+	mkfolder("kb");
+	mkfile("kb/good.md", "good\n");
+	p = harness_fmt("%s/kb/bin.md", tmp);
+	cr_assert_eq(harness_write(p, "x"), 0);
+	{
+		FILE *f = fopen(p, "wb");
+
+		cr_assert_not_null(f);
+		fwrite("bin\0ary", 1, 7, f);
+		fclose(f);
+	}
+	capture_begin();
+	pages = pages_scan(paths, 3, 1 << 20, collect, &s, &k);
+	free(capture_end());
+	cr_expect_eq(pages, 1);
+	cr_expect_eq(k.n, 3, "bin.md, share, named.md");
+	cr_expect_not_null(pages_skipped(&k, p));
+	free(p);
+	p = harness_fmt("%s/kb/deleted.md", tmp);
+	cr_expect_null(pages_skipped(&k, p), "a deleted page beside a skip");
+	free(p);
+	p = harness_fmt("%s/share/x/page.md", tmp);
+	cr_expect_str_eq(pages_skipped(&k, p), "matches nothing");
+	free(p);
+	p = harness_fmt("%s/shared.md", tmp);
+	cr_expect_null(pages_skipped(&k, p), "share covers only share/...");
+	free(p);
+	cr_expect_null(pages_skipped(&k, named), "a named file that is gone");
+	pages_skips_finish(&k);
+	seen_free(&s);
+	free(kb);
+	free(share);
+	free(named);
+}
+
+/* A writer that rewrites a page in two pieces with a pause between. */
+struct rewriter {
+	const char *path;
+	volatile int stop;
+	unsigned rounds;
+};
+
+static void *
+rewrite_loop(void *arg)
+{
+	struct rewriter *r = arg;
+	static const char whole[] = "BEGIN\nNCT02982915 results pending as of "
+	    "2026-05-06.\nLorem ipsum dolor sit amet, one more line to split.\n"
+	    "END\n";
+	size_t half = sizeof(whole) / 2;
+
+	while (!r->stop) {
+		int fd = open(r->path, O_WRONLY | O_TRUNC);
+
+		if (fd < 0)
+			break;
+		if (write(fd, whole, half) != (ssize_t)half)
+			break;
+		usleep(20 * 1000);
+		if (write(fd, whole + half, sizeof(whole) - 1 - half) !=
+		    (ssize_t)(sizeof(whole) - 1 - half))
+			break;
+		close(fd);
+		r->rounds++;
+		/* Quiet for longer than pages.c waits, now and then. */
+		usleep((r->rounds % 4 ? 30 : 400) * 1000);
+	}
+	return NULL;
+}
+
+/*
+ * A page rewritten while it is read is never delivered half-written: it
+ * is read again, or skipped this cycle ("changed while being read").
+ * Before, a read during the writer's pause delivered the first half.
+ */
+Test(pages, page_rewritten_while_read_is_never_half_read, .timeout = 60)
+{
+	char *page = harness_fmt("%s/moving.md", tmp);
+	char *paths[] = {page};
+	struct rewriter r = {page, 0, 0};
+	unsigned whole = 0, skipped = 0;
+	pthread_t t;
+
+	cr_assert_eq(harness_write(page, "BEGIN\nEND\n"), 0);
+	cr_assert_eq(pthread_create(&t, NULL, rewrite_loop, &r), 0);
+	capture_begin();
+	for (int i = 0; i < 40; i++) {
+		struct seen s = {.base = tmp};
+		struct pages_skips k = {0};
+
+		cr_assert_geq(pages_scan(paths, 1, 1 << 20, collect, &s, &k), 0);
+		for (size_t j = 0; j < s.n; j++) {
+			cr_expect(strncmp(s.texts[j], "BEGIN\n", 6) == 0 &&
+			    s.lens[j] >= 4 && strcmp(s.texts[j] + s.lens[j] - 4,
+			    "END\n") == 0, "half-read: \"%s\"", s.texts[j]);
+			whole++;
+		}
+		skipped += (unsigned)k.n;
+		pages_skips_finish(&k);
+		seen_free(&s);
+		usleep(23 * 1000);
+	}
+	free(capture_end());
+	r.stop = 1;
+	pthread_join(t, NULL);
+	cr_expect_gt(r.rounds, 5, "the writer kept writing");
+	cr_expect_gt(whole, 0, "some reads got a whole page");
+	cr_log_info("%u whole reads, %u skips, %u rewrites", whole, skipped,
+	    r.rounds);
+	free(page);
 }

@@ -67,6 +67,7 @@ new_registry(const char *url, unsigned probe_batch, unsigned fetch_batch,
 	fo.retries = retries;
 	fo.backoff_base = 0.05;
 	fo.backoff_max = 0.2;
+	fo.throttle_window = 0.3;
 	fo.max_body = 1 << 20;
 	fo.tls_verify = true;
 	fetch_free(fetch);
@@ -112,7 +113,10 @@ struct seen_item {
 	enum registry_outcome outcome;
 	char study_id[NCT_ID_SIZE];	/* nctId inside the study, if any */
 	char *error;
+	char *answer;
 	long http_status;
+	bool twins;
+	char last_update[DATE_SIZE];	/* of the record, if any */
 };
 
 struct seen {
@@ -147,10 +151,21 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 		    sid ? sid : "");
 		it->outcome = items[i].outcome;
 		it->error = items[i].error ? strdup(items[i].error) : NULL;
+		it->answer = items[i].answer ? strdup(items[i].answer) : NULL;
 		it->http_status = items[i].http_status;
+		it->twins = items[i].twins;
+		snprintf(it->last_update, sizeof(it->last_update), "%s",
+		    json_string_value(json_object_get(json_object_get(
+		    json_object_get(json_object_get(doc, "protocolSection"),
+		    "statusModule"), "lastUpdatePostDateStruct"), "date")) ?
+		    json_string_value(json_object_get(json_object_get(
+		    json_object_get(json_object_get(doc, "protocolSection"),
+		    "statusModule"), "lastUpdatePostDateStruct"), "date")) : "");
 		json_decref(doc);
 		cr_expect_eq(items[i].outcome == REG_OK,
 		    items[i].json != NULL, "%s", items[i].nct_id);
+		cr_expect(items[i].outcome != REG_ALIAS ||
+		    items[i].current_id[0] != '\0', "%s", items[i].nct_id);
 		if (items[i].json != NULL)
 			cr_expect_eq(strlen(items[i].json), items[i].json_len);
 		if (s->steal && items[i].json != NULL) {
@@ -164,8 +179,10 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 static void
 seen_free(struct seen *s)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(s->items[i].error);
+		free(s->items[i].answer);
+	}
 }
 
 static const struct seen_item *
@@ -191,6 +208,20 @@ probe_find(const struct registry_probe_result *pr, const char *id)
 		if (strcmp(pr->v[i].nct_id, id) == 0)
 			return &pr->v[i];
 	return NULL;
+}
+
+/* Every request URL logged so far is at most `max` bytes long. */
+static void
+expect_urls_within(size_t max)
+{
+	char *log = fakereg_log(reg), *line, *save = NULL;
+	/* The log has "GET /api/v2/...": the URL adds the origin. */
+	size_t origin = strlen(fakereg_url(reg)) - strlen("/api/v2");
+
+	for (line = strtok_r(log, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save))
+		cr_expect_leq(strlen(line) - 4 + origin, max, "%.80s...", line);
+	free(log);
 }
 
 /* -------------------------------------------------------------- probe */
@@ -242,7 +273,10 @@ Test(registry, probe_batches_and_absent_ids)
 	registry_free(r);
 }
 
-/* 2500 IDs at the API's cap of 1000 a page: three requests, no more. */
+/*
+ * 2500 IDs: a 1000-ID probe is a 12 KB URL, past what the registry's web
+ * server takes, so batches are cut at max_url (6 KB: about 490 IDs).
+ */
 Test(registry, probe_many_ids)
 {
 	enum { N = 2500, EVERY = 50 };
@@ -258,9 +292,10 @@ Test(registry, probe_many_ids)
 	}
 	r = new_registry(NULL, 1000, 100, 0);
 	cr_assert_eq(registry_probe(r, ids, N, &pr), 0);
-	cr_expect_eq(fakereg_count(reg, "/studies?"), 3);
-	cr_expect_eq(fakereg_count(reg, "pageSize=1000"), 3);
+	cr_expect_eq(fakereg_count(reg, "/studies?"), 6);
+	cr_expect_eq(fakereg_count(reg, "pageSize=1000"), 6);
 	cr_expect_eq(fakereg_count(reg, "pageToken"), 0);
+	expect_urls_within(REGISTRY_DEFAULT_MAX_URL);
 	cr_expect_eq(pr.n, N / EVERY);
 	cr_expect_eq(pr.n_failed, 0);
 	for (size_t i = 0; i < N; i += EVERY) {
@@ -467,6 +502,117 @@ Test(registry, probe_splits_a_refused_batch)
 	registry_free(r);
 }
 
+/*
+ * A batch refused for its URL's length (414, or 431) is split like one
+ * refused for a bad ID (issue 13, 2): here the registry takes 2 KB where
+ * the client expects 6 KB, and every ID is still probed and fetched.
+ */
+Test(registry, long_url_refused_is_split)
+{
+	enum { N = 1000 };
+	char *ids[N];
+	struct registry *r = new_registry(NULL, 1000, 300, 0);
+	struct registry_probe_result pr;
+	struct seen s = {0};
+
+	for (size_t i = 0; i < N; i++) {
+		ids[i] = harness_fmt("NCT%08zu", 10000000 + i);
+		if (i % 100 == 0)
+			clone_record(ids[i], "2026-01-02");
+	}
+	fakereg_set_max_url(reg, 2048);
+	cr_expect_eq(registry_probe(r, ids, N, &pr), 0, "%s",
+	    pr.n_failed ? pr.failed[0].error : "");
+	cr_expect_eq(pr.n, N / 100);
+	cr_expect_eq(pr.n_failed, 0);
+	cr_expect_geq(fakereg_count(reg, "filter.ids"), 4);
+	registry_probe_finish(&pr);
+	/* A full fetch of 300 at a time splits the same way. */
+	fakereg_clear_log(reg);
+	cr_expect_eq(registry_fetch(r, ids, 64, on_batch, &s), 0);
+	cr_expect_eq(s.n, 64);
+	cr_expect_eq(seen_find(&s, ids[0])->outcome, REG_OK);
+	cr_expect_eq(seen_find(&s, ids[1])->outcome, REG_NOT_FOUND);
+	cr_expect_null(registry_failure(r));
+	seen_free(&s);
+	registry_free(r);
+	/* Not even one ID fits: that is the configuration's fault. */
+	fakereg_set_max_url(reg, 40);
+	r = new_registry(NULL, 1000, 300, 0);
+	cr_expect_eq(registry_probe(r, ids, 3, &pr), -1);
+	cr_expect(contains(registry_failure(r), "[registry] max_url"), "%s",
+	    registry_failure(r));
+	cr_expect(contains(registry_failure(r), "414"));
+	registry_probe_finish(&pr);
+	registry_free(r);
+	for (size_t i = 0; i < N; i++)
+		free(ids[i]);
+}
+
+/* Batches are cut so that no URL passes max_url. */
+Test(registry, batches_fit_max_url)
+{
+	enum { N = 600 };
+	char *ids[N];
+	struct registry_opts ro = {0};
+	struct registry *r = new_registry(NULL, 1000, 1000, 0);
+	struct registry_probe_result pr;
+	struct seen s = {0};
+
+	registry_free(r);
+	ro.base_url = fakereg_url(reg);
+	ro.probe_batch = 1000;
+	ro.fetch_batch = 1000;
+	ro.max_url = 1500;
+	r = registry_new(fetch, &ro);
+	cr_assert_not_null(r);
+	for (size_t i = 0; i < N; i++)
+		ids[i] = harness_fmt("NCT%08zu", 10000000 + i);
+	cr_expect_eq(registry_probe(r, ids, N, &pr), 0);
+	registry_probe_finish(&pr);
+	/* Absent IDs are asked one by one: only the batches are counted. */
+	cr_expect_eq(registry_fetch(r, ids, 150, on_batch, &s), 0);
+	expect_urls_within(1500);
+	cr_expect_geq(fakereg_count(reg, "fields="), N * 12 / 1500);
+	seen_free(&s);
+	registry_free(r);
+	for (size_t i = 0; i < N; i++)
+		free(ids[i]);
+}
+
+/*
+ * A nextPageToken that never ends (issue 21, 7): the same token again, or
+ * a new one on every page, stops the probe after the pages its batch can
+ * need, naming the registry's fault, instead of paging forever.
+ */
+Test(registry, paging_that_never_ends_stops)
+{
+	static const struct {
+		enum fakereg_fault_kind kind;
+		const char *want;
+	} cases[] = {
+		{FAULT_TOKEN_REPEAT, "gave the nextPageToken \"again\" again"},
+		{FAULT_TOKEN_ENDLESS, "still a nextPageToken after 3 pages"},
+	};
+
+	for (size_t k = 0; k < 2; k++) {
+		struct registry *r = new_registry(NULL, 1000, 100, 0);
+		struct registry_probe_result pr;
+
+		fakereg_clear_faults(reg);
+		fakereg_clear_log(reg);
+		harness_fault(reg, cases[k].kind, "fields=", 0, 0);
+		cr_expect_eq(registry_probe(r, default_ids, 3, &pr), -1);
+		cr_assert_not_null(registry_failure(r));
+		cr_expect(contains(registry_failure(r), cases[k].want), "%s",
+		    registry_failure(r));
+		cr_expect(contains(registry_failure(r), "paging does not end"));
+		cr_expect_leq(fakereg_count(reg, NULL), 3);
+		registry_probe_finish(&pr);
+		registry_free(r);
+	}
+}
+
 /* -------------------------------------------------------------- fetch */
 
 Test(registry, fetch_one_batch)
@@ -594,8 +740,9 @@ Test(registry, alias_gives_the_current_record)
 	it = seen_find(&s, "NCT05233774");
 	cr_expect_eq(it->outcome, REG_OK);
 	cr_expect_str_eq(it->current_id, "");
-	cr_expect_eq(fakereg_count(reg, "/studies/NCT01111111"), 1);
-	cr_expect_eq(fakereg_count(reg, "/studies/NCT02982915"), 1);
+	/* Matched by the record's nctIdAliases: no question one by one. */
+	cr_expect_eq(fakereg_count(reg, "/studies/"), 0);
+	cr_expect_eq(fakereg_count(reg, NULL), 1);
 	seen_free(&s);
 	registry_free(r);
 }
@@ -609,10 +756,55 @@ Test(registry, alias_asked_with_its_current_id)
 	cr_assert_eq(fakereg_set_alias(reg, "NCT01111111", "NCT02982915"), 0);
 	cr_assert_eq(registry_fetch(r, ids, 2, on_batch, &s), 0);
 	cr_assert_eq(s.n, 2);
+	/* One record, and only the item of its own ID carries it. */
 	cr_expect_eq(s.items[0].outcome, REG_OK);
 	cr_expect_str_eq(s.items[0].current_id, "");
-	cr_expect_eq(s.items[1].outcome, REG_OK);
+	cr_expect_eq(s.items[1].outcome, REG_ALIAS);
 	cr_expect_str_eq(s.items[1].current_id, "NCT02982915");
+	cr_expect_eq(fakereg_count(reg, NULL), 1);
+	seen_free(&s);
+	registry_free(r);
+}
+
+/* Two aliases of one trial in one batch: one record, one alias. */
+Test(registry, two_aliases_of_one_trial)
+{
+	char *ids[] = {"NCT01111111", "NCT01111112"};
+	struct registry *r = new_registry(NULL, 1000, 50, 0);
+	struct seen s = {0};
+
+	cr_assert_eq(fakereg_set_alias(reg, "NCT01111111", "NCT02982915"), 0);
+	cr_assert_eq(fakereg_set_alias(reg, "NCT01111112", "NCT02982915"), 0);
+	cr_assert_eq(registry_fetch(r, ids, 2, on_batch, &s), 0);
+	cr_assert_eq(s.n, 2);
+	cr_expect_eq(s.items[0].outcome, REG_OK);
+	cr_expect_str_eq(s.items[0].current_id, "NCT02982915");
+	cr_expect_eq(s.items[1].outcome, REG_ALIAS);
+	cr_expect_str_eq(s.items[1].current_id, "NCT02982915");
+	seen_free(&s);
+	registry_free(r);
+}
+
+/*
+ * Two records for one ID in one answer (issue 21, 13): the one updated
+ * last is the one delivered, whichever comes first, and it says so.
+ */
+Test(registry, twin_records_give_the_newest)
+{
+	struct registry *r = new_registry(NULL, 1000, 50, 0);
+	struct seen s = {0};
+
+	harness_fault(reg, FAULT_OLDER_TWIN, "filter.ids", 0, 0);
+	cr_assert_eq(registry_fetch(r, default_ids, 3, on_batch, &s), 0);
+	cr_assert_eq(s.n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		cr_expect_eq(s.items[i].outcome, REG_OK);
+		cr_expect(s.items[i].twins, "%s", s.items[i].nct_id);
+		cr_expect_gt(atoi(s.items[i].last_update), 2020, "%s: %s",
+		    s.items[i].nct_id, s.items[i].last_update);
+		cr_expect_str_neq(s.items[i].last_update, "", "%s",
+		    s.items[i].nct_id);
+	}
 	seen_free(&s);
 	registry_free(r);
 }
@@ -711,8 +903,7 @@ Test(registry, bad_answers_to_everything)
 		{FAULT_HTML_200, 0, "not JSON"},
 		{FAULT_MALFORMED_JSON, 0, "malformed JSON"},
 		{FAULT_STATUS, 500, "HTTP 500"},
-		{FAULT_STATUS, 403, "HTTP 403"},
-		{FAULT_TRUNCATE, 0, ""},
+		{FAULT_TRUNCATE, 0, "broke off"},
 	};
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -762,19 +953,112 @@ Test(registry, bad_batch_answer_falls_back_to_one_by_one)
 	}
 }
 
-/* No answer at all, or an overloaded registry: no one-by-one flood. */
+/*
+ * Refusals of the client, not of an ID (issue 13, 4 and 5): a 401, a 403,
+ * or the web server's HTML 404 for a wrong base_url fail the cycle once,
+ * with the status and the registry's words: no question per ID, no batch
+ * handed over, and nothing taken for "not found".
+ */
+Test(registry, refusal_stops_without_fan_out)
+{
+	static const struct {
+		int status;
+		const char *want;
+	} cases[] = {
+		{401, "HTTP 401: fakereg: injected 401"},
+		{403, "HTTP 403: fakereg: injected 403"},
+	};
+	char *ids[] = {"NCT02982915", "NCT05233774", "NCT04421456",
+	    "NCT09999999"};
+	char *wrong;
+
+	for (size_t k = 0; k < 2; k++) {
+		struct registry *r = new_registry(NULL, 1000, 2, 0);
+		struct registry_probe_result pr;
+		struct seen s = {0};
+
+		fakereg_clear_faults(reg);
+		fakereg_clear_log(reg);
+		harness_fault(reg, FAULT_STATUS, NULL, cases[k].status, 0);
+		cr_expect_eq(registry_fetch(r, ids, 4, on_batch, &s), -1);
+		cr_expect_eq(s.n, 0, "nothing handed over");
+		cr_assert_not_null(registry_failure(r));
+		cr_expect(contains(registry_failure(r), cases[k].want), "%s",
+		    registry_failure(r));
+		cr_expect_eq(fakereg_count(reg, "/studies/"), 0);
+		cr_expect_leq(fakereg_count(reg, NULL), 2, "the window's "
+		    "first batches at most");
+		registry_free(r);
+		/* The probe stops the same way. */
+		r = new_registry(NULL, 1, 2, 0);
+		cr_expect_eq(registry_probe(r, ids, 4, &pr), -1);
+		cr_expect(contains(registry_failure(r), cases[k].want));
+		registry_probe_finish(&pr);
+		registry_free(r);
+	}
+	/* A base_url the API is not at: its web server's 404 page. */
+	fakereg_clear_faults(reg);
+	fakereg_clear_log(reg);
+	wrong = harness_fmt("%s/v2", fakereg_url(reg));
+	{
+		struct registry *r = new_registry(wrong, 1000, 50, 0);
+		struct seen s = {0};
+
+		cr_expect_eq(registry_fetch(r, ids, 4, on_batch, &s), -1);
+		cr_expect_eq(s.n, 0, "no trial is \"not found\"");
+		cr_expect(contains(registry_failure(r), "404 for its API path"),
+		    "%s", registry_failure(r));
+		cr_expect(contains(registry_failure(r), "base_url"));
+		cr_expect_eq(fakereg_count(reg, NULL), 1);
+		registry_free(r);
+	}
+	free(wrong);
+}
+
+/* Only the registry's text/plain 404 says an ID is unknown. */
+Test(registry, html_404_for_one_id_is_not_not_found)
+{
+	char *ids[] = {"NCT09999999"};
+	struct registry *r = new_registry(NULL, 1000, 50, 0);
+	struct seen s = {0};
+
+	/* filter.ids answers nothing for it; its own path gets HTML. */
+	harness_fault(reg, FAULT_HTML_200, "/studies/NCT09999999", 0, 0);
+	cr_expect_eq(registry_fetch(r, ids, 1, on_batch, &s), 0);
+	cr_assert_eq(s.n, 1);
+	cr_expect_eq(s.items[0].outcome, REG_ERROR, "an HTML page is no "
+	    "answer about the ID");
+	seen_free(&s);
+	registry_free(r);
+	/* The real "not found" carries the registry's words. */
+	fakereg_clear_faults(reg);
+	memset(&s, 0, sizeof(s));
+	r = new_registry(NULL, 1000, 50, 0);
+	cr_expect_eq(registry_fetch(r, ids, 1, on_batch, &s), 0);
+	cr_expect_eq(s.items[0].outcome, REG_NOT_FOUND);
+	cr_expect_str_eq(s.items[0].answer, "NCT number NCT09999999 not found");
+	seen_free(&s);
+	registry_free(r);
+}
+
+/*
+ * No answer at all, or an overloaded registry: no one-by-one flood.  When
+ * nothing has answered yet and the registry throttles or cannot be
+ * reached, it is down for the cycle: stop.
+ */
 Test(registry, registry_down_fails_the_batch_at_once)
 {
 	static const struct {
 		enum fakereg_fault_kind kind;
 		int status;
 		long want;
+		bool stops;
 	} cases[] = {
-		{FAULT_CLOSE, 0, 0},
-		{FAULT_STATUS, 502, 502},
-		{FAULT_STATUS, 503, 503},
-		{FAULT_STATUS, 504, 504},
-		{FAULT_STATUS, 429, 429},
+		{FAULT_CLOSE, 0, 0, false},
+		{FAULT_STATUS, 502, 502, false},
+		{FAULT_STATUS, 503, 503, true},
+		{FAULT_STATUS, 504, 504, false},
+		{FAULT_STATUS, 429, 429, true},
 	};
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -784,6 +1068,19 @@ Test(registry, registry_down_fails_the_batch_at_once)
 		fakereg_clear_faults(reg);
 		fakereg_clear_log(reg);
 		harness_fault(reg, cases[k].kind, NULL, cases[k].status, 0);
+		if (cases[k].stops) {
+			char want[16];
+
+			snprintf(want, sizeof(want), "HTTP %ld", cases[k].want);
+			cr_expect_eq(registry_fetch(r, default_ids, 3, on_batch,
+			    &s), -1);
+			cr_expect_eq(s.n, 0);
+			cr_expect(contains(registry_failure(r), want), "%s",
+			    registry_failure(r));
+			cr_expect_eq(fakereg_count(reg, "/studies/"), 0);
+			registry_free(r);
+			continue;
+		}
 		cr_assert_eq(registry_fetch(r, default_ids, 3, on_batch, &s),
 		    0);
 		cr_assert_eq(s.n, 3);
@@ -793,6 +1090,7 @@ Test(registry, registry_down_fails_the_batch_at_once)
 			cr_expect(contains(s.items[i].error, default_ids[i]),
 			    "%s", s.items[i].error);
 		}
+		cr_expect_null(registry_failure(r));
 		cr_expect_eq(fakereg_count(reg, "/studies/"), 0, "case %zu", k);
 		seen_free(&s);
 		registry_free(r);

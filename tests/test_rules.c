@@ -267,6 +267,7 @@ Test(rules, table)
 			cr_expect_eq(vl.v[j].severity,
 			    strcmp(vl.v[j].rule, "registry-updated") == 0 ||
 			    strcmp(vl.v[j].rule, "results-submitted") == 0 ||
+			    strcmp(vl.v[j].rule, "results-overdue") == 0 ||
 			    strcmp(vl.v[j].rule, "claim-expired") == 0 ?
 			    SEV_RECHECK : SEV_STALE, "%s", k->name);
 		}
@@ -380,6 +381,101 @@ Test(rules, evidence_in_words)
 	    "yet (in quality-control review)");
 	cr_expect_null(strstr(find(&vl, "results-submitted")->evidence,
 	    "after the claim"));
+	rules_list_finish(&vl);
+}
+
+/* results-overdue: the FDAAA 801 deadline (from results_due) has passed. */
+static const struct {
+	const char *name;
+	int kind;
+	unsigned statuses;
+	const char *as_of;
+	struct st_row st;
+	const char *due_by;
+	const char *today;
+	const char *expect;
+} overdue_cases[] = {
+	{"results overdue", RP, 0, "2026-05-06",
+	    COMPLETED_NO_RESULTS("2025-03-10"), "2025-06-28", "2026-06-01",
+	    "results-overdue"},
+	{"results due today: not yet overdue", RP, 0, "2026-05-06",
+	    COMPLETED_NO_RESULTS("2025-03-10"), "2026-06-01", "2026-06-01", ""},
+	{"overdue, undated claim", RP, 0, "",
+	    COMPLETED_NO_RESULTS("2025-03-10"), "2025-06-28", "2026-06-01",
+	    "results-overdue"},
+	{"overdue and expired", RP, 0, "2026-05-06",
+	    COMPLETED_NO_RESULTS("2025-03-10"), "2025-06-28", "2026-12-01",
+	    "results-overdue,claim-expired"},
+	{"submitted since: results-submitted only", RP, 0, "2026-05-06",
+	    SUBMITTED("2026-05-20", "2025-03-10"), "2025-06-28", "2026-06-01",
+	    "results-submitted"},
+	{"posted since: results-posted only", RP, 0, "2026-05-06",
+	    WITH_RESULTS("2025-03-10"), "2025-06-28", "2026-06-01",
+	    "results-posted"},
+	{"says nothing of a publication", PP, 0, "2026-05-06",
+	    COMPLETED_NO_RESULTS("2025-03-10"), "2025-06-28", "2026-06-01", ""},
+	{"says nothing of a status", ST, ST_COMPLETED, "",
+	    COMPLETED_NO_RESULTS("2025-03-10"), "2025-06-28", "2026-06-01", ""},
+	{"no deadline", RP, 0, "2026-05-06", COMPLETED_NO_RESULTS("2025-03-10"),
+	    "", "2026-06-01", ""},
+	{"deadline malformed", RP, 0, "2026-05-06",
+	    COMPLETED_NO_RESULTS("2025-03-10"), "2025-02-30", "2026-06-01", ""},
+	{"today malformed", RP, 0, "2026-05-06",
+	    COMPLETED_NO_RESULTS("2025-03-10"), "2025-06-28", "someday", ""},
+};
+
+Test(rules, results_overdue_table)
+{
+	for (size_t i = 0; i < sizeof(overdue_cases) /
+	    sizeof(overdue_cases[0]); i++) {
+		struct trial_state st;
+		struct claim c;
+		struct rules_opts o = {"", 180, NULL};
+		struct verdict_list vl = {0};
+		const char *pmids[1];
+		char store[16], got[256];
+
+		make_state(HERA, &overdue_cases[i].st, &st, store, sizeof(store),
+		    pmids, 1);
+		snprintf(st.results_due_by, sizeof(st.results_due_by), "%s",
+		    overdue_cases[i].due_by);
+		make_claim(&c, HERA, overdue_cases[i].kind,
+		    overdue_cases[i].statuses, overdue_cases[i].as_of);
+		snprintf(o.today, sizeof(o.today), "%s", overdue_cases[i].today);
+		cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+		cr_expect_str_eq(fired(&vl, 0, got, sizeof(got)),
+		    overdue_cases[i].expect, "case \"%s\"",
+		    overdue_cases[i].name);
+		rules_list_finish(&vl);
+	}
+}
+
+/* results-overdue says since when, and how long it has been. */
+Test(rules, results_overdue_evidence)
+{
+	static const struct st_row clearmind =
+	    COMPLETED_NO_RESULTS("2025-03-10");
+	struct trial_state st;
+	struct claim c;
+	struct rules_opts o = {"2026-12-01", 180, NULL};
+	struct verdict_list vl = {0};
+	const char *pmids[1];
+	char store[8];
+
+	make_state(CLEARMIND, &clearmind, &st, store, sizeof(store), pmids, 1);
+	snprintf(st.results_due_by, sizeof(st.results_due_by), "2025-06-28");
+	make_claim(&c, CLEARMIND, RP, 0, "");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "results-overdue", "results were due by "
+	    "2025-06-28 under FDAAA 801 and none have been submitted: 521 days "
+	    "overdue");
+	cr_expect_eq(find(&vl, "results-overdue")->severity, SEV_RECHECK);
+	cr_expect_str_eq(find(&vl, "results-overdue")->link,
+	    "https://clinicaltrials.gov/study/" CLEARMIND);
+	rules_list_finish(&vl);
+	snprintf(o.today, sizeof(o.today), "2025-06-29");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "results-overdue", "submitted: 1 day overdue");
 	rules_list_finish(&vl);
 }
 
@@ -518,4 +614,96 @@ Test(rules, example_page)
 		cr_expect_eq(rules_judge(&c, NULL, &o, &vl), 0);
 		cr_expect_eq(vl.n, 0);
 	}
+}
+
+/* A claim the registry contradicted before it was written says so. */
+Test(rules, wrong_when_written)
+{
+	static const struct st_row hera = {"COMPLETED", true, "2024-03-01",
+	    "2026-08-01", "39999999", ""};
+	struct trial_state st;
+	struct claim c;
+	struct rules_opts o = {"2026-06-01", 180, NULL};
+	struct verdict_list vl = {0};
+	const char *pmids[8];
+	char store[128];
+
+	make_state(HERA, &hera, &st, store, sizeof(store), pmids, 8);
+	snprintf(st.status_since, sizeof(st.status_since), "2021-10-13");
+	snprintf(st.result_refs_since, sizeof(st.result_refs_since),
+	    "2026-09-03");
+	make_claim(&c, HERA, RP, 0, "2026-05-06");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "results-posted", "results were posted on "
+	    "2024-03-01, before this claim's date 2026-05-06 (wrong when "
+	    "written)");
+	rules_list_finish(&vl);
+	make_claim(&c, HERA, ST, ST_RECRUITING, "2026-05-06");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "status-changed", "status is COMPLETED (so since "
+	    "2021-10-13, before this claim's date 2026-05-06: wrong when "
+	    "written); the page says RECRUITING");
+	rules_list_finish(&vl);
+	/* Listed after the claim: gone stale since, not wrong when written. */
+	make_claim(&c, HERA, PP, 0, "2026-05-06");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "publication-linked", "PMID 39999999 (listed "
+	    "since 2026-09-03, after the claim's date 2026-05-06)");
+	rules_list_finish(&vl);
+	/* Undated: the day it began, no judgement on when it was written. */
+	make_claim(&c, HERA, ST, ST_RECRUITING, "");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "status-changed", "status is COMPLETED (so since "
+	    "2021-10-13); the page");
+	rules_list_finish(&vl);
+	/* The same day: either may have come first. */
+	make_claim(&c, HERA, RP, 0, "2024-03-01");
+	cr_assert_eq(rules_judge(&c, &st, &o, &vl), 0);
+	expect_evidence(&vl, "results-posted", "results first posted on "
+	    "2024-03-01");
+	cr_expect(strstr(find(&vl, "results-posted")->evidence, "wrong") ==
+	    NULL);
+	rules_list_finish(&vl);
+}
+
+/*
+ * unknown-trial: a cited ID the registry does not know is a stale finding
+ * on the citation, with the registry's answer and date; a claim about it
+ * gets no other verdict (there is no record to contradict it).
+ */
+Test(rules, unknown_trial_on_a_citation)
+{
+	struct claim c;
+	struct mention m = {"NCT01234560", 3, "", 0};
+	struct trial_state st;
+	struct rules_opts o = {"2026-11-24", 180, NULL};
+	struct verdict_list vl = {0};
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.nct_id, sizeof(st.nct_id), "%s", "NCT01234560");
+	st.registry_answer = "NCT number NCT01234560 not found";
+	snprintf(st.answered_on, sizeof(st.answered_on), "%s", "2026-11-20");
+	make_claim(&c, "NCT01234560", CLAIM_MENTION, 0, "");
+	cr_assert_eq(rules_judge_mention(&c, &m, &st, NULL, NULL, &o, &vl), 0);
+	cr_assert_eq(vl.n, 1);
+	cr_expect_str_eq(vl.v[0].rule, "unknown-trial");
+	cr_expect_eq(vl.v[0].severity, SEV_STALE);
+	cr_expect_str_eq(vl.v[0].evidence, "the registry does not know "
+	    "NCT01234560: it answered \"NCT number NCT01234560 not found\" on "
+	    "2026-11-20; check the ID (a typo?)");
+	cr_expect_str_eq(vl.v[0].link,
+	    "https://clinicaltrials.gov/study/NCT01234560");
+	rules_list_finish(&vl);
+	/* A results-pending claim on it: nothing to judge it against. */
+	make_claim(&c, "NCT01234560", RP, 0, "2020-01-01");
+	cr_expect_eq(rules_judge(&c, &st, &o, &vl), 0);
+	cr_expect_eq(vl.n, 0);
+	/* A known trial's citation: no unknown-trial. */
+	st.registry_answer = NULL;
+	make_claim(&c, "NCT01234560", CLAIM_MENTION, 0, "");
+	cr_expect_eq(rules_judge_mention(&c, &m, &st, NULL, NULL, &o, &vl), 0);
+	cr_expect_eq(vl.n, 0);
+	cr_expect_eq(rules_judge_mention(&c, &m, NULL, NULL, NULL, &o, &vl), 0);
+	cr_expect_eq(vl.n, 0);
+	rules_list_finish(&vl);
 }

@@ -9,6 +9,8 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <regex.h>
 #include <signal.h>
@@ -261,6 +263,17 @@ Test(service, cycles_record_changes_and_stop_cleanly)
 	start_daemon();
 	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30), "first cycle");
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
+	/* /status says each trial's FDAAA 801 results-due state. */
+	{
+		char *body = NULL;
+
+		cr_assert_eq(get("/status", &body, NULL), 200);
+		cr_expect(strstr(body, "\"results_due\"") != NULL, "%s", body);
+		cr_expect(strstr(body, "\"not applicable\"") != NULL, "%s", body);
+		cr_expect(strstr(body, "\"2025-06-28\"") != NULL, "CLEARMIND's "
+		    "deadline: %s", body);
+		free(body);
+	}
 	/* Move one record on the registry; the next cycle records it. */
 	text = harness_read(path);
 	cr_assert_not_null(text);
@@ -397,6 +410,9 @@ Test(service, endpoints_answer_fast_while_a_cycle_is_stuck)
 	fakereg_clear_faults(reg);
 	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30));
 	cr_expect_eq(get("/healthz", NULL, NULL), 200);
+	/* The default trials' one-version histories (test_backfill: more). */
+	cr_expect_eq(metric("ctmirror_backfill_pending_trials"), 0);
+	cr_expect_eq(metric("ctmirror_backfill_versions_fetched_total"), 3);
 	cr_expect_eq(stop_daemon(NULL), 0);
 }
 
@@ -518,4 +534,209 @@ Test(service, speaks_sd_notify)
 	cr_expect(await_note(&n, "STOPPING=1", 2), "no STOPPING=1: %s", n.seen);
 	close(n.fd);
 	free(path);
+}
+
+/* The registry moves a trial on: another status, a later update date. */
+static void
+move(const char *nct, const char *status, const char *date)
+{
+	char *path = harness_fmt("%s/%s.json", regdir, nct);
+	char *text = harness_read(path), *at, *moved, *d;
+
+	cr_assert_not_null(text);
+	at = strstr(text, "\"overallStatus\"");
+	cr_assert_not_null(at);
+	at = strchr(at + 15, '"');
+	moved = harness_fmt("%.*s\"%s\"%s", (int)(at - text), text, status,
+	    strchr(at + 1, '"') + 1);
+	d = strstr(moved, "\"lastUpdatePostDateStruct\"");
+	cr_assert_not_null(d);
+	d = strstr(d, "\"date\"");
+	d = strchr(d + 6, '"');
+	memcpy(d + 1, date, 10);
+	cr_assert_eq(harness_write(path, moved), 0);
+	free(moved);
+	free(text);
+	free(path);
+}
+
+/* A JSON member of /status as text (new), "" when absent or null. */
+static char *
+status_field(json_t *doc, const char *obj, const char *key)
+{
+	json_t *o = obj ? json_object_get(doc, obj) : doc;
+	const char *s = o ? json_string_value(json_object_get(o, key)) : NULL;
+
+	return strdup(s ? s : "");
+}
+
+/*
+ * While a cycle runs, /status shows it apart from the last one that
+ * finished: before, last_cycle.started_at was the running cycle's start,
+ * later than last_cycle.finished_at.
+ */
+Test(service, status_shows_the_running_cycle_apart_from_the_last)
+{
+	struct fakereg_fault f = {0};
+	char *body = NULL, *run_start, *phase, *last_start, *last_end;
+	json_t *doc;
+	bool running = false;
+
+	start_daemon();
+	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30), "first cycle");
+	f.kind = FAULT_DELAY;
+	f.delay_ms = 4000;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	for (int i = 0; i < 100 && !running; i++) {
+		usleep(100 * 1000);
+		free(body);
+		body = NULL;
+		cr_assert_eq(get("/status", &body, NULL), 200);
+		doc = json_loads(body, 0, NULL);
+		cr_assert_not_null(doc, "%s", body);
+		running = json_is_object(json_object_get(doc, "running_cycle"));
+		if (!running)
+			json_decref(doc);
+	}
+	cr_assert(running, "no running cycle shown: %s", body);
+	run_start = status_field(doc, "running_cycle", "started_at");
+	phase = status_field(doc, "running_cycle", "phase");
+	last_start = status_field(doc, "last_cycle", "started_at");
+	last_end = status_field(doc, "last_cycle", "finished_at");
+	cr_expect_neq(run_start[0], '\0', "%s", body);
+	cr_expect_neq(phase[0], '\0', "%s", body);
+	cr_expect_neq(last_end[0], '\0', "%s", body);
+	cr_expect_leq(strcmp(last_start, last_end), 0, "last cycle %s .. %s",
+	    last_start, last_end);
+	cr_expect_geq(strcmp(run_start, last_end), 0, "running %s, last end %s",
+	    run_start, last_end);
+	json_decref(doc);
+	fakereg_clear_faults(reg);
+	cr_assert(wait_for_cycles(OK_CYCLES, 2, 30), "second cycle");
+	free(body);
+	cr_assert_eq(get("/status", &body, NULL), 200);
+	doc = json_loads(body, 0, NULL);
+	cr_assert_not_null(doc);
+	cr_expect(json_is_null(json_object_get(doc, "running_cycle")) ||
+	    json_object_get(doc, "running_cycle") == NULL ||
+	    json_is_object(json_object_get(doc, "running_cycle")), "%s", body);
+	json_decref(doc);
+	cr_expect_eq(stop_daemon(NULL), 0);
+	free(run_start);
+	free(phase);
+	free(last_start);
+	free(last_end);
+	free(body);
+}
+
+/*
+ * The connection dropped in the middle of the store step (the server
+ * ended the session while a batch waited on a lock): the run record keeps
+ * the batches that committed, when it failed and the real cause; the
+ * metrics count the committed versions; the log says it once, with no
+ * libpq noise; and the next cycle is clean.
+ */
+Test(service, connection_lost_mid_store_is_recorded_truthfully)
+{
+	static const char *const ids[] = {"NCT02982915", "NCT04421456",
+	    "NCT05233774"};
+	char *dbname = db + strlen("dbname=");
+	char *body, *daemon_log, *sql;
+	struct fakereg_fault f = {0};
+	PGconn *locker;
+	PGresult *r;
+	long run;
+	int waiting = 0;
+
+	/*
+	 * One trial a batch, one transfer at a time, each a second late; the
+	 * live path's store only (no history backfill, its own log lines).
+	 */
+	body = harness_fmt(
+	    "[database]\nconninfo = %s\n"
+	    "[registry]\nbase_url = %s\nrate_limit = 0\nretries = 0\n"
+	    "timeout = 20s\nfetch_batch = 1\nconcurrency = 1\n"
+	    "[tracking]\nnct_ids = NCT02982915 NCT05233774 NCT04421456\n"
+	    "backfill = no\n"
+	    "[daemon]\ninterval = 2s\njitter = 0s\nlisten = 127.0.0.1:%d\n"
+	    "[alerts]\nstdout = no\n", db, fakereg_url(reg), port);
+	cr_assert_eq(harness_write(conf, body), 0);
+	free(body);
+	start_daemon();
+	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30), "first cycle");
+	cr_expect_eq(metric("ctmirror_versions_stored_total"), 3);
+	f.kind = FAULT_DELAY;
+	f.delay_ms = 1000;
+	f.match = "pageSize=1";
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	for (size_t i = 0; i < 3; i++)
+		move(ids[i], "TERMINATED", "2026-10-01");
+	/* The first batch commits; the second waits on our lock. */
+	for (int i = 0; i < 300 && count("SELECT coalesce(max(versions_stored), "
+	    "0) FROM sync_runs WHERE status = 'running'") < 1; i++)
+		usleep(20 * 1000);
+	run = count("SELECT run_id FROM sync_runs WHERE status = 'running'");
+	cr_assert_gt(run, 0);
+	locker = PQconnectdb(db);
+	cr_assert_eq(PQstatus(locker), CONNECTION_OK);
+	PQclear(PQexec(locker, "BEGIN; LOCK TABLE study_changes IN ACCESS "
+	    "EXCLUSIVE MODE"));
+	sql = harness_fmt("SELECT count(*) FROM pg_stat_activity WHERE datname "
+	    "= '%s' AND application_name = 'ctmirror' AND wait_event_type = "
+	    "'Lock'", dbname);
+	for (int i = 0; i < 300 && !waiting; i++) {
+		usleep(20 * 1000);
+		waiting = harness_db_count(db, sql) > 0;
+	}
+	free(sql);
+	cr_assert(waiting, "the store never waited on the lock");
+	sql = harness_fmt("SELECT pg_terminate_backend(pid) FROM "
+	    "pg_stat_activity WHERE datname = '%s' AND application_name = "
+	    "'ctmirror'", dbname);
+	cr_assert_eq(harness_db_exec("dbname=postgres", sql), 0);
+	free(sql);
+	r = PQexec(locker, "ROLLBACK");
+	PQclear(r);
+	PQfinish(locker);
+	fakereg_clear_faults(reg);
+	cr_assert(wait_for_cycles(FAILED_CYCLES, 1, 30), "the failed cycle");
+	cr_assert(wait_for_cycles(OK_CYCLES, 2, 30), "a clean cycle after");
+	sql = harness_fmt("SELECT count(*) FROM sync_runs WHERE run_id = %ld AND "
+	    "status = 'failed' AND versions_stored = 1 AND changes_stored > 0 "
+	    "AND error_text LIKE 'database connection lost during store: "
+	    "terminating connection due to administrator command%%' AND "
+	    "finished_at < (SELECT started_at FROM sync_runs WHERE run_id > %ld "
+	    "ORDER BY run_id LIMIT 1)", run, run);
+	body = harness_db_value(db, "SELECT string_agg(concat_ws(' ', run_id, "
+	    "status, versions_stored, changes_stored, started_at, finished_at, "
+	    "error_text), E'\\n') FROM sync_runs");
+	cr_expect_eq(count(sql), 1, "%s", body);
+	free(body);
+	free(sql);
+	/* 3 first versions, 1 committed before the drop, 2 after. */
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 6);
+	cr_expect_eq(metric("ctmirror_versions_stored_total"), 6);
+	cr_expect_eq(stop_daemon(NULL), 0);
+	daemon_log = harness_read(logpath);
+	{
+		int lines = 0;
+
+		/* Every line but -v's progress ("nct=", "page=", "daemon: cycle"). */
+		for (char *p = daemon_log; p && *p; p = strchr(p, '\n') ?
+		    strchr(p, '\n') + 1 : NULL)
+			lines += strncmp(p, "ctmirror: nct=", 14) != 0 &&
+			    strncmp(p, "ctmirror: daemon: cycle ok", 26) != 0 &&
+			    strncmp(p, "ctmirror: daemon: ctmirror ", 27) != 0 &&
+			    strncmp(p, "ctmirror: daemon: stopping", 26) != 0 &&
+			    strncmp(p, "ctmirror: daemon: stopped", 25) != 0 &&
+			    strncmp(p, "ctmirror: daemon: database reachable "
+			    "again", 41) != 0;
+		cr_expect_eq(lines, 1, "the drop told once:\n%s", daemon_log);
+		cr_expect_null(strstr(daemon_log, "arrived from server"), "%s",
+		    daemon_log);
+		cr_expect(strstr(daemon_log, "database connection lost during "
+		    "store: terminating connection due to administrator command")
+		    != NULL, "%s", daemon_log);
+	}
+	free(daemon_log);
 }

@@ -1,8 +1,12 @@
 /*
  * test_sync.c - whole cycles end to end: the fake registry on loopback, a
  * real PostgreSQL, sync_cycle() in process.  First sync, a changed record,
- * an unchanged resync (probe only), an unknown ID, 429 + Retry-After, and
- * a failing batch that leaves nothing partial.
+ * an unchanged resync (probe only, or nothing when the registry's data
+ * build is unchanged), an unknown ID, 429 + Retry-After, a failing batch
+ * that leaves nothing partial; and the real registry's ways
+ * (tests/registry/CONFORMANCE.md): aliases inside a batch, URL length,
+ * throttling for a span, refusals, HTML 404s, unknown IDs cited on pages,
+ * paging that never ends, two records for one ID, credentials in base_url.
  */
 #include <criterion/criterion.h>
 #include <event2/event.h>
@@ -78,6 +82,8 @@ setup(void)
 	cfg->timeout = 10;
 	cfg->alert_stdout = false;
 	cfg->alert_notify = false;
+	/* The live path's requests only: test_backfill has the history's. */
+	cfg->backfill = false;
 	st = store_open(db, &err);
 	cr_assert_not_null(st, "%s", err ? err : "");
 }
@@ -99,25 +105,7 @@ TestSuite(sync, .init = setup, .fini = teardown, .timeout = 120);
 static int
 cycle(struct sync_result *res)
 {
-	struct event_base *base = event_base_new();
-	struct fetch_opts fo = {0};
-	struct fetch *f;
-	int rc;
-
-	fo.concurrency = cfg->concurrency;
-	fo.rate_per_min = cfg->rate_limit;
-	fo.timeout = cfg->timeout;
-	fo.connect_timeout = cfg->connect_timeout;
-	fo.retries = cfg->retries;
-	fo.backoff_base = 0.05;
-	fo.max_body = cfg->max_body;
-	fo.tls_verify = true;
-	f = fetch_new(base, &fo);
-	cr_assert_not_null(f);
-	rc = sync_cycle(cfg, st, f, "sync", NULL, res);
-	fetch_free(f);
-	event_base_free(base);
-	return rc;
+	return harness_sync_cycle(cfg, st, res);
 }
 
 static long
@@ -205,11 +193,12 @@ Test(sync, first_sync_stores_default_trials)
 	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = 'ok' "
 	    "AND versions_stored = 3"), 1);
 	/*
-	 * One batch of full records and no probe: nothing was stored, so
-	 * there is no last-update date to compare with.
+	 * The data build, then one batch of full records and no probe:
+	 * nothing was stored, so there is no last-update date to compare with.
 	 */
-	cr_expect_eq(fakereg_count(reg, NULL), 1, "requests:\n%s",
+	cr_expect_eq(fakereg_count(reg, NULL), 2, "requests:\n%s",
 	    fakereg_log(reg));
+	cr_expect_eq(fakereg_count(reg, "/version"), 1);
 	cr_expect_eq(fakereg_count(reg, "fields="), 0, "%s", fakereg_log(reg));
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
 	    "nct_id = 'NCT02982915' AND acronym = 'HERA'"), 1);
@@ -254,6 +243,19 @@ Test(sync, changed_record_yields_exactly_its_changes)
 	    "'2026-08-01' AND overall_status = 'COMPLETED'"), 1);
 }
 
+/* Rewrite a served file with its own bytes: a new data build, no change. */
+static void
+touch_record(const char *id)
+{
+	char *path = harness_fmt("%s/%s.json", regdir, id);
+	char *text = harness_read(path);
+
+	cr_assert_not_null(text);
+	cr_assert_eq(harness_write(path, text), 0);
+	free(text);
+	free(path);
+}
+
 Test(sync, unchanged_resync_probes_only)
 {
 	struct sync_result res;
@@ -261,15 +263,60 @@ Test(sync, unchanged_resync_probes_only)
 
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	fakereg_clear_log(reg);
+	touch_record("NCT05233774");
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.run.versions_stored, 0);
 	cr_expect_eq(res.run.trials_fetched, 0);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
 	log = fakereg_log(reg);
-	cr_expect_eq(fakereg_count(reg, NULL), 1, "%s", log);
+	cr_expect_eq(fakereg_count(reg, NULL), 2, "%s", log);
 	cr_expect_eq(fakereg_count(reg, "fields="), 1, "only the probe: %s", log);
 	free(log);
 	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = 'ok'"), 2);
+}
+
+/*
+ * The registry's data build (GET /version dataTimestamp) is recorded per
+ * run; while it and the tracked set stay those of the last successful
+ * cycle, no record can have moved and the probe is skipped (issue 13, 8).
+ */
+Test(sync, unchanged_registry_build_skips_the_probe)
+{
+	static const char *const more[] = {"NCT02982915", "NCT05233774",
+	    "NCT04421456", "NCT09999999"};
+	struct timespec settle = {1, 100000000};
+	struct sync_result res;
+	char *build;
+
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	/* Files written within the last second may still change unseen. */
+	nanosleep(&settle, NULL);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	fakereg_clear_log(reg);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(fakereg_count(reg, NULL), 1, "only /version: %s",
+	    fakereg_log(reg));
+	cr_expect_eq(res.run.trials_probed, 0);
+	cr_expect_neq(res.registry_build[0], '\0');
+	build = harness_db_value(db, "SELECT registry_build FROM sync_runs "
+	    "ORDER BY run_id DESC LIMIT 1");
+	cr_expect_str_eq(build, res.registry_build);
+	free(build);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
+	    "'ok' AND registry_build IS NOT NULL AND tracked_digest IS NOT "
+	    "NULL"), 3);
+	/* A record moves: a new build, so the probe runs and finds it. */
+	edit_record("NCT04421456", bump_update);
+	fakereg_clear_log(reg);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.versions_stored, 1);
+	nanosleep(&settle, NULL);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	/* The same build, but the tracked set changed: probe (and fetch). */
+	set_ids(more, 4);
+	fakereg_clear_log(reg);
+	cr_expect_eq(cycle(&res), 1, "%s", res.error);
+	cr_expect_eq(fakereg_count(reg, "fields="), 1, "%s", fakereg_log(reg));
 }
 
 Test(sync, moved_date_fetches_only_that_trial)
@@ -317,6 +364,7 @@ Test(sync, waits_out_429_retry_after)
 	f.status = 429;
 	f.retry_after = 2;
 	f.count = 1;
+	f.match = "/studies";
 	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
@@ -560,11 +608,412 @@ Test(sync, registry_down_is_one_failure)
 	set_str(&cfg->base_url, "http://127.0.0.1:9/api/v2");
 	cfg->retries = 0;
 	cr_expect_eq(cycle(&res), -1);
-	cr_expect(strstr(res.error, "the registry did not answer") != NULL,
+	cr_expect(strstr(res.error, "registry: did not answer") != NULL,
 	    "%s", res.error);
 	cr_expect_eq(res.trials_failed, 0);
 	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 0);
 	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
 	    "'failed'"), 1);
+}
+
+/* ------------------------------------------------- the real registry's ways */
+
+/*
+ * Tracking only an alias (issue 13, 1): filter.ids answers with the
+ * current record; it is stored under the current ID, the alias recorded
+ * once and not asked again; when the current record moves, the next sync
+ * stores one new version.  Before, the alias was fetched on every run and
+ * the sync after the move stored the trial twice in one transaction
+ * (duplicate version number), failing every sync from then on.
+ */
+Test(sync, tracking_an_alias_survives_a_move)
+{
+	const char *const ids[] = {"NCT01111111"};
+	struct sync_result res;
+
+	cr_assert_eq(fakereg_set_alias(reg, "NCT01111111", "NCT02982915"), 0);
+	set_ids(ids, 1);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM trial_aliases WHERE "
+	    "alias_nct_id = 'NCT01111111' AND nct_id = 'NCT02982915'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
+	    "nct_id = 'NCT02982915'"), 1);
+	/* Unchanged: the alias is not asked again; its current ID is probed. */
+	fakereg_clear_log(reg);
+	touch_record("NCT02982915");
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(fakereg_count(reg, "NCT01111111"), 0, "%s",
+	    fakereg_log(reg));
+	cr_expect_eq(fakereg_count(reg, "fields="), 1);
+	/* The current record moves: one new version, and the sync is ok. */
+	edit_record("NCT02982915", post_results);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.versions_stored, 1);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
+	    "nct_id = 'NCT02982915'"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM trial_aliases"), 1);
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+}
+
+/* An alias and its current ID tracked together: one version of one trial. */
+Test(sync, alias_and_its_current_id_together)
+{
+	const char *const ids[] = {"NCT01111111", "NCT02982915"};
+	struct sync_result res;
+
+	cr_assert_eq(fakereg_set_alias(reg, "NCT01111111", "NCT02982915"), 0);
+	set_ids(ids, 2);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.versions_stored, 1);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
+	    "nct_id = 'NCT02982915'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trial_aliases WHERE "
+	    "alias_nct_id = 'NCT01111111'"), 1);
+	edit_record("NCT02982915", bump_update);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
+	    "nct_id = 'NCT02982915'"), 2);
+}
+
+/*
+ * A probe of 700 IDs is an 8.4 KB URL, past the 8 KB the registry's web
+ * server takes (issue 13, 2): batches are cut at max_url (6 KB), and a
+ * registry that takes even less is answered by splitting on 414.
+ */
+Test(sync, long_probe_urls_fit)
+{
+	enum { N = 700 };
+	char *ids[N], *path;
+	json_error_t jerr;
+	json_t *root;
+	struct sync_result res;
+
+	path = harness_fmt("%s/registry/default/NCT04421456.json",
+	    harness_data());
+	root = json_load_file(path, 0, &jerr);
+	cr_assert_not_null(root, "%s", jerr.text);
+	free(path);
+	for (int i = 0; i < N; i++) {
+		ids[i] = harness_fmt("NCT096%05d", i);
+		if (i % 7 == 0) {
+			json_object_set_new(json_object_get(json_object_get(
+			    root, "protocolSection"), "identificationModule"),
+			    "nctId", json_string(ids[i]));
+			path = harness_fmt("%s/%s.json", regdir, ids[i]);
+			cr_assert_eq(json_dump_file(root, path, 0), 0);
+			free(path);
+		}
+	}
+	json_decref(root);
+	cfg->max_missing = N;
+	set_ids((const char *const *)ids, N);
+	cr_assert_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), N / 7);
+	/* The probe of the stored 100 fits one URL; make it 700 of them. */
+	cr_assert_eq(harness_db_exec(db, "UPDATE trials SET current_version_id"
+	    " = (SELECT min(version_id) FROM study_versions), registry_state = "
+	    "'present' WHERE current_version_id IS NULL"), 0);
+	fakereg_clear_log(reg);
+	cr_expect_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(fakereg_count(reg, " 414"), 0);
+	cr_expect_geq(fakereg_count(reg, "fields="), 2, "%s", res.error);
+	cr_expect_eq(res.run.trials_probed, N / 7, "%s", res.error);
+	/* A registry that takes 3 KB: 414, split, and still every ID. */
+	fakereg_set_max_url(reg, 3072);
+	fakereg_clear_log(reg);
+	cr_expect_geq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.trials_probed, N / 7, "%s", res.error);
+	for (int i = 0; i < N; i++)
+		free(ids[i]);
+}
+
+/*
+ * The registry throttles for a span of seconds, without Retry-After
+ * (issue 13, 3): the retries wait it out (here 1.5 s against waits of
+ * 0.05 s doubling; [registry] retries = 2 would give up within 0.15 s).
+ */
+Test(sync, throttling_for_a_span_is_waited_out)
+{
+	struct fakereg_fault f = {0};
+	struct sync_result res;
+
+	f.kind = FAULT_STATUS;
+	f.status = 429;
+	f.match = "/studies";
+	f.span_ms = 1500;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
+	/* Past the window, the cycle fails once, naming the throttling. */
+	cfg->retry_window = 1;
+	f.span_ms = 0;
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	edit_record("NCT02982915", bump_update);
+	cr_expect_eq(cycle(&res), -1);
+	cr_expect(strstr(res.error, "still throttling") != NULL, "%s",
+	    res.error);
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
+}
+
+/*
+ * 403 (or 401) is about the client, not the IDs (issue 13, 4): the cycle
+ * fails once with the status and the registry's text, and no request per
+ * ID follows.
+ */
+Test(sync, forbidden_fails_the_cycle_once)
+{
+	struct sync_result res;
+
+	cfg->fetch_batch = 1;
+	harness_fault(reg, FAULT_STATUS, "/studies", 403, 0);
+	cr_expect_eq(cycle(&res), -1);
+	cr_expect(strstr(res.error, "registry: the registry refuses") != NULL,
+	    "%s", res.error);
+	cr_expect(strstr(res.error, "HTTP 403: fakereg: injected 403") != NULL,
+	    "%s", res.error);
+	/* The first batch, and at most the window's others: no ID alone. */
+	cr_expect_leq(fakereg_count(reg, "/studies"), 3, "%s",
+	    fakereg_log(reg));
+	cr_expect_eq(fakereg_count(reg, "/studies/"), 0, "%s",
+	    fakereg_log(reg));
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
+	    "'failed' AND error_text LIKE '%HTTP 403%'"), 1);
+}
+
+/*
+ * A base_url the API is not at gets the web server's HTML 404 (issue 13,
+ * 5): a registry failure for the cycle, never "not found" for every
+ * trial.  Before, each ID was asked on its own and marked missing.
+ */
+Test(sync, html_404_is_the_path_not_the_trials)
+{
+	struct sync_result res;
+	char *wrong = harness_fmt("%s/v2", fakereg_url(reg));
+
+	set_str(&cfg->base_url, wrong);
+	cr_expect_eq(cycle(&res), -1);
+	cr_expect(strstr(res.error, "answered 404 for its API path") != NULL,
+	    "%s", res.error);
+	cr_expect(strstr(res.error, "is base_url right?") != NULL);
+	cr_expect_eq(count("SELECT count(*) FROM trials WHERE registry_state "
+	    "= 'not_found'"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
+	cr_expect_eq(fakereg_count(reg, "/studies"), 1);
+	free(wrong);
+}
+
+/*
+ * A page citing an ID the registry does not know, a typo for NCT04421456
+ * (issue 13, 7): a stale flag on that page line with the registry's
+ * answer and its date, the sync exits 0, and the ID is not asked again
+ * within the week.  Before, every nightly sync exited 1.
+ */
+Test(sync, unknown_id_on_a_page_is_a_finding)
+{
+	struct sync_result res;
+	char *page;
+
+	cfg->from_pages = true;
+	page = only_page("# Notes\n\nThe cannabidiol trial (NCT04421456) "
+	    "is completed.\n\nSee also NCT04421465 for the follow-up.\n");
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.trials_failed, 0);
+	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+	    "resolved_at IS NULL AND rule = 'unknown-trial' AND severity = "
+	    "'stale' AND nct_id = 'NCT04421465' AND line = 5 AND evidence LIKE "
+	    "'%\"NCT number NCT04421465 not found\" on ____-__-__%'"), 1,
+	    "%s", harness_db_value(db, "SELECT string_agg(rule || ': ' || "
+	    "evidence, E'\\n') FROM stale_claims"));
+	cr_expect_eq(count("SELECT count(*) FROM trials WHERE nct_id = "
+	    "'NCT04421465' AND registry_state = 'not_found' AND "
+	    "registry_checked_at IS NOT NULL"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
+	/* The next syncs: not asked again this week, the flag stays. */
+	fakereg_clear_log(reg);
+	touch_record("NCT02982915");
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(fakereg_count(reg, "NCT04421465"), 0, "%s",
+	    fakereg_log(reg));
+	cr_expect_eq(res.run.flags_raised, 0);
+	cr_expect_eq(count("SELECT count(*) FROM flags WHERE rule = "
+	    "'unknown-trial' AND resolved_at IS NULL"), 1);
+	/* A week later it is asked once more. */
+	cr_assert_eq(harness_db_exec(db, "UPDATE trials SET "
+	    "registry_checked_at = now() - interval '8 days' WHERE nct_id = "
+	    "'NCT04421465'"), 0);
+	touch_record("NCT02982915");
+	fakereg_clear_log(reg);
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(fakereg_count(reg, "NCT04421465"), 2, "%s",
+	    fakereg_log(reg));
+	/* Fixed on the page: the flag resolves. */
+	cr_assert_eq(harness_write(page, "# Notes\n\nNCT04421456 only.\n"), 0);
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM flags WHERE rule = "
+	    "'unknown-trial' AND resolved_at IS NOT NULL"), 1);
+	free(page);
+}
+
+/* An unknown ID in the config is the operator's error, with its line. */
+Test(sync, unknown_id_in_the_config_names_its_line)
+{
+	struct sync_result res;
+	char *path = harness_fmt("%s/ctmirror.conf", regdir);
+	char *want, *got;
+
+	cr_assert_eq(harness_write(path, "[tracking]\nnct_ids = NCT02982915\n"
+	    "  NCT09999999\n"), 0);
+	free(cfg->path);
+	cfg->path = strdup(path);
+	set_ids((const char *const []){"NCT02982915", "NCT09999999"}, 2);
+	cr_expect_eq(cycle(&res), 1, "%s", res.error);
+	want = harness_fmt("NCT09999999: not found in the registry; listed at "
+	    "%s:3 ([tracking] nct_ids)", path);
+	cr_expect_eq(harness_db_count(db, "SELECT count(*) FROM sync_errors "
+	    "WHERE nct_id = 'NCT09999999'"), 1);
+	got = harness_db_value(db, "SELECT substr(message, 1, "
+	    "length(message) - length(': correct or remove it')) FROM "
+	    "sync_errors WHERE nct_id = 'NCT09999999'");
+	cr_expect_str_eq(got, want);
+	free(got);
+	free(want);
+	free(path);
+}
+
+/*
+ * A nextPageToken that never ends (issue 21, 7) stops the cycle, naming
+ * the registry's fault, instead of hanging it with the sync lock held.
+ */
+Test(sync, paging_that_never_ends_fails_the_cycle)
+{
+	struct sync_result res;
+
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	harness_fault(reg, FAULT_TOKEN_ENDLESS, "fields=", 0, 0);
+	touch_record("NCT02982915");
+	fakereg_clear_log(reg);
+	cr_expect_eq(cycle(&res), -1);
+	cr_expect(strstr(res.error, "registry: the registry's paging does not "
+	    "end") != NULL, "%s", res.error);
+	cr_expect_leq(fakereg_count(reg, "fields="), 3);
+	fakereg_clear_faults(reg);
+	harness_fault(reg, FAULT_TOKEN_REPEAT, "fields=", 0, 0);
+	cr_expect_eq(cycle(&res), -1);
+	cr_expect(strstr(res.error, "nextPageToken \"again\" again") != NULL,
+	    "%s", res.error);
+	fakereg_clear_faults(reg);
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+}
+
+/*
+ * An answer carrying two records for one ID, the older first (issue 21,
+ * 13): the newer is stored; and a record older than the stored version is
+ * never stored as a new one, and the sync says so.
+ */
+Test(sync, older_records_are_never_stored_silently)
+{
+	struct sync_result res;
+
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	edit_record("NCT02982915", bump_update);
+	harness_fault(reg, FAULT_OLDER_TWIN, "filter.ids", 0, 0);
+	cr_expect_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE nct_id "
+	    "= 'NCT02982915'"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE nct_id "
+	    "= 'NCT02982915' AND last_update_posted = '2026-09-01'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
+	    "last_update_posted < '2020'"), 0);
+	/* Only an older record comes back: kept out, and named. */
+	fakereg_clear_faults(reg);
+	edit_record("NCT02982915", make_active);
+	{
+		char *path = harness_fmt("%s/NCT02982915.json", regdir);
+		json_t *root = json_load_file(path, 0, NULL);
+
+		cr_assert_not_null(root);
+		json_object_set_new(status_module(root),
+		    "lastUpdatePostDateStruct", json_pack("{s:s, s:s}", "date",
+		    "2019-01-02", "type", "ACTUAL"));
+		cr_assert_eq(json_dump_file(root, path, 0), 0);
+		json_decref(root);
+		free(path);
+	}
+	cr_expect_eq(cycle(&res), 1, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE nct_id "
+	    "= 'NCT02982915'"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors WHERE nct_id = "
+	    "'NCT02982915' AND stage = 'store' AND message LIKE '%last updated "
+	    "2019-01-02, older than the stored version (2026-09-01)%'"), 1);
+}
+
+/*
+ * Credentials in base_url (issue 21, 11) are used, never shown: not in
+ * the cycle's error, not in sync_runs.error_text, not in trial errors.
+ */
+Test(sync, credentials_in_base_url_are_never_shown)
+{
+	struct sync_result res;
+	struct fakereg_fault f = {0};
+	char *url = harness_fmt("http://mirror:s3cr3t@127.0.0.1:%d/api/v2",
+	    fakereg_port(reg));
+
+	set_str(&cfg->base_url, url);
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	edit_record("NCT02982915", bump_update);
+	cfg->max_body = 100000;
+	f.kind = FAULT_OVERSIZED;
+	f.size = 400000;
+	f.match = "filter.ids=NCT02982915&";	/* the fetch, not the probe */
+	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_expect_eq(cycle(&res), 1, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors WHERE message "
+	    "LIKE '%s3cr3t%'"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM sync_errors WHERE message "
+	    "LIKE '%max_body%'"), 1);
+	/* A wrong path shows the URL, without its password. */
+	free(url);
+	url = harness_fmt("http://mirror:s3cr3t@127.0.0.1:%d/api/v1",
+	    fakereg_port(reg));
+	set_str(&cfg->base_url, url);
+	cr_expect_eq(cycle(&res), -1);
+	cr_expect(strstr(res.error, "404") != NULL, "%s", res.error);
+	cr_expect(strstr(res.error, "127.0.0.1") != NULL, "%s", res.error);
+	cr_expect(strstr(res.error, "s3cr3t") == NULL, "%s", res.error);
+	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE error_text "
+	    "LIKE '%s3cr3t%'"), 0);
+	free(url);
+}
+
+/*
+ * Messages name the cause (issue 21, 17): an answer too large is not
+ * "did not answer", nor is one too slow.
+ */
+Test(sync, messages_name_the_real_cause)
+{
+	struct sync_result res;
+	char *why;
+
+	cfg->max_body = 100000;
+	harness_fault(reg, FAULT_OVERSIZED, "filter.ids", 0, 0);
+	cr_expect_eq(cycle(&res), 1, "%s", res.error);
+	why = harness_db_value(db, "SELECT string_agg(message, E'\\n') FROM "
+	    "sync_errors");
+	cr_expect(strstr(why, "answered more than it may") != NULL, "%s", why);
+	cr_expect(strstr(why, "max_body") != NULL, "%s", why);
+	cr_expect(strstr(why, "did not answer") == NULL, "%s", why);
+	free(why);
+	fakereg_clear_faults(reg);
+	cfg->max_body = 64 << 20;
+	cfg->timeout = 1;
+	cfg->retries = 0;
+	harness_fault(reg, FAULT_STALL, "filter.ids", 0, 0);
+	cr_expect_eq(cycle(&res), 1, "%s", res.error);
+	why = harness_db_value(db, "SELECT string_agg(message, E'\\n') FROM "
+	    "sync_errors WHERE run_id = (SELECT max(run_id) FROM sync_runs)");
+	cr_expect(strstr(why, "answered too slowly") != NULL, "%s", why);
+	cr_expect(strstr(why, "did not answer") == NULL, "%s", why);
+	free(why);
 }

@@ -106,10 +106,11 @@ Test(text, buffer)
  * points rather than by byte ranges (RFC 3629 section 4).
  */
 static size_t
-decode(const unsigned char *s, size_t n)
+decode_cp(const unsigned char *s, size_t n, unsigned *cp)
 {
 	unsigned c = s[0], min, len, i;
 
+	*cp = c;
 	if (c < 0x80)
 		return 1;
 	if ((c & 0xe0) == 0xc0)
@@ -129,7 +130,16 @@ decode(const unsigned char *s, size_t n)
 	}
 	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		return 0;
+	*cp = c;
 	return len;
+}
+
+static size_t
+decode(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+
+	return decode_cp(s, n, &cp);
 }
 
 /* Every lead byte with every first and second continuation byte. */
@@ -145,8 +155,14 @@ Test(text, utf8_len_agrees_with_a_decoder)
 				s[1] = (unsigned char)b;
 				s[2] = (unsigned char)c;
 				s[3] = 0x80;
-				cr_assert_eq(text_utf8_len(s, 4), decode(s, 4),
+				unsigned cp;
+				size_t len = decode_cp(s, 4, &cp);
+
+				cr_assert_eq(text_utf8_len(s, 4), len,
 				    "%02x %02x %02x 80", a, b, c);
+				if (len > 0)
+					cr_assert_eq(text_utf8_cp(s, len), cp,
+					    "%02x %02x %02x 80", a, b, c);
 				/* Cut short: never a character. */
 				if (decode(s, 4) > 1)
 					cr_assert_eq(text_utf8_len(s,

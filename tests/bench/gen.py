@@ -898,10 +898,122 @@ def main(argv):
     p = sub.add_parser("stats")
     common(p)
     p.add_argument("--dir", required=True)
+    p = sub.add_parser("report-sql")
+    common(p)
+    p.add_argument("--flags", type=int, default=10000)
+    p.add_argument("--pad", type=int, default=30,
+                   help="32-byte words of text in each version's record")
     a = ap.parse_args(argv)
-    return {"studies": cmd_studies, "pages": cmd_pages, "change": cmd_change,
+    return {"report-sql": cmd_report_sql, "studies": cmd_studies, "pages": cmd_pages, "change": cmd_change,
             "restore": cmd_restore, "ids": cmd_ids,
             "stats": cmd_stats}[a.cmd](a)
+
+
+# ------------------------------------------------------------- report data
+
+REPORT_SQL = """
+BEGIN;
+INSERT INTO sync_runs (mode, status, finished_at) VALUES ('sync', 'ok', now());
+INSERT INTO trials (nct_id, registry_state)
+SELECT 'NCT1' || lpad(i::text, 7, '0'), 'present'
+  FROM generate_series(0, {n} - 1) i;
+-- 1 to 4 versions a trial (2.5 on average), a status along its life,
+-- a primary completion date that moves, results on a third of them.
+INSERT INTO study_versions (nct_id, version_no, content_hash,
+    last_update_posted, overall_status, has_results, results_first_posted,
+    results_submitted, primary_completion, primary_completion_type,
+    result_pmids, acronym, brief_title, raw, citation)
+SELECT x.id, x.v, md5(x.id || x.v) || md5(x.v || x.id), x.upd, x.st,
+       x.res, CASE WHEN x.res THEN x.upd END,
+       CASE WHEN x.i % 3 = 0 AND x.v = x.nv - 1 THEN x.upd END,
+       x.pc, CASE WHEN x.st IN ('COMPLETED', 'TERMINATED') THEN 'ACTUAL'
+                  ELSE 'ESTIMATED' END,
+       CASE WHEN x.res AND x.i % 2 = 0 THEN ARRAY[(30000000 + x.i)::text]
+            ELSE '{{}}'::text[] END,
+       'T' || x.i, 'Synthetic trial ' || x.i || ' of a drug in a disease',
+       jsonb_build_object('protocolSection', jsonb_build_object(
+         'identificationModule', jsonb_build_object('nctId', x.id),
+         'statusModule', jsonb_build_object('overallStatus', x.st,
+           'startDateStruct', jsonb_build_object('date', x.start,
+             'type', 'ACTUAL'),
+           'primaryCompletionDateStruct', jsonb_build_object('date', x.pc,
+             'type', CASE WHEN x.st IN ('COMPLETED', 'TERMINATED')
+                          THEN 'ACTUAL' ELSE 'ESTIMATED' END),
+           'completionDateStruct', jsonb_build_object('date', x.pc,
+             'type', 'ESTIMATED')),
+         'designModule', jsonb_build_object('enrollmentInfo',
+           jsonb_build_object('count', 20 + x.i % 500)),
+         'descriptionModule', jsonb_build_object('detailedDescription',
+           (SELECT string_agg(md5(x.i::text || g::text), ' ')
+              FROM generate_series(1, {pad}) g)))),
+       '{{}}'::jsonb
+  FROM (SELECT 'NCT1' || lpad(i::text, 7, '0') AS id, i, v, 1 + i % 4 AS nv,
+               to_char(date '2015-01-01' + (i % 900) + v * 420, 'YYYY-MM-DD')
+                 AS upd,
+               (ARRAY['NOT_YET_RECRUITING', 'RECRUITING',
+                      'ACTIVE_NOT_RECRUITING', 'COMPLETED', 'TERMINATED',
+                      'SUSPENDED'])[1 + (v + i % 3) % 6] AS st,
+               v = 1 + i % 4 AND i % 3 = 0 AS res,
+               to_char(date '2015-06-01' + (i % 900), 'YYYY-MM-DD') AS start,
+               to_char(date '2018-01-01' + (i % 900) + v * 90, 'YYYY-MM')
+                 AS pc
+          FROM generate_series(0, {n} - 1) i,
+               generate_series(1, 1 + i % 4) v) x;
+UPDATE trials t SET current_version_id = m.v
+  FROM (SELECT nct_id, max(version_id) AS v FROM study_versions
+         GROUP BY nct_id) m
+ WHERE m.nct_id = t.nct_id;
+INSERT INTO study_changes (nct_id, version_id, prev_version_id, path,
+    change_class, old_value, new_value, registry_updated)
+SELECT a.nct_id, a.version_id, b.version_id, p.path, p.cls,
+       to_jsonb(b.overall_status), to_jsonb(a.overall_status),
+       a.last_update_posted
+  FROM study_versions a
+  JOIN study_versions b ON b.nct_id = a.nct_id
+   AND b.version_no = a.version_no - 1,
+  (VALUES ('/protocolSection/statusModule/overallStatus', 'status'),
+          ('/protocolSection/statusModule/primaryCompletionDateStruct/date',
+           'dates'),
+          ('/protocolSection/statusModule/lastUpdatePostDateStruct/date',
+           'other')) p(path, cls);
+-- Pages of ten claims each (five claims and five citations); five flags
+-- a page until there are {flags}.
+INSERT INTO pages (path, content_hash, page_date, last_scanned_at)
+SELECT 'kb/topic-' || j || '.md', md5(j::text), '2026-05-06', now()
+  FROM generate_series(1, ({flags} + 4) / 5) j;
+INSERT INTO claims (page_id, nct_id, kind, line, as_of, phrase, excerpt)
+SELECT p.page_id,
+       'NCT1' || lpad(((p.page_id * 7 + k * 13) % {n})::text, 7, '0'),
+       (ARRAY['results-pending', 'publication-pending', 'status', 'mention',
+              'mention'])[1 + k % 5], 3 + k * 7,
+       '2026-0' || (1 + k % 9) || '-06',
+       (ARRAY['results pending', 'not yet published', 'recruiting',
+              'NCT1', 'NCT1'])[1 + k % 5],
+       'Trial ' || p.page_id || '/' || k || ': results pending, not yet '
+       'published, recruiting as of May 2026 (NCT1 ...)'
+  FROM pages p, generate_series(0, 9) k;
+INSERT INTO flags (page_id, nct_id, claim_kind, rule, severity, line,
+    claim_text, as_of, evidence, link, raised_at)
+SELECT c.page_id, c.nct_id, c.kind,
+       (ARRAY['results-posted', 'publication-linked', 'status-changed',
+              'identity-mismatch', 'registry-updated'])[1 + k.k],
+       CASE WHEN k.k % 2 = 0 THEN 'stale' ELSE 'recheck' END,
+       c.line, c.excerpt, c.as_of,
+       'the registry shows something else for ' || c.nct_id,
+       'https://clinicaltrials.gov/study/' || c.nct_id,
+       now() - (c.page_id % 90) * interval '1 day'
+  FROM claims c, LATERAL (SELECT (c.line - 3) / 7 AS k) k
+ WHERE k.k < 5 AND (c.page_id - 1) * 5 + k.k < {flags};
+COMMIT;
+ANALYZE;
+"""
+
+
+def cmd_report_sql(a):
+    """SQL that fills a migrated database with what a large report draws:
+    N trials with 1-4 versions each and their changes, and pages with
+    claims and open flags."""
+    sys.stdout.write(REPORT_SQL.format(n=a.n, flags=a.flags, pad=a.pad))
 
 
 if __name__ == "__main__":

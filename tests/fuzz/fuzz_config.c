@@ -1,8 +1,8 @@
 /*
  * fuzz_config.c - libFuzzer target: arbitrary bytes as a config file
  * through config_load_file() (from a memfd, no disk), and as a string
- * through config_redact(), config_parse_duration() and
- * text_nct_id(), each checked against a small oracle.
+ * through config_redact(), config_redact_url(), config_parse_duration()
+ * and text_nct_id(), each checked against a small oracle.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -151,20 +151,27 @@ load_file(int fd, const char *path, const uint8_t *data, size_t size)
 
 /* The secret must not survive redaction whatever text surrounds it. */
 static void
-redact_leak(const char *pre, const char *post, const char *s)
+redact_leak_by(char *(*redact)(const char *), const char *pre,
+    const char *post, const char *s)
 {
 	size_t n = strlen(pre) + strlen(SECRET) + strlen(post) + strlen(s) + 1;
 	char *in, *out;
 
 	check((in = malloc(n)) != NULL, "malloc");
 	snprintf(in, n, "%s%s%s%s", pre, SECRET, post, s);
-	check((out = config_redact(in)) != NULL, "config_redact");
+	check((out = redact(in)) != NULL, "config_redact");
 	if (strstr(out, SECRET) != NULL) {
 		fprintf(stderr, "redacted \"%s\" into \"%s\"\n", in, out);
 		check(0, "secret survives config_redact");
 	}
 	free(out);
 	free(in);
+}
+
+static void
+redact_leak(const char *pre, const char *post, const char *s)
+{
+	redact_leak_by(config_redact, pre, post, s);
 }
 
 static void
@@ -185,6 +192,11 @@ strings(const char *s)
 		redact_leak("https://hooks.example.com/services/", "", s);
 		redact_leak("https://user:", "@h/", s);
 		redact_leak("postgresql://h/db?password=", "", s);
+		/* The registry's base URL: userinfo hidden, path shown. */
+		redact_leak_by(config_redact_url, "http://user:", "@h/", s);
+		redact_leak_by(config_redact_url, "https://", "@mirror/api/v2",
+		    s);
+		redact_leak_by(config_redact_url, "https://h/x?key=", "", s);
 	}
 	/*
 	 * A stray word before the password (a typo libpq refuses, but /status

@@ -1,0 +1,117 @@
+/*
+ * test_log.c - log.c: every line it writes, and every line the terminal
+ * printers write through log_print, shows untrusted text safely (control
+ * bytes, C1 controls and bytes that are not UTF-8 become '?'; UTF-8 text
+ * stays), so no registry text, HTTP error body or page name can drive a
+ * terminal or forge a line of its own.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "log.h"
+
+TestSuite(log, .timeout = 10);
+
+Test(log, safe_keeps_text_and_replaces_controls)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"plain text", "plain text"},
+		{"Parkinson\xe2\x80\x99s disease \xe2\x80\x94 \xc3\xa9t\xc3\xa9",
+		    "Parkinson\xe2\x80\x99s disease \xe2\x80\x94 \xc3\xa9t\xc3\xa9"},
+		{"emoji \xf0\x9f\xa7\xaa ok", "emoji \xf0\x9f\xa7\xaa ok"},
+		/* ESC sequences: colour, window title, cursor movement */
+		{"\x1b[31mred\x1b[0m", "?[31mred?[0m"},
+		{"\x1b]0;pwned\x07title", "?]0;pwned?title"},
+		/* a newline forging a line of its own */
+		{"a.md\nctmirror: error: forged", "a.md?ctmirror: error: forged"},
+		{"tab\tcr\rdel\x7f", "tab?cr?del?"},
+		/* C1 controls (CSI U+009B, NEL U+0085) as UTF-8, one '?' each */
+		{"csi\xc2\x9b" "2J nel\xc2\x85", "csi?2J nel?"},
+		{"nbsp\xc2\xa0kept", "nbsp\xc2\xa0kept"},
+		/* bytes that are not UTF-8 */
+		{"raw \x9b C1 byte", "raw ? C1 byte"},
+		{"bad \xff\xfe", "bad ??"},
+		{"overlong \xc0\xaf", "overlong ??"},
+		{"surrogate \xed\xa0\x80", "surrogate ???"},
+		{"cut \xe2\x80", "cut ??"},
+		{"", ""},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = strdup(cases[i].in);
+
+		cr_assert_not_null(s);
+		cr_expect_str_eq(log_safe(s), cases[i].want, "case %zu", i);
+		free(s);
+	}
+}
+
+/* What one call wrote to stderr (fd 2), as text (new). */
+static char *
+stderr_of(void (*fn)(void))
+{
+	char *path = harness_fmt("/tmp/ctmirror-log-%d", (int)getpid());
+	int saved, fd;
+	char *text;
+
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	fn();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	text = harness_read(path);
+	unlink(path);
+	free(path);
+	return text;
+}
+
+static void
+warn_forged(void)
+{
+	log_init(LOG_NORMAL, false);
+	log_warnx("page=%s: skipped: %s", "kb/\x1b[2Jx.md\nctmirror: error: "
+	    "forged.md", "binary \x1b]0;t\x07");
+}
+
+static void
+print_long(void)
+{
+	char big[3000];
+
+	memset(big, 'e', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	log_print(stderr, "  registry: %s\x1b[0m%s", big, "\n<end>");
+}
+
+Test(log, a_log_line_is_one_line_without_controls)
+{
+	char *text = stderr_of(warn_forged);
+
+	cr_expect_str_eq(text, "ctmirror: warning: page=kb/?[2Jx.md?ctmirror: "
+	    "error: forged.md: skipped: binary ?]0;t?\n");
+	free(text);
+}
+
+Test(log, print_is_one_safe_line_whatever_its_length)
+{
+	char *text = stderr_of(print_long);
+	size_t n = strlen(text);
+
+	cr_expect_eq(n, strlen("  registry: ") + 2999 + strlen("?[0m?<end>\n"));
+	cr_expect(strstr(text, "?[0m?<end>\n") != NULL, "%s", text + n - 20);
+	cr_expect_null(strchr(text, '\x1b'));
+	cr_expect_eq(strchr(text, '\n'), text + n - 1);
+	free(text);
+}
