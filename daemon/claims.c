@@ -4,7 +4,8 @@
  * mentions, claim phrases and dates, and gives each phrase to its trials,
  * looking words up in an index built once for all the pages of a scan.
  * The pieces it reads with: claims_page.c (lines), claims_index.c (the
- * phrase lexicon), claims_acronym.c (trial names), claims_date.c (dates).
+ * phrase lexicon), claims_acronym.c (trial names), claims_date.c (dates),
+ * claims_context.c (the words around a phrase).
  */
 #include "claims.h"
 
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "claims_acronym.h"
+#include "claims_context.h"
 #include "claims_date.h"
 #include "claims_index.h"
 #include "claims_page.h"
@@ -164,61 +166,6 @@ ids_add(struct ids *s, const char *id)
 		memcpy(s->v[s->n++], id, NCT_ID_SIZE);
 }
 
-/* Does a word of t[s..e) appear in list? */
-static bool
-has_word(const unsigned char *t, size_t s, size_t e, const char *const *list)
-{
-	size_t i, j;
-
-	for (i = s; i < e; i = j) {
-		for (; i < e && !text_is_alnum(t[i]); i++)
-			;
-		for (j = i; j < e && text_is_alnum(t[j]); j++)
-			;
-		if (j > i && claims_in_list(t + i, j - i, list, true))
-			return true;
-	}
-	return false;
-}
-
-/* Words that join the names of one subject: "X and Y", "both X, Y". */
-static const char *const joiners[] = {
-	"and", "or", "nor", "both", "neither", "either", "as", "well", "the",
-	"trials", "trial", "studies", "study", NULL,
-};
-
-/*
- * Does t[a..b), between two trial names, join them into one subject?
- * Only joining words and punctuation, and whatever is in parentheses
- * ("ARBOR-HF (zanorelin, HFpEF) and SENTINEL-AF").
- */
-static bool
-joined(const unsigned char *t, size_t a, size_t b)
-{
-	size_t i, e;
-	int depth = 0;
-
-	for (i = a; i < b; i = e) {
-		e = i + 1;
-		if (t[i] == '(' || t[i] == '[') {
-			depth++;
-		} else if (t[i] == ')' || t[i] == ']') {
-			depth -= depth > 0;
-		} else if (depth == 0 && text_is_alnum(t[i])) {
-			for (e = i; e < b && text_is_wordch(t[e]); e++)
-				;
-			if (!claims_in_list(t + i, e - i, joiners, true))
-				return false;
-		} else if (depth == 0 && t[i] >= 0x80) {
-			return false;
-		} else if (depth == 0 && !text_is_space(t[i]) &&
-		    !strchr(",&/", t[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
 /*
  * The trials a phrase is about, of those its clause names: the ones it
  * spans ("results, like those of CALYX, are awaited") and the subject
@@ -243,8 +190,8 @@ subject_ids(const struct scan *x, const struct hit *h, struct ids *out)
 	}
 	if (last != SIZE_MAX && (!status || h->s - m[last].e <= STATUS_NEAR)) {
 		/* "X (...) and the pilot Y (...) are both recruiting" */
-		both = has_word(t, m[last].e, h->s, both_words);
-		for (k = last; k > 0 && (both || joined(t, m[k - 1].e,
+		both = claims_has_word(t, m[last].e, h->s, both_words);
+		for (k = last; k > 0 && (both || claims_joined(t, m[k - 1].e,
 		    m[k].s)); k--)
 			;
 		for (; k <= last; k++)		/* in page order */
@@ -259,7 +206,7 @@ subject_ids(const struct scan *x, const struct hit *h, struct ids *out)
 		if (status && m[k].s - h->e > STATUS_NEAR)
 			break;
 		ids_add(out, m[k].id);
-		if (k + 1 < n && !joined(t, m[k].e, m[k + 1].s))
+		if (k + 1 < n && !claims_joined(t, m[k].e, m[k + 1].s))
 			break;
 	}
 }
@@ -559,10 +506,10 @@ column_phrase(const struct scan *x, const struct reader_cell *c)
 	for (k = h->cell0; k < h->cell0 + h->ncell; k++) {
 		if (d->cells[k].col != c->col)
 			continue;
-		if (has_word(x->pg.t, d->cells[k].s, d->cells[k].e,
+		if (claims_has_word(x->pg.t, d->cells[k].s, d->cells[k].e,
 		    paper_heads))
 			return &column_paper;
-		if (has_word(x->pg.t, d->cells[k].s, d->cells[k].e,
+		if (claims_has_word(x->pg.t, d->cells[k].s, d->cells[k].e,
 		    results_heads))
 			return &column_results;
 		return NULL;
@@ -610,211 +557,43 @@ end_cell(struct scan *x, size_t i)
 	return 0;
 }
 
-/* ------------------------------------------------------------ context */
-
-/* Words that start a new clause with its own subject. */
-static const char *const clause_words[] = {
-	"whereas", "while", "whilst", "but", "although", "though", "however",
-	"unlike", "meanwhile", NULL,
-};
-/* Words that open a part of a sentence that asserts nothing. */
-static const char *const sub_words[] = {
-	"whether", "if", "once", "until", "unless", "when", "whenever",
-	NULL,
-};
-/* A status word right after one of these is not the trial's state. */
-static const char *const status_blockers[] = {
-	"will", "would", "could", "should", "might", "may", "to", "before",
-	"after", "without", "from", "as", "not", "never", "no", "being", NULL,
-};
-/* The verb "be" before a status word: its subject is the word before. */
-static const char *const be_words[] = {
-	"is", "are", "was", "were", "been", "be", NULL,
-};
-/* Subjects that stand for a trial named before ("it is recruiting"). */
-static const char *const trial_subjects[] = {
-	"it", "trial", "study", "they", "both", "which", "that", "who", "this",
-	"recruitment", "enrolment", "enrollment", "accrual", "programme",
-	"program", "has", "have", "had", "and", "also", "but", "or", "yet",
-	"so", "now", "though", "although", "while", "whilst", "whereas", NULL,
-};
-/* ... nor, if it is an ongoing state, after one of these (the past). */
-static const char *const past_words[] = {"was", "were", NULL};
-/* Adverbs passed over to the word before them. */
-static const char *const adverbs[] = {
-	"still", "only", "also", "already", "actively", "currently", "now",
-	"again", "slowly", "then", "all", NULL,
-};
-
-/*
- * The word before t[i] (not before lo), skipping adverbs, lower-cased
- * into w (size bytes); where it starts, or SIZE_MAX if there is none
- * (punctuation other than a comma or quote stops it).
- */
-static size_t
-word_before(const unsigned char *t, size_t lo, size_t i, char *w,
-    size_t size)
-{
-	size_t j, s;
-
-	for (;;) {
-		for (j = i; j > lo && (text_is_space(t[j - 1]) ||
-		    t[j - 1] == '"' || t[j - 1] == '*' || t[j - 1] == '_'); j--)
-			;
-		if (j == lo || !text_is_alpha(t[j - 1]))
-			return SIZE_MAX;
-		s = claims_word_before(t, lo, j, w, size);
-		if (s > lo && t[s - 1] == '\'') {	/* "isn't" */
-			if (strcmp(w, "t") == 0)
-				strcpy(w, "not");
-			return s;
-		}
-		if (!claims_in_list((const unsigned char *)w, strlen(w),
-		    adverbs, false))
-			return s;
-		i = s;
-	}
-}
-
-/* Is t[s..e) inside quotation marks of the sentence [lo, hi)? */
-static bool
-quoted(const unsigned char *t, size_t lo, size_t s, size_t e, size_t hi)
-{
-	size_t k, straight = 0;
-	bool curly = false, single = false;
-
-	for (k = lo; k < s; k++) {
-		if (t[k] == '"')
-			straight++;
-		else if (t[k] == 0xe2 && k + 2 < s && t[k + 1] == 0x80) {
-			if (t[k + 2] == 0x9c)
-				curly = true;
-			else if (t[k + 2] == 0x9d)
-				curly = false;
-			else if (t[k + 2] == 0x98)
-				single = true;
-		}
-	}
-	if (straight % 2 == 1 || curly)
-		return true;
-	/* 'recruiting' and ‘recruiting’: a closing mark right after it. */
-	if (s > lo && t[s - 1] == '\'' && e < hi && t[e] == '\'')
-		return true;
-	return single && e + 2 < hi && t[e] == 0xe2 && t[e + 1] == 0x80 &&
-	    t[e + 2] == 0x99;
-}
-
-/*
- * Is the phrase ph at t[s..e) no claim, by its context: quoted, in a
- * question's "whether" part, the old half of a "Was: ... Now:", or (a
- * status) negated, hypothetical, past ("was recruiting") or a gerund
- * ("before enrolling anyone")?
- */
-static bool
-out_of_context(const struct scan *x, size_t lo, size_t s, size_t e,
-    size_t hi, const struct phrase *ph)
-{
-	const unsigned char *t = x->pg.t;
-	static const char *const relatives[] = {"which", "that", "who", NULL};
-	char w[16], w2[16];
-	size_t b, b2;
-
-	if (ph->fam == FAM_NOT || ph->fam == FAM_DONE)
-		return false;
-	if (x->cl.sub || x->blk.was || quoted(t, x->sent.s, s, e, hi))
-		return true;
-	if (ph->fam != FAM_STATUS)
-		return false;
-	if (x->cl.neg)
-		return true;
-	/* "paused between November and February": a past spell */
-	if (claims_word_is(t, e + (e < hi && t[e] == ' '), hi, "between"))
-		return true;
-	if ((b = word_before(t, lo, s, w, sizeof(w))) == SIZE_MAX)
-		return false;
-	if (claims_in_list((const unsigned char *)w, strlen(w),
-	    status_blockers, false))
-		return true;
-	if (claims_in_list((const unsigned char *)w, strlen(w), be_words,
-	    false) && (b2 = word_before(t, lo, b, w2, sizeof(w2))) !=
-	    SIZE_MAX) {
-		/* "a committee that is ongoing": the noun before "that" */
-		if (claims_in_list((const unsigned char *)w2, strlen(w2),
-		    relatives, false))
-			return x->cl.n_ment == 0 ? false : !joined(t,
-			    x->cl.ment[x->cl.n_ment - 1].e, b2);
-		/* "UK sites are not yet recruiting": not a trial's state */
-		if (x->cl.n_ment == 0 && !claims_in_list((const unsigned char *)
-		    w2, strlen(w2), trial_subjects, false) && !claims_in_list(
-		    (const unsigned char *)w2, strlen(w2), be_words, false))
-			return true;
-	}
-	if ((ph->bits & ~ST_ACTIVE) != 0)
-		return false;
-	if (claims_in_list((const unsigned char *)w, strlen(w), past_words,
-	    false))
-		return true;
-	return strcmp(w, "been") == 0 && word_before(t, lo, b, w2,
-	    sizeof(w2)) != SIZE_MAX && strcmp(w2, "had") == 0;
-}
-
-/*
- * Might t[i..i+n) be a word context_word() acts on?  Most words are not:
- * their length and first letter say so without a list lookup.
- */
-static bool
-context_maybe(const unsigned char *t, size_t i, size_t n, size_t hi)
-{
-	unsigned char c = text_lower(t[i]);
-
-	if (n < 2 || n > 10)
-		return false;
-	switch (c) {		/* the lists' first letters */
-	case 'a': case 'b': case 'h': case 'i': case 'm': case 'n': case 'o':
-	case 'p': case 't': case 'u': case 'w':
-		break;
-	default:
-		return false;
-	}
-	/* "the", "to", "that", "this", "and", "are", "of", "in", "is"... */
-	return !(n <= 4 && (claims_word_is(t, i, hi, "the") ||
-	    claims_word_is(t, i, hi, "to") || claims_word_is(t, i, hi, "that") ||
-	    claims_word_is(t, i, hi, "this") || claims_word_is(t, i, hi, "and") ||
-	    claims_word_is(t, i, hi, "are") || claims_word_is(t, i, hi, "of") ||
-	    claims_word_is(t, i, hi, "in") || claims_word_is(t, i, hi, "is") ||
-	    claims_word_is(t, i, hi, "with") || claims_word_is(t, i, hi, "on")));
-}
-
 /* A word that changes how the clause reads ("whereas", "if", "neither"). */
 static int
 context_word(struct scan *x, size_t i, size_t we, size_t hi)
 {
-	const unsigned char *t = x->pg.t;
-	size_t n = we - i;
-
-	if (!context_maybe(t, i, n, hi))
-		return 0;
-	if (claims_in_list(t + i, n, clause_words, true)) {
-		if (end_clause(x) < 0)
-			return -1;
-	} else if (claims_in_list(t + i, n, sub_words, true)) {
+	switch (claims_context_word(x->pg.t, i, we, hi)) {
+	case CTX_CLAUSE:
+		return end_clause(x);
+	case CTX_SUB:
 		x->cl.sub = true;
-	} else if (claims_word_is(t, i, hi, "neither") ||
-	    claims_word_is(t, i, hi, "nor")) {
+		break;
+	case CTX_NEG:
 		x->cl.neg = true;
-	} else if (we < hi && t[we] == ':') {
-		/* "Was: recruiting.  Now: terminated." */
-		if (claims_word_is(t, i, hi, "was") ||
-		    claims_word_is(t, i, hi, "old") ||
-		    claims_word_is(t, i, hi, "previously") ||
-		    claims_word_is(t, i, hi, "before"))
-			x->blk.was = true;
-		else if (claims_word_is(t, i, hi, "now") ||
-		    claims_word_is(t, i, hi, "new") ||
-		    claims_word_is(t, i, hi, "after"))
-			x->blk.was = false;
+		break;
+	case CTX_WAS:
+		x->blk.was = true;
+		break;
+	case CTX_NOW:
+		x->blk.was = false;
+		break;
+	case CTX_NONE:
+		break;
 	}
 	return 0;
+}
+
+/* A phrase at t[s..e) that its context says is no claim. */
+static bool
+out_of_context(const struct scan *x, size_t lo, size_t s, size_t e,
+    size_t hi, const struct phrase *ph)
+{
+	struct clause_view cv = {
+		.sent_s = x->sent.s, .sub = x->cl.sub, .was = x->blk.was,
+		.neg = x->cl.neg, .named = x->cl.n_ment > 0,
+		.last_e = x->cl.n_ment > 0 ? x->cl.ment[x->cl.n_ment - 1].e : 0,
+	};
+
+	return claims_out_of_context(&cv, x->pg.t, lo, s, e, hi, ph);
 }
 
 /*
