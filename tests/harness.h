@@ -3,7 +3,8 @@
  * and command-line tests: a fresh PostgreSQL database per test (on the
  * server the PG* environment names, which tests/run sets up with
  * pg_virtualenv), a way to run the ctmirror binary as a subprocess with a
- * given environment, faults in the fake registry.  What needs no database
+ * given environment, faults in the fake registry; a canned HTTP server
+ * (harness_http.c).  What needs no database
  * (so the pure stages' tests, fuzz targets and benchmarks link it too):
  * files and paths (harness_files.c), and the one-off forms of the pure
  * stages' calls that the daemon never makes (harness_claims.c,
@@ -12,6 +13,7 @@
 #ifndef CTMIRROR_HARNESS_H
 #define CTMIRROR_HARNESS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -52,6 +54,34 @@ struct harness_run {
 int harness_run(struct harness_run *r, const char *const *argv,
     const char *const *env);
 void harness_run_free(struct harness_run *r);
+
+/*
+ * A canned HTTP server (harness_http.c) for what the fake registry does not
+ * do on purpose.  Connection i gets replies[i] and is closed; the first
+ * HARNESS_HTTP_KEPT request heads are kept.  Start fills h; the replies
+ * are borrowed until stop, which joins the server thread.
+ */
+struct harness_reply {
+	const char *head;	/* status line and headers, no final CRLF */
+	const void *body;	/* NUL-terminated unless len is set */
+	size_t len;
+};
+#define HARNESS_HTTP_KEPT 4
+struct harness_http {
+	int fd;
+	int port;
+	pthread_t thread;
+	const struct harness_reply *replies;
+	size_t n;
+	size_t served;
+	char head[HARNESS_HTTP_KEPT][4096];	/* whole request heads */
+	char line[HARNESS_HTTP_KEPT][2048];	/* their request lines */
+};
+void harness_http_start(struct harness_http *h,
+    const struct harness_reply *replies, size_t n);
+/* http://127.0.0.1:PORT + path (new). */
+char *harness_http_url(const struct harness_http *h, const char *path);
+void harness_http_stop(struct harness_http *h);
 
 /* Path of the ctmirror binary (from $CTMIRROR_BIN).  Borrowed. */
 const char *harness_bin(void);

@@ -301,7 +301,22 @@ Test(backfill, live_sync_after_adds_nothing)
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.run.versions_stored, 0);
 	cr_expect_eq(res.backfill.requests, 0, "the backfill is done");
-	cr_expect_eq(fakereg_count(reg, NULL), 1, "only the probe");
+	{
+		/*
+		 * /version, and the probe unless the fake's build stood
+		 * still: a record file under a second old makes every call
+		 * a new build (fakereg.c, route_version), so whether the
+		 * probe is skipped here depends on the clock.
+		 */
+		size_t probes = fakereg_count(reg, "fields=NCTId,"
+		    "LastUpdatePostDate");
+		char *log = fakereg_log(reg);
+
+		cr_expect_leq(probes, 1);
+		cr_expect_eq(fakereg_count(reg, NULL), 1 + probes,
+		    "/version and at most the probe:\n%s", log);
+		free(log);
+	}
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 32);
 	/* The registry moves on: the live version follows the history. */
 	truncate_history(32);

@@ -4,15 +4,11 @@
  * every transport fault, the size cap, cancel and free mid-transfer, stats.
  */
 #include <criterion/criterion.h>
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <event2/event.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -149,81 +145,6 @@ get_one(const struct fetch_opts *o, const char *path, struct got *g,
 	fetch_free(f);
 	free(u);
 	return rc;
-}
-
-/*
- * A canned server for what the fake registry does not do: it answers each
- * of its connections with the next canned response, then closes, and keeps
- * the first request's head (to check the headers we send).
- */
-struct canned {
-	int fd;
-	int port;
-	pthread_t thread;
-	const char *const *heads;	/* status line and headers */
-	const unsigned char *body;
-	size_t len;
-	size_t n;			/* connections to answer */
-	char request[4096];
-};
-
-static void *
-canned_main(void *arg)
-{
-	struct canned *c = arg;
-
-	for (size_t i = 0; i < c->n; i++) {
-		char buf[4096], head[512];
-		size_t got = 0;
-		ssize_t k;
-		int fd = accept(c->fd, NULL, NULL);
-
-		if (fd < 0)
-			break;
-		while (got < sizeof(buf) - 1 &&
-		    (k = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0) {
-			got += (size_t)k;
-			buf[got] = '\0';
-			if (strstr(buf, "\r\n\r\n") != NULL)
-				break;
-		}
-		buf[got] = '\0';
-		if (i == 0)
-			snprintf(c->request, sizeof(c->request), "%s", buf);
-		snprintf(head, sizeof(head), "%s\r\nContent-Length: %zu\r\n"
-		    "Connection: close\r\n\r\n", c->heads[i], c->len);
-		if (write(fd, head, strlen(head)) < 0 ||
-		    write(fd, c->body, c->len) < 0)
-			i = c->n;
-		close(fd);
-	}
-	return NULL;
-}
-
-static void
-canned_start(struct canned *c)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	c->fd = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_geq(c->fd, 0);
-	cr_assert_eq(bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	cr_assert_eq(listen(c->fd, 8), 0);
-	cr_assert_eq(getsockname(c->fd, (struct sockaddr *)&sa, &sl), 0);
-	c->port = ntohs(sa.sin_port);
-	cr_assert_eq(pthread_create(&c->thread, NULL, canned_main, c), 0);
-}
-
-static void
-canned_stop(struct canned *c)
-{
-	shutdown(c->fd, SHUT_RDWR);
-	pthread_join(c->thread, NULL);
-	close(c->fd);
 }
 
 /* gzip of {"pad":"xxx...x"}: 200000 bytes once inflated. */
@@ -937,21 +858,19 @@ Test(fetch, stats_add_up)
 /* The cap counts inflated bytes: a small gzip body does not slip past it. */
 Test(fetch, cap_counts_decompressed_bytes)
 {
-	static const char *const heads[] = {
+	static const struct harness_reply gz = {
 		"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-		    "Content-Encoding: gzip",
-		"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-		    "Content-Encoding: gzip",
+		    "Content-Encoding: gzip", bomb, sizeof(bomb),
 	};
-	struct canned c = {.heads = heads, .body = bomb, .len = sizeof(bomb),
-	    .n = 2};
+	const struct harness_reply replies[] = {gz, gz};
+	struct harness_http c;
 	struct fetch_opts o = opts();
 	struct fetch *f;
 	struct got g = {0};
 	char *u;
 
-	canned_start(&c);
-	u = harness_fmt("http://127.0.0.1:%d/bomb", c.port);
+	harness_http_start(&c, replies, 2);
+	u = harness_http_url(&c, "/bomb");
 	o.retries = 2;
 	o.max_body = 100000;
 	f = fetch_new(base, &o);
@@ -978,80 +897,68 @@ Test(fetch, cap_counts_decompressed_bytes)
 	cr_expect_eq(fetch_stats(f)->bytes, 200000);
 	fetch_free(f);
 	got_free(&g);
-	canned_stop(&c);
+	harness_http_stop(&c);
 	free(u);
 }
 
 Test(fetch, request_headers)
 {
-	static const char *const heads[] = {
-		"HTTP/1.1 200 OK\r\nContent-Type: text/plain",
-		"HTTP/1.1 200 OK\r\nContent-Type: text/plain",
+	static const struct harness_reply ok = {
+		"HTTP/1.1 200 OK\r\nContent-Type: text/plain", "ok", 0,
 	};
-	struct canned c = {.heads = heads, .body = (const unsigned char *)"ok",
-	    .len = 2, .n = 1};
+	struct harness_http c;
 	struct fetch_opts o = opts();
 	struct fetch *f;
 	struct got g = {0};
 	char *u, *want;
 
-	canned_start(&c);
-	u = harness_fmt("http://127.0.0.1:%d/x", c.port);
+	harness_http_start(&c, &ok, 1);
+	u = harness_http_url(&c, "/x");
 	f = fetch_new(base, &o);
 	cr_assert_not_null(f);
 	cr_assert_eq(fetch_get(f, u, on_done, &g), 0);
 	cr_expect_eq(fetch_run(f), 0);
-	canned_stop(&c);
+	harness_http_stop(&c);
 	cr_expect_eq(g.status, 200);
 	cr_expect_str_eq(g.body, "ok");
 	cr_expect_str_eq(g.ctype, "text/plain");
 	want = harness_fmt("\r\nUser-Agent: ctmirror/%s\r\n", CTMIRROR_VERSION);
-	cr_expect_not_null(strstr(c.request, want), "%s", c.request);
-	cr_expect_not_null(strstr(c.request, "\r\nAccept-Encoding: "), "%s",
-	    c.request);
+	cr_expect_not_null(strstr(c.head[0], want), "%s", c.head[0]);
+	cr_expect_not_null(strstr(c.head[0], "\r\nAccept-Encoding: "), "%s",
+	    c.head[0]);
 	fetch_free(f);
 	got_free(&g);
 	free(want);
 
 	/* A User-Agent of the caller's. */
-	memset(&c, 0, sizeof(c));
-	c.heads = heads;
-	c.body = (const unsigned char *)"ok";
-	c.len = 2;
-	c.n = 1;
-	canned_start(&c);
+	harness_http_start(&c, &ok, 1);
 	free(u);
-	u = harness_fmt("http://127.0.0.1:%d/x", c.port);
+	u = harness_http_url(&c, "/x");
 	o.user_agent = "probe/9";
 	f = fetch_new(base, &o);
 	cr_assert_not_null(f);
 	cr_assert_eq(fetch_get(f, u, on_done, &g), 0);
 	cr_expect_eq(fetch_run(f), 0);
-	canned_stop(&c);
-	cr_expect_not_null(strstr(c.request, "\r\nUser-Agent: probe/9\r\n"),
-	    "%s", c.request);
+	harness_http_stop(&c);
+	cr_expect_not_null(strstr(c.head[0], "\r\nUser-Agent: probe/9\r\n"),
+	    "%s", c.head[0]);
 	fetch_free(f);
 	got_free(&g);
 	free(u);
 
 	/* The installation's contact, so the registry can write first. */
-	memset(&c, 0, sizeof(c));
-	c.heads = heads;
-	c.body = (const unsigned char *)"ok";
-	c.len = 2;
-	c.n = 1;
-	canned_start(&c);
-	u = harness_fmt("http://127.0.0.1:%d/x", c.port);
+	harness_http_start(&c, &ok, 1);
+	u = harness_http_url(&c, "/x");
 	o.user_agent = NULL;
 	o.contact = "mailto:kb-ops@example.org";
 	f = fetch_new(base, &o);
 	cr_assert_not_null(f);
 	cr_assert_eq(fetch_get(f, u, on_done, &g), 0);
 	cr_expect_eq(fetch_run(f), 0);
-	canned_stop(&c);
+	harness_http_stop(&c);
 	want = harness_fmt("\r\nUser-Agent: ctmirror/%s "
 	    "(+mailto:kb-ops@example.org)\r\n", CTMIRROR_VERSION);
-	cr_expect_not_null(strstr(c.request, want), "%s", c.request);
+	cr_expect_not_null(strstr(c.head[0], want), "%s", c.head[0]);
 	fetch_free(f);
 	got_free(&g);
 	free(want);
@@ -1061,10 +968,11 @@ Test(fetch, request_headers)
 Test(fetch, retry_after_as_an_http_date)
 {
 	char h503[256];
-	const char *heads[] = {h503,
-	    "HTTP/1.1 200 OK\r\nContent-Type: text/plain"};
-	struct canned c = {.heads = heads, .body = (const unsigned char *)"ok",
-	    .len = 2, .n = 2};
+	const struct harness_reply replies[] = {
+		{h503, "ok", 0},
+		{"HTTP/1.1 200 OK\r\nContent-Type: text/plain", "ok", 0},
+	};
+	struct harness_http c;
 	struct fetch_opts o = opts();
 	struct fetch *f;
 	struct got g = {0};
@@ -1077,8 +985,8 @@ Test(fetch, retry_after_as_an_http_date)
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	snprintf(h503, sizeof(h503), "HTTP/1.1 503 Service Unavailable\r\n"
 	    "Content-Type: text/plain\r\nRetry-After: %s", date);
-	canned_start(&c);
-	u = harness_fmt("http://127.0.0.1:%d/x", c.port);
+	harness_http_start(&c, replies, 2);
+	u = harness_http_url(&c, "/x");
 	o.retries = 1;
 	o.backoff_max = 5;
 	f = fetch_new(base, &o);
@@ -1086,7 +994,7 @@ Test(fetch, retry_after_as_an_http_date)
 	t0 = now();
 	cr_assert_eq(fetch_get(f, u, on_done, &g), 0);
 	cr_expect_eq(fetch_run(f), 0);
-	canned_stop(&c);
+	harness_http_stop(&c);
 	cr_expect_eq(g.status, 200);
 	cr_expect_eq(g.attempts, 2);
 	/* The date has whole seconds: at least one of the two is left. */
@@ -1100,27 +1008,26 @@ Test(fetch, retry_after_as_an_http_date)
 /* A Retry-After that is neither seconds nor a date: ordinary backoff. */
 Test(fetch, retry_after_unparsable_is_ignored)
 {
-	static const char *const heads[] = {
-		"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain"
-		    "\r\nRetry-After: soon",
-		"HTTP/1.1 200 OK\r\nContent-Type: text/plain",
+	static const struct harness_reply replies[] = {
+		{"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain"
+		    "\r\nRetry-After: soon", "ok", 0},
+		{"HTTP/1.1 200 OK\r\nContent-Type: text/plain", "ok", 0},
 	};
-	struct canned c = {.heads = heads, .body = (const unsigned char *)"ok",
-	    .len = 2, .n = 2};
+	struct harness_http c;
 	struct fetch_opts o = opts();
 	struct fetch *f;
 	struct got g = {0};
 	char *u;
 
-	canned_start(&c);
-	u = harness_fmt("http://127.0.0.1:%d/x", c.port);
+	harness_http_start(&c, replies, 2);
+	u = harness_http_url(&c, "/x");
 	o.retries = 1;
 	f = fetch_new(base, &o);
 	cr_assert_not_null(f);
 	t0 = now();
 	cr_assert_eq(fetch_get(f, u, on_done, &g), 0);
 	cr_expect_eq(fetch_run(f), 0);
-	canned_stop(&c);
+	harness_http_stop(&c);
 	cr_expect_eq(g.status, 200);
 	cr_expect_eq(g.attempts, 2);
 	cr_expect_lt(g.at, 1.0, "retried after %.2f s", g.at);

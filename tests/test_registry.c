@@ -4,15 +4,11 @@
  * records, 400 isolation, HTML and broken JSON, cancel and stop.
  */
 #include <criterion/criterion.h>
-#include <arpa/inet.h>
 #include <event2/event.h>
 #include <jansson.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "fakereg.h"
@@ -316,94 +312,39 @@ Test(registry, probe_many_ids)
  * so a canned server plays a registry that sends smaller pages.  The
  * follow-up must repeat the query and add the (escaped) token.
  */
-struct pager {
-	int fd;
-	int port;
-	pthread_t thread;
-	char requests[2][2048];
-	int served;
-};
-
-static const char *const pages[] = {
-	"{\"studies\":[{\"protocolSection\":{\"identificationModule\":"
+#define PAGE_HEAD "HTTP/1.1 200 OK\r\nContent-Type: application/json"
+static const struct harness_reply pages[] = {
+	{PAGE_HEAD, "{\"studies\":[{\"protocolSection\":{\"identificationModule\":"
 	    "{\"nctId\":\"NCT02982915\"},\"statusModule\":"
 	    "{\"lastUpdatePostDateStruct\":{\"date\":\"2025-01-15\"}}}}],"
-	    "\"nextPageToken\":\"a+b/c\"}",
-	"{\"studies\":[{\"protocolSection\":{\"identificationModule\":"
+	    "\"nextPageToken\":\"a+b/c\"}", 0},
+	{PAGE_HEAD, "{\"studies\":[{\"protocolSection\":{\"identificationModule\":"
 	    "{\"nctId\":\"NCT05233774\"},\"statusModule\":"
-	    "{\"lastUpdatePostDateStruct\":{\"date\":\"2025-03-10\"}}}}]}",
+	    "{\"lastUpdatePostDateStruct\":{\"date\":\"2025-03-10\"}}}}]}", 0},
 };
-
-static void *
-pager_main(void *arg)
-{
-	struct pager *p = arg;
-
-	for (int i = 0; i < 2; i++) {
-		char buf[2048], head[256];
-		size_t got = 0;
-		ssize_t k;
-		int fd = accept(p->fd, NULL, NULL);
-
-		if (fd < 0)
-			break;
-		while (got < sizeof(buf) - 1 &&
-		    (k = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0) {
-			got += (size_t)k;
-			buf[got] = '\0';
-			if (strstr(buf, "\r\n\r\n") != NULL)
-				break;
-		}
-		buf[got] = '\0';
-		buf[strcspn(buf, "\r\n")] = '\0';
-		snprintf(p->requests[i], sizeof(p->requests[i]), "%s", buf);
-		snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: "
-		    "application/json\r\nContent-Length: %zu\r\nConnection: "
-		    "close\r\n\r\n", strlen(pages[i]));
-		if (write(fd, head, strlen(head)) < 0 ||
-		    write(fd, pages[i], strlen(pages[i])) < 0)
-			i = 2;
-		close(fd);
-		p->served++;
-	}
-	return NULL;
-}
 
 Test(registry, probe_follows_next_page_token)
 {
-	struct pager p = {0};
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
+	struct harness_http p;
 	struct registry_probe_result pr;
 	struct registry *r;
 	char *url, *want;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	p.fd = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_geq(p.fd, 0);
-	cr_assert_eq(bind(p.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	cr_assert_eq(listen(p.fd, 4), 0);
-	cr_assert_eq(getsockname(p.fd, (struct sockaddr *)&sa, &sl), 0);
-	p.port = ntohs(sa.sin_port);
-	cr_assert_eq(pthread_create(&p.thread, NULL, pager_main, &p), 0);
-	url = harness_fmt("http://127.0.0.1:%d/api/v2", p.port);
+	harness_http_start(&p, pages, 2);
+	url = harness_http_url(&p, "/api/v2");
 	r = new_registry(url, 1000, 100, 0);
 	cr_expect_eq(registry_probe(r, default_ids, 3, &pr), 0);
-	shutdown(p.fd, SHUT_RDWR);
-	pthread_join(p.thread, NULL);
-	close(p.fd);
+	harness_http_stop(&p);
 	cr_expect_eq(p.served, 2);
 	want = harness_fmt("GET /api/v2/studies?filter.ids=NCT02982915,"
 	    "NCT05233774,NCT04421456&fields=NCTId,LastUpdatePostDate"
 	    "&pageSize=1000 HTTP/1.1");
-	cr_expect_str_eq(p.requests[0], want);
+	cr_expect_str_eq(p.line[0], want);
 	free(want);
 	want = harness_fmt("GET /api/v2/studies?filter.ids=NCT02982915,"
 	    "NCT05233774,NCT04421456&fields=NCTId,LastUpdatePostDate"
 	    "&pageSize=1000&pageToken=a%%2Bb%%2Fc HTTP/1.1");
-	cr_expect_str_eq(p.requests[1], want);
+	cr_expect_str_eq(p.line[1], want);
 	free(want);
 	cr_expect_eq(pr.n, 2);
 	cr_expect_not_null(probe_find(&pr, "NCT02982915"));
