@@ -1,7 +1,8 @@
 /*
- * alerts.c - deliver the alert outbox to stdout, a webhook and NOTIFY.
- * A row is marked delivered only once its sink took it, so nothing is
- * dropped and nothing is sent twice to a sink that acknowledged it.
+ * alerts.c - deliver the alert outboxes to stdout, a webhook and NOTIFY:
+ * stale-claim flags, and trials newly matching a search.  A row is marked
+ * delivered only once its sink took it, so nothing is dropped and nothing
+ * is sent twice to a sink that acknowledged it.
  */
 #include "alerts.h"
 
@@ -13,6 +14,8 @@
 #include "config.h"
 #include "fetch.h"
 #include "log.h"
+#include "registry.h"
+#include "search.h"
 #include "store.h"
 
 size_t
@@ -103,10 +106,14 @@ struct pass {
 	bool sink_down;		/* after one webhook failure, stop trying this cycle */
 };
 
+/* How a sink marks one item delivered or failed in its outbox. */
+typedef int (*mark_fn)(struct store *, long long, bool, const char *);
+
 static void
-done(struct pass *p, const struct store_flag *fl, bool ok, const char *err)
+done(struct pass *p, mark_fn mark, long long alert_id, bool ok,
+    const char *err)
 {
-	if (store_alert_done(p->s, fl->alert_id, ok, err) < 0) {
+	if (mark(p->s, alert_id, ok, err) < 0) {
 		p->db_error = true;
 		return;
 	}
@@ -116,19 +123,26 @@ done(struct pass *p, const struct store_flag *fl, bool ok, const char *err)
 		p->failed++;
 }
 
+/* After an item was printed to p->out. */
+static int
+printed(struct pass *p, mark_fn mark, long long alert_id)
+{
+	/* Marked delivered only once the block reached the stream. */
+	if (fflush(p->out) != 0 || ferror(p->out)) {
+		done(p, mark, alert_id, false, "stdout write failed");
+		return -1;
+	}
+	done(p, mark, alert_id, true, NULL);
+	return p->db_error ? -1 : 0;
+}
+
 static int
 to_stdout(void *arg, const struct store_flag *fl)
 {
 	struct pass *p = arg;
 
 	alerts_print_flag(p->out, fl);
-	/* Marked delivered only once the block reached the stream. */
-	if (fflush(p->out) != 0 || ferror(p->out)) {
-		done(p, fl, false, "stdout write failed");
-		return -1;
-	}
-	done(p, fl, true, NULL);
-	return p->db_error ? -1 : 0;
+	return printed(p, store_alert_done, fl->alert_id);
 }
 
 static int
@@ -172,35 +186,172 @@ posted(void *arg, const struct fetch_response *r)
 		    r->status);
 }
 
-static int
-to_webhook(void *arg, const struct store_flag *fl)
+/*
+ * POST body (new, freed here) to the webhook.  NULL when it took it, else
+ * why, in words without the URL (it may carry a token); the sink is then
+ * down for the rest of the cycle.
+ */
+static const char *
+post(struct pass *p, char *body, struct post *pr)
 {
-	struct pass *p = arg;
-	struct post pr = {p->cfg->webhook_url, 0, ""};
-	char *body;
+	pr->url = p->cfg->webhook_url;
+	pr->status = 0;
+	pr->error[0] = '\0';
+	if (fetch_post(p->f, p->cfg->webhook_url, "application/json", body,
+	    strlen(body), posted, pr) < 0 || fetch_run(p->f) < 0) {
+		snprintf(pr->error, sizeof(pr->error), "%s",
+		    "webhook request failed");
+		pr->status = 0;
+	}
+	free(body);
+	if (pr->error[0] == '\0')
+		return NULL;
+	p->sink_down = true;
+	return pr->error;
+}
 
+/*
+ * POST body (new, freed here; NULL when it could not be made) to the
+ * webhook and mark the item; what names it in the log.
+ */
+static int
+posted_item(struct pass *p, mark_fn mark, long long alert_id, char *body,
+    const char *what)
+{
+	struct post pr;
+	const char *err;
+
+	if (body == NULL)
+		return -1;
 	if (p->sink_down) {
+		free(body);
 		p->failed++;
 		return 0;
 	}
-	if ((body = alerts_webhook_body(fl)) == NULL)
-		return -1;
-	if (fetch_post(p->f, p->cfg->webhook_url, "application/json", body,
-	    strlen(body), posted, &pr) < 0 || fetch_run(p->f) < 0) {
-		snprintf(pr.error, sizeof(pr.error), "%s", "webhook request failed");
-		pr.status = 0;
-	}
-	free(body);
-	if (pr.error[0]) {
-		/* Never the URL: it may carry a token. */
-		log_warnx("alerts sink=webhook flag=%lld: %s; will retry next cycle",
-		    fl->flag_id, pr.error);
-		p->sink_down = true;
-		done(p, fl, false, pr.error);
-		return p->db_error ? -1 : 0;
-	}
-	done(p, fl, true, NULL);
+	if ((err = post(p, body, &pr)) != NULL) {
+		log_warnx("alerts sink=webhook %s: %s; will retry next cycle",
+		    what, err);
+		done(p, mark, alert_id, false, err);
+	} else
+		done(p, mark, alert_id, true, NULL);
 	return p->db_error ? -1 : 0;
+}
+
+static int
+to_webhook(void *arg, const struct store_flag *fl)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "flag=%lld", fl->flag_id);
+	return posted_item(arg, store_alert_done, fl->alert_id,
+	    alerts_webhook_body(fl), what);
+}
+
+/* ------------------------------------------------- new search matches */
+
+void
+alerts_print_match(FILE *out, const struct store_match *m)
+{
+	char link[64], *query = search_text(m->query);
+
+	registry_study_link(m->nct_id, link);
+	/* Registry text and the search as written: shown safely. */
+	log_print(out, "new trial matches search %s: %s, %s, %s, %s",
+	    m->search, m->nct_id, m->brief_title && m->brief_title[0] ?
+	    m->brief_title : "(no title)", m->overall_status,
+	    m->lead_sponsor && m->lead_sponsor[0] ? m->lead_sponsor :
+	    "(no sponsor)");
+	log_print(out, "  search:   %s", query ? query : m->query);
+	log_print(out, "  link:     %s", link);
+	log_print(out, "%s", "");
+	free(query);
+}
+
+/*
+ * The JSON of one announcement: its fields and, for the webhook, a
+ * Slack-style "text".  New (free()), NULL on failure.
+ */
+static char *
+match_json(const struct store_match *m, bool with_text, bool with_query)
+{
+	char link[64], *text = NULL, *body = NULL;
+	json_t *o;
+
+	registry_study_link(m->nct_id, link);
+	if (with_text && asprintf(&text, "new trial matches search %s: <%s|%s>, "
+	    "%s, %s, %s", m->search, link, m->nct_id, m->brief_title,
+	    m->overall_status, m->lead_sponsor) < 0)
+		return NULL;
+	o = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "kind", "search-match",
+	    "text", text,
+	    "search", m->search,
+	    "query", with_query ? m->query : NULL,
+	    "nct_id", m->nct_id,
+	    "brief_title", m->brief_title,
+	    "overall_status", m->overall_status,
+	    "lead_sponsor", m->lead_sponsor,
+	    "link", link,
+	    "matched_at", m->matched_at);
+	if (o != NULL)
+		body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	free(text);
+	return body;
+}
+
+char *
+alerts_match_body(const struct store_match *m)
+{
+	return match_json(m, true, true);
+}
+
+static int
+match_to_stdout(void *arg, const struct store_match *m)
+{
+	struct pass *p = arg;
+
+	alerts_print_match(p->out, m);
+	return printed(p, store_match_done, m->alert_id);
+}
+
+static int
+match_to_webhook(void *arg, const struct store_match *m)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "search=%s nct=%s", m->search, m->nct_id);
+	return posted_item(arg, store_match_done, m->alert_id,
+	    alerts_match_body(m), what);
+}
+
+/* NOTIFY's payload is at most 8000 bytes: a long query is left out. */
+#define NOTIFY_MAX 7999
+
+static int
+match_to_notify(void *arg, const struct store_match *m)
+{
+	struct pass *p = arg;
+	char *payload = match_json(m, false, true);
+
+	if (payload != NULL && strlen(payload) > NOTIFY_MAX) {
+		free(payload);
+		payload = match_json(m, false, false);
+	}
+	if (payload == NULL)
+		return -1;
+	/* NOTIFY is transactional: it goes out exactly when the mark commits. */
+	if (store_begin(p->s) < 0 || store_notify_match(p->s, payload) < 0 ||
+	    store_match_done(p->s, m->alert_id, true, NULL) < 0 ||
+	    store_commit(p->s) < 0) {
+		store_rollback(p->s);
+		free(payload);
+		p->db_error = true;
+		return -1;
+	}
+	free(payload);
+	p->sent++;
+	return 0;
 }
 
 int
@@ -215,6 +366,7 @@ alerts_deliver(const struct config *cfg, struct store *s, struct fetch *f,
 	for (size_t i = 0; i < n; i++) {
 		struct pass p;
 		store_flag_fn fn;
+		store_match_fn mfn;
 
 		memset(&p, 0, sizeof(p));
 		p.cfg = cfg;
@@ -222,14 +374,22 @@ alerts_deliver(const struct config *cfg, struct store *s, struct fetch *f,
 		p.f = f;
 		p.out = out;
 		p.sink = sinks[i];
-		if (strcmp(sinks[i], "stdout") == 0)
+		if (strcmp(sinks[i], "stdout") == 0) {
 			fn = to_stdout;
-		else if (strcmp(sinks[i], "webhook") == 0)
+			mfn = match_to_stdout;
+		} else if (strcmp(sinks[i], "webhook") == 0) {
 			fn = to_webhook;
-		else
+			mfn = match_to_webhook;
+		} else {
 			fn = to_notify;
+			mfn = match_to_notify;
+		}
 		if (store_each_pending_alert(s, sinks[i], fn, &p) < 0 ||
 		    p.db_error)
+			rc = -1;
+		/* Then the trials newly matching a search. */
+		if (!p.db_error && (store_each_pending_match(s, sinks[i], mfn,
+		    &p) < 0 || p.db_error))
 			rc = -1;
 		*sent += p.sent;
 		*failed += p.failed;

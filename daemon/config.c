@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "search.h"
 #include "text.h"
 
 #define OFF(f) offsetof(struct config, f)
@@ -650,6 +651,76 @@ read_line(char *str, int num, void *stream)
 	return str;
 }
 
+/* ------------------------------------------------------------ searches */
+
+static void
+search_clear(struct config_search *s)
+{
+	free(s->name);
+	free(s->query);
+	free(s->text);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * [tracking] search.NAME = value.  A key set again replaces the search; a
+ * continuation line adds a parameter ("filter.overallStatus=...") or goes
+ * on with the last one's value after a space.  0 / -1 with ps->err.
+ */
+static int
+set_search(struct parse *ps, const char *name, const char *value)
+{
+	struct config *cfg = ps->cfg;
+	struct config_search *s = NULL, *v;
+	char why[256], *text = NULL, *query;
+	size_t i;
+
+	if (!search_name_ok(name)) {
+		seterr(ps->err, ps->file, ps->line, "[tracking] search.%.60s: a "
+		    "search name is 1 to %d letters, digits, '_' or '-'", name,
+		    SEARCH_NAME_MAX);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_searches && s == NULL; i++)
+		if (strcmp(cfg->searches[i].name, name) == 0)
+			s = &cfg->searches[i];
+	if (s == NULL) {
+		if ((v = realloc(cfg->searches, (cfg->n_searches + 1) *
+		    sizeof(*v))) == NULL)
+			goto nomem;
+		cfg->searches = v;
+		s = &v[cfg->n_searches];
+		memset(s, 0, sizeof(*s));
+		if ((s->name = strdup(name)) == NULL)
+			goto nomem;
+		cfg->n_searches++;
+	}
+	if (ps->continuation && s->text != NULL) {
+		if (asprintf(&text, "%s%s%s", s->text, search_starts_param(value) ?
+		    "&" : " ", value) < 0)
+			text = NULL;
+	} else {
+		text = strdup(value);
+		s->line = ps->line;
+	}
+	if (text == NULL)
+		goto nomem;
+	if ((query = search_parse(text, why, sizeof(why))) == NULL) {
+		seterr(ps->err, ps->file, ps->line, "[tracking] search.%s: %s",
+		    name, why);
+		free(text);
+		return -1;
+	}
+	free(s->text);
+	free(s->query);
+	s->text = text;
+	s->query = query;
+	return 0;
+nomem:
+	seterr(ps->err, ps->file, ps->line, "out of memory");
+	return -1;
+}
+
 static int
 on_value(void *user, const char *section, const char *name,
     const char *value)
@@ -663,6 +734,12 @@ on_value(void *user, const char *section, const char *name,
 		seterr(ps->err, ps->file, ps->line, "%s: key outside of any "
 		    "[section]", name);
 		goto fail;
+	}
+	if (strcmp(section, "tracking") == 0 && strncmp(name, "search.",
+	    7) == 0) {
+		if (set_search(ps, name + 7, value) < 0)
+			goto fail;
+		return 1;
 	}
 	if ((k = find_key(section, name)) == NULL) {
 		seterr(ps->err, ps->file, ps->line, "unknown key '%s' in "
@@ -701,6 +778,9 @@ config_free(struct config *cfg)
 			break;
 		}
 	}
+	for (size_t i = 0; i < cfg->n_searches; i++)
+		search_clear(&cfg->searches[i]);
+	free(cfg->searches);
 	free(cfg->path);
 	free(cfg);
 }

@@ -18,6 +18,14 @@ struct config_error {
 	char text[512];
 };
 
+/* One [tracking] search.NAME: a registry search whose matches are tracked. */
+struct config_search {
+	char *name;		/* NAME, search_name_ok() */
+	char *query;		/* search_parse()'s query string; "" = every study */
+	char *text;		/* the value as written, continuation lines joined */
+	int line;		/* the line that sets it; 0 when no file does */
+};
+
 struct config {
 	char *path;		/* the file that was read; NULL: built-in defaults */
 
@@ -49,6 +57,8 @@ struct config {
 	size_t n_nct_ids;
 	bool from_pages;	/* also track every NCT ID found on pages */
 	unsigned max_missing;	/* cap on trials one run may mark missing, default 10 */
+	struct config_search *searches;	/* search.NAME keys, in file order */
+	size_t n_searches;
 	bool backfill;		/* read new trials' past versions, default yes */
 	unsigned backfill_requests; /* history requests per cycle, default 200 */
 

@@ -738,6 +738,36 @@ identity_record_pack(const struct identity_record *r, void *buf)
 	return p;
 }
 
+/* p, a pointer into a block that moved by `by` bytes (NULL stays). */
+static const void *
+shift(const void *p, ptrdiff_t by)
+{
+	return p ? (const char *)p + by : NULL;
+}
+
+const struct identity_record *
+identity_record_moved(void *buf, const void *was)
+{
+	struct identity_record *p = buf;
+	ptrdiff_t by = (char *)buf - (const char *)was;
+	size_t k;
+
+	p->acronym.v = (struct tok *)shift(p->acronym.v, by);
+	p->words.v = (struct wslot *)shift(p->words.v, by);
+	p->words.text = (char *)shift(p->words.text, by);
+	p->show.buf = (char *)shift(p->show.buf, by);
+	p->show.title = shift(p->show.title, by);
+	p->show.acronym = shift(p->show.acronym, by);
+	p->show.sponsor = shift(p->show.sponsor, by);
+	for (k = 0; k < SHOW_LIST; k++) {
+		p->show.conditions[k] = shift(p->show.conditions[k], by);
+		p->show.interventions[k] = shift(p->show.interventions[k], by);
+	}
+	for (k = 0; k < p->acronym.n; k++)
+		p->acronym.v[k].s = shift(p->acronym.v[k].s, by);
+	return p;
+}
+
 void
 identity_record_free(struct identity_record *r)
 {

@@ -113,6 +113,14 @@ size_t identity_record_size(const struct identity_record *r);
  */
 const struct identity_record *identity_record_pack(
     const struct identity_record *r, void *buf);
+/*
+ * A packed record whose bytes were copied from `was` (where
+ * identity_record_pack() put them) to buf, 8-byte aligned: its pointers
+ * moved with it, returned there.  So a record packed once can be written
+ * out and read back anywhere (judge.c keeps them in a file).
+ */
+const struct identity_record *identity_record_moved(void *buf,
+    const void *was);
 /* NULL is a no-op. */
 void identity_record_free(struct identity_record *r);
 

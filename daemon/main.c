@@ -18,9 +18,12 @@
 #include "claims.h"
 #include "config.h"
 #include "fetch.h"
+#include "judge.h"
+#include "listing.h"
 #include "localdb.h"
 #include "log.h"
 #include "pages.h"
+#include "registry.h"
 #include "report.h"
 #include "rules.h"
 #include "service.h"
@@ -43,6 +46,7 @@ struct command {
 };
 
 static const char *const json_flag[] = {"--json", NULL};
+static const char *const online_flag[] = {"--online", NULL};
 static const char *const flags_flags[] = {"--all", "--json", NULL};
 static const char *const report_flags[] = {"--out", NULL};
 
@@ -61,11 +65,13 @@ static const char *const history_flags[] = {"--json", "--since", "--class",
     NULL};
 
 static const struct command commands[] = {
-	{"check-config", "", "parse and validate the config, print \"configuration OK\"",
+	{"check-config", "[--online]", "parse and validate the config, print \"configuration OK\"",
 	    "Reads the configuration (see -c), applies the environment overrides and\n"
 	    "validates every key. Prints \"configuration OK\" and exits 0, or prints\n"
-	    "FILE:LINE: message and exits 2.\n",
-	    false, cmd_check_config, NULL},
+	    "FILE:LINE: message and exits 2. --online also asks the registry how\n"
+	    "many studies each [tracking] search.NAME matches (a search it refuses\n"
+	    "is a FILE:LINE error with its words; exit 1 if it cannot be asked).\n",
+	    false, cmd_check_config, online_flag},
 	{"migrate", "", "apply pending database migrations",
 	    "Applies the migrations compiled into this binary that the database does\n"
 	    "not have yet, in order, each in its own transaction, under an advisory\n"
@@ -199,15 +205,49 @@ parse_flags(const char *cmd, int argc, char **argv, const char *const *known,
 
 /* ----------------------------------------------------------- commands */
 
+static struct fetch *make_fetch(const struct config *cfg,
+    struct event_base **base);
+
 static int
 cmd_check_config(struct config *cfg, struct store *s, int argc, char **argv)
 {
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror check-config: takes no arguments\n");
+	const char *const *known = online_flag;
+	bool set[1] = {false};
+	struct event_base *base = NULL;
+	struct registry_opts ro;
+	struct registry *reg = NULL;
+	struct fetch *f = NULL;
+	char **rest;
+	int nrest, rc;
+
+	if (parse_flags("check-config", argc, argv, known, set, &rest,
+	    &nrest) < 0 || nrest > 0) {
+		if (nrest > 0)
+			fprintf(stderr, "ctmirror check-config: takes no "
+			    "arguments but --online\n");
 		return EXIT_USAGE;
 	}
-	printf("configuration OK\n");
-	return 0;
+	if (!set[0] || cfg->n_searches == 0) {
+		printf("configuration OK\n");
+		return 0;
+	}
+	/* --online: the registry counts what each search matches. */
+	sync_registry_opts(cfg, &ro);
+	if ((f = make_fetch(cfg, &base)) == NULL ||
+	    (reg = registry_new(f, &ro)) == NULL) {
+		log_error("check-config: cannot set up the HTTP client");
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	rc = listing_check(cfg, reg, stdout, stderr);
+	if (rc == 0)
+		printf("configuration OK\n");
+out:
+	registry_free(reg);
+	fetch_free(f);
+	if (base != NULL)
+		event_base_free(base);
+	return rc;
 }
 
 static int
@@ -517,7 +557,7 @@ cmd_run(struct config *cfg, struct store *s, int argc, char **argv)
 /* ---------------------------------------------------------------- scan */
 
 struct scan_out {
-	struct sync_judge *judge;
+	struct judge *judge;
 	bool json;
 	json_t *pages;
 	unsigned claims, findings;
@@ -526,11 +566,11 @@ struct scan_out {
 
 /*
  * One claim and the verdicts on it: verdicts [from, to) of the page (a
- * claim's verdicts are one run, sync.h), so a page of n claims costs n
+ * claim's verdicts are one run, judge.h), so a page of n claims costs n
  * steps, not n times its verdicts.
  */
 static void
-scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
+scan_claim(struct scan_out *x, const char *path, const struct judge_page *pg,
     size_t i, size_t from, size_t to, json_t *jclaims)
 {
 	const struct claim *c = &pg->claims.v[i];
@@ -568,8 +608,8 @@ scan_claim(struct scan_out *x, const char *path, const struct sync_page *pg,
 	log_print(stdout, "  %s:%d: %s %s%s%s%s%s \"%s\"", path, c->line,
 	    c->nct_id, claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
 	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
-	if (sync_judge_state(x->judge, c->nct_id) == NULL ||
-	    sync_judge_state(x->judge, c->nct_id)->overall_status == NULL)
+	if (judge_state(x->judge, c->nct_id) == NULL ||
+	    judge_state(x->judge, c->nct_id)->overall_status == NULL)
 		printf("      (no registry record stored for %s)\n", c->nct_id);
 	else if (to == from)
 		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?
@@ -587,12 +627,12 @@ static int
 scan_page(void *arg, const char *path, const char *text, size_t len)
 {
 	struct scan_out *x = arg;
-	struct sync_page pg;
+	struct judge_page pg;
 	json_t *jclaims = NULL;
 	size_t k = 0;
 
-	if (sync_judge_page(x->judge, path, text, len, &pg) < 0) {
-		sync_page_finish(&pg);
+	if (judge_page(x->judge, path, text, len, &pg) < 0) {
+		judge_page_finish(&pg);
 		x->failed = 1;
 		return -1;
 	}
@@ -611,7 +651,7 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 	if (x->json)
 		json_array_append_new(x->pages, json_pack("{s:s, s:o}", "page",
 		    path, "claims", jclaims));
-	sync_page_finish(&pg);
+	judge_page_finish(&pg);
 	return 0;
 }
 
@@ -634,8 +674,11 @@ cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 		    "set [pages] paths\n");
 		return EXIT_USAGE;
 	}
-	if ((x.judge = sync_judge_new(cfg, s)) == NULL) {
+	if ((x.judge = judge_new(cfg, s)) == NULL ||
+	    judge_prepare(x.judge, nrest ? rest : cfg->page_paths, nrest ?
+	    (size_t)nrest : cfg->n_page_paths, cfg->max_page_size) < 0) {
 		log_error("scan: %s", store_errmsg(s));
+		judge_free(x.judge);
 		return EXIT_RUNTIME;
 	}
 	if (x.json)
@@ -661,7 +704,7 @@ cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
 	rc = 0;
 out:
 	json_decref(x.pages);
-	sync_judge_free(x.judge);
+	judge_free(x.judge);
 	return rc;
 }
 

@@ -107,6 +107,16 @@ struct study {
 	char hash[65];		/* lower-case hex SHA-256 of canonical */
 };
 
+/*
+ * The registry's last-update date of one trial, as a probe of its ID or a
+ * listing of the studies changed since a day gives it (registry.c), for
+ * the decision which trials moved (plan.c).
+ */
+struct trial_update {
+	char nct_id[NCT_ID_SIZE];
+	char last_update[DATE_SIZE];	/* "" if the registry gave none */
+};
+
 /* ----------------------------------------------------------------- diff */
 
 enum change_class {

@@ -32,7 +32,9 @@
 #endif
 
 /* Extensions a folder walk picks up; explicitly named files need none. */
-static const char *const page_exts[] = {".md", ".markdown", ".txt", ".html", ".htm"};
+static const char *const page_exts[] = {
+	".md", ".markdown", ".txt", ".html", ".htm",
+};
 
 /* One file found, to be read later. */
 struct entry {
@@ -55,6 +57,12 @@ struct scan {
 	struct pages_skips *skips;
 	bool oom;
 };
+
+/* A warning about the walk, unless the caller walks again to warn. */
+#define WARN(s, ...) do {						\
+	if (!(s)->skips->quiet)						\
+		log_warnx(__VA_ARGS__);					\
+} while (0)
 
 /* Remember that `path` was not read, and why.  Not logged here. */
 static void
@@ -88,7 +96,7 @@ note_skip(struct scan *s, const char *path, enum pages_skip_kind kind,
 static void
 skip(struct scan *s, const char *path, const char *why)
 {
-	log_warnx("page=%s: skipped: %s", path, why);
+	WARN(s, "page=%s: skipped: %s", path, why);
 	note_skip(s, path, PAGES_SKIP_FILE, why);
 }
 
@@ -100,7 +108,7 @@ skip_errno(struct scan *s, const char *path, enum pages_skip_kind kind,
 	char text[256];
 
 	snprintf(text, sizeof(text), "%s: %s", why, strerror(errno));
-	log_warnx("%s=%s: skipped: %s", what, path, text);
+	WARN(s, "%s=%s: skipped: %s", what, path, text);
 	note_skip(s, path, kind, text);
 }
 
@@ -320,7 +328,7 @@ add_path(struct scan *s, const char *path, bool named)
 		 * was deleted, and its flags resolve.
 		 */
 		if (named && errno == ENOENT) {
-			log_warnx("pages: %s: matches nothing", path);
+			WARN(s, "pages: %s: matches nothing", path);
 			note_skip(s, path, PAGES_SKIP_FOLDER,
 			    "matches nothing");
 		} else {
@@ -332,7 +340,7 @@ add_path(struct scan *s, const char *path, bool named)
 	if (S_ISDIR(st.st_mode)) {
 		if (walk(s, path, &st) == 0 && named && s->n == before &&
 		    !s->oom)
-			log_warnx("pages: %s: no .md, .markdown, .txt, .html "
+			WARN(s, "pages: %s: no .md, .markdown, .txt, .html "
 			    "or .htm file found", path);
 	} else if (S_ISREG(st.st_mode))
 		add_file(s, path, &st);	/* named: any extension */
@@ -365,11 +373,11 @@ add_glob(struct scan *s, const char *pattern)
 	rc = glob(pattern, GLOB_BRACE | GLOB_TILDE, glob_error, &g);
 	glob_scan = NULL;
 	if (rc == GLOB_NOMATCH)
-		log_warnx("pages: %s: matches nothing", pattern);
+		WARN(s, "pages: %s: matches nothing", pattern);
 	else if (rc == GLOB_NOSPACE)
 		s->oom = true;
 	else if (rc != 0)
-		log_warnx("pages: %s: cannot expand the pattern (a folder "
+		WARN(s, "pages: %s: cannot expand the pattern (a folder "
 		    "could not be read)", pattern);
 	else
 		for (size_t i = 0; i < g.gl_pathc && !s->oom; i++)

@@ -7,6 +7,7 @@
 #ifndef CTMIRROR_PAGES_H
 #define CTMIRROR_PAGES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -36,6 +37,11 @@ struct pages_skip {
 struct pages_skips {
 	struct pages_skip *v;	/* sorted by path once the walk is done */
 	size_t n, cap;
+	/*
+	 * Set by the caller: record the skips without warning, for a walk
+	 * that a later walk of the same paths repeats (and warns about).
+	 */
+	bool quiet;
 };
 
 /*

@@ -1,20 +1,22 @@
 /*
- * registry.h - the ClinicalTrials.gov API v2, on top of fetch.c.
- * Probe: GET /studies?filter.ids=..&fields=NCTId,LastUpdatePostDate in
- * batches, following nextPageToken.  Full fetch: GET /studies?filter.ids=..
- * in batches of ~100, delivered batch by batch so memory stays flat.
- * Batches are sized by count and by URL length.  Records are matched to
- * the IDs asked by the ID they carry and by their nctIdAliases (filter.ids
- * also searches aliases and answers with the current record), one record
- * per trial per batch.  IDs a batch did not answer for are asked one by
- * one (/studies/{id}) to tell "not found" (a text/plain 404), an alias
- * (301 to the current ID) and an error apart.  A 400, 414 or 431 on a
- * batch is split in halves to isolate what it refuses.  Status and
- * Content-Type are checked before any body is parsed.  Refusals that are
- * about the client, not an ID (401, 403, the web server's 404, paging
- * that never ends, an outage) stop all further requests and are reported
- * once, by registry_failure().  Every behaviour relied on is listed with
- * its source in tests/registry/CONFORMANCE.md.
+ * registry.h - the ClinicalTrials.gov API v2, on top of fetch.c
+ * (registry.c, with registry_probe.c, registry_fetch.c and
+ * registry_search.c).  Probe: GET /studies?filter.ids=..&fields=NCTId,
+ * LastUpdatePostDate in batches, following nextPageToken.  Full fetch:
+ * GET /studies?filter.ids=.. in batches of ~100, delivered batch by batch
+ * so memory stays flat.  Search: GET /studies?QUERY&fields=NCTId,
+ * LastUpdatePostDate, paged.  Batches are sized by count and by URL
+ * length.  Records are matched to the IDs asked by the ID they carry and
+ * by their nctIdAliases (filter.ids also searches aliases and answers with
+ * the current record), one record per trial per batch.  IDs a batch did
+ * not answer for are asked one by one (/studies/{id}) to tell "not found"
+ * (a text/plain 404), an alias (301 to the current ID) and an error apart.
+ * A 400, 414 or 431 on a batch is split in halves to isolate what it
+ * refuses.  Status and Content-Type are checked before any body is
+ * parsed.  Refusals that are about the client, not an ID (401, 403, the
+ * web server's 404, paging that never ends, an outage) stop all further
+ * requests and are reported once, by registry_failure().  Every behaviour
+ * relied on is listed with its source in tests/registry/CONFORMANCE.md.
  */
 #ifndef CTMIRROR_REGISTRY_H
 #define CTMIRROR_REGISTRY_H
@@ -87,15 +89,9 @@ struct registry_item {
 	bool twins;
 };
 
-/* One probed ID: the registry's lastUpdatePostDate for it. */
-struct registry_probe_entry {
-	char nct_id[NCT_ID_SIZE];
-	char last_update[DATE_SIZE];	/* "" if the registry gave none */
-};
-
 struct registry_probe_result {
 	/* IDs the registry returned, sorted, each once (its latest date) */
-	struct registry_probe_entry *v;
+	struct trial_update *v;
 	size_t n;
 	struct registry_item *failed;	/* IDs whose batch failed (outcome REG_ERROR) */
 	size_t n_failed;
@@ -139,6 +135,9 @@ int registry_probe(struct registry *r, char *const *ids, size_t n,
     struct registry_probe_result *out);
 void registry_probe_finish(struct registry_probe_result *res);
 
+/* The requests a probe of n IDs takes, an empty page after a full one aside. */
+unsigned registry_probe_cost(const struct registry *r, size_t n);
+
 /*
  * Called once per batch with one item per requested ID of that batch, in
  * request order.  Items are borrowed (the callee may steal item->study by
@@ -155,6 +154,46 @@ typedef int (*registry_batch_fn)(void *arg, struct registry_item *items,
  */
 int registry_fetch(struct registry *r, char *const *ids, size_t n,
     registry_batch_fn fn, void *arg);
+
+/* The studies a search matches (registry_search). */
+struct registry_search_result {
+	struct trial_update *v;	/* sorted by ID, each once (its latest date) */
+	size_t n;
+	size_t total;		/* the count its first page gave (totalCount) */
+	unsigned requests;	/* pages asked, rereads included */
+	unsigned rereads;	/* reads again from the first page */
+	/*
+	 * Every study the first page counted was listed.  A listing the
+	 * registry's data moved under may come out short even when read
+	 * again: absence from it is then no proof that a study stopped
+	 * matching.
+	 */
+	bool complete;
+};
+
+/*
+ * The studies `query` matches (a URL query string of search.h's form;
+ * "" for every study), with their last-update dates: GET /studies?QUERY&
+ * fields=NCTId,LastUpdatePostDate&pageSize=P&countTotal=true, then each
+ * nextPageToken in turn (P: probe_batch).  A listing that comes back with
+ * fewer studies than its first page counted, or whose page token the
+ * registry refused, is read again from its first page, twice at most
+ * (out->complete says how it came out).  With max_pages > 0, a search
+ * counted larger than max_pages pages is not read on: 1, with out->total.
+ * 0 when listed; -1 when the registry refused it (*refused, new: its
+ * words, "HTTP 400: ..."), or stopped (registry_failure), or on cancel.
+ * Free with registry_search_finish (also after a failure).
+ */
+int registry_search(struct registry *r, const char *query,
+    unsigned max_pages, struct registry_search_result *out, char **refused);
+void registry_search_finish(struct registry_search_result *res);
+
+/*
+ * How many studies `query` matches (countTotal=true, pageSize=0), into
+ * *count.  0; -1 as registry_search.
+ */
+int registry_search_count(struct registry *r, const char *query,
+    size_t *count, char **refused);
 
 /* "https://clinicaltrials.gov/study/NCT..." into out.  */
 void registry_study_link(const char *nct_id, char out[64]);

@@ -17,6 +17,7 @@
 #include "build_config.h"
 #include "diff.h"
 #include "log.h"
+#include "plan.h"
 #include "study.h"
 
 /* Advisory lock keys: "ctmi" + purpose, so other applications' keys never collide. */
@@ -866,10 +867,13 @@ store_run_finish(struct store *s, const struct store_run *r,
  * Retention.  Each call deletes at most `batch` rows of a kind, in its own
  * statement, so no transaction holds many rows or runs long.
  */
-/* Delivered only: an undelivered alert is never pruned. */
-#define PRUNE_ALERTS_SQL \
-	"DELETE FROM alert_outbox WHERE alert_id IN" \
-	" (SELECT alert_id FROM alert_outbox" \
+/*
+ * Delivered only: an undelivered alert is never pruned.  Of an outbox
+ * (alert_outbox for flags, match_outbox for new search matches).
+ */
+#define PRUNE_OUTBOX_SQL(table) \
+	"DELETE FROM " table " WHERE alert_id IN" \
+	" (SELECT alert_id FROM " table \
 	"   WHERE delivered_at IS NOT NULL" \
 	"     AND delivered_at < now() - make_interval(" \
 	"                             secs => $1::double precision)" \
@@ -919,10 +923,15 @@ int
 store_prune(struct store *s, unsigned alerts_age, unsigned runs_age,
     unsigned batch, unsigned *alerts, unsigned *runs)
 {
+	unsigned matches = 0;
+
 	*runs = 0;
-	if (prune_batch(s, "prune alerts", PRUNE_ALERTS_SQL, alerts_age, batch,
-	    alerts) < 0)
+	if (prune_batch(s, "prune alerts", PRUNE_OUTBOX_SQL("alert_outbox"),
+	    alerts_age, batch, alerts) < 0 ||
+	    prune_batch(s, "prune announcements",
+	    PRUNE_OUTBOX_SQL("match_outbox"), alerts_age, batch, &matches) < 0)
 		return -1;
+	*alerts += matches;	/* announcements are alerts too */
 	return prune_batch(s, "prune runs", PRUNE_RUNS_SQL, runs_age, batch,
 	    runs);
 }
@@ -1090,47 +1099,6 @@ sorted_order(char *const *ids, size_t n)
 		order[i] = i;
 	qsort_r(order, n, sizeof(*order), cmp_order, (void *)ids);
 	return order;
-}
-
-int
-store_last_updates(struct store *s, char *const *ids, size_t n,
-    char (*last_update)[DATE_SIZE])
-{
-	PGresult *res = NULL;
-	char *arr = NULL;
-	size_t *order = NULL, i;
-	const char *p[1];
-	int rc = -1;
-
-	for (i = 0; i < n; i++)
-		last_update[i][0] = '\0';
-	if (n == 0)
-		return 0;
-	if ((arr = id_array(ids, n)) == NULL ||
-	    (order = sorted_order(ids, n)) == NULL) {
-		set_err(s, "last updates: out of memory");
-		goto out;
-	}
-	p[0] = arr;
-	res = q(s, "last updates", PGRES_TUPLES_OK,
-	    "SELECT t.nct_id, coalesce(v.last_update_posted, '')"
-	    "  FROM trials t JOIN study_versions v"
-	    "    ON v.version_id = t.current_version_id"
-	    " WHERE t.nct_id = ANY($1::text[])", 1, p);
-	if (res == NULL)
-		goto out;
-	for (int r = 0; r < PQntuples(res); r++) {
-		long k = find_id(ids, order, n, PQgetvalue(res, r, 0));
-
-		if (k >= 0)
-			copy_date(last_update[k], PQgetvalue(res, r, 1));
-	}
-	rc = 0;
-out:
-	PQclear(res);
-	free(order);
-	free(arr);
-	return rc;
 }
 
 /* ------------------------------------------------------------ versions */
@@ -1551,117 +1519,165 @@ store_summary(struct store *s, struct store_summary *sum)
 
 /* ------------------------------------------------------- rule states */
 
-struct store_states {
-	PGresult *res;			/* owns every string below */
-	struct trial_state *v;		/* sorted by nct_id */
+/*
+ * The registry state of a trial as the rules read it (model.h's
+ * trial_state), columns 0 to 12 of a row of this select; with the IDs the
+ * registry does not know (rule unknown-trial).
+ */
+#define STATE_SELECT \
+	"SELECT t.nct_id, v.overall_status, coalesce(v.has_results, false)," \
+	"       coalesce(v.results_first_posted, '')," \
+	"       coalesce(v.last_update_posted, '')," \
+	"       coalesce(v.results_submitted, '')," \
+	"       coalesce(array_to_string(v.result_pmids, ' '), '')," \
+	"       coalesce(cardinality(v.result_pmids), 0), v.acronym," \
+	"       v.brief_title," \
+	"       CASE WHEN t.registry_state = 'not_found'" \
+	"            THEN coalesce(t.registry_answer, 'not found') END," \
+	"       coalesce(to_char(coalesce(t.registry_checked_at," \
+	"                                 t.missing_since), 'YYYY-MM-DD'), '')," \
+	"       coalesce(to_char(d.due_by, 'YYYY-MM-DD'), '')," \
+	"       v.status_since, v.result_refs_since"
+
+/*
+ * The joins STATE_SELECT reads: the current version, and the deadline of
+ * trials that become overdue when it passes (both states, so the answer
+ * does not depend on today).  The deadlines are worked out once for all
+ * (a materialized CTE, hashed): as a join condition the planner would
+ * redo the view for every trial asked (2.9 s for 4,096 of 50,000).
+ */
+#define STATE_DUE \
+	"WITH due AS MATERIALIZED (SELECT nct_id, due_by FROM results_due" \
+	"   WHERE state IN ('not due yet', 'overdue')" \
+	"     AND primary_completion_date_type = 'ACTUAL'" \
+	"     AND results_first_submitted_date IS NULL) "
+#define STATE_FROM \
+	"  FROM trials t LEFT JOIN study_versions v" \
+	"    ON v.version_id = t.current_version_id" \
+	"  LEFT JOIN due d ON d.nct_id = t.nct_id"
+
+/* PMIDs a state can list; more are left out of the evidence. */
+#define STATE_PMIDS 64
+
+/*
+ * Row r of a STATE_SELECT result into *st: its strings borrowed from res,
+ * its PMIDs split into pmids (room for STATE_PMIDS, NUL-separated in
+ * buf, a copy of column 6).
+ */
+static void
+state_of_row(const PGresult *res, int r, struct trial_state *st, char *buf,
+    size_t size, const char **pmids)
+{
+	char *save = NULL, *tok;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->nct_id, sizeof(st->nct_id), "%s", PQgetvalue(res, r, 0));
+	st->overall_status = col(res, r, 1);
+	st->has_results = PQgetvalue(res, r, 2)[0] == 't';
+	copy_date(st->results_first_posted, PQgetvalue(res, r, 3));
+	copy_date(st->last_update_posted, PQgetvalue(res, r, 4));
+	copy_date(st->results_submitted, PQgetvalue(res, r, 5));
+	st->acronym = col(res, r, 8);
+	st->brief_title = col(res, r, 9);
+	st->registry_answer = col(res, r, 10);
+	copy_date(st->answered_on, PQgetvalue(res, r, 11));
+	copy_date(st->results_due_by, PQgetvalue(res, r, 12));
+	copy_date(st->status_since, col(res, r, 13));
+	copy_date(st->result_refs_since, col(res, r, 14));
+	snprintf(buf, size, "%s", PQgetvalue(res, r, 6));
+	st->result_pmids = pmids;
+	for (tok = strtok_r(buf, " ", &save); tok && st->n_result_pmids <
+	    STATE_PMIDS; tok = strtok_r(NULL, " ", &save))
+		pmids[st->n_result_pmids++] = tok;
+}
+
+int
+store_each_state(struct store *s, char *const *ids, size_t n,
+    store_state_fn fn, void *arg)
+{
+	const char *pmids[STATE_PMIDS];
+	const char *p[1];
+	char *arr = NULL, buf[STATE_PMIDS * 12];
+	PGresult *res;
+	bool failed = false, stopped = false;
+
+	if (n == 0)
+		return 0;
+	if (s->pipeline) {
+		set_err(s, "states: internal error: inside a pipeline");
+		return -1;
+	}
+	if ((arr = id_array(ids, n)) == NULL) {
+		set_err(s, "states: out of memory");
+		return -1;
+	}
+	p[0] = arr;
+	/*
+	 * Row by row: a whole knowledge base's trials cost one row's memory,
+	 * however many they are; in no order, so that the server need not
+	 * sort wide rows.  The summary is the citation
+	 * check's cut of the record (migration 0003): a few KB, nothing of
+	 * a results section decompressed.
+	 */
+	if (!PQsendQueryParams(s->conn, STATE_DUE STATE_SELECT
+	    ", v.citation::text" STATE_FROM
+	    " WHERE t.nct_id = ANY ($1::text[])"
+	    "   AND (v.version_id IS NOT NULL OR t.registry_state = 'not_found')",
+	    1, NULL, p, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(s->conn)) {
+		set_pq_err(s, "states", NULL);
+		free(arr);
+		return -1;
+	}
+	free(arr);
+	while ((res = PQgetResult(s->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE && !failed && !stopped) {
+			struct trial_state ts;
+
+			state_of_row(res, 0, &ts, buf, sizeof(buf), pmids);
+			if (fn(arg, &ts, col(res, 0, 15), (size_t)PQgetlength(
+			    res, 0, 15)) < 0)
+				stopped = true;
+		} else if (st != PGRES_TUPLES_OK &&
+		    st != PGRES_SINGLE_TUPLE && !failed) {
+			set_pq_err(s, "states", PQresultErrorMessage(res));
+			failed = true;
+		}
+		PQclear(res);
+	}
+	return failed || stopped ? -1 : 0;
+}
+
+struct store_names {
+	PGresult *acr;			/* acronym, nct_id */
+	struct claims_acronym *v;
 	size_t n;
-	char **pmid_store;		/* per state: split copy of the PMID list */
-	const char **pmid_ptrs;
-	struct claims_acronym *acr;
-	size_t n_acr;
 	PGresult *aliases;		/* alias_nct_id, nct_id; sorted by alias */
 };
 
-static int
-cmp_state(const void *a, const void *b)
+struct store_names *
+store_load_names(struct store *s)
 {
-	return strcmp(((const struct trial_state *)a)->nct_id,
-	    ((const struct trial_state *)b)->nct_id);
-}
+	struct store_names *m = calloc(1, sizeof(*m));
 
-/*
- * The day a version took effect, as SQL on the study_versions row `x`:
- * its lastUpdatePostDate, else the date its change list gives it, else
- * the day ctmirror fetched it.  As trial_timeline dates its spans.
- */
-#define VERSION_DAY(x) \
-	"coalesce(" x ".last_update_posted, " x ".registry_date," \
-	" to_char(" x ".fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"
-
-struct store_states *
-store_load_states(struct store *s)
-{
-	struct store_states *m = NULL;
-	size_t total_pmids = 0, used = 0;
-	int rows;
-
-	if ((m = calloc(1, sizeof(*m))) == NULL)
+	if (m == NULL)
 		goto oom;
-	/* With the IDs the registry does not know, for unknown-trial. */
-	m->res = q(s, "load registry states", PGRES_TUPLES_OK,
-	    "SELECT t.nct_id, v.overall_status, coalesce(v.has_results, false),"
-	    "       coalesce(v.results_first_posted, ''),"
-	    "       coalesce(v.last_update_posted, ''),"
-	    "       coalesce(v.results_submitted, ''),"
-	    "       coalesce(array_to_string(v.result_pmids, ' '), ''),"
-	    "       coalesce(cardinality(v.result_pmids), 0), v.acronym,"
-	    "       v.brief_title,"
-	    "       CASE WHEN t.registry_state = 'not_found'"
-	    "            THEN coalesce(t.registry_answer, 'not found') END,"
-	    "       coalesce(to_char(coalesce(t.registry_checked_at,"
-	    "                                 t.missing_since), 'YYYY-MM-DD'), ''),"
-	    "       coalesce(to_char(d.due_by, 'YYYY-MM-DD'), ''),"
-	    "       v.status_since, v.result_refs_since"
-	    "  FROM trials t LEFT JOIN study_versions v"
-	    "    ON v.version_id = t.current_version_id"
-	    /*
-	     * The deadline of trials that become overdue when it passes:
-	     * both states, so the answer does not depend on today.
-	     */
-	    "  LEFT JOIN results_due d ON d.nct_id = t.nct_id"
-	    "   AND d.state IN ('not due yet', 'overdue')"
-	    "   AND d.primary_completion_date_type = 'ACTUAL'"
-	    "   AND d.results_first_submitted_date IS NULL"
-	    " WHERE v.version_id IS NOT NULL OR t.registry_state = 'not_found'",
-	    0, NULL);
-	if (m->res == NULL)
+	m->acr = q(s, "load acronyms", PGRES_TUPLES_OK,
+	    "SELECT v.acronym, t.nct_id FROM trials t"
+	    "  JOIN study_versions v ON v.version_id = t.current_version_id"
+	    " WHERE v.acronym <> '' ORDER BY t.nct_id COLLATE \"C\"", 0, NULL);
+	if (m->acr == NULL)
 		goto fail;
-	rows = PQntuples(m->res);
-	for (int r = 0; r < rows; r++)
-		total_pmids += (size_t)atoi(PQgetvalue(m->res, r, 7));
-	m->v = calloc((size_t)rows + 1, sizeof(*m->v));
-	m->pmid_store = calloc((size_t)rows + 1, sizeof(*m->pmid_store));
-	m->pmid_ptrs = calloc(total_pmids + 1, sizeof(*m->pmid_ptrs));
-	m->acr = calloc((size_t)rows + 1, sizeof(*m->acr));
-	if (!m->v || !m->pmid_store || !m->pmid_ptrs || !m->acr)
+	m->n = (size_t)PQntuples(m->acr);
+	if ((m->v = calloc(m->n + 1, sizeof(*m->v))) == NULL)
 		goto oom;
-	for (int r = 0; r < rows; r++) {
-		struct trial_state *st = &m->v[r];
-		char *save = NULL, *tok;
-
-		snprintf(st->nct_id, sizeof(st->nct_id), "%s",
-		    PQgetvalue(m->res, r, 0));
-		st->overall_status = col(m->res, r, 1);
-		st->registry_answer = col(m->res, r, 10);
-		copy_date(st->answered_on, PQgetvalue(m->res, r, 11));
-		st->has_results = PQgetvalue(m->res, r, 2)[0] == 't';
-		copy_date(st->results_first_posted, PQgetvalue(m->res, r, 3));
-		copy_date(st->last_update_posted, PQgetvalue(m->res, r, 4));
-		copy_date(st->results_submitted, PQgetvalue(m->res, r, 5));
-		st->acronym = col(m->res, r, 8);
-		st->brief_title = col(m->res, r, 9);
-		copy_date(st->results_due_by, PQgetvalue(m->res, r, 12));
-		copy_date(st->status_since, col(m->res, r, 13));
-		copy_date(st->result_refs_since, col(m->res, r, 14));
-		if ((m->pmid_store[r] = strdup(PQgetvalue(m->res, r, 6))) == NULL)
-			goto oom;
-		st->result_pmids = m->pmid_ptrs + used;
-		for (tok = strtok_r(m->pmid_store[r], " ", &save);
-		    tok && used < total_pmids;
-		    tok = strtok_r(NULL, " ", &save))
-			m->pmid_ptrs[used++] = tok;
-		st->n_result_pmids = (size_t)(m->pmid_ptrs + used -
-		    st->result_pmids);
+	for (size_t i = 0; i < m->n; i++) {
+		m->v[i].acronym = PQgetvalue(m->acr, (int)i, 0);
+		m->v[i].nct_id = PQgetvalue(m->acr, (int)i, 1);
 	}
-	m->n = (size_t)rows;
-	qsort(m->v, m->n, sizeof(*m->v), cmp_state);
-	for (size_t i = 0; i < m->n; i++)
-		if (m->v[i].acronym && m->v[i].acronym[0]) {
-			m->acr[m->n_acr].acronym = m->v[i].acronym;
-			m->acr[m->n_acr].nct_id = m->v[i].nct_id;
-			m->n_acr++;
-		}
-	/* Sorted by the server in C collation, for store_states_alias(). */
+	/* Sorted by the server in C collation, for store_names_alias(). */
 	m->aliases = q(s, "load aliases", PGRES_TUPLES_OK,
 	    "SELECT alias_nct_id, nct_id FROM trial_aliases"
 	    " ORDER BY alias_nct_id COLLATE \"C\"", 0, NULL);
@@ -1669,25 +1685,21 @@ store_load_states(struct store *s)
 		goto fail;
 	return m;
 oom:
-	set_err(s, "load registry states: out of memory");
+	set_err(s, "load acronyms: out of memory");
 fail:
-	store_states_free(m);
+	store_names_free(m);
 	return NULL;
 }
 
-const struct trial_state *
-store_states_get(const struct store_states *m, const char *nct_id)
+const struct claims_acronym *
+store_names_acronyms(const struct store_names *m, size_t *n)
 {
-	struct trial_state key;
-
-	if (m == NULL || m->n == 0)
-		return NULL;
-	snprintf(key.nct_id, sizeof(key.nct_id), "%s", nct_id);
-	return bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_state);
+	*n = m ? m->n : 0;
+	return m ? m->v : NULL;
 }
 
 const char *
-store_states_alias(const struct store_states *m, const char *nct_id)
+store_names_alias(const struct store_names *m, const char *nct_id)
 {
 	int lo = 0, hi;
 
@@ -1708,72 +1720,27 @@ store_states_alias(const struct store_states *m, const char *nct_id)
 	return NULL;
 }
 
-const struct claims_acronym *
-store_states_acronyms(const struct store_states *m, size_t *n)
-{
-	*n = m ? m->n_acr : 0;
-	return m ? m->acr : NULL;
-}
-
 void
-store_states_free(struct store_states *m)
+store_names_free(struct store_names *m)
 {
 	if (m == NULL)
 		return;
-	if (m->pmid_store)
-		for (size_t i = 0; i < m->n || (m->res && i <
-		    (size_t)PQntuples(m->res)); i++)
-			free(m->pmid_store[i]);
-	free(m->pmid_store);
-	free(m->pmid_ptrs);
-	free(m->acr);
 	free(m->v);
 	PQclear(m->aliases);
-	PQclear(m->res);
+	PQclear(m->acr);
 	free(m);
 }
 
-int
-store_each_record_summary(struct store *s, char *const *ids, size_t n,
-    store_record_fn fn, void *arg)
-{
-	char *arr = NULL;
-	const char *p[1];
-	PGresult *res = NULL;
-	int rc = -1;
-
-	if (n == 0)
-		return 0;
-	if ((arr = id_array(ids, n)) == NULL) {
-		set_err(s, "load records: out of memory");
-		return -1;
-	}
-	p[0] = arr;
-	/*
-	 * Only the modules the citation check reads (migration 0003 cuts them
-	 * when a version is stored), so a 300 KB record with results costs a
-	 * few KB on the wire and in the parser, and nothing is decompressed
-	 * but those few KB.
-	 */
-	res = q(s, "load records", PGRES_TUPLES_OK,
-	    "SELECT t.nct_id, v.citation::text"
-	    "  FROM trials t JOIN study_versions v"
-	    "    ON v.version_id = t.current_version_id"
-	    " WHERE t.nct_id = ANY ($1::text[])", 1, p);
-	if (res == NULL)
-		goto out;
-	for (int r = 0; r < PQntuples(res); r++)
-		if (fn(arg, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1),
-		    (size_t)PQgetlength(res, r, 1)) < 0)
-			goto out;
-	rc = 0;
-out:
-	PQclear(res);
-	free(arr);
-	return rc;
-}
-
 /* ------------------------------------------------------------- history */
+
+/*
+ * The day a version took effect, as SQL on the study_versions row `x`:
+ * its lastUpdatePostDate, else the date its change list gives it, else
+ * the day ctmirror fetched it.  As trial_timeline dates its spans.
+ */
+#define VERSION_DAY(x) \
+	"coalesce(" x ".last_update_posted, " x ".registry_date," \
+	" to_char(" x ".fetched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"
 
 int
 store_backfill_queue(struct store *s)
@@ -3264,20 +3231,31 @@ store_each_pending_alert(struct store *s, const char *sink, store_flag_fn fn,
 	return rc;
 }
 
-int
-store_alert_done(struct store *s, long long alert_id, bool ok,
-    const char *error)
+/* One delivery attempt of an outbox's row (alert_outbox, match_outbox). */
+#define OUTBOX_DONE(table)						\
+	"UPDATE " table " SET attempts = attempts + 1,"			\
+	" last_attempt_at = now(),"					\
+	" delivered_at = CASE WHEN $2::boolean THEN now() END,"		\
+	" last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"	\
+	" WHERE alert_id = $1::bigint AND delivered_at IS NULL"
+
+static int
+outbox_done(struct store *s, const char *what, const char *sql,
+    long long alert_id, bool ok, const char *error)
 {
 	char id[24];
 	const char *p[3] = {id, ok ? "t" : "f", error};
 
 	snprintf(id, sizeof(id), "%lld", alert_id);
-	return exec(s, "alert delivered",
-	    "UPDATE alert_outbox SET attempts = attempts + 1,"
-	    " last_attempt_at = now(),"
-	    " delivered_at = CASE WHEN $2::boolean THEN now() END,"
-	    " last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"
-	    " WHERE alert_id = $1::bigint AND delivered_at IS NULL", 3, p);
+	return exec(s, what, sql, 3, p);
+}
+
+int
+store_alert_done(struct store *s, long long alert_id, bool ok,
+    const char *error)
+{
+	return outbox_done(s, "alert delivered", OUTBOX_DONE("alert_outbox"),
+	    alert_id, ok, error);
 }
 
 int
@@ -3818,4 +3796,399 @@ store_report_batch_finish(struct store_report_batch *b)
 	free(b->changes);
 	store_report_claims_free(b->claims);
 	memset(b, 0, sizeof(*b));
+}
+
+/* ------------------------------------------------------------ searches */
+
+int
+store_tracked(struct store *s, struct plan_ask **v, size_t *n)
+{
+	struct plan_ask *out = NULL, *grown;
+	size_t cap = 0, k = 0;
+	PGresult *res;
+	bool failed = false;
+
+	*v = NULL;
+	*n = 0;
+	if (s->pipeline) {
+		set_err(s, "tracked trials: internal error: inside a pipeline");
+		return -1;
+	}
+	/* Row by row: a whole-registry set would take ~60 MB as one result. */
+	if (!PQsendQueryParams(s->conn,
+	    "SELECT t.nct_id, coalesce(v.last_update_posted, ''),"
+	    "       r.finished_at IS NULL OR t.tracked_since > r.finished_at"
+	    "  FROM trials t LEFT JOIN study_versions v"
+	    "    ON v.version_id = t.current_version_id"
+	    "  LEFT JOIN LATERAL (SELECT finished_at FROM sync_runs"
+	    "        WHERE status = 'ok' ORDER BY run_id DESC LIMIT 1) r"
+	    "    ON true"
+	    " WHERE t.tracked ORDER BY t.nct_id COLLATE \"C\"",
+	    0, NULL, NULL, NULL, NULL, 0) || !PQsetSingleRowMode(s->conn)) {
+		set_pq_err(s, "tracked trials", NULL);
+		return -1;
+	}
+	while ((res = PQgetResult(s->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE && !failed) {
+			if (k == cap) {
+				cap = cap ? cap * 2 : 1024;
+				if ((grown = realloc(out, cap * sizeof(*out))) ==
+				    NULL) {
+					set_err(s, "tracked trials: out of memory");
+					failed = true;
+				} else
+					out = grown;
+			}
+			if (!failed) {
+				memset(&out[k], 0, sizeof(out[k]));
+				snprintf(out[k].nct_id, NCT_ID_SIZE, "%s",
+				    PQgetvalue(res, 0, 0));
+				copy_date(out[k].stored, PQgetvalue(res, 0, 1));
+				out[k].probe = PQgetvalue(res, 0, 2)[0] == 't';
+				k++;
+			}
+		} else if (st != PGRES_TUPLES_OK && st != PGRES_SINGLE_TUPLE &&
+		    !failed) {
+			set_pq_err(s, "tracked trials", PQresultErrorMessage(res));
+			failed = true;
+		}
+		PQclear(res);
+	}
+	if (failed) {
+		free(out);
+		return -1;
+	}
+	*v = out;
+	*n = k;
+	return 0;
+}
+
+/* The first column of the first row of `sql`, into out.  0 / -1. */
+static int
+one_value(struct store *s, const char *what, const char *sql, int np,
+    const char *const *p, char *out, size_t size)
+{
+	PGresult *res = q(s, what, PGRES_TUPLES_OK, sql, np, p);
+
+	if (res == NULL)
+		return -1;
+	snprintf(out, size, "%s", PQntuples(res) > 0 ?
+	    PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return 0;
+}
+
+int
+store_tracked_digest(struct store *s, char out[33], unsigned *n)
+{
+	PGresult *res = q(s, "tracked digest", PGRES_TUPLES_OK,
+	    "SELECT md5(coalesce(string_agg(nct_id, ',' ORDER BY nct_id"
+	    " COLLATE \"C\"), '')), count(*) FROM trials WHERE tracked",
+	    0, NULL);
+
+	if (res == NULL)
+		return -1;
+	snprintf(out, 33, "%s", PQgetvalue(res, 0, 0));
+	*n = (unsigned)strtoul(PQgetvalue(res, 0, 1), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int
+store_changes_since(struct store *s, char out[DATE_SIZE])
+{
+	return one_value(s, "last good run",
+	    "SELECT to_char((started_at AT TIME ZONE 'UTC')::date - 1,"
+	    " 'YYYY-MM-DD') FROM sync_runs WHERE status = 'ok'"
+	    " ORDER BY run_id DESC LIMIT 1", 0, NULL, out, DATE_SIZE);
+}
+
+int
+store_set_searches(struct store *s, char *const *names, char *const *queries,
+    size_t n)
+{
+	char *an = NULL, *aq = NULL;
+	const char *p[2];
+	int rc = -1;
+
+	if ((an = id_array(names, n)) == NULL ||
+	    (aq = id_array(queries, n)) == NULL) {
+		set_err(s, "searches: out of memory");
+		goto out;
+	}
+	p[0] = an;
+	p[1] = aq;
+	if (store_begin(s) < 0)
+		goto out;
+	/* A changed query starts over; an unchanged set writes nothing. */
+	if (exec(s, "configure searches",
+	    "INSERT INTO searches (name, query)"
+	    " SELECT * FROM unnest($1::text[], $2::text[])"
+	    " ON CONFLICT (name) DO UPDATE SET active = true,"
+	    "  query = EXCLUDED.query,"
+	    "  baseline = searches.baseline AND searches.query = EXCLUDED.query,"
+	    "  listed_at = CASE WHEN searches.query = EXCLUDED.query"
+	    "              THEN searches.listed_at END,"
+	    "  query_since = CASE WHEN searches.query = EXCLUDED.query"
+	    "                THEN searches.query_since ELSE now() END"
+	    " WHERE NOT searches.active OR searches.query <> EXCLUDED.query",
+	    2, p) < 0 ||
+	    exec(s, "retire searches",
+	    "UPDATE searches SET active = false"
+	    " WHERE active AND NOT (name = ANY ($1::text[]))", 1, p) < 0 ||
+	    /* What only retired searches tracked is no longer polled. */
+	    exec(s, "untrack retired searches' trials",
+	    "UPDATE trials t SET tracked = false"
+	    " WHERE t.tracked AND t.source = 'search' AND NOT EXISTS"
+	    "  (SELECT 1 FROM search_matches m JOIN searches h"
+	    "    ON h.name = m.search WHERE h.active AND m.nct_id = t.nct_id)",
+	    0, NULL) < 0 ||
+	    /* A trial stays tracked once a search matched it. */
+	    exec(s, "track searches' trials",
+	    "UPDATE trials t SET tracked = true, tracked_since = now(),"
+	    "  source = 'search'"
+	    " WHERE NOT t.tracked AND EXISTS"
+	    "  (SELECT 1 FROM search_matches m JOIN searches h"
+	    "    ON h.name = m.search WHERE h.active AND m.nct_id = t.nct_id)",
+	    0, NULL) < 0 ||
+	    store_commit(s) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	free(an);
+	free(aq);
+	return rc;
+}
+
+int
+store_search_get(struct store *s, const char *name, struct store_search *out)
+{
+	const char *p[1] = {name};
+	PGresult *res;
+
+	memset(out, 0, sizeof(*out));
+	res = q(s, "search", PGRES_TUPLES_OK,
+	    "SELECT baseline, coalesce(to_char((listed_at AT TIME ZONE 'UTC')"
+	    "::date - 1, 'YYYY-MM-DD'), ''), matching"
+	    "  FROM searches WHERE name = $1", 1, p);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) > 0) {
+		out->baseline = PQgetvalue(res, 0, 0)[0] == 't';
+		copy_date(out->since, PQgetvalue(res, 0, 1));
+		out->matching = (unsigned)strtoul(PQgetvalue(res, 0, 2), NULL,
+		    10);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* An UPDATE's row count into *n (NULL: the caller does not want it). */
+static int
+exec_count(struct store *s, const char *what, const char *sql, int np,
+    const char *const *p, unsigned *n)
+{
+	PGresult *res = q(s, what, PGRES_COMMAND_OK, sql, np, p);
+
+	if (res == NULL)
+		return -1;
+	if (n != NULL)
+		*n = (unsigned)strtoul(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+int
+store_search_listed(struct store *s, long long run_id, const char *name,
+    char *const *ids, size_t n, bool full, bool complete,
+    const char *const *sinks, size_t n_sinks, unsigned *added,
+    unsigned *tracked, unsigned *left)
+{
+	char *arr = NULL, *sk = NULL, run[24];
+	const char *p[5];
+	PGresult *res = NULL;
+	int rc = -1;
+
+	*added = *tracked = *left = 0;
+	snprintf(run, sizeof(run), "%lld", run_id);
+	if ((arr = id_array(ids, n)) == NULL ||
+	    (sk = array_literal(sinks, n_sinks)) == NULL) {
+		set_err(s, "search %s: out of memory", name);
+		goto out;
+	}
+	p[0] = name;
+	p[1] = arr;
+	p[2] = sk;
+	p[3] = complete ? "t" : "f";
+	p[4] = run;
+	if (store_begin(s) < 0)
+		goto out;
+	if (exec_count(s, "track a search's trials",
+	    "INSERT INTO trials (nct_id, source)"
+	    " SELECT unnest($1::text[]), 'search'"
+	    " ON CONFLICT (nct_id) DO UPDATE SET tracked = true,"
+	    "  tracked_since = now(), source = 'search'"
+	    " WHERE NOT trials.tracked", 1, p + 1, tracked) < 0)
+		goto fail;
+	/* Trials never matched before match now, and are news. */
+	res = q(s, "record a search's matches", PGRES_TUPLES_OK,
+	    "WITH new AS (INSERT INTO search_matches (search, nct_id)"
+	    "   SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING"
+	    "   RETURNING nct_id),"
+	    " news AS (INSERT INTO match_outbox (search, nct_id, sink)"
+	    "   SELECT $1, new.nct_id, k FROM new, unnest($3::text[]) k"
+	    "    WHERE (SELECT baseline FROM searches WHERE name = $1)"
+	    "   ON CONFLICT DO NOTHING RETURNING 1)"
+	    " SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM news)",
+	    3, p);
+	if (res == NULL)
+		goto fail;
+	*added = (unsigned)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	res = NULL;
+	if (exec_count(s, "a search matches a trial again",
+	    "UPDATE search_matches SET matching = true, changed_at = now()"
+	    " WHERE search = $1 AND NOT matching"
+	    "   AND nct_id IN (SELECT unnest($2::text[]))", 2, p, NULL) < 0)
+		goto fail;
+	if (full && complete && exec_count(s, "a search no longer matches",
+	    "UPDATE search_matches SET matching = false, changed_at = now()"
+	    " WHERE search = $1 AND matching"
+	    "   AND nct_id NOT IN (SELECT unnest($2::text[]))", 2, p,
+	    left) < 0)
+		goto fail;
+	p[1] = p[3];
+	p[2] = p[4];
+	if (exec(s, "a search listed",
+	    "UPDATE searches SET baseline = true,"
+	    "  listed_at = CASE WHEN $2::boolean THEN (SELECT started_at"
+	    "   FROM sync_runs WHERE run_id = $3::bigint) ELSE listed_at END,"
+	    "  matching = (SELECT count(*) FROM search_matches"
+	    "   WHERE search = $1 AND matching)"
+	    " WHERE name = $1", 3, p) < 0 ||
+	    store_commit(s) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	PQclear(res);
+	free(sk);
+	free(arr);
+	return rc;
+}
+
+int
+store_search_left(struct store *s, const char *name, char *const *changed,
+    size_t n_changed, char *const *listed, size_t n_listed, unsigned *left)
+{
+	char *ac = NULL, *al = NULL;
+	const char *p[3];
+	int rc = -1;
+
+	*left = 0;
+	if (n_changed == 0)
+		return 0;
+	if ((ac = id_array(changed, n_changed)) == NULL ||
+	    (al = id_array(listed, n_listed)) == NULL) {
+		set_err(s, "search %s: out of memory", name);
+		goto out;
+	}
+	p[0] = name;
+	p[1] = ac;
+	p[2] = al;
+	if (store_begin(s) < 0)
+		goto out;
+	if (exec_count(s, "a search no longer matches",
+	    "UPDATE search_matches SET matching = false, changed_at = now()"
+	    " WHERE search = $1 AND matching"
+	    "   AND nct_id IN (SELECT unnest($2::text[]))"
+	    "   AND nct_id NOT IN (SELECT unnest($3::text[]))", 3, p,
+	    left) < 0 ||
+	    (*left > 0 && exec(s, "a search's count",
+	    "UPDATE searches SET matching = (SELECT count(*) FROM"
+	    " search_matches WHERE search = $1 AND matching) WHERE name = $1",
+	    1, p) < 0) ||
+	    store_commit(s) < 0) {
+		store_rollback(s);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(ac);
+	free(al);
+	return rc;
+}
+
+int
+store_each_pending_match(struct store *s, const char *sink, store_match_fn fn,
+    void *arg)
+{
+	const char *p[1] = {sink};
+	PGresult *res;
+	int rc = 0;
+
+	res = q(s, "pending announcements", PGRES_TUPLES_OK,
+	    "SELECT a.alert_id, a.search, h.query, a.nct_id,"
+	    "       coalesce(v.brief_title, ''), v.overall_status,"
+	    "       coalesce((SELECT sp.name FROM version_sponsors sp"
+	    "          WHERE sp.version_id = v.version_id"
+	    "            AND sp.lead_or_collaborator = 'lead' LIMIT 1), ''),"
+	    "       to_char(m.first_matched_at AT TIME ZONE 'UTC',"
+	    "               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	    "  FROM match_outbox a"
+	    "  JOIN searches h ON h.name = a.search"
+	    "  JOIN search_matches m ON m.search = a.search"
+	    "   AND m.nct_id = a.nct_id"
+	    "  JOIN trials t ON t.nct_id = a.nct_id"
+	    "  JOIN study_versions v ON v.version_id = t.current_version_id"
+	    " WHERE a.sink = $1 AND a.delivered_at IS NULL"
+	    " ORDER BY a.alert_id", 1, p);
+	if (res == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+		struct store_match m;
+
+		memset(&m, 0, sizeof(m));
+		m.alert_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+		m.search = PQgetvalue(res, r, 1);
+		m.query = PQgetvalue(res, r, 2);
+		snprintf(m.nct_id, sizeof(m.nct_id), "%s",
+		    PQgetvalue(res, r, 3));
+		m.brief_title = PQgetvalue(res, r, 4);
+		m.overall_status = PQgetvalue(res, r, 5);
+		m.lead_sponsor = PQgetvalue(res, r, 6);
+		m.matched_at = PQgetvalue(res, r, 7);
+		rc = fn(arg, &m) < 0 ? -1 : 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+store_match_done(struct store *s, long long alert_id, bool ok,
+    const char *error)
+{
+	return outbox_done(s, "announcement delivered",
+	    OUTBOX_DONE("match_outbox"), alert_id, ok, error);
+}
+
+int
+store_notify_match(struct store *s, const char *payload)
+{
+	const char *p[1] = {payload};
+	PGresult *res;
+
+	res = q(s, "notify", PGRES_TUPLES_OK,
+	    "SELECT pg_notify('ctmirror_matches', $1)", 1, p);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
 }

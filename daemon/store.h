@@ -144,11 +144,12 @@ int store_run_error(struct store *s, long long run_id, const char *nct_id,
 
 /*
  * Retention: delete at most `batch` delivered alerts delivered more than
- * alerts_age seconds ago, and at most `batch` finished runs (with their
- * errors) that finished more than runs_age seconds ago and stored no
- * version (0: keep that kind forever).  Never an undelivered alert, a
- * version, a change or a flag.  Each kind in its own statement; call
- * again while *alerts or *runs == batch.  0 / -1.
+ * alerts_age seconds ago (and as many delivered announcements of new
+ * search matches, counted in *alerts), and at most `batch` finished runs
+ * (with their errors) that finished more than runs_age seconds ago and
+ * stored no version (0: keep that kind forever).  Never an undelivered
+ * alert, a version, a change or a flag.  Each kind in its own statement;
+ * call again while *alerts or *runs >= batch.  0 / -1.
  */
 int store_prune(struct store *s, unsigned alerts_age, unsigned runs_age,
     unsigned batch, unsigned *alerts, unsigned *runs);
@@ -167,12 +168,6 @@ int store_set_tracked(struct store *s, const char *source, char *const *ids,
 int store_tracked_ids(struct store *s, char ***ids, size_t *n);
 void store_free_ids(char **ids, size_t n);
 
-/*
- * For each of `ids`, the stored last_update_posted of its current version
- * ("" when no version is stored) into last_update[i].  0 / -1.
- */
-int store_last_updates(struct store *s, char *const *ids, size_t n,
-    char (*last_update)[DATE_SIZE]);
 
 /* ------------------------------------------------------------ versions */
 
@@ -268,38 +263,36 @@ struct store_summary {
 int store_summary(struct store *s, struct store_summary *sum);
 
 /*
- * Registry state of every trial that has a stored version, for the rules
- * (fills a trial_state per trial; strings owned by the map).
- * New map or NULL.
+ * The registry state of each of ids[0..n) that has a stored version (or
+ * that the registry does not know), for the rules: fn(arg, state,
+ * summary, len) in no particular order, the state's strings and the summary
+ * borrowed for the call; summary is the current record cut to what the
+ * citation check reads (API v2 JSON: the identification, status, sponsor,
+ * conditions, design, arms/interventions and browse modules), NULL when
+ * none is stored.  Read row by row: the memory of one row whatever n is.
+ * fn returns 0, or -1 to stop (then -1).  0 / -1.
  */
-struct store_states;
-struct store_states *store_load_states(struct store *s);
-/* Borrowed state of nct_id or NULL. */
-const struct trial_state *store_states_get(const struct store_states *m,
-    const char *nct_id);
+typedef int (*store_state_fn)(void *arg, const struct trial_state *st,
+    const char *summary, size_t len);
+int store_each_state(struct store *s, char *const *ids, size_t n,
+    store_state_fn fn, void *arg);
+
+/*
+ * How pages name trials besides their IDs: the registry's acronym of
+ * every stored trial, and the recorded aliases.  New or NULL.
+ */
+struct store_names;
+struct store_names *store_load_names(struct store *s);
+/* (acronym, nct_id) of every stored trial with an acronym.  Borrowed. */
+const struct claims_acronym *store_names_acronyms(const struct store_names *m,
+    size_t *n);
 /*
  * The ID the registry now answers nct_id with, when nct_id is a recorded
  * alias; else NULL.  Borrowed (valid while m lives).
  */
-const char *store_states_alias(const struct store_states *m,
+const char *store_names_alias(const struct store_names *m,
     const char *nct_id);
-/* (acronym, nct_id) of every stored trial with an acronym.  Borrowed. */
-const struct claims_acronym *store_states_acronyms(const struct store_states *m,
-    size_t *n);
-void store_states_free(struct store_states *m);
-
-/*
- * For each of ids[0..n) with a stored version: fn(arg, nct_id, json, len)
- * with a summary of its current record as API v2 JSON text (the
- * identification, status, sponsor, conditions, design, arms/interventions
- * and browse modules, at their usual paths), for the citation check.
- * Strings borrowed for the call.  IDs without a version get no call; the
- * order is the server's.  fn returns 0, or -1 to stop (then -1).  0 / -1.
- */
-typedef int (*store_record_fn)(void *arg, const char *nct_id,
-    const char *json, size_t len);
-int store_each_record_summary(struct store *s, char *const *ids, size_t n,
-    store_record_fn fn, void *arg);
+void store_names_free(struct store_names *m);
 
 /* ------------------------------------------------------------- history */
 
@@ -522,6 +515,107 @@ int store_alert_done(struct store *s, long long alert_id, bool ok,
     const char *error);
 /* NOTIFY ctmirror_flags, payload flag ID (delivered at commit). */
 int store_notify_flag(struct store *s, long long flag_id);
+
+/* ------------------------------------------------------------ searches */
+
+struct plan_ask;
+struct trial_update;
+
+/*
+ * Every tracked trial the cycle may ask about, sorted by ID: *v (new,
+ * free()) and *n, with the last update of its stored version, and
+ * `probe` set for those tracked since the last successful run ended (or
+ * all when there is none): a listing of what changed since that run
+ * cannot speak for them.  Read row by row, so 300,000 trials cost their 24
+ * bytes each and no more.  0 / -1.
+ */
+int store_tracked(struct store *s, struct plan_ask **v, size_t *n);
+
+/*
+ * A digest of the tracked set (md5 of the sorted IDs, hex) into out, and
+ * how many are tracked into *n, computed by the server.  0 / -1.
+ */
+int store_tracked_digest(struct store *s, char out[33], unsigned *n);
+
+/*
+ * The day before the last successful run started (UTC, YYYY-MM-DD): a
+ * listing of the studies updated since it misses no change that run did
+ * not see.  "" when no run succeeded.  0 / -1.
+ */
+int store_changes_since(struct store *s, char out[DATE_SIZE]);
+
+/*
+ * Make names[i] (with queries[i], search.h's form) the configured
+ * searches, in one transaction: new ones are added; one whose query
+ * changed starts over (its next listing sets a baseline and announces
+ * nothing); those no longer configured turn inactive (rows kept), and a
+ * trial only they tracked is no longer polled; every trial an active
+ * search ever matched is tracked again if it was not.  0 / -1.
+ */
+int store_set_searches(struct store *s, char *const *names,
+    char *const *queries, size_t n);
+
+/* What the store knows of one search. */
+struct store_search {
+	bool baseline;		/* its query was listed once: new matches are news */
+	char since[DATE_SIZE];	/* the day before its last complete listing; "" if none */
+	unsigned matching;	/* trials matching after the last listing */
+};
+int store_search_get(struct store *s, const char *name,
+    struct store_search *out);
+
+/*
+ * Record run `run_id`'s listing of search `name`, in one transaction:
+ * ids[0..n) (sorted) are what it listed, the whole match (`full`) or the
+ * studies updated since its `since` day.  Trials it lists that are not
+ * tracked are tracked (source 'search'); those it never matched before
+ * match now, and once the search has a baseline each is queued for
+ * announcement to every sink of sinks[0..n_sinks); one that had stopped
+ * matching matches again.  A full, complete listing also ends the match
+ * of every trial it lacks.  `complete`: the listing came out whole, its
+ * run's start becomes the search's last complete listing.  *added: trials
+ * newly matching; *tracked: trials newly tracked; *left: ended.  0 / -1.
+ */
+int store_search_listed(struct store *s, long long run_id, const char *name,
+    char *const *ids, size_t n, bool full, bool complete,
+    const char *const *sinks, size_t n_sinks, unsigned *added,
+    unsigned *tracked, unsigned *left);
+
+/*
+ * After a listing of the studies updated since a day: the matching
+ * trials of `name` in changed[0..n_changed) (sorted: trials the registry
+ * moved since that day) that the listing listed[0..n_listed) lacks no
+ * longer match.  Own transaction.  *left: how many.  0 / -1.
+ */
+int store_search_left(struct store *s, const char *name,
+    char *const *changed, size_t n_changed, char *const *listed,
+    size_t n_listed, unsigned *left);
+
+/* One trial newly matching a search, to announce. */
+struct store_match {
+	long long alert_id;
+	const char *search;
+	const char *query;		/* the search's query string */
+	char nct_id[NCT_ID_SIZE];
+	const char *brief_title;	/* "" if none */
+	const char *overall_status;
+	const char *lead_sponsor;	/* "" if none */
+	const char *matched_at;		/* when it first matched (UTC, ISO 8601) */
+};
+
+typedef int (*store_match_fn)(void *arg, const struct store_match *m);
+/*
+ * Undelivered announcements of one sink whose trial has a stored record,
+ * oldest first (strings borrowed for the call).  fn returns 0, or -1 to
+ * stop (then -1).  0 / -1.
+ */
+int store_each_pending_match(struct store *s, const char *sink,
+    store_match_fn fn, void *arg);
+/* Mark an announcement delivered (ok) or record the failed attempt. */
+int store_match_done(struct store *s, long long alert_id, bool ok,
+    const char *error);
+/* NOTIFY ctmirror_matches with `payload` (delivered at commit). */
+int store_notify_match(struct store *s, const char *payload);
 
 /* -------------------------------------------------------------- report */
 

@@ -18,32 +18,21 @@
 #include "config.h"
 #include "diff.h"
 #include "fetch.h"
-#include "identity.h"
+#include "judge.h"
+#include "listing.h"
 #include "log.h"
 #include "pages.h"
+#include "plan.h"
 #include "registry.h"
 #include "report.h"
 #include "rules.h"
 #include "study.h"
 
-/* An ID the cycle asks the registry about. */
-struct ask {
-	char id[NCT_ID_SIZE];
-	bool stored;		/* a version of it is stored */
-	bool in_config;		/* [tracking] nct_ids names it */
-};
-
 static int
 cmp_ask(const void *a, const void *b)
 {
-	return strcmp(((const struct ask *)a)->id, ((const struct ask *)b)->id);
-}
-
-/* A probe entry by ID (the key is the ID string: it leads the entry). */
-static int
-cmp_entry(const void *key, const void *e)
-{
-	return strcmp(key, ((const struct registry_probe_entry *)e)->nct_id);
+	return strcmp(((const struct plan_ask *)a)->nct_id,
+	    ((const struct plan_ask *)b)->nct_id);
 }
 
 /* State shared by the stages of one cycle. */
@@ -53,8 +42,11 @@ struct cycle {
 	struct fetch *f;
 	const struct sync_hooks *hooks;
 	struct sync_result *res;
-	struct ask *asks;		/* what the registry is asked about, sorted */
+	struct plan_ask *asks;		/* what the registry is asked about, sorted */
 	size_t n_asks;
+	const char *sinks[3];		/* alerts_sinks() */
+	size_t n_sinks;
+	char build[REGISTRY_BUILD_SIZE];	/* the registry's data build, "" */
 	unsigned missing_marked;	/* not-found marks this run (capped) */
 	unsigned fetched_done;
 	unsigned fetch_total;
@@ -173,6 +165,31 @@ oom:
 	return -1;
 }
 
+/* The configured searches into the store (their trials tracked).  0 / -1. */
+static int
+set_searches(struct cycle *c)
+{
+	const struct config *cfg = c->cfg;
+	char **names, **queries;
+	int rc = -1;
+
+	names = calloc(cfg->n_searches + 1, sizeof(*names));
+	queries = calloc(cfg->n_searches + 1, sizeof(*queries));
+	if (names == NULL || queries == NULL) {
+		store_set_error(c->s, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < cfg->n_searches; i++) {
+		names[i] = cfg->searches[i].name;
+		queries[i] = cfg->searches[i].query;
+	}
+	rc = store_set_searches(c->s, names, queries, cfg->n_searches);
+out:
+	free(names);
+	free(queries);
+	return rc;
+}
+
 static int
 track(struct cycle *c)
 {
@@ -191,6 +208,8 @@ track(struct cycle *c)
 		if (store_set_tracked(c->s, "pages", pi.v, pi.n) < 0)
 			goto out;
 	}
+	if (set_searches(c) < 0)
+		goto out;
 	rc = 0;
 out:
 	store_free_ids(pi.v, pi.n);
@@ -282,14 +301,14 @@ out:
 }
 
 /* What the cycle knows of one ID it asks the registry about. */
-static const struct ask *
+static struct plan_ask *
 ask_of(const struct cycle *c, const char *nct_id)
 {
-	struct ask key;
+	struct plan_ask key;
 
 	if (c->n_asks == 0)
 		return NULL;
-	snprintf(key.id, sizeof(key.id), "%s", nct_id);
+	snprintf(key.nct_id, sizeof(key.nct_id), "%s", nct_id);
 	return bsearch(&key, c->asks, c->n_asks, sizeof(*c->asks), cmp_ask);
 }
 
@@ -303,12 +322,13 @@ ask_of(const struct cycle *c, const char *nct_id)
 static void
 not_found(struct cycle *c, struct registry_item *it)
 {
-	const struct ask *a = ask_of(c, it->nct_id);
+	const struct plan_ask *a = ask_of(c, it->nct_id);
 	const struct config *cfg = c->cfg;
 	char msg[700];
 	int line;
 
-	if (a == NULL || !a->stored || c->missing_marked++ < cfg->max_missing) {
+	if (a == NULL || a->stored[0] == '\0' ||
+	    c->missing_marked++ < cfg->max_missing) {
 		if (store_mark_not_found(c->s, it->nct_id, it->answer) < 0)
 			c->db_failed = true;
 	}
@@ -460,75 +480,84 @@ out:
 }
 
 static int
-cmp_failed(const void *a, const void *b)
-{
-	return strcmp(((const struct registry_item *)a)->nct_id,
-	    ((const struct registry_item *)b)->nct_id);
-}
-
-static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A digest of the tracked set (FNV-1a 64 over the sorted IDs), as hex. */
-static void
-tracked_digest(char *const *ids, size_t n, char out[17])
+/*
+ * What the cycle tracks, as a digest: the tracked IDs (the server's md5)
+ * and the searches (FNV-1a 64 over it and every name and query), as hex.
+ * 0 / -1 (database).
+ */
+static int
+tracked_digest(struct cycle *c, char out[17])
 {
 	unsigned long long h = 1469598103934665603ULL;
+	char md5[33];
 
-	for (size_t i = 0; i < n; i++)
-		for (const char *p = ids[i]; ; p++) {
-			h ^= (unsigned char)*p;
-			h *= 1099511628211ULL;
-			if (*p == '\0')
-				break;
+	if (store_tracked_digest(c->s, md5, &c->res->run.trials_tracked) < 0)
+		return -1;
+	for (size_t i = 0; i <= c->cfg->n_searches; i++) {
+		const char *parts[2] = {md5, ""};
+
+		if (i > 0) {
+			parts[0] = c->cfg->searches[i - 1].name;
+			parts[1] = c->cfg->searches[i - 1].query;
 		}
+		for (size_t k = 0; k < 2; k++)
+			for (const char *p = parts[k]; ; p++) {
+				h ^= (unsigned char)*p;
+				h *= 1099511628211ULL;
+				if (*p == '\0')
+					break;
+			}
+	}
 	snprintf(out, 17, "%016llx", h);
+	return 0;
 }
 
 /*
  * The registry's data build (GET /version), recorded with the run.  True
- * when the probe can be skipped: the build and the tracked set are those
- * of the last successful cycle, so no record can have moved and no ID is
- * new.
+ * when the cycle can skip asking anything else: the build and what is
+ * tracked are those of the last successful cycle, so no record can have
+ * moved, no search can match another trial, and no ID is new.
  */
 static bool
-registry_unchanged(struct cycle *c, struct registry *reg, char *const *ids,
-    size_t n)
+registry_unchanged(struct cycle *c, struct registry *reg)
 {
 	struct store_registry last;
-	char build[REGISTRY_BUILD_SIZE], digest[17];
 	char *why = NULL;
+	char digest[17];
 	bool have;
 
-	tracked_digest(ids, n, digest);
-	have = registry_version(reg, build, &why) == 0;
+	have = registry_version(reg, c->build, &why) == 0;
 	if (!have) {
 		log_debug("registry: no data build from /version (%s); probing",
 		    why ? why : "?");
 		free(why);
+		c->build[0] = '\0';
 	} else {
 		snprintf(c->res->registry_build, sizeof(c->res->registry_build),
-		    "%s", build);
-		log_debug("registry: data build %s", build);
+		    "%s", c->build);
+		log_debug("registry: data build %s", c->build);
 	}
-	if (store_last_registry(c->s, &last) < 0 ||
-	    store_run_registry(c->s, c->res->run.run_id, have ? build : NULL,
-	    digest) < 0) {
+	if (tracked_digest(c, digest) < 0 ||
+	    store_last_registry(c->s, &last) < 0 ||
+	    store_run_registry(c->s, c->res->run.run_id, have ? c->build :
+	    NULL, digest) < 0) {
 		c->db_failed = true;
 		return false;
 	}
-	if (!have || last.ok_run_id == 0 || strcmp(last.ok_build, build) != 0)
+	if (!have || last.ok_run_id == 0 || strcmp(last.ok_build, c->build) != 0)
 		return false;
 	if (strcmp(last.ok_digest, digest) != 0) {
-		log_debug("registry: data build %s unchanged, but the tracked "
-		    "set changed: probing", build);
+		log_debug("registry: data build %s unchanged, but what is "
+		    "tracked changed: probing", c->build);
 		return false;
 	}
-	log_debug("registry: data build %s and the tracked set unchanged "
-	    "since run %lld: probe skipped", build, last.ok_run_id);
+	log_debug("registry: data build %s and what is tracked unchanged "
+	    "since run %lld: probe skipped", c->build, last.ok_run_id);
 	return true;
 }
 
@@ -543,44 +572,47 @@ registry_stopped(struct cycle *c, struct registry *reg)
 }
 
 /*
- * What the cycle asks about: the tracked IDs but known aliases (their
- * current ID is tracked instead) and unknown IDs only pages cite, checked
- * within the week.  c->asks, sorted.  0 / -1 (database, memory).
+ * What the cycle asks about: the tracked trials (store_tracked) but known
+ * aliases (their current ID is tracked instead) and unknown IDs only pages
+ * cite, checked within the week.  c->asks, sorted.  0 / -1 (database,
+ * memory).
  */
 static int
-plan_asks(struct cycle *c, char *const *ids, size_t n)
+plan_asks(struct cycle *c)
 {
 	char **skip = NULL, **cfg_ids = NULL;
-	size_t n_skip = 0, i;
+	size_t n_skip = 0, i, k = 0, n;
 	int rc = -1;
 
-	if (store_skip_ids(c->s, &skip, &n_skip) < 0)
+	if (store_tracked(c->s, &c->asks, &n) < 0 ||
+	    store_skip_ids(c->s, &skip, &n_skip) < 0)
 		goto dbfail;
-	if ((c->asks = calloc(n + 1, sizeof(*c->asks))) == NULL ||
-	    (cfg_ids = calloc(c->cfg->n_nct_ids + 1, sizeof(*cfg_ids))) ==
+	c->res->run.trials_tracked = (unsigned)n;
+	if ((cfg_ids = calloc(c->cfg->n_nct_ids + 1, sizeof(*cfg_ids))) ==
 	    NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
-	memcpy(cfg_ids, c->cfg->nct_ids, c->cfg->n_nct_ids * sizeof(*cfg_ids));
-	if (c->cfg->n_nct_ids > 0)
+	if (c->cfg->n_nct_ids > 0) {
+		memcpy(cfg_ids, c->cfg->nct_ids, c->cfg->n_nct_ids *
+		    sizeof(*cfg_ids));
 		qsort(cfg_ids, c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
+	}
 	for (i = 0; i < n; i++) {
-		struct ask *a = &c->asks[c->n_asks];
+		struct plan_ask *a = &c->asks[i];
+		char *id = a->nct_id;
 
-		if (n_skip > 0 && bsearch(&ids[i], skip, n_skip, sizeof(*skip),
+		if (n_skip > 0 && bsearch(&id, skip, n_skip, sizeof(*skip),
 		    cmp_str) != NULL) {
 			log_debug("nct=%s: not asked this run (a known alias, "
-			    "or unknown to the registry this week)", ids[i]);
+			    "or unknown to the registry this week)", id);
 			continue;
 		}
-		snprintf(a->id, sizeof(a->id), "%s", ids[i]);
-		a->in_config = c->cfg->n_nct_ids > 0 && bsearch(&ids[i],
-		    cfg_ids, c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
-		c->n_asks++;
+		a->in_config = c->cfg->n_nct_ids > 0 && bsearch(&id, cfg_ids,
+		    c->cfg->n_nct_ids, sizeof(*cfg_ids), cmp_str);
+		c->asks[k++] = *a;
 	}
-	if (c->n_asks > 0)
-		qsort(c->asks, c->n_asks, sizeof(*c->asks), cmp_ask);
+	c->n_asks = k;
 	rc = 0;
 	goto out;
 dbfail:
@@ -591,92 +623,83 @@ out:
 	return rc;
 }
 
+/* listing.c's report of one trial's or search's error. */
+static void
+on_listing_error(void *arg, const char *subject, const char *stage,
+    const char *msg)
+{
+	trial_error(arg, subject, stage, msg);
+}
+
 /*
- * Probe the IDs asked about that have a stored version for their
- * last-update date, then fetch the trials that moved, are missing from
- * the probe, or were never stored (those need their record anyway:
- * probing them would only cost the registry a pass over them).
+ * Ask the registry what moved: list the searches (their new matches are
+ * tracked), then the dates of every tracked trial with a stored version
+ * (a listing of what changed, or a probe), then fetch the trials that
+ * moved, were not answered for, or were never stored (those need their
+ * record anyway: probing them would only cost the registry a pass over
+ * them).
  */
 static int
 mirror(struct cycle *c, struct registry *reg)
 {
-	struct registry_probe_result pr = {0};
-	char **ids = NULL, **asked = NULL, **want = NULL, **known = NULL;
-	char (*stored)[DATE_SIZE] = NULL;
-	size_t n = 0, na, nw = 0, nk = 0, i;
+	struct listing_opts lo;
+	struct listing *l = NULL;
+	const struct trial_update *seen = NULL;
+	char **want = NULL, digest[17];
+	size_t *moved = NULL;
+	size_t n_seen = 0, nw = 0, same = 0, i;
 	int rc = -1;
 
 	phase(c, "probe");
-	if (store_tracked_ids(c->s, &ids, &n) < 0)
-		goto dbfail;
-	c->res->run.trials_tracked = (unsigned)n;
-	if (registry_unchanged(c, reg, ids, n)) {
+	if (registry_unchanged(c, reg)) {
 		rc = 0;
 		goto out;
 	}
 	if (c->db_failed)
 		goto dbfail;
-	if (plan_asks(c, ids, n) < 0)
-		goto out;
-	na = c->n_asks;
-	if ((stored = calloc(na + 1, sizeof(*stored))) == NULL ||
-	    (asked = calloc(na + 1, sizeof(*asked))) == NULL ||
-	    (want = calloc(na + 1, sizeof(*want))) == NULL ||
-	    (known = calloc(na + 1, sizeof(*known))) == NULL) {
+	memset(&lo, 0, sizeof(lo));
+	lo.cfg = c->cfg;
+	lo.s = c->s;
+	lo.reg = reg;
+	lo.f = c->f;
+	lo.run_id = c->res->run.run_id;
+	lo.sinks = c->sinks;
+	lo.n_sinks = c->n_sinks;
+	lo.error = on_listing_error;
+	lo.arg = c;
+	if ((l = listing_new(&lo)) == NULL) {
 		fail(c, "%s", "out of memory");
 		goto out;
 	}
-	for (i = 0; i < na; i++)
-		asked[i] = c->asks[i].id;
-	if (store_last_updates(c->s, asked, na, stored) < 0)
-		goto dbfail;
-	for (i = 0; i < na; i++) {
-		c->asks[i].stored = stored[i][0] != '\0';
-		if (c->asks[i].stored)
-			known[nk++] = asked[i];
-		else
-			want[nw++] = asked[i];
-	}
-	if (nk > 0 && registry_probe(reg, known, nk, &pr) < 0 &&
-	    fetch_cancelled(c->f)) {
-		fail(c, "%s", "cancelled");
+	if (c->cfg->n_searches > 0)
+		phase(c, "search");
+	if (listing_searches(l) < 0 || c->db_failed) {
+		if (!c->res->error[0])
+			fail(c, "%s", c->db_failed ? "database failure" :
+			    listing_why(l));
 		goto out;
 	}
-	if (registry_stopped(c, reg))
+	phase(c, "probe");
+	if (plan_asks(c) < 0)
 		goto out;
-	if (pr.n_failed == nk && nk > 0) {
-		fail(c, "registry: %s", pr.failed[0].error ?
-		    pr.failed[0].error : "no answer");
+	if (listing_dates(l, c->asks, c->n_asks, &seen, &n_seen) < 0 ||
+	    listing_left(l) < 0) {
+		fail(c, "%s", listing_why(l));
 		goto out;
 	}
-	for (i = 0; i < pr.n_failed; i++)
-		trial_error(c, pr.failed[i].nct_id, "probe",
-		    pr.failed[i].error ? pr.failed[i].error : "probe failed");
 	if (c->db_failed)
 		goto dbfail;
-	c->res->run.trials_probed = (unsigned)pr.n;
-	if (pr.n_failed > 0)
-		qsort(pr.failed, pr.n_failed, sizeof(*pr.failed), cmp_failed);
-	for (i = 0; i < na; i++) {
-		struct registry_probe_entry *e = NULL;
-		struct registry_item fkey;
-
-		if (stored[i][0] == '\0')
-			continue;	/* already wanted */
-		snprintf(fkey.nct_id, sizeof(fkey.nct_id), "%s", asked[i]);
-		if (pr.n_failed > 0 && bsearch(&fkey, pr.failed, pr.n_failed,
-		    sizeof(*pr.failed), cmp_failed) != NULL)
-			continue;	/* reported; tried again next cycle */
-		/* pr.v is sorted by ID (registry.h); its ID leads. */
-		if (pr.n > 0)
-			e = bsearch(fkey.nct_id, pr.v, pr.n, sizeof(*pr.v),
-			    cmp_entry);
-		if (e == NULL || strcmp(e->last_update, stored[i]) != 0)
-			want[nw++] = asked[i];
-		else
-			log_debug("nct=%s unchanged since %s", asked[i],
-			    stored[i]);
+	c->res->run.trials_probed = listing_counts(l)->probed;
+	if ((want = calloc(c->n_asks + 1, sizeof(*want))) == NULL ||
+	    (moved = calloc(c->n_asks + 1, sizeof(*moved))) == NULL) {
+		fail(c, "%s", "out of memory");
+		goto out;
 	}
+	nw = plan_moved(c->asks, c->n_asks, seen, n_seen, moved, &same);
+	for (i = 0; i < nw; i++)
+		want[i] = c->asks[moved[i]].nct_id;
+	log_debug("registry: %zu of %zu trials unchanged, %zu to fetch", same,
+	    c->n_asks, nw);
 	progress(c, 0, (unsigned)nw, "fetched");
 	c->fetch_total = (unsigned)nw;
 	if (nw > 0) {
@@ -688,408 +711,30 @@ mirror(struct cycle *c, struct registry *reg)
 			goto out;
 		}
 	}
+	/*
+	 * What is tracked now (searches may have added to it), so that a
+	 * next cycle on the same data build can skip it all.
+	 */
+	if (tracked_digest(c, digest) < 0 ||
+	    store_run_registry(c->s, c->res->run.run_id, c->build[0] ?
+	    c->build : NULL, digest) < 0)
+		goto dbfail;
 	rc = 0;
 	goto out;
 dbfail:
 	db_fail(c);
 out:
-	registry_probe_finish(&pr);
-	free(known);
+	listing_free(l);
+	free(moved);
 	free(want);
-	free(asked);
-	free(stored);
-	store_free_ids(ids, n);
 	return rc;
-}
-
-/* ---------------------------------------------------------- page judge */
-
-/*
- * Records the citation check has loaded, by NCT ID, prepared (prep NULL
- * when none is stored).  Bounded by [pages] record_cache bytes: past it
- * the cache starts over, so a knowledge base citing 50,000 trials does not
- * hold 50,000 records unless it is given the memory.  The table allows a
- * record per REC_MIN_BYTES of it (a prepared record is about 1.4 KB) and
- * is never more than half full.
- */
-#define REC_MIN_BYTES 512
-/* Prepared records are packed into blocks of this size, freed together. */
-#define REC_BLOCK (1u << 20)
-
-struct rec_slot {
-	char nct_id[NCT_ID_SIZE];	/* "" when the slot is free */
-	/*
-	 * Read once for the citation check: a page citing a trial a thousand
-	 * times reads its record once, not a thousand times.  In a block.
-	 */
-	const struct identity_record *prep;
-};
-
-struct rec_block {
-	struct rec_block *next;
-	size_t used, cap;
-	_Alignas(8) char mem[];
-};
-
-struct sync_judge {
-	struct store *s;
-	struct store_states *states;
-	struct claims_index *names;	/* the registry's acronyms, indexed once */
-	struct identity *identity;	/* NULL: identity check off */
-	struct rules_opts ro;
-	struct rec_slot *slots;		/* open addressing; cap a power of 2 */
-	size_t cap, n;
-	size_t max_n, max_bytes;	/* start over past either */
-	size_t bytes;			/* the prepared records' */
-	struct rec_block *blocks;	/* the newest first */
-};
-
-static size_t
-rec_hash(const char *nct_id)
-{
-	unsigned long long h = 0;
-
-	/* The eight digits are the identity; Fibonacci hashing spreads them. */
-	for (const char *p = nct_id + 3; *p; p++)
-		h = h * 10 + (unsigned)(*p - '0');
-	return (size_t)((h * 11400714819323198485ull) >> 32);
-}
-
-static struct rec_slot *
-rec_find(const struct sync_judge *j, const char *nct_id)
-{
-	size_t i = rec_hash(nct_id) & (j->cap - 1);
-
-	while (j->slots[i].nct_id[0] != '\0') {
-		if (strcmp(j->slots[i].nct_id, nct_id) == 0)
-			return &j->slots[i];
-		i = (i + 1) & (j->cap - 1);
-	}
-	return &j->slots[i];	/* the free slot where it would go */
-}
-
-static void
-rec_clear(struct sync_judge *j)
-{
-	struct rec_block *b;
-
-	/* Only used slots are written: a big table's untouched pages stay so. */
-	for (size_t i = 0; i < j->cap; i++)
-		if (j->slots[i].nct_id[0] != '\0')
-			memset(&j->slots[i], 0, sizeof(j->slots[i]));
-	while ((b = j->blocks) != NULL) {
-		j->blocks = b->next;
-		free(b);
-	}
-	j->n = 0;
-	j->bytes = 0;
-}
-
-/* n bytes, 8-byte aligned, in the newest block or a new one; NULL: OOM. */
-static void *
-rec_alloc(struct sync_judge *j, size_t n)
-{
-	struct rec_block *b = j->blocks;
-	void *p;
-
-	n = (n + 7u) & ~(size_t)7u;
-	if (b == NULL || b->cap - b->used < n) {
-		size_t cap = n > REC_BLOCK ? n : REC_BLOCK;
-
-		if ((b = malloc(sizeof(*b) + cap)) == NULL)
-			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		b->next = j->blocks;
-		j->blocks = b;
-	}
-	p = b->mem + b->used;
-	b->used += n;
-	return p;
-}
-
-/*
- * Cache st (freed here; NULL: no record) under nct_id, unless already
- * there, prepared for the citation check.  0, or -1 when out of memory.
- */
-static int
-rec_put(struct sync_judge *j, const char *nct_id, struct study *st)
-{
-	struct rec_slot *slot = rec_find(j, nct_id);
-	struct identity_record *prep = NULL;
-	const struct identity_record *packed = NULL;
-	size_t size = 0;
-	void *mem;
-	int rc = -1;
-
-	if (slot->nct_id[0] != '\0') {
-		rc = 0;
-		goto out;
-	}
-	if (st != NULL && j->identity != NULL) {
-		if ((prep = identity_record_new(j->identity, st)) == NULL ||
-		    (mem = rec_alloc(j, size = identity_record_size(prep))) ==
-		    NULL)
-			goto out;
-		packed = identity_record_pack(prep, mem);
-	}
-	snprintf(slot->nct_id, sizeof(slot->nct_id), "%s", nct_id);
-	slot->prep = packed;
-	j->n++;
-	j->bytes += sizeof(*slot) + size;
-	rc = 0;
-out:
-	identity_record_free(prep);
-	study_free(st);		/* the packed record keeps what it needs */
-	return rc;
-}
-
-static int
-on_record(void *arg, const char *nct_id, const char *json, size_t len)
-{
-	struct sync_judge *j = arg;
-	struct study_error err;
-
-	/*
-	 * A stored record parsed when it was stored; a summary that does
-	 * not is left out of the check (no verdict) rather than failing
-	 * the page.  study_from_text, not a whole tree: the same fields
-	 * without a tree of the whole summary and its canonical dump, a
-	 * quarter of a scan's CPU when the cache turns over.
-	 */
-	if (rec_put(j, nct_id, study_from_text(json, len, nct_id, &err)) < 0) {
-		store_set_error(j->s, "page judge: out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* The ID a page's nct_id leads to: its current ID when it is an alias. */
-static const char *
-current_of(const struct sync_judge *j, const char *nct_id)
-{
-	const char *cur = store_states_alias(j->states, nct_id);
-
-	return cur ? cur : nct_id;
-}
-
-/*
- * Records one load asks for at most: a page citing more trials than the
- * cache holds is judged in windows, each window's records loaded together.
- */
-#define REC_LOAD_MAX 512
-
-/*
- * Load the records the cache lacks for the page's mentions from `from`
- * on, as many as one load asks for (the cache starts over first when they
- * might not fit); the mentions covered end at *to (> from).  0 / -1.
- */
-static int
-load_records(struct sync_judge *j, const struct mention_list *ml,
-    size_t from, size_t *to)
-{
-	char *want[REC_LOAD_MAX];
-	size_t n = 0, i;
-
-	if (j->n + REC_LOAD_MAX > j->max_n || j->bytes > j->max_bytes)
-		rec_clear(j);
-	for (i = from; i < ml->n; i++) {
-		const char *id = current_of(j, ml->v[i].nct_id);
-		bool dup = false;
-
-		for (size_t k = 0; k < n && !dup; k++)
-			dup = strcmp(want[k], id) == 0;
-		if (dup || rec_find(j, id)->nct_id[0] != '\0' ||
-		    store_states_get(j->states, id) == NULL)
-			continue;
-		if (n == REC_LOAD_MAX)
-			break;
-		want[n++] = (char *)id;
-	}
-	*to = i;
-	if (store_each_record_summary(j->s, want, n, on_record, j) < 0)
-		return -1;
-	/* Asked and not answered: remember there is none. */
-	for (i = 0; i < n; i++)
-		(void)rec_put(j, want[i], NULL);	/* no record: cannot fail */
-	return 0;
-}
-
-struct sync_judge *
-sync_judge_new(const struct config *cfg, struct store *s)
-{
-	struct sync_judge *j;
-	struct identity_opts io = {cfg->identity_min_terms};
-	const struct claims_acronym *acr;
-	size_t n_acr;
-
-	if ((j = calloc(1, sizeof(*j))) == NULL)
-		goto oom;
-	j->s = s;
-	config_today(cfg, j->ro.today);
-	j->ro.stale_after_days = cfg->stale_after_days;
-	j->max_bytes = cfg->record_cache;
-	j->max_n = cfg->record_cache / REC_MIN_BYTES;
-	if (j->max_n < 2 * REC_LOAD_MAX)
-		j->max_n = 2 * REC_LOAD_MAX;
-	/* Past twice the count bound: the table never fills past half. */
-	for (j->cap = 1024; j->cap < 2 * j->max_n; j->cap *= 2)
-		;
-	if ((j->slots = calloc(j->cap, sizeof(*j->slots))) == NULL)
-		goto oom;
-	if (cfg->identity_min_terms > 0 &&
-	    (j->identity = identity_new(&io)) == NULL)
-		goto oom;
-	j->ro.identity = j->identity;
-	if ((j->states = store_load_states(s)) == NULL)
-		goto fail;
-	acr = store_states_acronyms(j->states, &n_acr);
-	if ((j->names = claims_index_new(acr, n_acr)) == NULL)
-		goto oom;
-	return j;
-oom:
-	store_set_error(s, "page judge: out of memory");
-fail:
-	sync_judge_free(j);
-	return NULL;
-}
-
-void
-sync_judge_free(struct sync_judge *j)
-{
-	if (j == NULL)
-		return;
-	if (j->slots)
-		rec_clear(j);
-	free(j->slots);
-	identity_free(j->identity);
-	claims_index_free(j->names);
-	store_states_free(j->states);
-	free(j);
-}
-
-const struct trial_state *
-sync_judge_state(const struct sync_judge *j, const char *nct_id)
-{
-	return store_states_get(j->states, current_of(j, nct_id));
-}
-
-/*
- * Record that verdicts [from, n) judge claim `claim`.  0 / -1.  The
- * array doubles: grown by each claim's few verdicts, it was copied whole
- * at every claim where realloc cannot extend in place (always, under
- * ASan: 41 s and 2 GB for a page of 100,000 claims).
- */
-static int
-own(struct sync_page *out, size_t from, size_t claim)
-{
-	size_t *grown, cap;
-
-	if (out->verdicts.n == from)
-		return 0;
-	if (out->verdicts.n > out->owner_cap) {
-		for (cap = out->owner_cap ? out->owner_cap : 16;
-		    cap < out->verdicts.n; cap *= 2)
-			;
-		if ((grown = realloc(out->owner, cap * sizeof(*grown))) == NULL)
-			return -1;
-		out->owner = grown;
-		out->owner_cap = cap;
-	}
-	for (size_t k = from; k < out->verdicts.n; k++)
-		out->owner[k] = claim;
-	return 0;
-}
-
-/* Append *c (its strings stolen) to l.  0 / -1 (then c still owns them). */
-static int
-push_claim(struct claim_list *l, const struct claim *c)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct claim *v = realloc(l->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *c;
-	return 0;
-}
-
-int
-sync_judge_page(struct sync_judge *j, const char *path, const char *text,
-    size_t len, struct sync_page *out)
-{
-	struct mention_list ml = {0};
-	size_t i, before, loaded = 0;
-	int rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	/* Claims and citations in one pass over the page. */
-	if (claims_scan(text, len, reader_format_of(path), j->names,
-	    &out->claims, &ml) < 0)
-		goto oom;
-	for (i = 0; i < out->claims.n; i++) {
-		before = out->verdicts.n;
-		if (rules_judge(&out->claims.v[i], sync_judge_state(j,
-		    out->claims.v[i].nct_id), &j->ro, &out->verdicts) < 0 ||
-		    own(out, before, i) < 0)
-			goto oom;
-	}
-	/* Citations: every NCT ID the page names is a claim of its own. */
-	for (i = 0; i < ml.n; i++) {
-		const struct mention *m = &ml.v[i];
-		const char *cur = store_states_alias(j->states, m->nct_id);
-		const struct identity_record *rec = NULL;
-		struct claim c;
-
-		if (j->identity != NULL) {
-			/* Records for mentions [i, loaded) are in the cache. */
-			if (i == loaded && load_records(j, &ml, i, &loaded) < 0)
-				goto out;
-			rec = rec_find(j, cur ? cur : m->nct_id)->prep;
-		}
-		if (identity_claim(m, &c) < 0)
-			goto oom;
-		if (push_claim(&out->claims, &c) < 0) {
-			free(c.excerpt);
-			free(c.phrase);
-			goto oom;
-		}
-		before = out->verdicts.n;
-		if (rules_judge_mention(&out->claims.v[out->claims.n - 1], m,
-		    sync_judge_state(j, m->nct_id), cur, rec, &j->ro,
-		    &out->verdicts) < 0 ||
-		    own(out, before, out->claims.n - 1) < 0)
-			goto oom;
-	}
-	rc = 0;
-	goto out;
-oom:
-	store_set_error(j->s, "judging a page: out of memory");
-out:
-	claims_mentions_finish(&ml);
-	return rc;
-}
-
-void
-sync_page_finish(struct sync_page *p)
-{
-	if (p == NULL)
-		return;
-	free(p->owner);
-	rules_list_finish(&p->verdicts);
-	claims_list_finish(&p->claims);
-	memset(p, 0, sizeof(*p));
 }
 
 /* ------------------------------------------------------ pages to flags */
 
 struct scan_ctx {
 	struct cycle *c;
-	struct sync_judge *judge;
+	struct judge *judge;
 	const char *sinks[3];
 	size_t n_sinks;
 	char **paths;			/* pages read, in the walk's (sorted) order */
@@ -1196,7 +841,7 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 {
 	struct scan_ctx *x = arg;
 	struct cycle *c = x->c;
-	struct sync_page pg = {0};
+	struct judge_page pg = {0};
 	struct store_finding *f = NULL;
 	struct store_page sp;
 	size_t nf = 0;
@@ -1209,7 +854,7 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 		store_set_error(c->s, "out of memory");
 		goto fail;
 	}
-	if (sync_judge_page(x->judge, path, text, len, &pg) < 0)
+	if (judge_page(x->judge, path, text, len, &pg) < 0)
 		goto fail;
 	if ((f = calloc(pg.verdicts.n + 1, sizeof(*f))) == NULL ||
 	    page_hashes(text, len, &pg.claims, content, claims) < 0) {
@@ -1243,7 +888,7 @@ fail:
 		fail(c, "page %s: %s", path, store_errmsg(c->s));
 out:
 	free(f);
-	sync_page_finish(&pg);
+	judge_page_finish(&pg);
 	return rc;
 }
 
@@ -1384,8 +1029,13 @@ judge_pages(struct cycle *c)
 	x.c = c;
 	phase(c, "pages");
 	x.n_sinks = alerts_sinks(c->cfg, x.sinks);
-	if ((x.judge = sync_judge_new(c->cfg, c->s)) == NULL) {
+	/* No page, no judge: its acronyms alone are a query over every trial. */
+	if (c->cfg->n_page_paths > 0 &&
+	    ((x.judge = judge_new(c->cfg, c->s)) == NULL ||
+	    judge_prepare(x.judge, c->cfg->page_paths, c->cfg->n_page_paths,
+	    c->cfg->max_page_size) < 0)) {
 		db_fail(c);
+		judge_free(x.judge);
 		return -1;
 	}
 	pages = pages_scan(c->cfg->page_paths, c->cfg->n_page_paths,
@@ -1411,7 +1061,7 @@ judge_pages(struct cycle *c)
 out:
 	pages_skips_finish(&skips);
 	store_free_ids(x.paths, x.n_paths);
-	sync_judge_free(x.judge);
+	judge_free(x.judge);
 	return rc;
 }
 
@@ -1510,6 +1160,16 @@ sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo)
 	fo->tls_verify = cfg->tls_verify;
 }
 
+void
+sync_registry_opts(const struct config *cfg, struct registry_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->base_url = cfg->base_url;
+	ro->probe_batch = cfg->probe_batch;
+	ro->fetch_batch = cfg->fetch_batch;
+	ro->max_url = cfg->max_url;
+}
+
 int
 sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
     const char *mode, const struct sync_hooks *hooks, struct sync_result *res)
@@ -1528,6 +1188,7 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	c.s = s;
 	c.f = f;
 	c.hooks = hooks;
+	c.n_sinks = alerts_sinks(cfg, c.sinks);
 	c.res = res;
 	c.stage = "start";
 
@@ -1539,10 +1200,7 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 		db_fail(&c);
 		goto unlock;
 	}
-	ro.base_url = cfg->base_url;
-	ro.probe_batch = cfg->probe_batch;
-	ro.fetch_batch = cfg->fetch_batch;
-	ro.max_url = cfg->max_url;
+	sync_registry_opts(cfg, &ro);
 	if ((reg = registry_new(f, &ro)) == NULL) {
 		fail(&c, "%s", "out of memory");
 		goto finish;

@@ -17,6 +17,7 @@ struct config;
 struct event_base;
 struct fetch;
 struct fetch_opts;
+struct registry_opts;
 
 /* What one cycle did, for -v, the run record and /metrics. */
 struct sync_result {
@@ -69,43 +70,7 @@ int sync_record_failure(struct store *s, const struct sync_result *res);
  * the one place `sync` and the daemon set them.
  */
 void sync_fetch_opts(const struct config *cfg, struct fetch_opts *fo);
-
-/*
- * The page stage's judge, shared by the cycle and `ctmirror scan` so both
- * give the same verdicts: the stored registry states, the records the
- * citation check reads (loaded from `s` as pages name them, cached), and
- * the rule options from `cfg`.  New (sync_judge_free) or NULL, with
- * store_errmsg(s) saying why.  `cfg` and `s` are borrowed for its life.
- */
-struct sync_judge;
-struct sync_judge *sync_judge_new(const struct config *cfg, struct store *s);
-void sync_judge_free(struct sync_judge *j);
-
-/* What one page claims and which rules fire, owned by the struct. */
-struct sync_page {
-	struct claim_list claims;	/* the claims, then one mention claim per cited ID */
-	struct verdict_list verdicts;
-	/*
-	 * verdicts.v[k] judges claims.v[owner[k]]; owner never decreases,
-	 * so a claim's verdicts are one run of verdicts.
-	 */
-	size_t *owner;
-	size_t owner_cap;
-};
-
-/*
- * Extract and judge one page (text need not be NUL-terminated); its file
- * name, path, says how to read it (reader_format_of()).  Fills
- * *out (overwritten; sync_page_finish frees it, also after a failure).
- * 0; -1 on allocation or database failure, with store_errmsg() saying
- * which for the latter.
- */
-int sync_judge_page(struct sync_judge *j, const char *path, const char *text,
-    size_t len, struct sync_page *out);
-void sync_page_finish(struct sync_page *p);
-
-/* The registry state a claim's ID leads to (an alias: its current ID's). */
-const struct trial_state *sync_judge_state(const struct sync_judge *j,
-    const char *nct_id);
+/* The registry client's options of a cycle, from cfg (borrowed from it). */
+void sync_registry_opts(const struct config *cfg, struct registry_opts *ro);
 
 #endif

@@ -9,7 +9,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict 1ExT9b5qJ9Zf7wbjcKqgYbGpk10wtnb2ydGNYa7NCD9SpIuSlT0AlZAIrtluhIJ
+\restrict Fmo7I5mjeRfD0Hp6jBWgVZ5QuTvWUaCboLtWGv9AePi70SkVmF3TZgVVNXlf2ed
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -906,6 +906,38 @@ ALTER TABLE ONLY public.history_staged ALTER COLUMN study SET COMPRESSION lz4;
 
 
 --
+-- Name: match_outbox; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.match_outbox (
+    alert_id bigint NOT NULL,
+    search text NOT NULL,
+    nct_id text NOT NULL,
+    sink text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_attempt_at timestamp with time zone,
+    last_error text,
+    delivered_at timestamp with time zone,
+    CONSTRAINT match_outbox_sink_check CHECK ((sink = ANY (ARRAY['stdout'::text, 'webhook'::text, 'notify'::text])))
+);
+
+
+--
+-- Name: match_outbox_alert_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.match_outbox ALTER COLUMN alert_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.match_outbox_alert_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: pages; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -961,7 +993,7 @@ CREATE TABLE public.trials (
     CONSTRAINT trials_current_nct_id_check CHECK ((current_nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT trials_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT trials_registry_state_check CHECK ((registry_state = ANY (ARRAY['unknown'::text, 'present'::text, 'not_found'::text]))),
-    CONSTRAINT trials_source_check CHECK ((source = ANY (ARRAY['config'::text, 'pages'::text, 'alias'::text])))
+    CONSTRAINT trials_source_check CHECK ((source = ANY (ARRAY['config'::text, 'pages'::text, 'alias'::text, 'search'::text])))
 );
 
 
@@ -1182,6 +1214,36 @@ CREATE TABLE public.schema_migrations (
 
 
 --
+-- Name: search_matches; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.search_matches (
+    search text NOT NULL,
+    nct_id text NOT NULL,
+    matching boolean DEFAULT true NOT NULL,
+    first_matched_at timestamp with time zone DEFAULT now() NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: searches; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.searches (
+    name text NOT NULL,
+    query text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    baseline boolean DEFAULT false NOT NULL,
+    listed_at timestamp with time zone,
+    matching integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    query_since timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT searches_name_check CHECK ((name ~ '^[A-Za-z0-9_-]{1,40}$'::text))
+);
+
+
+--
 -- Name: stale_claims; Type: VIEW; Schema: public; Owner: -
 --
 
@@ -1351,7 +1413,7 @@ CREATE TABLE public.sync_errors (
     stage text NOT NULL,
     message text NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT sync_errors_stage_check CHECK ((stage = ANY (ARRAY['probe'::text, 'fetch'::text, 'parse'::text, 'store'::text, 'pages'::text])))
+    CONSTRAINT sync_errors_stage_check CHECK ((stage = ANY (ARRAY['probe'::text, 'fetch'::text, 'parse'::text, 'store'::text, 'pages'::text, 'search'::text])))
 );
 
 
@@ -2722,6 +2784,71 @@ COMMENT ON COLUMN public.trial_references_history.citation IS 'The citation text
 
 
 --
+-- Name: trial_searches; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_searches AS
+ SELECT m.search,
+    s.query,
+    m.nct_id,
+    m.matching,
+    m.first_matched_at,
+    m.changed_at
+   FROM (public.search_matches m
+     JOIN public.searches s ON ((s.name = m.search)))
+  WHERE s.active;
+
+
+--
+-- Name: VIEW trial_searches; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_searches IS 'Which configured search ([tracking] search.NAME) matches which trial; a trial that stopped matching stays, with matching false.';
+
+
+--
+-- Name: COLUMN trial_searches.search; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_searches.search IS 'The search''s NAME.';
+
+
+--
+-- Name: COLUMN trial_searches.query; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_searches.query IS 'The API v2 query string the registry is asked with ('''' = every study).';
+
+
+--
+-- Name: COLUMN trial_searches.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_searches.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_searches.matching; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_searches.matching IS 'The search matched the trial at its last listing; false once it stopped.';
+
+
+--
+-- Name: COLUMN trial_searches.first_matched_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_searches.first_matched_at IS 'When the search first matched the trial.';
+
+
+--
+-- Name: COLUMN trial_searches.changed_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_searches.changed_at IS 'When the trial last began or stopped matching.';
+
+
+--
 -- Name: version_sites; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3190,6 +3317,22 @@ ALTER TABLE ONLY public.history_staged
 
 
 --
+-- Name: match_outbox match_outbox_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.match_outbox
+    ADD CONSTRAINT match_outbox_pkey PRIMARY KEY (alert_id);
+
+
+--
+-- Name: match_outbox match_outbox_search_nct_id_sink_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.match_outbox
+    ADD CONSTRAINT match_outbox_search_nct_id_sink_key UNIQUE (search, nct_id, sink);
+
+
+--
 -- Name: pages pages_path_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3211,6 +3354,22 @@ ALTER TABLE ONLY public.pages
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: search_matches search_matches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.search_matches
+    ADD CONSTRAINT search_matches_pkey PRIMARY KEY (search, nct_id);
+
+
+--
+-- Name: searches searches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.searches
+    ADD CONSTRAINT searches_pkey PRIMARY KEY (name);
 
 
 --
@@ -3331,6 +3490,27 @@ CREATE INDEX flags_raised_idx ON public.flags USING btree (raised_at);
 --
 
 CREATE INDEX history_backfill_open_idx ON public.history_backfill USING btree (state) WHERE (state = ANY (ARRAY['pending'::text, 'listed'::text]));
+
+
+--
+-- Name: match_outbox_delivered_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX match_outbox_delivered_idx ON public.match_outbox USING btree (delivered_at) WHERE (delivered_at IS NOT NULL);
+
+
+--
+-- Name: match_outbox_pending_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX match_outbox_pending_idx ON public.match_outbox USING btree (sink) WHERE (delivered_at IS NULL);
+
+
+--
+-- Name: search_matches_nct_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX search_matches_nct_idx ON public.search_matches USING btree (nct_id);
 
 
 --
@@ -3505,6 +3685,38 @@ ALTER TABLE ONLY public.history_changes
 
 ALTER TABLE ONLY public.history_staged
     ADD CONSTRAINT history_staged_nct_id_registry_version_fkey FOREIGN KEY (nct_id, registry_version) REFERENCES public.history_changes(nct_id, registry_version) ON DELETE CASCADE;
+
+
+--
+-- Name: match_outbox match_outbox_nct_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.match_outbox
+    ADD CONSTRAINT match_outbox_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.trials(nct_id);
+
+
+--
+-- Name: match_outbox match_outbox_search_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.match_outbox
+    ADD CONSTRAINT match_outbox_search_fkey FOREIGN KEY (search) REFERENCES public.searches(name);
+
+
+--
+-- Name: search_matches search_matches_nct_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.search_matches
+    ADD CONSTRAINT search_matches_nct_id_fkey FOREIGN KEY (nct_id) REFERENCES public.trials(nct_id);
+
+
+--
+-- Name: search_matches search_matches_search_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.search_matches
+    ADD CONSTRAINT search_matches_search_fkey FOREIGN KEY (search) REFERENCES public.searches(name);
 
 
 --
@@ -3747,6 +3959,13 @@ GRANT SELECT ON TABLE public.trial_references_history TO ctmirror_reader;
 
 
 --
+-- Name: TABLE trial_searches; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_searches TO ctmirror_reader;
+
+
+--
 -- Name: TABLE trial_sites; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3785,5 +4004,5 @@ GRANT SELECT ON TABLE public.trials_current TO ctmirror_reader;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict 1ExT9b5qJ9Zf7wbjcKqgYbGpk10wtnb2ydGNYa7NCD9SpIuSlT0AlZAIrtluhIJ
+\unrestrict Fmo7I5mjeRfD0Hp6jBWgVZ5QuTvWUaCboLtWGv9AePi70SkVmF3TZgVVNXlf2ed
 

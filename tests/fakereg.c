@@ -4,6 +4,7 @@
  */
 #include "fakereg.h"
 
+#include "fakereg_search.h"
 #include "text.h"	/* the one NCT ID check, as the daemon's */
 
 #include <sys/queue.h>	/* TAILQ_FOREACH over evkeyvalq */
@@ -68,6 +69,14 @@ struct fault_entry {
 	char *match;
 	int64_t first_ms;	/* when it first fired; 0: not yet */
 	struct fault_entry *next;
+};
+
+/* A test's function to run before a request is answered (fakereg_before). */
+struct hook {
+	char *match;
+	void (*fn)(void *arg);
+	void *arg;
+	struct hook *next;
 };
 
 struct alias {
@@ -138,6 +147,7 @@ struct fakereg {
 	size_t cache_cap;	/* buckets, a power of two */
 	size_t cache_n;
 	unsigned endless;	/* FAULT_TOKEN_ENDLESS tokens handed out */
+	struct fsearch *search;	/* searches (fakereg_search.c); server thread only */
 	/* The data build /version names; server thread only. */
 	uint32_t build_digest;
 	unsigned build_no;
@@ -145,6 +155,7 @@ struct fakereg {
 
 	pthread_mutex_t mu;	/* guards everything below */
 	struct fault_entry *faults;
+	struct hook *hooks;	/* fakereg_before */
 	struct alias *aliases;
 	unsigned alias_gen;	/* bumped by every alias change */
 	size_t max_url;
@@ -478,39 +489,6 @@ ids_push(char ***ids, size_t *n, size_t *cap, const char *id)
 	if ((copy = strdup(id)) == NULL)
 		return -1;
 	(*ids)[(*n)++] = copy;
-	return 0;
-}
-
-/* Every NCTxxxxxxxx.json in the folder, sorted.  0 / -1. */
-static int
-list_all(struct fakereg *r, char ***ids, size_t *n)
-{
-	DIR *d = opendir(r->dir);
-	struct dirent *de;
-	size_t cap = 0;
-	char id[16];
-
-	*ids = NULL;
-	*n = 0;
-	if (d == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (strlen(de->d_name) != 16 ||
-		    strcmp(de->d_name + 11, ".json") != 0)
-			continue;
-		memcpy(id, de->d_name, 11);
-		id[11] = '\0';
-		if (is_nct(id) && ids_push(ids, n, &cap, id) < 0) {
-			closedir(d);
-			ids_free(*ids, *n);
-			*ids = NULL;
-			*n = 0;
-			return -1;
-		}
-	}
-	closedir(d);
-	if (*n > 1)
-		qsort(*ids, *n, sizeof(**ids), cmp_str);
 	return 0;
 }
 
@@ -991,31 +969,40 @@ out:
 
 /* ------------------------------------------------------------- routes */
 
-/* The page token names the next offset and the query it belongs to. */
+/*
+ * The page token names the query it belongs to, the next offset and the
+ * data generation it was handed out in (FAULT_TOKEN_EXPIRED refuses it
+ * once the data moved).
+ */
 static void
-token_make(uint32_t qhash, size_t offset, char out[32])
+token_make(uint32_t qhash, size_t offset, unsigned long gen, char out[32])
 {
-	snprintf(out, 32, "%08x%08x", (unsigned)qhash,
-	    (unsigned)((uint32_t)offset ^ qhash ^ 0x5a5a5a5au));
+	snprintf(out, 32, "%08x%08x%08x", (unsigned)qhash,
+	    (unsigned)((uint32_t)offset ^ qhash ^ 0x5a5a5a5au),
+	    (unsigned)(uint32_t)gen);
 }
 
 static bool
-token_read(const char *tok, uint32_t qhash, size_t *offset)
+token_read(const char *tok, uint32_t qhash, size_t *offset,
+    unsigned long *gen)
 {
-	char a[9], b[9], *end;
+	char a[9], b[9], g[9], *end;
 	unsigned long h, o;
 
-	if (strlen(tok) != 16 || strspn(tok, "0123456789abcdef") != 16)
+	if (strlen(tok) != 24 || strspn(tok, "0123456789abcdef") != 24)
 		return false;
 	memcpy(a, tok, 8);
 	a[8] = '\0';
 	memcpy(b, tok + 8, 8);
 	b[8] = '\0';
+	memcpy(g, tok + 16, 8);
+	g[8] = '\0';
 	h = strtoul(a, &end, 16);
 	o = strtoul(b, &end, 16);
 	if ((uint32_t)h != qhash)
 		return false;
 	*offset = (uint32_t)o ^ qhash ^ 0x5a5a5a5au;
+	*gen = strtoul(g, &end, 16);
 	return true;
 }
 
@@ -1079,21 +1066,35 @@ out:
 
 /*
  * Parameters of GET /studies the fake understands (sort and markupFormat
- * are accepted and ignored).  Anything else, query.term included, is
- * refused so a client cannot silently search instead of listing IDs.
+ * are accepted and ignored).  Anything else is refused, so a client cannot
+ * silently ask what the fake does not model.  The searching ones are
+ * fakereg_search.c's.
  */
 static const char *const studies_params[] = {"filter.ids", "fields",
     "pageSize", "pageToken", "countTotal", "format", "markupFormat", "sort",
-    NULL};
+    "query.cond", "query.intr", "query.term", "query.spons", "query.titles",
+    "query.lead", "filter.overallStatus", "filter.advanced", NULL};
+/* The ones a page token is bound to: all but pageSize and countTotal. */
+static const char *const token_params[] = {"filter.ids", "fields",
+    "query.cond", "query.intr", "query.term", "query.spons", "query.titles",
+    "query.lead", "filter.overallStatus", "filter.advanced", NULL};
 
 /*
- * GET /studies: the IDs of filter.ids that have a file (or every file when
- * there is no filter), sorted by NCT ID, one page at a time.  The page
- * token carries the next offset and a hash of filter.ids, fields and
- * pageSize, so a follow-up that does not repeat them is refused.
+ * GET /studies: with filter.ids alone, the IDs that have a file, sorted by
+ * NCT ID; with a search (query.*, filter.*) or nothing at all, what
+ * fakereg_search.c matches, newest first; one page at a time.  The page
+ * token carries the next offset, the data generation and a hash of the
+ * parameters but pageSize and countTotal (which the spec lets a later
+ * page change), so a follow-up that does not repeat them is refused; a
+ * page is read from the data as they are when it is asked, so a study
+ * updated while a listing is paged can move across a page boundary.  A
+ * full page carries a token even when nothing follows.  With
+ * `expire_tokens` (FAULT_TOKEN_EXPIRED), a token of a data generation
+ * that has passed is refused.
  */
 static void
-route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
+route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp,
+    bool expire_tokens)
 {
 	const char *filter = evhttp_find_header(q, "filter.ids");
 	const char *fields = evhttp_find_header(q, "fields");
@@ -1105,11 +1106,13 @@ route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 	char tok[32], *body = NULL, *text;
 	const char *sep;
 	size_t n_ids = 0, n_paths = 0, offset = 0, page = PAGE_DEFAULT, i;
-	size_t blen = 0, tlen;
+	size_t blen = 0, tlen, n_hits = 0, total, shown = 0;
+	const struct fsearch_hit *hits = NULL;
+	unsigned long gen = 0, tgen = 0;
 	struct evkeyval *kv;
 	FILE *fp = NULL;
-	uint32_t qhash;
-	bool missing, failed;
+	uint32_t qhash = 2166136261u;
+	bool missing, failed, search;
 	char *end;
 	long v;
 
@@ -1130,7 +1133,7 @@ route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 	if (psize) {
 		errno = 0;
 		v = strtol(psize, &end, 10);
-		if (errno || end == psize || *end != '\0' || v < 1) {
+		if (errno || end == psize || *end != '\0' || v < 0) {
 			reply_textf(rp, 400, "Parameter `pageSize` has "
 			    "incorrect format: `%.40s`", psize);
 			goto out;
@@ -1143,19 +1146,30 @@ route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 		    "`%.60s`", bad);
 		goto out;
 	}
-	qhash = fnv1a(fnv1a(fnv1a(2166136261u, filter), fields), psize);
-	if (ptoken && !token_read(ptoken, qhash, &offset)) {
+	for (i = 0; token_params[i]; i++)
+		qhash = fnv1a(qhash, evhttp_find_header(q, token_params[i]));
+	if (ptoken && !token_read(ptoken, qhash, &offset, &tgen)) {
 		reply_text(rp, 400, "Parameter `pageToken` is invalid or does "
 		    "not belong to this query");
 		goto out;
 	}
-	if (filter) {
-		if (ids_from_filter(r, filter, &ids, &n_ids, rp) < 0)
-			goto out;
-	} else if (list_all(r, &ids, &n_ids) < 0) {
-		reply_textf(rp, 500, "fakereg: cannot list %.200s", r->dir);
+	if (filter && ids_from_filter(r, filter, &ids, &n_ids, rp) < 0)
 		goto out;
+	if ((search = filter == NULL || fsearch_wanted(q))) {
+		char why[512];
+
+		if (fsearch_run(r->search, q, filter ? ids : NULL, n_ids, &hits,
+		    &n_hits, &gen, why, sizeof(why)) < 0) {
+			reply_text(rp, 400, why);
+			goto out;
+		}
+		if (ptoken && expire_tokens && tgen != (gen & 0xffffffffu)) {
+			reply_text(rp, 400, "Parameter `pageToken` has expired: "
+			    "the data were refreshed since the first page");
+			goto out;
+		}
 	}
+	total = search ? n_hits : n_ids;
 	/* Records go in as text, most as the bytes of their files. */
 	if ((fp = open_memstream(&body, &blen)) == NULL) {
 		reply_text(rp, 500, "fakereg: out of memory");
@@ -1163,11 +1177,11 @@ route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 	}
 	fputc('{', fp);
 	if (count && strcasecmp(count, "true") == 0 && ptoken == NULL)
-		fprintf(fp, "\"totalCount\":%zu,", n_ids);
+		fprintf(fp, "\"totalCount\":%zu,", total);
 	fputs("\"studies\":[", fp);
-	for (i = offset, sep = ""; i < n_ids && i < offset + page; i++) {
-		if (record_text(r, ids[i], paths, n_paths, &text, &tlen,
-		    &missing, err, sizeof(err)) < 0) {
+	for (i = offset, sep = ""; i < total && i < offset + page; i++) {
+		if (record_text(r, search ? hits[i].id : ids[i], paths,
+		    n_paths, &text, &tlen, &missing, err, sizeof(err)) < 0) {
 			if (missing)	/* removed since we looked */
 				continue;
 			reply_textf(rp, 500, "fakereg: %s", err);
@@ -1177,10 +1191,12 @@ route_studies(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 		fwrite(text, 1, tlen, fp);
 		free(text);
 		sep = ",";
+		shown++;
 	}
 	fputc(']', fp);
-	if (offset + page < n_ids) {
-		token_make(qhash, offset + page, tok);
+	/* A full page has a token, even when nothing follows (cyanheads#98). */
+	if (page > 0 && shown == page) {
+		token_make(qhash, offset + page, gen, tok);
 		fprintf(fp, ",\"nextPageToken\":\"%s\"", tok);
 	}
 	fputc('}', fp);
@@ -1598,10 +1614,10 @@ admin_history(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 	    "or reshaped");
 }
 
-/* The normal answer to a registry request. */
+/* The normal answer to a registry request (expire_tokens: route_studies). */
 static void
 route(struct fakereg *r, const char *method, const char *target,
-    struct reply *rp)
+    struct reply *rp, bool expire_tokens)
 {
 	struct evkeyvalq q;
 	const char *qmark = strchr(target, '?');
@@ -1626,7 +1642,7 @@ route(struct fakereg *r, const char *method, const char *target,
 	}
 	if (strcmp(path, API_PREFIX "/studies") == 0 ||
 	    strcmp(path, API_PREFIX "/studies/") == 0)
-		route_studies(r, &q, rp);
+		route_studies(r, &q, rp, expire_tokens);
 	else if (strncmp(path, API_PREFIX "/studies/", 16) == 0 &&
 	    strchr(path + 16, '/') == NULL)
 		route_study(r, path + 16, query, &q, rp);
@@ -1662,6 +1678,7 @@ static const struct {
 	{"token_repeat", FAULT_TOKEN_REPEAT},
 	{"token_endless", FAULT_TOKEN_ENDLESS},
 	{"older_twin", FAULT_OLDER_TWIN},
+	{"token_expired", FAULT_TOKEN_EXPIRED},
 };
 
 static bool
@@ -1709,7 +1726,7 @@ admin_fault(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 		reply_text(rp, 400, "fakereg: kind must be one of status, "
 		    "retry_after, delay, stall, close, truncate, "
 		    "malformed_json, wrong_id, oversized, html_200, bad_gzip, "
-		    "token_repeat, token_endless, older_twin");
+		    "token_repeat, token_endless, older_twin, token_expired");
 		return;
 	}
 	if (!num_param(q, "status", &status) || status > 999 ||
@@ -1752,6 +1769,52 @@ admin_alias(struct fakereg *r, struct evkeyvalq *q, struct reply *rp)
 		reply_text(rp, 200, "ok\n");
 }
 
+/*
+ * Read every record once, as the registry has its index ready before any
+ * client asks: each file's bytes checked and remembered (a full record
+ * then goes out without a parse) and the search index built.  For
+ * benchmarks, so that neither contender pays for the fake's first reads.
+ */
+static void
+admin_warm(struct fakereg *r, struct reply *rp)
+{
+	const struct fsearch_hit *hits;
+	struct evkeyvalq none;
+	DIR *d = opendir(r->dir);
+	struct dirent *de;
+	size_t n = 0, n_hits, len;
+	unsigned long gen;
+	char id[16], err[512], *text;
+	bool missing;
+	int64_t t0 = now_ms();
+
+	if (d == NULL) {
+		reply_textf(rp, 500, "fakereg: cannot list %.200s", r->dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != 16 ||
+		    strcmp(de->d_name + 11, ".json") != 0)
+			continue;
+		memcpy(id, de->d_name, 11);
+		id[11] = '\0';
+		if (is_nct(id) && record_text(r, id, NULL, 0, &text, &len,
+		    &missing, err, sizeof(err)) == 0) {
+			free(text);
+			n++;
+		}
+	}
+	closedir(d);
+	TAILQ_INIT(&none);
+	if (fsearch_run(r->search, &none, NULL, 0, &hits, &n_hits, &gen, err,
+	    sizeof(err)) < 0) {
+		reply_textf(rp, 500, "fakereg: %s", err);
+		return;
+	}
+	reply_json(rp, json_pack("{s:I, s:I, s:I}", "records", (json_int_t)n,
+	    "indexed", (json_int_t)n_hits, "ms", (json_int_t)(now_ms() - t0)));
+}
+
 static void
 route_admin(struct fakereg *r, const char *target, struct reply *rp)
 {
@@ -1789,6 +1852,8 @@ route_admin(struct fakereg *r, const char *target, struct reply *rp)
 			fakereg_set_max_url(r, (size_t)max);
 			reply_text(rp, 200, "ok\n");
 		}
+	} else if (nlen == 4 && strncmp(name, "warm", 4) == 0) {
+		admin_warm(r, rp);
 	} else if (nlen == 5 && strncmp(name, "stats", 5) == 0) {
 		reply_json(rp, json_pack("{s:I, s:I, s:I}", "requests",
 		    (json_int_t)fakereg_count(r, NULL), "max_per_minute",
@@ -1796,7 +1861,7 @@ route_admin(struct fakereg *r, const char *target, struct reply *rp)
 		    (json_int_t)fakereg_parsed(r)));
 	} else {
 		reply_text(rp, 404, "fakereg: admin paths are log, clear, "
-		    "fault, alias, history, limits, stats");
+		    "fault, alias, history, limits, stats, warm");
 	}
 out:
 	evhttp_clear_headers(&q);
@@ -1944,6 +2009,31 @@ fault_reply(const struct fakereg_fault *f, struct reply *rp)
 	}
 }
 
+/*
+ * Run, then forget, the hooks whose match the request target contains:
+ * in the server thread, before the request is answered.
+ */
+static void
+run_hooks(struct fakereg *r, const char *target)
+{
+	struct hook **pp, *h;
+
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		for (pp = &r->hooks; (h = *pp) != NULL; pp = &h->next)
+			if (h->match == NULL || strstr(target, h->match))
+				break;
+		if (h != NULL)
+			*pp = h->next;
+		pthread_mutex_unlock(&r->mu);
+		if (h == NULL)
+			return;
+		h->fn(h->arg);
+		free(h->match);
+		free(h);
+	}
+}
+
 /* ---------------------------------------------------------- the wire */
 
 static void
@@ -2018,7 +2108,7 @@ delay_cb(evutil_socket_t fd, short what, void *arg)
 	struct conn *c = arg;
 	struct reply rp = {0};
 
-	route(c->reg, c->method, c->target, &rp);
+	route(c->reg, c->method, c->target, &rp, false);
 	send_reply(c, &rp, false);
 	reply_free(&rp);
 }
@@ -2040,6 +2130,7 @@ dispatch(struct conn *c)
 		goto out;
 	}
 	log_add(r, c->method, c->target);
+	run_hooks(r, c->target);
 	pthread_mutex_lock(&r->mu);
 	max = r->max_url ? r->max_url : MAX_URL_DEFAULT;
 	pthread_mutex_unlock(&r->mu);
@@ -2051,7 +2142,7 @@ dispatch(struct conn *c)
 		goto out;
 	}
 	if (!fault_take(r, c->target, &f)) {
-		route(r, c->method, c->target, &rp);
+		route(r, c->method, c->target, &rp, false);
 		send_reply(c, &rp, false);
 		goto out;
 	}
@@ -2074,11 +2165,11 @@ dispatch(struct conn *c)
 		conn_free(c);
 		break;
 	case FAULT_TRUNCATE:
-		route(r, c->method, c->target, &rp);
+		route(r, c->method, c->target, &rp, false);
 		send_reply(c, &rp, true);
 		break;
 	case FAULT_WRONG_ID:
-		route(r, c->method, c->target, &rp);
+		route(r, c->method, c->target, &rp, false);
 		wrong_ids(&rp);
 		send_reply(c, &rp, false);
 		break;
@@ -2091,7 +2182,7 @@ dispatch(struct conn *c)
 		if (strstr(c->target, "pageToken=") != NULL)
 			reply_body(&rp, strdup("{\"studies\":[]}"), 14);
 		else
-			route(r, c->method, c->target, &rp);
+			route(r, c->method, c->target, &rp, false);
 		if (f.kind == FAULT_TOKEN_REPEAT)
 			snprintf(tok, sizeof(tok), "%s", "again");
 		else
@@ -2100,8 +2191,12 @@ dispatch(struct conn *c)
 		send_reply(c, &rp, false);
 		break;
 	case FAULT_OLDER_TWIN:
-		route(r, c->method, c->target, &rp);
+		route(r, c->method, c->target, &rp, false);
 		older_twins(&rp);
+		send_reply(c, &rp, false);
+		break;
+	case FAULT_TOKEN_EXPIRED:
+		route(r, c->method, c->target, &rp, true);
 		send_reply(c, &rp, false);
 		break;
 	default:
@@ -2348,6 +2443,8 @@ fakereg_start(const char *dir, int port)
 		return NULL;
 	r->dir = dir;
 	pthread_mutex_init(&r->mu, NULL);
+	if ((r->search = fsearch_new(dir)) == NULL)
+		goto out;
 	if ((r->base = event_base_new()) == NULL)
 		goto out;
 	memset(&sin, 0, sizeof(sin));
@@ -2404,6 +2501,8 @@ fakereg_stop(struct fakereg *r)
 	if (r->base)
 		event_base_free(r->base);
 	cache_free(r);
+	fsearch_free(r->search);
+	fakereg_clear_hooks(r);
 	fakereg_clear_log(r);
 	free(r->log);
 	while ((f = r->faults) != NULL) {
@@ -2439,7 +2538,7 @@ fakereg_add_fault(struct fakereg *r, const struct fakereg_fault *f)
 	struct fault_entry *e, **pp;
 
 	if (r == NULL || f == NULL || f->kind < FAULT_STATUS ||
-	    f->kind > FAULT_OLDER_TWIN)
+	    f->kind > FAULT_TOKEN_EXPIRED)
 		return -1;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return -1;
@@ -2510,6 +2609,42 @@ fakereg_clear_aliases(struct fakereg *r)
 		free(a);
 	}
 	r->alias_gen++;
+	pthread_mutex_unlock(&r->mu);
+}
+
+int
+fakereg_before(struct fakereg *r, const char *match, void (*fn)(void *arg),
+    void *arg)
+{
+	struct hook *h, **pp;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return -1;
+	if (match != NULL && (h->match = strdup(match)) == NULL) {
+		free(h);
+		return -1;
+	}
+	h->fn = fn;
+	h->arg = arg;
+	pthread_mutex_lock(&r->mu);
+	for (pp = &r->hooks; *pp; pp = &(*pp)->next)
+		;
+	*pp = h;
+	pthread_mutex_unlock(&r->mu);
+	return 0;
+}
+
+void
+fakereg_clear_hooks(struct fakereg *r)
+{
+	struct hook *h;
+
+	pthread_mutex_lock(&r->mu);
+	while ((h = r->hooks) != NULL) {
+		r->hooks = h->next;
+		free(h->match);
+		free(h);
+	}
 	pthread_mutex_unlock(&r->mu);
 }
 

@@ -23,8 +23,15 @@
  *                            alias gives its current record, whose
  *                            nctIdAliases lists it), fields (NCTId,
  *                            LastUpdatePostDate -> projection), pageSize
- *                            (default 10, max 1000), pageToken / nextPageToken;
- *                            a malformed ID in filter.ids -> 400 for the batch
+ *                            (default 10, 0 to 1000), countTotal (first
+ *                            page), pageToken / nextPageToken (a full page
+ *                            has one even when nothing follows); a
+ *                            malformed ID in filter.ids -> 400 for the
+ *                            batch; searches: query.cond, query.intr,
+ *                            query.term, query.spons, query.titles,
+ *                            query.lead (Essie expressions),
+ *                            filter.overallStatus, filter.advanced
+ *                            (fakereg_search.c), newest first
  *   GET /version             {"apiVersion": "2.0.5", "dataTimestamp": T}: T
  *                            moves when the served data changes (a record
  *                            file, an alias), one "build" at a time
@@ -47,6 +54,8 @@
  *   GET /_fakereg/limits?max_url=N
  *   GET /_fakereg/stats      {"requests": N, "max_per_minute": N,
  *                            "records_parsed": N}
+ *   GET /_fakereg/warm       read and remember every record, build the
+ *                            search index: {"records", "indexed", "ms"}
  *   GET /_fakereg/history?mode=normal|gone|list_gone|reshaped
  */
 #ifndef CTMIRROR_FAKEREG_H
@@ -70,6 +79,8 @@ enum fakereg_fault_kind {
 	FAULT_TOKEN_ENDLESS,	/* GET /studies: a new nextPageToken, forever */
 	FAULT_OLDER_TWIN,	/* GET /studies: each record comes twice, an
 				 * older copy (last update 7 years before) first */
+	FAULT_TOKEN_EXPIRED,	/* GET /studies: a page token handed out before
+				 * the data last changed is refused (400) */
 };
 
 struct fakereg_fault {
@@ -116,6 +127,16 @@ int fakereg_set_alias(struct fakereg *r, const char *alias, const char *current)
 
 /* Forget every alias. */
 void fakereg_clear_aliases(struct fakereg *r);
+
+/*
+ * Before the next request whose target contains `match` (NULL: any) is
+ * answered, call fn(arg) once, in the server thread: a test's way to
+ * change the data between two pages of a listing.  0 / -1.
+ */
+int fakereg_before(struct fakereg *r, const char *match,
+    void (*fn)(void *arg), void *arg);
+/* Forget every hook not run yet. */
+void fakereg_clear_hooks(struct fakereg *r);
 
 /* Refuse request targets longer than `max_url` bytes with 414 (0: 8192). */
 void fakereg_set_max_url(struct fakereg *r, size_t max_url);

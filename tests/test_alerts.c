@@ -16,7 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "alerts.h"
 #include "fakereg.h"
@@ -334,6 +337,110 @@ Test(alerts, webhook_body_is_slack_compatible)
 	cr_expect(strstr(body, "\"text\":\"[stale] kb/a \\\"quoted\\\".md:3:") !=
 	    NULL, "%s", body);
 	cr_expect(strstr(body, "\"flag_id\":7") != NULL, "%s", body);
+	free(body);
+}
+
+/* ----------------------------------------------------- search matches */
+
+/*
+ * A search's first listing is a baseline (nothing announced); a trial
+ * matching it later is announced once on every sink: stdout's line, the
+ * webhook's JSON, NOTIFY ctmirror_matches.
+ */
+Test(alerts, a_new_trial_of_a_search_is_announced_once_everywhere)
+{
+	struct harness_run r;
+	char *alerts, *from, *to, *text, yesterday[11];
+	time_t t = time(NULL) - 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(yesterday, sizeof(yesterday), "%Y-%m-%d", &tm);
+	hook_start(0);
+	alerts = harness_fmt("webhook_url = http://127.0.0.1:%d/hook\n"
+	    "allow_insecure_webhook = yes\n[tracking]\nnct_ids =\n"
+	    "search.msc = query.intr=lomecel-b\n", hook.port);
+	write_conf(alerts);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "new trial matches") == NULL, "%s", r.out);
+	harness_run_free(&r);
+	cr_expect_eq(count("SELECT count(*) FROM trial_searches WHERE "
+	    "matching"), 2);
+	/* Registered yesterday: a Lomecel-B trial with a control byte. */
+	from = harness_fmt("%s/NCT05233774.json", regdir);
+	text = harness_read(from);
+	cr_assert_not_null(text);
+	to = harness_fmt("%s/NCT09000001.json", regdir);
+	{
+		json_t *root = json_loads(text, 0, NULL);
+		json_t *ps = json_object_get(root, "protocolSection");
+
+		json_object_set_new(json_object_get(ps, "identificationModule"),
+		    "nctId", json_string("NCT09000001"));
+		json_object_set_new(json_object_get(ps, "identificationModule"),
+		    "briefTitle", json_string("New\x1b[31m MSC trial"));
+		json_object_set_new(json_object_get(ps, "statusModule"),
+		    "lastUpdatePostDateStruct", json_pack("{s:s, s:s}", "date",
+		    yesterday, "type", "ACTUAL"));
+		cr_assert_eq(json_dump_file(root, to, 0), 0);
+		json_decref(root);
+	}
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect_eq(occurrences(r.out, "new trial matches search msc: "
+	    "NCT09000001, New?[31m MSC trial, COMPLETED, Longeveron Inc."), 1,
+	    "%s", r.out);
+	cr_expect(strstr(r.out, "\x1b") == NULL, "escape shown: %s", r.out);
+	harness_run_free(&r);
+	cr_expect_eq(occurrences(hook.bodies, "\"kind\":\"search-match\""), 1,
+	    "%s", hook.bodies);
+	cr_expect(strstr(hook.bodies, "\"search\":\"msc\"") != NULL, "%s",
+	    hook.bodies);
+	cr_expect_eq(count("SELECT count(*) FROM match_outbox WHERE "
+	    "delivered_at IS NOT NULL"), 3, "stdout, webhook, notify");
+	/* Once. */
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "new trial matches") == NULL, "%s", r.out);
+	harness_run_free(&r);
+	cr_expect_eq(occurrences(hook.bodies, "\"kind\":\"search-match\""), 1);
+	free(text);
+	free(to);
+	free(from);
+	free(alerts);
+}
+
+Test(alerts, a_match_announcement_carries_its_fields)
+{
+	struct store_match m;
+	json_t *j, *want;
+	char *body;
+
+	memset(&m, 0, sizeof(m));
+	m.search = "msc";
+	m.query = "query.intr=lomecel-b";
+	snprintf(m.nct_id, sizeof(m.nct_id), "%s", "NCT09000002");
+	m.brief_title = "A new \"trial\"";
+	m.overall_status = "RECRUITING";
+	m.lead_sponsor = "Longeveron Inc.";
+	m.matched_at = "2026-12-03T10:00:00Z";
+	body = alerts_match_body(&m);
+	cr_assert_not_null(body);
+	j = json_loads(body, 0, NULL);
+	cr_assert_not_null(j, "%s", body);
+	want = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "kind", "search-match", "search", "msc", "query",
+	    "query.intr=lomecel-b", "nct_id", "NCT09000002", "brief_title",
+	    "A new \"trial\"", "overall_status", "RECRUITING", "lead_sponsor",
+	    "Longeveron Inc.", "link",
+	    "https://clinicaltrials.gov/study/NCT09000002", "matched_at",
+	    "2026-12-03T10:00:00Z");
+	json_object_set(want, "text", json_object_get(j, "text"));
+	cr_expect(json_equal(j, want), "%s", body);
+	cr_expect_str_eq(json_string_value(json_object_get(j, "text")),
+	    "new trial matches search msc: <https://clinicaltrials.gov/study/"
+	    "NCT09000002|NCT09000002>, A new \"trial\", RECRUITING, Longeveron "
+	    "Inc.");
+	json_decref(want);
+	json_decref(j);
 	free(body);
 }
 

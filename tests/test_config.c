@@ -138,6 +138,38 @@ Test(config, continuation_lines)
 	config_free(c);
 }
 
+/*
+ * [tracking] search.NAME: the query string each is asked with, the line
+ * that sets it; a repeat replaces, a continuation adds a parameter or goes
+ * on with the last value.
+ */
+Test(config, searches)
+{
+	struct config_error err = {0};
+	struct config *c = load("good/searches.conf", &err);
+	struct config *d = config_defaults();
+
+	cr_assert_not_null(c, "%s:%d: %s", err.file, err.line, err.text);
+	cr_assert_eq(c->n_searches, 4);
+	cr_expect_str_eq(c->searches[0].name, "msc");
+	cr_expect_str_eq(c->searches[0].query,
+	    "query.intr=mesenchymal%20stromal%20cells");
+	cr_expect_eq(c->searches[0].line, 10);
+	cr_expect_str_eq(c->searches[1].name, "pd");
+	cr_expect_str_eq(c->searches[1].query, "filter.overallStatus="
+	    "RECRUITING%2CNOT_YET_RECRUITING&query.cond=Parkinson%20disease");
+	cr_expect_eq(c->searches[1].line, 5);
+	cr_expect_str_eq(c->searches[2].query, "query.term=AREA%5BPhase%5D"
+	    "PHASE3%20OR%20AREA%5BPhase%5DPHASE4");
+	cr_expect_str_eq(c->searches[3].name, "all");
+	cr_expect_str_eq(c->searches[3].query, "");
+	cr_expect_eq(c->n_nct_ids, 1);
+	cr_assert_not_null(d);
+	cr_expect_eq(d->n_searches, 0);
+	config_free(c);
+	config_free(d);
+}
+
 /* The table is the contract: secrets, restart-only keys, types, defaults. */
 Test(config, key_table)
 {

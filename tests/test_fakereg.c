@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fakereg.h"
+#include "fakereg_search.h"
 #include "harness.h"
 
 static char *regdir;
@@ -181,6 +182,16 @@ nct_of(json_t *study)
 	return json_string_value(json_object_get(json_object_get(
 	    json_object_get(study, "protocolSection"), "identificationModule"),
 	    "nctId"));
+}
+
+static const char *
+last_update_of(json_t *study)
+{
+	const char *d = json_string_value(json_object_get(json_object_get(
+	    json_object_get(json_object_get(study, "protocolSection"),
+	    "statusModule"), "lastUpdatePostDateStruct"), "date"));
+
+	return d ? d : "";
 }
 
 
@@ -381,8 +392,11 @@ Test(fakereg, malformed_ids_are_400_text)
 		    "%s: %s", paths[i], r.body);
 		resp_free(&r);
 	}
-	/* Search parameters are refused: IDs belong in filter.ids. */
-	get("/studies?query.term=NCT02982915", &r);
+	/* Parameters the fake does not model are refused, not ignored. */
+	get("/studies?query.patient=NCT02982915", &r);
+	cr_expect_eq(r.status, 400);
+	resp_free(&r);
+	get("/studies?postFilter.ids=NCT02982915", &r);
 	cr_expect_eq(r.status, 400);
 	resp_free(&r);
 }
@@ -576,9 +590,12 @@ Test(fakereg, batch_pages_with_tokens)
 		j = body_json(&r);
 		studies = json_object_get(j, "studies");
 		cr_assert(json_is_array(studies));
-		cr_assert_eq(json_array_size(studies), 1, "page %d", page);
-		cr_expect_str_eq(nct_of(json_array_get(studies, 0)),
-		    want[page]);
+		/* The last full page had a token: this one is empty. */
+		cr_assert_eq(json_array_size(studies), page < 3, "page %d",
+		    page);
+		if (page < 3)
+			cr_expect_str_eq(nct_of(json_array_get(studies, 0)),
+			    want[page]);
 		tok = json_object_get(j, "nextPageToken");
 		free(path);
 		free(token);
@@ -590,7 +607,11 @@ Test(fakereg, batch_pages_with_tokens)
 		if (token == NULL)
 			break;
 	}
-	cr_expect_eq(page, 2, "three pages, no token on the last");
+	/*
+	 * Three full pages, each with a token (the registry does not look
+	 * ahead: cyanheads#98), and an empty fourth without one.
+	 */
+	cr_expect_eq(page, 3, "four pages, no token on the last");
 	/* A token only works with the query it came from. */
 	get(base, &r);
 	j = body_json(&r);
@@ -1280,8 +1301,14 @@ Test(fakereg, program_serves_and_generates)
 	cr_expect_eq(r.status, 200);
 	j = body_json(&r);
 	cr_expect_eq(json_integer_value(json_object_get(j, "totalCount")), 25);
-	cr_expect_str_eq(nct_of(json_array_get(json_object_get(j, "studies"),
-	    0)), "NCT10000001");
+	/* Newest first (the fake's stand-in for relevance). */
+	{
+		json_t *s = json_object_get(j, "studies");
+
+		for (size_t i = 1; i < json_array_size(s); i++)
+			cr_expect_geq(strcmp(last_update_of(json_array_get(s,
+			    i - 1)), last_update_of(json_array_get(s, i))), 0);
+	}
 	json_decref(j);
 	resp_free(&r);
 	free(path);
@@ -1291,4 +1318,239 @@ Test(fakereg, program_serves_and_generates)
 	    "exit status %d", status);
 	free(cmd);
 	free(gendir);
+}
+
+/* ------------------------------------------------------------ searches */
+
+/* The NCT IDs of a /studies answer, in order, as one string. */
+static char *
+listed(const char *path, long *total)
+{
+	struct resp r;
+	json_t *j, *s;
+	char *out = calloc(1, 512);
+	size_t len = 0;
+
+	get(path, &r);
+	cr_assert_eq(r.status, 200, "%s: %ld %s", path, r.status, r.body);
+	j = body_json(&r);
+	s = json_object_get(j, "studies");
+	for (size_t i = 0; i < json_array_size(s); i++)
+		len += (size_t)snprintf(out + len, 512 - len, "%s%s",
+		    i ? " " : "", nct_of(json_array_get(s, i)));
+	if (total != NULL)
+		*total = json_is_integer(json_object_get(j, "totalCount")) ?
+		    (long)json_integer_value(json_object_get(j, "totalCount")) :
+		    -1;
+	json_decref(j);
+	resp_free(&r);
+	return out;
+}
+
+static void
+expect_listed(const char *path, const char *want)
+{
+	char *got = listed(path, NULL);
+
+	cr_expect_str_eq(got, want, "%s", path);
+	free(got);
+}
+
+/* Essie as the fake reads it, one record at a time. */
+Test(fakereg, essie_expressions)
+{
+	char *path = harness_fmt("%s/NCT02982915.json", regdir);
+	char *hera = harness_read(path), err[256];
+	static const struct {
+		const char *param, *expr;
+		int want;
+	} cases[] = {
+		{"query.cond", "frailty", 1},
+		{"query.cond", "FRAILTY aging", 1},		/* all words */
+		{"query.cond", "frailty schizophrenia", 0},
+		{"query.cond", "\"aging frailty\"", 1},		/* a phrase */
+		{"query.cond", "\"frailty aging\"", 0},
+		{"query.cond", "schizophrenia OR frailty", 1},
+		{"query.cond", "frailty AND NOT influenza", 0},	/* a keyword */
+		{"query.cond", "frailty NOT schizophrenia", 1},
+		{"query.cond", "lomecel", 1},			/* its title */
+		{"query.cond", "LMSCs", 0},			/* not its area */
+		{"query.intr", "LMSCs", 1},
+		{"query.intr", "lomecel-b", 1},
+		{"query.intr", "\"mesenchymal stem cells\"", 1},	/* other name */
+		{"query.intr", "cannabidiol OR (placebo AND vaccine)", 1},
+		{"query.spons", "university of miami", 1},	/* collaborator */
+		{"query.lead", "miami", 0},
+		{"query.titles", "HERA", 1},
+		{"query.term", "AREA[Phase]PHASE2 AND AREA[OverallStatus]"
+		    "COMPLETED", 1},
+		{"query.term", "AREA[LastUpdatePostDate]RANGE[2025-01-01,MAX]",
+		    1},
+		{"query.term", "AREA[LastUpdatePostDate]RANGE[2025-01-16, MAX]",
+		    0},
+		{"query.term", "AREA[LastUpdatePostDate]RANGE[MIN,2025-01-15]",
+		    1},
+		{"query.term", "AREA[StudyFirstPostDate]RANGE[2016-12, 2016-12]",
+		    1},
+		{"query.term", "(frailty OR dementia) AND AREA[LastUpdatePost"
+		    "Date]RANGE[2025-01-01,MAX]", 1},
+		{"filter.advanced", "AREA[HasResults]false", 1},
+		{"filter.advanced", "NOT AREA[NCTId]NCT02982915", 0},
+	};
+
+	cr_assert_not_null(hera);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_eq(fsearch_matches(cases[i].param, cases[i].expr,
+		    hera, err, sizeof(err)), cases[i].want, "%s=%s: %s",
+		    cases[i].param, cases[i].expr, err);
+	cr_expect_eq(fsearch_matches("query.term", "(frailty", hera, err,
+	    sizeof(err)), -1);
+	cr_expect(strstr(err, "`(` without its `)`") != NULL, "%s", err);
+	cr_expect_eq(fsearch_matches("query.term", "AREA[Nope]x", hera, err,
+	    sizeof(err)), -1);
+	cr_expect(strstr(err, "unknown field `Nope`") != NULL, "%s", err);
+	cr_expect_eq(fsearch_matches("query.term", "AREA[Phase]RANGE[1,2]",
+	    hera, err, sizeof(err)), -1);
+	cr_expect_eq(fsearch_matches("query.term", "frailty AND", hera, err,
+	    sizeof(err)), -1);
+	free(hera);
+	free(path);
+}
+
+Test(fakereg, searches_list_newest_first_and_count)
+{
+	long total;
+	char *got;
+
+	expect_listed("/studies?query.intr=lomecel-b&fields=NCTId",
+	    "NCT05233774 NCT02982915");
+	expect_listed("/studies?query.cond=schizophrenia", "NCT04421456");
+	expect_listed("/studies?query.spons=Longeveron&query.cond=frailty",
+	    "NCT02982915");
+	expect_listed("/studies?filter.overallStatus=recruiting|COMPLETED",
+	    "NCT05233774 NCT02982915 NCT04421456");
+	expect_listed("/studies?filter.overallStatus=RECRUITING", "");
+	expect_listed("/studies?query.term=AREA%5BLastUpdatePostDate%5DRANGE"
+	    "%5B2025-01-01%2CMAX%5D", "NCT05233774 NCT02982915");
+	/* filter.ids narrows a search. */
+	expect_listed("/studies?query.intr=placebo&filter.ids=NCT04421456,"
+	    "NCT02982915", "NCT02982915 NCT04421456");
+	/* countTotal on the first page only; pageSize 0 counts. */
+	got = listed("/studies?query.intr=placebo&countTotal=true&pageSize=0",
+	    &total);
+	cr_expect_str_eq(got, "");
+	cr_expect_eq(total, 3);
+	free(got);
+}
+
+Test(fakereg, refused_searches_say_why_in_text)
+{
+	static const char *const paths[] = {
+		"/studies?query.term=(frailty",
+		"/studies?query.cond=AREA%5BNope%5Dx",
+		"/studies?filter.overallStatus=ONGOING",
+		"/studies?filter.advanced=AND",
+	};
+	struct resp r;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		get(paths[i], &r);
+		cr_expect_eq(r.status, 400, "%s", paths[i]);
+		cr_expect_str_eq(r.ctype, "text/plain", "%s", paths[i]);
+		cr_expect(r.body && strstr(r.body, "Parameter `") != NULL,
+		    "%s: %s", paths[i], r.body);
+		resp_free(&r);
+	}
+}
+
+/* Rewrite one served record's last-update date. */
+static void
+set_last_update(const char *id, const char *date)
+{
+	char *path = harness_fmt("%s/%s.json", regdir, id);
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+
+	cr_assert_not_null(root, "%s: %s", path, jerr.text);
+	json_object_set_new(json_object_get(json_object_get(json_object_get(
+	    root, "protocolSection"), "statusModule"),
+	    "lastUpdatePostDateStruct"), "date", json_string(date));
+	cr_assert_eq(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+	free(path);
+}
+
+static void
+update_cannabidiol(void *arg)
+{
+	set_last_update("NCT04421456", arg);
+}
+
+/*
+ * Pages are read from the data as they are when asked: a study updated
+ * between two pages moves to the front (newest first), so the next page
+ * starts one further on and skips what was there; the first page counted
+ * three, and the listing shows two.  A page size may change from page to
+ * page; the token holds the rest of the query.
+ */
+Test(fakereg, a_study_updated_while_paged_moves_across_the_boundary)
+{
+	struct resp r;
+	json_t *j;
+	char *tok, *path, *got;
+	long total;
+
+	get("/studies?filter.overallStatus=COMPLETED&pageSize=1&"
+	    "countTotal=true", &r);
+	j = body_json(&r);
+	cr_expect_eq(json_integer_value(json_object_get(j, "totalCount")), 3);
+	cr_expect_str_eq(nct_of(json_array_get(json_object_get(j, "studies"),
+	    0)), "NCT05233774");
+	tok = strdup(json_string_value(json_object_get(j, "nextPageToken")));
+	json_decref(j);
+	resp_free(&r);
+	cr_assert_eq(fakereg_before(reg, "pageToken=", update_cannabidiol,
+	    "2026-12-01"), 0);
+	path = harness_fmt("/studies?filter.overallStatus=COMPLETED&"
+	    "pageSize=5&pageToken=%s", tok);
+	got = listed(path, &total);
+	/* NCT04421456 is now first; offset 1 is NCT05233774 again. */
+	cr_expect_str_eq(got, "NCT05233774 NCT02982915");
+	cr_expect_eq(total, -1, "countTotal belongs to the first page");
+	free(got);
+	free(path);
+	/* Read again from the first page, it is whole. */
+	expect_listed("/studies?filter.overallStatus=COMPLETED&pageSize=5",
+	    "NCT04421456 NCT05233774 NCT02982915");
+	/* With FAULT_TOKEN_EXPIRED, a token of older data is refused. */
+	harness_fault(reg, FAULT_TOKEN_EXPIRED, "pageToken=", 0, 0);
+	set_last_update("NCT02982915", "2026-12-02");
+	path = harness_fmt("/studies?filter.overallStatus=COMPLETED&"
+	    "pageSize=1&pageToken=%s", tok);
+	get(path, &r);
+	cr_expect_eq(r.status, 400);
+	cr_expect(r.body && strstr(r.body, "expired"), "%s", r.body);
+	resp_free(&r);
+	free(path);
+	free(tok);
+}
+
+/* Benchmarks warm the fake first: every record read, the index built. */
+Test(fakereg, warm_reads_every_record_once)
+{
+	char *url = harness_fmt("http://127.0.0.1:%d/_fakereg/warm",
+	    fakereg_port(reg));
+	size_t parsed = fakereg_parsed(reg);
+	struct resp r;
+	json_t *j;
+
+	get(url, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	j = body_json(&r);
+	cr_expect_eq(json_integer_value(json_object_get(j, "records")), 3);
+	cr_expect_eq(json_integer_value(json_object_get(j, "indexed")), 3);
+	json_decref(j);
+	resp_free(&r);
+	cr_expect_eq(fakereg_parsed(reg), parsed + 3);
+	free(url);
 }

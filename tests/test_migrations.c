@@ -160,11 +160,12 @@ static const char *const views[] = {"trials_current", "trial_changes",
     "trial_interventions_history", "trial_sponsors_history",
     "trial_references_history", "trial_outcomes_history",
     "trial_design_history", "trial_dates_history", "trial_sites_history",
-    "results_due", "trial_timeline"};
+    "results_due", "trial_timeline", "trial_searches"};
 static const char *const tables[] = {"sync_runs", "trials", "study_versions",
     "study_changes", "trial_aliases", "sync_errors", "pages", "claims",
     "flags", "alert_outbox", "schema_migrations", "version_facts",
-    "history_backfill", "history_changes", "history_staged"};
+    "history_backfill", "history_changes", "history_staged", "searches",
+    "search_matches", "match_outbox"};
 
 Test(migrations, reader_role)
 {

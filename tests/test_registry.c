@@ -197,7 +197,7 @@ contains(const char *hay, const char *needle)
 	return hay != NULL && strstr(hay, needle) != NULL;
 }
 
-static const struct registry_probe_entry *
+static const struct trial_update *
 probe_find(const struct registry_probe_result *pr, const char *id)
 {
 	for (size_t i = 0; i < pr->n; i++)
@@ -234,7 +234,7 @@ Test(registry, probe_three_ids_in_one_request)
 	cr_expect_eq(pr.n, 3);
 	cr_expect_eq(pr.n_failed, 0);
 	for (size_t i = 0; i < 3; i++) {
-		const struct registry_probe_entry *e = probe_find(&pr,
+		const struct trial_update *e = probe_find(&pr,
 		    default_ids[i]);
 
 		cr_assert_not_null(e, "%s", default_ids[i]);
@@ -258,8 +258,9 @@ Test(registry, probe_batches_and_absent_ids)
 	struct registry_probe_result pr;
 
 	cr_assert_eq(registry_probe(r, ids, 5, &pr), 0);
-	cr_expect_eq(fakereg_count(reg, "/studies?"), 3);
-	cr_expect_eq(fakereg_count(reg, "pageSize=2"), 3);
+	/* The first batch's page is full: its token leads to an empty one. */
+	cr_expect_eq(fakereg_count(reg, "/studies?"), 4);
+	cr_expect_eq(fakereg_count(reg, "pageSize=2"), 4);
 	cr_expect_eq(pr.n, 3, "absent IDs are simply not listed");
 	cr_expect_null(probe_find(&pr, "NCT09999999"));
 	cr_expect_not_null(probe_find(&pr, "NCT04421456"));
@@ -295,7 +296,7 @@ Test(registry, probe_many_ids)
 	cr_expect_eq(pr.n, N / EVERY);
 	cr_expect_eq(pr.n_failed, 0);
 	for (size_t i = 0; i < N; i += EVERY) {
-		const struct registry_probe_entry *e = probe_find(&pr, ids[i]);
+		const struct trial_update *e = probe_find(&pr, ids[i]);
 
 		cr_expect_not_null(e, "%s", ids[i]);
 		if (e != NULL)
@@ -1112,4 +1113,133 @@ Test(registry, empty_and_link)
 	cr_expect_str_eq(link, "https://clinicaltrials.gov/study/NCT02982915");
 	registry_free(r);
 	registry_free(NULL);
+}
+
+/* ------------------------------------------------------------ searches */
+
+static void
+expect_search(const struct registry_search_result *s, const char *ids)
+{
+	char got[512] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
+		    i ? " " : "", s->v[i].nct_id);
+	cr_expect_str_eq(got, ids);
+}
+
+Test(registry, search_pages_by_token_and_sorts_by_id)
+{
+	struct registry *r = new_registry(NULL, 2, 100, 0);
+	struct registry_search_result s;
+	char *refused, *log;
+
+	clone_record("NCT09000001", "2026-01-01");
+	clone_record("NCT09000002", "2026-01-02");
+	cr_assert_eq(registry_search(r, "query.intr=lomecel-b", 0, &s,
+	    &refused), 0);
+	cr_expect_null(refused);
+	/* HERA, CLEARMIND and the two clones: two full pages, an empty one. */
+	expect_search(&s, "NCT02982915 NCT05233774 NCT09000001 NCT09000002");
+	cr_expect_str_eq(s.v[0].last_update, "2025-01-15");
+	cr_expect_eq(s.total, 4);
+	cr_expect(s.complete);
+	cr_expect_eq(s.requests, 3);
+	cr_expect_eq(s.rereads, 0);
+	log = fakereg_log(reg);
+	cr_expect(strstr(log, "GET /api/v2/studies?query.intr=lomecel-b&fields="
+	    "NCTId,LastUpdatePostDate&pageSize=2&countTotal=true\n") != NULL,
+	    "%s", log);
+	cr_expect(strstr(log, "&pageSize=2&pageToken=") != NULL, "%s", log);
+	free(log);
+	registry_search_finish(&s);
+	registry_free(r);
+}
+
+Test(registry, search_refused_gives_the_registry_words)
+{
+	struct registry *r = new_registry(NULL, 10, 100, 0);
+	struct registry_search_result s;
+	char *refused;
+
+	cr_expect_eq(registry_search(r, "query.term=AREA%5BNope%5Dx", 0, &s,
+	    &refused), -1);
+	cr_assert_not_null(refused);
+	cr_expect_str_eq(refused, "HTTP 400: Parameter `query.term` has "
+	    "incorrect format: unknown field `Nope` in AREA[]");
+	cr_expect_null(registry_failure(r), "a search's refusal is not the "
+	    "registry's");
+	free(refused);
+	registry_search_finish(&s);
+	registry_free(r);
+}
+
+Test(registry, search_too_large_stops_after_its_first_page)
+{
+	struct registry *r = new_registry(NULL, 1, 100, 0);
+	struct registry_search_result s;
+	size_t count;
+	char *refused;
+
+	cr_expect_eq(registry_search(r, "", 2, &s, &refused), 1);
+	cr_expect_eq(s.total, 3);
+	cr_expect_eq(fakereg_count(reg, NULL), 1);
+	registry_search_finish(&s);
+	cr_expect_eq(registry_search_count(r, "query.cond=schizophrenia",
+	    &count, &refused), 0);
+	cr_expect_eq(count, 1);
+	cr_expect_eq(fakereg_count(reg, "pageSize=0&countTotal=true"), 1);
+	registry_free(r);
+}
+
+/* NCT04421456, alone on a listing's second page, updated on `arg`. */
+static void
+move_third(void *arg)
+{
+	char *path = harness_fmt("%s/NCT04421456.json", regdir);
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr);
+
+	cr_assert_not_null(doc, "%s", jerr.text);
+	json_object_set_new(json_object_get(json_object_get(json_object_get(
+	    doc, "protocolSection"), "statusModule"),
+	    "lastUpdatePostDateStruct"), "date", json_string(arg));
+	cr_assert_eq(json_dump_file(doc, path, 0), 0);
+	json_decref(doc);
+	free(path);
+}
+
+/*
+ * Newest first, two a page: CLEARMIND, HERA | NCT04421456.  Updated
+ * before the second page, NCT04421456 moves to the front and that page
+ * skips it: the listing is short of its count, read again, whole, with
+ * the new date.
+ */
+Test(registry, search_short_of_its_count_is_read_again)
+{
+	struct registry *r = new_registry(NULL, 2, 100, 0);
+	struct registry_search_result s;
+	char *refused;
+
+	cr_assert_eq(fakereg_before(reg, "pageToken=", move_third,
+	    "2026-12-01"), 0);
+	cr_assert_eq(registry_search(r, "filter.overallStatus=COMPLETED", 0,
+	    &s, &refused), 0);
+	expect_search(&s, "NCT02982915 NCT04421456 NCT05233774");
+	cr_expect_str_eq(s.v[1].last_update, "2026-12-01");
+	cr_expect(s.complete);
+	cr_expect_eq(s.rereads, 1);
+	registry_search_finish(&s);
+	/* A token of older data refused: read again from the first page. */
+	harness_fault(reg, FAULT_TOKEN_EXPIRED, "pageToken=", 0, 0);
+	cr_assert_eq(fakereg_before(reg, "pageToken=", move_third,
+	    "2026-12-02"), 0);
+	cr_assert_eq(registry_search(r, "filter.overallStatus=COMPLETED", 0,
+	    &s, &refused), 0);
+	expect_search(&s, "NCT02982915 NCT04421456 NCT05233774");
+	cr_expect(s.complete);
+	cr_expect_geq(s.rereads, 1);
+	registry_search_finish(&s);
+	registry_free(r);
 }

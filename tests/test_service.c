@@ -536,6 +536,33 @@ Test(service, speaks_sd_notify)
 	free(path);
 }
 
+/*
+ * A search edited in the file and reloaded with SIGHUP: the next cycle
+ * lists the new query whole (a baseline: nothing announced); what only the
+ * old query matched stops matching and stays tracked.
+ */
+Test(service, sighup_edits_a_search)
+{
+	write_conf("\nsearch.msc = query.intr=lomecel-b");
+	start_daemon();
+	cr_assert(wait_for_cycles(OK_CYCLES, 1, 30));
+	cr_expect_eq(count("SELECT count(*) FROM trial_searches WHERE "
+	    "search = 'msc' AND matching"), 2);
+	write_conf("\nsearch.msc = query.intr=cannabidiol");
+	kill(pid, SIGHUP);
+	cr_assert(wait_for_cycles(OK_CYCLES, 2, 30));
+	sleep(4);
+	cr_expect_eq(count("SELECT count(*) FROM searches WHERE name = 'msc' "
+	    "AND query = 'query.intr=cannabidiol' AND baseline"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trial_searches WHERE "
+	    "search = 'msc' AND matching AND nct_id = 'NCT04421456'"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM trial_searches WHERE "
+	    "search = 'msc' AND NOT matching"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM trials WHERE tracked"), 3);
+	cr_expect_eq(count("SELECT count(*) FROM match_outbox"), 0);
+	cr_expect_eq(stop_daemon(NULL), 0);
+}
+
 /* The registry moves a trial on: another status, a later update date. */
 static void
 move(const char *nct, const char *status, const char *date)

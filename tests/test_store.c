@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "plan.h"
 #include "store.h"
 
 static char *db;
@@ -79,7 +80,8 @@ Test(store, versions_and_changes)
 		    CHANGE_OTHER},
 	};
 	struct change_list cl = {ch, 2, 2};
-	char last[1][DATE_SIZE];
+	struct plan_ask *tracked = NULL;
+	size_t n = 0;
 
 	cr_assert_eq(store_set_tracked(st, "config", ids, 1), 0, "%s",
 	    store_errmsg(st));
@@ -113,8 +115,10 @@ Test(store, versions_and_changes)
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
 	    "overall_status = 'COMPLETED' AND brief_title = "
 	    "'A \"quoted\" title with \\ backslash, {braces}'"), 1);
-	cr_assert_eq(store_last_updates(st, ids, 1, last), 0);
-	cr_expect_str_eq(last[0], "2026-01-02");
+	cr_assert_eq(store_tracked(st, &tracked, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_expect_str_eq(tracked[0].stored, "2026-01-02");
+	free(tracked);
 }
 
 Test(store, rollback_leaves_nothing)
@@ -624,8 +628,8 @@ Test(store, interrupted_run_is_closed_by_the_next)
 }
 
 /*
- * Retention deletes delivered alerts and runs past their age, a batch at
- * a time, and never an undelivered alert, a run that stored a version,
+ * Retention deletes delivered alerts (and announcements of new search
+ * matches) and runs past their age, a batch at a time, and never an undelivered alert, a run that stored a version,
  * the newest run, a flag, a version or a change.
  */
 Test(store, retention_prunes_only_what_is_configured)
@@ -654,6 +658,12 @@ Test(store, retention_prunes_only_what_is_configured)
 	    "sink = 'webhook'"), 0);
 	/* Runs: 5 old and empty, 1 old that stored a version, 1 new. */
 	cr_assert_eq(store_set_tracked(st, "config", ids, 1), 0);
+	/* A new search match announced on stdout 40 days ago, not on webhook. */
+	cr_assert_eq(harness_db_exec(db, "INSERT INTO searches (name, query) "
+	    "VALUES ('msc', 'query.intr=x'); INSERT INTO match_outbox (search,"
+	    " nct_id, sink, delivered_at) VALUES ('msc', 'NCT00000009', "
+	    "'stdout', now() - interval '40 days'), ('msc', 'NCT00000009', "
+	    "'webhook', NULL)"), 0);
 	for (int i = 0; i < 7; i++) {
 		struct store_run r = {0};
 
@@ -675,10 +685,13 @@ Test(store, retention_prunes_only_what_is_configured)
 	/* 0 keeps forever. */
 	cr_assert_eq(store_prune(st, 0, 0, 2, &alerts, &runs), 0);
 	cr_expect_eq(alerts + runs, 0);
-	/* Batches of 2: 2, then 0 (only 2 stdout alerts are 30 days old). */
+	/*
+	 * Batches of 2: 2 + 1, then 0 (only 2 stdout alerts and 1 stdout
+	 * announcement are 30 days old).
+	 */
 	cr_assert_eq(store_prune(st, 30 * 86400, 400 * 86400, 2, &alerts,
 	    &runs), 0, "%s", store_errmsg(st));
-	cr_expect_eq(alerts, 2);
+	cr_expect_eq(alerts, 3);
 	cr_expect_eq(runs, 2);
 	cr_assert_eq(store_prune(st, 30 * 86400, 400 * 86400, 2, &alerts,
 	    &runs), 0);
@@ -695,6 +708,9 @@ Test(store, retention_prunes_only_what_is_configured)
 	    "delivered_at IS NULL"), 3);
 	cr_expect_eq(count("SELECT count(*) FROM alert_outbox WHERE sink = "
 	    "'stdout' AND flag_id = 1"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM match_outbox WHERE "
+	    "delivered_at IS NULL"), 1);
+	cr_expect_eq(count("SELECT count(*) FROM match_outbox"), 1);
 	cr_expect_eq(count("SELECT count(*) FROM flags"), 3);
 	cr_expect_eq(count("SELECT count(*) FROM sync_runs"), 2);
 	cr_expect_eq(count("SELECT count(*) FROM sync_runs r JOIN "

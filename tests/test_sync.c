@@ -101,7 +101,6 @@ teardown(void)
 
 TestSuite(sync, .init = setup, .fini = teardown, .timeout = 120);
 
-/* One cycle with a fresh HTTP client, as `ctmirror sync` does. */
 static int
 cycle(struct sync_result *res)
 {

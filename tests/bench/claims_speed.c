@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,11 +232,17 @@ extract_all(const struct pages *p, const struct claims_index *nx,
 	return claims;
 }
 
-/* Open, read, extract (unless nx is NULL), free, page by page. */
+/*
+ * Open, read, extract (unless nx is NULL), free, page by page; with
+ * `mentions`, the citations too (what a scan extracts: the floor of
+ * `ctmirror scan`, tests/bench/README.md).
+ */
 static long
-read_extract_all(const struct pages *p, const struct claims_index *nx)
+read_extract_all(const struct pages *p, const struct claims_index *nx,
+    bool mentions)
 {
 	struct claim_list cl = {0};
+	struct mention_list ml = {0};
 	long claims = 0;
 	size_t k, len;
 	char *text;
@@ -244,12 +251,13 @@ read_extract_all(const struct pages *p, const struct claims_index *nx)
 		if (slurp(p->v[k].path, &text, &len) < 0)
 			return -1;
 		if (nx && claims_scan(text, len, reader_format_of(p->v[k].path),
-		    nx, &cl, NULL) < 0) {
+		    nx, &cl, mentions ? &ml : NULL) < 0) {
 			free(text);
 			return -1;
 		}
 		claims += (long)cl.n;
 		claims_list_finish(&cl);
+		claims_mentions_finish(&ml);
 		free(text);
 	}
 	return claims;
@@ -304,7 +312,7 @@ main(int argc, char **argv)
 	struct claims_index *nx = NULL;
 	const char *acr_file = NULL, *dir;
 	char out[] = "/tmp/claims_speed.XXXXXX";
-	struct clock t0, never = {1e9, 1e9}, x = never, rd = never, rx = never,
+	struct clock t0, never = {1e9, 1e9}, x = never, rd = never, rx = never, rxm = never,
 	    g = never, pp = never, ix = never;
 	double mb, cpu;
 	long n_acr = 30000, reps = 5, r, claims = 0;
@@ -356,13 +364,17 @@ main(int argc, char **argv)
 			goto out;
 		clock_lap(&x, t0, -1);
 		t0 = clock_now();
-		if (read_extract_all(&p, NULL) < 0)
+		if (read_extract_all(&p, NULL, false) < 0)
 			goto out;
 		clock_lap(&rd, t0, -1);
 		t0 = clock_now();
-		if (read_extract_all(&p, nx) != claims)
+		if (read_extract_all(&p, nx, false) != claims)
 			goto out;
 		clock_lap(&rx, t0, -1);
+		t0 = clock_now();
+		if (read_extract_all(&p, nx, true) != claims)
+			goto out;
+		clock_lap(&rxm, t0, -1);
 		t0 = clock_now();
 		if (grep(dir, out, &cpu) < 0) {
 			fprintf(stderr, "claims_speed: grep failed\n");
@@ -376,6 +388,7 @@ main(int argc, char **argv)
 	row("extract (in memory)", x, mb);
 	row("read only", rd, mb);
 	row("read + extract", rx, mb);
+	row("read + extract with citations", rxm, mb);
 	row("grep -rc NCT DIR > file", g, mb);
 	if (per_page) {
 		t0 = clock_now();

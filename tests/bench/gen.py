@@ -8,9 +8,10 @@ records move in the registry.  Everything is a pure function of (seed,
 index), so a corpus of 50k contains the corpus of 1k as its first 1k IDs and
 two machines generate the same bytes.
 
-  gen.py studies --dir D --n N [--seed S] [--jobs J]
+  gen.py studies --dir D --n N [--seed S] [--jobs J] [--profile registry]
   gen.py pages   --dir P --m M --n N [--seed S] [--page-kb 20]
-  gen.py change  --dir D --n N [--fraction 0.01] [--round R]   (prints IDs)
+  gen.py change  --dir D --n N [--fraction 0.01] [--round R] [--day D]
+                 (prints IDs)
   gen.py restore --dir D
   gen.py ids     --n N [--start 0]
   gen.py stats   --dir D --n N
@@ -527,18 +528,34 @@ def derived_section(rng):
     }
 
 
-def study(seed, idx, T):
+# Size mixes.  "bench": the benchmark corpus (results-heavy, 72 KB on
+# average).  "registry": sized like the live registry, whose /stats/size
+# gives a mean of ~17.2 KB over ~577,000 studies (peer reference:
+# cyanheads/clinicaltrialsgov-mcp-server docs/api-reference.md) and of
+# which about one in eight has results: here 5 % with a results section of
+# 30 to 100 KB, the rest 3 to 35 KB, mean ~17 KB (gen.py stats says).
+PROFILES = {
+    "bench": {"results": 0.30, "proto": (3_000, 45_000),
+              "proto_results": (10_000, 60_000), "results_kb": (50, 300)},
+    "registry": {"results": 0.05, "proto": (3_000, 35_000),
+                 "proto_results": (10_000, 50_000), "results_kb": (30, 100)},
+}
+
+
+def study(seed, idx, T, profile="bench"):
     """The study record for (seed, idx) as a dict."""
+    pr = PROFILES[profile]
     rng = rng_for(seed, "study", idx)
-    has_results = rng.random() < 0.30
+    has_results = rng.random() < pr["results"]
     if has_results:
         status = weighted(rng, RESULT_STATUSES)
-        ptarget = int(log_uniform(rng, 10_000, 60_000))
+        ptarget = int(log_uniform(rng, *pr["proto_results"]))
         # 0.87: the section overshoots its budget by ~15 % on average.
-        rtarget = int(rng.uniform(50_000, 300_000) * 0.87)
+        rtarget = int(rng.uniform(pr["results_kb"][0] * 1000,
+                                  pr["results_kb"][1] * 1000) * 0.87)
     else:
         status = weighted(rng, STATUSES)
-        ptarget = int(log_uniform(rng, 3_000, 45_000))
+        ptarget = int(log_uniform(rng, *pr["proto"]))
     d = {"protocolSection": protocol_section(rng, T, idx, seed, status,
                                              has_results, ptarget)}
     if has_results:
@@ -560,11 +577,11 @@ def write_atomic(path, text):
 
 
 def _gen_range(args):
-    seed, d, lo, hi = args
+    seed, d, lo, hi, profile = args
     T = Text(seed)
     total = 0
     for i in range(lo, hi):
-        s = dumps(study(seed, i, T))
+        s = dumps(study(seed, i, T, profile))
         write_atomic(os.path.join(d, nct(i) + ".json"), s)
         total += len(s.encode("utf-8"))
     return total
@@ -587,17 +604,18 @@ def cmd_studies(a):
     m = read_manifest(a.dir)
     if os.path.isdir(os.path.join(a.dir, ".orig")):
         cmd_restore(a)
-    if (m and m.get("seed") == a.seed and m.get("version") == FORMAT_VERSION
-            and m.get("n", 0) >= a.n):
-        print("gen: %s already holds %d studies (seed %s)" % (
-            a.dir, m["n"], a.seed), file=sys.stderr)
+    same = (m and m.get("seed") == a.seed and
+            m.get("version") == FORMAT_VERSION and
+            m.get("profile", "bench") == a.profile)
+    if same and m.get("n", 0) >= a.n:
+        print("gen: %s already holds %d studies (seed %s, %s)" % (
+            a.dir, m["n"], a.seed, a.profile), file=sys.stderr)
         return 0
-    start = m["n"] if (m and m.get("seed") == a.seed and
-                       m.get("version") == FORMAT_VERSION) else 0
+    start = m["n"] if same else 0
     chunks = []
     step = 250
     for lo in range(start, a.n, step):
-        chunks.append((a.seed, a.dir, lo, min(a.n, lo + step)))
+        chunks.append((a.seed, a.dir, lo, min(a.n, lo + step), a.profile))
     total = 0
     if a.jobs > 1 and len(chunks) > 1:
         import multiprocessing
@@ -608,7 +626,8 @@ def cmd_studies(a):
         for c in chunks:
             total += _gen_range(c)
     write_atomic(manifest_path(a.dir), json.dumps(
-        {"seed": a.seed, "n": a.n, "version": FORMAT_VERSION}))
+        {"seed": a.seed, "n": a.n, "version": FORMAT_VERSION,
+         "profile": a.profile}))
     print("gen: wrote %d studies (%s..%s), %.1f MB" % (
         a.n - start, nct(start), nct(a.n - 1), total / 1e6), file=sys.stderr)
     return 0
@@ -616,10 +635,10 @@ def cmd_studies(a):
 
 # --------------------------------------------------------------- change
 
-def change_one(d, rnd):
-    """Move one study along, as a registry update would."""
+def change_one(d, rnd, day=None):
+    """Move one study along, as a registry update would (posted on `day`)."""
     sm = d["protocolSection"]["statusModule"]
-    day = datetime.date(2026, 5, 10) + datetime.timedelta(days=rnd)
+    day = day or datetime.date(2026, 5, 10) + datetime.timedelta(days=rnd)
     # The date must move forward, or a probe rightly sees no change.
     was = datetime.date.fromisoformat(
         sm["lastUpdatePostDateStruct"]["date"])
@@ -655,7 +674,8 @@ def cmd_change(a):
             shutil.copy2(p, keep)
         with open(p, encoding="utf-8") as f:
             d = json.load(f)
-        old, new = change_one(d, a.round)
+        old, new = change_one(d, a.round, a.day and
+                              datetime.date.fromisoformat(a.day))
         write_atomic(p, dumps(d))
         print(i, old, new)
     return 0
@@ -878,6 +898,8 @@ def main(argv):
     common(p)
     p.add_argument("--dir", required=True)
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--profile", choices=sorted(PROFILES), default="bench",
+                   help="size mix (registry: ~17 KB on average)")
     p = sub.add_parser("pages")
     common(p)
     p.add_argument("--dir", required=True)
@@ -889,6 +911,9 @@ def main(argv):
     p.add_argument("--dir", required=True)
     p.add_argument("--fraction", type=float, default=0.01)
     p.add_argument("--round", type=int, default=1)
+    p.add_argument("--day", help="the changes' lastUpdatePostDate "
+                   "(YYYY-MM-DD; default 2026-05-10 + round, or the day "
+                   "after the study's own)")
     p = sub.add_parser("restore")
     common(p, n=False)
     p.add_argument("--dir", required=True)
