@@ -631,7 +631,7 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 	json_t *jclaims = NULL;
 	size_t k = 0;
 
-	if (judge_page(x->judge, text, len, &pg) < 0) {
+	if (judge_page(x->judge, path, text, len, &pg) < 0) {
 		judge_page_finish(&pg);
 		x->failed = 1;
 		return -1;
