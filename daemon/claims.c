@@ -4,7 +4,8 @@
  * mentions, claim phrases and dates, and gives each phrase to its trials,
  * looking words up in an index built once for all the pages of a scan.
  * The pieces it reads with: claims_page.c (lines), claims_index.c (the
- * phrase lexicon), claims_acronym.c (trial names), claims_date.c (dates).
+ * phrase lexicon), claims_acronym.c (trial names), claims_date.c (dates),
+ * claims_context.c (the words around a phrase).
  */
 #include "claims.h"
 
@@ -14,12 +15,13 @@
 #include <string.h>
 
 #include "claims_acronym.h"
+#include "claims_context.h"
 #include "claims_date.h"
 #include "claims_index.h"
 #include "claims_page.h"
 
 #define MAX_TRIALS	32	/* trials one clause can give a phrase */
-#define STATUS_NEAR	100	/* bytes between a status word and its trial */
+#define STATUS_NEAR	200	/* bytes between a status word and its trial */
 #define STATUS_LEAD	5	/* an unattached status word opens its clause */
 #define PIECE_MAX	2048	/* bytes of one block a mention keeps */
 #define CONTEXT_MAX	16384	/* bytes of context a mention keeps in all */
@@ -82,9 +84,8 @@ struct scan {
 	struct page_names names;	/* acronyms the page ties to an ID */
 	struct claim_list *out;		/* the claims go here */
 
-	/* Where the scan is; nothing is found inside the last name or date. */
+	/* Nothing is found inside the last name or date. */
 	struct {
-		int line;
 		size_t ment_end, date_end;
 	} at;
 
@@ -100,6 +101,9 @@ struct scan {
 		int line;
 		struct dates marked, bare;	/* its sentences', for items */
 		struct pends pend;	/* claims undated at sentence end */
+		bool was;		/* after "Was:", before "Now:" */
+		const struct reader_block *rb;	/* as the reader made it */
+		size_t cell;		/* a row's next cell to end */
 	} blk;
 
 	struct {
@@ -107,10 +111,13 @@ struct scan {
 		struct dates marked, bare;	/* as-of; full bare dates */
 		struct pends pend;	/* its claims, for excerpt and date */
 		struct ids prev;	/* trials of its last naming clause */
+		size_t c0;		/* its first claim in out */
 	} sent;
 
 	struct {
 		size_t max;		/* end of its last phrase kept */
+		bool neg;		/* "neither", "nor": its status is denied */
+		bool sub;		/* in an "if", "whether", "when" part */
 		unsigned words;
 		struct ment *ment;	/* the trials it names */
 		size_t n_ment, cap_ment;
@@ -130,6 +137,8 @@ struct scan {
 };
 
 /* --------------------------------------------------------------- claims */
+
+static void claim_free(struct claim *c);
 
 /* The words that made a claim, cleaned; new. */
 static char *
@@ -157,22 +166,49 @@ ids_add(struct ids *s, const char *id)
 		memcpy(s->v[s->n++], id, NCT_ID_SIZE);
 }
 
-/* The clause's trials named within STATUS_NEAR bytes of a status word. */
+/*
+ * The trials a phrase is about, of those its clause names: the ones it
+ * spans ("results, like those of CALYX, are awaited") and the subject
+ * right before it (the last name, with the names joined to it: "X and Y
+ * are recruiting"); with none before it, those after it ("Recruiting:
+ * X").  A status word goes only to names within STATUS_NEAR bytes.
+ */
 static void
-near_ids(const struct scan *x, const struct hit *h, struct ids *out)
+subject_ids(const struct scan *x, const struct hit *h, struct ids *out)
 {
-	size_t a = 0, b = x->cl.n_ment, m;
-	size_t from = h->s > STATUS_NEAR ? h->s - STATUS_NEAR : 0;
+	const unsigned char *t = x->pg.t;
+	const struct ment *m = x->cl.ment;
+	static const char *const both_words[] = {"both", "all", NULL};
+	size_t n = x->cl.n_ment, k, last = SIZE_MAX;
+	bool status = h->ph->fam == FAM_STATUS, both;
 
-	while (a < b) {
-		m = a + (b - a) / 2;
-		if (x->cl.ment[m].e < from)
-			a = m + 1;
-		else
-			b = m;
+	for (k = 0; k < n; k++) {
+		if (m[k].s >= h->s && m[k].e <= h->e)
+			ids_add(out, m[k].id);
+		else if (m[k].e <= h->s)
+			last = k;
 	}
-	for (; a < x->cl.n_ment && x->cl.ment[a].s <= h->e + STATUS_NEAR; a++)
-		ids_add(out, x->cl.ment[a].id);
+	if (last != SIZE_MAX && (!status || h->s - m[last].e <= STATUS_NEAR)) {
+		/* "X (...) and the pilot Y (...) are both recruiting" */
+		both = claims_has_word(t, m[last].e, h->s, both_words);
+		for (k = last; k > 0 && (both || claims_joined(t, m[k - 1].e,
+		    m[k].s)); k--)
+			;
+		for (; k <= last; k++)		/* in page order */
+			ids_add(out, m[k].id);
+		return;
+	}
+	if (last != SIZE_MAX || out->n > 0)
+		return;
+	for (k = 0; k < n; k++) {
+		if (m[k].s < h->e)
+			continue;
+		if (status && m[k].s - h->e > STATUS_NEAR)
+			break;
+		ids_add(out, m[k].id);
+		if (k + 1 < n && !claims_joined(t, m[k].e, m[k + 1].s))
+			break;
+	}
 }
 
 static int
@@ -260,12 +296,10 @@ end_clause(struct scan *x)
 			continue;
 		if (kind != CLAIM_STATUS && (done & (1u << kind)))
 			continue;
-		if (here.n > 0 && kind == CLAIM_STATUS) {
+		if (here.n > 0) {
 			near.n = 0;
-			near_ids(x, h, &near);
+			subject_ids(x, h, &near);
 			use = &near;
-		} else if (here.n > 0) {
-			use = &here;
 		} else if (kind == CLAIM_STATUS && h->words >= STATUS_LEAD) {
 			continue;
 		} else if (x->sent.prev.n > 0) {
@@ -287,6 +321,7 @@ out:
 	x->cl.n_ment = x->cl.n_hits = 0;
 	x->cl.max = 0;
 	x->cl.words = 0;
+	x->cl.neg = x->cl.sub = false;
 	return rc;
 }
 
@@ -301,6 +336,13 @@ end_sentence(struct scan *x, size_t end, size_t next)
 
 	if (end_clause(x) < 0)
 		return -1;
+	/* A question claims nothing: the answer below it may. */
+	if (end > x->sent.s && x->pg.t[end - 1] == '?') {
+		for (k = x->sent.c0; k < x->out->n; k++)
+			claim_free(&x->out->v[k]);
+		x->out->n = x->sent.c0;
+		x->sent.pend.n = 0;
+	}
 	for (k = 0; k < x->sent.pend.n; k++) {
 		const struct pend *p = &x->sent.pend.v[k];
 
@@ -326,6 +368,7 @@ end_sentence(struct scan *x, size_t end, size_t next)
 	x->sent.pend.n = x->sent.marked.n = x->sent.bare.n = 0;
 	x->sent.prev.n = 0;
 	x->sent.s = next;
+	x->sent.c0 = x->out->n;
 	return 0;
 }
 
@@ -398,7 +441,7 @@ bment_push(struct scan *x, size_t s, const char *id)
 	x->mt.v = v;
 	v = &x->mt.v[x->mt.n++];
 	v->pos = s;
-	v->line = x->at.line;
+	v->line = reader_line(&x->pg.doc, s);
 	memcpy(v->id, id, NCT_ID_SIZE);
 	return 0;
 }
@@ -419,6 +462,138 @@ mention_push(struct scan *x, size_t s, size_t e, const char *id)
 	memcpy(x->para.last, id, NCT_ID_SIZE);
 	x->at.ment_end = e;
 	return x->mt.out ? bment_push(x, s, id) : 0;
+}
+
+/* ------------------------------------------------------------- tables */
+
+/* Header words of a column that says whether results or a paper are out. */
+static const char *const results_heads[] = {
+	"results", "result", "data", "readout", NULL,
+};
+static const char *const paper_heads[] = {
+	"publication", "publications", "paper", "papers", "published",
+	"journal", "manuscript", NULL,
+};
+/* Cell values that say "not yet" in such a column. */
+static const char *const pending_values[] = {
+	"no", "not yet", "not posted", "not published", "pending", "none",
+	"awaited", "awaiting", "expected", "due", "in preparation",
+	"under review", "submitted", "in press", "coming soon", "tbc", "tbd",
+	NULL,
+};
+
+static const struct phrase column_results = {
+	"(results column)", FAM_RESULTS, 0, false,
+};
+static const struct phrase column_paper = {
+	"(publication column)", FAM_PUBLICATION, 0, false,
+};
+
+/*
+ * The column of a row's cell: the phrase a "No", "Pending" or "Under
+ * review" in it stands for (its header names results or a paper), or NULL.
+ */
+static const struct phrase *
+column_phrase(const struct scan *x, const struct reader_cell *c)
+{
+	const struct reader_doc *d = &x->pg.doc;
+	const struct reader_block *h;
+	size_t k;
+
+	if (x->blk.rb->head == SIZE_MAX)
+		return NULL;
+	h = &d->v[x->blk.rb->head];
+	for (k = h->cell0; k < h->cell0 + h->ncell; k++) {
+		if (d->cells[k].col != c->col)
+			continue;
+		if (claims_has_word(x->pg.t, d->cells[k].s, d->cells[k].e,
+		    paper_heads))
+			return &column_paper;
+		if (claims_has_word(x->pg.t, d->cells[k].s, d->cells[k].e,
+		    results_heads))
+			return &column_results;
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * A cell ends at i: if it is "No", "Not yet", "Pending"... under a
+ * results or publication header, that is a pending claim (unless a phrase
+ * of the cell made one already).
+ */
+static int
+end_cell(struct scan *x, size_t i)
+{
+	const struct reader_doc *d = &x->pg.doc;
+	const struct reader_block *b = x->blk.rb;
+	const struct reader_cell *c = NULL;
+	const struct phrase *ph;
+	const unsigned char *t = x->pg.t;
+	size_t k, s, e;
+
+	while (x->blk.cell < b->ncell &&
+	    d->cells[b->cell0 + x->blk.cell].e <= i)
+		c = &d->cells[b->cell0 + x->blk.cell++];
+	/* A cell whose text ran over a sentence end is no one value. */
+	if (c == NULL || c->s < x->sent.s || (ph = column_phrase(x, c)) ==
+	    NULL)
+		return 0;
+	for (k = 0; k < x->cl.n_hits; k++)
+		if (x->cl.hits[k].ph->fam == ph->fam ||
+		    x->cl.hits[k].ph->fam == FAM_DONE)
+			return 0;
+	for (s = c->s; s < c->e && !text_is_alnum(t[s]); s++)
+		;
+	for (k = 0; pending_values[k]; k++) {
+		e = s + strlen(pending_values[k]);
+		if (e <= c->e && claims_word_is(t, s, c->e,
+		    pending_values[k])) {
+			struct hit h = {s, e, reader_line(d, s), 0, ph};
+
+			return hit_push(x, &h);
+		}
+	}
+	return 0;
+}
+
+/* A word that changes how the clause reads ("whereas", "if", "neither"). */
+static int
+context_word(struct scan *x, size_t i, size_t we, size_t hi)
+{
+	switch (claims_context_word(x->pg.t, i, we, hi)) {
+	case CTX_CLAUSE:
+		return end_clause(x);
+	case CTX_SUB:
+		x->cl.sub = true;
+		break;
+	case CTX_NEG:
+		x->cl.neg = true;
+		break;
+	case CTX_WAS:
+		x->blk.was = true;
+		break;
+	case CTX_NOW:
+		x->blk.was = false;
+		break;
+	case CTX_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* A phrase at t[s..e) that its context says is no claim. */
+static bool
+out_of_context(const struct scan *x, size_t lo, size_t s, size_t e,
+    size_t hi, const struct phrase *ph)
+{
+	struct clause_view cv = {
+		.sent_s = x->sent.s, .sub = x->cl.sub, .was = x->blk.was,
+		.neg = x->cl.neg, .named = x->cl.n_ment > 0,
+		.last_e = x->cl.n_ment > 0 ? x->cl.ment[x->cl.n_ment - 1].e : 0,
+	};
+
+	return claims_out_of_context(&cv, x->pg.t, lo, s, e, hi, ph);
 }
 
 /*
@@ -446,9 +621,11 @@ at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 		}
 	}
 
+	if (context_word(x, i, we, hi) < 0)
+		return -1;
 	if (claims_phrase_maybe(x->ix, t, i, we) &&
 	    (ph = claims_phrase_at(x->ix, t, i, we, hi, &best_e)) != NULL) {
-		struct hit h = {i, best_e, x->at.line, x->cl.words, ph};
+		struct hit h = {i, best_e, 0, x->cl.words, ph};
 		bool keep;
 
 		if (ph->fam == FAM_NOT || ph->fam == FAM_DONE)
@@ -457,7 +634,13 @@ at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 			keep = best_e > x->cl.max;
 		if (keep && ph->verb)
 			keep = claims_status_word_ok(t, lo, i, best_e, hi);
+		if (keep && out_of_context(x, lo, i, best_e, hi, ph)) {
+			/* Its words are no other phrase's either. */
+			x->cl.max = best_e;
+			keep = false;
+		}
 		if (keep) {
+			h.line = reader_line(&x->pg.doc, i);
 			if (hit_push(x, &h) < 0)
 				return -1;
 			x->cl.max = best_e;
@@ -491,6 +674,25 @@ at_word(struct scan *x, size_t lo, size_t i, size_t we, size_t hi)
 	return 0;
 }
 
+/*
+ * Does the line at t[i..hi) open with a one-word label ("Notes:",
+ * "Status:")?  Then it starts a sentence, wrapped into the line above or
+ * not (Markdown runs an unindented line into a list item above it).
+ */
+static bool
+label_line(const unsigned char *t, size_t i, size_t hi)
+{
+	size_t j = i;
+
+	while (j < hi && text_is_hspace(t[j]))
+		j++;
+	if (j >= hi || !text_is_upper(t[j]))
+		return false;
+	while (j < hi && text_is_alpha(t[j]))
+		j++;
+	return j < hi && t[j] == ':';
+}
+
 /* Scan the pending block [bs, be): sentences, clauses, table cells. */
 static int
 scan_block(struct scan *x)
@@ -499,8 +701,10 @@ scan_block(struct scan *x)
 	size_t i, we, lo = x->blk.s, hi = x->blk.e;
 	bool table = x->blk.kind == BLK_TABLE;
 
-	x->at.line = x->blk.line;
 	x->sent.s = lo;
+	x->sent.c0 = x->out->n;
+	x->blk.was = false;
+	x->cl.neg = x->cl.sub = false;
 	x->cl.n_ment = x->cl.n_hits = 0;
 	x->cl.max = 0;
 	x->cl.words = 0;
@@ -519,21 +723,25 @@ scan_block(struct scan *x)
 			    hi) < 0)
 				return -1;
 			i = we - 1;
-		} else if (c == '\n') {
-			x->at.line++;
-		} else if (table && c == '|' && (i == lo || t[i - 1] != '\\')) {
+		} else if (c == '\n' && label_line(t, i + 1, hi)) {
+			/* "- results expected 2027\nNotes: LIMIT and ..." */
 			if (end_sentence(x, i, i + 1) < 0)
+				return -1;
+		} else if (table && c == '|' && (i == lo || t[i - 1] != '\\')) {
+			if (end_cell(x, i) < 0 || end_sentence(x, i, i + 1) < 0)
 				return -1;
 		} else if (c == ';') {
 			if (end_clause(x) < 0)
 				return -1;
+		} else if (c == ',' || c == ':' || c == ')') {
+			x->cl.sub = false;	/* "if X is recruiting, ..." */
 		} else if ((c == '.' || c == '!' || c == '?') &&
 		    is_term(x, lo, i, hi)) {
 			if (end_sentence(x, i + 1, i + 1) < 0)
 				return -1;
 		}
 	}
-	if (end_sentence(x, hi, hi) < 0)
+	if ((table && end_cell(x, hi) < 0) || end_sentence(x, hi, hi) < 0)
 		return -1;
 	end_item(x);
 	return 0;
@@ -704,92 +912,56 @@ flush(struct scan *x)
 }
 
 static void
-open_block(struct scan *x, enum block kind, const struct line *l, int no)
+open_block(struct scan *x, enum block kind, const struct reader_block *b)
 {
 	x->blk.kind = kind;
-	x->blk.s = l->s;
-	x->blk.e = l->e;
-	x->blk.line = no;
+	x->blk.s = b->s;
+	x->blk.e = b->e;
+	x->blk.line = b->line;
+	x->blk.rb = b;
+	x->blk.cell = 0;
 }
 
 /*
- * Blocks: a heading, a table row, a list item (with its continuation
- * lines), a prose paragraph; in an exported page every line is a block.
- * Paragraphs break at blank lines, headings and the edges of tables; a
- * table row falls back only on its own trials or a heading's right above.
+ * The page's blocks as the reader made them: headings, table rows, list
+ * items, paragraphs.  Paragraphs break where a blank line (or an HTML
+ * block) parts blocks, and at the edges of tables; a table row falls back
+ * only on its own trials or a heading's right above; a header row claims
+ * nothing.
  */
 static int
-scan_page(struct scan *x, size_t pos, int no)
+scan_page(struct scan *x)
 {
-	struct line l;
-	enum lclass c;
+	const struct reader_doc *d = &x->pg.doc;
 	bool in_table = false;
+	size_t k;
 
-	for (; pos < x->pg.len; pos = l.next, no++) {
-		claims_line_at(&x->pg, pos, &l);
-		c = claims_line_class(&x->pg, &l);
-		if (in_table && c != L_TABLE && c != L_TSEP) {
-			if (flush(x) < 0)
-				return -1;
-			para_break(x);
-			in_table = false;
-		}
-		switch (c) {
-		case L_BLANK:
-		case L_RULE:
-			/* "Title\n-----": the paragraph was a heading */
-			if (c == L_RULE && x->blk.kind == BLK_PROSE)
-				x->blk.kind = BLK_HEADING;
-			if (flush(x) < 0)
-				return -1;
-			para_break(x);
-			break;
-		case L_HEADING:
-			if (flush(x) < 0)
-				return -1;
-			open_block(x, BLK_HEADING, &l, no);
-			if (flush(x) < 0)
-				return -1;
-			break;
-		case L_TABLE:
-		case L_TSEP:
-			if (flush(x) < 0)
-				return -1;
-			if (!in_table) {
+	for (k = 0; k < d->n; k++) {
+		const struct reader_block *b = &d->v[k];
+
+		if (b->kind == READER_ROW) {
+			if (!in_table || b->gap) {
 				para_break(x);
 				memcpy(x->para.table, x->para.last,
 				    NCT_ID_SIZE);
 			}
 			in_table = true;
-			if (c == L_TSEP)
-				break;
+			if (b->header)
+				continue;
 			/* Rows are records: none inherits the row above. */
 			memcpy(x->para.last, x->para.table, NCT_ID_SIZE);
-			open_block(x, BLK_TABLE, &l, no);
-			if (flush(x) < 0)
-				return -1;
-			break;
-		case L_LIST:
-		case L_NUMBERED:
-			if (flush(x) < 0)
-				return -1;
-			open_block(x, BLK_LIST, &l, no);
-			break;
-		case L_TEXT:
-			if (!x->pg.unwrapped && (x->blk.kind == BLK_PROSE ||
-			    x->blk.kind == BLK_LIST)) {
-				x->blk.e = l.e;
-				break;
-			}
-			if (flush(x) < 0)
-				return -1;
-			open_block(x, BLK_PROSE, &l, no);
-			break;
+			open_block(x, BLK_TABLE, b);
+		} else {
+			if (in_table || b->gap)
+				para_break(x);
+			in_table = false;
+			open_block(x, b->kind == READER_HEADING ? BLK_HEADING :
+			    b->kind == READER_ITEM ? BLK_LIST : BLK_PROSE, b);
 		}
-		if (x->pg.unwrapped && flush(x) < 0)
+		if (flush(x) < 0)
 			return -1;
 	}
-	return flush(x);
+	return 0;
 }
 
 static void
@@ -821,13 +993,14 @@ mention_free(struct mention *m)
 }
 
 int
-claims_scan(const char *text, size_t len, const struct claims_index *ix,
-    struct claim_list *claims, struct mention_list *mentions)
+claims_scan(const char *text, size_t len, enum reader_format fmt,
+    const struct claims_index *ix, struct claim_list *claims,
+    struct mention_list *mentions)
 {
 	struct scan *x;
-	size_t k, start, n0 = claims->n, m0 = mentions ? mentions->n : 0;
+	size_t k, n0 = claims->n, m0 = mentions ? mentions->n : 0;
 	char *lf = NULL;
-	int line, rc = -1;
+	int rc = -1;
 
 	if (claims_page_breaks(text, len, &lf) < 0)
 		return -1;
@@ -839,11 +1012,15 @@ claims_scan(const char *text, size_t len, const struct claims_index *ix,
 	x->mt.out = mentions;
 	x->mt.m0 = m0;
 	x->ix = ix;
-	start = claims_page_open(&x->pg, lf ? lf : text, len, &line);
+	if (claims_page_open(&x->pg, lf ? lf : text, len, fmt) < 0)
+		goto out;
 	x->names.t = x->pg.t;
 	x->names.len = x->pg.len;
-	if (claims_acronym_page(&x->names) < 0 ||
-	    scan_page(x, start, line) < 0)
+	if (claims_acronym_page(&x->names) < 0)
+		goto out;
+	if (!x->pg.date[0])
+		claims_page_date(&x->pg, ix, &x->names);
+	if (scan_page(x) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -856,6 +1033,7 @@ out:
 		if (mentions)
 			mentions->n = m0;
 	}
+	claims_page_close(&x->pg);
 	scan_free(x);
 	free(x);
 	free(lf);

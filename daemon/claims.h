@@ -1,10 +1,14 @@
 /*
  * claims.h - PURE: page text into claims about trials (DESIGN.md "Claims
- * and rules").  Trials are named by NCT ID or by an acronym tied to an ID
- * (on the page, or by the registry's acronym of a tracked trial).  A claim
- * phrase belongs to the trials named in its sentence / table row / list
- * item, else to the trial named last before it in the paragraph.  Phrase
- * families are tables in claims_index.c, date words in claims_date.c.
+ * and rules").  The page is read as its readers see it (reader.h), then
+ * cut into sentences and clauses.  Trials are named by NCT ID or by an
+ * acronym tied to an ID (on the page, or by the registry's acronym of a
+ * tracked trial).  A claim phrase belongs to the subject of its clause
+ * (the trials named right before it, or those it spans), else to the
+ * sentence's last subject, else to the trial named last in the
+ * paragraph; a phrase out of context (a question, a quotation, a past or
+ * planned state, a negation) is no claim.  Phrase families are tables in
+ * claims_index.c, date words in claims_date.c, context words in claims.c.
  * No I/O, no logging.
  */
 #ifndef CTMIRROR_CLAIMS_H
@@ -13,6 +17,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "reader.h"
 
 /* An acronym the registry ties to a tracked trial (borrowed strings). */
 struct claims_acronym {
@@ -43,7 +48,8 @@ struct claims_index *claims_index_new(const struct claims_acronym *acr,
 void claims_index_free(struct claims_index *ix);
 
 /*
- * One pass over a page: append its claims to *claims and, unless mentions
+ * One pass over a page in format fmt (reader_format_of() its file name):
+ * read as its readers see it (reader.h), then append its claims to *claims and, unless mentions
  * is NULL, one struct mention per distinct NCT ID the page names to
  * *mentions.  Trials are named by NCT ID, by the acronyms `ix` holds
  * (borrowed, not NULL) and by those the page ties to an ID itself.
@@ -59,8 +65,18 @@ void claims_index_free(struct claims_index *ix);
  *
  * 0, or -1 on allocation failure (nothing appended to either list then).
  */
-int claims_scan(const char *text, size_t len, const struct claims_index *ix,
-    struct claim_list *claims, struct mention_list *mentions);
+int claims_scan(const char *text, size_t len, enum reader_format fmt,
+    const struct claims_index *ix, struct claim_list *claims,
+    struct mention_list *mentions);
+
+/*
+ * Line breaks are "\n", "\r\n" and, from old Mac exports, a lone "\r".
+ * When text[0..len) has a lone "\r", *copy is a new copy (free() it) with
+ * each one made "\n", to scan instead: offsets stay the same, and claims,
+ * excerpts and line numbers come out as from the same page with "\n".
+ * Else *copy is NULL.  0, or -1 on allocation failure.
+ */
+int claims_page_breaks(const char *text, size_t len, char **copy);
 
 /*
  * Every distinct NCT ID the text mentions, in order of first mention, into

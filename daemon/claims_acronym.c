@@ -17,7 +17,11 @@ static const char *const not_acronyms[] = {
 	"AD", "PD", "MS", "ALS", "CKD", "CVD", "QOL", "AE", "AES", "SAE",
 	"SAES", "BM", "UC", "WHO", "ISCT", "GVHD", "ISRCTN", "DRKS", "CTR",
 	"EUDRACT", "CTG", "API", "PDF", "FAQ", "TBD", "AND", "THE", "FOR",
-	"NOT", "NEW", "ALL", NULL,
+	"NOT", "NEW", "ALL",
+	/* status lozenges and table values: "| NCT09000011 | RECRUITING |" */
+	"RECRUITING", "COMPLETED", "TERMINATED", "WITHDRAWN", "SUSPENDED",
+	"ACTIVE", "ENROLLING", "UNKNOWN", "ONGOING", "PENDING", "YES", "NO",
+	"NONE", "TBC", "N/A", NULL,
 };
 
 /* ------------------------------------------------------------- names */
@@ -147,6 +151,27 @@ add_name(struct page_names *pn, const unsigned char *s, size_t len,
 }
 
 /* "HERA Phase 2b (NCT02982915 ...", "the HERA trial (Phase 2b, NCT...)". */
+/*
+ * "insulin in MCI (NCT...)": a word after a preposition is what the
+ * trial is about, not its name.
+ */
+static bool
+after_preposition(const unsigned char *t, size_t ws)
+{
+	static const char *const preps[] = {
+		"in", "for", "with", "of", "on", "after", "versus", "vs", "and",
+		"or", NULL,
+	};
+	char w[8];
+	size_t j = ws;
+
+	while (j > 0 && (t[j - 1] == ' ' || t[j - 1] == '\t'))
+		j--;
+	claims_word_before(t, 0, j, w, sizeof(w));
+	return claims_in_list((const unsigned char *)w, strlen(w), preps,
+	    false);
+}
+
 static int
 tie_before(struct page_names *pn, size_t i, const char *id)
 {
@@ -174,7 +199,7 @@ tie_before(struct page_names *pn, size_t i, const char *id)
 			p = ws;
 			continue;
 		}
-		if (acronym_like(t + ws, p - ws))
+		if (acronym_like(t + ws, p - ws) && !after_preposition(t, ws))
 			return add_name(pn, t + ws, p - ws, id, i);
 		return 0;
 	}

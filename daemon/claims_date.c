@@ -42,8 +42,14 @@ static const char *const date_forecasts[] = {
 /* Lines that give the page's own date. */
 static const char *const page_labels[] = {
 	"last reviewed", "last updated", "last checked", "last modified",
-	"last edited", "reviewed", "updated", "checked", "accessed", "as of",
-	"as at", NULL,
+	"last edited", "report date", "reviewed", "updated", "checked",
+	"accessed", "as of", "as at", NULL,
+};
+/* Words that stamp the date after them on a page: "checked ... on <date>". */
+static const char *const stamp_words[] = {
+	"last reviewed", "last updated", "last checked", "last modified",
+	"last edited", "last verified", "report date", "reviewed", "updated",
+	"checked", "verified", "accessed", "as of", "as at", "up to", NULL,
 };
 static const char *const front_matter_keys[] = {
 	"updated", "last_updated", "last-updated", "lastmod", "last_modified",
@@ -353,6 +359,20 @@ claims_date_label(const unsigned char *t, size_t i, size_t hi,
 				;
 		return j < hi && text_is_alnum(t[j]) &&
 		    claims_date_at(t, j, hi, out, &e, &iso) != TEXT_DATE_NONE;
+	}
+	return false;
+}
+
+bool
+claims_date_stamp(const unsigned char *t, size_t i, size_t hi, size_t *e)
+{
+	const char *const *l;
+
+	for (l = stamp_words; *l; l++) {
+		if (claims_word_is(t, i, hi, *l)) {
+			*e = i + strlen(*l);
+			return true;
+		}
 	}
 	return false;
 }

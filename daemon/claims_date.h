@@ -44,6 +44,14 @@ int claims_date_mark(const unsigned char *t, size_t lo, size_t i);
 bool claims_date_label(const unsigned char *t, size_t i, size_t hi,
     char out[DATE_SIZE]);
 
+/*
+ * A word (or two) at word start i of t[..hi) that stamps a page with the
+ * date a few words after it ("last reviewed", "checked", "as of",
+ * "report date"); its end into *e.
+ */
+bool claims_date_stamp(const unsigned char *t, size_t i, size_t hi,
+    size_t *e);
+
 /* "as of <date>" anywhere in t[s..e), its date into out. */
 bool claims_date_as_of(const unsigned char *t, size_t s, size_t e,
     char out[DATE_SIZE]);

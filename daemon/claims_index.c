@@ -13,6 +13,7 @@
 #include "claims_date.h"
 
 #define SEP_MAX		64	/* bytes of space between a phrase's words */
+#define GAP_WORDS	8	/* words a "*" of a phrase can stand for */
 
 #define NBSP0		0xc2	/* U+00A0, common in pages exported from HTML */
 #define NBSP1		0xa0
@@ -23,23 +24,44 @@
 #define P_DONE (1u << CLAIM_PUBLICATION_PENDING)
 #define ST_DONE_ENROLLING (ST_ACTIVE_NOT_RECRUITING | ST_COMPLETED)
 
+/*
+ * "*" is a gap of up to GAP_WORDS words inside one clause: "results (of
+ * the extension cohort) are still awaited", "the (full) paper is
+ * pending".  "'" matches ’ too.
+ */
 static const struct phrase phrases[] = {
 	/* results-pending */
 	{"results are|remain? still? pending|awaited", FAM_RESULTS, 0, false},
+	{"results * are|is|remain still? pending|awaited", FAM_RESULTS, 0,
+	    false},
 	{"published results pending", FAM_RESULTS, 0, false},
 	{"pending results", FAM_RESULTS, 0, false},
 	{"awaiting posted|registry? results", FAM_RESULTS, 0, false},
 	{"results not yet? posted|available|reported|released", FAM_RESULTS,
 	    0, false},
-	{"results are|have|remain not yet? been? "
+	{"results are|have|remain still? not yet? been? made? publicly? "
 	    "posted|available|reported|released", FAM_RESULTS, 0, false},
+	{"results * are|have|has|remain still? not yet? been? made? "
+	    "publicly? posted|available|reported|released", FAM_RESULTS, 0,
+	    false},
+	{"results haven't|hasn't|aren't|isn't|weren't yet? been? made? "
+	    "publicly? posted|available|reported|released", FAM_RESULTS, 0,
+	    false},
 	{"results have? yet to be posted|reported|released", FAM_RESULTS, 0,
 	    false},
 	{"results unavailable", FAM_RESULTS, 0, false},
+	{"results coming soon", FAM_RESULTS, 0, false},
 	{"no results posted|available|reported|yet", FAM_RESULTS, 0, false},
-	{"no results have|had been posted|reported", FAM_RESULTS, 0, false},
+	{"no results have|had been made? publicly? posted|reported|available",
+	    FAM_RESULTS, 0, false},
 	{"no posted results", FAM_RESULTS, 0, false},
 	{"results are? expected", FAM_RESULTS, 0, false},
+	{"results * are|is expected", FAM_RESULTS, 0, false},
+	{"data are|is? expected|due", FAM_RESULTS, 0, false},
+	{"readout due|expected", FAM_RESULTS, 0, false},
+	{"not reported results? yet", FAM_RESULTS, 0, false},
+	{"hasn't|haven't reported results? yet", FAM_RESULTS, 0, false},
+	{"not yet reported results", FAM_RESULTS, 0, false},
 
 	/* publication-pending */
 	{"publication is|remains? still? pending", FAM_PUBLICATION, 0, false},
@@ -57,6 +79,15 @@ static const struct phrase phrases[] = {
 	{"manuscript|paper is|was|has|had? been? submitted", FAM_PUBLICATION,
 	    0, false},
 	{"manuscript|paper is|was? under review", FAM_PUBLICATION, 0, false},
+	{"manuscript|paper is? still? pending|awaited", FAM_PUBLICATION, 0,
+	    false},
+	{"manuscript|paper * is|remains still? pending|awaited|in press",
+	    FAM_PUBLICATION, 0, false},
+	{"manuscript|paper * is still? in preparation|press", FAM_PUBLICATION,
+	    0, false},
+	{"manuscript|paper * is not out yet?", FAM_PUBLICATION, 0, false},
+	{"manuscript|paper * isn't out yet?", FAM_PUBLICATION, 0, false},
+	{"manuscript|paper * is due out", FAM_PUBLICATION, 0, false},
 	{"publication in preparation|progress", FAM_PUBLICATION, 0, false},
 	{"submitted for publication", FAM_PUBLICATION, 0, false},
 	{"publication not yet? identified|available|found", FAM_PUBLICATION, 0,
@@ -65,12 +96,30 @@ static const struct phrase phrases[] = {
 
 	/* status: the registry's words, then informal ones */
 	{"not yet recruiting", FAM_STATUS, ST_NOT_YET_RECRUITING, false},
+	{"not yet open to|for? recruitment|enrollment|enrolment|patients?",
+	    FAM_STATUS, ST_NOT_YET_RECRUITING, false},
+	{"opening soon", FAM_STATUS, ST_NOT_YET_RECRUITING, false},
 	{"recruiting", FAM_STATUS, ST_RECRUITING, false},
 	{"open for|to recruitment|enrollment|enrolment", FAM_STATUS,
 	    ST_RECRUITING, false},
+	{"recruitment|enrollment|enrolment|accrual has|have? resumed",
+	    FAM_STATUS, ST_RECRUITING, false},
+	{"resumed recruiting|recruitment|enrolling|enrollment|enrolment",
+	    FAM_STATUS, ST_RECRUITING, false},
 	{"enrolling by invitation", FAM_STATUS, ST_ENROLLING_BY_INVITATION,
 	    false},
 	{"enrolling|enroling", FAM_STATUS,
+	    ST_RECRUITING | ST_ENROLLING_BY_INVITATION, false},
+	{"recruitment|enrollment|enrolment|accrual is|are? continuing|"
+	    "continues|ongoing", FAM_STATUS,
+	    ST_RECRUITING | ST_ENROLLING_BY_INVITATION, false},
+	{"continues to recruit|enroll|enrol", FAM_STATUS,
+	    ST_RECRUITING | ST_ENROLLING_BY_INVITATION, false},
+	{"not|n't finished enrolling|recruiting", FAM_STATUS,
+	    ST_RECRUITING | ST_ENROLLING_BY_INVITATION, false},
+	{"hasn't|haven't finished enrolling|recruiting", FAM_STATUS,
+	    ST_RECRUITING | ST_ENROLLING_BY_INVITATION, false},
+	{"not yet closed recruitment|enrollment|enrolment|accrual", FAM_STATUS,
 	    ST_RECRUITING | ST_ENROLLING_BY_INVITATION, false},
 	{"active,|active but? not recruiting", FAM_STATUS,
 	    ST_ACTIVE_NOT_RECRUITING, false},
@@ -83,34 +132,60 @@ static const struct phrase phrases[] = {
 	    ST_DONE_ENROLLING, false},
 	{"closed to recruitment|enrollment|enrolment|accrual", FAM_STATUS,
 	    ST_DONE_ENROLLING, false},
+	{"fully enrolled|recruited", FAM_STATUS, ST_DONE_ENROLLING, false},
+	{"stopped|ceased recruiting|enrolling|recruitment|enrollment|"
+	    "enrolment|accrual", FAM_STATUS,
+	    ST_DONE_ENROLLING | ST_TERMINATED, false},
+	{"recruitment|enrollment|enrolment|accrual is|was|has|had? been? "
+	    "paused|suspended", FAM_STATUS, ST_SUSPENDED, false},
+	{"recruitment|enrollment|enrolment|accrual is|was|has|had? been? "
+	    "on hold", FAM_STATUS, ST_SUSPENDED, false},
+	{"paused|suspended recruitment|enrollment|enrolment|recruiting|"
+	    "enrolling|accrual", FAM_STATUS, ST_SUSPENDED, false},
+	{"halted recruitment|enrollment|enrolment|recruiting|enrolling|accrual",
+	    FAM_STATUS, ST_SUSPENDED | ST_TERMINATED, false},
 	{"completed", FAM_STATUS, ST_COMPLETED, true},
+	{"finished|ended", FAM_STATUS, ST_COMPLETED, true},
 	{"not yet completed", FAM_STATUS, ST_ACTIVE, false},
 	{"terminated", FAM_STATUS, ST_TERMINATED, true},
 	{"stopped early", FAM_STATUS, ST_TERMINATED, false},
+	{"halted", FAM_STATUS, ST_TERMINATED | ST_SUSPENDED, true},
 	{"withdrawn", FAM_STATUS, ST_WITHDRAWN, true},
-	{"suspended", FAM_STATUS, ST_SUSPENDED, true},
-	{"on hold", FAM_STATUS, ST_SUSPENDED, false},
+	{"suspended|paused", FAM_STATUS, ST_SUSPENDED, true},
+	{"on clinical? hold", FAM_STATUS, ST_SUSPENDED, false},
 	{"underway|ongoing", FAM_STATUS, ST_ACTIVE, false},
 	{"under|on way|going", FAM_STATUS, ST_ACTIVE, false},
 	{"in progress", FAM_STATUS, ST_ACTIVE, false},
+	{"in follow up", FAM_STATUS, ST_ACTIVE, false},
+	{"follow up continues|underway|ongoing", FAM_STATUS, ST_ACTIVE,
+	    false},
+	{"follow up is continuing|underway|ongoing", FAM_STATUS, ST_ACTIVE,
+	    false},
 	{"still running|active", FAM_STATUS, ST_ACTIVE, false},
 	{"status unknown", FAM_STATUS, ST_UNKNOWN, false},
 	{"unknown status", FAM_STATUS, ST_UNKNOWN, false},
 
 	/* negated status words: no claim */
 	{"not|never recruiting|enrolling|completed|terminated|withdrawn|"
-	    "suspended|underway|ongoing|active", FAM_NOT, 0, false},
-	{"not in progress", FAM_NOT, 0, false},
-	{"no longer recruiting|enrolling|ongoing|underway|active|suspended",
+	    "suspended|underway|ongoing|active|paused", FAM_NOT, 0, false},
+	{"isn't|aren't|wasn't|hasn't|haven't recruiting|enrolling|completed|"
+	    "terminated|withdrawn|suspended|underway|ongoing|active|paused",
 	    FAM_NOT, 0, false},
-	{"stopped|ceased|paused|halted recruiting|enrolling|recruitment|"
-	    "enrollment|enrolment", FAM_NOT, 0, false},
+	{"not|n't been completed|terminated|withdrawn|suspended|paused|halted",
+	    FAM_NOT, 0, false},
+	{"hasn't|haven't|hadn't|isn't|wasn't|aren't been? completed|"
+	    "terminated|withdrawn|suspended|paused|halted|closed|finished",
+	    FAM_NOT, 0, false},
+	{"not in progress", FAM_NOT, 0, false},
+	{"no longer recruiting|enrolling|ongoing|underway|active|suspended|"
+	    "paused", FAM_NOT, 0, false},
 	{"suspended in", FAM_NOT, 0, false},
 
 	/* results or paper already out: the clause claims nothing pending */
 	{"results were|are|have|had been? now? posted|reported|released",
 	    FAM_DONE, R_DONE, false},
 	{"results posted|reported", FAM_DONE, R_DONE, false},
+	{"posted registry? results", FAM_DONE, R_DONE, false},
 	{"results are|were|have|had? been? now? available", FAM_DONE, R_DONE,
 	    false},
 	{"results were|are|have|had? been? now? published", FAM_DONE,
@@ -285,6 +360,7 @@ compile_phrases(struct claims_index *ix)
 			lead = nt == ix->ph[k].tok0;
 			tk = &ix->toks[nt++];
 			tk->opt = tok_end[-1] == '?';
+			tk->gap = tok_end - p == 1 && *p == '*';
 			alt_end = tk->opt ? tok_end - 1 : tok_end;
 			tk->alt0 = na;
 			for (a = p; a < alt_end; a += al + 1) {
@@ -373,7 +449,7 @@ skip_sep(const unsigned char *t, size_t i, size_t hi)
 	size_t j = i;
 
 	while (j < hi && j - i < SEP_MAX) {
-		if (text_is_space(t[j]) || t[j] == '-')
+		if (text_is_space(t[j]) || t[j] == '-' || t[j] == ':')
 			j++;
 		else if (t[j] == NBSP0 && j + 1 < hi && t[j + 1] == NBSP1)
 			j += 2;
@@ -383,6 +459,64 @@ skip_sep(const unsigned char *t, size_t i, size_t hi)
 	return j > i ? j : SIZE_MAX;
 }
 
+static size_t pat_match(const struct claims_index *, size_t, size_t,
+    const unsigned char *, size_t, size_t, bool);
+
+/* The alternative a at t[j..hi) ("'" matches U+2019 too): its end or 0. */
+static size_t
+alt_at(const struct alt *a, const unsigned char *t, size_t j, size_t hi)
+{
+	size_t k;
+
+	for (k = 0; k < a->len; k++, j++) {
+		if (j >= hi)
+			return 0;
+		if (a->s[k] == '\'' && j + 2 < hi && t[j] == 0xe2 &&
+		    t[j + 1] == 0x80 && t[j + 2] == 0x99) {
+			j += 2;
+			continue;
+		}
+		if (text_lower(t[j]) != (unsigned char)a->s[k])
+			return 0;
+	}
+	return j;
+}
+
+/*
+ * A gap: the rest of the phrase after none to GAP_WORDS words from i,
+ * inside the clause (no sentence or clause punctuation crossed).
+ */
+static size_t
+gap_match(const struct claims_index *ix, size_t tk, size_t end,
+    const unsigned char *t, size_t i, size_t hi)
+{
+	static const char *const gap_stops[] = {
+		"though", "although", "but", "while", "whilst", "whereas",
+		"however", NULL,
+	};
+	size_t p = i, q, r, n;
+
+	for (n = 0; n <= GAP_WORDS; n++) {
+		/* The next word, past spaces and ",", "(", ")", quotes. */
+		while (p < hi && !text_is_alnum(t[p])) {
+			if (strchr(".;:?!|\n", t[p]) && t[p] != '\0')
+				return SIZE_MAX;
+			p++;
+		}
+		if (p >= hi)
+			return SIZE_MAX;
+		if ((r = pat_match(ix, tk, end, t, p, hi, true)) != SIZE_MAX)
+			return r;
+		q = p;
+		while (p < hi && (text_is_wordch(t[p]) || t[p] == '-' ||
+		    t[p] == '\'' || t[p] >= 0x80))
+			p++;
+		if (claims_in_list(t + q, p - q, gap_stops, true))
+			return SIZE_MAX;
+	}
+	return SIZE_MAX;
+}
+
 /* Match the phrase words toks[tk..end) at t[i..hi): the end, or SIZE_MAX. */
 static size_t
 pat_match(const struct claims_index *ix, size_t tk, size_t end,
@@ -390,26 +524,24 @@ pat_match(const struct claims_index *ix, size_t tk, size_t end,
 {
 	const struct tok *w = &ix->toks[tk];
 	const struct alt *a = &ix->alts[w->alt0], *a_end = a + w->nalt;
-	size_t j = i, k, r;
+	size_t j = i, r, ae;
 	bool last = tk + 1 == end;
 
+	if (w->gap)
+		return last ? SIZE_MAX : gap_match(ix, tk + 1, end, t, i, hi);
 	if (!first && (j = skip_sep(t, i, hi)) == SIZE_MAX)
 		goto skip;
 	for (; a < a_end; a++) {
-		if (a->len > hi - j)
+		if (a->len > hi - j || (ae = alt_at(a, t, j, hi)) == 0)
 			continue;
-		for (k = 0; k < a->len; k++)
-			if (text_lower(t[j + k]) != (unsigned char)a->s[k])
-				break;
 		/* Inner words may run on with a hyphen ("in-progress"). */
-		if (k < a->len ||
-		    (text_is_alnum((unsigned char)a->s[a->len - 1]) &&
-		    !claims_word_end(t, j + a->len, hi) && !(!last &&
-		    j + a->len < hi && t[j + a->len] == '-')))
+		if (text_is_alnum((unsigned char)a->s[a->len - 1]) &&
+		    !claims_word_end(t, ae, hi) && !(!last && ae < hi &&
+		    t[ae] == '-'))
 			continue;
 		if (last)
-			return j + a->len;
-		r = pat_match(ix, tk + 1, end, t, j + a->len, hi, false);
+			return ae;
+		r = pat_match(ix, tk + 1, end, t, ae, hi, false);
 		if (r != SIZE_MAX)
 			return r;
 	}

@@ -79,10 +79,13 @@ struct alt {
 	size_t len;
 };
 
-/* One word of a phrase: its alternatives, and whether it may be left out. */
+/*
+ * One word of a phrase: its alternatives, whether it may be left out, or
+ * a gap ("*") of a few words.
+ */
 struct tok {
 	size_t alt0, nalt;
-	bool opt;
+	bool opt, gap;
 };
 
 /* A phrase's words: toks[tok0 .. tok0 + ntok). */

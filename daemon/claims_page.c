@@ -1,203 +1,171 @@
 /*
- * claims_page.c - PURE: a page as lines: where each ends, what it is (a
- * heading, a list item, a table row, prose...), whether the page was
- * exported one block per line, its YAML front matter and its own date;
- * and the NCT IDs it names.
+ * claims_page.c - PURE: a page opened for a scan: its YAML front matter,
+ * the rest read into blocks (reader.c), its own date (front matter, or a
+ * stamp near the top); and the NCT IDs it names.
  */
 #include "claims_page.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "claims_acronym.h"
 #include "claims_date.h"
 
-#define HEADING_MAX	120	/* longer lines are never plain-text headings */
-#define LONG_LINE	160	/* a prose line this long: one block per line */
-#define LONG_SPACES	12	/* ... if it has this many spaces (not a URL) */
-#define TOP_LINES	10	/* "Last reviewed: ..." counts this high up */
-#define TOP_AS_OF	3	/* "as of ..." anywhere counts in these lines */
+#define TOP_BLOCKS	10	/* "Last reviewed: <date>" counts this high up */
+#define TOP_STAMP	3	/* "checked ... on <date>" counts in these */
+#define STAMP_GAP	64	/* bytes from a stamp's word to its date */
 
-/* ------------------------------------------------------------- lines */
+/* ------------------------------------------------------ front matter */
 
-void
-claims_line_at(const struct page *pg, size_t pos, struct line *l)
+/* The raw line at pos of text[..len): [pos, *e) without its break; next. */
+static size_t
+raw_line(const unsigned char *t, size_t len, size_t pos, size_t *e)
 {
-	const unsigned char *nl = memchr(pg->t + pos, '\n', pg->len - pos);
+	const unsigned char *nl = memchr(t + pos, '\n', len - pos);
 
-	l->s = pos;
-	l->e = nl ? (size_t)(nl - pg->t) : pg->len;
-	l->next = nl ? l->e + 1 : pg->len;
-	if (l->e > l->s && pg->t[l->e - 1] == '\r')
-		l->e--;
+	*e = nl ? (size_t)(nl - t) : len;
+	return nl ? *e + 1 : len;
 }
 
-/* A short line without closing punctuation: a heading in an exported page. */
+/* Trimmed t[s..e) equal to w? */
 static bool
-plain_heading(const unsigned char *t, size_t s, size_t e)
+trimmed_is(const unsigned char *t, size_t s, size_t e, const char *w)
 {
-	while (s < e && text_is_hspace(t[s]))
+	while (s < e && text_is_space(t[s]))
 		s++;
-	while (e > s && text_is_hspace(t[e - 1]))
+	while (e > s && text_is_space(t[e - 1]))
 		e--;
-	if (e - s > HEADING_MAX || e == s || text_is_lower(t[s]))
-		return false;
-	return strchr(".,;:!?", t[e - 1]) == NULL || t[e - 1] == '\0';
-}
-
-enum lclass
-claims_line_class(const struct page *pg, const struct line *l)
-{
-	const unsigned char *t = pg->t;
-	size_t i = l->s, e = l->e, j;
-	unsigned char c;
-
-	while (i < e && text_is_hspace(t[i]))
-		i++;
-	if (i == e)
-		return L_BLANK;
-	c = t[i];
-	if (c == '#') {
-		for (j = i; j < e && t[j] == '#' && j - i < 7; j++)
-			;
-		if (j - i <= 6 && (j == e || text_is_hspace(t[j])))
-			return L_HEADING;
-	}
-	if (c == '|') {
-		for (j = i; j < e && (t[j] == '|' || t[j] == ':' ||
-		    t[j] == '-' || text_is_hspace(t[j])); j++)
-			;
-		return j == e ? L_TSEP : L_TABLE;
-	}
-	if (c == '=' || c == '-') {
-		size_t n = 0;
-
-		for (j = i; j < e && (t[j] == c || text_is_hspace(t[j])); j++)
-			n += t[j] == c;
-		if (j == e && n >= 3)
-			return L_RULE;
-	}
-	if ((c == '-' || c == '*' || c == '+') && (i + 1 == e ||
-	    text_is_hspace(t[i + 1])))
-		return L_LIST;
-	if (text_is_digit(c)) {
-		for (j = i; j < e && text_is_digit(t[j]) && j - i < 10; j++)
-			;
-		if (j < e && (t[j] == '.' || t[j] == ')') && (j + 1 == e ||
-		    text_is_hspace(t[j + 1])))
-			return pg->unwrapped && plain_heading(t, l->s, e) ?
-			    L_HEADING : L_NUMBERED;
-	}
-	if (pg->unwrapped && plain_heading(t, l->s, e))
-		return L_HEADING;
-	return L_TEXT;
-}
-
-/* Pages exported one block per line have long prose lines. */
-static bool
-is_unwrapped(const struct page *pg, size_t pos)
-{
-	struct line l;
-	size_t i, spaces;
-
-	for (; pos < pg->len; pos = l.next) {
-		claims_line_at(pg, pos, &l);
-		if (l.e - l.s <= LONG_LINE)
-			continue;
-		for (i = l.s; i < l.e && text_is_hspace(pg->t[i]); i++)
-			;
-		if (i == l.e || pg->t[i] == '|')
-			continue;
-		for (spaces = 0; i < l.e && spaces < LONG_SPACES; i++)
-			spaces += pg->t[i] == ' ';
-		if (spaces >= LONG_SPACES)
-			return true;
-	}
-	return false;
-}
-
-/* Trimmed line equal to s? */
-static bool
-line_is(const struct page *pg, const struct line *l, const char *s)
-{
-	size_t a = l->s, b = l->e;
-
-	while (a < b && text_is_hspace(pg->t[a]))
-		a++;
-	while (b > a && text_is_hspace(pg->t[b - 1]))
-		b--;
-	return b - a == strlen(s) && memcmp(pg->t + a, s, b - a) == 0;
+	return e - s == strlen(w) && memcmp(t + s, w, e - s) == 0;
 }
 
 /*
  * YAML front matter ("---" first line to "---" or "..."): where the page
- * proper starts and how many lines were skipped; the page date from an
- * `updated:`-like key.
+ * proper starts (0 if there is none) and the lines it takes in *lines;
+ * its date into pg->date: an `updated:`-like key's, else `date:`'s (a
+ * `created:` date says nothing about the claims).
  */
 static size_t
-front_matter(struct page *pg, int *lines)
+front_matter(struct page *pg, const unsigned char *t, size_t len, int *lines)
 {
-	struct line l;
-	size_t pos, i, j, e;
-	int n = 1;
+	char date[DATE_SIZE] = "", d[DATE_SIZE];
+	size_t pos, next, e, i, j, de;
+	int n = 1, rank = 0, r;
 	bool iso;
 
 	*lines = 0;
-	if (pg->len == 0)
+	if (len == 0)
 		return 0;
-	claims_line_at(pg, 0, &l);
-	if (!line_is(pg, &l, "---"))
+	next = raw_line(t, len, 0, &e);
+	if (!trimmed_is(t, 0, e, "---"))
 		return 0;
-	for (pos = l.next; pos < pg->len; pos = l.next) {
-		claims_line_at(pg, pos, &l);
+	for (pos = next; pos < len; pos = next) {
+		next = raw_line(t, len, pos, &e);
 		n++;
-		if (line_is(pg, &l, "---") || line_is(pg, &l, "..."))
+		if (trimmed_is(t, pos, e, "---") || trimmed_is(t, pos, e, "..."))
 			break;
-		for (i = l.s; i < l.e && text_is_hspace(pg->t[i]); i++)
+		for (i = pos; i < e && text_is_hspace(t[i]); i++)
 			;
-		for (j = i; j < l.e && pg->t[j] != ':'; j++)
+		for (j = i; j < e && t[j] != ':'; j++)
 			;
-		if (j == l.e || pg->date[0] ||
-		    !claims_date_key(pg->t + i, j - i))
+		if (j == e)
 			continue;
-		for (j++; j < l.e && (text_is_hspace(pg->t[j]) || pg->t[j] ==
-		    '"' ||
-		    pg->t[j] == '\''); j++)
+		r = claims_date_key(t + i, j - i) ? 2 : j - i == 4 &&
+		    claims_word_is(t, i, j, "date") ? 1 : 0;
+		if (r <= rank)
+			continue;
+		for (j++; j < e && (text_is_hspace(t[j]) || t[j] == '"' ||
+		    t[j] == '\''); j++)
 			;
-		if (j < l.e && claims_date_at(pg->t, j, l.e, pg->date, &e,
-		    &iso) == TEXT_DATE_NONE)
+		if (j < e && text_is_alnum(t[j]) && claims_date_at(t, j, e, d,
+		    &de, &iso) != TEXT_DATE_NONE) {
+			memcpy(date, d, DATE_SIZE);
+			rank = r;
+		}
+	}
+	if (pos >= len)		/* never closed: not front matter */
+		return 0;
+	memcpy(pg->date, date, DATE_SIZE);
+	*lines = n;
+	return next;
+}
+
+/* --------------------------------------------------------- page date */
+
+/*
+ * A page-date stamp in the block t[s..e): "Last reviewed: 5 May 2026"
+ * at its start, or anywhere in it a stamp word ("last reviewed",
+ * "checked", "as of", "report date") with a date a few words after it in
+ * the same sentence ("checked against the registry on 3 August 2026").
+ */
+static bool
+block_stamp(const struct page *pg, size_t s, size_t e, bool top,
+    char out[DATE_SIZE])
+{
+	const unsigned char *t = pg->t;
+	enum text_date p;
+	size_t i, j, de;
+	bool iso;
+
+	if (claims_date_label(t, s, e, out))
+		return true;
+	for (i = s; top && i < e; i++) {
+		if (!claims_word_start(t, s, i) || !claims_date_stamp(t, i, e,
+		    &j))
+			continue;
+		for (; j < e && j - i < STAMP_GAP && !strchr(".!?;", t[j]);
+		    j++) {
+			if (!claims_word_start(t, s, j) ||
+			    !(text_is_digit(t[j]) || text_is_upper(t[j])))
+				continue;
+			p = claims_date_at(t, j, e, out, &de, &iso);
+			if (p == TEXT_DATE_DAY || p == TEXT_DATE_MONTH)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Does t[s..e) name a trial (by NCT ID or by a name)? */
+static bool
+names_trial(const struct page *pg, const struct claims_index *ix,
+    const struct page_names *pn, size_t s, size_t e)
+{
+	char id[NCT_ID_SIZE];
+	size_t i;
+
+	if (text_nct_next(pg->t, e, s, id) != SIZE_MAX)
+		return true;
+	for (i = s; i < e; i++)
+		if (claims_word_start(pg->t, s, i) &&
+		    claims_acronym_maybe(ix, pn, i, e) &&
+		    claims_acronym_at(ix, pn, i, e) != NULL)
+			return true;
+	return false;
+}
+
+void
+claims_page_date(struct page *pg, const struct claims_index *ix,
+    const struct page_names *pn)
+{
+	const struct reader_doc *d = &pg->doc;
+	size_t k, top = 0;
+
+	for (k = 0; k < d->n && !pg->date[0]; k++) {
+		const struct reader_block *b = &d->v[k];
+
+		if (b->kind == READER_ROW)
+			continue;
+		if (++top > TOP_BLOCKS && b->kind != READER_HEADING)
+			continue;
+		/* A block about a trial dates its own claims, not the page. */
+		if (!block_stamp(pg, b->s, b->e, top <= TOP_STAMP ||
+		    b->kind == READER_HEADING, pg->date) ||
+		    names_trial(pg, ix, pn, b->s, b->e))
 			pg->date[0] = '\0';
 	}
-	if (pos >= pg->len) {		/* never closed: not front matter */
-		pg->date[0] = '\0';
-		return 0;
-	}
-	*lines = n;
-	return l.next;
 }
 
-/* The page's date: a label near the top, "as of" at the top or in a heading. */
-static void
-page_date(struct page *pg, size_t pos)
-{
-	struct line l;
-	enum lclass c;
-	int nonblank = 0;
-
-	for (; pos < pg->len && !pg->date[0]; pos = l.next) {
-		claims_line_at(pg, pos, &l);
-		c = claims_line_class(pg, &l);
-		if (c == L_BLANK || c == L_RULE || c == L_TSEP)
-			continue;
-		nonblank++;
-		if ((nonblank <= TOP_LINES || c == L_HEADING) &&
-		    claims_date_label(pg->t, l.s, l.e, pg->date))
-			break;
-		if ((nonblank <= TOP_AS_OF || c == L_HEADING) &&
-		    claims_date_as_of(pg->t, l.s, l.e, pg->date))
-			break;
-		pg->date[0] = '\0';
-	}
-}
+/* ------------------------------------------------------------- pages */
 
 int
 claims_page_breaks(const char *text, size_t len, char **copy)
@@ -211,33 +179,49 @@ claims_page_breaks(const char *text, size_t len, char **copy)
 		i = (size_t)(cr - text);
 		for (k = i + 1; k < len && text[k] == '\r'; k++)
 			;
-		/* "\r\n", or "\r\r\n" (CRLF converted twice): one break. */
-		if (k < len && text[k] == '\n')
+		/*
+		 * "\r\n", or "\r\r\n" (CRLF converted twice): one break,
+		 * which the parsers must see as one too (CommonMark ends a
+		 * line at a lone "\r"): the extra "\r"s become spaces.
+		 */
+		if (k < len && text[k] == '\n' && k == i + 1)
 			continue;
 		if (*copy == NULL) {
 			if ((*copy = malloc(len)) == NULL)
 				return -1;
 			memcpy(*copy, text, len);
 		}
-		memset(*copy + i, '\n', k - i);
+		if (k < len && text[k] == '\n')
+			memset(*copy + i, ' ', k - i - 1);
+		else
+			memset(*copy + i, '\n', k - i);
 	}
 	return 0;
 }
 
-size_t
-claims_page_open(struct page *pg, const char *text, size_t len, int *line)
+int
+claims_page_open(struct page *pg, const char *text, size_t len,
+    enum reader_format fmt)
 {
+	const unsigned char *t = (const unsigned char *)(text ? text : "");
 	size_t start;
 	int lines;
 
 	memset(pg, 0, sizeof(*pg));
-	pg->t = (const unsigned char *)(text ? text : "");
-	pg->len = text ? len : 0;
-	start = front_matter(pg, &lines);
-	pg->unwrapped = is_unwrapped(pg, start);
-	page_date(pg, start);
-	*line = lines + 1;
-	return start;
+	len = text ? len : 0;
+	start = front_matter(pg, t, len, &lines);
+	if (reader_read((const char *)t + start, len - start, fmt, lines + 1,
+	    &pg->doc) < 0)
+		return -1;
+	pg->t = (const unsigned char *)pg->doc.text;
+	pg->len = pg->doc.len;
+	return 0;
+}
+
+void
+claims_page_close(struct page *pg)
+{
+	reader_doc_finish(&pg->doc);
 }
 
 /* ------------------------------------------------------------ NCT IDs */

@@ -1,61 +1,42 @@
 /*
- * claims_page.h - PURE, internal to the claims_*.c files: a page as lines
- * and what kind each is, and the page-wide facts read before its claims
- * (front matter, one block per line or wrapped, its own date).
+ * claims_page.h - PURE, internal to the claims_*.c files: a page opened
+ * for a scan: read into blocks (reader.h) past its front matter, and its
+ * own date.
  */
 #ifndef CTMIRROR_CLAIMS_PAGE_H
 #define CTMIRROR_CLAIMS_PAGE_H
 
 #include "claims_index.h"
+#include "reader.h"
 
-/* A page being scanned. */
+/* A page being scanned: the text its readers see, in blocks. */
 struct page {
-	const unsigned char *t;	/* borrowed; need not be NUL-terminated */
+	const unsigned char *t;	/* doc.text */
 	size_t len;
-	bool unwrapped;		/* exported one block per line */
+	struct reader_doc doc;
 	char date[DATE_SIZE];	/* the page's own date, "" if none */
 };
 
-/* One line: [s, e) without its line break; the next starts at `next`. */
-struct line {
-	size_t s, e, next;
-};
-
-enum lclass {
-	L_BLANK,
-	L_TEXT,
-	L_LIST,
-	L_NUMBERED,
-	L_TABLE,
-	L_TSEP,		/* |---|---| */
-	L_HEADING,
-	L_RULE,		/* ---, ===: setext underline or thematic break */
-};
+struct page_names;
 
 /*
- * Line breaks are "\n", "\r\n" and, from old Mac exports, a lone "\r".
- * When text[0..len) has a lone "\r", *copy is a new copy (free() it) with
- * each one made "\n", to scan instead: offsets stay the same, and claims,
- * excerpts and line numbers come out as from the same page with "\n".
- * Else *copy is NULL.  0, or -1 on allocation failure.
+ * Open text[0..len) (NULL: an empty page) in format fmt as *pg: its front
+ * matter read for a date, the rest read into blocks (reader.h).  claims_page_close() it after, also after a
+ * failure.  0 / -1.
  */
-int claims_page_breaks(const char *text, size_t len, char **copy);
+int claims_page_open(struct page *pg, const char *text, size_t len,
+    enum reader_format fmt);
 
 /*
- * Open text[0..len) (NULL: an empty page) as *pg: past its front matter,
- * whether it is unwrapped, its own date.  Returns where the page proper
- * starts, and its line number in *line.
+ * Unless its front matter dated it, the page's own date: a stamp near the
+ * top ("Last reviewed: <date>", "statuses checked on <date>", "Report
+ * date: <date>") in a block that names no trial (by the names of ix and
+ * pn), or in a heading.
  */
-size_t claims_page_open(struct page *pg, const char *text, size_t len,
-    int *line);
+void claims_page_date(struct page *pg, const struct claims_index *ix,
+    const struct page_names *pn);
 
-/* The line starting at pos (< pg->len) into *l. */
-void claims_line_at(const struct page *pg, size_t pos, struct line *l);
-
-/*
- * What kind of line l is (in an unwrapped page a short line without
- * closing punctuation is a heading).
- */
-enum lclass claims_line_class(const struct page *pg, const struct line *l);
+/* Free what pg holds.  */
+void claims_page_close(struct page *pg);
 
 #endif

@@ -740,7 +740,7 @@ push_claim(struct claim_list *l, const struct claim *c)
 }
 
 int
-judge_page(struct judge *j, const char *text, size_t len,
+judge_page(struct judge *j, const char *path, const char *text, size_t len,
     struct judge_page *out)
 {
 	struct mention_list ml = {0};
@@ -751,7 +751,8 @@ judge_page(struct judge *j, const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	/* Claims and citations in one pass over the page. */
-	if (claims_scan(text, len, j->index, &out->claims, &ml) < 0)
+	if (claims_scan(text, len, reader_format_of(path), j->index,
+	    &out->claims, &ml) < 0)
 		goto oom;
 	for (i = 0; i < out->claims.n; i++) {
 		e = entry_of(j, out->claims.v[i].nct_id, &failed);

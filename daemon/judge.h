@@ -52,13 +52,14 @@ struct judge_page {
 };
 
 /*
- * Extract and judge one page (text need not be NUL-terminated).  Fills
+ * Extract and judge one page (text need not be NUL-terminated); its file
+ * name, path, says how to read it (reader_format_of()).  Fills
  * *out (overwritten; judge_page_finish frees it, also after a failure).
  * 0; -1 on allocation or database failure, with store_errmsg() saying
  * which for the latter.
  */
-int judge_page(struct judge *j, const char *text, size_t len,
-    struct judge_page *out);
+int judge_page(struct judge *j, const char *path, const char *text,
+    size_t len, struct judge_page *out);
 void judge_page_finish(struct judge_page *p);
 
 /*

@@ -606,7 +606,7 @@ scan_page(void *arg, const char *path, const char *text, size_t len)
 		rc = -1;
 		goto out;
 	}
-	if (judge_page(p->judge, text, len, &pg) < 0) {
+	if (judge_page(p->judge, path, text, len, &pg) < 0) {
 		p->failed = 1;
 		rc = -1;
 	} else if (output_scan_page(&p->o, shown ? shown : path, name, text,

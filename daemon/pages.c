@@ -34,7 +34,9 @@
 #endif
 
 /* Extensions a folder walk picks up; explicitly named files need none. */
-static const char *const page_exts[] = {".md", ".markdown", ".txt"};
+static const char *const page_exts[] = {
+	".md", ".markdown", ".txt", ".html", ".htm",
+};
 
 /* One file found, to be read later. */
 struct entry {
@@ -340,8 +342,8 @@ add_path(struct scan *s, const char *path, bool named)
 	if (S_ISDIR(st.st_mode)) {
 		if (walk(s, path, &st) == 0 && named && s->n == before &&
 		    !s->oom)
-			WARN(s, "pages: %s: no .md, .markdown or .txt file "
-			    "found", path);
+			WARN(s, "pages: %s: no .md, .markdown, .txt, .html "
+			    "or .htm file found", path);
 	} else if (S_ISREG(st.st_mode))
 		add_file(s, path, &st);	/* named: any extension */
 	else

@@ -859,7 +859,7 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 		goto fail;
 	}
 	path = name;
-	if (judge_page(x->judge, text, len, &pg) < 0)
+	if (judge_page(x->judge, path, text, len, &pg) < 0)
 		goto fail;
 	if ((f = calloc(pg.verdicts.n + 1, sizeof(*f))) == NULL ||
 	    page_hashes(text, len, &pg.claims, content, claims) < 0) {

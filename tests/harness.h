@@ -145,9 +145,29 @@ int harness_sync_cycle(const struct config *cfg, struct store *s,
  * freed after: claims_scan() as a test of one page calls it.  0 / -1.
  */
 int harness_claims_extract(const char *text, size_t len,
-    const struct claims_acronym *acr, size_t n_acr, struct claim_list *out);
+    enum reader_format fmt, const struct claims_acronym *acr, size_t n_acr,
+    struct claim_list *out);
+/*
+ * The format a fuzz target reads its input in: HTML when it opens with a
+ * tag, else Markdown for an even length and plain text for an odd one, so
+ * the mutator reaches all three without spending a byte on the choice.
+ */
+static inline enum reader_format
+harness_fuzz_format(const unsigned char *data, size_t size)
+{
+	size_t i = 0;
+
+	while (i < size && (data[i] == ' ' || data[i] == '\t' ||
+	    data[i] == '\n' || data[i] == '\r'))
+		i++;
+	if (i < size && data[i] == '<')
+		return READER_HTML;
+	return size % 2 ? READER_TEXT : READER_MARKDOWN;
+}
+
 int harness_claims_mentions(const char *text, size_t len,
-    const struct claims_acronym *acr, size_t n_acr, struct mention_list *out);
+    enum reader_format fmt, const struct claims_acronym *acr, size_t n_acr,
+    struct mention_list *out);
 
 /*
  * identity_judge_record() of `rec` (borrowed; NULL gives UNKNOWN)

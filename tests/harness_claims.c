@@ -9,7 +9,7 @@
 #include "claims.h"
 
 int
-harness_claims_extract(const char *text, size_t len,
+harness_claims_extract(const char *text, size_t len, enum reader_format fmt,
     const struct claims_acronym *acr, size_t n_acr, struct claim_list *out)
 {
 	struct claims_index *ix;
@@ -17,13 +17,13 @@ harness_claims_extract(const char *text, size_t len,
 
 	if ((ix = claims_index_new(acr, n_acr)) == NULL)
 		return -1;
-	rc = claims_scan(text, len, ix, out, NULL);
+	rc = claims_scan(text, len, fmt, ix, out, NULL);
 	claims_index_free(ix);
 	return rc;
 }
 
 int
-harness_claims_mentions(const char *text, size_t len,
+harness_claims_mentions(const char *text, size_t len, enum reader_format fmt,
     const struct claims_acronym *acr, size_t n_acr, struct mention_list *out)
 {
 	struct claim_list claims = {0};
@@ -33,7 +33,7 @@ harness_claims_mentions(const char *text, size_t len,
 	if ((ix = claims_index_new(acr, n_acr)) == NULL)
 		return -1;
 	/* The claims come along with the scan; only the mentions are kept. */
-	rc = claims_scan(text, len, ix, &claims, out);
+	rc = claims_scan(text, len, fmt, ix, &claims, out);
 	claims_list_finish(&claims);
 	claims_index_free(ix);
 	return rc;

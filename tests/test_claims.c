@@ -169,8 +169,8 @@ check_page(const char *dir, const char *name)
 	copy = malloc(len ? len : 1);
 	cr_assert_not_null(copy);
 	memcpy(copy, text, len);
-	cr_assert_eq(harness_claims_extract(copy, len, e.acr, e.n_acr, &out),
-	    0);
+	cr_assert_eq(harness_claims_extract(copy, len,
+	    reader_format_of(e.page), e.acr, e.n_acr, &out), 0);
 	for (i = 0; i < out.n || i < e.n_want; i++) {
 		got = i < out.n ? claim_line(&out.v[i]) : NULL;
 		cr_expect(got && i < e.n_want && strcmp(got, e.want[i]) == 0,
@@ -223,7 +223,7 @@ extract_lines(const char *text, size_t len, const struct claims_acronym *acr,
 	struct claim_list out = {0};
 	char *s;
 
-	cr_assert_eq(harness_claims_extract(text, len, acr, n_acr, &out), 0);
+	cr_assert_eq(harness_claims_extract(text, len, READER_MARKDOWN, acr, n_acr, &out), 0);
 	s = claim_lines(&out);
 	claims_list_finish(&out);
 	return s;
@@ -345,6 +345,15 @@ Test(claims, sentences)
 		    "| Efficacy? | in-progress - earlier trials positive; HERA "
 		    "results pending |\n",
 		    "1 NCT02982915 results-pending - - results pending\n"},
+		{"a No under a results header is a pending claim",
+		    "| Trial | Results posted? | Paper |\n|---|---|---|\n"
+		    "| NCT02982915 | No | Under review |\n"
+		    "| NCT05233774 | Yes | - |\n",
+		    "3 NCT02982915 results-pending - - No\n"
+		    "3 NCT02982915 publication-pending - - Under review\n"},
+		{"a cell that runs over a sentence end is no value",
+		    "| Trial | Results |\n|---|---|\n"
+		    "| NCT02982915 | See the notes. Pending |\n", ""},
 		{"list items fall back within the paragraph",
 		    "- HERA: results pending\n- CLEARMIND: completed\n"
 		    "- unpublished\n\n- unpublished\n",
@@ -450,10 +459,10 @@ Test(claims, appends_to_the_list)
 	struct claim_list out = {0};
 	const char *a = "HERA results pending.\n";
 
-	cr_assert_eq(harness_claims_extract(a, strlen(a), registry, N_REGISTRY,
+	cr_assert_eq(harness_claims_extract(a, strlen(a), READER_MARKDOWN, registry, N_REGISTRY,
 	    &out),
 	    0);
-	cr_assert_eq(harness_claims_extract(a, strlen(a), registry, N_REGISTRY,
+	cr_assert_eq(harness_claims_extract(a, strlen(a), READER_MARKDOWN, registry, N_REGISTRY,
 	    &out),
 	    0);
 	cr_expect_eq(out.n, 2);
@@ -473,7 +482,7 @@ index_lines(const char *text, const struct claims_index *nx)
 	struct claim_list out = {0};
 	char *s;
 
-	cr_assert_eq(claims_scan(text, strlen(text), nx, &out, NULL), 0);
+	cr_assert_eq(claims_scan(text, strlen(text), READER_MARKDOWN, nx, &out, NULL), 0);
 	s = claim_lines(&out);
 	claims_list_finish(&out);
 	return s;
@@ -573,9 +582,9 @@ Test(claims, mentions_with_an_index)
 
 	nx = claims_index_new(registry, N_REGISTRY);
 	cr_assert_not_null(nx);
-	cr_assert_eq(claims_scan(page, strlen(page), nx, &cl, &a), 0);
+	cr_assert_eq(claims_scan(page, strlen(page), READER_MARKDOWN, nx, &cl, &a), 0);
 	claims_list_finish(&cl);
-	cr_assert_eq(harness_claims_mentions(page, strlen(page), registry,
+	cr_assert_eq(harness_claims_mentions(page, strlen(page), READER_MARKDOWN, registry,
 	    N_REGISTRY,
 	    &b), 0);
 	cr_assert_eq(a.n, 2);
@@ -589,7 +598,7 @@ Test(claims, mentions_with_an_index)
 	claims_mentions_finish(&b);
 
 	/* Both in one pass: the same claims, the same mentions. */
-	cr_assert_eq(claims_scan(page, strlen(page), nx, &cl, &b), 0);
+	cr_assert_eq(claims_scan(page, strlen(page), READER_MARKDOWN, nx, &cl, &b), 0);
 	got = claim_lines(&cl);
 	want = extract_lines(page, strlen(page), registry, N_REGISTRY);
 	cr_expect_str_eq(got, want);
@@ -623,7 +632,7 @@ Test(claims, excerpt_of_a_long_sentence)
 	next = harness_fmt("%s HERA results pending %s.", text, text);
 	free(text);
 	text = next;
-	cr_assert_eq(harness_claims_extract(text, strlen(text), registry,
+	cr_assert_eq(harness_claims_extract(text, strlen(text), READER_MARKDOWN, registry,
 	    N_REGISTRY,
 	    &out), 0);
 	cr_assert_eq(out.n, 1);
@@ -649,7 +658,7 @@ Test(claims, invalid_utf8_and_nul_bytes)
 	char (*ids)[NCT_ID_SIZE] = NULL;
 	size_t n = 0;
 
-	cr_assert_eq(harness_claims_extract(text, sizeof(text) - 1, registry,
+	cr_assert_eq(harness_claims_extract(text, sizeof(text) - 1, READER_MARKDOWN, registry,
 	    N_REGISTRY, &out), 0);
 	cr_assert_eq(out.n, 1);
 	check_claim(&out.v[0]);
@@ -660,7 +669,7 @@ Test(claims, invalid_utf8_and_nul_bytes)
 	claims_list_finish(&out);
 
 	/* An excerpt with the bad bytes in it: replaced, still UTF-8. */
-	cr_assert_eq(harness_claims_extract(bad, strlen(bad), NULL, 0, &out),
+	cr_assert_eq(harness_claims_extract(bad, strlen(bad), READER_MARKDOWN, NULL, 0, &out),
 	    0);
 	cr_assert_eq(out.n, 1);
 	check_claim(&out.v[0]);
@@ -698,7 +707,7 @@ Test(claims, random_bytes)
 		memcpy(buf + len, bits[k], strlen(bits[k]));
 		len += strlen(bits[k]);
 	}
-	cr_assert_eq(harness_claims_extract(buf, len, registry, N_REGISTRY,
+	cr_assert_eq(harness_claims_extract(buf, len, READER_MARKDOWN, registry, N_REGISTRY,
 	    &out), 0);
 	cr_expect_gt(out.n, 0);
 	for (i = 0; i < out.n; i++)
@@ -732,7 +741,7 @@ Test(claims, large_page, .timeout = 30)
 	}
 	/* One more without a paragraph end, and a line 1 MB long. */
 	memset(buf + len, 'x', size - len);
-	cr_assert_eq(harness_claims_extract(buf, size, registry, N_REGISTRY,
+	cr_assert_eq(harness_claims_extract(buf, size, READER_MARKDOWN, registry, N_REGISTRY,
 	    &out), 0);
 	cr_expect_eq(out.n, 3 * reps);
 	cr_expect_eq(out.v[out.n - 1].line, (int)(reps * 10 - 3));
@@ -798,8 +807,8 @@ Test(claims, mentions_example_page)
 	char *text = harness_read_len(path, &len);
 
 	cr_assert_not_null(text);
-	cr_assert_eq(harness_claims_mentions(text, len, registry, N_REGISTRY,
-	    &l), 0);
+	cr_assert_eq(harness_claims_mentions(text, len, READER_TEXT, registry,
+	    N_REGISTRY, &l), 0);
 	cr_assert_eq(l.n, 4);
 	cr_expect_str_eq(l.v[0].nct_id, "NCT02982915");
 	cr_expect_eq(l.v[0].line, 50);
@@ -815,7 +824,7 @@ Test(claims, mentions_example_page)
 	/* HERA: the table row, its heading, the block below, the row naming it. */
 	m = &l.v[0];
 	cr_expect_eq(blocks(m->context), 4, "%s", m->context);
-	cr_expect(strncmp(m->context, "| Replicated in humans? |", 25) == 0,
+	cr_expect(strncmp(m->context, "Replicated in humans? |", 23) == 0,
 	    "%s", m->context);
 	cr_expect_not_null(strstr(m->context, "\nHERA Phase 2b (NCT02982915 "));
 	cr_expect_not_null(strstr(m->context, "\nHERA (Lomecel-B on "
@@ -877,30 +886,31 @@ Test(claims, mentions_markdown)
 	const struct mention *m;
 	size_t k;
 
-	cr_assert_eq(harness_claims_mentions(page, sizeof(page) - 1, registry,
+	cr_assert_eq(harness_claims_mentions(page, sizeof(page) - 1, READER_MARKDOWN, registry,
 	    N_REGISTRY, &l), 0);
 	cr_assert_eq(l.n, 4, "%zu", l.n);
 	for (k = 0; k < l.n; k++)
 		check_mention(&l.v[k]);
 	m = mention_of(&l, "NCT04506073");
 	cr_expect_eq(m->line, 8);
+	/* The words readers see: no "##", "-" or "|" of the Markdown. */
 	cr_expect_str_eq(m->context,
-	    "## Parkinson's disease\n"
+	    "Parkinson's disease\n"
 	    "The Phase 2 trial (NCT04506073) used allogeneic bone marrow "
 	    "MSCs. Results are pending.\n"
 	    "Unrelated paragraph about NCT04506073 again.\n"
-	    "- NCT09100002 and NCT04506073 share a row");
+	    "NCT09100002 and NCT04506073 share a row");
 	/* A heading naming a trial gives it the block below. */
 	m = mention_of(&l, "NCT01234567");
 	cr_expect_eq(m->line, 13);
 	cr_expect_str_eq(m->context,
-	    "## ZETA (NCT01234567)\n"
+	    "ZETA (NCT01234567)\n"
 	    "Psilocybin in depression; recruiting.\n"
-	    "| ZETA | NCT01234567 |");
+	    "ZETA | NCT01234567");
 	/* A registry acronym names its trial. */
 	m = mention_of(&l, "NCT02065245");
 	cr_expect_eq(m->line, 19);
-	cr_expect_str_eq(m->context, "- SENECA is ongoing");
+	cr_expect_str_eq(m->context, "SENECA is ongoing");
 	m = mention_of(&l, "NCT09100002");
 	cr_expect_eq(m->line, 20);
 	claims_mentions_finish(&l);
@@ -922,7 +932,7 @@ Test(claims, mentions_bounded, .timeout = 30)
 	for (k = 0; k < n / 2; k++)
 		page[len++] = "text "[k % 5];
 	page[len++] = '\n';
-	cr_assert_eq(harness_claims_mentions(page, len, NULL, 0, &l), 0);
+	cr_assert_eq(harness_claims_mentions(page, len, READER_MARKDOWN, NULL, 0, &l), 0);
 	cr_assert_eq(l.n, 1);
 	m = &l.v[0];
 	check_mention(m);
@@ -939,7 +949,7 @@ Test(claims, mentions_bounded, .timeout = 30)
 	for (k = 0; k < 5000; k++)
 		len += (size_t)sprintf(page + len, "Paragraph %zu on "
 		    "NCT04506073.\n\n", k);
-	cr_assert_eq(harness_claims_mentions(page, len, NULL, 0, &l), 0);
+	cr_assert_eq(harness_claims_mentions(page, len, READER_MARKDOWN, NULL, 0, &l), 0);
 	cr_assert_eq(l.n, 1);
 	check_mention(&l.v[0]);
 	cr_expect_geq(l.v[0].context_len, 16384);
@@ -953,18 +963,18 @@ Test(claims, mentions_edges)
 	    "\xe2\x82 NCT02982915";
 	struct mention_list l = {0};
 
-	cr_assert_eq(harness_claims_mentions(NULL, 0, NULL, 0, &l), 0);
+	cr_assert_eq(harness_claims_mentions(NULL, 0, READER_MARKDOWN, NULL, 0, &l), 0);
 	cr_expect_eq(l.n, 0);
-	cr_assert_eq(harness_claims_mentions("no trials here", 14, NULL, 0, &l),
+	cr_assert_eq(harness_claims_mentions("no trials here", 14, READER_MARKDOWN, NULL, 0, &l),
 	    0);
 	cr_expect_eq(l.n, 0);
-	cr_assert_eq(harness_claims_mentions(bytes, sizeof(bytes) - 1, NULL, 0,
+	cr_assert_eq(harness_claims_mentions(bytes, sizeof(bytes) - 1, READER_MARKDOWN, NULL, 0,
 	    &l), 0);
 	cr_assert_eq(l.n, 1);
 	check_mention(&l.v[0]);
 	cr_expect_eq(blocks(l.v[0].context), 1, "one paragraph: %s", l.v[0].context);
 	/* Appends: a second page's entries come after the first's. */
-	cr_assert_eq(harness_claims_mentions("NCT02982915 and NCT05233774", 27,
+	cr_assert_eq(harness_claims_mentions("NCT02982915 and NCT05233774", 27, READER_MARKDOWN,
 	    NULL, 0,
 	    &l), 0);
 	cr_assert_eq(l.n, 3);
@@ -1014,7 +1024,7 @@ Test(claims, zero_id_is_no_trial)
 	cr_expect_str_eq(got, "5 NCT00000001 results-pending - - results "
 	    "pending\n");
 	free(got);
-	cr_assert_eq(harness_claims_mentions(page, sizeof(page) - 1, NULL, 0,
+	cr_assert_eq(harness_claims_mentions(page, sizeof(page) - 1, READER_MARKDOWN, NULL, 0,
 	    &ml), 0);
 	cr_assert_eq(ml.n, 1);
 	cr_expect_str_eq(ml.v[0].nct_id, "NCT00000001");
@@ -1024,7 +1034,7 @@ Test(claims, zero_id_is_no_trial)
 	cr_expect_str_eq(ids[0], "NCT00000001");
 	free(ids);
 	/* Nor as the registry's ID of an acronym. */
-	cr_assert_eq(harness_claims_extract("ZERO results pending.", 21,
+	cr_assert_eq(harness_claims_extract("ZERO results pending.", 21, READER_MARKDOWN,
 	    (const struct claims_acronym[]){{"ZERO", "NCT00000000"}}, 1, &out),
 	    0);
 	cr_expect_eq(out.n, 0);

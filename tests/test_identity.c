@@ -155,7 +155,7 @@ run_case(const char *dir, const char *name, struct tally *t)
 	cr_assert_not_null(page, "%s", tpath);
 	/* Records first: their acronyms name trials on the page. */
 	expect_records(epath, &recs);
-	cr_assert_eq(harness_claims_mentions(page, strlen(page), recs.acr,
+	cr_assert_eq(harness_claims_mentions(page, strlen(page), READER_MARKDOWN, recs.acr,
 	    recs.n_acr,
 	    &ml), 0);
 	expect = harness_read(epath);
@@ -318,7 +318,7 @@ Test(identity, prepared_records_judge_the_same, .timeout = 60)
 		free(path);
 		path = harness_fmt("%s/%s.txt", dir, names[c]);
 		cr_assert_not_null(page = harness_read(path), "%s", path);
-		cr_assert_eq(harness_claims_mentions(page, strlen(page),
+		cr_assert_eq(harness_claims_mentions(page, strlen(page), READER_MARKDOWN,
 		    recs.acr,
 		    recs.n_acr, &ml), 0);
 		for (m = 0; m < ml.n; m++)
@@ -499,7 +499,7 @@ judge_page(const char *page_rel, const char *expect)
 	cr_assert_not_null(page, "%s", path);
 	for (k = 0; k < 3; k++)
 		records_get(&r, recs[k]);
-	cr_assert_eq(harness_claims_mentions(page, strlen(page), r.acr, r.n_acr,
+	cr_assert_eq(harness_claims_mentions(page, strlen(page), READER_MARKDOWN, r.acr, r.n_acr,
 	    &ml),
 	    0);
 	for (k = 0; k < ml.n; k++) {

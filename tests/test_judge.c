@@ -115,7 +115,7 @@ Test(judge, claims_and_citations_meet_the_stored_record)
 	store_file("registry/default/NCT02982915.json", "NCT02982915");
 	j = judge_new(cfg, st);
 	cr_assert_not_null(j, "%s", store_errmsg(st));
-	cr_assert_eq(judge_page(j, page, strlen(page), &pg), 0, "%s",
+	cr_assert_eq(judge_page(j, "page.md", page, strlen(page), &pg), 0, "%s",
 	    store_errmsg(st));
 	/* "recruiting" against COMPLETED; one citation. */
 	cr_expect_eq(verdicts_of(&pg, "NCT02982915", "status-changed"), 1);
@@ -135,7 +135,7 @@ Test(judge, nothing_stored_gives_no_verdict)
 	struct judge_page pg;
 
 	cr_assert_not_null(j, "%s", store_errmsg(st));
-	cr_assert_eq(judge_page(j, page, strlen(page), &pg), 0);
+	cr_assert_eq(judge_page(j, "page.md", page, strlen(page), &pg), 0);
 	cr_expect_eq(pg.claims.n, 2);		/* the claim and the citation */
 	cr_expect_eq(pg.verdicts.n, 0);
 	cr_expect_null(judge_state(j, "NCT09999991"));
@@ -156,7 +156,7 @@ Test(judge, an_alias_is_judged_by_its_current_record)
 	cr_assert_eq(store_commit(st), 0);
 	j = judge_new(cfg, st);
 	cr_assert_not_null(j, "%s", store_errmsg(st));
-	cr_assert_eq(judge_page(j, page, strlen(page), &pg), 0);
+	cr_assert_eq(judge_page(j, "page.md", page, strlen(page), &pg), 0);
 	cr_expect_not_null(judge_state(j, "NCT09100099"));
 	cr_expect_eq(verdicts_of(&pg, "NCT09100099", "status-changed"), 1);
 	cr_expect_eq(verdicts_of(&pg, "NCT09100099", "alias-id"), 1);
@@ -194,7 +194,8 @@ Test(judge, a_full_cache_starts_over_without_losing_a_citation)
 	cfg->record_cache = 1u << 20;
 	j = judge_new(cfg, st);
 	cr_assert_not_null(j, "%s", store_errmsg(st));
-	cr_assert_eq(judge_page(j, page, strlen(page), &small), 0, "%s",
+	cr_assert_eq(judge_page(j, "page.md", page, strlen(page),
+	    &small), 0, "%s",
 	    store_errmsg(st));
 	judge_free(j);
 	/* Prepared from a file of the page: each record read once. */
@@ -210,7 +211,8 @@ Test(judge, a_full_cache_starts_over_without_losing_a_citation)
 		cr_assert_not_null(j);
 		cr_assert_eq(judge_prepare(j, paths, 1, 1u << 24), 0, "%s",
 		    store_errmsg(st));
-		cr_assert_eq(judge_page(j, page, strlen(page), &again), 0, "%s",
+		cr_assert_eq(judge_page(j, "page.md", page, strlen(page),
+		    &again), 0, "%s",
 		    store_errmsg(st));
 		cr_expect_eq(again.verdicts.n, small.verdicts.n);
 		for (size_t k = 0; k < again.verdicts.n &&
@@ -226,7 +228,7 @@ Test(judge, a_full_cache_starts_over_without_losing_a_citation)
 	cfg->record_cache = 256u << 20;
 	j = judge_new(cfg, st);
 	cr_assert_not_null(j);
-	cr_assert_eq(judge_page(j, page, strlen(page), &large), 0);
+	cr_assert_eq(judge_page(j, "page.md", page, strlen(page), &large), 0);
 	judge_free(j);
 	n_small = n_large = 0;
 	for (size_t k = 0; k < small.verdicts.n; k++)
@@ -271,13 +273,13 @@ Test(judge, prepared_records_judge_as_the_database_does)
 	cr_assert_eq(harness_write(file, page), 0);
 	j = judge_new(cfg, st);
 	cr_assert_not_null(j, "%s", store_errmsg(st));
-	cr_assert_eq(judge_page(j, page, strlen(page), &a), 0);
+	cr_assert_eq(judge_page(j, "page.md", page, strlen(page), &a), 0);
 	judge_free(j);
 	j = judge_new(cfg, st);
 	cr_assert_not_null(j);
 	cr_assert_eq(judge_prepare(j, paths, 1, 1u << 20), 0, "%s",
 	    store_errmsg(st));
-	cr_assert_eq(judge_page(j, page, strlen(page), &b), 0);
+	cr_assert_eq(judge_page(j, "page.md", page, strlen(page), &b), 0);
 	cr_assert_eq(a.claims.n, b.claims.n);
 	cr_assert_eq(a.verdicts.n, b.verdicts.n);
 	for (size_t k = 0; k < a.verdicts.n; k++) {

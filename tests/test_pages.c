@@ -316,7 +316,7 @@ Test(pages, nothing_to_scan)
 		char *err = scan(paths, 1, 1 << 20, &s, &pages, &skipped);
 
 		cr_expect_eq(pages, 0);
-		cr_expect(strstr(err, "no .md, .markdown or .txt") != NULL,
+		cr_expect(strstr(err, "no .md, .markdown, .txt, .html or .htm") != NULL,
 		    "%s", err);
 		free(err);
 		free(p);

@@ -219,9 +219,11 @@ extract_all(const struct pages *p, const struct claims_index *nx,
 	int rc;
 
 	for (k = 0; k < p->n; k++) {
-		rc = nx ? claims_scan(p->v[k].text, p->v[k].len, nx, &cl,
+		enum reader_format f = reader_format_of(p->v[k].path);
+
+		rc = nx ? claims_scan(p->v[k].text, p->v[k].len, f, nx, &cl,
 		    NULL) : harness_claims_extract(p->v[k].text, p->v[k].len,
-		    a->v, a->n, &cl);
+		    f, a->v, a->n, &cl);
 		if (rc < 0)
 			return -1;
 		claims += (long)cl.n;
@@ -248,8 +250,8 @@ read_extract_all(const struct pages *p, const struct claims_index *nx,
 	for (k = 0; k < p->n; k++) {
 		if (slurp(p->v[k].path, &text, &len) < 0)
 			return -1;
-		if (nx && claims_scan(text, len, nx, &cl, mentions ? &ml :
-		    NULL) < 0) {
+		if (nx && claims_scan(text, len, reader_format_of(p->v[k].path),
+		    nx, &cl, mentions ? &ml : NULL) < 0) {
 			free(text);
 			return -1;
 		}

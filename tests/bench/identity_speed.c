@@ -294,7 +294,7 @@ main(int argc, char **argv)
 	    (id = identity_new(NULL)) == NULL)
 		goto out;
 	for (k = 0; k < pages.n; k++)
-		if (claims_scan(pages.text[k], pages.len[k], names, &claims,
+		if (claims_scan(pages.text[k], pages.len[k], READER_MARKDOWN, names, &claims,
 		    &ml[k]) < 0)
 			goto out;
 		else

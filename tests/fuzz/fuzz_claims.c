@@ -1,6 +1,7 @@
 /*
  * fuzz_claims.c - libFuzzer target: arbitrary bytes as a page through
- * claims_scan() and claims_nct_ids() with a fixed acronym table, and
+ * claims_scan() (as HTML, Markdown or text: harness_fuzz_format()) and
+ * claims_nct_ids() with a fixed acronym table, and
  * the invariants every claim must keep before it is stored.
  */
 #include <stdint.h>
@@ -50,12 +51,16 @@ date_ok(const char *d)
 }
 
 static int
-named(const char *id, char (*ids)[NCT_ID_SIZE], size_t n)
+named(const char *id, char (*ids)[NCT_ID_SIZE], size_t n,
+    char (*seen)[NCT_ID_SIZE], size_t n_seen)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (strcmp(ids[i], id) == 0)
+			return 1;
+	for (i = 0; i < n_seen; i++)
+		if (strcmp(seen[i], id) == 0)
 			return 1;
 	for (i = 0; i < N_REGISTRY; i++)
 		if (strcmp(registry[i].nct_id, id) == 0)
@@ -68,10 +73,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
 	struct claim_list out = {0};
-	char (*ids)[NCT_ID_SIZE] = NULL;
+	char (*ids)[NCT_ID_SIZE] = NULL, (*seen)[NCT_ID_SIZE] = NULL;
+	enum reader_format fmt = harness_fuzz_format(data, size);
+	char *lf = NULL;
+	struct reader_doc doc;
 	char buf[256], tiny[12];
 	const struct claim *c;
-	size_t n = 0, i, j, lines = 1;
+	size_t n = 0, n_seen = 0, i, j, lines = 1;
 
 	/* Line breaks: "\n", and "\r" but where only "\r"s lead to a "\n". */
 	for (i = 0; i < size; i++) {
@@ -91,12 +99,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(strcmp(ids[i], ids[j]) != 0, "IDs are distinct");
 	}
 
-	check(harness_claims_extract(text, size, registry, N_REGISTRY, &out) ==
-	    0, "claims_scan");
+	/*
+	 * IDs as readers see them too, in the page as claims_scan() reads
+	 * it: markup between the digits of one ("NCT0298<b>2915</b>") joins
+	 * them, and so does a NUL byte in HTML (the HTML5 parser drops it).
+	 */
+	check(claims_page_breaks(text, size, &lf) == 0, "claims_page_breaks");
+	check(reader_read(lf ? lf : text, size, fmt, 1, &doc) == 0,
+	    "reader_read");
+	free(lf);
+	check(claims_nct_ids(doc.text, doc.len, &seen, &n_seen) == 0,
+	    "claims_nct_ids of the text read");
+	reader_doc_finish(&doc);
+
+	check(harness_claims_extract(text, size, fmt, registry, N_REGISTRY,
+	    &out) == 0, "claims_scan");
 	for (i = 0; i < out.n; i++) {
 		c = &out.v[i];
 		check(text_nct_id(c->nct_id), "claim ID is NCT + 8 digits");
-		check(named(c->nct_id, ids, n),
+		check(named(c->nct_id, ids, n, seen, n_seen),
 		    "claim ID is on the page or in the acronym table");
 		check(c->kind <= CLAIM_STATUS, "claim kind");
 		check(claims_kind_name(c->kind) != NULL, "kind name");
@@ -121,5 +142,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	claims_list_finish(&out);
 	check(out.n == 0 && out.v == NULL, "finish resets the list");
 	free(ids);
+	free(seen);
 	return 0;
 }

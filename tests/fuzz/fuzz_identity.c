@@ -214,7 +214,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The raw bytes, as a caller might pass any context (default only). */
 	judge_all(own_r ? &own : NULL, own_r, page, len, 0, 1);
 	/* What the scan passes: each mention's cleaned context. */
-	check(harness_claims_mentions(page, len, acr, 2, &ml) == 0,
+	check(harness_claims_mentions(page, len, READER_MARKDOWN, acr, 2, &ml) == 0,
 	    "claims_mentions");
 	for (i = 0; i < ml.n; i++) {
 		const struct mention *m = &ml.v[i];
