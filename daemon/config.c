@@ -25,93 +25,103 @@
 #define DAY (24u * 3600u)
 
 /*
- * Reloadable: what a cycle reads each time it starts (tracking, pages,
- * alerts, the registry client, the schedule).  Not reloadable: what is
- * bound once at start (database connection, local cluster, listen socket,
- * log sink).
+ * RELOAD: what a cycle reads each time it starts (tracking, pages, alerts,
+ * the registry client, the schedule); SIGHUP applies it.  Without it: what
+ * is bound once at start (database connection, local cluster, listen
+ * socket, log sink).  SECRET: never printed, not even in an error.
+ * One row per key, each row alone on its lines, so that a new key is one
+ * row added where it belongs.
  */
+#define RELOAD CONFIG_RELOAD
+#define SECRET CONFIG_SECRET
+#define RESTART 0
+/* KEY(section, name, type, default, flags, OFF(member)[, .min =][, .max =]) */
+#define KEY(sec, nm, ty, df, fl, ...) {.section = sec, .name = nm, \
+	.type = ty, .def = df, .flags = fl, .offset = __VA_ARGS__}
+#define LIST(sec, nm, ty, df, fl, member, count) KEY(sec, nm, ty, df, fl, \
+	OFF(member), .count_offset = OFF(count))
+
 static const struct config_key keys[] = {
-	{"database", "conninfo", CONFIG_STRING, "", false, true,
-	    OFF(conninfo), 0, 0, 0},
-	{"database", "state_dir", CONFIG_STRING, ".ctmirror", false, false,
-	    OFF(state_dir), 0, 0, 0},
-	{"database", "retain_delivered_alerts", CONFIG_DURATION, "30d", true,
-	    false, OFF(retain_delivered_alerts), 0, 0, 36500 * DAY},
-	{"database", "retain_runs", CONFIG_DURATION, "400d", true, false,
-	    OFF(retain_runs), 0, 0, 36500 * DAY},
+	KEY("database", "conninfo", CONFIG_STRING, "", RESTART | SECRET,
+	    OFF(conninfo)),
+	KEY("database", "state_dir", CONFIG_STRING, "", RESTART,
+	    OFF(state_dir)),
+	KEY("database", "retain_delivered_alerts", CONFIG_DURATION, "30d",
+	    RELOAD, OFF(retain_delivered_alerts), .max = 36500 * DAY),
+	KEY("database", "retain_runs", CONFIG_DURATION, "400d", RELOAD,
+	    OFF(retain_runs), .max = 36500 * DAY),
 
-	{"registry", "base_url", CONFIG_URL, "https://clinicaltrials.gov/api/v2",
-	    true, false, OFF(base_url), 0, 0, 0},
-	{"registry", "rate_limit", CONFIG_UINT, "50", true, false,
-	    OFF(rate_limit), 0, 0, 100000},
-	{"registry", "concurrency", CONFIG_UINT, "4", true, false,
-	    OFF(concurrency), 0, 1, 64},
-	{"registry", "timeout", CONFIG_DURATION, "120s", true, false,
-	    OFF(timeout), 0, 1, DAY},
-	{"registry", "connect_timeout", CONFIG_DURATION, "15s", true, false,
-	    OFF(connect_timeout), 0, 1, 3600},
-	{"registry", "retries", CONFIG_UINT, "4", true, false,
-	    OFF(retries), 0, 0, 20},
-	{"registry", "max_body", CONFIG_SIZE, "64M", true, false,
-	    OFF(max_body), 0, 1024, 1ul << 32},
-	{"registry", "probe_batch", CONFIG_UINT, "1000", true, false,
-	    OFF(probe_batch), 0, 1, 1000},
-	{"registry", "fetch_batch", CONFIG_UINT, "100", true, false,
-	    OFF(fetch_batch), 0, 1, 1000},
-	{"registry", "tls_verify", CONFIG_BOOL, "yes", true, false,
-	    OFF(tls_verify), 0, 0, 0},
-	{"registry", "history_url", CONFIG_STRING, "", true, false,
-	    OFF(history_url), 0, 0, 0},
-	{"registry", "max_url", CONFIG_SIZE, "6k", true, false,
-	    OFF(max_url), 0, 256, 1ul << 20},
-	{"registry", "retry_window", CONFIG_DURATION, "2m", true, false,
-	    OFF(retry_window), 0, 1, DAY},
-	{"registry", "contact", CONFIG_STRING, "", true, false,
-	    OFF(contact), 0, 0, 0},
+	KEY("registry", "base_url", CONFIG_URL,
+	    "https://clinicaltrials.gov/api/v2", RELOAD, OFF(base_url)),
+	KEY("registry", "rate_limit", CONFIG_UINT, "50", RELOAD,
+	    OFF(rate_limit), .max = 100000),
+	KEY("registry", "concurrency", CONFIG_UINT, "4", RELOAD,
+	    OFF(concurrency), .min = 1, .max = 64),
+	KEY("registry", "timeout", CONFIG_DURATION, "120s", RELOAD,
+	    OFF(timeout), .min = 1, .max = DAY),
+	KEY("registry", "connect_timeout", CONFIG_DURATION, "15s", RELOAD,
+	    OFF(connect_timeout), .min = 1, .max = 3600),
+	KEY("registry", "retries", CONFIG_UINT, "4", RELOAD, OFF(retries),
+	    .max = 20),
+	KEY("registry", "max_body", CONFIG_SIZE, "64M", RELOAD, OFF(max_body),
+	    .min = 1024, .max = 1ul << 32),
+	KEY("registry", "probe_batch", CONFIG_UINT, "1000", RELOAD,
+	    OFF(probe_batch), .min = 1, .max = 1000),
+	KEY("registry", "fetch_batch", CONFIG_UINT, "100", RELOAD,
+	    OFF(fetch_batch), .min = 1, .max = 1000),
+	KEY("registry", "tls_verify", CONFIG_BOOL, "yes", RELOAD,
+	    OFF(tls_verify)),
+	KEY("registry", "history_url", CONFIG_STRING, "", RELOAD,
+	    OFF(history_url)),
+	KEY("registry", "max_url", CONFIG_SIZE, "6k", RELOAD, OFF(max_url),
+	    .min = 256, .max = 1ul << 20),
+	KEY("registry", "retry_window", CONFIG_DURATION, "2m", RELOAD,
+	    OFF(retry_window), .min = 1, .max = DAY),
+	KEY("registry", "contact", CONFIG_STRING, "", RELOAD, OFF(contact)),
 
-	{"tracking", "nct_ids", CONFIG_NCT_LIST,
-	    "NCT02982915 NCT05233774 NCT04421456", true, false,
-	    OFF(nct_ids), OFF(n_nct_ids), 0, 0},
-	{"tracking", "from_pages", CONFIG_BOOL, "no", true, false,
-	    OFF(from_pages), 0, 0, 0},
-	{"tracking", "max_missing", CONFIG_UINT, "10", true, false,
-	    OFF(max_missing), 0, 0, 1000000},
-	{"tracking", "backfill", CONFIG_BOOL, "yes", true, false,
-	    OFF(backfill), 0, 0, 0},
-	{"tracking", "backfill_requests", CONFIG_UINT, "200", true, false,
-	    OFF(backfill_requests), 0, 1, 1000000},
+	LIST("tracking", "nct_ids", CONFIG_NCT_LIST,
+	    "NCT02982915 NCT05233774 NCT04421456", RELOAD, nct_ids, n_nct_ids),
+	KEY("tracking", "from_pages", CONFIG_BOOL, "no", RELOAD,
+	    OFF(from_pages)),
+	KEY("tracking", "max_missing", CONFIG_UINT, "10", RELOAD,
+	    OFF(max_missing), .max = 1000000),
+	KEY("tracking", "backfill", CONFIG_BOOL, "yes", RELOAD, OFF(backfill)),
+	KEY("tracking", "backfill_requests", CONFIG_UINT, "200", RELOAD,
+	    OFF(backfill_requests), .min = 1, .max = 1000000),
 
-	{"pages", "paths", CONFIG_STRING_LIST, "", true, false,
-	    OFF(page_paths), OFF(n_page_paths), 0, 0},
-	{"pages", "stale_after_days", CONFIG_UINT, "180", true, false,
-	    OFF(stale_after_days), 0, 1, 36500},
-	{"pages", "max_page_size", CONFIG_SIZE, "8M", true, false,
-	    OFF(max_page_size), 0, 1, 1ul << 32},
-	{"pages", "identity_min_terms", CONFIG_UINT, "2", true, false,
-	    OFF(identity_min_terms), 0, 0, 100},
-	{"pages", "record_cache", CONFIG_SIZE, "16M", true, false,
-	    OFF(record_cache), 0, 1ul << 20, 1ul << 32},
+	LIST("pages", "paths", CONFIG_STRING_LIST, "", RELOAD, page_paths,
+	    n_page_paths),
+	KEY("pages", "stale_after_days", CONFIG_UINT, "180", RELOAD,
+	    OFF(stale_after_days), .min = 1, .max = 36500),
+	KEY("pages", "max_page_size", CONFIG_SIZE, "8M", RELOAD,
+	    OFF(max_page_size), .min = 1, .max = 1ul << 32),
+	KEY("pages", "identity_min_terms", CONFIG_UINT, "2", RELOAD,
+	    OFF(identity_min_terms), .max = 100),
+	KEY("pages", "record_cache", CONFIG_SIZE, "16M", RELOAD,
+	    OFF(record_cache), .min = 1ul << 20, .max = 1ul << 32),
+	KEY("pages", "root", CONFIG_STRING, "", RELOAD, OFF(page_root)),
+	KEY("pages", "link", CONFIG_STRING, "", RELOAD, OFF(page_link)),
 
-	{"daemon", "interval", CONFIG_DURATION, "24h", true, false,
-	    OFF(interval), 0, 1, 366 * DAY},
-	{"daemon", "jitter", CONFIG_DURATION, "5m", true, false,
-	    OFF(jitter), 0, 0, 366 * DAY},
-	{"daemon", "listen", CONFIG_STRING, "127.0.0.1:9187", false, false,
-	    OFF(listen), 0, 0, 0},
-	{"daemon", "log", CONFIG_STRING, "stderr", false, false,
-	    OFF(log), 0, 0, 0},
+	KEY("daemon", "interval", CONFIG_DURATION, "24h", RELOAD, OFF(interval),
+	    .min = 1, .max = 366 * DAY),
+	KEY("daemon", "jitter", CONFIG_DURATION, "5m", RELOAD, OFF(jitter),
+	    .max = 366 * DAY),
+	KEY("daemon", "listen", CONFIG_STRING, "127.0.0.1:9187", RESTART,
+	    OFF(listen)),
+	KEY("daemon", "log", CONFIG_STRING, "stderr", RESTART, OFF(log)),
+	KEY("daemon", "metrics_file", CONFIG_STRING, "", RELOAD,
+	    OFF(metrics_file)),
 
-	{"alerts", "stdout", CONFIG_BOOL, "yes", true, false,
-	    OFF(alert_stdout), 0, 0, 0},
-	{"alerts", "notify", CONFIG_BOOL, "yes", true, false,
-	    OFF(alert_notify), 0, 0, 0},
-	{"alerts", "webhook_url", CONFIG_STRING, "", true, true,
-	    OFF(webhook_url), 0, 0, 0},
-	{"alerts", "allow_insecure_webhook", CONFIG_BOOL, "no", true, false,
-	    OFF(allow_insecure_webhook), 0, 0, 0},
+	KEY("alerts", "stdout", CONFIG_BOOL, "yes", RELOAD, OFF(alert_stdout)),
+	KEY("alerts", "notify", CONFIG_BOOL, "yes", RELOAD, OFF(alert_notify)),
+	KEY("alerts", "webhook_url", CONFIG_STRING, "", RELOAD | SECRET,
+	    OFF(webhook_url)),
+	KEY("alerts", "allow_insecure_webhook", CONFIG_BOOL, "no", RELOAD,
+	    OFF(allow_insecure_webhook)),
+	KEY("alerts", "min_severity", CONFIG_STRING, "recheck", RELOAD,
+	    OFF(min_severity)),
 
-	{"report", "dir", CONFIG_STRING, "", true, false,
-	    OFF(report_dir), 0, 0, 0},
+	KEY("report", "dir", CONFIG_STRING, "", RELOAD, OFF(report_dir)),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -125,7 +135,9 @@ struct parse {
 	int line;		/* line inih is looking at (1-based) */
 	bool after_key;		/* a key line came since the last [section] */
 	bool continuation;	/* this line continues the previous key's value */
-	bool failed;
+	bool bad_section;	/* keys here belong to a section in error */
+	bool bad_key;		/* the last key was in error: skip its lines */
+	bool failed;		/* the file cannot be read on: stop */
 };
 
 static void
@@ -136,20 +148,37 @@ static void
 seterr(struct config_error *err, const char *file, int line,
     const char *fmt, ...)
 {
+	struct config_problem *pb;
 	va_list ap;
 
 	if (err == NULL)
 		return;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-	err->line = line;
+	/* Past the list's room they are counted, not kept. */
+	if (err->n++ >= CONFIG_MAX_PROBLEMS)
+		return;
+	pb = &err->all[err->n - 1];
+	snprintf(pb->file, sizeof(pb->file), "%s", file ? file : "");
+	pb->line = line;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	vsnprintf(pb->text, sizeof(pb->text), fmt, ap);
 	va_end(ap);
 	/*
 	 * Messages quote what the file says; a control byte in it (an
 	 * escape sequence, say) must not reach the operator's terminal.
 	 */
-	log_safe(err->text);
+	log_safe(pb->text);
+	if (err->n == 1) {
+		memcpy(err->file, pb->file, sizeof(err->file));
+		err->line = pb->line;
+		memcpy(err->text, pb->text, sizeof(err->text));
+	}
+}
+
+/* Start a new load's list of problems. */
+static void
+clear_errors(struct config_error *err)
+{
+	memset(err, 0, sizeof(*err));
 }
 
 const struct config_key *
@@ -386,170 +415,256 @@ unique_ids(struct config *cfg)
 }
 
 /*
+ * Where a value came from, for its errors: the file (or "defaults", or the
+ * environment variable) and line.
+ */
+struct where {
+	const char *file;
+	int line;
+	struct config_error *err;
+};
+
+/* How a key names its value in an error: never a secret's. */
+static const char *
+shown(const struct config_key *k, const char *value)
+{
+	return k->flags & CONFIG_SECRET ? "(secret)" : value;
+}
+
+/* A member of cfg by the key's offset. */
+static void *
+member(struct config *cfg, size_t offset)
+{
+	return (char *)cfg + offset;
+}
+
+/* A number in range, stored in the member's own type.  0 / -1. */
+static int
+put_number(struct config *cfg, const struct config_key *k,
+    unsigned long long n, const char *value, const struct where *w)
+{
+	if ((k->min || k->max) && (n < k->min || n > k->max)) {
+		seterr(w->err, w->file, w->line, "[%s] %s: %s is out of range "
+		    "(%lu to %lu%s)", k->section, k->name, shown(k, value),
+		    k->min, k->max, k->type == CONFIG_SIZE ? " bytes" : "");
+		return -1;
+	}
+	if (k->type == CONFIG_SIZE)
+		*(size_t *)member(cfg, k->offset) = (size_t)n;
+	else
+		*(unsigned *)member(cfg, k->offset) = (unsigned)n;
+	return 0;
+}
+
+static int
+set_string(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	char **dst = member(cfg, k->offset);
+	char *copy;
+
+	if ((copy = strdup(value)) == NULL) {
+		seterr(w->err, w->file, w->line, "out of memory");
+		return -1;
+	}
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int
+set_url(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	char **dst = member(cfg, k->offset);
+	size_t len;
+
+	if (!valid_url(value)) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%s\" is not an "
+		    "http:// or https:// URL", k->section, k->name,
+		    shown(k, value));
+		return -1;
+	}
+	if (set_string(cfg, k, value, append, w) < 0)
+		return -1;
+	/* "…/api/v2/" and "…/api/v2" name the same base. */
+	len = strlen(*dst);
+	while (len > 0 && (*dst)[len - 1] == '/')
+		(*dst)[--len] = '\0';
+	return 0;
+}
+
+static int
+set_bool(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	if (parse_bool(value, member(cfg, k->offset)) < 0) {
+		seterr(w->err, w->file, w->line,
+		    "[%s] %s: \"%s\" is not yes or no",
+		    k->section, k->name, shown(k, value));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_uint(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	if (!isdigit((unsigned char)*value) || *end != '\0' || errno != 0) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%s\" is not a "
+		    "whole number", k->section, k->name, shown(k, value));
+		return -1;
+	}
+	return put_number(cfg, k, n, value, w);
+}
+
+static int
+set_size(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	unsigned long long n = 0;
+
+	switch (parse_size(value, &n)) {
+	case -1:
+		seterr(w->err, w->file, w->line,
+		    "[%s] %s: \"%s\" is not a size (bytes, or with k, M, G)",
+		    k->section, k->name, shown(k, value));
+		return -1;
+	case -2:
+		seterr(w->err, w->file, w->line, "[%s] %s: %s is out of range "
+		    "(%lu to %lu bytes)", k->section, k->name, shown(k, value),
+		    k->min, k->max);
+		return -1;
+	}
+	return put_number(cfg, k, n, value, w);
+}
+
+static int
+set_duration(struct config *cfg, const struct config_key *k,
+    const char *value, bool append, const struct where *w)
+{
+	unsigned u;
+
+	if (config_parse_duration(value, &u) < 0) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%s\" is not a "
+		    "duration (like 90s, 15m, 6h, 1d)", k->section, k->name,
+		    shown(k, value));
+		return -1;
+	}
+	return put_number(cfg, k, u, value, w);
+}
+
+/* One item of an ID list: an NCT ID the registry could have.  0 / -1. */
+static int
+check_nct_item(const struct config_key *k, const char *p, size_t len,
+    const struct where *w)
+{
+	const char *eq;
+	char id[32];
+
+	/*
+	 * "  conninfo=...password=..." indented under the list reads as an
+	 * item too: name the key, never echo its value (it may be a secret).
+	 */
+	if ((eq = memchr(p, '=', len)) != NULL) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%.*s=...\" in the "
+		    "list (an indented key? keys start at the beginning of a "
+		    "line)", k->section, k->name,
+		    (int)(eq - p < 64 ? eq - p : 64), p);
+		return -1;
+	}
+	snprintf(id, sizeof(id), "%.*s", (int)(len < 31 ? len : 31), p);
+	if (strcmp(id, "NCT00000000") == 0) {
+		seterr(w->err, w->file, w->line,
+		    "[%s] %s: \"%s\" is not an NCT ID: the registry's numbers start at NCT00000001",
+		    k->section, k->name, id);
+		return -1;
+	}
+	if (len > 11 || !text_nct_id(id)) {
+		seterr(w->err, w->file, w->line, "[%s] %s: \"%.*s\" is not an "
+		    "NCT ID (NCT followed by 8 digits)", k->section, k->name,
+		    (int)(len < 64 ? len : 64), p);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Both kinds of list: words separated by blanks (IDs by commas too); a
+ * continuation line appends, a key set again replaces.
+ */
+static int
+set_list(struct config *cfg, const struct config_key *k, const char *value,
+    bool append, const struct where *w)
+{
+	char ***v = member(cfg, k->offset);
+	size_t *cnt = member(cfg, k->count_offset);
+	bool ids = k->type == CONFIG_NCT_LIST;
+	const char *p = value;
+
+	if (!append)
+		free_list(v, cnt);
+	for (;;) {
+		size_t len;
+
+		while (isspace((unsigned char)*p) || (ids && *p == ','))
+			p++;
+		if (*p == '\0')
+			return 0;
+		len = strcspn(p, ids ? " \t\r\n," : " \t\r\n");
+		/* "  key = value" under a list reads as more items. */
+		if (len == 1 && *p == '=') {
+			seterr(w->err, w->file, w->line, "[%s] %s: a lone "
+			    "\"=\" in the list (an indented key? keys start "
+			    "at the beginning of a line)", k->section, k->name);
+			return -1;
+		}
+		if (ids && check_nct_item(k, p, len, w) < 0)
+			return -1;
+		if (list_add(v, cnt, p, len) < 0) {
+			seterr(w->err, w->file, w->line, "out of memory");
+			return -1;
+		}
+		p += len;
+	}
+}
+
+typedef int (*setter)(struct config *cfg, const struct config_key *k,
+    const char *value, bool append, const struct where *w);
+
+/* One parser per value type. */
+static const setter setters[] = {
+	[CONFIG_STRING] = set_string,
+	[CONFIG_BOOL] = set_bool,
+	[CONFIG_UINT] = set_uint,
+	[CONFIG_SIZE] = set_size,
+	[CONFIG_DURATION] = set_duration,
+	[CONFIG_URL] = set_url,
+	[CONFIG_NCT_LIST] = set_list,
+	[CONFIG_STRING_LIST] = set_list,
+};
+
+/*
  * Set one key from its text.  `append`: the value continues a list on an
  * indented line.  Errors name the key and, unless secret, the value.
  */
 static int
 set_key(struct config *cfg, const struct config_key *k, const char *value,
-    bool append, const char *file, int line, struct config_error *err)
+    bool append, const struct where *w)
 {
-	char *base = (char *)cfg;
-	const char *shown = k->secret ? "(secret)" : value;
-	unsigned long long n = 0;
-	unsigned u = 0;
-	char *end;
-
 	if (append && k->type != CONFIG_NCT_LIST &&
 	    k->type != CONFIG_STRING_LIST) {
-		seterr(err, file, line, "[%s] %s: only lists may continue on "
-		    "an indented line", k->section, k->name);
+		seterr(w->err, w->file, w->line, "[%s] %s: only lists may "
+		    "continue on an indented line", k->section, k->name);
 		return -1;
 	}
-	switch (k->type) {
-	case CONFIG_STRING:
-	case CONFIG_URL: {
-		char **dst = (char **)(base + k->offset);
-		char *copy;
-		size_t len;
-
-		if (k->type == CONFIG_URL && !valid_url(value)) {
-			seterr(err, file, line, "[%s] %s: \"%s\" is not an "
-			    "http:// or https:// URL", k->section, k->name,
-			    shown);
-			return -1;
-		}
-		if ((copy = strdup(value)) == NULL)
-			goto nomem;
-		len = strlen(copy);
-		/* "…/api/v2/" and "…/api/v2" name the same base. */
-		while (k->type == CONFIG_URL && len > 0 && copy[len - 1] == '/')
-			copy[--len] = '\0';
-		free(*dst);
-		*dst = copy;
-		return 0;
-	}
-	case CONFIG_BOOL:
-		if (parse_bool(value, (bool *)(base + k->offset)) < 0) {
-			seterr(err, file, line, "[%s] %s: \"%s\" is not yes or "
-			    "no", k->section, k->name, shown);
-			return -1;
-		}
-		return 0;
-	case CONFIG_UINT:
-		errno = 0;
-		n = strtoull(value, &end, 10);
-		if (!isdigit((unsigned char)*value) || *end != '\0' ||
-		    errno != 0) {
-			seterr(err, file, line, "[%s] %s: \"%s\" is not a "
-			    "whole number", k->section, k->name, shown);
-			return -1;
-		}
-		break;
-	case CONFIG_SIZE:
-		switch (parse_size(value, &n)) {
-		case -1:
-			seterr(err, file, line, "[%s] %s: \"%s\" is not a size "
-			    "(bytes, or with k, M, G)", k->section, k->name,
-			    shown);
-			return -1;
-		case -2:
-			seterr(err, file, line, "[%s] %s: %s is out of range "
-			    "(%lu to %lu bytes)", k->section, k->name, shown,
-			    k->min, k->max);
-			return -1;
-		}
-		break;
-	case CONFIG_DURATION:
-		if (config_parse_duration(value, &u) < 0) {
-			seterr(err, file, line, "[%s] %s: \"%s\" is not a "
-			    "duration (like 90s, 15m, 6h, 1d)", k->section,
-			    k->name, shown);
-			return -1;
-		}
-		n = u;
-		break;
-	case CONFIG_NCT_LIST:
-	case CONFIG_STRING_LIST: {
-		char ***v = (char ***)(base + k->offset);
-		size_t *cnt = (size_t *)(base + k->count_offset);
-		const char *p = value;
-
-		if (!append)
-			free_list(v, cnt);
-		for (;;) {
-			const char *eq;
-			size_t len;
-
-			while (isspace((unsigned char)*p) ||
-			    (k->type == CONFIG_NCT_LIST && *p == ','))
-				p++;
-			if (*p == '\0')
-				break;
-			len = strcspn(p, k->type == CONFIG_NCT_LIST ?
-			    " \t\r\n," : " \t\r\n");
-			/* "  key = value" under a list reads as more items. */
-			if (len == 1 && *p == '=') {
-				seterr(err, file, line, "[%s] %s: a lone \"=\" "
-				    "in the list (an indented key? keys start "
-				    "at the beginning of a line)", k->section,
-				    k->name);
-				return -1;
-			}
-			if (k->type == CONFIG_NCT_LIST) {
-				char id[32];
-
-				/*
-				 * "  conninfo=...password=..." indented under
-				 * the list reads as an item too: name the key,
-				 * never echo its value (it may be a secret).
-				 */
-				if ((eq = memchr(p, '=', len)) != NULL) {
-					seterr(err, file, line, "[%s] %s: "
-					    "\"%.*s=...\" in the list (an "
-					    "indented key? keys start at the "
-					    "beginning of a line)", k->section,
-					    k->name, (int)(eq - p < 64 ? eq - p :
-					    64), p);
-					return -1;
-				}
-
-				snprintf(id, sizeof(id), "%.*s",
-				    (int)(len < 31 ? len : 31), p);
-				if (strcmp(id, "NCT00000000") == 0) {
-					seterr(err, file, line, "[%s] %s: \"%s\" is not an NCT ID: the registry's numbers start at NCT00000001",
-					    k->section, k->name, id);
-					return -1;
-				}
-				if (len > 11 || !text_nct_id(id)) {
-					seterr(err, file, line, "[%s] %s: \"%.*s\" "
-					    "is not an NCT ID (NCT followed by "
-					    "8 digits)", k->section, k->name,
-					    (int)(len < 64 ? len : 64), p);
-					return -1;
-				}
-			}
-			if (list_add(v, cnt, p, len) < 0)
-				goto nomem;
-			p += len;
-		}
-		return 0;
-	}
-	}
-	/* Numbers: range check, then store in the member's own type. */
-	if ((k->min || k->max) && (n < k->min || n > k->max)) {
-		seterr(err, file, line, "[%s] %s: %s is out of range (%lu to "
-		    "%lu%s)", k->section, k->name, shown, k->min, k->max,
-		    k->type == CONFIG_SIZE ? " bytes" : "");
-		return -1;
-	}
-	if (k->type == CONFIG_SIZE)
-		*(size_t *)(base + k->offset) = (size_t)n;
-	else
-		*(unsigned *)(base + k->offset) = (unsigned)n;
-	return 0;
-nomem:
-	seterr(err, file, line, "out of memory");
-	return -1;
+	return setters[k->type](cfg, k, value, append, w);
 }
 
 static const struct config_key *
@@ -569,6 +684,106 @@ known_section(const char *section)
 		if (strcmp(keys[i].section, section) == 0)
 			return true;
 	return false;
+}
+
+/*
+ * Edits (insert, delete, change, swap two neighbours) from a to b, the
+ * optimal string alignment distance; names are short, so a row of 64.
+ */
+static unsigned
+distance(const char *a, const char *b)
+{
+	unsigned d[3][65];
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 64 || lb > 64)
+		return 1000;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned *cur = d[i % 3], *prev = d[(i - 1) % 3];
+		unsigned *prev2 = d[(i + 1) % 3];
+
+		cur[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cost = tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]);
+			unsigned v = prev[j - 1] + cost;
+
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+/* Close enough to be a typo of a name this long. */
+static bool
+near(unsigned d, const char *name)
+{
+	size_t n = strlen(name);
+
+	return d <= (n <= 4 ? 1 : n <= 10 ? 2 : 3);
+}
+
+/*
+ * What an unknown key in [section] probably meant, as the end of its
+ * error ("; did you mean 'paths'?", "; it belongs in [alerts]"), or "".
+ */
+static void
+suggest_key(const char *section, const char *name, char *out, size_t size)
+{
+	const struct config_key *best = NULL;
+	unsigned bestd = 1000;
+
+	*out = '\0';
+	for (size_t i = 0; i < NKEYS; i++) {
+		unsigned d = distance(name, keys[i].name);
+
+		/* In its own section a little closer counts for more. */
+		if (strcmp(keys[i].section, section) != 0)
+			d++;
+		if (d < bestd) {
+			bestd = d;
+			best = &keys[i];
+		}
+	}
+	if (best == NULL || !near(bestd - (strcmp(best->section, section) !=
+	    0), best->name))
+		return;
+	if (strcmp(best->section, section) == 0)
+		snprintf(out, size, "; did you mean '%s'?", best->name);
+	else if (strcmp(best->name, name) == 0)
+		snprintf(out, size, "; it belongs in [%s]", best->section);
+	else
+		snprintf(out, size, "; did you mean '%s' in [%s]?", best->name,
+		    best->section);
+}
+
+/* The same for a section: "; did you mean [pages]?" or "". */
+static void
+suggest_section(const char *section, char *out, size_t size)
+{
+	const char *best = NULL;
+	unsigned bestd = 1000;
+
+	*out = '\0';
+	for (size_t i = 0; i < NKEYS; i++) {
+		unsigned d = distance(section, keys[i].section);
+
+		if (d < bestd) {
+			bestd = d;
+			best = keys[i].section;
+		}
+	}
+	if (best != NULL && near(bestd, best))
+		snprintf(out, size, "; did you mean [%s]?", best);
 }
 
 /*
@@ -621,22 +836,24 @@ read_line(char *str, int num, void *stream)
 	ps->continuation = ps->after_key && p > str;
 	if (ps->continuation)
 		return str;
+	ps->bad_key = false;
 	if (*p == '[') {
 		size_t n = strcspn(p + 1, "]");
+		char hint[128];
 
 		ps->after_key = false;
+		ps->bad_section = false;
 		if (p[1 + n] != ']') {
 			seterr(ps->err, ps->file, ps->line, "syntax error: "
 			    "[section] without its closing ]");
-			ps->failed = true;
-			return NULL;
+			goto bad_section;
 		}
 		p[1 + n] = '\0';
 		if (!known_section(p + 1)) {
+			suggest_section(p + 1, hint, sizeof(hint));
 			seterr(ps->err, ps->file, ps->line,
-			    "unknown section [%s]", p + 1);
-			ps->failed = true;
-			return NULL;
+			    "unknown section [%s]%s", p + 1, hint);
+			goto bad_section;
 		}
 		p[1 + n] = ']';
 		return str;
@@ -644,10 +861,20 @@ read_line(char *str, int num, void *stream)
 	if (strpbrk(p, "=:") == NULL) {
 		seterr(ps->err, ps->file, ps->line, "syntax error: expected "
 		    "[section], key = value, or a # comment");
-		ps->failed = true;
-		return NULL;
+		ps->bad_key = true;
+		goto blank;
 	}
 	ps->after_key = true;
+	return str;
+bad_section:
+	/* Its keys are not read: one error for the section, not one a key. */
+	ps->bad_section = true;
+	ps->after_key = true;
+	ps->bad_key = true;
+blank:
+	/* Every problem is found here, and inih shall not count it again. */
+	str[0] = '\n';
+	str[1] = '\0';
 	return str;
 }
 
@@ -727,33 +954,41 @@ on_value(void *user, const char *section, const char *name,
 {
 	struct parse *ps = user;
 	const struct config_key *k;
+	struct where w;
+	char hint[128];
 
 	if (ps->failed)
 		return 0;
+	/* The section or the key this line goes on with is in error. */
+	if (ps->bad_section || (ps->continuation && ps->bad_key))
+		return 1;
+	ps->bad_key = true;
 	if (section[0] == '\0') {
 		seterr(ps->err, ps->file, ps->line, "%s: key outside of any "
 		    "[section]", name);
-		goto fail;
+		return 1;
 	}
 	if (strcmp(section, "tracking") == 0 && strncmp(name, "search.",
 	    7) == 0) {
-		if (set_search(ps, name + 7, value) < 0)
-			goto fail;
+		/* Errors are counted in ps->err, as for any key. */
+		if (set_search(ps, name + 7, value) == 0)
+			ps->bad_key = false;
 		return 1;
 	}
 	if ((k = find_key(section, name)) == NULL) {
+		suggest_key(section, name, hint, sizeof(hint));
 		seterr(ps->err, ps->file, ps->line, "unknown key '%s' in "
-		    "[%s]", name, section);
-		goto fail;
+		    "[%s]%s", name, section, hint);
+		return 1;
 	}
 	/* A continuation appends; a key set again replaces (last wins). */
-	if (set_key(ps->cfg, k, value, ps->continuation, ps->file, ps->line,
-	    ps->err) < 0)
-		goto fail;
+	w.file = ps->file;
+	w.line = ps->line;
+	w.err = ps->err;
+	if (set_key(ps->cfg, k, value, ps->continuation, &w) == 0)
+		ps->bad_key = false;
+	/* Errors are counted in ps->err; the file is read on to its end. */
 	return 1;
-fail:
-	ps->failed = true;
-	return 0;
 }
 
 void
@@ -790,12 +1025,12 @@ config_defaults(void)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
 	struct config_error err;
+	struct where w = {"defaults", 0, &err};
 
 	if (cfg == NULL)
 		return NULL;
 	for (size_t i = 0; i < NKEYS; i++)
-		if (set_key(cfg, &keys[i], keys[i].def, false, "defaults", 0,
-		    &err) < 0) {
+		if (set_key(cfg, &keys[i], keys[i].def, false, &w) < 0) {
 			config_free(cfg);
 			return NULL;
 		}
@@ -806,50 +1041,49 @@ config_defaults(void)
 	return cfg;
 }
 
-/* Checks that span keys, after the whole file is read. */
+/*
+ * Checks that span keys, after the whole file is read: every one, each
+ * problem recorded.  0 / -1.
+ */
 static int
 validate(const struct config *cfg, const char *file,
     struct config_error *err)
 {
+	unsigned before = err->n;
 	const char *colon;
 	char *end;
 	long port;
 
 	if (cfg->webhook_url[0] != '\0') {
-		if (!valid_url(cfg->webhook_url)) {
+		if (!valid_url(cfg->webhook_url))
 			seterr(err, file, 0, "[alerts] webhook_url: not an "
 			    "http:// or https:// URL");
-			return -1;
-		}
-		if (strncmp(cfg->webhook_url, "https://", 8) != 0 &&
-		    !cfg->allow_insecure_webhook) {
+		else if (strncmp(cfg->webhook_url, "https://", 8) != 0 &&
+		    !cfg->allow_insecure_webhook)
 			seterr(err, file, 0, "[alerts] webhook_url: must be "
 			    "https:// (or set allow_insecure_webhook = yes)");
-			return -1;
-		}
 	}
-	if (cfg->history_url[0] != '\0' && !valid_url(cfg->history_url)) {
+	if (cfg->history_url[0] != '\0' && !valid_url(cfg->history_url))
 		seterr(err, file, 0, "[registry] history_url: not an http:// or "
 		    "https:// URL");
-		return -1;
-	}
-	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0) {
+	if (strcmp(cfg->log, "stderr") != 0 && strcmp(cfg->log, "syslog") != 0)
 		seterr(err, file, 0, "[daemon] log: \"%s\" is not stderr or "
 		    "syslog", cfg->log);
-		return -1;
-	}
 	colon = strrchr(cfg->listen, ':');
 	port = colon ? strtol(colon + 1, &end, 10) : 0;
 	if (colon == NULL || colon == cfg->listen || *end != '\0' ||
-	    port < 1 || port > 65535) {
+	    port < 1 || port > 65535)
 		seterr(err, file, 0, "[daemon] listen: \"%s\" is not host:port",
 		    cfg->listen);
-		return -1;
-	}
-	if (cfg->state_dir[0] == '\0') {
-		seterr(err, file, 0, "[database] state_dir: must not be empty");
-		return -1;
-	}
+	if (strcmp(cfg->min_severity, "stale") != 0 &&
+	    strcmp(cfg->min_severity, "recheck") != 0)
+		seterr(err, file, 0, "[alerts] min_severity: \"%s\" is not stale "
+		    "or recheck", cfg->min_severity);
+	if (cfg->page_link[0] != '\0' && (!valid_url(cfg->page_link) ||
+	    strstr(cfg->page_link, "{path}") == NULL))
+		seterr(err, file, 0, "[pages] link: an http:// or https:// URL "
+		    "with {path} (and {line}) in it, like "
+		    "https://git.example.org/kb/blob/main/{path}#L{line}");
 	/* It goes into the User-Agent header as "(+CONTACT)". */
 	for (const char *p = cfg->contact; *p; p++)
 		if (*p <= ' ' || *p > '~' || *p == '(' || *p == ')' ||
@@ -857,9 +1091,40 @@ validate(const struct config *cfg, const char *file,
 			seterr(err, file, 0, "[registry] contact: an e-mail "
 			    "address or a URL, up to 200 printable characters "
 			    "without spaces or parentheses");
-			return -1;
+			break;
 		}
-	return 0;
+	return err->n > before ? -1 : 0;
+}
+
+/* By line; what names no line (a check across keys) after the rest. */
+static int
+cmp_problem(const void *a, const void *b)
+{
+	const struct config_problem *x = a, *y = b;
+
+	if ((x->line == 0) != (y->line == 0))
+		return x->line == 0 ? 1 : -1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* A file's problems in line order, as an editor would go through them. */
+static void
+sort_problems(struct config_error *err)
+{
+	size_t n = err->n < CONFIG_MAX_PROBLEMS ? err->n : CONFIG_MAX_PROBLEMS;
+
+	/* Sixteen at most: an insertion sort keeps equal lines in order. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 &&
+		    cmp_problem(&err->all[j - 1], &err->all[j]) > 0; j--) {
+			struct config_problem t = err->all[j];
+
+			err->all[j] = err->all[j - 1];
+			err->all[j - 1] = t;
+		}
+	memcpy(err->file, err->all[0].file, sizeof(err->file));
+	err->line = err->all[0].line;
+	memcpy(err->text, err->all[0].text, sizeof(err->text));
 }
 
 /* Where a whole-file check failed: the line of that key in the file. */
@@ -918,11 +1183,16 @@ struct config *
 config_load_file(const char *path, struct config_error *err)
 {
 	struct config *cfg = NULL;
+	struct config_error local;
 	struct parse ps;
 	struct stat sb;
+	unsigned first;
 	int rc;
 
+	if (err == NULL)
+		err = &local;
 	memset(&ps, 0, sizeof(ps));
+	clear_errors(err);
 	if ((ps.fp = fopen(path, "r")) == NULL) {
 		seterr(err, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
@@ -946,21 +1216,30 @@ config_load_file(const char *path, struct config_error *err)
 		seterr(err, path, 0, "cannot read: %s", strerror(errno));
 		goto fail;
 	}
-	if (rc > 0) {
+	/* What inih refused that read_line did not foresee. */
+	if (rc > 0 && err != NULL && err->n == 0)
 		seterr(err, path, rc, "syntax error: expected [section], "
 		    "key = value, or a # comment");
-		goto fail;
-	}
 	if (unique_ids(cfg) < 0) {
 		seterr(err, path, 0, "out of memory");
 		goto fail;
 	}
-	if (validate(cfg, path, err) < 0) {
-		/* Point at the offending key when the file sets it. */
-		char sec[32] = "", key[64] = "";
+	first = err->n;
+	if (validate(cfg, path, err) < 0)
+		for (unsigned i = first; i < err->n && i < CONFIG_MAX_PROBLEMS;
+		    i++) {
+			/* Point at the offending key when the file sets it. */
+			char sec[32] = "", key[64] = "";
 
-		if (err && sscanf(err->text, "[%31[^]]] %63[^:]", sec, key) == 2)
-			err->line = line_of(path, sec, key);
+			if (sscanf(err->all[i].text, "[%31[^]]] %63[^:]", sec,
+			    key) != 2)
+				continue;
+			err->all[i].line = line_of(path, sec, key);
+			if (i == 0)
+				err->line = err->all[i].line;
+		}
+	if (err->n > 0) {
+		sort_problems(err);
 		goto fail;
 	}
 	fclose(ps.fp);
@@ -975,15 +1254,15 @@ fail:
 static int
 apply_env(struct config *cfg, struct config_error *err)
 {
+	struct where db = {"CTMIRROR_DATABASE", 0, err};
+	struct where url = {"CTMIRROR_REGISTRY_URL", 0, err};
 	const char *v;
 
-	if ((v = getenv("CTMIRROR_DATABASE")) != NULL && *v &&
-	    set_key(cfg, find_key("database", "conninfo"), v, false,
-	    "CTMIRROR_DATABASE", 0, err) < 0)
+	if ((v = getenv(db.file)) != NULL && *v &&
+	    set_key(cfg, find_key("database", "conninfo"), v, false, &db) < 0)
 		return -1;
-	if ((v = getenv("CTMIRROR_REGISTRY_URL")) != NULL && *v &&
-	    set_key(cfg, find_key("registry", "base_url"), v, false,
-	    "CTMIRROR_REGISTRY_URL", 0, err) < 0)
+	if ((v = getenv(url.file)) != NULL && *v &&
+	    set_key(cfg, find_key("registry", "base_url"), v, false, &url) < 0)
 		return -1;
 	if ((v = getenv("CTMIRROR_NOW")) != NULL && *v) {
 		if (text_date_parse(v, NULL, NULL, NULL) != TEXT_DATE_DAY) {
@@ -996,6 +1275,85 @@ apply_env(struct config *cfg, struct config_error *err)
 	return 0;
 }
 
+char *
+config_default_state_dir(void)
+{
+	const char *sd = getenv("STATE_DIRECTORY"), *xdg, *home;
+	char *out = NULL;
+
+	/* systemd may list several folders, ':'-separated: the first. */
+	if (sd != NULL && sd[0] == '/') {
+		char *first = strndup(sd, strcspn(sd, ":"));
+
+		out = first ? text_path_resolve("/", first) : NULL;
+		free(first);
+		return out;
+	}
+	if (geteuid() == 0)
+		return strdup("/var/lib/ctmirror");
+	if ((xdg = getenv("XDG_STATE_HOME")) != NULL && xdg[0] == '/') {
+		if (asprintf(&out, "%s/ctmirror", xdg) < 0)
+			return NULL;
+	} else if ((home = getenv("HOME")) != NULL && home[0] == '/') {
+		if (asprintf(&out, "%s/.local/state/ctmirror", home) < 0)
+			return NULL;
+	} else {
+		return NULL;
+	}
+	{
+		char *norm = text_path_resolve("/", out);
+
+		free(out);
+		return norm;
+	}
+}
+
+/*
+ * [database] state_dir as an absolute path, once, so that every command
+ * finds the same cluster whatever folder it runs in: a relative one is
+ * relative to the config file's folder (the working folder without a
+ * file); an empty one is the default place.  0 / -1.
+ */
+static int
+resolve_state_dir(struct config *cfg, struct config_error *err)
+{
+	char *cwd = NULL, *file = NULL, *abs = NULL;
+	int rc = -1;
+
+	if (cfg->state_dir[0] == '\0') {
+		/* No default place (no HOME): localdb says so if needed. */
+		if ((abs = config_default_state_dir()) == NULL)
+			return 0;
+	} else {
+		if ((cwd = getcwd(NULL, 0)) == NULL) {
+			seterr(err, cfg->path ? cfg->path : "", 0, "[database] "
+			    "state_dir: the working folder: %s", strerror(errno));
+			goto out;
+		}
+		if (cfg->path != NULL) {
+			char *slash;
+
+			if ((file = text_path_resolve(cwd, cfg->path)) == NULL)
+				goto nomem;
+			slash = strrchr(file, '/');
+			slash[slash == file ? 1 : 0] = '\0';
+		}
+		if ((abs = text_path_resolve(file ? file : cwd,
+		    cfg->state_dir)) == NULL)
+			goto nomem;
+	}
+	free(cfg->state_dir);
+	cfg->state_dir = abs;
+	rc = 0;
+	goto out;
+nomem:
+	seterr(err, "", 0, "out of memory");
+out:
+	free(file);
+	free(cwd);
+	return rc;
+}
+
 struct config *
 config_load(const char *explicit_path, struct config_error *err)
 {
@@ -1003,8 +1361,12 @@ config_load(const char *explicit_path, struct config_error *err)
 	    "/etc/ctmirror/ctmirror.conf"};
 	const char *env = getenv("CTMIRROR_CONFIG");
 	const char *path = NULL;
+	struct config_error local;
 	struct config *cfg;
 
+	if (err == NULL)
+		err = &local;
+	clear_errors(err);
 	if (explicit_path != NULL)
 		path = explicit_path;
 	else if (env != NULL && *env)
@@ -1019,227 +1381,12 @@ config_load(const char *explicit_path, struct config_error *err)
 			seterr(err, "", 0, "out of memory");
 		return NULL;
 	}
-	if (apply_env(cfg, err) < 0 ||
+	if (apply_env(cfg, err) < 0 || resolve_state_dir(cfg, err) < 0 ||
 	    validate(cfg, cfg->path ? cfg->path : "defaults", err) < 0) {
 		config_free(cfg);
 		return NULL;
 	}
 	return cfg;
-}
-
-/* Append n bytes to a growing string.  0 / -1. */
-static int
-put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		size_t ncap = (*len + n + 1) * 2;
-		char *p = realloc(*out, ncap);
-
-		if (p == NULL)
-			return -1;
-		*out = p;
-		*cap = ncap;
-	}
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = '\0';
-	return 0;
-}
-
-/* Conninfo keywords whose value is a secret. */
-static bool
-secret_name(const char *k, size_t n)
-{
-	static const char *names[] = {"password", "sslpassword", "pass",
-	    "passwd", "pwd", "token", "access_token", "secret", "key",
-	    "api_key", "apikey", "auth", "sig", "signature"};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && strncasecmp(k, names[i], n) == 0)
-			return true;
-	return false;
-}
-
-/*
- * URI form: scheme://user:pass@host/path?query.  The password is whatever
- * follows the first ':' up to the last '@' before the query, so an
- * unencoded '@' or '/' in it is still hidden.  Every query value is
- * replaced, not only the ones with secret-sounding names: credentials ride
- * in query strings under names nobody can list (sig, X-Amz-Credential,
- * code, ...), and the redacted text is for recognising which server was
- * meant, which the names alone still show.  `whole_path`: keep an http
- * URL's path (the registry's base URL) and hide all of its userinfo,
- * user name too, which may be a token.
- */
-static int
-redact_uri(const char *s, char **out, size_t *len, size_t *cap,
-    bool whole_path)
-{
-	const char *auth = strstr(s, "://") + 3;
-	const char *qend = auth + strcspn(auth, "?#");
-	const char *at = NULL, *colon, *slash, *end, *p;
-	bool http = strncmp(s, "http", 4) == 0;
-
-	for (p = auth; p < qend; p++)
-		if (*p == '@')
-			at = p;
-	if (at != NULL) {
-		colon = memchr(auth, ':', (size_t)(at - auth));
-		slash = memchr(auth, '/', (size_t)(at - auth));
-		/* "host/path@x" without a ':' first: that '@' is in the path. */
-		if (slash != NULL && (colon == NULL || slash < colon))
-			at = NULL;
-	}
-	/*
-	 * A URL shown whole: an '@' in its path must not hide userinfo
-	 * before the path ("https://token@host/p@q").
-	 */
-	if (at == NULL && whole_path) {
-		const char *pend = auth + strcspn(auth, "/?#");
-
-		for (p = auth; p < pend; p++)
-			if (*p == '@')
-				at = p;
-	}
-	if (put(out, len, cap, s, (size_t)(auth - s)) < 0)
-		return -1;
-	if (at != NULL && whole_path) {
-		if (put(out, len, cap, "***", 3) < 0)
-			return -1;
-		auth = at;
-	} else if (at != NULL) {
-		colon = memchr(auth, ':', (size_t)(at - auth));
-		if (put(out, len, cap, auth, (size_t)((colon ? colon : at) -
-		    auth)) < 0 || (colon && put(out, len, cap, ":***", 4) < 0))
-			return -1;
-		auth = at;
-	}
-	end = auth + strcspn(auth, "/?#");
-	if (put(out, len, cap, auth, (size_t)(end - auth)) < 0)
-		return -1;
-	/*
-	 * Webhook URLs carry their token in the path (Slack, Teams): show
-	 * only scheme and host.  Database URIs keep the dbname.
-	 */
-	if (http && !whole_path)
-		return *end ? put(out, len, cap, "/***", 4) : 0;
-	p = end + strcspn(end, "?");
-	if (put(out, len, cap, end, (size_t)(p - end)) < 0)
-		return -1;
-	while (*p) {
-		const char *seg = p + 1, *next = seg + strcspn(seg, "&");
-		const char *eq = memchr(seg, '=', (size_t)(next - seg));
-
-		if (put(out, len, cap, p, 1) < 0)	/* '?' or '&' */
-			return -1;
-		if (eq != NULL) {
-			if (put(out, len, cap, seg, (size_t)(eq - seg + 1)) < 0 ||
-			    put(out, len, cap, "***", 3) < 0)
-				return -1;
-		} else if (put(out, len, cap, seg, (size_t)(next - seg)) < 0)
-			return -1;
-		p = next;
-	}
-	return 0;
-}
-
-/* key=value form, values optionally single-quoted with \ escapes. */
-static int
-redact_kv(const char *s, char **out, size_t *len, size_t *cap)
-{
-	const char *p = s;
-
-	while (*p) {
-		const char *k, *v;
-		size_t klen;
-		int rc;
-
-		if (isspace((unsigned char)*p)) {
-			if (put(out, len, cap, p++, 1) < 0)
-				return -1;
-			continue;
-		}
-		k = p;
-		while (*p && *p != '=' && !isspace((unsigned char)*p))
-			p++;
-		klen = (size_t)(p - k);
-		while (isspace((unsigned char)*p))
-			p++;
-		/*
-		 * A word without '=' is not libpq syntax, but what follows
-		 * may still hold a password: copy the word, keep scanning.
-		 */
-		if (*p != '=') {
-			if (put(out, len, cap, k, (size_t)(p - k)) < 0)
-				return -1;
-			continue;
-		}
-		p++;
-		while (isspace((unsigned char)*p))
-			p++;
-		v = p;
-		if (*p == '\'') {
-			for (p++; *p && *p != '\''; p++)
-				if (*p == '\\' && p[1])
-					p++;
-			if (*p)
-				p++;
-		} else
-			while (*p && !isspace((unsigned char)*p))
-				p++;
-		if (put(out, len, cap, k, klen) < 0 || put(out, len, cap, "=", 1) < 0)
-			return -1;
-		if (secret_name(k, klen))
-			rc = put(out, len, cap, "***", 3);
-		else
-			rc = put(out, len, cap, v, (size_t)(p - v));
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-char *
-config_redact(const char *s)
-{
-	char *out = NULL;
-	size_t len = 0, cap = 0;
-	const char *sep;
-	int rc;
-
-	if (s == NULL)
-		s = "";
-	if (put(&out, &len, &cap, "", 0) < 0)
-		return NULL;
-	sep = strstr(s, "://");
-	if (sep != NULL && sep > s && strspn(s, "abcdefghijklmnopqrstuvwxyz+.-") ==
-	    (size_t)(sep - s))
-		rc = redact_uri(s, &out, &len, &cap, false);
-	else
-		rc = redact_kv(s, &out, &len, &cap);
-	if (rc < 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-char *
-config_redact_url(const char *url)
-{
-	char *out = NULL;
-	size_t len = 0, cap = 0;
-
-	if (url == NULL)
-		url = "";
-	if (put(&out, &len, &cap, "", 0) < 0)
-		return NULL;
-	if (strstr(url, "://") == NULL ? put(&out, &len, &cap, url,
-	    strlen(url)) < 0 : redact_uri(url, &out, &len, &cap, true) < 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
 }
 
 void

@@ -12,10 +12,25 @@
 #include <time.h>
 
 /* A human-facing error: "FILE:LINE: text" (line 0: no line applies). */
+struct config_problem {
+	char file[512];
+	int line;
+	char text[512];
+};
+
+#define CONFIG_MAX_PROBLEMS 16
+
+/*
+ * Every problem a load found, in the order found (the file's lines, then
+ * the checks that span keys), the first also in file/line/text for
+ * callers that say one.  Past CONFIG_MAX_PROBLEMS they are only counted.
+ */
 struct config_error {
 	char file[512];
 	int line;
 	char text[512];
+	unsigned n;				/* problems found */
+	struct config_problem all[CONFIG_MAX_PROBLEMS];	/* the first ones */
 };
 
 /* One [tracking] search.NAME: a registry search whose matches are tracked. */
@@ -31,7 +46,7 @@ struct config {
 
 	/* [database] */
 	char *conninfo;		/* SECRET. "" = libpq's PG* environment / local cluster */
-	char *state_dir;	/* private local cluster lives here; default ".ctmirror" */
+	char *state_dir;	/* private local cluster lives here: absolute once loaded */
 	unsigned retain_delivered_alerts; /* seconds; delivered alerts older go; 0 = keep; default 30d */
 	unsigned retain_runs;	/* seconds; finished runs older go (not one that stored a version); 0 = keep; default 400d */
 
@@ -70,18 +85,22 @@ struct config {
 	/* identity-mismatch threshold (identity.h min_terms); 0 = off, default 2 */
 	unsigned identity_min_terms;
 	size_t record_cache;	/* bytes of prepared records, default 16 MiB */
+	char *page_root;	/* page names are relative to it; "" = common parent of paths */
+	char *page_link;	/* "https://.../{path}#L{line}" for alerts; "" = none */
 
 	/* [daemon] */
 	unsigned interval;	/* seconds between cycles, default 24h */
 	unsigned jitter;	/* max random extra delay, seconds, default 5 min */
 	char *listen;		/* status endpoint "host:port", default 127.0.0.1:9187 */
 	char *log;		/* "stderr" or "syslog" */
+	char *metrics_file;	/* sync writes Prometheus text here; "" = none */
 
 	/* [alerts] */
 	bool alert_stdout;	/* print alerts on stdout, default yes */
 	bool alert_notify;	/* NOTIFY ctmirror_flags, default yes */
 	char *webhook_url;	/* SECRET. "" = none */
 	bool allow_insecure_webhook;
+	char *min_severity;	/* "stale" or "recheck": what is announced */
 
 	/* [report] */
 	char *report_dir;	/* "" = no report; else every cycle rewrites it */
@@ -101,14 +120,19 @@ enum config_type {
 	CONFIG_STRING_LIST,
 };
 
+/* What a key is, beside its type (config_key.flags). */
+enum config_key_flags {
+	CONFIG_RELOAD = 1 << 0,	/* SIGHUP applies it without restart */
+	CONFIG_SECRET = 1 << 1,	/* never printed, not even in an error */
+};
+
 /* One row of the key table; config_keys() exposes it for docs and tests. */
 struct config_key {
 	const char *section;
 	const char *name;
 	enum config_type type;
 	const char *def;	/* default, as it would be written in the file */
-	bool reloadable;	/* SIGHUP applies it without restart */
-	bool secret;		/* never printed */
+	unsigned flags;		/* enum config_key_flags */
 	size_t offset;		/* into struct config */
 	size_t count_offset;	/* lists: their size_t count; else 0 */
 	unsigned long min, max;	/* numbers: accepted range (both 0: any) */
@@ -120,7 +144,12 @@ struct config_key {
  * /etc/ctmirror/ctmirror.conf; none found: defaults (an explicit path or
  * $CTMIRROR_CONFIG that does not exist is an error).
  * Environment: CTMIRROR_DATABASE, CTMIRROR_REGISTRY_URL, CTMIRROR_NOW.
- * Returns: new config (free with config_free), or NULL with *err filled.
+ * [database] state_dir comes out absolute: relative to the file's folder,
+ * or when empty the default place (config_default_state_dir).
+ * A file is read to its end, so *err lists every problem in it (an
+ * unknown key or section with the nearest known name), not the first
+ * only.  Returns: new config (free with config_free), or NULL with *err
+ * filled (err may be NULL).
  */
 struct config *config_load(const char *explicit_path, struct config_error *err);
 
@@ -157,6 +186,14 @@ char *config_redact(const char *s);
  * path kept.  New; NULL on allocation failure.
  */
 char *config_redact_url(const char *url);
+
+/*
+ * Where the private cluster lives when state_dir is empty, as an
+ * absolute path: $STATE_DIRECTORY (systemd's StateDirectory=), else
+ * /var/lib/ctmirror for root, else $XDG_STATE_HOME/ctmirror or
+ * ~/.local/state/ctmirror.  New, or NULL when none can be told (no HOME).
+ */
+char *config_default_state_dir(void);
 
 /* "Today" as YYYY-MM-DD: cfg->now if set, else the local clock. */
 void config_today(const struct config *cfg, char out[11]);

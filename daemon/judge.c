@@ -22,6 +22,7 @@
 #include "rules.h"
 #include "store.h"
 #include "study.h"
+#include "suppress.h"
 #include "text.h"
 
 /*
@@ -785,6 +786,10 @@ judge_page(struct judge *j, const char *path, const char *text, size_t len,
 		    own(out, before, out->claims.n - 1) < 0)
 			goto oom;
 	}
+	/* What the page's own disable comments silence (suppress.h). */
+	if (suppress_apply(text, len, &out->claims, &out->verdicts,
+	    out->owner) < 0)
+		goto oom;
 	rc = 0;
 	goto out;
 oom:

@@ -215,13 +215,24 @@ server_can_use(const struct cluster *c, const char *dir)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * Where the cluster of state_dir lives.  `create`: make the folders it
+ * needs; else only look (1 when the state folder is not there).  0 / -1.
+ */
 static int
-resolve(struct cluster *c, const char *state_dir, char **errmsg)
+resolve(struct cluster *c, const char *state_dir, bool create, char **errmsg)
 {
 	struct passwd *pw;
 
 	memset(c, 0, sizeof(*c));
-	if (mkdir_p(state_dir, 0700) < 0) {
+	if (state_dir == NULL || state_dir[0] == '\0') {
+		seterr(errmsg, "no folder for the private cluster (HOME is not "
+		    "set): set [database] state_dir, or [database] conninfo");
+		return -1;
+	}
+	if (!create && access(state_dir, F_OK) != 0)
+		return 1;
+	if (create && mkdir_p(state_dir, 0700) < 0) {
 		seterr(errmsg, "%s: cannot create state directory: %s",
 		    state_dir, strerror(errno));
 		return -1;
@@ -251,7 +262,7 @@ resolve(struct cluster *c, const char *state_dir, char **errmsg)
 	}
 	snprintf(c->dir, sizeof(c->dir), "%s", c->state);
 	if (c->drop) {
-		if (chown(c->state, c->uid, c->gid) < 0) {
+		if (create && chown(c->state, c->uid, c->gid) < 0) {
 			seterr(errmsg, "%s: chown: %s", c->state, strerror(errno));
 			return -1;
 		}
@@ -267,8 +278,8 @@ resolve(struct cluster *c, const char *state_dir, char **errmsg)
 				h = h * 33 + (unsigned char)*p;
 			snprintf(c->dir, sizeof(c->dir),
 			    "/var/lib/ctmirror/cluster-%08lx", h & 0xffffffffUL);
-			if (mkdir_p(c->dir, 0700) < 0 ||
-			    chown(c->dir, c->uid, c->gid) < 0) {
+			if (create && (mkdir_p(c->dir, 0700) < 0 ||
+			    chown(c->dir, c->uid, c->gid) < 0)) {
 				seterr(errmsg, "%s: %s", c->dir, strerror(errno));
 				return -1;
 			}
@@ -382,6 +393,34 @@ tell_stop(const struct cluster *c, const char *what)
 }
 
 int
+localdb_find(const char *state_dir, char **conninfo, char **errmsg)
+{
+	struct cluster c;
+	char ver[PATH_MAX + 32];
+	int r;
+
+	*conninfo = NULL;
+	*errmsg = NULL;
+	if ((r = resolve(&c, state_dir, false, errmsg)) != 0)
+		return r;
+	snprintf(ver, sizeof(ver), "%s/PG_VERSION", c.pgdata);
+	if (access(ver, F_OK) != 0)
+		return 1;
+	if (!running(&c)) {
+		seterr(errmsg, "the private PostgreSQL cluster in %s is not "
+		    "running: `ctmirror sync` starts it", c.pgdata);
+		return -1;
+	}
+	if (asprintf(conninfo, "host=%s dbname=" DBNAME " user=" DBUSER,
+	    c.sock) < 0) {
+		*conninfo = NULL;
+		seterr(errmsg, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
 localdb_ensure(const char *state_dir, char **conninfo, char **errmsg)
 {
 	struct cluster c;
@@ -390,10 +429,17 @@ localdb_ensure(const char *state_dir, char **conninfo, char **errmsg)
 
 	*conninfo = NULL;
 	*errmsg = NULL;
-	if (resolve(&c, state_dir, errmsg) < 0)
+	if (resolve(&c, state_dir, true, errmsg) < 0)
 		return -1;
 	snprintf(ver, sizeof(ver), "%s/PG_VERSION", c.pgdata);
 	if (access(ver, F_OK) != 0) {
+		/* The default was ./.ctmirror, wherever a command ran. */
+		if (access(".ctmirror/pgdata/PG_VERSION", F_OK) == 0 &&
+		    realpath(".ctmirror", ver) != NULL &&
+		    strcmp(ver, c.state) != 0)
+			log_warnx("a private cluster from an earlier ctmirror "
+			    "is in %s; to keep using it, set [database] "
+			    "state_dir = %s", ver, ver);
 		if (create_cluster(&c, errmsg) < 0)
 			return -1;
 		created = true;

@@ -1,5 +1,9 @@
 /*
  * log.h - leveled logging to stderr or syslog (OpenBSD log.c style).
+ * When stderr is the systemd journal (JOURNAL_STREAM names it), each line
+ * starts with its priority, "<3>" for an error, so `journalctl -p err`
+ * finds it.  A progress line on a terminal is cleared before any other
+ * line is written through here.
  *
  * Every line should name its subject ("nct=NCT02982915 stage=fetch: ...").
  * Nothing here knows secrets: callers must never pass a password, a
@@ -21,7 +25,11 @@ enum log_verbosity {
 	LOG_DEBUG = 2,		/* + debug (-vv) */
 };
 
-/* Set verbosity and destination; callable again (SIGHUP). */
+/*
+ * Set verbosity and destination; callable again (SIGHUP).  Looks again
+ * at what stderr is: the journal (priority prefixes) or a terminal
+ * (progress lines).
+ */
 void log_init(int verbosity, bool use_syslog);
 int log_verbosity(void);
 
@@ -57,5 +65,17 @@ char *log_safe(char *s);
  * stdout alerts; the format itself must not end with a newline.
  */
 void log_print(FILE *out, const char *fmt, ...) LOG_PRINTF(2, 3);
+
+/*
+ * A progress line ("ctmirror: probing 120/5000 trials"): on a terminal
+ * only (never a pipe, so never under cron or journald), unless -q;
+ * each replaces the last in place.  Any other output through log.c, on
+ * stderr or stdout, clears it first, so no line is written over it.
+ * log_progress_clear() removes it (a no-op when none shows).
+ */
+void log_progress(const char *fmt, ...) LOG_PRINTF(1, 2);
+void log_progress_clear(void);
+/* Would log_progress show anything? */
+bool log_progress_shown(void);
 
 #endif

@@ -4,28 +4,27 @@
  * 2 a usage or configuration error.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <event2/event.h>
-#include <getopt.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "alerts.h"
 #include "build_config.h"
-#include "claims.h"
 #include "config.h"
 #include "fetch.h"
 #include "judge.h"
 #include "listing.h"
 #include "localdb.h"
 #include "log.h"
+#include "metrics.h"
+#include "output.h"
 #include "pages.h"
 #include "registry.h"
 #include "report.h"
-#include "rules.h"
 #include "service.h"
 #include "store.h"
 #include "sync.h"
@@ -35,48 +34,92 @@
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
 
+/* An option a command takes: "--json" (a flag) or "--out" with a value. */
+struct option_def {
+	const char *name;
+	const char *value;	/* NULL: a flag; else the value's name in help */
+};
+
+#define MAX_OPTIONS 8
+
+/*
+ * A command line after parsing, before any I/O: which of the command's
+ * options were given (their values), and the positional arguments.
+ */
+struct args {
+	const struct option_def *defs;
+	const char *val[MAX_OPTIONS];	/* NULL: not given; "" a flag given */
+	char **pos;			/* borrowed from argv */
+	int npos;
+};
+
+/* What a command runs with.  `cfg` and `s` are main()'s. */
+struct ctx {
+	struct config *cfg;
+	struct store *s;
+	const char *config_path;
+	int verbosity;
+	struct args a;
+};
+
 struct command {
 	const char *name;
 	const char *args;
 	const char *summary;
 	const char *help;
 	bool needs_db;
-	int (*fn)(struct config *cfg, struct store *s, int argc, char **argv);
-	const char *const *flags;	/* options it takes; checked before any I/O */
+	int (*fn)(struct ctx *x);
+	const struct option_def *options;	/* NULL-terminated; NULL: none */
+	int min_pos, max_pos;			/* positional arguments */
+	/* Option values checked before any I/O (NULL: none to check). */
+	int (*check)(struct ctx *x);
 };
 
-static const char *const json_flag[] = {"--json", NULL};
-static const char *const online_flag[] = {"--online", NULL};
-static const char *const flags_flags[] = {"--all", "--json", NULL};
-static const char *const report_flags[] = {"--out", NULL};
+static const struct option_def json_option[] = {{"--json", NULL}, {NULL, NULL}};
+static const struct option_def online_option[] = {{"--online", NULL},
+    {NULL, NULL}};
+static const struct option_def flags_options[] = {{"--all", NULL},
+    {"--json", NULL}, {NULL, NULL}};
+static const struct option_def scan_options[] = {{"--format", "FORMAT"},
+    {"--json", NULL}, {"--all", NULL}, {"--fail-on", "SEVERITY"},
+    {NULL, NULL}};
+static const struct option_def ack_options[] = {{"--reason", "TEXT"},
+    {NULL, NULL}};
+static const struct option_def report_options[] = {{"--out", "DIR"},
+    {NULL, NULL}};
+static const struct option_def history_options[] = {{"--json", NULL},
+    {"--since", "DATE"}, {"--class", "CLASSES"}, {NULL, NULL}};
 
-static int cmd_check_config(struct config *, struct store *, int, char **);
-static int cmd_migrate(struct config *, struct store *, int, char **);
-static int cmd_status(struct config *, struct store *, int, char **);
-static int cmd_sync(struct config *, struct store *, int, char **);
-static int cmd_scan(struct config *, struct store *, int, char **);
-static int cmd_flags(struct config *, struct store *, int, char **);
-static int cmd_ack(struct config *, struct store *, int, char **);
-static int cmd_run(struct config *, struct store *, int, char **);
-static int cmd_history(struct config *, struct store *, int, char **);
-static int cmd_report(struct config *, struct store *, int, char **);
+static int cmd_check_config(struct ctx *);
+static int cmd_migrate(struct ctx *);
+static int cmd_status(struct ctx *);
+static int cmd_sync(struct ctx *);
+static int cmd_scan(struct ctx *);
+static int cmd_flags(struct ctx *);
+static int cmd_ack(struct ctx *);
+static int cmd_run(struct ctx *);
+static int cmd_history(struct ctx *);
+static int check_history(struct ctx *);
+static int cmd_report(struct ctx *);
 
-static const char *const history_flags[] = {"--json", "--since", "--class",
-    NULL};
+#define ANY (-1)
+
 
 static const struct command commands[] = {
 	{"check-config", "[--online]", "parse and validate the config, print \"configuration OK\"",
 	    "Reads the configuration (see -c), applies the environment overrides and\n"
-	    "validates every key. Prints \"configuration OK\" and exits 0, or prints\n"
-	    "FILE:LINE: message and exits 2. --online also asks the registry how\n"
+	    "validates every key. Prints the file it read (or that it used the\n"
+	    "built-in defaults) and \"configuration OK\", exit 0; or every problem\n"
+	    "in the file as FILE:LINE: message (an unknown key or section with the\n"
+	    "nearest known one), exit 2. --online also asks the registry how\n"
 	    "many studies each [tracking] search.NAME matches (a search it refuses\n"
 	    "is a FILE:LINE error with its words; exit 1 if it cannot be asked).\n",
-	    false, cmd_check_config, online_flag},
+	    false, cmd_check_config, online_option, 0, 0, NULL},
 	{"migrate", "", "apply pending database migrations",
 	    "Applies the migrations compiled into this binary that the database does\n"
 	    "not have yet, in order, each in its own transaction, under an advisory\n"
 	    "lock. Running it again applies nothing and says so.\n",
-	    true, cmd_migrate, NULL},
+	    true, cmd_migrate, NULL, 0, 0, NULL},
 	{"sync", "", "one cycle: fetch tracked trials, store changes, scan pages, flag, alert",
 	    "Runs one cycle, then exits: probes every tracked trial's last-update date,\n"
 	    "fetches the records that moved, stores new versions and their field-level\n"
@@ -84,7 +127,7 @@ static const struct command commands[] = {
 	    "registry contradicts, and delivers new alerts. Quiet on success: prints\n"
 	    "only new flags and errors (cron mails what it prints); -v tells more.\n"
 	    "Exit 0: all done; 1: something failed (named above), nothing partial stored.\n",
-	    true, cmd_sync, NULL},
+	    true, cmd_sync, NULL, 0, 0, NULL},
 	{"run", "", "the daemon: a cycle every interval; SIGHUP reloads, SIGTERM stops",
 	    "Runs as a long-lived service: one cycle at start, then one every\n"
 	    "[daemon] interval plus a random jitter; a failed cycle is retried with\n"
@@ -92,26 +135,42 @@ static const struct command commands[] = {
 	    "(an invalid file keeps the old one), SIGTERM or SIGINT stop cleanly.\n"
 	    "Serves /healthz, /metrics (Prometheus) and /status on [daemon] listen.\n"
 	    "With libsystemd it speaks sd_notify (Type=notify, watchdog).\n",
-	    false, cmd_run, NULL},
-	{"scan", "[--json] [PATH...]", "print the claims on pages and their verdicts (no fetch)",
-	    "Extracts the claims of the given pages (default: [pages] paths) and judges\n"
-	    "them against the registry state already stored, without fetching or\n"
-	    "writing anything. --json prints one JSON document.\n",
-	    true, cmd_scan, json_flag},
+	    false, cmd_run, NULL, 0, 0, NULL},
+	{"scan", "[--format text|json|github|sarif] [--fail-on stale|recheck] [--all] [PATH...]",
+	    "check pages against the stored registry, as a CI gate (no fetch)",
+	    "Judges the claims of the given pages (default: [pages] paths) against the\n"
+	    "registry records already stored, without fetching, starting a database or\n"
+	    "writing anything, and prints the findings: claims the registry contradicts\n"
+	    "(stale) or that need a fresh look (recheck), less those acknowledged with\n"
+	    "`ctmirror ack` and those the page silences with <!-- ctmirror-disable-\n"
+	    "next-line [rule] --> or <!-- ctmirror off --> ... <!-- ctmirror on -->.\n"
+	    "  --format text    file:line:col: severity: rule: message (default)\n"
+	    "  --format json    an array with the field names of `flags --json`\n"
+	    "  --format github  GitHub Actions annotations (::error, ::warning)\n"
+	    "  --format sarif   SARIF 2.1.0, for code scanning\n"
+	    "  --json           the same as --format json\n"
+	    "  --all            every claim, not only the findings\n"
+	    "  --fail-on        the least severity that fails: stale (default) or recheck\n"
+	    "Exit 1: a finding fails; 2: a PATH matches nothing, or no registry data is\n"
+	    "stored yet (it says how to get some); 0: otherwise.\n",
+	    false, cmd_scan, scan_options, 0, ANY, NULL},
 	{"flags", "[--all] [--json]", "list open (or all) flags",
 	    "Lists the open flags (not resolved, not acknowledged); --all lists every\n"
 	    "flag ever raised; --json prints a JSON array.\n",
-	    true, cmd_flags, flags_flags},
-	{"ack", "ID", "silence one flag",
-	    "Acknowledges flag ID: it stops showing in `ctmirror flags` and is not\n"
-	    "announced again while it stays open.\n",
-	    true, cmd_ack, NULL},
+	    true, cmd_flags, flags_options, 0, 0, NULL},
+	{"ack", "ID... [--reason TEXT]", "silence flags",
+	    "Acknowledges the flags ID...: they stop showing in `ctmirror flags` and\n"
+	    "are not announced again while they stay open. Who ran it, when, and the\n"
+	    "reason given show in `ctmirror flags --all` and the stale_claims view.\n"
+	    "All or none: an ID that is no flag acknowledges nothing (exit 2).\n",
+	    true, cmd_ack, ack_options, 1, ANY, NULL},
 	{"status", "[--json]", "tracked trials, last run, open flag count",
 	    "Shows every tracked trial's current status, results posting, last\n"
 	    "check and whether its results are due under FDAAA 801 (the\n"
 	    "results_due view), the last run and the number of open flags.\n"
-	    "--json for scripts.\n",
-	    true, cmd_status, json_flag},
+	    "--json for scripts. Exit 1 when the last run failed or was\n"
+	    "incomplete (the output says why, \"problem\" in JSON), else 0.\n",
+	    true, cmd_status, json_option, 0, 0, NULL},
 	{"history", "NCT_ID [--json] [--since DATE] [--class CLASS,...]",
 	    "a trial's life, newest first, like git log",
 	    "Prints the stored life of one trial, newest first: for each version\n"
@@ -121,7 +180,7 @@ static const struct command commands[] = {
 	    "and other edits. --since YYYY-MM-DD keeps versions from that day on;\n"
 	    "--class status,results,references,dates,other keeps those classes\n"
 	    "(default: all); --json prints one JSON document for scripts.\n",
-	    true, cmd_history, history_flags},
+	    true, cmd_history, history_options, 1, 1, check_history},
 	{"report", "[--out DIR]", "write the HTML report: open flags, trial timelines, pages",
 	    "Writes a static HTML site into DIR (default: [report] dir): index.html\n"
 	    "lists the open flags by page, worst first; trial/NCT....html draws each\n"
@@ -129,7 +188,10 @@ static const struct command commands[] = {
 	    "page/N.html shows one page's claims and citations with their verdicts.\n"
 	    "No script, no request outside DIR. The new report is written beside DIR\n"
 	    "and swapped in whole; DIR must be absent, empty or an earlier report.\n",
-	    true, cmd_report, report_flags},
+	    true, cmd_report, report_options, 0, 0, NULL},
+	{"help", "[COMMAND]", "this list, or what COMMAND does",
+	    "Prints the list of commands, or the help of one.\n",
+	    false, NULL, NULL, 0, 1, NULL},	/* main() answers it, no config read */
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -137,7 +199,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctmirror [-c FILE] [-v|-q] COMMAND [ARGS]\n"
+	    "usage: ctmirror [-c FILE] [-v|-q] COMMAND [ARGS]  (options may follow COMMAND)\n"
 	    "\n"
 	    "Mirrors tracked ClinicalTrials.gov records into PostgreSQL and flags page\n"
 	    "claims the registry now contradicts.\n"
@@ -147,8 +209,8 @@ usage(FILE *out)
 	    "                     ./ctmirror.conf, /etc/ctmirror/ctmirror.conf)\n"
 	    "  -v, --verbose      tell more (twice: debug)\n"
 	    "  -q, --quiet        errors only\n"
-	    "  -h, --help         this help; COMMAND --help for a command's\n"
-	    "  -V, --version      print the version\n"
+	    "  -h, --help         this help; 'ctmirror help COMMAND' for a command's\n"
+	    "  -V, --version      print the version and the schema version\n"
 	    "\n"
 	    "Commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
@@ -166,39 +228,88 @@ command_help(const struct command *c)
 	    c->help);
 }
 
-static bool
-wants_help(int argc, char **argv)
+/* The value of option `name` (a flag: ""), or NULL when not given. */
+static const char *
+arg_value(const struct args *a, const char *name)
 {
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
+	for (size_t i = 0; a->defs && a->defs[i].name; i++)
+		if (strcmp(a->defs[i].name, name) == 0)
+			return a->val[i];
+	return NULL;
 }
 
-/* Sub-command flags: only --name booleans and positional arguments. */
-static int
-parse_flags(const char *cmd, int argc, char **argv, const char *const *known,
-    bool *set, char ***rest, int *nrest)
+static bool
+arg_flag(const struct args *a, const char *name)
 {
-	*nrest = 0;
-	*rest = argv + 1;
-	for (int i = 1; i < argc; i++) {
-		size_t k;
+	return arg_value(a, name) != NULL;
+}
 
-		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
-			(*rest)[(*nrest)++] = argv[i];
+/*
+ * The command's own options and positional arguments, once, before any
+ * I/O, so that a typo is a usage error whatever the database says.
+ * argv[0] is the command.  "--name=value" and "--name value" both work;
+ * "--" ends the options.  0 / -1 (said on stderr).
+ */
+static int
+parse_args(const struct command *c, int argc, char **argv, struct args *a)
+{
+	bool options = true;
+
+	memset(a, 0, sizeof(*a));
+	a->defs = c->options;
+	a->pos = argv + 1;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq;
+		size_t k, len;
+
+		if (!options || strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+			if (options && strcmp(arg, "--") == 0) {
+				options = false;
+				continue;
+			}
+			a->pos[a->npos++] = argv[i];
 			continue;
 		}
-		for (k = 0; known[k]; k++)
-			if (strcmp(argv[i], known[k]) == 0) {
-				set[k] = true;
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (k = 0; c->options && c->options[k].name; k++)
+			if (strlen(c->options[k].name) == len &&
+			    strncmp(arg, c->options[k].name, len) == 0)
 				break;
-			}
-		if (known[k] == NULL) {
-			fprintf(stderr, "ctmirror %s: unknown option '%s' "
-			    "(try 'ctmirror %s --help')\n", cmd, argv[i], cmd);
+		if (c->options == NULL || c->options[k].name == NULL) {
+			fprintf(stderr, "ctmirror %s: unknown option '%.*s' "
+			    "(try 'ctmirror %s --help')\n", c->name, (int)len,
+			    arg, c->name);
 			return -1;
 		}
+		if (c->options[k].value == NULL) {
+			if (eq != NULL) {
+				fprintf(stderr, "ctmirror %s: %.*s takes no "
+				    "value\n", c->name, (int)len, arg);
+				return -1;
+			}
+			a->val[k] = "";
+		} else if (eq != NULL) {
+			a->val[k] = eq + 1;
+		} else if (i + 1 < argc) {
+			a->val[k] = argv[++i];
+		} else {
+			fprintf(stderr, "ctmirror %s: %s needs a %s (try "
+			    "'ctmirror %s --help')\n", c->name, arg,
+			    c->options[k].value, c->name);
+			return -1;
+		}
+	}
+	if (a->npos < c->min_pos || (c->max_pos != ANY &&
+	    a->npos > c->max_pos)) {
+		if (c->max_pos == 0)
+			fprintf(stderr, "ctmirror %s: takes no arguments "
+			    "('%s' given; try 'ctmirror %s --help')\n", c->name,
+			    a->pos[0], c->name);
+		else
+			fprintf(stderr, "usage: ctmirror %s %s\n", c->name,
+			    c->args);
+		return -1;
 	}
 	return 0;
 }
@@ -209,39 +320,34 @@ static struct fetch *make_fetch(const struct config *cfg,
     struct event_base **base);
 
 static int
-cmd_check_config(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_check_config(struct ctx *x)
 {
-	const char *const *known = online_flag;
-	bool set[1] = {false};
+	const struct config *cfg = x->cfg;
 	struct event_base *base = NULL;
 	struct registry_opts ro;
 	struct registry *reg = NULL;
 	struct fetch *f = NULL;
-	char **rest;
-	int nrest, rc;
+	int rc = 0;
 
-	if (parse_flags("check-config", argc, argv, known, set, &rest,
-	    &nrest) < 0 || nrest > 0) {
-		if (nrest > 0)
-			fprintf(stderr, "ctmirror check-config: takes no "
-			    "arguments but --online\n");
-		return EXIT_USAGE;
+	if (arg_flag(&x->a, "--online") && cfg->n_searches > 0) {
+		/* The registry counts what each search matches. */
+		sync_registry_opts(cfg, &ro);
+		if ((f = make_fetch(cfg, &base)) == NULL ||
+		    (reg = registry_new(f, &ro)) == NULL) {
+			log_error("check-config: cannot set up the HTTP client");
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		if ((rc = listing_check(cfg, reg, stdout, stderr)) != 0)
+			goto out;
 	}
-	if (!set[0] || cfg->n_searches == 0) {
-		printf("configuration OK\n");
-		return 0;
-	}
-	/* --online: the registry counts what each search matches. */
-	sync_registry_opts(cfg, &ro);
-	if ((f = make_fetch(cfg, &base)) == NULL ||
-	    (reg = registry_new(f, &ro)) == NULL) {
-		log_error("check-config: cannot set up the HTTP client");
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	rc = listing_check(cfg, reg, stdout, stderr);
-	if (rc == 0)
-		printf("configuration OK\n");
+	/* Which file it was: the search may have found another than meant. */
+	if (cfg->path != NULL)
+		log_print(stdout, "%s: configuration OK", cfg->path);
+	else
+		printf("configuration OK (no file found: built-in defaults; "
+		    "looked for $CTMIRROR_CONFIG, ./ctmirror.conf and "
+		    "/etc/ctmirror/ctmirror.conf)\n");
 out:
 	registry_free(reg);
 	fetch_free(f);
@@ -251,21 +357,17 @@ out:
 }
 
 static int
-cmd_migrate(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_migrate(struct ctx *x)
 {
 	int applied, version;
 
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror migrate: takes no arguments\n");
-		return EXIT_USAGE;
-	}
-	if (store_migrate(s, &applied) < 0) {
+	if (store_migrate(x->s, &applied) < 0) {
 		log_error("migrate: %s; nothing of the failed migration was "
-		    "applied", store_errmsg(s));
+		    "applied", store_errmsg(x->s));
 		return EXIT_RUNTIME;
 	}
-	if (store_schema_version(s, &version) < 0) {
-		log_error("migrate: %s", store_errmsg(s));
+	if (store_schema_version(x->s, &version) < 0) {
+		log_error("migrate: %s", store_errmsg(x->s));
 		return EXIT_RUNTIME;
 	}
 	if (applied == 0)
@@ -276,173 +378,36 @@ cmd_migrate(struct config *cfg, struct store *s, int argc, char **argv)
 	return 0;
 }
 
-struct status_ctx {
-	bool json;
-	json_t *arr;
-};
-
 static int
-status_row(void *arg, const struct store_trial_row *r)
+cmd_status(struct ctx *x)
 {
-	struct status_ctx *x = arg;
-	char due[80];
-
-	if (x->json) {
-		/* jansson has no nullable integer: "o?" takes NULL. */
-		json_array_append_new(x->arr, json_pack(
-		    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:i, s:s?, "
-		    "s:s?, s:o?}",
-		    "nct_id", r->nct_id, "acronym", r->acronym,
-		    "overall_status", r->overall_status,
-		    "has_results", r->has_results,
-		    "results_first_posted", r->results_first_posted[0] ?
-		    r->results_first_posted : NULL,
-		    "last_update_posted", r->last_update_posted[0] ?
-		    r->last_update_posted : NULL,
-		    "last_checked_at", r->last_checked_at,
-		    "registry_state", r->registry_state,
-		    "versions", r->versions,
-		    "results_due", r->results_due_state,
-		    "results_due_by", r->results_due_by[0] ?
-		    r->results_due_by : NULL,
-		    "results_days_late", r->results_days_late >= 0 ?
-		    json_integer(r->results_days_late) : NULL));
-		return 0;
-	}
-	/* "overdue, due 2025-06-28, 521 days late" (at most ~50 bytes) */
-	snprintf(due, sizeof(due), "%s%s%s", r->results_due_state ?
-	    r->results_due_state : "-", r->results_due_by[0] ? ", due " : "",
-	    r->results_due_by);
-	if (r->results_days_late > 0) {
-		size_t n = strlen(due);
-
-		snprintf(due + n, sizeof(due) - n, ", %ld day%s late",
-		    r->results_days_late, r->results_days_late == 1 ? "" : "s");
-	}
-	/* The acronym and status are registry text: shown safely. */
-	log_print(stdout, "%-12s %-10.10s %-24s %-16s %-12s %-20s %s",
-	    r->nct_id, r->acronym ? r->acronym : "-",
-	    r->overall_status ? r->overall_status :
-	    strcmp(r->registry_state, "not_found") == 0 ? "(not found)" :
-	    "(not synced)",
-	    r->has_results ? (r->results_first_posted[0] ?
-	    r->results_first_posted : "yes") : "no",
-	    r->last_update_posted[0] ? r->last_update_posted : "-",
-	    r->last_checked_at ? r->last_checked_at : "never", due);
-	return 0;
-}
-
-static int
-cmd_status(struct config *cfg, struct store *s, int argc, char **argv)
-{
-	const char *const *known = json_flag;
-	bool set[1] = {false};
-	struct status_ctx x = {0};
+	struct output o;
 	struct store_summary sum;
 	struct store_backfill_summary bsum;
 	struct store_registry reg;
-	char today[DATE_SIZE];
-	char **rest;
-	int nrest;
+	char today[DATE_SIZE], why[700];
+	int rc = EXIT_RUNTIME;
 
-	if (parse_flags("status", argc, argv, known, set, &rest, &nrest) < 0 ||
-	    nrest > 0) {
-		if (nrest > 0)
-			fprintf(stderr, "ctmirror status: unexpected argument "
-			    "'%s'\n", rest[0]);
-		return EXIT_USAGE;
-	}
-	x.json = set[0];
-	config_today(cfg, today);
-	if (store_set_today(s, today) < 0 || store_summary(s, &sum) < 0 ||
-	    store_last_registry(s, &reg) < 0 ||
-	    store_backfill_summary(s, &bsum) < 0)
+	output_init(&o, stdout, arg_flag(&x->a, "--json") ? OUTPUT_JSON :
+	    OUTPUT_TEXT);
+	config_today(x->cfg, today);
+	if (store_set_today(x->s, today) < 0 || store_summary(x->s, &sum) < 0 ||
+	    store_last_registry(x->s, &reg) < 0 ||
+	    store_backfill_summary(x->s, &bsum) < 0)
 		goto dberr;
-	if (x.json) {
-		json_t *doc;
-		char *text;
-
-		x.arr = json_array();
-		if (store_each_trial(s, status_row, &x) < 0) {
-			json_decref(x.arr);
-			goto dberr;
-		}
-		/* jansson has no nullable integer: "o?" takes NULL. */
-		doc = json_pack("{s:i, s:o, s:{s:o?, s:s?, s:s?, s:s?, s:s?}, "
-		    "s:s?, s:{s:i, s:i}, s:{s:i, s:s?}, s:{s:s?, s:s?}}",
-		    "trials_tracked", (int)sum.trials_tracked, "trials", x.arr,
-		    "last_run", "run_id", sum.last_run_id ?
-		    json_integer(sum.last_run_id) : NULL,
-		    "status", sum.last_run_id ? sum.last_run_status : NULL,
-		    "started_at", sum.last_run_id ? sum.last_run_started : NULL,
-		    "finished_at", sum.last_run_finished[0] ?
-		    sum.last_run_finished : NULL,
-		    "error", sum.last_run_error[0] ? sum.last_run_error : NULL,
-		    "last_success_at", sum.last_ok_finished[0] ?
-		    sum.last_ok_finished : NULL,
-		    "open_flags", "stale", (int)sum.flags_open_stale,
-		    "recheck", (int)sum.flags_open_recheck,
-		    "pages_skipped", "count", (int)sum.pages_skipped,
-		    "since", sum.pages_skipped_since[0] ?
-		    sum.pages_skipped_since : NULL,
-		    "registry", "data_timestamp", reg.build[0] ? reg.build :
-		    NULL, "seen_at", reg.build[0] ? reg.build_seen_at : NULL);
-		/* The history backfill: one member more, kept apart. */
-		if (doc != NULL && json_object_set_new(doc, "backfill", json_pack(
-		    "{s:i, s:i, s:i, s:I}", "pending", (int)bsum.pending,
-		    "done", (int)bsum.done, "failed", (int)bsum.failed,
-		    "versions", (json_int_t)bsum.versions)) < 0) {
-			json_decref(doc);
-			doc = NULL;
-		}
-		if (doc == NULL ||
-		    (text = json_dumps(doc, JSON_INDENT(2))) == NULL) {
-			json_decref(doc);
-			log_error("status: out of memory");
-			return EXIT_RUNTIME;
-		}
-		printf("%s\n", text);
-		free(text);
-		json_decref(doc);
-		return 0;
-	}
-	printf("%u tracked trial%s\n\n", sum.trials_tracked,
-	    sum.trials_tracked == 1 ? "" : "s");
-	printf("%-12s %-10s %-24s %-16s %-12s %-20s %s\n", "NCT ID", "ACRONYM",
-	    "STATUS", "RESULTS POSTED", "UPDATED", "LAST CHECKED",
-	    "RESULTS DUE (FDAAA 801)");
-	if (store_each_trial(s, status_row, &x) < 0)
+	output_status_begin(&o, &sum);
+	if (store_each_trial(x->s, output_status_trial, &o) < 0)
 		goto dberr;
-	printf("\n");
-	if (sum.last_run_id)
-		log_print(stdout, "last run: #%lld %s, started %s%s%s%s%s",
-		    sum.last_run_id, sum.last_run_status, sum.last_run_started,
-		    sum.last_run_finished[0] ? ", finished " : "",
-		    sum.last_run_finished, sum.last_run_error[0] ? ": " : "",
-		    sum.last_run_error);
-	else
-		printf("last run: never (run 'ctmirror sync')\n");
-	printf("open flags: %u stale, %u recheck\n", sum.flags_open_stale,
-	    sum.flags_open_recheck);
-	printf("history backfill: %u trial%s pending, %u done (%llu version%s "
-	    "from the registry's history), %u failed\n", bsum.pending,
-	    bsum.pending == 1 ? "" : "s", bsum.done, bsum.versions,
-	    bsum.versions == 1 ? "" : "s", bsum.failed);
-	if (sum.pages_skipped)
-		printf("pages skipped: %u, their claims and flags kept (the "
-		    "oldest since %s; the sync log says why)\n",
-		    sum.pages_skipped, sum.pages_skipped_since);
-	/*
-	 * The registry's daily data build, as the last run that asked saw
-	 * it: registry text, shown safely.
-	 */
-	if (reg.build[0])
-		log_print(stdout, "registry data: build %s (seen by the run "
-		    "started %s)", reg.build, reg.build_seen_at);
-	return 0;
+	/* Like systemctl is-failed: a script can test the last run. */
+	if (output_status_end(&o, &sum, &reg, &bsum) == 0)
+		rc = output_status_problem(&sum, why, sizeof(why)) ?
+		    EXIT_RUNTIME : 0;
+	goto out;
 dberr:
-	log_error("status: %s", store_errmsg(s));
-	return EXIT_RUNTIME;
+	log_error("status: %s", store_errmsg(x->s));
+out:
+	output_finish(&o);
+	return rc;
 }
 
 /* An event base + HTTP client configured from cfg, for sync and alerts. */
@@ -462,62 +427,66 @@ make_fetch(const struct config *cfg, struct event_base **base)
 	return f;
 }
 
-/* Progress on a terminal only: never on a pipe, so never under cron. */
-struct progress {
-	struct fetch *f;
-	bool shown;
-};
-
+/* Progress on a terminal only (log_progress): never under cron. */
 static void
 show_phase(void *arg, const char *phase)
 {
-	struct progress *p = arg;
-
-	if (strcmp(phase, "idle") == 0 && p->shown) {
-		fputs("\r\033[K", stderr);
-		p->shown = false;
-	} else if (strcmp(phase, "probe") == 0 || strcmp(phase, "pages") == 0) {
-		fprintf(stderr, "\r\033[Kctmirror: %s...",
-		    strcmp(phase, "probe") == 0 ? "probing tracked trials" :
-		    "reading pages");
-		p->shown = true;
-	}
+	if (strcmp(phase, "probe") == 0)
+		log_progress("probing tracked trials...");
+	else if (strcmp(phase, "pages") == 0)
+		log_progress("reading pages...");
+	else if (strcmp(phase, "idle") == 0)
+		log_progress_clear();
 }
 
 static void
 show_progress(void *arg, unsigned done, unsigned total, const char *what)
 {
-	struct progress *p = arg;
-	const struct fetch_stats *st = fetch_stats(p->f);
+	const struct fetch_stats *st = fetch_stats(arg);
 
-	fprintf(stderr, "\r\033[Kctmirror: %s %u/%u trials, %lu requests, "
-	    "%lu rate-limit waits", what, done, total, st->requests,
-	    st->rate_waits);
-	p->shown = true;
+	log_progress("%s %u/%u trials, %lu requests, %lu rate-limit waits",
+	    what, done, total, st->requests, st->rate_waits);
+}
+
+/*
+ * [daemon] metrics_file: this run's metrics for a textfile collector.  A
+ * file that cannot be written is a warning: the sync itself went as it
+ * went, and its exit status says so.
+ */
+static void
+write_metrics(struct ctx *x, int rc, const struct sync_result *res,
+    const struct fetch_stats *http)
+{
+	struct store_summary sum;
+	bool have_sum = store_ok(x->s) && store_summary(x->s, &sum) == 0;
+	struct timespec now;
+	char err[256];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (metrics_write_run(x->cfg->metrics_file, rc, res, http, have_sum ?
+	    &sum : NULL, (double)now.tv_sec, err, sizeof(err)) < 0)
+		log_warnx("metrics_file=%s: not written: %s",
+		    x->cfg->metrics_file, err);
 }
 
 static int
-cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_sync(struct ctx *x)
 {
 	struct event_base *base = NULL;
 	struct fetch *f = NULL;
 	struct sync_result res;
-	struct progress prog = {0};
-	struct sync_hooks hooks = {show_phase, show_progress, &prog};
+	struct sync_hooks hooks = {show_phase, show_progress, NULL};
 	int rc;
 
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror sync: takes no arguments (try "
-		    "'ctmirror sync --help')\n");
-		return EXIT_USAGE;
-	}
-	if ((f = make_fetch(cfg, &base)) == NULL) {
+	if ((f = make_fetch(x->cfg, &base)) == NULL) {
 		log_error("sync: cannot set up the HTTP client");
 		return EXIT_RUNTIME;
 	}
-	prog.f = f;
-	rc = sync_cycle(cfg, s, f, "sync", isatty(STDERR_FILENO) &&
-	    log_verbosity() >= LOG_NORMAL ? &hooks : NULL, &res);
+	hooks.arg = f;
+	rc = sync_cycle(x->cfg, x->s, f, "sync", log_progress_shown() ?
+	    &hooks : NULL, &res);
+	if (x->cfg->metrics_file[0] != '\0')
+		write_metrics(x, rc, &res, fetch_stats(f));
 	fetch_free(f);
 	event_base_free(base);
 	if (rc < 0) {
@@ -544,269 +513,304 @@ cmd_sync(struct config *cfg, struct store *s, int argc, char **argv)
 	return 0;
 }
 
+/* The service owns the config from here: a reload replaces it. */
 static int
-cmd_run(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_run(struct ctx *x)
 {
-	if (argc > 1) {
-		fprintf(stderr, "ctmirror run: takes no arguments\n");
-		return EXIT_USAGE;
-	}
-	return -1;	/* main() hands the config over to service_run() */
+	struct config *cfg = x->cfg;
+
+	x->cfg = NULL;
+	return service_run(cfg, x->config_path, x->verbosity);
 }
 
 /* ---------------------------------------------------------------- scan */
 
-struct scan_out {
-	struct judge *judge;
-	bool json;
-	json_t *pages;
-	unsigned claims, findings;
-	int failed;
-};
+/* How to get registry data, for a scan that finds none (exit 2). */
+#define NO_DATA_HINT "run `ctmirror sync` once (it starts a private " \
+	"PostgreSQL cluster in %s and fetches the tracked trials), or point " \
+	"[database] conninfo (or CTMIRROR_DATABASE) at a mirror that has them"
 
 /*
- * One claim and the verdicts on it: verdicts [from, to) of the page (a
- * claim's verdicts are one run, judge.h), so a page of n claims costs n
- * steps, not n times its verdicts.
+ * The database scan reads, without starting or creating one: the one the
+ * config names, or the private cluster if it was made and runs.  0 with
+ * *s; EXIT_USAGE when there is no registry data to read (said, with how
+ * to get it); EXIT_RUNTIME when a database that should answer does not.
  */
-static void
-scan_claim(struct scan_out *x, const char *path, const struct judge_page *pg,
-    size_t i, size_t from, size_t to, json_t *jclaims)
+static int
+open_store_to_read(const struct config *cfg, struct store **s)
 {
-	const struct claim *c = &pg->claims.v[i];
-	const struct verdict *v;
-	char stbuf[160] = "";
-	json_t *jv = NULL;
-	size_t k;
+	char *conninfo = NULL, *err = NULL;
+	bool records = false;
+	int version = -1, r;
 
-	x->claims++;
-	x->findings += (unsigned)(to - from);
-	if (c->kind == CLAIM_STATUS)
-		claims_statuses_text(c->statuses, stbuf, sizeof(stbuf));
-	if (x->json) {
-		jv = json_array();
-		for (k = from; k < to; k++) {
-			v = &pg->verdicts.v[k];
-			json_array_append_new(jv, json_pack("{s:s, s:s, s:s, s:s}",
-			    "rule", v->rule,
-			    "severity", rules_severity_name(v->severity),
-			    "evidence", v->evidence ? v->evidence : "",
-			    "link", v->link));
+	*s = NULL;
+	if (localdb_wanted(cfg->conninfo)) {
+		if ((r = localdb_find(cfg->state_dir, &conninfo, &err)) != 0) {
+			if (r > 0)
+				log_print(stderr, "ctmirror scan: no registry "
+				    "data: " NO_DATA_HINT, cfg->state_dir);
+			else
+				log_print(stderr, "ctmirror scan: no registry "
+				    "data: %s", err ? err : "no database");
+			free(err);
+			return EXIT_USAGE;
 		}
-		json_array_append_new(jclaims, json_pack(
-		    "{s:i, s:s, s:s, s:s?, s:s?, s:s, s:s, s:o}",
-		    "line", c->line, "nct_id", c->nct_id,
-		    "kind", claims_kind_name(c->kind),
-		    "statuses", c->kind == CLAIM_STATUS ? stbuf : NULL,
-		    "as_of", c->as_of[0] ? c->as_of : NULL,
-		    "phrase", c->phrase ? c->phrase : "",
-		    "excerpt", c->excerpt ? c->excerpt : "",
-		    "verdicts", jv));
-		return;
 	}
-	/* The page's name and words, and registry text: shown safely. */
-	log_print(stdout, "  %s:%d: %s %s%s%s%s%s \"%s\"", path, c->line,
-	    c->nct_id, claims_kind_name(c->kind), stbuf[0] ? " " : "", stbuf,
-	    c->as_of[0] ? " as of " : "", c->as_of, c->phrase ? c->phrase : "");
-	if (judge_state(x->judge, c->nct_id) == NULL ||
-	    judge_state(x->judge, c->nct_id)->overall_status == NULL)
-		printf("      (no registry record stored for %s)\n", c->nct_id);
-	else if (to == from)
-		printf("      ok: %s\n", c->kind == CLAIM_MENTION ?
-		    "nothing in the record contradicts the citation" :
-		    "the registry agrees");
-	for (k = from; k < to; k++) {
-		v = &pg->verdicts.v[k];
-		log_print(stdout, "      %s [%s]: %s", v->rule,
-		    rules_severity_name(v->severity),
-		    v->evidence ? v->evidence : "");
+	*s = store_open(conninfo ? conninfo : cfg->conninfo, &err);
+	free(conninfo);
+	if (*s == NULL) {
+		log_error("%s", err ? err : "cannot connect to PostgreSQL");
+		free(err);
+		return EXIT_RUNTIME;
 	}
+	if (store_schema_version(*s, &version) == 0 && version == 0)
+		goto no_data;
+	if (store_check_schema(*s) < 0) {
+		log_error("%s", store_errmsg(*s));
+		return EXIT_RUNTIME;
+	}
+	if (store_has_records(*s, &records) < 0) {
+		log_error("scan: %s", store_errmsg(*s));
+		return EXIT_RUNTIME;
+	}
+	if (records)
+		return 0;
+no_data:
+	log_print(stderr, "ctmirror scan: no registry data is stored yet: "
+	    NO_DATA_HINT, cfg->state_dir[0] ? cfg->state_dir :
+	    "[database] state_dir");
+	return EXIT_USAGE;
 }
+
+struct scan_pass {
+	struct judge *judge;
+	struct output o;
+	const char *root;
+	char *cwd;		/* GitHub and SARIF: paths relative to it */
+	int failed;
+};
 
 static int
 scan_page(void *arg, const char *path, const char *text, size_t len)
 {
-	struct scan_out *x = arg;
+	struct scan_pass *p = arg;
 	struct judge_page pg;
-	json_t *jclaims = NULL;
-	size_t k = 0;
+	char *name = pages_name(p->root, path), *shown = NULL;
+	int rc = 0;
 
-	if (judge_page(x->judge, path, text, len, &pg) < 0) {
-		judge_page_finish(&pg);
-		x->failed = 1;
-		return -1;
+	/* Code scanning and annotations want paths from the checkout's top. */
+	if (p->cwd != NULL)
+		shown = pages_name(p->cwd, path);
+	if (name == NULL || (p->cwd != NULL && shown == NULL)) {
+		p->failed = 1;
+		rc = -1;
+		goto out;
 	}
-	if (x->json)
-		jclaims = json_array();
-	else
-		log_print(stdout, "%s: %zu claim%s", path, pg.claims.n,
-		    pg.claims.n == 1 ? "" : "s");
-	for (size_t i = 0; i < pg.claims.n; i++) {
-		size_t from = k;
-
-		while (k < pg.verdicts.n && pg.owner[k] == i)
-			k++;
-		scan_claim(x, path, &pg, i, from, k, jclaims);
+	if (judge_page(p->judge, path, text, len, &pg) < 0) {
+		p->failed = 1;
+		rc = -1;
+	} else if (output_scan_page(&p->o, shown ? shown : path, name, text,
+	    len, &pg, p->judge) < 0) {
+		rc = -1;
 	}
-	if (x->json)
-		json_array_append_new(x->pages, json_pack("{s:s, s:o}", "page",
-		    path, "claims", jclaims));
 	judge_page_finish(&pg);
-	return 0;
+out:
+	free(shown);
+	free(name);
+	return rc;
 }
 
 static int
-cmd_scan(struct config *cfg, struct store *s, int argc, char **argv)
+scan_format(const char *f, enum output_format *out)
 {
-	const char *const *known = json_flag;
-	bool set[1] = {false};
-	struct scan_out x;
-	char **rest;
-	int nrest, rc = EXIT_RUNTIME;
+	static const struct {
+		const char *name;
+		enum output_format format;
+	} formats[] = {{"text", OUTPUT_TEXT}, {"json", OUTPUT_JSON},
+	    {"github", OUTPUT_GITHUB}, {"sarif", OUTPUT_SARIF}};
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(f, formats[i].name) == 0) {
+			*out = formats[i].format;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * A gate, as linters are: exit 1 when a finding at least as severe as
+ * --fail-on is not acknowledged, 2 when there is nothing to judge (a path
+ * matches nothing, no registry data), 0 otherwise.  Reads only: it
+ * starts no database and writes nothing.
+ */
+static int
+cmd_scan(struct ctx *x)
+{
+	const struct config *cfg = x->cfg;
+	const char *format = arg_value(&x->a, "--format");
+	const char *fail_on = arg_value(&x->a, "--fail-on");
+	enum output_format fmt = OUTPUT_TEXT;
+	char *const *paths = x->a.npos ? x->a.pos : cfg->page_paths;
+	size_t n = x->a.npos ? (size_t)x->a.npos : cfg->n_page_paths;
+	struct store *s = NULL;
+	struct scan_pass p;
+	char *root = NULL;
+	int rc = EXIT_USAGE;
 	long pages;
 
-	memset(&x, 0, sizeof(x));
-	if (parse_flags("scan", argc, argv, known, set, &rest, &nrest) < 0)
+	memset(&p, 0, sizeof(p));
+	if (arg_flag(&x->a, "--json"))
+		fmt = OUTPUT_JSON;
+	if (format != NULL && scan_format(format, &fmt) < 0) {
+		log_print(stderr, "ctmirror scan: --format %s: not text, json, "
+		    "github or sarif", format);
 		return EXIT_USAGE;
-	x.json = set[0];
-	if (nrest == 0 && cfg->n_page_paths == 0) {
+	}
+	if (fail_on == NULL)
+		fail_on = "stale";
+	if (strcmp(fail_on, "stale") != 0 && strcmp(fail_on, "recheck") != 0) {
+		log_print(stderr, "ctmirror scan: --fail-on %s: not stale or "
+		    "recheck", fail_on);
+		return EXIT_USAGE;
+	}
+	if (n == 0) {
 		fprintf(stderr, "ctmirror scan: no pages: give PATH arguments or "
 		    "set [pages] paths\n");
 		return EXIT_USAGE;
 	}
-	if ((x.judge = judge_new(cfg, s)) == NULL ||
-	    judge_prepare(x.judge, nrest ? rest : cfg->page_paths, nrest ?
-	    (size_t)nrest : cfg->n_page_paths, cfg->max_page_size) < 0) {
-		log_error("scan: %s", store_errmsg(s));
-		judge_free(x.judge);
-		return EXIT_RUNTIME;
+	for (size_t i = 0; i < n; i++)
+		if (!pages_matches(paths[i])) {
+			log_print(stderr, "ctmirror scan: %s: matches nothing",
+			    paths[i]);
+			rc = -1;
+		}
+	if (rc < 0)
+		return EXIT_USAGE;
+	if ((rc = open_store_to_read(cfg, &s)) != 0)
+		goto out;
+	rc = EXIT_RUNTIME;
+	/* Names as the sync gives them, to find their flags and acks. */
+	root = cfg->n_page_paths || cfg->page_root[0] ? pages_root(
+	    cfg->page_root, cfg->page_paths, cfg->n_page_paths) :
+	    pages_root(NULL, paths, n);
+	if ((p.root = root) == NULL) {
+		log_error("scan: the pages' root folder: %s", strerror(errno));
+		goto out;
 	}
-	if (x.json)
-		x.pages = json_array();
-	pages = nrest ? pages_scan(rest, (size_t)nrest, cfg->max_page_size,
-	    scan_page, &x, NULL) : pages_scan(cfg->page_paths,
-	    cfg->n_page_paths, cfg->max_page_size, scan_page, &x, NULL);
-	if (pages < 0 || x.failed) {
-		log_error("scan: %s", x.failed ? store_errmsg(s) :
+	output_init(&p.o, stdout, fmt);
+	p.o.all = arg_flag(&x->a, "--all");
+	if ((fmt == OUTPUT_GITHUB || fmt == OUTPUT_SARIF) &&
+	    (p.cwd = getcwd(NULL, 0)) == NULL) {
+		log_error("scan: the working folder: %s", strerror(errno));
+		goto out;
+	}
+	if (store_each_open_flag(s, output_scan_flag, &p.o) < 0 ||
+	    (p.judge = judge_new(cfg, s)) == NULL ||
+	    judge_prepare(p.judge, paths, n, cfg->max_page_size) < 0) {
+		log_error("scan: %s", store_errmsg(s));
+		goto out;
+	}
+	pages = pages_scan(paths, n, cfg->max_page_size, scan_page, &p, NULL);
+	if (pages < 0 || p.failed) {
+		log_error("scan: %s", p.failed ? store_errmsg(s) :
 		    "reading the pages failed");
 		goto out;
 	}
-	if (x.json) {
-		char *text = json_dumps(x.pages, JSON_INDENT(2));
-
-		printf("%s\n", text ? text : "[]");
-		free(text);
-	} else {
-		printf("%ld page%s, %u claim%s, %u finding%s\n", pages,
-		    pages == 1 ? "" : "s", x.claims, x.claims == 1 ? "" : "s",
-		    x.findings, x.findings == 1 ? "" : "s");
-	}
-	rc = 0;
+	if (output_scan_end(&p.o, pages) < 0)
+		goto out;
+	rc = p.o.stale || (strcmp(fail_on, "recheck") == 0 && p.o.recheck) ?
+	    EXIT_RUNTIME : 0;
 out:
-	json_decref(x.pages);
-	judge_free(x.judge);
+	output_finish(&p.o);
+	judge_free(p.judge);
+	store_close(s);
+	free(p.cwd);
+	free(root);
 	return rc;
 }
 
 /* --------------------------------------------------------- flags / ack */
 
-struct flags_out {
-	bool json;
-	json_t *arr;
-	unsigned n;
-};
-
 static int
-flag_row(void *arg, const struct store_flag *f)
+cmd_flags(struct ctx *x)
 {
-	struct flags_out *x = arg;
+	bool all = arg_flag(&x->a, "--all");
+	struct output o;
+	int rc = EXIT_RUNTIME;
 
-	x->n++;
-	if (x->json) {
-		json_array_append_new(x->arr, json_pack(
-		    "{s:I, s:s, s:i, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, "
-		    "s:s, s:s?, s:s?}",
-		    "flag_id", (json_int_t)f->flag_id, "page", f->page,
-		    "line", f->line, "nct_id", f->nct_id,
-		    "claim_kind", f->claim_kind, "claim_text", f->claim_text,
-		    "as_of", f->as_of, "rule", f->rule, "severity", f->severity,
-		    "evidence", f->evidence, "link", f->link,
-		    "raised_at", f->raised_at, "resolved_at", f->resolved_at,
-		    "acked_at", f->acked_at));
-		return 0;
-	}
-	if (f->resolved_at)
-		printf("[resolved %s] ", f->resolved_at);
-	else if (f->acked_at)
-		printf("[acked %s] ", f->acked_at);
-	alerts_print_flag(stdout, f);
-	return 0;
+	output_init(&o, stdout, arg_flag(&x->a, "--json") ? OUTPUT_JSON :
+	    OUTPUT_TEXT);
+	if (store_each_flag(x->s, all, output_flag, &o) < 0)
+		log_error("flags: %s", store_errmsg(x->s));
+	else if (output_flags_end(&o, all) == 0)
+		rc = 0;
+	output_finish(&o);
+	return rc;
+}
+
+/*
+ * Who runs this: the login behind sudo, else the user.  For the record
+ * of an ack, not for any decision.
+ */
+static void
+who(char *out, size_t size)
+{
+	const char *sudo = getenv("SUDO_USER");
+	struct passwd *pw;
+
+	if (getuid() == 0 && sudo != NULL && *sudo != '\0')
+		snprintf(out, size, "%s", sudo);
+	else if ((pw = getpwuid(getuid())) != NULL)
+		snprintf(out, size, "%s", pw->pw_name);
+	else
+		snprintf(out, size, "uid %u", (unsigned)getuid());
+	log_safe(out);
 }
 
 static int
-cmd_flags(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_ack(struct ctx *x)
 {
-	const char *const *known = flags_flags;
-	bool set[2] = {false, false};
-	struct flags_out x = {0};
-	char **rest;
-	int nrest;
+	const char *reason = arg_value(&x->a, "--reason");
+	long long *ids = NULL, missing;
+	char by[128];
+	int rc = EXIT_USAGE;
 
-	if (parse_flags("flags", argc, argv, known, set, &rest, &nrest) < 0 ||
-	    nrest > 0) {
-		if (nrest > 0)
-			fprintf(stderr, "ctmirror flags: unexpected argument "
-			    "'%s'\n", rest[0]);
-		return EXIT_USAGE;
-	}
-	x.json = set[1];
-	if (x.json)
-		x.arr = json_array();
-	if (store_each_flag(s, set[0], flag_row, &x) < 0) {
-		json_decref(x.arr);
-		log_error("flags: %s", store_errmsg(s));
+	if ((ids = calloc((size_t)x->a.npos, sizeof(*ids))) == NULL) {
+		log_error("ack: out of memory");
 		return EXIT_RUNTIME;
 	}
-	if (x.json) {
-		char *text = json_dumps(x.arr, JSON_INDENT(2));
+	for (int i = 0; i < x->a.npos; i++) {
+		const char *arg = x->a.pos[i];
+		char *end;
 
-		printf("%s\n", text ? text : "[]");
-		free(text);
-		json_decref(x.arr);
-	} else if (x.n == 0) {
-		printf("no %sflags\n", set[0] ? "" : "open ");
+		errno = 0;
+		ids[i] = strtoll(arg, &end, 10);
+		if (errno || *end || ids[i] <= 0) {
+			log_print(stderr, "ctmirror ack: '%s' is not a flag ID",
+			    arg);
+			goto out;
+		}
 	}
-	return 0;
-}
-
-static int
-cmd_ack(struct config *cfg, struct store *s, int argc, char **argv)
-{
-	char *end;
-	long long id;
-	int rc;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: ctmirror ack ID\n");
-		return EXIT_USAGE;
+	if (reason != NULL && reason[0] == '\0')
+		reason = NULL;
+	who(by, sizeof(by));
+	switch (store_ack(x->s, ids, (size_t)x->a.npos, by, reason, &missing)) {
+	case 0:
+		for (int i = 0; i < x->a.npos; i++)
+			printf("flag %lld acknowledged\n", ids[i]);
+		rc = 0;
+		break;
+	case 1:
+		fprintf(stderr, "ctmirror ack: no flag %lld; nothing was "
+		    "acknowledged\n", missing);
+		break;
+	default:
+		log_error("ack: %s", store_errmsg(x->s));
+		rc = EXIT_RUNTIME;
 	}
-	errno = 0;
-	id = strtoll(argv[1], &end, 10);
-	if (errno || *end || id <= 0) {
-		fprintf(stderr, "ctmirror ack: '%s' is not a flag ID\n", argv[1]);
-		return EXIT_USAGE;
-	}
-	rc = store_ack(s, id);
-	if (rc < 0) {
-		log_error("ack: %s", store_errmsg(s));
-		return EXIT_RUNTIME;
-	}
-	if (rc > 0) {
-		fprintf(stderr, "ctmirror ack: no flag %lld\n", id);
-		return EXIT_USAGE;
-	}
-	printf("flag %lld acknowledged\n", id);
-	return 0;
+out:
+	free(ids);
+	return rc;
 }
 
 /* ------------------------------------------------------------ history */
@@ -818,57 +822,59 @@ print_line(void *arg, const char *line)
 	log_print(arg, "%s", line);
 }
 
+/* --since and --class of `history`, or -1 (said on stderr). */
 static int
-cmd_history(struct config *cfg, struct store *s, int argc, char **argv)
+history_args(const struct args *a, const char **since, unsigned *classes)
 {
-	const char *nct_id = NULL, *since = NULL, *bad;
-	unsigned classes = TIMELINE_ALL_CLASSES;
+	const char *cls = arg_value(a, "--class"), *bad;
+
+	*since = arg_value(a, "--since");
+	*classes = TIMELINE_ALL_CLASSES;
+	if (*since != NULL && text_date_parse(*since, NULL, NULL, NULL) !=
+	    TEXT_DATE_DAY) {
+		fprintf(stderr,
+		    "ctmirror history: --since wants a day YYYY-MM-DD\n");
+		return -1;
+	}
+	if (cls != NULL && timeline_classes(cls, classes, &bad) < 0) {
+		fprintf(stderr,
+		    "ctmirror history: --class wants classes from status,results,references,dates,other (not '%.*s')\n",
+		    (int)strcspn(bad, ","), bad);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_history(struct ctx *x)
+{
+	const char *since;
+	unsigned classes;
+
+	if (!text_nct_id(x->a.pos[0])) {
+		fprintf(stderr,
+		    "ctmirror history: '%s' is not an NCT ID (NCT and 8 digits)\n",
+		    x->a.pos[0]);
+		return -1;
+	}
+	return history_args(&x->a, &since, &classes);
+}
+
+static int
+cmd_history(struct ctx *x)
+{
+	const char *nct_id = x->a.pos[0], *since;
+	unsigned classes;
 	struct store_versions *m = NULL;
 	const struct timeline_version *v;
 	struct timeline t = {0};
-	bool json = false;
 	size_t n;
 	int rc = EXIT_RUNTIME;
 
-	for (int i = 1; i < argc; i++) {
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if (strcmp(argv[i], "--since") == 0) {
-			if (val == NULL || text_date_parse(val, NULL, NULL,
-			    NULL) != TEXT_DATE_DAY) {
-				fprintf(stderr, "ctmirror history: --since wants "
-				    "a day YYYY-MM-DD\n");
-				return EXIT_USAGE;
-			}
-			since = argv[++i];
-		} else if (strcmp(argv[i], "--class") == 0) {
-			if (val == NULL || timeline_classes(val, &classes,
-			    &bad) < 0) {
-				fprintf(stderr, "ctmirror history: --class wants "
-				    "classes from status,results,references,"
-				    "dates,other%s%.*s%s\n", val ? " (not '" : "",
-				    val ? (int)strcspn(bad, ",") : 0, val ? bad : "",
-				    val ? "')" : "");
-				return EXIT_USAGE;
-			}
-			i++;
-		} else if (nct_id == NULL && text_nct_id(argv[i])) {
-			nct_id = argv[i];
-		} else {
-			fprintf(stderr, "ctmirror history: '%s' is not an NCT ID "
-			    "(NCT and 8 digits)\n", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
-	if (nct_id == NULL) {
-		fprintf(stderr, "usage: ctmirror history NCT_ID [--json] "
-		    "[--since DATE] [--class CLASS,...]\n");
-		return EXIT_USAGE;
-	}
-	if ((m = store_load_versions(s, nct_id)) == NULL) {
-		log_error("history: %s", store_errmsg(s));
+	if (history_args(&x->a, &since, &classes) < 0)
+		return EXIT_USAGE;	/* check_history said so already */
+	if ((m = store_load_versions(x->s, nct_id)) == NULL) {
+		log_error("history: %s", store_errmsg(x->s));
 		return EXIT_RUNTIME;
 	}
 	v = store_versions_list(m, &n);
@@ -876,7 +882,7 @@ cmd_history(struct config *cfg, struct store *s, int argc, char **argv)
 		log_error("history: out of memory");
 		goto out;
 	}
-	if (json) {
+	if (arg_flag(&x->a, "--json")) {
 		json_t *doc = timeline_json(nct_id, store_versions_acronym(m), v,
 		    n, &t);
 		char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
@@ -906,29 +912,21 @@ out:
 /* -------------------------------------------------------------- report */
 
 static int
-cmd_report(struct config *cfg, struct store *s, int argc, char **argv)
+cmd_report(struct ctx *x)
 {
 	struct report_stats st;
-	const char *dir = cfg->report_dir;
+	const char *dir = arg_value(&x->a, "--out");
 	char today[11], err[1024];
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			dir = argv[++i];
-			continue;
-		}
-		fprintf(stderr, "ctmirror report: %s (try 'ctmirror report "
-		    "--help')\n", strcmp(argv[i], "--out") == 0 ?
-		    "--out needs a folder" : "unexpected argument");
-		return EXIT_USAGE;
-	}
+	if (dir == NULL)
+		dir = x->cfg->report_dir;
 	if (dir == NULL || dir[0] == '\0') {
 		fprintf(stderr, "ctmirror report: no folder: give --out DIR or "
 		    "set [report] dir\n");
 		return EXIT_USAGE;
 	}
-	config_today(cfg, today);
-	if (report_write(s, dir, today, &st, err, sizeof(err)) < 0) {
+	config_today(x->cfg, today);
+	if (report_write(x->s, dir, today, &st, err, sizeof(err)) < 0) {
 		log_error("report: %s; nothing was changed in %s", err, dir);
 		return EXIT_RUNTIME;
 	}
@@ -963,122 +961,244 @@ open_store(const struct config *cfg)
 	return s;
 }
 
+/* The options every command takes, before or after the command's name. */
+struct cmdline {
+	const char *config_path;
+	int verbosity;
+	bool help, version;
+	const struct command *cmd;	/* NULL: none named */
+	const char *unknown;		/* a command name that is none */
+	int argc;			/* the command and its own arguments */
+	char **argv;			/* new array of argv's strings */
+};
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * One global option at argv[*i] ("-c FILE", "-cFILE", "--config=FILE",
+ * "-vq", "--verbose", ...) into cl.  1 when it was one, 0 when it is not
+ * a global option (a command's, or a positional argument), -1 on a usage
+ * error (said on stderr).
+ */
+static int
+global_option(struct cmdline *cl, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+
+	if (strcmp(arg, "--config") == 0 || strncmp(arg, "--config=", 9) == 0) {
+		if (arg[8] == '=')
+			cl->config_path = arg + 9;
+		else if (*i + 1 < argc)
+			cl->config_path = argv[++*i];
+		else
+			goto needs_file;
+		return 1;
+	}
+	if (strcmp(arg, "--verbose") == 0)
+		arg = "-v";
+	else if (strcmp(arg, "--quiet") == 0)
+		arg = "-q";
+	else if (strcmp(arg, "--help") == 0)
+		arg = "-h";
+	else if (strcmp(arg, "--version") == 0)
+		arg = "-V";
+	/* "-5" is no option (none is a digit): an argument, a bad flag ID. */
+	if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0' ||
+	    (arg[1] >= '0' && arg[1] <= '9'))
+		return 0;
+	for (const char *p = arg + 1; *p; p++) {
+		switch (*p) {
+		case 'v':
+			cl->verbosity = cl->verbosity < LOG_NORMAL ? LOG_NORMAL :
+			    cl->verbosity + 1;
+			break;
+		case 'q':
+			cl->verbosity = LOG_QUIET;
+			break;
+		case 'h':
+			cl->help = true;
+			break;
+		case 'V':
+			cl->version = true;
+			break;
+		case 'c':
+			if (p[1] != '\0')
+				cl->config_path = p + 1;
+			else if (*i + 1 < argc)
+				cl->config_path = argv[++*i];
+			else
+				goto needs_file;
+			return 1;
+		default:
+			fprintf(stderr, "ctmirror: unknown option '-%c' (try "
+			    "'ctmirror --help')\n", *p);
+			return -1;
+		}
+	}
+	return 1;
+needs_file:
+	fprintf(stderr, "ctmirror: %s needs a FILE (try 'ctmirror --help')\n",
+	    argv[*i]);
+	return -1;
+}
+
+/*
+ * The whole command line: global options anywhere (`ctmirror sync -v`,
+ * `ctmirror status -c FILE`), the first other word is the command, what
+ * is left is the command's (parse_args).  After "--" nothing is an
+ * option.  0 / -1 (said on stderr).
+ */
+static int
+parse_cmdline(int argc, char **argv, struct cmdline *cl)
+{
+	bool options = true;
+
+	memset(cl, 0, sizeof(*cl));
+	cl->verbosity = LOG_NORMAL;
+	if ((cl->argv = calloc((size_t)argc + 1, sizeof(*cl->argv))) == NULL)
+		return -1;
+	for (int i = 1; i < argc; i++) {
+		int r = options ? global_option(cl, argc, argv, &i) : 0;
+
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		if (options && strcmp(argv[i], "--") == 0)
+			options = false;
+		if (cl->argc == 0 && cl->unknown == NULL) {
+			if (strncmp(argv[i], "--", 2) == 0) {
+				fprintf(stderr, "ctmirror: unknown option '%s' "
+				    "(try 'ctmirror --help')\n", argv[i]);
+				return -1;
+			}
+			if ((cl->cmd = find_command(argv[i])) == NULL) {
+				cl->unknown = argv[i];
+				continue;
+			}
+		}
+		cl->argv[cl->argc++] = argv[i];
+	}
+	return 0;
+}
+
+/* `ctmirror help [COMMAND]`. */
+static int
+help(const struct cmdline *cl)
+{
+	const struct command *c;
+
+	if (cl->argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if ((c = find_command(cl->argv[1])) == NULL) {
+		fprintf(stderr, "ctmirror help: no command '%s' (try 'ctmirror "
+		    "help')\n", cl->argv[1]);
+		return EXIT_USAGE;
+	}
+	command_help(c);
+	return 0;
+}
+
+/* Say what went wrong in the config: every problem, as FILE:LINE: text. */
+static void
+config_errors(const struct config_error *e)
+{
+	for (unsigned i = 0; i < e->n && i < CONFIG_MAX_PROBLEMS; i++) {
+		const struct config_problem *p = &e->all[i];
+
+		if (p->line > 0)
+			log_print(stderr, "%s:%d: %s", p->file, p->line,
+			    p->text);
+		else if (p->file[0])
+			log_print(stderr, "%s: %s", p->file, p->text);
+		else
+			log_print(stderr, "ctmirror: %s", p->text);
+	}
+	if (e->n > CONFIG_MAX_PROBLEMS)
+		fprintf(stderr, "ctmirror: ... %u more problems\n",
+		    e->n - CONFIG_MAX_PROBLEMS);
+	if (e->n > 1)
+		log_print(stderr, "%s: %u problems", e->file[0] ? e->file :
+		    "ctmirror", e->n);
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	const struct command *cmd = NULL;
-	const char *config_path = NULL;
-	struct config *cfg = NULL;
+	struct cmdline cl;
+	const struct command *cmd;
 	struct config_error cerr;
-	struct store *s = NULL;
-	int ch, verbosity = LOG_NORMAL, rc = EXIT_USAGE;
+	struct ctx x;
+	int rc = EXIT_USAGE;
 
+	memset(&x, 0, sizeof(x));
 	signal(SIGPIPE, SIG_IGN);
-	/* "+": stop at the command; its own flags follow it. */
-	while ((ch = getopt_long(argc, argv, "+c:vqhV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'v':
-			verbosity = verbosity < LOG_NORMAL ? LOG_NORMAL :
-			    verbosity + 1;
-			break;
-		case 'q':
-			verbosity = LOG_QUIET;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("ctmirror %s (schema %04d)\n", CTMIRROR_VERSION,
-			    CTMIRROR_SCHEMA_VERSION);
-			return 0;
-		default:
-			fprintf(stderr, "try 'ctmirror --help'\n");
-			return EXIT_USAGE;
-		}
+	if (parse_cmdline(argc, argv, &cl) < 0)
+		goto out;
+	cmd = cl.cmd;
+	if (cl.version) {
+		printf("ctmirror %s (schema %04d)\n", CTMIRROR_VERSION,
+		    CTMIRROR_SCHEMA_VERSION);
+		rc = 0;
+		goto out;
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			cmd = &commands[i];
-	if (cmd == NULL) {
+	if (cl.unknown != NULL) {
 		fprintf(stderr, "ctmirror: unknown command '%s' (try 'ctmirror "
-		    "--help')\n", argv[0]);
-		return EXIT_USAGE;
+		    "--help')\n", cl.unknown);
+		goto out;
 	}
-	if (wants_help(argc, argv)) {
+	if (cmd == NULL) {
+		usage(cl.help ? stdout : stderr);
+		rc = cl.help ? 0 : EXIT_USAGE;
+		goto out;
+	}
+	if (cmd->fn == NULL) {
+		rc = help(&cl);
+		goto out;
+	}
+	if (cl.help) {
 		command_help(cmd);
-		return 0;
+		rc = 0;
+		goto out;
 	}
-	log_init(verbosity, false);
+	x.config_path = cl.config_path;
+	x.verbosity = cl.verbosity;
+	log_init(x.verbosity, false);
 
-	if ((cfg = config_load(config_path, &cerr)) == NULL) {
-		if (cerr.line > 0)
-			log_print(stderr, "%s:%d: %s", cerr.file, cerr.line,
-			    cerr.text);
-		else if (cerr.file[0])
-			log_print(stderr, "%s: %s", cerr.file, cerr.text);
-		else
-			log_print(stderr, "ctmirror: %s", cerr.text);
-		return EXIT_USAGE;
+	if ((x.cfg = config_load(x.config_path, &cerr)) == NULL) {
+		config_errors(&cerr);
+		goto out;
 	}
 	/* Loud at every start, whatever the command and even with -q. */
-	if (!cfg->tls_verify)
-		(verbosity < LOG_NORMAL ? log_error : log_warnx)("[registry] "
+	if (!x.cfg->tls_verify)
+		(x.verbosity < LOG_NORMAL ? log_error : log_warnx)("[registry] "
 		    "tls_verify = no: TLS certificates are NOT verified");
 	/* A typo in an option is a usage error, whatever the database says. */
-	if (cmd->flags != NULL) {
-		char **copy = calloc((size_t)argc + 1, sizeof(*copy)), **rest;
-		bool set[4] = {false};
-		int nrest, bad;
-
-		if (copy == NULL) {
-			rc = EXIT_RUNTIME;
-			goto out;
-		}
-		memcpy(copy, argv, (size_t)argc * sizeof(*copy));
-		bad = parse_flags(cmd->name, argc, copy, cmd->flags, set, &rest,
-		    &nrest);
-		free(copy);
-		if (bad < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
+	if (parse_args(cmd, cl.argc, cl.argv, &x.a) < 0 ||
+	    (cmd->check != NULL && cmd->check(&x) < 0))
+		goto out;
 	if (cmd->needs_db) {
-		if ((s = open_store(cfg)) == NULL) {
-			rc = EXIT_RUNTIME;
+		rc = EXIT_RUNTIME;
+		if ((x.s = open_store(x.cfg)) == NULL)
 			goto out;
-		}
-		if (cmd->fn != cmd_migrate && store_check_schema(s) < 0) {
-			log_error("%s", store_errmsg(s));
-			rc = EXIT_RUNTIME;
+		if (cmd->fn != cmd_migrate && store_check_schema(x.s) < 0) {
+			log_error("%s", store_errmsg(x.s));
 			goto out;
 		}
 	}
-	rc = cmd->fn(cfg, s, argc, argv);
-	if (cmd->fn == cmd_run && rc == -1) {
-		/* The service owns the config from here (reloads replace it). */
-		rc = service_run(cfg, config_path, verbosity);
-		cfg = NULL;
-	}
+	rc = cmd->fn(&x);
 out:
-	store_close(s);
-	config_free(cfg);
+	store_close(x.s);
+	config_free(x.cfg);
+	free(cl.argv);
 	return rc;
 }

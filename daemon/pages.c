@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "text.h"
 
 /* Where a NUL byte marks a file as binary (as git and grep look). */
 #define SNIFF_SIZE 8192
@@ -693,6 +695,9 @@ covers(const struct pages_skip *k, const char *path)
 {
 	size_t n = strlen(k->path);
 
+	/* The root itself ("."): every name under it, none outside. */
+	if (strcmp(k->path, ".") == 0 && k->kind != PAGES_SKIP_FILE)
+		return path[0] != '/';
 	if (strcmp(path, k->path) == 0)
 		return k->kind != PAGES_SKIP_FOLDER;
 	if (k->kind == PAGES_SKIP_FILE || strncmp(path, k->path, n) != 0)
@@ -724,4 +729,213 @@ pages_skips_finish(struct pages_skips *skips)
 	}
 	free(skips->v);
 	memset(skips, 0, sizeof(*skips));
+}
+
+/* ---------------------------------------------------------------- names */
+
+/*
+ * `path` as an absolute path, by its text: against the working folder,
+ * "~/" against $HOME (as the glob of paths reads it).  New or NULL.
+ */
+static char *
+absolute(const char *path)
+{
+	const char *home = getenv("HOME");
+	char *cwd, *out;
+
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') &&
+	    home != NULL && home[0] == '/')
+		return text_path_resolve(home, path[1] ? path + 2 : "");
+	if (path[0] == '/')
+		return text_path_resolve("/", path);
+	if ((cwd = getcwd(NULL, 0)) == NULL)
+		return NULL;
+	out = text_path_resolve(cwd, path);
+	free(cwd);
+	return out;
+}
+
+/* Where a glob's fixed part ends: the folder before its first pattern. */
+static void
+cut_at_pattern(char *abs)
+{
+	char *g = strpbrk(abs, "*?[{"), *slash;
+
+	if (g == NULL)
+		return;
+	*g = '\0';
+	slash = strrchr(abs, '/');
+	slash[slash == abs ? 1 : 0] = '\0';
+}
+
+/* The name of abs under root: "." for root, NULL when not under it. */
+static const char *
+under(const char *root, const char *abs)
+{
+	size_t n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return abs[1] ? abs + 1 : ".";
+	if (strncmp(abs, root, n) != 0)
+		return NULL;
+	if (abs[n] == '\0')
+		return ".";
+	return abs[n] == '/' ? abs + n + 1 : NULL;
+}
+
+char *
+pages_root(const char *root, char *const *paths, size_t n)
+{
+	char *common = NULL;
+
+	if (root != NULL && root[0] != '\0')
+		return absolute(root);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		char *dir;
+		size_t k, end = 0;
+
+		if (paths[i] == NULL || paths[i][0] == '\0')
+			continue;
+		if ((dir = absolute(paths[i])) == NULL)
+			goto oom;
+		if (has_glob_chars(paths[i]) && stat(dir, &st) < 0)
+			cut_at_pattern(dir);
+		else if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode) &&
+		    strcmp(dir, "/") != 0)
+			*(strrchr(dir, '/') == dir ? dir + 1 :
+			    strrchr(dir, '/')) = '\0';
+		if (common == NULL) {
+			common = dir;
+			continue;
+		}
+		/* The longest run of whole components both share. */
+		for (k = 0;; k++) {
+			if ((common[k] == '/' || common[k] == '\0') &&
+			    (dir[k] == '/' || dir[k] == '\0'))
+				end = k;
+			if (common[k] == '\0' || common[k] != dir[k])
+				break;
+		}
+		common[end == 0 ? 1 : end] = '\0';
+		free(dir);
+	}
+	return common ? common : absolute(".");
+oom:
+	free(common);
+	return NULL;
+}
+
+char *
+pages_name(const char *root, const char *path)
+{
+	char *abs = absolute(path), *proot = NULL, *pdir = NULL, *out = NULL;
+	const char *rel, *base;
+
+	if (abs == NULL)
+		return NULL;
+	if ((rel = under(root, abs)) != NULL) {
+		out = strdup(rel);
+		goto done;
+	}
+	/* The same folders reached through a symbolic link. */
+	base = strrchr(abs, '/');
+	if (base != abs) {
+		char *dir = strndup(abs, (size_t)(base - abs));
+
+		if (dir != NULL) {
+			proot = realpath(root, NULL);
+			pdir = realpath(dir, NULL);
+			free(dir);
+		}
+	}
+	if (proot != NULL && pdir != NULL) {
+		char *phys = NULL;
+
+		if (asprintf(&phys, "%s%s", strcmp(pdir, "/") == 0 ? "" : pdir,
+		    base) >= 0) {
+			if ((rel = under(proot, phys)) != NULL)
+				out = strdup(rel);
+			free(phys);
+			if (out != NULL)
+				goto done;
+		}
+	}
+	out = strdup(abs);
+done:
+	free(proot);
+	free(pdir);
+	free(abs);
+	return out;
+}
+
+bool
+pages_covered(const char *root, char *const *paths, size_t n,
+    const char *name)
+{
+	char *abs = name[0] == '/' ? strdup(name) : text_path_resolve(root,
+	    name);
+	bool covered = false;
+
+	if (abs == NULL)
+		return true;	/* when in doubt, keep the page's flags */
+	for (size_t i = 0; i < n && !covered; i++) {
+		char *p;
+
+		if (paths[i] == NULL || paths[i][0] == '\0' ||
+		    (p = absolute(paths[i])) == NULL)
+			continue;
+		if (has_glob_chars(paths[i])) {
+			/* The page, or a folder above it the glob walked. */
+			char *q = strdup(abs);
+
+			for (char *slash; q != NULL && !covered;) {
+				covered = fnmatch(p, q, FNM_PATHNAME) == 0;
+				if ((slash = strrchr(q, '/')) == NULL ||
+				    slash == q)
+					break;
+				*slash = '\0';
+			}
+			free(q);
+		} else {
+			covered = under(p, abs) != NULL;
+		}
+		free(p);
+	}
+	free(abs);
+	return covered;
+}
+
+bool
+pages_matches(const char *path)
+{
+	struct stat st;
+	glob_t g;
+	bool any;
+
+	if (path == NULL || path[0] == '\0')
+		return false;
+	if (stat(path, &st) == 0 || !has_glob_chars(path))
+		return stat(path, &st) == 0;
+	memset(&g, 0, sizeof(g));
+	any = glob(path, GLOB_BRACE | GLOB_TILDE, NULL, &g) == 0 &&
+	    g.gl_pathc > 0;
+	globfree(&g);
+	return any;
+}
+
+int
+pages_skips_name(struct pages_skips *skips, const char *root)
+{
+	for (size_t i = 0; i < skips->n; i++) {
+		char *name = pages_name(root, skips->v[i].path);
+
+		if (name == NULL)
+			return -1;
+		free(skips->v[i].path);
+		skips->v[i].path = name;
+	}
+	if (skips->n > 1)
+		qsort(skips->v, skips->n, sizeof(*skips->v), cmp_skip);
+	return 0;
 }

@@ -3,6 +3,7 @@
  * (recursive: .md, .markdown, .txt) and globs.  Binary, unreadable or
  * oversized files are skipped with a warning naming them.  Each page is
  * handed to a callback, one at a time, so memory holds one page at most.
+ * Pages are known by their names under a root folder (pages_name).
  */
 #ifndef CTMIRROR_PAGES_H
 #define CTMIRROR_PAGES_H
@@ -69,5 +70,44 @@ long pages_scan(char *const *paths, size_t n, size_t max_size, pages_fn fn,
 const char *pages_skipped(const struct pages_skips *skips, const char *path);
 
 void pages_skips_finish(struct pages_skips *skips);
+
+/*
+ * A page is known by its name: its path relative to a root folder, so the
+ * same file reached by a relative and an absolute path is one page, and a
+ * checkout moved elsewhere (with its root) keeps its pages.
+ *
+ * The root, absolute: `root` when set (relative to the working folder),
+ * else the common parent folder of paths[0..n) (a folder is its own, a
+ * file or a glob its folder's; a path that is not there counts as a
+ * folder).  New; NULL on no memory or when the working folder is gone.
+ */
+char *pages_root(const char *root, char *const *paths, size_t n);
+
+/*
+ * The name of the page at `path` (as pages_scan delivers it, relative to
+ * the working folder or absolute): relative to `root` ("." for the root
+ * itself), or the absolute path when it is outside.  By the text first;
+ * then with links resolved in both, so a root reached through a symbolic
+ * link still names the pages under it.  New, or NULL on no memory.
+ */
+char *pages_name(const char *root, const char *path);
+
+/*
+ * Does a walk of paths[0..n) look where the page called `name` (under
+ * `root`) would be: under a folder of paths, a file of paths, or matched
+ * by a glob of paths (or in a folder it matches)?  A stored page that is
+ * not read and not covered was not looked for: it is not gone.
+ */
+bool pages_covered(const char *root, char *const *paths, size_t n,
+    const char *name);
+
+/*
+ * Does `path` (a file, a folder or a glob, as [pages] paths takes them)
+ * name anything that is there?  A glob must match something.
+ */
+bool pages_matches(const char *path);
+
+/* Every skip's path as its name under root (pages_name), sorted.  0 / -1. */
+int pages_skips_name(struct pages_skips *skips, const char *root);
 
 #endif

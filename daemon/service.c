@@ -26,6 +26,8 @@
 #include "fetch.h"
 #include "localdb.h"
 #include "log.h"
+#include "metrics.h"
+#include "output.h"
 #include "store.h"
 #include "sync.h"
 
@@ -45,23 +47,6 @@
  * before they were, and be taken twice).
  */
 #define ACCEPT_PAUSE_MS 100
-
-/* Counters for /metrics; cumulative over the process's life. */
-struct metrics {
-	unsigned long cycles_ok, cycles_partial, cycles_failed;
-	double last_success;		/* unix time, 0 = never */
-	double last_duration;
-	double duration_sum;
-	unsigned long duration_count;
-	unsigned trials_tracked;
-	unsigned long versions, changes, alerts_sent, alerts_failed;
-	unsigned flags_stale, flags_recheck;
-	double registry_build;		/* its dataTimestamp, unix time; 0 = none */
-	struct fetch_stats http;	/* summed over cycles */
-	/* The history backfill (backfill.h). */
-	unsigned backfill_pending;	/* as of the last cycle */
-	unsigned long backfill_versions, backfill_stored, backfill_failures;
-};
 
 struct service;
 
@@ -178,21 +163,7 @@ snapshot_trial(void *arg, const struct store_trial_row *r)
 {
 	json_t *arr = arg;
 
-	/* jansson has no nullable integer: "o?" takes NULL. */
-	json_array_append_new(arr, json_pack(
-	    "{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:o?}",
-	    "nct_id", r->nct_id, "acronym", r->acronym,
-	    "overall_status", r->overall_status, "has_results", r->has_results,
-	    "results_first_posted", r->results_first_posted[0] ?
-	    r->results_first_posted : NULL,
-	    "last_update_posted", r->last_update_posted[0] ?
-	    r->last_update_posted : NULL,
-	    "last_checked_at", r->last_checked_at,
-	    "registry_state", r->registry_state,
-	    "results_due", r->results_due_state,
-	    "results_due_by", r->results_due_by[0] ? r->results_due_by : NULL,
-	    "results_days_late", r->results_days_late >= 0 ?
-	    json_integer(r->results_days_late) : NULL));
+	json_array_append_new(arr, output_trial_json(r));
 	return 0;
 }
 
@@ -369,56 +340,6 @@ track_outages(struct service *svc, struct worker *w)
 }
 
 static void
-fold_metrics(struct metrics *m, const struct worker *w)
-{
-	const struct fetch_stats *h = &w->http;
-
-	if (w->rc == 0)
-		m->cycles_ok++;
-	else if (w->rc > 0)
-		m->cycles_partial++;
-	else
-		m->cycles_failed++;
-	if (w->rc >= 0)
-		m->last_success = wall();
-	m->last_duration = w->res.seconds;
-	m->duration_sum += w->res.seconds;
-	m->duration_count++;
-	if (w->res.run.trials_tracked)
-		m->trials_tracked = w->res.run.trials_tracked;
-	if (w->res.registry_build[0] != '\0') {
-		struct tm tm;
-
-		memset(&tm, 0, sizeof(tm));
-		if (strptime(w->res.registry_build, "%Y-%m-%dT%H:%M:%S", &tm))
-			m->registry_build = (double)timegm(&tm);
-	}
-	m->versions += w->res.run.versions_stored;
-	m->changes += w->res.run.changes_stored;
-	m->alerts_sent += w->res.alerts_sent;
-	m->alerts_failed += w->res.alerts_failed;
-	m->backfill_pending = w->res.backfill.pending;
-	m->backfill_versions += w->res.backfill.versions;
-	m->backfill_stored += w->res.backfill.stored;
-	m->backfill_failures += w->res.backfill.endpoint_failed;
-	if (w->have_sum) {
-		m->trials_tracked = w->sum.trials_tracked;
-		m->flags_stale = w->sum.flags_open_stale;
-		m->flags_recheck = w->sum.flags_open_recheck;
-	}
-	m->http.requests += h->requests;
-	m->http.responses_2xx += h->responses_2xx;
-	m->http.responses_3xx += h->responses_3xx;
-	m->http.responses_4xx += h->responses_4xx;
-	m->http.responses_5xx += h->responses_5xx;
-	m->http.responses_429 += h->responses_429;
-	m->http.transport_errors += h->transport_errors;
-	m->http.retries += h->retries;
-	m->http.rate_waits += h->rate_waits;
-	m->http.bytes += h->bytes;
-}
-
-static void
 cycle_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct service *svc = arg;
@@ -445,7 +366,8 @@ cycle_done(evutil_socket_t fd, short what, void *arg)
 	}
 	svc->last_run = w->res.run;
 	snprintf(svc->last_error, sizeof(svc->last_error), "%s", w->res.error);
-	fold_metrics(&svc->m, w);
+	metrics_fold(&svc->m, w->rc, &w->res, &w->http,
+	    w->have_sum ? &w->sum : NULL, wall());
 	if (w->trials) {
 		json_decref(svc->trials);
 		svc->trials = w->trials;
@@ -513,13 +435,25 @@ on_reload(evutil_socket_t fd, short what, void *arg)
 	notify("RELOADING=1");
 	fresh = config_load(svc->config_path, &err);
 	if (fresh == NULL) {
-		/* Keep running on the old config, say exactly what is wrong. */
-		if (err.line > 0)
-			log_error("reload: %s:%d: %s; keeping the old "
-			    "configuration", err.file, err.line, err.text);
-		else
-			log_error("reload: %s%s%s; keeping the old configuration",
-			    err.file, err.file[0] ? ": " : "", err.text);
+		/*
+		 * Keep running on the old config, say exactly what is wrong:
+		 * one problem in one line, several each in its own.
+		 */
+		for (unsigned i = 0; i < err.n && i < CONFIG_MAX_PROBLEMS; i++) {
+			const struct config_problem *p = &err.all[i];
+			const char *keep = err.n == 1 ?
+			    "; keeping the old configuration" : "";
+
+			if (p->line > 0)
+				log_error("reload: %s:%d: %s%s", p->file,
+				    p->line, p->text, keep);
+			else
+				log_error("reload: %s%s%s%s", p->file,
+				    p->file[0] ? ": " : "", p->text, keep);
+		}
+		if (err.n != 1)
+			log_error("reload: %u problems in the file; keeping the old configuration",
+			    err.n);
 		notify("READY=1");
 		return;
 	}
@@ -586,13 +520,31 @@ on_watchdog(evutil_socket_t fd, short what, void *arg)
 
 /* ------------------------------------------------------ status endpoint */
 
+/* The reason phrase of a status the endpoint answers (RFC 9110). */
+static const char *
+reason(int code)
+{
+	switch (code) {
+	case 200:
+		return "OK";
+	case 404:
+		return "Not Found";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Error";
+	}
+}
+
 static void
 reply(struct evhttp_request *req, int code, const char *type, const char *body)
 {
 	struct evbuffer *b = evbuffer_new();
 
 	if (b == NULL) {
-		evhttp_send_error(req, 500, NULL);
+		evhttp_send_error(req, 500, reason(500));
 		return;
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -600,8 +552,7 @@ reply(struct evhttp_request *req, int code, const char *type, const char *body)
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Cache-Control", "no-store");
 	evbuffer_add(b, body, strlen(body));
-	evhttp_send_reply(req, code, code == 200 ? "OK" :
-	    code == 503 ? "Service Unavailable" : "Error", b);
+	evhttp_send_reply(req, code, reason(code), b);
 	evbuffer_free(b);
 }
 
@@ -611,7 +562,7 @@ reply_json(struct evhttp_request *req, int code, json_t *doc)
 	char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
 
 	if (text == NULL) {
-		evhttp_send_error(req, 500, NULL);
+		evhttp_send_error(req, 500, reason(500));
 	} else {
 		reply(req, code, "application/json", text);
 		free(text);
@@ -643,123 +594,20 @@ handle_healthz(struct evhttp_request *req, struct service *svc)
 	pthread_mutex_unlock(&svc->mu);
 }
 
-/* Appends Prometheus text; %s is the metric name for HELP/TYPE lines. */
-static void
-metric(struct evbuffer *b, const char *name, const char *type,
-    const char *help)
-{
-	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
-	    type);
-}
-
 static void
 handle_metrics(struct evhttp_request *req, struct service *svc)
 {
-	struct evbuffer *b = evbuffer_new();
-	const struct metrics *m = &svc->m;
+	char *text;
 
-	if (b == NULL) {
-		evhttp_send_error(req, 500, NULL);
+	pthread_mutex_lock(&svc->mu);
+	text = metrics_text(&svc->m, svc->w != NULL, svc->db_up);
+	pthread_mutex_unlock(&svc->mu);
+	if (text == NULL) {
+		reply(req, 500, "text/plain; charset=utf-8", "out of memory\n");
 		return;
 	}
-	pthread_mutex_lock(&svc->mu);
-	metric(b, "ctmirror_cycles_total", "counter",
-	    "Sync cycles finished, by outcome.");
-	evbuffer_add_printf(b, "ctmirror_cycles_total{outcome=\"ok\"} %lu\n"
-	    "ctmirror_cycles_total{outcome=\"partial\"} %lu\n"
-	    "ctmirror_cycles_total{outcome=\"failed\"} %lu\n",
-	    m->cycles_ok, m->cycles_partial, m->cycles_failed);
-	metric(b, "ctmirror_last_success_timestamp_seconds", "gauge",
-	    "Unix time the last cycle completed (ok or partial); 0 if never.");
-	evbuffer_add_printf(b, "ctmirror_last_success_timestamp_seconds %.0f\n",
-	    m->last_success);
-	metric(b, "ctmirror_cycle_running", "gauge",
-	    "1 while a cycle runs.");
-	evbuffer_add_printf(b, "ctmirror_cycle_running %d\n", svc->w ? 1 : 0);
-	metric(b, "ctmirror_cycle_duration_seconds", "summary",
-	    "Wall time of finished cycles.");
-	evbuffer_add_printf(b, "ctmirror_cycle_duration_seconds_sum %.3f\n"
-	    "ctmirror_cycle_duration_seconds_count %lu\n", m->duration_sum,
-	    m->duration_count);
-	metric(b, "ctmirror_last_cycle_duration_seconds", "gauge",
-	    "Wall time of the last finished cycle.");
-	evbuffer_add_printf(b, "ctmirror_last_cycle_duration_seconds %.3f\n",
-	    m->last_duration);
-	metric(b, "ctmirror_trials_tracked", "gauge", "Trials tracked.");
-	evbuffer_add_printf(b, "ctmirror_trials_tracked %u\n", m->trials_tracked);
-	metric(b, "ctmirror_versions_stored_total", "counter",
-	    "New study versions stored by this process.");
-	evbuffer_add_printf(b, "ctmirror_versions_stored_total %lu\n",
-	    m->versions);
-	metric(b, "ctmirror_changes_stored_total", "counter",
-	    "Field-level changes stored by this process.");
-	evbuffer_add_printf(b, "ctmirror_changes_stored_total %lu\n",
-	    m->changes);
-	metric(b, "ctmirror_open_flags", "gauge",
-	    "Open, unacknowledged flags by severity (as of the last cycle).");
-	evbuffer_add_printf(b, "ctmirror_open_flags{severity=\"stale\"} %u\n"
-	    "ctmirror_open_flags{severity=\"recheck\"} %u\n", m->flags_stale,
-	    m->flags_recheck);
-	metric(b, "ctmirror_alerts_total", "counter",
-	    "Alert deliveries by result.");
-	evbuffer_add_printf(b, "ctmirror_alerts_total{result=\"sent\"} %lu\n"
-	    "ctmirror_alerts_total{result=\"failed\"} %lu\n", m->alerts_sent,
-	    m->alerts_failed);
-	metric(b, "ctmirror_registry_requests_total", "counter",
-	    "HTTP requests sent, by response status class (error: no response).");
-	evbuffer_add_printf(b,
-	    "ctmirror_registry_requests_total{status=\"2xx\"} %lu\n"
-	    "ctmirror_registry_requests_total{status=\"3xx\"} %lu\n"
-	    "ctmirror_registry_requests_total{status=\"4xx\"} %lu\n"
-	    "ctmirror_registry_requests_total{status=\"5xx\"} %lu\n"
-	    "ctmirror_registry_requests_total{status=\"error\"} %lu\n",
-	    m->http.responses_2xx, m->http.responses_3xx, m->http.responses_4xx,
-	    m->http.responses_5xx, m->http.transport_errors);
-	metric(b, "ctmirror_registry_throttled_total", "counter",
-	    "Responses 429 Too Many Requests (also counted in 4xx).");
-	evbuffer_add_printf(b, "ctmirror_registry_throttled_total %lu\n",
-	    m->http.responses_429);
-	metric(b, "ctmirror_registry_retries_total", "counter",
-	    "Requests retried after an error, 5xx or 429.");
-	evbuffer_add_printf(b, "ctmirror_registry_retries_total %lu\n",
-	    m->http.retries);
-	metric(b, "ctmirror_rate_limit_waits_total", "counter",
-	    "Requests that waited for the client-side rate limit.");
-	evbuffer_add_printf(b, "ctmirror_rate_limit_waits_total %lu\n",
-	    m->http.rate_waits);
-	metric(b, "ctmirror_registry_bytes_total", "counter",
-	    "Decompressed response bytes received.");
-	evbuffer_add_printf(b, "ctmirror_registry_bytes_total %llu\n",
-	    m->http.bytes);
-	metric(b, "ctmirror_backfill_pending_trials", "gauge",
-	    "Trials whose history backfill is not done (as of the last cycle).");
-	evbuffer_add_printf(b, "ctmirror_backfill_pending_trials %u\n",
-	    m->backfill_pending);
-	metric(b, "ctmirror_backfill_versions_fetched_total", "counter",
-	    "Versions read from the registry's history by this process.");
-	evbuffer_add_printf(b, "ctmirror_backfill_versions_fetched_total %lu\n",
-	    m->backfill_versions);
-	metric(b, "ctmirror_backfill_versions_stored_total", "counter",
-	    "History versions joined into trials' lives by this process.");
-	evbuffer_add_printf(b, "ctmirror_backfill_versions_stored_total %lu\n",
-	    m->backfill_stored);
-	metric(b, "ctmirror_backfill_endpoint_failures_total", "counter",
-	    "Cycles in which the registry's history endpoints failed.");
-	evbuffer_add_printf(b, "ctmirror_backfill_endpoint_failures_total %lu\n",
-	    m->backfill_failures);
-	metric(b, "ctmirror_registry_data_timestamp_seconds", "gauge",
-	    "The registry's data build the last cycle saw (GET /version "
-	    "dataTimestamp, UTC); 0 = none.");
-	evbuffer_add_printf(b, "ctmirror_registry_data_timestamp_seconds %.0f\n",
-	    m->registry_build);
-	metric(b, "ctmirror_database_up", "gauge",
-	    "1 when the last attempt reached the database.");
-	evbuffer_add_printf(b, "ctmirror_database_up %d\n", svc->db_up ? 1 : 0);
-	pthread_mutex_unlock(&svc->mu);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
+	reply(req, 200, "text/plain; version=0.0.4; charset=utf-8", text);
+	free(text);
 }
 
 static void

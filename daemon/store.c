@@ -333,6 +333,23 @@ id_array(char *const *ids, size_t n)
 	return array_literal((const char *const *)ids, n);
 }
 
+/* "{1,2,3}": a bigint[] parameter.  New or NULL. */
+static char *
+bigint_array(const long long *v, size_t n)
+{
+	char *out = malloc(n * 21 + 3), *p;
+
+	if (out == NULL)
+		return NULL;
+	p = out;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%lld", i ? "," : "", v[i]);
+	*p++ = '}';
+	*p = '\0';
+	return out;
+}
+
 /* ---------------------------------------------------------- connection */
 
 /*
@@ -1431,7 +1448,8 @@ store_each_trial(struct store *s, store_trial_fn fn, void *arg)
 
 	res = q(s, "list trials", PGRES_TUPLES_OK,
 	    "SELECT c.nct_id, c.acronym, c.overall_status, c.has_results,"
-	    "       c.results_first_posted, c.last_update_posted,"
+	    "       to_char(c.results_first_posted_date, 'YYYY-MM-DD'),"
+	    "       to_char(c.last_update_posted_date, 'YYYY-MM-DD'),"
 	    "       to_char(c.last_checked_at AT TIME ZONE 'UTC',"
 	    "               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	    "       t.registry_state,"
@@ -1488,7 +1506,7 @@ store_summary(struct store *s, struct store_summary *sum)
 	    " (SELECT count(*) FROM pages WHERE skipped_since IS NOT NULL),"
 	    " (SELECT to_char(min(skipped_since) AT TIME ZONE 'UTC',"
 	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pages),"
-	    " r.error_text"
+	    " r.error_text, r.errors"
 	    " FROM (SELECT 1) one LEFT JOIN LATERAL"
 	    "  (SELECT * FROM sync_runs ORDER BY run_id DESC LIMIT 1) r ON true",
 	    0, NULL);
@@ -1513,6 +1531,7 @@ store_summary(struct store *s, struct store_summary *sum)
 	    "%s", PQgetvalue(res, 0, 9));
 	snprintf(sum->last_run_error, sizeof(sum->last_run_error), "%s",
 	    PQgetvalue(res, 0, 10));
+	sum->last_run_errors = (unsigned)atoi(PQgetvalue(res, 0, 11));
 	PQclear(res);
 	return 0;
 }
@@ -2966,8 +2985,11 @@ store_page_flags(struct store *s, const struct store_page *pg,
 	if (pl.claims && (ins != NULL ? insert_claims(s, page_id, &rows, NULL,
 	    rows.n) : apply_claims(s, page_id, &rows, &cp)) < 0)
 		goto fail;
+	/* [alerts] min_severity = stale: recheck flags are not announced. */
 	for (i = 0; i < pl.n_insert; i++)
-		if (insert_flag(s, page_id, pl.insert[i], sink_arr) < 0)
+		if (insert_flag(s, page_id, pl.insert[i], pg->quiet_recheck &&
+		    pl.insert[i]->verdict->severity == SEV_RECHECK ? "{}" :
+		    sink_arr) < 0)
 			goto fail;
 	for (i = 0; i < pl.n_refresh; i++)
 		if (refresh_flag(s, pl.refresh_id[i], pl.refresh[i]) < 0)
@@ -3015,6 +3037,57 @@ store_page_paths(struct store *s, char ***paths, size_t *n)
 	    "    OR EXISTS (SELECT 1 FROM flags f WHERE f.page_id = p.page_id"
 	    "                AND f.resolved_at IS NULL)"
 	    " ORDER BY p.path COLLATE \"C\"", paths, n);
+}
+
+int
+store_unrooted_pages(struct store *s, char ***paths, size_t *n)
+{
+	return column_strings(s, "pages of an earlier version",
+	    "SELECT path FROM pages WHERE NOT rooted"
+	    " ORDER BY page_id", paths, n);
+}
+
+int
+store_root_pages(struct store *s, char *const *old, char *const *names,
+    size_t n, unsigned *resolved)
+{
+	char **dup = NULL;
+	size_t n_dup = 0;
+	int rc = -1;
+
+	*resolved = 0;
+	if ((dup = calloc(n + 1, sizeof(*dup))) == NULL) {
+		set_err(s, "pages: out of memory");
+		return -1;
+	}
+	if (store_begin(s) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *p[2] = {old[i], names[i]};
+		PGresult *res;
+
+		/* Renamed unless another row has that name already. */
+		res = q(s, "name pages", PGRES_TUPLES_OK,
+		    "UPDATE pages SET rooted = true, path = CASE WHEN"
+		    "  EXISTS (SELECT 1 FROM pages q WHERE q.path = $2"
+		    "          AND q.path <> $1) THEN path ELSE $2 END"
+		    " WHERE path = $1 AND NOT rooted"
+		    " RETURNING path = $2", 2, p);
+		if (res == NULL)
+			goto fail;
+		if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 'f')
+			dup[n_dup++] = old[i];
+		PQclear(res);
+	}
+	if (store_commit(s) < 0)
+		goto fail;
+	rc = store_forget_pages(s, dup, n_dup, resolved);
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	free(dup);
+	return rc;
 }
 
 int
@@ -3136,7 +3209,8 @@ out:
 	" f.as_of, f.rule, f.severity, f.evidence, f.link," \
 	" to_char(f.raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
 	" to_char(f.resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
-	" to_char(f.acked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	" to_char(f.acked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
+	" f.acked_by, f.ack_reason"
 
 static int
 each_flag_row(PGresult *res, bool with_alert, store_flag_fn fn, void *arg)
@@ -3161,8 +3235,10 @@ each_flag_row(PGresult *res, bool with_alert, store_flag_fn fn, void *arg)
 		f.raised_at = PQgetvalue(res, r, 11);
 		f.resolved_at = (char *)col(res, r, 12);
 		f.acked_at = (char *)col(res, r, 13);
+		f.acked_by = (char *)col(res, r, 14);
+		f.ack_reason = (char *)col(res, r, 15);
 		if (with_alert)
-			f.alert_id = strtoll(PQgetvalue(res, r, 14), NULL, 10);
+			f.alert_id = strtoll(PQgetvalue(res, r, 16), NULL, 10);
 		rc = fn(arg, &f);
 	}
 	return rc;
@@ -3188,26 +3264,82 @@ store_each_flag(struct store *s, bool all, store_flag_fn fn, void *arg)
 }
 
 int
-store_ack(struct store *s, long long flag_id)
+store_each_open_flag(struct store *s, store_flag_fn fn, void *arg)
 {
-	char id[24];
-	const char *p[1] = {id};
 	PGresult *res;
-	int found;
+	int rc;
 
-	snprintf(id, sizeof(id), "%lld", flag_id);
-	res = q(s, "ack flag", PGRES_TUPLES_OK,
-	    "UPDATE flags SET acked_at = coalesce(acked_at, now())"
-	    " WHERE flag_id = $1::bigint RETURNING flag_id", 1, p);
+	res = q(s, "open flags", PGRES_TUPLES_OK,
+	    "SELECT " FLAG_COLUMNS
+	    "  FROM flags f JOIN pages p USING (page_id)"
+	    " WHERE f.resolved_at IS NULL ORDER BY f.flag_id", 0, NULL);
 	if (res == NULL)
 		return -1;
-	found = PQntuples(res);
+	rc = each_flag_row(res, false, fn, arg);
 	PQclear(res);
-	if (found == 0) {
-		set_err(s, "no flag %lld", flag_id);
-		return 1;
-	}
+	return rc;
+}
+
+int
+store_has_records(struct store *s, bool *yes)
+{
+	PGresult *res;
+
+	res = q(s, "registry records", PGRES_TUPLES_OK,
+	    "SELECT EXISTS (SELECT 1 FROM study_versions)", 0, NULL);
+	if (res == NULL)
+		return -1;
+	*yes = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
 	return 0;
+}
+
+int
+store_ack(struct store *s, const long long *ids, size_t n, const char *by,
+    const char *reason, long long *missing)
+{
+	char *arr = NULL;
+	const char *p[3];
+	PGresult *res = NULL;
+	int rc = -1;
+
+	*missing = 0;
+	if ((arr = bigint_array(ids, n)) == NULL)
+		goto oom;
+	p[0] = arr;
+	p[1] = by;
+	p[2] = reason;
+	/*
+	 * All or none: an ID that is no flag (a typo) acknowledges nothing.
+	 * Acked again, a flag keeps its first time; a reason given now
+	 * replaces the old one.
+	 */
+	res = q(s, "ack flags", PGRES_TUPLES_OK,
+	    "WITH want AS (SELECT DISTINCT unnest($1::bigint[]) AS flag_id),"
+	    " missing AS (SELECT w.flag_id FROM want w WHERE NOT EXISTS"
+	    "  (SELECT 1 FROM flags f WHERE f.flag_id = w.flag_id)),"
+	    " upd AS (UPDATE flags f SET acked_at = coalesce(f.acked_at, now()),"
+	    "   acked_by = $2, ack_reason = coalesce($3, f.ack_reason)"
+	    "  FROM want w WHERE f.flag_id = w.flag_id"
+	    "   AND NOT EXISTS (SELECT 1 FROM missing) RETURNING f.flag_id)"
+	    " SELECT (SELECT min(flag_id) FROM missing),"
+	    "        (SELECT count(*) FROM upd)", 3, p);
+	if (res == NULL)
+		goto out;
+	if (!PQgetisnull(res, 0, 0)) {
+		*missing = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		set_err(s, "no flag %lld", *missing);
+		rc = 1;
+		goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	set_err(s, "ack: out of memory");
+out:
+	PQclear(res);
+	free(arr);
+	return rc;
 }
 
 int
@@ -3231,31 +3363,40 @@ store_each_pending_alert(struct store *s, const char *sink, store_flag_fn fn,
 	return rc;
 }
 
-/* One delivery attempt of an outbox's row (alert_outbox, match_outbox). */
+/* One delivery attempt of outbox rows (alert_outbox, match_outbox). */
 #define OUTBOX_DONE(table)						\
 	"UPDATE " table " SET attempts = attempts + 1,"			\
 	" last_attempt_at = now(),"					\
 	" delivered_at = CASE WHEN $2::boolean THEN now() END,"		\
 	" last_error = CASE WHEN $2::boolean THEN NULL ELSE $3 END"	\
-	" WHERE alert_id = $1::bigint AND delivered_at IS NULL"
+	" WHERE alert_id = ANY ($1::bigint[]) AND delivered_at IS NULL"
 
 static int
 outbox_done(struct store *s, const char *what, const char *sql,
-    long long alert_id, bool ok, const char *error)
+    const long long *alert_ids, size_t n, bool ok, const char *error)
 {
-	char id[24];
-	const char *p[3] = {id, ok ? "t" : "f", error};
+	char *arr;
+	const char *p[3];
+	int rc;
 
-	snprintf(id, sizeof(id), "%lld", alert_id);
-	return exec(s, what, sql, 3, p);
+	if ((arr = bigint_array(alert_ids, n)) == NULL) {
+		set_err(s, "%s: out of memory", what);
+		return -1;
+	}
+	p[0] = arr;
+	p[1] = ok ? "t" : "f";
+	p[2] = error;
+	rc = exec(s, what, sql, 3, p);
+	free(arr);
+	return rc;
 }
 
 int
-store_alert_done(struct store *s, long long alert_id, bool ok,
-    const char *error)
+store_alerts_done(struct store *s, const long long *alert_ids, size_t n,
+    bool ok, const char *error)
 {
-	return outbox_done(s, "alert delivered", OUTBOX_DONE("alert_outbox"),
-	    alert_id, ok, error);
+	return outbox_done(s, "alerts delivered", OUTBOX_DONE("alert_outbox"),
+	    alert_ids, n, ok, error);
 }
 
 int
@@ -3518,23 +3659,6 @@ fail:
 	"c.page_id, c.claim_id, c.line, c.nct_id, c.kind," \
 	" coalesce(c.statuses, ''), c.as_of, left(c.phrase, 200)," \
 	" left(c.excerpt, 400)"
-
-/* "{1,2,3}": a bigint[] parameter. */
-static char *
-bigint_array(const long long *v, size_t n)
-{
-	char *out = malloc(n * 21 + 3), *p;
-
-	if (out == NULL)
-		return NULL;
-	p = out;
-	*p++ = '{';
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%lld", i ? "," : "", v[i]);
-	*p++ = '}';
-	*p = '\0';
-	return out;
-}
 
 struct store_report_claims *
 store_report_page_claims(struct store *s, const long long *page_ids, size_t n)
@@ -4176,7 +4300,7 @@ store_match_done(struct store *s, long long alert_id, bool ok,
     const char *error)
 {
 	return outbox_done(s, "announcement delivered",
-	    OUTBOX_DONE("match_outbox"), alert_id, ok, error);
+	    OUTBOX_DONE("match_outbox"), &alert_id, 1, ok, error);
 }
 
 int

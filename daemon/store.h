@@ -256,6 +256,7 @@ struct store_summary {
 	char last_run_started[40];
 	char last_run_finished[40];
 	char last_run_error[512];		/* its error_text, "" if none */
+	unsigned last_run_errors;		/* its trial and page errors */
 	char last_ok_finished[40];
 	unsigned pages_skipped;			/* pages kept while unreadable */
 	char pages_skipped_since[40];		/* the oldest skip's start, or "" */
@@ -438,6 +439,7 @@ struct store_page {
 	const struct claim_list *claims;
 	const struct store_finding *findings;
 	size_t n_findings;
+	bool quiet_recheck;		/* a new recheck flag gets no alert */
 };
 
 /*
@@ -464,6 +466,21 @@ int store_page_flags(struct store *s, const struct store_page *pg,
  * sorted (bytewise).  New array of new strings (store_free_ids).  0 / -1.
  */
 int store_page_paths(struct store *s, char ***paths, size_t *n);
+
+/*
+ * The paths of pages stored before migration 0009 (not named under the
+ * root yet), oldest first.  New array of new strings (store_free_ids).
+ */
+int store_unrooted_pages(struct store *s, char ***paths, size_t *n);
+
+/*
+ * Rename the unrooted pages old[i] to names[i] and mark them rooted, in
+ * one transaction; a page whose new name another row has already keeps
+ * its path and is forgotten (store_forget_pages) after.  *resolved counts
+ * the flags that resolved so.  0 / -1.
+ */
+int store_root_pages(struct store *s, char *const *old, char *const *names,
+    size_t n, unsigned *resolved);
 
 /*
  * The pages at paths[0..n) are gone: resolve their open flags, drop their
@@ -498,21 +515,38 @@ struct store_flag {
 	char *raised_at;
 	char *resolved_at;	/* NULL while open */
 	char *acked_at;		/* NULL unless acked */
-	long long alert_id;	/* outbox row, for store_alert_done */
+	char *acked_by;		/* who acked it; NULL unless acked */
+	char *ack_reason;	/* why, NULL if not said */
+	long long alert_id;	/* outbox row, for store_alerts_done */
 };
 
 typedef int (*store_flag_fn)(void *arg, const struct store_flag *f);
 /* Open (all=false: unresolved and not acked) or all flags, by flag ID. */
 int store_each_flag(struct store *s, bool all, store_flag_fn fn, void *arg);
-/* Silence one flag.  0; -1 on error; 1 when no such flag. */
-int store_ack(struct store *s, long long flag_id);
+/* Every open flag, acknowledged or not, by flag ID (for scan).  0 / -1. */
+int store_each_open_flag(struct store *s, store_flag_fn fn, void *arg);
+
+/* Is any registry record stored (*yes)?  0 / -1. */
+int store_has_records(struct store *s, bool *yes);
+
+/*
+ * Silence the flags ids[0..n), all or none: `by` (who ran it) and
+ * `reason` (may be NULL) are kept with the time.  0; -1 on error; 1 when
+ * one of them is no flag (*missing names the first), and then nothing
+ * was acknowledged.
+ */
+int store_ack(struct store *s, const long long *ids, size_t n,
+    const char *by, const char *reason, long long *missing);
 
 /* Undelivered outbox rows of one sink, oldest first, with their flags. */
 int store_each_pending_alert(struct store *s, const char *sink,
     store_flag_fn fn, void *arg);
-/* Mark an outbox row delivered (ok) or record the failed attempt. */
-int store_alert_done(struct store *s, long long alert_id, bool ok,
-    const char *error);
+/*
+ * Mark the outbox rows alert_ids[0..n) delivered (ok) or record a failed
+ * attempt with `error`, in one statement.  0 / -1.
+ */
+int store_alerts_done(struct store *s, const long long *alert_ids, size_t n,
+    bool ok, const char *error);
 /* NOTIFY ctmirror_flags, payload flag ID (delivered at commit). */
 int store_notify_flag(struct store *s, long long flag_id);
 

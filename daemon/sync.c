@@ -5,6 +5,7 @@
  */
 #include "sync.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -737,7 +738,8 @@ struct scan_ctx {
 	struct judge *judge;
 	const char *sinks[3];
 	size_t n_sinks;
-	char **paths;			/* pages read, in the walk's (sorted) order */
+	char *root;			/* page names are relative to it */
+	char **paths;			/* names of the pages read, sorted after */
 	size_t n_paths, cap_paths;
 };
 
@@ -846,14 +848,17 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 	struct store_page sp;
 	size_t nf = 0;
 	unsigned raised = 0, resolved = 0;
-	char content[65], claims[65];
+	char content[65], claims[65], *name = NULL;
 	int rc = -1;
 
 	c->res->run.pages_scanned++;
-	if (remember_path(x, path) < 0) {
+	/* From here on the page is its name under the root. */
+	if ((name = pages_name(x->root, path)) == NULL ||
+	    remember_path(x, name) < 0) {
 		store_set_error(c->s, "out of memory");
 		goto fail;
 	}
+	path = name;
 	if (judge_page(x->judge, path, text, len, &pg) < 0)
 		goto fail;
 	if ((f = calloc(pg.verdicts.n + 1, sizeof(*f))) == NULL ||
@@ -871,6 +876,7 @@ on_page(void *arg, const char *path, const char *text, size_t len)
 	sp.claims = &pg.claims;
 	sp.findings = f;
 	sp.n_findings = nf;
+	sp.quiet_recheck = strcmp(c->cfg->min_severity, "stale") == 0;
 	if (store_page_flags(c->s, &sp, x->sinks, x->n_sinks, &raised,
 	    &resolved) < 0)
 		goto fail;
@@ -888,6 +894,7 @@ fail:
 		fail(c, "page %s: %s", path, store_errmsg(c->s));
 out:
 	free(f);
+	free(name);
 	judge_page_finish(&pg);
 	return rc;
 }
@@ -904,10 +911,13 @@ struct unread {
 /*
  * Sort the stored pages not read this cycle: those a skip covers (the
  * file, or a folder above it, could not be read) keep their claims and
- * flags; the others are gone.  Both lists sorted.  0 / -1 (memory).
+ * flags; so do those the walk did not look for (outside every path of
+ * [pages] paths: not configured any more, or under another root); the
+ * others are gone.  Both lists sorted.  0 / -1 (memory).
  */
 static int
-sort_unread(char **stored, size_t n, char *const *read, size_t n_read,
+sort_unread(const struct config *cfg, const char *root, char **stored,
+    size_t n, char *const *read, size_t n_read,
     const struct pages_skips *skips, struct unread *u)
 {
 	size_t i, k = 0;
@@ -928,8 +938,12 @@ sort_unread(char **stored, size_t n, char *const *read, size_t n_read,
 		if ((why = pages_skipped(skips, stored[i])) != NULL) {
 			u->skipped[u->n_skipped] = stored[i];
 			u->why[u->n_skipped++] = (char *)why;
-		} else {
+		} else if (pages_covered(root, cfg->page_paths,
+		    cfg->n_page_paths, stored[i])) {
 			u->gone[u->n_gone++] = stored[i];
+		} else {
+			log_debug("page=%s: outside [pages] paths, not read; "
+			    "its flags are kept", stored[i]);
 		}
 	}
 	return 0;
@@ -988,7 +1002,8 @@ settle_unread(struct cycle *c, struct scan_ctx *x,
 	memset(&u, 0, sizeof(u));
 	if (store_page_paths(c->s, &stored, &n) < 0)
 		goto dbfail;
-	if (sort_unread(stored, n, x->paths, x->n_paths, skips, &u) < 0 ||
+	if (sort_unread(c->cfg, x->root, stored, n, x->paths, x->n_paths,
+	    skips, &u) < 0 ||
 	    (since = calloc(u.n_skipped + 1, sizeof(*since))) == NULL ||
 	    (lasting = calloc(u.n_skipped + 1, sizeof(*lasting))) == NULL) {
 		fail(c, "%s", "out of memory");
@@ -1017,6 +1032,57 @@ out:
 }
 
 static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Pages stored before migration 0009 are named as the walk met them,
+ * relative to the folder the run started in: rename each, once, to its
+ * name under the root, so it keeps its claims and flags.  Two old names
+ * of one page (a relative and an absolute path) keep the first; the
+ * other is forgotten (its flags resolved: the first holds the same).
+ */
+static int
+root_old_pages(struct cycle *c, const char *root)
+{
+	char **old = NULL, **names = NULL;
+	size_t n = 0;
+	unsigned resolved = 0;
+	int rc = -1;
+
+	if (store_unrooted_pages(c->s, &old, &n) < 0) {
+		db_fail(c);
+		return -1;
+	}
+	if (n == 0) {
+		store_free_ids(old, 0);
+		return 0;
+	}
+	if ((names = calloc(n + 1, sizeof(*names))) == NULL)
+		goto oom;
+	for (size_t i = 0; i < n; i++)
+		if ((names[i] = pages_name(root, old[i])) == NULL)
+			goto oom;
+	if (store_root_pages(c->s, old, names, n, &resolved) < 0) {
+		db_fail(c);
+		goto out;
+	}
+	c->res->run.flags_resolved += resolved;
+	log_info("pages: %zu page%s stored by an earlier version named under "
+	    "%s", n, n == 1 ? "" : "s", root);
+	rc = 0;
+	goto out;
+oom:
+	fail(c, "%s", "pages: out of memory");
+out:
+	store_free_ids(names, names ? n : 0);
+	store_free_ids(old, n);
+	return rc;
+}
+
+static int
 judge_pages(struct cycle *c)
 {
 	struct scan_ctx x;
@@ -1029,14 +1095,20 @@ judge_pages(struct cycle *c)
 	x.c = c;
 	phase(c, "pages");
 	x.n_sinks = alerts_sinks(c->cfg, x.sinks);
+	if ((x.root = pages_root(c->cfg->page_root, c->cfg->page_paths,
+	    c->cfg->n_page_paths)) == NULL) {
+		fail(c, "pages: the root folder: %s", strerror(errno));
+		return -1;
+	}
+	if (root_old_pages(c, x.root) < 0)
+		goto out;
 	/* No page, no judge: its acronyms alone are a query over every trial. */
 	if (c->cfg->n_page_paths > 0 &&
 	    ((x.judge = judge_new(c->cfg, c->s)) == NULL ||
 	    judge_prepare(x.judge, c->cfg->page_paths, c->cfg->n_page_paths,
 	    c->cfg->max_page_size) < 0)) {
 		db_fail(c);
-		judge_free(x.judge);
-		return -1;
+		goto out;
 	}
 	pages = pages_scan(c->cfg->page_paths, c->cfg->n_page_paths,
 	    c->cfg->max_page_size, on_page, &x, &skips);
@@ -1047,6 +1119,13 @@ judge_pages(struct cycle *c)
 			    "reading the pages failed (out of memory)");
 		goto out;
 	}
+	/* Names, in the order the merge with the stored names needs. */
+	if (pages_skips_name(&skips, x.root) < 0) {
+		fail(c, "%s", "reading the pages failed (out of memory)");
+		goto out;
+	}
+	if (x.n_paths > 1)
+		qsort(x.paths, x.n_paths, sizeof(*x.paths), cmp_name);
 	if (settle_unread(c, &x, &skips) < 0)
 		goto out;
 	/* The page stage's counts, once, and only when there are some. */
@@ -1062,6 +1141,7 @@ out:
 	pages_skips_finish(&skips);
 	store_free_ids(x.paths, x.n_paths);
 	judge_free(x.judge);
+	free(x.root);
 	return rc;
 }
 
@@ -1220,10 +1300,14 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	if (judge_pages(&c) < 0)
 		goto finish;
 	phase(&c, "alerts");
-	if (alerts_deliver(cfg, s, f, stdout, &res->alerts_sent,
-	    &res->alerts_failed) < 0 && !store_ok(s)) {
+	if (alerts_deliver(cfg, s, f, stdout, &res->alerts) < 0 &&
+	    !store_ok(s)) {
 		db_fail(&c);
 		goto finish;
+	}
+	for (int k = 0; k < ALERTS_SINKS; k++) {
+		res->alerts_sent += res->alerts.sent[k];
+		res->alerts_failed += res->alerts.failed[k];
 	}
 	if (prune(&c) < 0)
 		goto finish;

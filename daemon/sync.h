@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "alerts.h"
 #include "backfill.h"
 #include "store.h"
 
@@ -25,6 +26,7 @@ struct sync_result {
 	unsigned trials_failed;		/* trials with an error this cycle */
 	unsigned alerts_sent;
 	unsigned alerts_failed;
+	struct alerts_counts alerts;	/* the same, per sink */
 	struct backfill_result backfill;	/* the history backfill stage */
 	double seconds;
 	char registry_build[40];	/* the registry's dataTimestamp, "" if none */

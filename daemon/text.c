@@ -489,3 +489,73 @@ text_status_bit(const char *word)
 			return 1u << i;
 	return 0;	/* expanded-access values and anything new */
 }
+
+/* --------------------------------------------------------------- paths */
+
+char *
+text_path_resolve(const char *base, const char *path)
+{
+	size_t bl = path[0] == '/' ? 0 : strlen(base), pl = strlen(path);
+	char *in = malloc(bl + pl + 2), *out, *w;
+	const char *r;
+
+	if (in == NULL)
+		return NULL;
+	memcpy(in, base, bl);
+	in[bl] = '/';
+	memcpy(in + bl + 1, path, pl + 1);
+	/* Never longer than its input: normalise in a copy of the same size. */
+	if ((out = malloc(bl + pl + 2)) == NULL) {
+		free(in);
+		return NULL;
+	}
+	w = out;
+	for (r = in; *r;) {
+		size_t n;
+
+		while (*r == '/')
+			r++;
+		n = strcspn(r, "/");
+		if (n == 0)
+			break;
+		if (n == 1 && r[0] == '.') {
+			/* "." names the folder it is in */
+		} else if (n == 2 && r[0] == '.' && r[1] == '.') {
+			while (w > out && *--w != '/')
+				;
+		} else {
+			*w++ = '/';
+			memcpy(w, r, n);
+			w += n;
+		}
+		r += n;
+	}
+	if (w == out)
+		*w++ = '/';
+	*w = '\0';
+	free(in);
+	return out;
+}
+
+char *
+text_percent_encode(const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = malloc(3 * n + 1), *w = out;
+
+	if (out == NULL)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (text_is_alnum(*p) || strchr("-._~", *p) != NULL ||
+		    strchr(keep, *p) != NULL) {
+			*w++ = (char)*p;
+		} else {
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
+		}
+	}
+	*w = '\0';
+	return out;
+}

@@ -229,4 +229,21 @@ const char *text_status_name(size_t i);
 /* The status bit of an overallStatus word; 0 for anything else (NULL too). */
 unsigned text_status_bit(const char *word);
 
+/* --------------------------------------------------------------- paths */
+
+/*
+ * `path` made absolute against the folder `base` (itself absolute) when
+ * it is relative, then normal: no "//", "/./" or trailing "/", each
+ * "dir/.." taken away (above "/" stays "/").  By the text alone: links
+ * are not followed, nothing is looked up.  New, or NULL on no memory.
+ */
+char *text_path_resolve(const char *base, const char *path);
+
+/*
+ * s with every byte outside RFC 3986's unreserved characters (letters,
+ * digits, - . _ ~) and those in `keep` percent-encoded (%2F): a path or
+ * a value fit for a URL.  New, or NULL on no memory.
+ */
+char *text_percent_encode(const char *s, const char *keep);
+
 #endif

@@ -9,7 +9,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict Fmo7I5mjeRfD0Hp6jBWgVZ5QuTvWUaCboLtWGv9AePi70SkVmF3TZgVVNXlf2ed
+\restrict WLB0nK1n8wbc5iEGOdHjMMjm7bAvZl5J9tWWZSuewbaMPwcsp4Giwut2iKzhXR2
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -417,14 +417,14 @@ CREATE VIEW public.trial_timeline AS
         CASE
             WHEN (length(s.primary_completion) = 10) THEN ((substr(s.primary_completion, 9, 2))::integer - 1)
             ELSE 0
-        END) AS primary_completion,
+        END) AS primary_completion_date,
         CASE length(s.primary_completion)
             WHEN 10 THEN 'day'::text
             WHEN 7 THEN 'month'::text
             WHEN 4 THEN 'year'::text
             ELSE NULL::text
-        END AS primary_completion_precision,
-    s.primary_completion_type,
+        END AS primary_completion_date_precision,
+    s.primary_completion_type AS primary_completion_date_type,
     s.enrollment,
     s.enrollment_type,
     (array_agg(s.source ORDER BY s.day))[1] AS source
@@ -475,24 +475,24 @@ COMMENT ON COLUMN public.trial_timeline.has_results IS 'Registry hasResults duri
 
 
 --
--- Name: COLUMN trial_timeline.primary_completion; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_timeline.primary_completion_date; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_timeline.primary_completion IS 'primaryCompletionDateStruct.date during the span as a date; a month-only date is its first day (see primary_completion_precision).';
-
-
---
--- Name: COLUMN trial_timeline.primary_completion_precision; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trial_timeline.primary_completion_precision IS 'day, month or year: how much of primary_completion the registry gave.';
+COMMENT ON COLUMN public.trial_timeline.primary_completion_date IS 'primaryCompletionDateStruct.date during the span as a date; a month-only date is its first day (see primary_completion_date_precision). AACT studies.primary_completion_date.';
 
 
 --
--- Name: COLUMN trial_timeline.primary_completion_type; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trial_timeline.primary_completion_date_precision; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_timeline.primary_completion_type IS 'ACTUAL or ESTIMATED, as the registry marked primary_completion; NULL when it gave no date.';
+COMMENT ON COLUMN public.trial_timeline.primary_completion_date_precision IS 'day, month or year: how much of primary_completion_date the registry gave.';
+
+
+--
+-- Name: COLUMN trial_timeline.primary_completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_timeline.primary_completion_date_type IS 'ACTUAL or ESTIMATED, as the registry marked primary_completion_date; NULL when it gave no date. AACT studies.primary_completion_date_type.';
 
 
 --
@@ -830,6 +830,8 @@ CREATE TABLE public.flags (
     notified_at timestamp with time zone,
     acked_at timestamp with time zone,
     resolved_at timestamp with time zone,
+    acked_by text,
+    ack_reason text,
     CONSTRAINT flags_nct_id_check CHECK ((nct_id ~ '^NCT[0-9]{8}$'::text)),
     CONSTRAINT flags_severity_check CHECK ((severity = ANY (ARRAY['stale'::text, 'recheck'::text])))
 )
@@ -950,8 +952,16 @@ CREATE TABLE public.pages (
     last_scanned_at timestamp with time zone,
     claims_hash text,
     skipped_since timestamp with time zone,
-    skip_reason text
+    skip_reason text,
+    rooted boolean DEFAULT true NOT NULL
 );
+
+
+--
+-- Name: COLUMN pages.path; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.pages.path IS 'The page''s path relative to [pages] root (an absolute path for a page outside it); its identity.';
 
 
 --
@@ -959,6 +969,13 @@ CREATE TABLE public.pages (
 --
 
 COMMENT ON COLUMN public.pages.last_scanned_at IS 'When the page''s claims were last stored from new content (an unchanged page is not rewritten).';
+
+
+--
+-- Name: COLUMN pages.rooted; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.pages.rooted IS 'false for a row stored before migration 0009, whose path is as the walk met it; the next cycle renames it to its path under the root.';
 
 
 --
@@ -1254,12 +1271,15 @@ CREATE VIEW public.stale_claims AS
     f.nct_id,
     f.claim_kind,
     f.claim_text,
-    f.as_of,
+    public.registry_date(f.as_of) AS as_of,
     f.rule,
     f.severity,
     f.evidence,
     f.raised_at,
-    f.resolved_at
+    f.resolved_at,
+    f.acked_at,
+    f.acked_by,
+    f.ack_reason
    FROM (public.flags f
      JOIN public.pages p ON ((p.page_id = f.page_id)));
 
@@ -1268,7 +1288,7 @@ CREATE VIEW public.stale_claims AS
 -- Name: VIEW stale_claims; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.stale_claims IS 'Page claims the registry contradicts (severity stale) or that need a fresh look (recheck); open flags have resolved_at NULL.';
+COMMENT ON VIEW public.stale_claims IS 'Page claims the registry contradicts (severity stale) or that need a fresh look (recheck); open flags have resolved_at NULL, silenced ones acked_at set.';
 
 
 --
@@ -1282,7 +1302,7 @@ COMMENT ON COLUMN public.stale_claims.flag_id IS 'Flag identifier; `ctmirror ack
 -- Name: COLUMN stale_claims.page; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.stale_claims.page IS 'Path of the page that makes the claim.';
+COMMENT ON COLUMN public.stale_claims.page IS 'Path of the page that makes the claim, relative to [pages] root.';
 
 
 --
@@ -1303,7 +1323,7 @@ COMMENT ON COLUMN public.stale_claims.nct_id IS 'The trial the claim is about.';
 -- Name: COLUMN stale_claims.claim_kind; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.stale_claims.claim_kind IS 'results-pending, publication-pending, status, or mention (the page cites the trial by this NCT ID).';
+COMMENT ON COLUMN public.stale_claims.claim_kind IS 'results-pending, publication-pending, status or mention.';
 
 
 --
@@ -1317,14 +1337,14 @@ COMMENT ON COLUMN public.stale_claims.claim_text IS 'Excerpt of the page around 
 -- Name: COLUMN stale_claims.as_of; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.stale_claims.as_of IS 'The date the claim was made as of (YYYY-MM-DD), NULL if unknown.';
+COMMENT ON COLUMN public.stale_claims.as_of IS 'The date the claim was made as of, NULL if unknown (a date; text before schema 0009). The page gives a day or a month; a month counts as its first day.';
 
 
 --
 -- Name: COLUMN stale_claims.rule; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.stale_claims.rule IS 'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, results-submitted, results-overdue, identity-mismatch, alias-id or unknown-trial.';
+COMMENT ON COLUMN public.stale_claims.rule IS 'The rule that fired: results-posted, publication-linked, status-changed, registry-updated, claim-expired, ...';
 
 
 --
@@ -1356,6 +1376,27 @@ COMMENT ON COLUMN public.stale_claims.resolved_at IS 'When the page stopped maki
 
 
 --
+-- Name: COLUMN stale_claims.acked_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.stale_claims.acked_at IS 'When `ctmirror ack` silenced the flag; NULL unless acknowledged.';
+
+
+--
+-- Name: COLUMN stale_claims.acked_by; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.stale_claims.acked_by IS 'Who acknowledged it: the login that ran `ctmirror ack`.';
+
+
+--
+-- Name: COLUMN stale_claims.ack_reason; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.stale_claims.ack_reason IS 'Why, as given with `ctmirror ack --reason`; NULL if none was given.';
+
+
+--
 -- Name: study_changes; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1373,6 +1414,62 @@ CREATE TABLE public.study_changes (
     CONSTRAINT study_changes_change_class_check CHECK ((change_class = ANY (ARRAY['status'::text, 'results'::text, 'references'::text, 'dates'::text, 'other'::text]))),
     CONSTRAINT study_changes_check CHECK (((old_value IS NOT NULL) OR (new_value IS NOT NULL)))
 );
+
+
+--
+-- Name: status_changes; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.status_changes AS
+ SELECT c.nct_id,
+    (c.old_value #>> '{}'::text[]) AS old_status,
+    (c.new_value #>> '{}'::text[]) AS new_status,
+    public.registry_date(c.registry_updated) AS registry_updated,
+    c.detected_at
+   FROM public.study_changes c
+  WHERE (c.path = '/protocolSection/statusModule/overallStatus'::text);
+
+
+--
+-- Name: VIEW status_changes; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.status_changes IS 'Every change of a trial''s overallStatus ctmirror saw, old and new status as text: trial_changes where field is /protocolSection/statusModule/overallStatus.';
+
+
+--
+-- Name: COLUMN status_changes.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.status_changes.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN status_changes.old_status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.status_changes.old_status IS 'overallStatus before the change (RECRUITING, ...), NULL if the record had none.';
+
+
+--
+-- Name: COLUMN status_changes.new_status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.status_changes.new_status IS 'overallStatus after the change (COMPLETED, ...).';
+
+
+--
+-- Name: COLUMN status_changes.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.status_changes.registry_updated IS 'The registry''s date of the change: the lastUpdatePostDate of the version that carries it.';
+
+
+--
+-- Name: COLUMN status_changes.detected_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.status_changes.detected_at IS 'When ctmirror stored the change.';
 
 
 --
@@ -1501,7 +1598,7 @@ CREATE VIEW public.trial_changes AS
     c.change_class,
     c.old_value,
     c.new_value,
-    c.registry_updated,
+    public.registry_date(c.registry_updated) AS registry_updated,
     c.detected_at
    FROM public.study_changes c;
 
@@ -1510,7 +1607,7 @@ CREATE VIEW public.trial_changes AS
 -- Name: VIEW trial_changes; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trial_changes IS 'Every field-level change ctmirror saw between consecutive registry versions of a trial.';
+COMMENT ON VIEW public.trial_changes IS 'Every field-level change ctmirror saw between consecutive registry versions of a trial; status_changes has the status changes as text.';
 
 
 --
@@ -1552,7 +1649,7 @@ COMMENT ON COLUMN public.trial_changes.new_value IS 'Value after the change (JSO
 -- Name: COLUMN trial_changes.registry_updated; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trial_changes.registry_updated IS 'The registry''s lastUpdatePostDate of the version that carries the change.';
+COMMENT ON COLUMN public.trial_changes.registry_updated IS 'The registry''s lastUpdatePostDate of the version that carries the change (a date; text before schema 0009).';
 
 
 --
@@ -3165,6 +3262,70 @@ COMMENT ON COLUMN public.trial_sponsors_history.lead_or_collaborator IS 'lead or
 
 
 --
+-- Name: trial_versions; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.trial_versions AS
+ SELECT v.nct_id,
+    v.version_id,
+    v.version_no,
+    f.last_update_posted_date AS registry_updated,
+    v.fetched_at,
+    v.raw
+   FROM (public.study_versions v
+     LEFT JOIN public.version_facts f ON ((f.version_id = v.version_id)));
+
+
+--
+-- Name: VIEW trial_versions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON VIEW public.trial_versions IS 'Every registry version of every trial ctmirror stored, with its raw API v2 record (jsonb), for what the other views do not cover.';
+
+
+--
+-- Name: COLUMN trial_versions.nct_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_versions.nct_id IS 'ClinicalTrials.gov identifier.';
+
+
+--
+-- Name: COLUMN trial_versions.version_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_versions.version_id IS 'The version''s identifier, as in the _history views.';
+
+
+--
+-- Name: COLUMN trial_versions.version_no; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_versions.version_no IS 'Its number among the trial''s stored versions, 1 for the first.';
+
+
+--
+-- Name: COLUMN trial_versions.registry_updated; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_versions.registry_updated IS 'The version''s lastUpdatePostDate.';
+
+
+--
+-- Name: COLUMN trial_versions.fetched_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_versions.fetched_at IS 'When ctmirror fetched it.';
+
+
+--
+-- Name: COLUMN trial_versions.raw; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trial_versions.raw IS 'The record as the registry sent it (API v2 JSON): raw #>> ''{protocolSection,statusModule,overallStatus}''.';
+
+
+--
 -- Name: trials_current; Type: VIEW; Schema: public; Owner: -
 --
 
@@ -3174,12 +3335,22 @@ CREATE VIEW public.trials_current AS
     v.brief_title,
     v.overall_status,
     v.has_results,
-    v.results_first_posted,
-    v.primary_completion,
-    v.last_update_posted,
-    chk.finished_at AS last_checked_at
-   FROM ((public.trials t
+    f.results_first_posted_date,
+    f.results_first_posted_date_type,
+    f.results_first_posted_date_precision,
+    f.primary_completion_date,
+    f.primary_completion_date_type,
+    f.primary_completion_date_precision,
+    f.last_update_posted_date,
+    f.last_update_posted_date_type,
+    f.last_update_posted_date_precision,
+    chk.finished_at AS last_checked_at,
+    f.results_first_posted_date AS results_first_posted,
+    f.primary_completion_date AS primary_completion,
+    f.last_update_posted_date AS last_update_posted
+   FROM (((public.trials t
      LEFT JOIN public.study_versions v ON ((v.version_id = t.current_version_id)))
+     LEFT JOIN public.version_facts f ON ((f.version_id = t.current_version_id)))
      LEFT JOIN LATERAL ( SELECT r.finished_at
            FROM public.sync_runs r
           WHERE ((r.status = ANY (ARRAY['ok'::text, 'partial'::text])) AND (r.finished_at >= t.tracked_since) AND (NOT (EXISTS ( SELECT 1
@@ -3194,7 +3365,7 @@ CREATE VIEW public.trials_current AS
 -- Name: VIEW trials_current; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON VIEW public.trials_current IS 'One row per tracked trial: its current registry state as last stored by ctmirror.';
+COMMENT ON VIEW public.trials_current IS 'One row per tracked trial: its current registry state as last stored by ctmirror. Dates are dates (a month-only registry date is its first day) with _precision and _type, as AACT names them.';
 
 
 --
@@ -3233,24 +3404,66 @@ COMMENT ON COLUMN public.trials_current.has_results IS 'Registry hasResults: res
 
 
 --
--- Name: COLUMN trials_current.results_first_posted; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trials_current.results_first_posted_date; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trials_current.results_first_posted IS 'resultsFirstPostDateStruct.date (YYYY-MM-DD), NULL if results were never posted.';
-
-
---
--- Name: COLUMN trials_current.primary_completion; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.trials_current.primary_completion IS 'primaryCompletionDateStruct.date (YYYY-MM or YYYY-MM-DD), actual or estimated.';
+COMMENT ON COLUMN public.trials_current.results_first_posted_date IS 'When results were first posted (resultsFirstPostDateStruct.date), NULL if never. AACT studies.results_first_posted_date.';
 
 
 --
--- Name: COLUMN trials_current.last_update_posted; Type: COMMENT; Schema: public; Owner: -
+-- Name: COLUMN trials_current.results_first_posted_date_type; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON COLUMN public.trials_current.last_update_posted IS 'lastUpdatePostDateStruct.date: when the registry last posted a change.';
+COMMENT ON COLUMN public.trials_current.results_first_posted_date_type IS 'ACTUAL or ESTIMATED, as the registry marks results_first_posted_date.';
+
+
+--
+-- Name: COLUMN trials_current.results_first_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.results_first_posted_date_precision IS 'day, month or year: how much of results_first_posted_date the registry gave.';
+
+
+--
+-- Name: COLUMN trials_current.primary_completion_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.primary_completion_date IS 'primaryCompletionDateStruct.date, actual or estimated (primary_completion_date_type); a month-only date is its first day. AACT studies.primary_completion_date.';
+
+
+--
+-- Name: COLUMN trials_current.primary_completion_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.primary_completion_date_type IS 'ACTUAL or ESTIMATED. AACT studies.primary_completion_date_type.';
+
+
+--
+-- Name: COLUMN trials_current.primary_completion_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.primary_completion_date_precision IS 'day, month or year: how much of primary_completion_date the registry gave.';
+
+
+--
+-- Name: COLUMN trials_current.last_update_posted_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.last_update_posted_date IS 'When the registry last posted a change (lastUpdatePostDateStruct.date). AACT studies.last_update_posted_date.';
+
+
+--
+-- Name: COLUMN trials_current.last_update_posted_date_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.last_update_posted_date_type IS 'ACTUAL or ESTIMATED, as the registry marks last_update_posted_date.';
+
+
+--
+-- Name: COLUMN trials_current.last_update_posted_date_precision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.last_update_posted_date_precision IS 'day, month or year: how much of last_update_posted_date the registry gave.';
 
 
 --
@@ -3258,6 +3471,27 @@ COMMENT ON COLUMN public.trials_current.last_update_posted IS 'lastUpdatePostDat
 --
 
 COMMENT ON COLUMN public.trials_current.last_checked_at IS 'End of the last sync that checked this trial against the registry without error.';
+
+
+--
+-- Name: COLUMN trials_current.results_first_posted; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.results_first_posted IS 'DEPRECATED (text before schema 0009): the same as results_first_posted_date; read that instead.';
+
+
+--
+-- Name: COLUMN trials_current.primary_completion; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.primary_completion IS 'DEPRECATED (text, YYYY-MM or YYYY-MM-DD, before schema 0009): the same as primary_completion_date; read that and primary_completion_date_precision instead.';
+
+
+--
+-- Name: COLUMN trials_current.last_update_posted; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.trials_current.last_update_posted IS 'DEPRECATED (text before schema 0009): the same as last_update_posted_date; read that instead.';
 
 
 --
@@ -3868,6 +4102,13 @@ GRANT SELECT ON TABLE public.stale_claims TO ctmirror_reader;
 
 
 --
+-- Name: TABLE status_changes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.status_changes TO ctmirror_reader;
+
+
+--
 -- Name: TABLE trial_changes; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3994,6 +4235,13 @@ GRANT SELECT ON TABLE public.trial_sponsors_history TO ctmirror_reader;
 
 
 --
+-- Name: TABLE trial_versions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.trial_versions TO ctmirror_reader;
+
+
+--
 -- Name: TABLE trials_current; Type: ACL; Schema: public; Owner: -
 --
 
@@ -4004,5 +4252,5 @@ GRANT SELECT ON TABLE public.trials_current TO ctmirror_reader;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict Fmo7I5mjeRfD0Hp6jBWgVZ5QuTvWUaCboLtWGv9AePi70SkVmF3TZgVVNXlf2ed
+\unrestrict WLB0nK1n8wbc5iEGOdHjMMjm7bAvZl5J9tWWZSuewbaMPwcsp4Giwut2iKzhXR2
 

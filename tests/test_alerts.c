@@ -6,6 +6,7 @@
  * when the page is fixed, and a failing webhook gets every alert later.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -22,6 +23,8 @@
 #include <jansson.h>
 
 #include "alerts.h"
+#include "build_config.h"
+#include "config.h"
 #include "fakereg.h"
 #include "harness.h"
 #include "store.h"
@@ -279,7 +282,12 @@ Test(alerts, one_flag_once_then_resolved_when_page_fixed)
 	free(old);
 }
 
-Test(alerts, webhook_gets_each_flag_once_even_after_failing)
+/*
+ * One digest per cycle: the webhook gets one POST listing every new flag
+ * (the receiver failing, the next cycle sends them all again, once), and
+ * a cycle that raises nothing posts nothing.
+ */
+Test(alerts, webhook_gets_one_digest_a_cycle)
 {
 	struct harness_run r;
 	char *alerts;
@@ -292,52 +300,166 @@ Test(alerts, webhook_gets_each_flag_once_even_after_failing)
 	write_conf(alerts);
 	/* First run: the receiver fails; alerts stay queued, exit 1. */
 	cr_expect_eq(sync_now(&r), 1, "stderr: %s", r.err);
-	cr_expect(strstr(r.err, "will retry") != NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "; will retry next cycle (") != NULL, "%s",
+	    r.err);
 	cr_expect(strstr(r.err, "s3cr3t-token") == NULL, "token leaked: %s",
 	    r.err);
 	harness_run_free(&r);
 	flags = count("SELECT count(*) FROM flags");
-	cr_assert_gt(flags, 0);
+	cr_assert_gt(flags, 1);
+	cr_expect_eq(hook.posts, 1, "one POST for the whole cycle");
 	cr_expect_eq(hook.ok_posts, 0);
-	/* Receiver recovers: every flag arrives exactly once. */
+	/* Receiver recovers: one POST carries every flag, exactly once. */
 	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
 	harness_run_free(&r);
-	cr_expect_eq(hook.ok_posts, flags);
+	cr_expect_eq(hook.posts, 2);
+	cr_expect_eq(hook.ok_posts, 1);
 	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
 	harness_run_free(&r);
-	cr_expect_eq(hook.ok_posts, flags, "no duplicates");
-	cr_expect(strstr(hook.bodies, "\"text\"") != NULL, "%s", hook.bodies);
+	cr_expect_eq(hook.posts, 2, "nothing new: no POST");
+	{
+		char *want = harness_fmt("\"count\":%ld", flags);
+
+		cr_expect(strstr(hook.bodies, want) != NULL, "%s", hook.bodies);
+		free(want);
+	}
+	cr_expect(strstr(hook.bodies, "\"text\":\"*ctmirror*: ") != NULL, "%s",
+	    hook.bodies);
 	cr_expect(strstr(hook.bodies, "\"nct_id\":\"NCT02982915\"") != NULL,
 	    "%s", hook.bodies);
+	cr_expect(strstr(hook.bodies, "\"ack\":\"ctmirror ack ") != NULL, "%s",
+	    hook.bodies);
 	cr_expect_eq(count("SELECT count(*) FROM alert_outbox WHERE sink = "
 	    "'webhook' AND delivered_at IS NOT NULL"), flags);
+	cr_expect_eq(count("SELECT count(*) FROM alert_outbox WHERE sink = "
+	    "'webhook' AND attempts = 2"), flags);
 	cr_expect_eq(count("SELECT count(*) FROM alert_outbox WHERE sink = "
 	    "'notify' AND delivered_at IS NOT NULL"), flags);
 	free(alerts);
 }
 
-Test(alerts, webhook_body_is_slack_compatible)
+/*
+ * The Slack text groups the flags by page; each names its line (a link
+ * to it with [pages] link), its flag ID and the ack command; page text
+ * cannot make Slack markup (& < > as entities).
+ */
+Test(alerts, digest_text_for_slack)
 {
-	struct store_flag f = {0};
+	struct config *cfg = config_defaults();
+	struct store_flag f[3];
+	const struct store_flag *v[3] = {&f[0], &f[1], &f[2]};
 	char *body;
+	json_error_t e;
+	json_t *doc;
+	const char *text;
 
-	f.flag_id = 7;
-	f.page = (char *)"kb/a \"quoted\".md";
-	f.line = 3;
-	snprintf(f.nct_id, sizeof(f.nct_id), "NCT02982915");
-	f.claim_kind = (char *)"results-pending";
-	f.claim_text = (char *)"results pending";
-	f.rule = (char *)"results-posted";
-	f.severity = (char *)"stale";
-	f.evidence = (char *)"results first posted on 2026-08-01";
-	f.link = (char *)"https://clinicaltrials.gov/study/NCT02982915";
-	f.raised_at = (char *)"2026-11-23T00:00:00Z";
-	body = alerts_webhook_body(&f);
+	cr_assert_not_null(cfg);
+	free(cfg->page_link);
+	cfg->page_link = strdup("https://git.example.org/kb/blob/main/{path}"
+	    "#L{line}");
+	memset(f, 0, sizeof(f));
+	for (int i = 0; i < 3; i++) {
+		f[i].flag_id = 7 + i;
+		f[i].page = (char *)(i < 2 ? "a b/x.md" : "y.md");
+		f[i].line = 3 + i;
+		snprintf(f[i].nct_id, sizeof(f[i].nct_id), "NCT02982915");
+		f[i].claim_kind = (char *)"results-pending";
+		f[i].claim_text = (char *)"results <!here> pending & more";
+		f[i].rule = (char *)"results-posted";
+		f[i].severity = (char *)"stale";
+		f[i].evidence = (char *)"results first posted on 2026-08-01";
+		f[i].link = (char *)"https://clinicaltrials.gov/study/"
+		    "NCT02982915";
+		f[i].raised_at = (char *)"2026-11-23T00:00:00Z";
+	}
+	body = alerts_digest_body(cfg, v, 3);
 	cr_assert_not_null(body);
-	cr_expect(strstr(body, "\"text\":\"[stale] kb/a \\\"quoted\\\".md:3:") !=
-	    NULL, "%s", body);
-	cr_expect(strstr(body, "\"flag_id\":7") != NULL, "%s", body);
+	doc = json_loads(body, 0, &e);
+	cr_assert_not_null(doc, "%s", e.text);
+	text = json_string_value(json_object_get(doc, "text"));
+	cr_assert_not_null(text);
+	cr_expect(strncmp(text, "*ctmirror*: 3 new flags on 2 pages\n*a b/x.md*"
+	    "\n• <https://git.example.org/kb/blob/main/a%20b/x.md#L3|line 3> "
+	    "[stale] results-posted: <https://clinicaltrials.gov/study/"
+	    "NCT02982915|NCT02982915> results-pending \"results &lt;!here&gt; "
+	    "pending &amp; more\": results first posted on 2026-08-01 (flag 7: "
+	    "`ctmirror ack 7`)", 280) == 0, "%s", text);
+	cr_expect(strstr(text, "\n*y.md*\n• <") != NULL, "%s", text);
+	cr_expect_eq(json_integer_value(json_object_get(doc, "count")), 3);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(doc, "flags"), 2), "line_link")),
+	    "https://git.example.org/kb/blob/main/y.md#L5");
+	json_decref(doc);
 	free(body);
+	config_free(cfg);
+}
+
+/*
+ * [daemon] metrics_file: a sync from cron leaves its run's metrics for
+ * node_exporter's textfile collector, replaced whole each run.
+ */
+Test(alerts, metrics_file_for_a_textfile_collector)
+{
+	struct harness_run r;
+	char *prom = harness_fmt("%s/ctmirror.prom", dir);
+	char *extra = harness_fmt("stdout = no\n[daemon]\nmetrics_file = %s\n",
+	    prom);
+	char *text, *want;
+
+	write_conf(extra);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	harness_run_free(&r);
+	text = harness_read(prom);
+	cr_assert_not_null(text, "%s", prom);
+	want = harness_fmt("ctmirror_build_info{version=\"%s\",schema=\"%04d\"} "
+	    "1\n", CTMIRROR_VERSION, CTMIRROR_SCHEMA_VERSION);
+	cr_expect(strstr(text, want) != NULL, "%s", text);
+	cr_expect(strstr(text, "ctmirror_last_run_outcome{outcome=\"ok\"} 1\n")
+	    != NULL, "%s", text);
+	cr_expect(strstr(text, "ctmirror_last_run_alerts{sink=\"notify\","
+	    "result=\"sent\"} ") != NULL, "%s", text);
+	cr_expect(strstr(text, "ctmirror_last_run_versions_stored 3\n") != NULL,
+	    "%s", text);
+	free(text);
+	/* The next run replaces it; no temporary file is left beside it. */
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	harness_run_free(&r);
+	text = harness_read(prom);
+	cr_assert_not_null(text);
+	cr_expect(strstr(text, "ctmirror_last_run_versions_stored 0\n") != NULL,
+	    "%s", text);
+	free(text);
+	{
+		char *cmd = harness_fmt("ls %s | grep -c tmp", dir);
+		FILE *p = popen(cmd, "r");
+		int n = -1;
+
+		cr_assert_not_null(p);
+		cr_expect_eq(fscanf(p, "%d", &n), 1);
+		cr_expect_eq(n, 0, "a temporary file is left");
+		pclose(p);
+		free(cmd);
+	}
+	free(want);
+	free(extra);
+	free(prom);
+}
+
+/* [alerts] min_severity = stale: recheck flags are raised, not announced. */
+Test(alerts, min_severity_stale_announces_stale_only)
+{
+	struct harness_run r;
+
+	write_conf("min_severity = stale\n");
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	cr_expect_gt(count("SELECT count(*) FROM flags WHERE severity = "
+	    "'recheck'"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM alert_outbox a JOIN flags f "
+	    "USING (flag_id) WHERE f.severity = 'recheck'"), 0);
+	cr_expect_gt(count("SELECT count(*) FROM alert_outbox"), 0);
+	cr_expect(strstr(r.out, "due for a recheck") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "is stale") != NULL, "%s", r.out);
+	harness_run_free(&r);
 }
 
 /* ----------------------------------------------------- search matches */
@@ -490,7 +612,6 @@ Test(alerts, untrusted_text_is_shown_safely)
 	    pagedir);
 	const char *status[] = {"-c", conf, "status", NULL};
 	const char *flags[] = {"-c", conf, "flags", NULL};
-	const char *scan[] = {"-c", conf, "scan", NULL};
 	struct harness_run r;
 	FILE *f;
 
@@ -520,12 +641,97 @@ Test(alerts, untrusted_text_is_shown_safely)
 	    "%s", r.out);
 	expect_safe("flags", r.out);
 	harness_run_free(&r);
-	cr_assert_eq(harness_run(&r, scan, NULL), 0);
-	cr_expect_eq(r.status, 0, "%s", r.err);
-	expect_safe("scan stdout", r.out);
-	expect_safe("scan stderr", r.err);
-	harness_run_free(&r);
+	/* scan: 1, for the stale claims; text, --all and GitHub alike. */
+	for (int k = 0; k < 3; k++) {
+		const char *how[] = {NULL, "--all", "--format=github"};
+		const char *argv[] = {"-c", conf, "scan", how[k], NULL};
+
+		cr_assert_eq(harness_run(&r, argv, NULL), 0);
+		cr_expect_eq(r.status, 1, "%s", r.err);
+		expect_safe("scan stdout", r.out);
+		expect_safe("scan stderr", r.err);
+		if (k == 2)
+			cr_expect(strstr(r.out, "evil?[2J%0Actmirror%3A "
+			    "error%3A forged.md,line=") != NULL, "%s", r.out);
+		harness_run_free(&r);
+	}
 	free(bin);
 	free(evil);
 	free(rec);
+}
+
+static void
+conf_paths(const char *root, const char *paths)
+{
+	char *body = harness_fmt(
+	    "[database]\nconninfo = %s\n"
+	    "[registry]\nbase_url = %s\nrate_limit = 0\nretries = 0\n"
+	    "[pages]\nroot = %s\npaths = %s\n[alerts]\nnotify = no\n", db,
+	    fakereg_url(reg), root, paths);
+
+	cr_assert_eq(harness_write(conf, body), 0);
+	free(body);
+}
+
+/* A sync from `dir` that raises and resolves nothing. */
+static void
+sync_changes_nothing(const char *what, long flags)
+{
+	struct harness_run r;
+
+	cr_expect_eq(sync_now(&r), 0, "%s: stderr: %s", what, r.err);
+	cr_expect_str_eq(r.out, "", "%s: no alert", what);
+	harness_run_free(&r);
+	cr_expect_eq(count("SELECT count(*) FROM flags"), flags, "%s: no new "
+	    "flag", what);
+	cr_expect_eq(count("SELECT count(*) FROM flags WHERE resolved_at IS "
+	    "NULL"), flags, "%s: none resolved", what);
+}
+
+/*
+ * A page is known by its path under the root (here the default, the
+ * folder of paths): the same checkout reached by an absolute and a
+ * relative path, moved elsewhere, or stored by an earlier version under
+ * the path the walk met, keeps its flags (same IDs, nothing resolved,
+ * nothing announced again); a cycle whose paths do not reach the page
+ * (its folder dropped from paths, the root kept) leaves its flags.
+ */
+Test(alerts, page_identity_across_checkouts)
+{
+	struct harness_run r;
+	char *cwd = getcwd(NULL, 0), *moved, *other;
+	long flags;
+
+	cr_assert_eq(chdir(dir), 0);
+	conf_paths("", pagedir);
+	cr_expect_eq(sync_now(&r), 0, "stderr: %s", r.err);
+	harness_run_free(&r);
+	flags = count("SELECT count(*) FROM flags");
+	cr_assert_gt(flags, 0);
+	cr_expect_eq(count("SELECT count(*) FROM pages WHERE path = "
+	    "'msc-therapy.txt'"), 1, "named under the root");
+	conf_paths("", "kb");
+	sync_changes_nothing("relative path", flags);
+	conf_paths("", "./kb/../kb/");
+	sync_changes_nothing("another spelling", flags);
+	moved = harness_fmt("%s/moved", dir);
+	cr_assert_eq(rename(pagedir, moved), 0);
+	conf_paths("", moved);
+	sync_changes_nothing("moved checkout", flags);
+	/* Not configured any more: not looked at, so not resolved. */
+	other = harness_fmt("%s/other", dir);
+	cr_assert_eq(mkdir(other, 0755), 0);
+	conf_paths(moved, other);
+	sync_changes_nothing("folder dropped from paths", flags);
+	/* Stored by an earlier version: named as the walk met it. */
+	cr_assert_eq(harness_db_exec(db, "UPDATE pages SET rooted = false, "
+	    "path = 'moved/' || path"), 0);
+	conf_paths("", "moved");
+	sync_changes_nothing("renamed from an earlier version", flags);
+	cr_expect_eq(count("SELECT count(*) FROM pages WHERE path = "
+	    "'msc-therapy.txt' AND rooted"), 1);
+	cr_assert_eq(chdir(cwd), 0);
+	free(other);
+	free(moved);
+	free(cwd);
 }

@@ -261,9 +261,9 @@ Test(backfill, timeline_covers_the_whole_life)
 	cr_expect_str_eq(v, "2016-12-06", "from the first version's posting");
 	free(v);
 	v = value("SELECT string_agg(valid_from || ' ' || overall_status || "
-	    "' ' || has_results || ' ' || coalesce(primary_completion::text, "
-	    "'-') || ' ' || primary_completion_precision || ' ' || "
-	    "primary_completion_type || ' ' || enrollment || ' ' || "
+	    "' ' || has_results || ' ' || coalesce(primary_completion_date::text, "
+	    "'-') || ' ' || primary_completion_date_precision || ' ' || "
+	    "primary_completion_date_type || ' ' || enrollment || ' ' || "
 	    "enrollment_type || ' ' || source, E'\\n' ORDER BY valid_from) "
 	    "FROM trial_timeline");
 	cr_expect_str_eq(v,
@@ -282,7 +282,7 @@ Test(backfill, timeline_covers_the_whole_life)
 	    "2026-08-01 COMPLETED true 2021-06-30 day ACTUAL 43 ACTUAL history");
 	free(v);
 	/* The state of every tracked trial on a day. */
-	v = value("SELECT overall_status || ' ' || primary_completion FROM "
+	v = value("SELECT overall_status || ' ' || primary_completion_date FROM "
 	    "trials_as_of('2020-05-01')");
 	cr_expect_str_eq(v, "SUSPENDED 2020-06-01");
 	free(v);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -190,10 +191,10 @@ Test(config, key_table)
 			want_restart |= strcmp(id, restart[j]) == 0;
 		for (size_t j = 0; j < sizeof(secret) / sizeof(*secret); j++)
 			want_secret |= strcmp(id, secret[j]) == 0;
-		cr_expect_eq(k[i].reloadable, !want_restart, "%s reload", id);
-		cr_expect_eq(k[i].secret, want_secret, "%s secret", id);
-		nrestart += !k[i].reloadable;
-		nsecret += k[i].secret;
+		cr_expect_eq(!!(k[i].flags & CONFIG_RELOAD), !want_restart, "%s reload", id);
+		cr_expect_eq(!!(k[i].flags & CONFIG_SECRET), want_secret, "%s secret", id);
+		nrestart += !(k[i].flags & CONFIG_RELOAD);
+		nsecret += !!(k[i].flags & CONFIG_SECRET);
 		cr_expect_eq(k[i].count_offset != 0,
 		    k[i].type == CONFIG_NCT_LIST ||
 		    k[i].type == CONFIG_STRING_LIST, "%s count", id);
@@ -590,7 +591,7 @@ Test(config, reference_file_documents_every_key)
 	k = config_keys(&n);
 	for (size_t i = 0; i < n; i++) {
 		char *doc = reference_comment(text, &k[i]);
-		const char *mark = k[i].reloadable ? "(reload: SIGHUP)" :
+		const char *mark = k[i].flags & CONFIG_RELOAD ? "(reload: SIGHUP)" :
 		    "(restart required)";
 
 		cr_expect_not_null(doc, "[%s] %s = %s is not in %s",
@@ -642,4 +643,149 @@ Test(config, zero_nct_id)
 	harness_rmtree(dir);
 	free(path);
 	free(dir);
+}
+
+/*
+ * A file is read to its end and every problem in it is listed, in line
+ * order, each with its line; an unknown key or section names the nearest
+ * known one (a typo, or a key in the wrong section), as compilers do.
+ */
+Test(config, every_problem_with_the_nearest_name)
+{
+	static const struct {
+		int line;
+		const char *text;
+	} want[] = {
+		{2, "unknown key 'rate_limt' in [registry]; did you mean "
+		    "'rate_limit'?"},
+		{3, "[registry] concurrency: \"many\" is not a whole number"},
+		{5, "unknown section [page]; did you mean [pages]?"},
+		{9, "unknown key 'webhook_url' in [daemon]; it belongs in "
+		    "[alerts]"},
+		{10, "[daemon] listen: \"nowhere\" is not host:port"},
+		{12, "[alerts] stdout: \"maybe\" is not yes or no"},
+		{13, "unknown key 'zzzzzz' in [alerts]"},
+	};
+	char *dir = harness_tmpdir(), *path;
+	struct config_error err = {0};
+	struct config *c;
+
+	cr_assert_not_null(dir);
+	path = harness_fmt("%s/ctmirror.conf", dir);
+	cr_assert_eq(harness_write(path, "[registry]\n"
+	    "rate_limt = 10\n"
+	    "concurrency = many\n"
+	    "# the keys of an unknown section are not reported one by one\n"
+	    "[page]\n"
+	    "paths = kb\n"
+	    "max_page_size = 1M\n"
+	    "[daemon]\n"
+	    "webhook_url = https://hooks.example.org/x\n"
+	    "listen = nowhere\n"
+	    "[alerts]\n"
+	    "stdout = maybe\n"
+	    "zzzzzz = 1\n"
+	    "  continued = of the unknown key, not another error\n"
+	    "notify = no\n"), 0);
+	cr_expect_null(config_load_file(path, &err));
+	cr_expect_eq(err.n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]) && i < err.n;
+	    i++) {
+		cr_expect_str_eq(err.all[i].file, path);
+		cr_expect_eq(err.all[i].line, want[i].line, "problem %zu: %s",
+		    i, err.all[i].text);
+		cr_expect_str_eq(err.all[i].text, want[i].text);
+	}
+	/* The first is also where one-line callers read it. */
+	cr_expect_eq(err.line, 2);
+	cr_expect_str_eq(err.text, want[0].text);
+	/* A good file after a bad one: no problem left over. */
+	cr_assert_eq(harness_write(path, "[registry]\nrate_limit = 10\n"), 0);
+	c = config_load_file(path, &err);
+	cr_expect_not_null(c);
+	cr_expect_eq(err.n, 0);
+	config_free(c);
+	harness_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+/*
+ * The private cluster's folder is absolute once loaded, whatever folder
+ * a command runs in: relative to the config file's folder, or the
+ * default place ($STATE_DIRECTORY first, as systemd sets it).
+ */
+Test(config, state_dir_resolved_once)
+{
+	char *dir = harness_tmpdir(), *sub, *path, *want, *cwd = getcwd(NULL, 0);
+	struct config_error err = {0};
+	struct config *c;
+
+	cr_assert_not_null(dir);
+	sub = harness_fmt("%s/etc", dir);
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	path = harness_fmt("%s/ctmirror.conf", sub);
+	cr_assert_eq(harness_write(path, "[database]\nstate_dir = "
+	    "../state/./db/\n"), 0);
+	/* From another folder, by a relative name: the same place. */
+	cr_assert_eq(chdir(dir), 0);
+	c = config_load("etc/ctmirror.conf", &err);
+	cr_assert_not_null(c, "%s", err.text);
+	want = harness_fmt("%s/state/db", dir);
+	cr_expect_str_eq(c->state_dir, want);
+	config_free(c);
+	cr_assert_eq(chdir("/"), 0);
+	c = config_load(path, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_str_eq(c->state_dir, want);
+	config_free(c);
+	free(want);
+	/* Empty: systemd's StateDirectory=, else the user's or root's place. */
+	cr_assert_eq(harness_write(path, "[database]\nstate_dir =\n"), 0);
+	setenv("STATE_DIRECTORY", "/var/lib/ctmirror-test:/other", 1);
+	c = config_load(path, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_str_eq(c->state_dir, "/var/lib/ctmirror-test");
+	config_free(c);
+	unsetenv("STATE_DIRECTORY");
+	c = config_load(path, &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_expect_eq(c->state_dir[0], '/', "%s", c->state_dir);
+	config_free(c);
+	cr_assert_eq(chdir(cwd), 0);
+	harness_rmtree(dir);
+	free(cwd);
+	free(path);
+	free(sub);
+	free(dir);
+}
+
+/* ctmirror.conf(5) names every key of the table, in its section. */
+Test(config, man_page_names_every_key)
+{
+	char *path = harness_fmt("%s/config/ctmirror.conf.5", harness_root());
+	char *text = harness_read(path);
+	const struct config_key *k;
+	size_t n;
+
+	cr_assert_not_null(text, "%s", path);
+	k = config_keys(&n);
+	for (size_t i = 0; i < n; i++) {
+		char *sec = harness_fmt(".SH [%s]\n", k[i].section);
+		char *key = harness_fmt("\n.B %s\n", k[i].name);
+		char *at = strstr(text, sec), *next;
+
+		cr_expect_not_null(at, "no section %s", sec);
+		if (at == NULL)
+			goto next_key;
+		next = strstr(at + 1, "\n.SH ");
+		cr_expect(strstr(at, key) != NULL && (next == NULL ||
+		    strstr(at, key) < next), "[%s] %s is not in %s",
+		    k[i].section, k[i].name, path);
+next_key:
+		free(sec);
+		free(key);
+	}
+	free(text);
+	free(path);
 }

@@ -160,7 +160,8 @@ static const char *const views[] = {"trials_current", "trial_changes",
     "trial_interventions_history", "trial_sponsors_history",
     "trial_references_history", "trial_outcomes_history",
     "trial_design_history", "trial_dates_history", "trial_sites_history",
-    "results_due", "trial_timeline", "trial_searches"};
+    "results_due", "trial_timeline", "trial_searches", "status_changes",
+    "trial_versions"};
 static const char *const tables[] = {"sync_runs", "trials", "study_versions",
     "study_changes", "trial_aliases", "sync_errors", "pages", "claims",
     "flags", "alert_outbox", "schema_migrations", "version_facts",
@@ -246,7 +247,24 @@ Test(migrations, views_documented)
 	    "table_name = 'trials_current' AND column_name IN ('nct_id', "
 	    "'acronym', 'brief_title', 'overall_status', 'has_results', "
 	    "'results_first_posted', 'primary_completion', "
-	    "'last_update_posted', 'last_checked_at')"), 9);
+	    "'last_update_posted', 'last_checked_at')"), 9,
+	    "0001's names stay (deprecated aliases)");
+	/* Every date column of every view is a date (timestamps aside). */
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM information_schema.columns c JOIN "
+	    "information_schema.views v ON v.table_name = c.table_name AND "
+	    "v.table_schema = c.table_schema WHERE c.table_schema = 'public' "
+	    "AND (c.column_name ~ '(_date|_posted|_completion|registry_updated"
+	    "|as_of|due_by)$') AND c.data_type <> 'date'"), 0);
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM information_schema.columns WHERE "
+	    "table_name = 'stale_claims' AND column_name IN ('acked_at', "
+	    "'acked_by', 'ack_reason')"), 3);
+	cr_expect_eq(harness_db_count(db,
+	    "SELECT count(*) FROM information_schema.columns WHERE "
+	    "table_name = 'status_changes' AND column_name IN ('nct_id', "
+	    "'old_status', 'new_status', 'registry_updated', 'detected_at')"),
+	    5);
 	cr_expect_eq(harness_db_count(db,
 	    "SELECT count(*) FROM information_schema.columns WHERE "
 	    "table_name = 'trial_changes' AND column_name IN ('nct_id', "
@@ -257,6 +275,85 @@ Test(migrations, views_documented)
 	    "table_name = 'stale_claims' AND column_name IN ('flag_id', 'page', "
 	    "'line', 'nct_id', 'claim_kind', 'claim_text', 'as_of', 'rule', "
 	    "'severity', 'evidence', 'raised_at', 'resolved_at')"), 12);
+}
+
+/*
+ * The registry writes dates as YYYY-MM-DD, YYYY-MM or YYYY: every view
+ * gives a date (a month or year alone its first day), its precision and
+ * the registry's type, under AACT's names; the old names of 0001 give
+ * the same dates.  A malformed one is NULL, never an error.
+ */
+Test(migrations, typed_dates_from_every_registry_shape)
+{
+	static const struct {
+		const char *nct, *date, *want, *precision;
+	} cases[] = {
+		{"NCT00000101", "2024-05-17", "2024-05-17", "day"},
+		{"NCT00000102", "2024-05", "2024-05-01", "month"},
+		{"NCT00000103", "2024", "2024-01-01", "year"},
+		{"NCT00000104", "2024-02-30", "", ""},
+	};
+	int applied;
+	struct store *s = open_db();
+
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	store_close(s);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *sql = harness_fmt(
+		    "INSERT INTO trials (nct_id) VALUES ('%s');"
+		    "INSERT INTO study_versions (nct_id, version_no, content_hash,"
+		    " last_update_posted, overall_status, has_results, citation,"
+		    " raw) VALUES ('%s', 1, repeat('a', 64), '2025-03-10',"
+		    " 'COMPLETED', false, '{}', '{\"protocolSection\": {\"statusModule\": {"
+		    "\"primaryCompletionDateStruct\": {\"date\": \"%s\","
+		    " \"type\": \"ACTUAL\"}, \"lastUpdatePostDateStruct\": {"
+		    "\"date\": \"2025-03-10\", \"type\": \"ACTUAL\"}}}}');"
+		    "UPDATE trials SET current_version_id = (SELECT version_id FROM"
+		    " study_versions WHERE nct_id = '%s') WHERE nct_id = '%s';",
+		    cases[i].nct, cases[i].nct, cases[i].date, cases[i].nct,
+		    cases[i].nct);
+		char *q = harness_fmt("SELECT concat_ws('|', "
+		    "primary_completion_date, primary_completion_date_precision, "
+		    "primary_completion_date_type, primary_completion, "
+		    "last_update_posted_date, last_update_posted_date_precision, "
+		    "pg_typeof(primary_completion_date)) FROM trials_current "
+		    "WHERE nct_id = '%s'", cases[i].nct);
+		char *want = cases[i].want[0] ? harness_fmt(
+		    "%s|%s|ACTUAL|%s|2025-03-10|day|date", cases[i].want,
+		    cases[i].precision, cases[i].want) :
+		    harness_fmt("ACTUAL|2025-03-10|day|date");
+		char *got;
+
+		cr_assert_eq(harness_db_exec(db, sql), 0, "%s", cases[i].date);
+		got = harness_db_value(db, q);
+		cr_expect_str_eq(got, want, "%s", cases[i].date);
+		free(got);
+		free(want);
+		free(q);
+		free(sql);
+	}
+	/* trial_changes and status_changes: the registry's date, a date. */
+	cr_assert_eq(harness_db_exec(db, "INSERT INTO study_versions (nct_id, "
+	    "version_no, content_hash, overall_status, has_results, citation, "
+	    "raw) VALUES ('NCT00000101', 2, repeat('b', 64), 'TERMINATED', "
+	    "false, '{}', '{}'); INSERT INTO study_changes (nct_id, version_id, "
+	    "prev_version_id, path, change_class, old_value, new_value, "
+	    "registry_updated) SELECT 'NCT00000101', max(version_id), "
+	    "min(version_id), '/protocolSection/statusModule/overallStatus', "
+	    "'status', '\"RECRUITING\"', '\"TERMINATED\"', '2025-04-01' "
+	    "FROM study_versions WHERE nct_id = 'NCT00000101'"), 0);
+	{
+		char *got = harness_db_value(db, "SELECT concat_ws('|', "
+		    "old_status, new_status, registry_updated, "
+		    "pg_typeof(registry_updated)) FROM status_changes");
+
+		cr_expect_str_eq(got, "RECRUITING|TERMINATED|2025-04-01|date");
+		free(got);
+		got = harness_db_value(db, "SELECT pg_typeof(registry_updated) "
+		    "FROM trial_changes");
+		cr_expect_str_eq(got, "date");
+		free(got);
+	}
 }
 
 Test(migrations, newer_schema_refused)
@@ -350,4 +447,32 @@ Test(migrations, unknown_version_refused)
 		free(want);
 	}
 	free(ci);
+}
+
+/*
+ * A migration's version is its number, and numbers may skip one that a
+ * branch not merged yet holds: the newest is the schema version, and a
+ * database that lacks one below its newest is told to migrate.
+ */
+Test(migrations, versions_are_the_numbers_a_gap_allowed)
+{
+	struct store *s = open_db();
+	int applied;
+
+	for (int i = 1; i < store_migrations_count; i++)
+		cr_expect_gt(store_migrations[i].version,
+		    store_migrations[i - 1].version);
+	cr_expect_eq(store_migrations[store_migrations_count - 1].version,
+	    CTMIRROR_SCHEMA_VERSION);
+	for (int i = 0; i < store_migrations_count; i++)
+		cr_expect_eq(atoi(store_migrations[i].name),
+		    store_migrations[i].version, "%s",
+		    store_migrations[i].name);
+	cr_assert_eq(store_migrate(s, &applied), 0, "%s", store_errmsg(s));
+	cr_assert_eq(harness_db_exec(db, "DELETE FROM schema_migrations "
+	    "WHERE version = 1"), 0);
+	cr_expect_eq(store_check_schema(s), -1);
+	cr_expect(strstr(store_errmsg(s), "lacks migration 0001: run "
+	    "'ctmirror migrate'") != NULL, "%s", store_errmsg(s));
+	store_close(s);
 }

@@ -738,3 +738,107 @@ Test(pages, page_rewritten_while_read_is_never_half_read, .timeout = 60)
 	    r.rounds);
 	free(page);
 }
+
+/* ---------------------------------------------------------------- names */
+
+/*
+ * A page is known by its path under the root, whatever path reached it:
+ * relative from the working folder, absolute, with "./" and "..", or
+ * through a symbolic link to the root.
+ */
+Test(pages, names_under_the_root)
+{
+	char *cwd = getcwd(NULL, 0), *root, *want_root;
+	char *paths[2];
+
+	mkfolder("kb");
+	mkfolder("kb/sub");
+	mkfolder("notes");
+	mkfile("kb/a.md", "a\n");
+	mkfile("kb/sub/b.md", "b\n");
+	mklink("kb", "link");
+	cr_assert_eq(chdir(tmp), 0);
+	/* Default root: the common parent of paths. */
+	paths[0] = (char *)"kb/";
+	paths[1] = (char *)"notes/*.md";
+	root = pages_root(NULL, paths, 2);
+	cr_expect_str_eq(root, tmp);
+	free(root);
+	root = pages_root(NULL, paths, 1);
+	want_root = harness_fmt("%s/kb", tmp);
+	cr_expect_str_eq(root, want_root);
+	{
+		static const char *const same[] = {"kb/a.md", "./kb/a.md",
+		    "kb/sub/../a.md", "link/a.md"};
+		char *abs = harness_fmt("%s/kb/a.md", tmp);
+
+		for (size_t i = 0; i < 4; i++) {
+			char *name = pages_name(root, same[i]);
+
+			cr_expect_str_eq(name, "a.md", "%s", same[i]);
+			free(name);
+		}
+		free(abs);
+		abs = pages_name(root, "kb/sub/b.md");
+		cr_expect_str_eq(abs, "sub/b.md");
+		free(abs);
+	}
+	{
+		char *abs = harness_fmt("%s/kb/a.md", tmp), *name;
+
+		name = pages_name(root, abs);
+		cr_expect_str_eq(name, "a.md", "absolute");
+		free(name);
+		name = pages_name(root, "notes/x.md");
+		cr_expect_eq(name[0], '/', "outside the root: %s", name);
+		free(name);
+		name = pages_name(root, "kb");
+		cr_expect_str_eq(name, ".");
+		free(name);
+		free(abs);
+	}
+	/* A single file names its folder; an explicit root wins. */
+	paths[0] = (char *)"kb/sub/b.md";
+	free(root);
+	root = pages_root(NULL, paths, 1);
+	free(want_root);
+	want_root = harness_fmt("%s/kb/sub", tmp);
+	cr_expect_str_eq(root, want_root);
+	free(root);
+	root = pages_root("kb/../notes", paths, 1);
+	free(want_root);
+	want_root = harness_fmt("%s/notes", tmp);
+	cr_expect_str_eq(root, want_root);
+	free(root);
+	free(want_root);
+	cr_assert_eq(chdir(cwd), 0);
+	free(cwd);
+}
+
+/*
+ * A stored page the walk did not look for (its folder no longer in
+ * paths) is not covered, so not gone; a page under a walked folder, a
+ * named file or a glob match is.
+ */
+Test(pages, covered_by_what_the_walk_looks_at)
+{
+	char *paths[3] = {NULL, NULL, NULL};
+	char *root = harness_fmt("%s", tmp);
+
+	paths[0] = harness_fmt("%s/kb", tmp);
+	paths[1] = harness_fmt("%s/notes/*.md", tmp);
+	paths[2] = harness_fmt("%s/one.txt", tmp);
+	cr_expect(pages_covered(root, paths, 3, "kb/a.md"));
+	cr_expect(pages_covered(root, paths, 3, "kb/deep/er/a.md"));
+	cr_expect(pages_covered(root, paths, 3, "notes/x.md"));
+	cr_expect(pages_covered(root, paths, 3, "one.txt"));
+	cr_expect_not(pages_covered(root, paths, 3, "notes/sub/x.md"));
+	cr_expect_not(pages_covered(root, paths, 3, "notes/x.txt"));
+	cr_expect_not(pages_covered(root, paths, 3, "kbx/a.md"));
+	cr_expect_not(pages_covered(root, paths, 3, "old/a.md"));
+	cr_expect_not(pages_covered(root, paths, 1, "one.txt"));
+	cr_expect_not(pages_covered(root, paths, 3, "/elsewhere/a.md"));
+	for (int i = 0; i < 3; i++)
+		free(paths[i]);
+	free(root);
+}

@@ -190,6 +190,36 @@ get(const char *path, char **out, double *seconds)
 	return code;
 }
 
+/* The status line the endpoint answers GET path with (new), or NULL. */
+static char *
+status_line(const char *path)
+{
+	struct sockaddr_in a;
+	char req[256], buf[512];
+	ssize_t n;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((unsigned short)port);
+	a.sin_addr.s_addr = htonl(0x7f000001);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", path);
+	if (write(fd, req, strlen(req)) < 0 ||
+	    (n = read(fd, buf, sizeof(buf) - 1)) <= 0) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return strndup(buf, strcspn(buf, "\r\n"));
+}
+
 /* The value of a metric line "name value" in /metrics, -1 if absent. */
 static double
 metric(const char *name)
@@ -387,8 +417,33 @@ Test(service, endpoints_answer_fast_while_a_cycle_is_stuck)
 		cr_expect_lt(secs, 0.1, "/status took %.3f s", secs);
 	}
 	cr_expect_eq(get("/nope", NULL, NULL), 404);
+	/* Each answer has its reason phrase, not a bare "Error". */
+	{
+		static const char *const want[][2] = {
+			{"/nope", "HTTP/1.1 404 Not Found"},
+			{"/healthz", "HTTP/1.1 503 Service Unavailable"},
+			{"/status", "HTTP/1.1 200 OK"},
+		};
+
+		for (size_t i = 0; i < 3; i++) {
+			char *sl = status_line(want[i][0]);
+
+			cr_expect_str_eq(sl ? sl : "", want[i][1]);
+			free(sl);
+		}
+	}
 	cr_assert_eq(get("/metrics", &body, &secs), 200);
 	cr_expect_lt(secs, 0.1);
+	{
+		char *want = harness_fmt("\nctmirror_build_info{version=\"%s\","
+		    "schema=\"%04d\"} 1\n", CTMIRROR_VERSION,
+		    CTMIRROR_SCHEMA_VERSION);
+
+		cr_expect(strstr(body, want) != NULL, "%s", body);
+		free(want);
+	}
+	cr_expect(strstr(body, "\nctmirror_alerts_total{sink=\"webhook\","
+	    "result=\"failed\"} 0\n") != NULL, "%s", body);
 	/* Prometheus text exposition: every line one of three shapes. */
 	regcomp(&help, "^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .+$", REG_EXTENDED);
 	regcomp(&type, "^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* "

@@ -210,7 +210,7 @@ page_flags(const char *path, const char *content, const char *claims_hash,
     const char *const *sinks, size_t n_sinks, unsigned *raised,
     unsigned *resolved)
 {
-	struct store_page pg = {path, content, claims_hash, cl, f, n};
+	struct store_page pg = {path, content, claims_hash, cl, f, n, false};
 
 	return store_page_flags(st, &pg, sinks, n_sinks, raised, resolved);
 }
@@ -303,8 +303,21 @@ Test(store, flags_raise_once_refresh_resolve_ack)
 	n = 0;
 	cr_assert_eq(store_each_flag(st, false, count_flag, &n), 0);
 	cr_expect_eq(n, 1);
-	cr_expect_eq(store_ack(st, count("SELECT flag_id FROM flags")), 0);
-	cr_expect_eq(store_ack(st, 424242), 1);
+	{
+		long long ids[2] = {count("SELECT flag_id FROM flags"), 424242};
+		long long missing = 0;
+
+		cr_expect_eq(store_ack(st, ids, 2, "alice", NULL, &missing), 1,
+		    "all or none");
+		cr_expect_eq(missing, 424242);
+		cr_expect_eq(count("SELECT count(*) FROM flags WHERE acked_at "
+		    "IS NOT NULL"), 0);
+		cr_expect_eq(store_ack(st, ids, 1, "alice", "published in "
+		    "May", &missing), 0);
+		cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
+		    "acked_by = 'alice' AND ack_reason = 'published in May'"),
+		    1);
+	}
 	n = 0;
 	cr_assert_eq(store_each_flag(st, false, count_flag, &n), 0);
 	cr_expect_eq(n, 0);

@@ -364,3 +364,28 @@ Test(text, status_words)
 		cr_expect_eq(text_status_bit(text_status_name(i)), 1u << i);
 	cr_expect_str_eq(text_status_name(N_STATUSES), "");
 }
+
+Test(text, path_resolve)
+{
+	static const struct {
+		const char *base, *path, *want;
+	} cases[] = {
+		{"/srv", "kb/a.md", "/srv/kb/a.md"},
+		{"/srv/", "./kb//a.md", "/srv/kb/a.md"},
+		{"/srv/x", "../kb/./a.md", "/srv/kb/a.md"},
+		{"/srv", "/abs/../b/", "/b"},
+		{"/", "..", "/"},
+		{"/a/b", "", "/a/b"},
+		{"/a/b", "../../..", "/"},
+		{"/a", "b/..", "/a"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = text_path_resolve(cases[i].base, cases[i].path);
+
+		cr_assert_not_null(got);
+		cr_expect_str_eq(got, cases[i].want, "%s + %s", cases[i].base,
+		    cases[i].path);
+		free(got);
+	}
+}

@@ -53,7 +53,8 @@ class Webhook:
     """A receiver of ctmirror's webhook POSTs.  mode: "ok" (200), "500",
     "hang" (read the POST, never answer until released), "down" (nothing
     listens: connection refused), "big" (200 with a body of big_body
-    bytes).  `acked` lists the flag_id of every POST answered 200."""
+    bytes).  `acked` lists the flag_id of every flag in every POST answered
+    200 (a digest lists its flags under "flags")."""
 
     def __init__(self):
         self.mode = "ok"
@@ -103,9 +104,10 @@ class Webhook:
             if mode == "500":
                 self.reply(500, b"receiver broken")
                 return
-            flag = json.loads(body).get("flag_id")
+            doc = json.loads(body)
+            flags = [f.get("flag_id") for f in doc.get("flags", [doc])]
             with hook.lock:
-                hook.acked.append(flag)
+                hook.acked.extend(flags)
             self.reply(200, b"x" * hook.big_body if mode == "big" else b"ok")
 
 
