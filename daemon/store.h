@@ -3,7 +3,10 @@
  * advisory lock, and the reads and writes of each sync step.  Every write
  * that belongs to one step runs inside store_begin()/store_commit(); every
  * statement is parameterized (PQexecParams).  Errors are kept in the store
- * (store_errmsg) for the caller to report with its own context.
+ * (store_errmsg) for the caller to report with its own context.  The
+ * definitions are in store.c (session, migrations, runs) and one
+ * store_*.c file per kind of data (trials, history, pages, report,
+ * searches).
  */
 #ifndef CTMIRROR_STORE_H
 #define CTMIRROR_STORE_H
