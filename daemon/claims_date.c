@@ -377,31 +377,6 @@ claims_date_stamp(const unsigned char *t, size_t i, size_t hi, size_t *e)
 	return false;
 }
 
-/* "as of <date>" anywhere in [s, e). */
-bool
-claims_date_as_of(const unsigned char *t, size_t s, size_t e,
-    char out[DATE_SIZE])
-{
-	size_t i, j, end;
-	bool iso;
-
-	for (i = s; i + 5 < e; i++) {
-		if (!claims_word_start(t, s, i) || !claims_word_is(t, i, e,
-		    "as"))
-			continue;
-		for (j = i + 2; j < e && text_is_hspace(t[j]); j++)
-			;
-		if (j == i + 2 || !claims_word_is(t, j, e, "of"))
-			continue;
-		for (j += 2; j < e && text_is_hspace(t[j]); j++)
-			;
-		if (j < e && text_is_alnum(t[j]) &&
-		    claims_date_at(t, j, e, out, &end, &iso) != TEXT_DATE_NONE)
-			return true;
-	}
-	return false;
-}
-
 void
 claims_date_months(struct wfilter *f)
 {

@@ -52,10 +52,6 @@ bool claims_date_label(const unsigned char *t, size_t i, size_t hi,
 bool claims_date_stamp(const unsigned char *t, size_t i, size_t hi,
     size_t *e);
 
-/* "as of <date>" anywhere in t[s..e), its date into out. */
-bool claims_date_as_of(const unsigned char *t, size_t s, size_t e,
-    char out[DATE_SIZE]);
-
 /* Is w[0..n) (any case) a front-matter key that dates the page ("updated")? */
 bool claims_date_key(const unsigned char *w, size_t n);
 

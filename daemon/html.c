@@ -244,27 +244,6 @@ plain(unsigned char c)
 	    c != '"' && c != '\'';
 }
 
-size_t
-html_escape(char *dst, size_t size, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0, len, used;
-	const char *rep;
-
-	while (i < n) {
-		len = escape_char(u + i, n - i, &rep, &used);
-		if (size > 0 && o + len < size)
-			memcpy(dst + o, rep, len);
-		else if (size > 0 && o < size)
-			size = o + 1;	/* stop writing; keep counting */
-		o += len;
-		i += used;
-	}
-	if (size > 0)
-		dst[o < size ? o : size - 1] = '\0';
-	return o;
-}
-
 /* Escape n bytes of s into h; plain ASCII runs go through in one copy. */
 static void
 escape_into(struct html *h, const char *s, size_t n)

@@ -57,11 +57,4 @@ void html_textn(struct html *h, const char *s, size_t max);
 /* Exactly n bytes of s, escaped (n at a character boundary). */
 void html_text_len(struct html *h, const char *s, size_t n);
 
-/*
- * Escape n bytes of s into dst (room for `size` bytes, NUL-terminated):
- * the primitive behind html_text.  Returns the length the whole escape
- * needs (as snprintf does), so a short dst can be detected.
- */
-size_t html_escape(char *dst, size_t size, const char *s, size_t n);
-
 #endif

@@ -238,13 +238,3 @@ log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-fatalx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_CRIT, "fatal: ", fmt, ap, NULL);
-	va_end(ap);
-	exit(1);
-}

@@ -46,8 +46,6 @@ void log_notice(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* Detail for debugging; shown with -vv. */
 void log_debug(const char *fmt, ...) LOG_PRINTF(1, 2);
-/* Print and exit(1).  Only before the event loop starts (STYLE.md 6). */
-void fatalx(const char *fmt, ...) LOG_PRINTF(1, 2) __attribute__((noreturn));
 
 /*
  * Untrusted text (registry records, HTTP error bodies and headers, page
