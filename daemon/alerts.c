@@ -480,8 +480,9 @@ match_json(const struct store_match *m, bool with_text, bool with_query)
 	json_t *o;
 
 	registry_study_link(m->nct_id, link);
-	if (with_text && asprintf(&text, "new trial matches search %s: <%s|%s>, "
-	    "%s, %s, %s", m->search, link, m->nct_id, m->brief_title,
+	if (with_text && asprintf(&text,
+	    "new trial matches search %s: <%s|%s>, %s, %s, %s",
+	    m->search, link, m->nct_id, m->brief_title,
 	    m->overall_status, m->lead_sponsor) < 0)
 		return NULL;
 	o = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:s}",
@@ -581,8 +582,9 @@ match_one(void *arg, const struct store_match *m)
 		free(body);
 		if (pr.error[0] != '\0') {
 			/* Never the URL: it may carry a token. */
-			log_warnx("alerts sink=webhook search=%s nct=%s: %s; "
-			    "will retry next cycle", m->search, m->nct_id,
+			log_warnx(
+			    "alerts sink=webhook search=%s nct=%s: %s; will retry next cycle",
+			    m->search, m->nct_id,
 			    pr.error);
 			err = pr.error;
 			p->down = true;

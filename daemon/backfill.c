@@ -98,8 +98,8 @@ trial_failed(struct stage *bf, const struct store_backfill *b,
 		return -1;
 	if (give_up) {
 		bf->res->trials_failed++;
-		log_warnx("backfill nct=%s: gave up after %d attempts: %s; its "
-		    "history starts with the first version seen live",
+		log_warnx(
+		    "backfill nct=%s: gave up after %d attempts: %s; its history starts with the first version seen live",
 		    b->nct_id, b->attempts + 1, why ? why : "out of memory");
 	} else if (fault == HISTORY_TRIAL) {
 		log_info("backfill nct=%s: %s (attempt %d of %d)", b->nct_id,
@@ -371,8 +371,8 @@ join_history(struct stage *bf, const struct store_backfill *b)
 	}
 	if (j.prev != NULL && cl.n == 0) {
 		/* Cannot be: the last history version would be the anchor. */
-		store_set_error(bf->s, "backfill: the history's last version is "
-		    "the first one seen live");
+		store_set_error(bf->s,
+		    "backfill: the history's last version is the first one seen live");
 		goto dbfail;
 	}
 	if ((limit > j.added && store_backfill_shift(bf->s, b->nct_id,
@@ -384,14 +384,14 @@ join_history(struct stage *bf, const struct store_backfill *b)
 	bf->res->stored += (unsigned)j.added;
 	bf->res->trials_done++;
 	if (j.anchor_version >= 0)
-		log_info("backfill nct=%s: %d version%s from the registry's "
-		    "history before the first seen live (registry version %d)",
+		log_info(
+		    "backfill nct=%s: %d version%s from the registry's history before the first seen live (registry version %d)",
 		    b->nct_id, j.added, j.added == 1 ? "" : "s",
 		    j.anchor_version);
 	else
-		log_info("backfill nct=%s: %d version%s from the registry's "
-		    "history submitted before %s, when the first version seen "
-		    "live was", b->nct_id, j.added, j.added == 1 ? "" : "s",
+		log_info(
+		    "backfill nct=%s: %d version%s from the registry's history submitted before %s, when the first version seen live was",
+		    b->nct_id, j.added, j.added == 1 ? "" : "s",
 		    j.placed_by);
 	rc = 0;
 	goto out;
@@ -467,9 +467,9 @@ backfill_run(const struct config *cfg, struct store *s, struct fetch *f,
 	url = cfg->history_url && cfg->history_url[0] ?
 	    strdup(cfg->history_url) : history_url_from_base(cfg->base_url);
 	if (url == NULL) {
-		log_warnx("backfill: the history endpoints cannot be told from "
-		    "[registry] base_url %s (it does not end in /v2): set "
-		    "[registry] history_url", cfg->base_url);
+		log_warnx(
+		    "backfill: the history endpoints cannot be told from [registry] base_url %s (it does not end in /v2): set [registry] history_url",
+		    cfg->base_url);
 		return 0;
 	}
 	if ((bf.h = history_new(f, url, cfg->concurrency)) == NULL) {
@@ -487,13 +487,14 @@ backfill_run(const struct config *cfg, struct store *s, struct fetch *f,
 		goto dbfail;
 	res->pending = sum.pending;
 	if (res->endpoint_failed)
-		log_warnx("backfill: the registry's history endpoints failed: "
-		    "%s; %u trial%s wait%s, the backfill resumes next cycle",
+		log_warnx(
+		    "backfill: the registry's history endpoints failed: %s; %u trial%s wait%s, the backfill resumes next cycle",
 		    bf.first_error ? bf.first_error : "no answer", res->pending,
 		    res->pending == 1 ? "" : "s", res->pending == 1 ? "s" : "");
 	if (res->requests > 0)
-		log_info("backfill: %u requests, %u versions fetched, %u trial%s "
-		    "joined (%u versions), %u trial%s pending", res->requests,
+		log_info(
+		    "backfill: %u requests, %u versions fetched, %u trial%s joined (%u versions), %u trial%s pending",
+		    res->requests,
 		    res->versions, res->trials_done, res->trials_done == 1 ?
 		    "" : "s", res->stored, res->pending, res->pending == 1 ?
 		    "" : "s");

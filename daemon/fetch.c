@@ -656,8 +656,9 @@ done(struct fetch *f, struct req *r, CURLcode rc)
 	}
 	/* No URL in the text: it may carry credentials, and callers know it. */
 	if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		snprintf(error, sizeof(error), "response larger than max_body "
-		    "(%zu bytes)", f->o.max_body);
+		snprintf(error, sizeof(error),
+		    "response larger than max_body (%zu bytes)",
+		    f->o.max_body);
 		finish(r, 0, FETCH_TOO_BIG, error);
 		return;
 	}

@@ -566,8 +566,8 @@ judge_prepare(struct judge *j, char *const *paths, size_t n,
 	walked = pages_scan(paths, n, max_size, on_page_ids, j, &quiet);
 	pages_skips_finish(&quiet);
 	if (walked < 0 || j->failed) {
-		store_set_error(j->s, "page judge: reading the pages for "
-		    "their citations failed");
+		store_set_error(j->s,
+		    "page judge: reading the pages for their citations failed");
 		goto out;
 	}
 	if (j->n_cited > 0)
@@ -579,8 +579,8 @@ judge_prepare(struct judge *j, char *const *paths, size_t n,
 	if ((j->prep = calloc(k + 1, sizeof(*j->prep))) == NULL ||
 	    (ids = calloc(PREPARE_CHUNK + 1, sizeof(*ids))) == NULL ||
 	    (j->file = tmpfile()) == NULL) {
-		store_set_error(j->s, "page judge: out of memory or no "
-		    "temporary file");
+		store_set_error(j->s,
+		    "page judge: out of memory or no temporary file");
 		goto out;
 	}
 	for (i = 0; i < k; i++) {
@@ -599,8 +599,8 @@ judge_prepare(struct judge *j, char *const *paths, size_t n,
 			if ((ids[c] = malloc(NCT_ID_SIZE)) == NULL) {
 				store_free_ids(ids, c);
 				ids = NULL;
-				store_set_error(j->s, "page judge: out of "
-				    "memory");
+				store_set_error(j->s,
+				    "page judge: out of memory");
 				goto out;
 			}
 			id_text(j->cited[i + c], ids[c]);
@@ -608,8 +608,8 @@ judge_prepare(struct judge *j, char *const *paths, size_t n,
 		if (store_each_state(j->s, ids, m, on_state_prepared, j) < 0 ||
 		    j->failed) {
 			if (j->failed)
-				store_set_error(j->s, "page judge: out of "
-				    "memory or the temporary file is full");
+				store_set_error(j->s,
+				    "page judge: out of memory or the temporary file is full");
 			for (size_t c = 0; c < m; c++)
 				free(ids[c]);
 			goto out;

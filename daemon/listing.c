@@ -174,11 +174,9 @@ list_one(struct listing *l, struct listed *ls)
 		goto out;
 	}
 	if (!ls->res.complete)
-		log_warnx("%s: the listing came back with %zu of the %zu "
-		    "studies its first page counted, after %u reads (the "
-		    "registry's data moved while it was paged): no trial is "
-		    "taken as no longer matching, and the next cycle lists "
-		    "from the same day", where, ls->res.n, ls->res.total,
+		log_warnx(
+		    "%s: the listing came back with %zu of the %zu studies its first page counted, after %u reads (the registry's data moved while it was paged): no trial is taken as no longer matching, and the next cycle lists from the same day",
+		    where, ls->res.n, ls->res.total,
 		    ls->res.rereads + 1);
 	if ((ids = id_list(ls->res.v, ls->res.n)) == NULL) {
 		fail(l, "%s", "out of memory");
@@ -195,8 +193,8 @@ list_one(struct listing *l, struct listed *ls)
 	l->counts.matched += added;
 	l->counts.tracked += tracked;
 	l->counts.left += left;
-	log_info("search=%s: %zu studies listed (%s%s) in %u requests; %u "
-	    "newly matching%s, %u newly tracked, %u no longer matching",
+	log_info(
+	    "search=%s: %zu studies listed (%s%s) in %u requests; %u newly matching%s, %u newly tracked, %u no longer matching",
 	    cs->name, ls->res.n, ls->since[0] ? "updated since " : "every "
 	    "match", ls->since, ls->res.requests, added, st.baseline ? "" :
 	    " (its first listing: not announced)", tracked, left);
@@ -351,18 +349,21 @@ listing_dates(struct listing *l, struct plan_ask *asks, size_t n,
 	if (changes_since(l, day) < 0)
 		goto out;
 	if (day[0] == '\0') {
-		log_debug("registry: no good cycle yet: probing the %zu "
-		    "stored trials (%u requests)", known, all);
+		log_debug(
+		    "registry: no good cycle yet: probing the %zu stored trials (%u requests)",
+		    known, all);
 	} else if ((changes = free_changes(l, day)) != NULL) {
-		log_debug("registry: a search of every study lists what "
-		    "changed since %s: %zu studies, no probe", day,
+		log_debug(
+		    "registry: a search of every study lists what changed since %s: %zu studies, no probe",
+		    day,
 		    changes->n);
 	} else if (all <= 1) {
-		log_debug("registry: %zu stored trials take %u probe request%s: "
-		    "probing", known, all, all == 1 ? "" : "s");
+		log_debug(
+		    "registry: %zu stored trials take %u probe request%s: probing",
+		    known, all, all == 1 ? "" : "s");
 	} else if ((budget = all - anew) <= 1) {
-		log_debug("registry: %zu of the %zu stored trials were tracked "
-		    "since the last good cycle: probing all (%u requests)",
+		log_debug(
+		    "registry: %zu of the %zu stored trials were tracked since the last good cycle: probing all (%u requests)",
 		    fresh, known, all);
 	} else if ((query = search_since("", day)) == NULL) {
 		fail(l, "%s", "out of memory");
@@ -378,21 +379,21 @@ listing_dates(struct listing *l, struct plan_ask *asks, size_t n,
 		}
 		if (got == 0 && asked.complete) {
 			changes = &asked;
-			log_info("registry: %zu studies changed since %s in "
-			    "the whole registry, listed in %u requests, against "
-			    "%u probe requests for %zu stored trials: reading "
-			    "the changes", asked.n, day, asked.requests, all,
+			log_info(
+			    "registry: %zu studies changed since %s in the whole registry, listed in %u requests, against %u probe requests for %zu stored trials: reading the changes",
+			    asked.n, day, asked.requests, all,
 			    known);
 		} else {
-			log_info("registry: %zu studies changed since %s in "
-			    "the whole registry%s: probing the %zu stored "
-			    "trials instead (%u requests)", asked.total, day,
+			log_info(
+			    "registry: %zu studies changed since %s in the whole registry%s: probing the %zu stored trials instead (%u requests)",
+			    asked.total, day,
 			    got == 1 ? ", more pages than probing takes" :
 			    got == 0 ? ", but the listing came back short" :
 			    ", which the registry would not list", known, all);
 			if (refused != NULL)
-				log_warnx("registry: listing the changes since "
-				    "%s: %s", day, refused);
+				log_warnx(
+				    "registry: listing the changes since %s: %s",
+				    day, refused);
 		}
 	}
 	/* Without a listing of changes, every stored trial is probed. */
@@ -456,8 +457,9 @@ listing_left(struct listing *l)
 			goto out;
 		}
 		if (left > 0)
-			log_info("search=%s: %u trial%s no longer matching "
-			    "(still tracked)", ls->cs->name, left,
+			log_info(
+			    "search=%s: %u trial%s no longer matching (still tracked)",
+			    ls->cs->name, left,
 			    left == 1 ? "" : "s");
 		l->counts.left += left;
 	}

@@ -226,8 +226,8 @@ resolve(struct cluster *c, const char *state_dir, bool create, char **errmsg)
 
 	memset(c, 0, sizeof(*c));
 	if (state_dir == NULL || state_dir[0] == '\0') {
-		seterr(errmsg, "no folder for the private cluster (HOME is not "
-		    "set): set [database] state_dir, or [database] conninfo");
+		seterr(errmsg,
+		    "no folder for the private cluster (HOME is not set): set [database] state_dir, or [database] conninfo");
 		return -1;
 	}
 	if (!create && access(state_dir, F_OK) != 0)
@@ -242,17 +242,16 @@ resolve(struct cluster *c, const char *state_dir, bool create, char **errmsg)
 		return -1;
 	}
 	if (find_bindir(c) < 0) {
-		seterr(errmsg, "no PostgreSQL server programs (initdb, pg_ctl) "
-		    "found: install the postgresql package, set "
-		    "CTMIRROR_PG_BINDIR, or set [database] conninfo");
+		seterr(errmsg,
+		    "no PostgreSQL server programs (initdb, pg_ctl) found: install the postgresql package, set CTMIRROR_PG_BINDIR, or set [database] conninfo");
 		return -1;
 	}
 	if (geteuid() == 0) {
 		/* PostgreSQL refuses to run as root. */
 		if ((pw = getpwnam("postgres")) == NULL &&
 		    (pw = getpwnam("nobody")) == NULL) {
-			seterr(errmsg, "running as root and no 'postgres' user "
-			    "to run the local database as");
+			seterr(errmsg,
+			    "running as root and no 'postgres' user to run the local database as");
 			return -1;
 		}
 		c->drop = true;
@@ -407,8 +406,9 @@ localdb_find(const char *state_dir, char **conninfo, char **errmsg)
 	if (access(ver, F_OK) != 0)
 		return 1;
 	if (!running(&c)) {
-		seterr(errmsg, "the private PostgreSQL cluster in %s is not "
-		    "running: `ctmirror sync` starts it", c.pgdata);
+		seterr(errmsg,
+		    "the private PostgreSQL cluster in %s is not running: `ctmirror sync` starts it",
+		    c.pgdata);
 		return -1;
 	}
 	if (asprintf(conninfo, "host=%s dbname=" DBNAME " user=" DBUSER,
@@ -437,9 +437,9 @@ localdb_ensure(const char *state_dir, char **conninfo, char **errmsg)
 		if (access(".ctmirror/pgdata/PG_VERSION", F_OK) == 0 &&
 		    realpath(".ctmirror", ver) != NULL &&
 		    strcmp(ver, c.state) != 0)
-			log_warnx("a private cluster from an earlier ctmirror "
-			    "is in %s; to keep using it, set [database] "
-			    "state_dir = %s", ver, ver);
+			log_warnx(
+			    "a private cluster from an earlier ctmirror is in %s; to keep using it, set [database] state_dir = %s",
+			    ver, ver);
 		if (create_cluster(&c, errmsg) < 0)
 			return -1;
 		created = true;
@@ -450,8 +450,9 @@ localdb_ensure(const char *state_dir, char **conninfo, char **errmsg)
 
 		snprintf(pgctl, sizeof(pgctl), "%s/pg_ctl", c.bindir);
 		if (run(&c, argv) != 0) {
-			seterr(errmsg, "could not start the local PostgreSQL "
-			    "cluster in %s; see %s", c.pgdata, c.log);
+			seterr(errmsg,
+			    "could not start the local PostgreSQL cluster in %s; see %s",
+			    c.pgdata, c.log);
 			return -1;
 		}
 		tell_stop(&c, created ? "created and started" : "started");

@@ -277,15 +277,17 @@ parse_args(const struct command *c, int argc, char **argv, struct args *a)
 			    strncmp(arg, c->options[k].name, len) == 0)
 				break;
 		if (c->options == NULL || c->options[k].name == NULL) {
-			fprintf(stderr, "ctmirror %s: unknown option '%.*s' "
-			    "(try 'ctmirror %s --help')\n", c->name, (int)len,
+			fprintf(stderr,
+			    "ctmirror %s: unknown option '%.*s' (try 'ctmirror %s --help')\n",
+			    c->name, (int)len,
 			    arg, c->name);
 			return -1;
 		}
 		if (c->options[k].value == NULL) {
 			if (eq != NULL) {
-				fprintf(stderr, "ctmirror %s: %.*s takes no "
-				    "value\n", c->name, (int)len, arg);
+				fprintf(stderr,
+				    "ctmirror %s: %.*s takes no value\n",
+				    c->name, (int)len, arg);
 				return -1;
 			}
 			a->val[k] = "";
@@ -294,8 +296,9 @@ parse_args(const struct command *c, int argc, char **argv, struct args *a)
 		} else if (i + 1 < argc) {
 			a->val[k] = argv[++i];
 		} else {
-			fprintf(stderr, "ctmirror %s: %s needs a %s (try "
-			    "'ctmirror %s --help')\n", c->name, arg,
+			fprintf(stderr,
+			    "ctmirror %s: %s needs a %s (try 'ctmirror %s --help')\n",
+			    c->name, arg,
 			    c->options[k].value, c->name);
 			return -1;
 		}
@@ -303,8 +306,9 @@ parse_args(const struct command *c, int argc, char **argv, struct args *a)
 	if (a->npos < c->min_pos || (c->max_pos != ANY &&
 	    a->npos > c->max_pos)) {
 		if (c->max_pos == 0)
-			fprintf(stderr, "ctmirror %s: takes no arguments "
-			    "('%s' given; try 'ctmirror %s --help')\n", c->name,
+			fprintf(stderr,
+			    "ctmirror %s: takes no arguments ('%s' given; try 'ctmirror %s --help')\n",
+			    c->name,
 			    a->pos[0], c->name);
 		else
 			fprintf(stderr, "usage: ctmirror %s %s\n", c->name,
@@ -345,9 +349,8 @@ cmd_check_config(struct ctx *x)
 	if (cfg->path != NULL)
 		log_print(stdout, "%s: configuration OK", cfg->path);
 	else
-		printf("configuration OK (no file found: built-in defaults; "
-		    "looked for $CTMIRROR_CONFIG, ./ctmirror.conf and "
-		    "/etc/ctmirror/ctmirror.conf)\n");
+		printf(
+		    "configuration OK (no file found: built-in defaults; looked for $CTMIRROR_CONFIG, ./ctmirror.conf and /etc/ctmirror/ctmirror.conf)\n");
 out:
 	registry_free(reg);
 	fetch_free(f);
@@ -362,8 +365,9 @@ cmd_migrate(struct ctx *x)
 	int applied, version;
 
 	if (store_migrate(x->s, &applied) < 0) {
-		log_error("migrate: %s; nothing of the failed migration was "
-		    "applied", store_errmsg(x->s));
+		log_error(
+		    "migrate: %s; nothing of the failed migration was applied",
+		    store_errmsg(x->s));
 		return EXIT_RUNTIME;
 	}
 	if (store_schema_version(x->s, &version) < 0) {
@@ -493,20 +497,21 @@ cmd_sync(struct ctx *x)
 		log_error("sync failed: %s; nothing partial was stored", res.error);
 		return EXIT_RUNTIME;
 	}
-	log_info("synced %u trials: %u probed, %u fetched, %u new versions, "
-	    "%u changes, %u requests, %u pages, %u flags raised, %u resolved, "
-	    "%.1f s", res.run.trials_tracked, res.run.trials_probed,
+	log_info(
+	    "synced %u trials: %u probed, %u fetched, %u new versions, %u changes, %u requests, %u pages, %u flags raised, %u resolved, %.1f s",
+	    res.run.trials_tracked, res.run.trials_probed,
 	    res.run.trials_fetched, res.run.versions_stored,
 	    res.run.changes_stored, res.run.requests, res.run.pages_scanned,
 	    res.run.flags_raised, res.run.flags_resolved, res.seconds);
 	if (rc > 0) {
 		if (res.trials_failed)
-			log_error("sync incomplete: %u trial%s failed (named "
-			    "above); everything else was stored",
+			log_error(
+			    "sync incomplete: %u trial%s failed (named above); everything else was stored",
 			    res.trials_failed, res.trials_failed == 1 ? "" : "s");
 		if (res.alerts_failed)
-			log_error("%u alert%s could not be delivered; they stay "
-			    "queued for the next run", res.alerts_failed,
+			log_error(
+			    "%u alert%s could not be delivered; they stay queued for the next run",
+			    res.alerts_failed,
 			    res.alerts_failed == 1 ? "" : "s");
 		return EXIT_RUNTIME;
 	}
@@ -547,11 +552,12 @@ open_store_to_read(const struct config *cfg, struct store **s)
 	if (localdb_wanted(cfg->conninfo)) {
 		if ((r = localdb_find(cfg->state_dir, &conninfo, &err)) != 0) {
 			if (r > 0)
-				log_print(stderr, "ctmirror scan: no registry "
-				    "data: " NO_DATA_HINT, cfg->state_dir);
+				log_print(stderr,
+				    "ctmirror scan: no registry data: " NO_DATA_HINT, cfg->state_dir);
 			else
-				log_print(stderr, "ctmirror scan: no registry "
-				    "data: %s", err ? err : "no database");
+				log_print(stderr,
+				    "ctmirror scan: no registry data: %s",
+				    err ? err : "no database");
 			free(err);
 			return EXIT_USAGE;
 		}
@@ -662,20 +668,22 @@ cmd_scan(struct ctx *x)
 	if (arg_flag(&x->a, "--json"))
 		fmt = OUTPUT_JSON;
 	if (format != NULL && scan_format(format, &fmt) < 0) {
-		log_print(stderr, "ctmirror scan: --format %s: not text, json, "
-		    "github or sarif", format);
+		log_print(stderr,
+		    "ctmirror scan: --format %s: not text, json, github or sarif",
+		    format);
 		return EXIT_USAGE;
 	}
 	if (fail_on == NULL)
 		fail_on = "stale";
 	if (strcmp(fail_on, "stale") != 0 && strcmp(fail_on, "recheck") != 0) {
-		log_print(stderr, "ctmirror scan: --fail-on %s: not stale or "
-		    "recheck", fail_on);
+		log_print(stderr,
+		    "ctmirror scan: --fail-on %s: not stale or recheck",
+		    fail_on);
 		return EXIT_USAGE;
 	}
 	if (n == 0) {
-		fprintf(stderr, "ctmirror scan: no pages: give PATH arguments or "
-		    "set [pages] paths\n");
+		fprintf(stderr,
+		    "ctmirror scan: no pages: give PATH arguments or set [pages] paths\n");
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -801,8 +809,9 @@ cmd_ack(struct ctx *x)
 		rc = 0;
 		break;
 	case 1:
-		fprintf(stderr, "ctmirror ack: no flag %lld; nothing was "
-		    "acknowledged\n", missing);
+		fprintf(stderr,
+		    "ctmirror ack: no flag %lld; nothing was acknowledged\n",
+		    missing);
 		break;
 	default:
 		log_error("ack: %s", store_errmsg(x->s));
@@ -901,8 +910,9 @@ cmd_history(struct ctx *x)
 	}
 	rc = n > 0 ? 0 : EXIT_RUNTIME;
 	if (n == 0)
-		log_error("history: no version of %s is stored (is it tracked? "
-		    "run 'ctmirror sync')", nct_id);
+		log_error(
+		    "history: no version of %s is stored (is it tracked? run 'ctmirror sync')",
+		    nct_id);
 out:
 	timeline_finish(&t);
 	store_versions_free(m);
@@ -921,8 +931,8 @@ cmd_report(struct ctx *x)
 	if (dir == NULL)
 		dir = x->cfg->report_dir;
 	if (dir == NULL || dir[0] == '\0') {
-		fprintf(stderr, "ctmirror report: no folder: give --out DIR or "
-		    "set [report] dir\n");
+		fprintf(stderr,
+		    "ctmirror report: no folder: give --out DIR or set [report] dir\n");
 		return EXIT_USAGE;
 	}
 	config_today(x->cfg, today);
@@ -930,8 +940,9 @@ cmd_report(struct ctx *x)
 		log_error("report: %s; nothing was changed in %s", err, dir);
 		return EXIT_RUNTIME;
 	}
-	printf("wrote %s/index.html: %u flags, %u trials, %u pages; %u files, "
-	    "%.1f MB in %.1f s\n", dir, st.flags, st.trials, st.pages, st.files,
+	printf(
+	    "wrote %s/index.html: %u flags, %u trials, %u pages; %u files, %.1f MB in %.1f s\n",
+	    dir, st.flags, st.trials, st.pages, st.files,
 	    (double)st.bytes / 1e6, st.seconds);
 	return 0;
 }
@@ -1037,8 +1048,9 @@ global_option(struct cmdline *cl, int argc, char **argv, int *i)
 				goto needs_file;
 			return 1;
 		default:
-			fprintf(stderr, "ctmirror: unknown option '-%c' (try "
-			    "'ctmirror --help')\n", *p);
+			fprintf(stderr,
+			    "ctmirror: unknown option '-%c' (try 'ctmirror --help')\n",
+			    *p);
 			return -1;
 		}
 	}
@@ -1075,8 +1087,9 @@ parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			options = false;
 		if (cl->argc == 0 && cl->unknown == NULL) {
 			if (strncmp(argv[i], "--", 2) == 0) {
-				fprintf(stderr, "ctmirror: unknown option '%s' "
-				    "(try 'ctmirror --help')\n", argv[i]);
+				fprintf(stderr,
+				    "ctmirror: unknown option '%s' (try 'ctmirror --help')\n",
+				    argv[i]);
 				return -1;
 			}
 			if ((cl->cmd = find_command(argv[i])) == NULL) {
@@ -1100,8 +1113,9 @@ help(const struct cmdline *cl)
 		return 0;
 	}
 	if ((c = find_command(cl->argv[1])) == NULL) {
-		fprintf(stderr, "ctmirror help: no command '%s' (try 'ctmirror "
-		    "help')\n", cl->argv[1]);
+		fprintf(stderr,
+		    "ctmirror help: no command '%s' (try 'ctmirror help')\n",
+		    cl->argv[1]);
 		return EXIT_USAGE;
 	}
 	command_help(c);
@@ -1152,8 +1166,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (cl.unknown != NULL) {
-		fprintf(stderr, "ctmirror: unknown command '%s' (try 'ctmirror "
-		    "--help')\n", cl.unknown);
+		fprintf(stderr,
+		    "ctmirror: unknown command '%s' (try 'ctmirror --help')\n",
+		    cl.unknown);
 		goto out;
 	}
 	if (cmd == NULL) {

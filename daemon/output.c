@@ -148,9 +148,9 @@ output_status_problem(const struct store_summary *sum, char *buf,
 		    sum->last_run_id, sum->last_run_error[0] ?
 		    sum->last_run_error : "no reason was recorded");
 	else if (strcmp(sum->last_run_status, "partial") == 0)
-		snprintf(buf, size, "the last run (#%lld) was incomplete: %u "
-		    "trial or page error%s (the sync log and the sync_errors "
-		    "table name them)%s%s", sum->last_run_id,
+		snprintf(buf, size,
+		    "the last run (#%lld) was incomplete: %u trial or page error%s (the sync log and the sync_errors table name them)%s%s",
+		    sum->last_run_id,
 		    sum->last_run_errors, sum->last_run_errors == 1 ? "" : "s",
 		    sum->last_run_error[0] ? "; " : "", sum->last_run_error);
 	else
@@ -214,21 +214,22 @@ output_status_end(struct output *o, const struct store_summary *sum,
 		fprintf(o->out, "last run: never (run 'ctmirror sync')\n");
 	fprintf(o->out, "open flags: %u stale, %u recheck\n",
 	    sum->flags_open_stale, sum->flags_open_recheck);
-	fprintf(o->out, "history backfill: %u trial%s pending, %u done (%llu "
-	    "version%s from the registry's history), %u failed\n",
+	fprintf(o->out,
+	    "history backfill: %u trial%s pending, %u done (%llu version%s from the registry's history), %u failed\n",
 	    bf->pending, bf->pending == 1 ? "" : "s", bf->done, bf->versions,
 	    bf->versions == 1 ? "" : "s", bf->failed);
 	if (sum->pages_skipped)
-		fprintf(o->out, "pages skipped: %u, their claims and flags "
-		    "kept (the oldest since %s; the sync log says why)\n",
+		fprintf(o->out,
+		    "pages skipped: %u, their claims and flags kept (the oldest since %s; the sync log says why)\n",
 		    sum->pages_skipped, sum->pages_skipped_since);
 	/*
 	 * The registry's daily data build, as the last run that asked saw
 	 * it: registry text, shown safely.
 	 */
 	if (reg->build[0])
-		log_print(o->out, "registry data: build %s (seen by the run "
-		    "started %s)", reg->build, reg->build_seen_at);
+		log_print(o->out,
+		    "registry data: build %s (seen by the run started %s)",
+		    reg->build, reg->build_seen_at);
 	/* Last, where a reader of a long table looks. */
 	if (output_status_problem(sum, why, sizeof(why)) != NULL)
 		log_print(o->out, "problem: %s", why);
@@ -671,8 +672,9 @@ text_claim(struct output *o, const char *path, const struct judge_page *pg,
 		    rules_severity_name(f[k].v->severity),
 		    f[k].v->evidence ? f[k].v->evidence : "");
 		if (fl != NULL && fl->acked_at != NULL)
-			log_print(o->out, "      (flag %lld acknowledged %s by "
-			    "%s%s%s)", fl->flag_id, fl->acked_at,
+			log_print(o->out,
+			    "      (flag %lld acknowledged %s by %s%s%s)",
+			    fl->flag_id, fl->acked_at,
 			    fl->acked_by ? fl->acked_by : "(unknown)",
 			    fl->ack_reason ? ": " : "", fl->ack_reason ?
 			    fl->ack_reason : "");
@@ -803,8 +805,9 @@ output_scan_end(struct output *o, long pages)
 		return -1;
 	/* In a findings list the summary would be read as one: stderr. */
 	if (sum == o->out || log_verbosity() >= LOG_NORMAL)
-		fprintf(sum, "%ld page%s, %u claim%s, %u finding%s (%u stale, "
-		    "%u recheck, %u acknowledged)\n", pages, pages == 1 ? "" :
+		fprintf(sum,
+		    "%ld page%s, %u claim%s, %u finding%s (%u stale, %u recheck, %u acknowledged)\n",
+		    pages, pages == 1 ? "" :
 		    "s", o->rows, o->rows == 1 ? "" : "s", o->findings,
 		    o->findings == 1 ? "" : "s", o->stale, o->recheck,
 		    o->acked);

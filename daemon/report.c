@@ -908,7 +908,8 @@ report_refresh(const struct config *cfg, struct store *s)
 		    cfg->report_dir, err);
 		return;
 	}
-	log_info("report: %s: %u files, %u flags, %u trials, %u pages, "
-	    "%.1f MB, %.1f s", cfg->report_dir, st.files, st.flags, st.trials,
+	log_info(
+	    "report: %s: %u files, %u flags, %u trials, %u pages, %.1f MB, %.1f s",
+	    cfg->report_dir, st.files, st.flags, st.trials,
 	    st.pages, (double)st.bytes / 1e6, st.seconds);
 }

@@ -302,8 +302,9 @@ fail:
 		event_free(w->ev_cancel);
 	free(w);
 retry:
-	log_error("daemon: cannot start a cycle (out of resources); "
-	    "retrying in %d s", FIRST_BACKOFF);
+	log_error(
+	    "daemon: cannot start a cycle (out of resources); retrying in %d s",
+	    FIRST_BACKOFF);
 	schedule(svc, FIRST_BACKOFF);
 }
 
@@ -381,8 +382,9 @@ cycle_done(evutil_socket_t fd, short what, void *arg)
 	}
 	event_free(w->ev_cancel);
 	if (w->rc >= 0)
-		log_info("daemon: cycle %s in %.1f s: %u versions, %u changes, "
-		    "%u flags raised", w->rc == 0 ? "ok" : "partial",
+		log_info(
+		    "daemon: cycle %s in %.1f s: %u versions, %u changes, %u flags raised",
+		    w->rc == 0 ? "ok" : "partial",
 		    w->res.seconds, w->res.run.versions_stored,
 		    w->res.run.changes_stored, w->res.run.flags_raised);
 	if (svc->stopping) {
@@ -458,8 +460,9 @@ on_reload(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (strcmp(fresh->listen, svc->cfg->listen) != 0)
-		log_warnx("reload: [daemon] listen changed to %s; it takes a "
-		    "restart, still serving %s", fresh->listen,
+		log_warnx(
+		    "reload: [daemon] listen changed to %s; it takes a restart, still serving %s",
+		    fresh->listen,
 		    svc->cfg->listen);
 	log_init(svc->verbosity, strcmp(fresh->log, "syslog") == 0);
 	warn_tls(fresh);
@@ -719,8 +722,9 @@ accept_error(struct evconnlistener *l, void *arg)
 	int e = EVUTIL_SOCKET_ERROR();
 
 	if (wall() - svc->accept_warned >= 60) {
-		log_warnx("status endpoint: cannot accept a connection: %s; "
-		    "pausing %d ms", strerror(e), ACCEPT_PAUSE_MS);
+		log_warnx(
+		    "status endpoint: cannot accept a connection: %s; pausing %d ms",
+		    strerror(e), ACCEPT_PAUSE_MS);
 		svc->accept_warned = wall();
 	}
 	evconnlistener_disable(l);

@@ -618,11 +618,8 @@ read_versions(struct store *s, int *max, bool *applied)
 		    migration_of((int)v) : NULL;
 
 		if (m == NULL && v <= CTMIRROR_SCHEMA_VERSION) {
-			store_set_err(s, "schema_migrations holds version %ld, which "
-			    "is no migration of this ctmirror (it knows %04d "
-			    "to %04d): the table was changed by hand or by "
-			    "another program; repair it before running "
-			    "ctmirror",
+			store_set_err(s,
+			    "schema_migrations holds version %ld, which is no migration of this ctmirror (it knows %04d to %04d): the table was changed by hand or by another program; repair it before running ctmirror",
 			    v, store_migrations[0].version,
 			    CTMIRROR_SCHEMA_VERSION);
 			goto out;
@@ -661,19 +658,22 @@ store_check_schema(struct store *s)
 		if (!applied[i] && missing == 0)
 			missing = store_migrations[i].version;
 	if (have > CTMIRROR_SCHEMA_VERSION) {
-		store_set_err(s, "database schema is at %04d, newer than this "
-		    "ctmirror (%04d): upgrade ctmirror", have,
+		store_set_err(s,
+		    "database schema is at %04d, newer than this ctmirror (%04d): upgrade ctmirror",
+		    have,
 		    CTMIRROR_SCHEMA_VERSION);
 		return -1;
 	}
 	if (missing == 0)
 		return 0;
 	if (missing > have)
-		store_set_err(s, "database schema is at %04d, ctmirror needs %04d: "
-		    "run 'ctmirror migrate'", have, CTMIRROR_SCHEMA_VERSION);
+		store_set_err(s,
+		    "database schema is at %04d, ctmirror needs %04d: run 'ctmirror migrate'",
+		    have, CTMIRROR_SCHEMA_VERSION);
 	else
-		store_set_err(s, "database schema is at %04d but lacks migration "
-		    "%04d: run 'ctmirror migrate'", have, missing);
+		store_set_err(s,
+		    "database schema is at %04d but lacks migration %04d: run 'ctmirror migrate'",
+		    have, missing);
 	return -1;
 }
 
@@ -731,8 +731,9 @@ store_migrate(struct store *s, int *applied)
 	if (read_versions(s, &have, done) < 0)
 		goto out;
 	if (have > CTMIRROR_SCHEMA_VERSION) {
-		store_set_err(s, "database schema is at %04d, newer than this "
-		    "ctmirror (%04d): upgrade ctmirror", have,
+		store_set_err(s,
+		    "database schema is at %04d, newer than this ctmirror (%04d): upgrade ctmirror",
+		    have,
 		    CTMIRROR_SCHEMA_VERSION);
 		goto out;
 	}
