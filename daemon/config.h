@@ -126,7 +126,10 @@ enum config_key_flags {
 	CONFIG_SECRET = 1 << 1,	/* never printed, not even in an error */
 };
 
-/* One row of the key table; config_keys() exposes it for docs and tests. */
+/*
+ * One row of the key table (config_keys.c); config_keys() exposes it to
+ * the loader, which sets and frees every key through it, and to tests.
+ */
 struct config_key {
 	const char *section;
 	const char *name;
