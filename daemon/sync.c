@@ -1,13 +1,12 @@
 /*
  * sync.c - one cycle of ctmirror, read top to bottom as the data flow:
  * track, probe, fetch what moved, parse, diff, store; then pages, claims,
- * rules, flags; then alerts.  Each step that writes is one transaction.
+ * rules, flags (sync_pages.c); then alerts.  Each step that writes is one
+ * transaction.
  */
 #include "sync.h"
 
-#include <errno.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +18,6 @@
 #include "config.h"
 #include "diff.h"
 #include "fetch.h"
-#include "judge.h"
 #include "listing.h"
 #include "log.h"
 #include "pages.h"
@@ -28,6 +26,7 @@
 #include "report.h"
 #include "rules.h"
 #include "study.h"
+#include "sync_cycle.h"
 
 static int
 cmp_ask(const void *a, const void *b)
@@ -35,25 +34,6 @@ cmp_ask(const void *a, const void *b)
 	return strcmp(((const struct plan_ask *)a)->nct_id,
 	    ((const struct plan_ask *)b)->nct_id);
 }
-
-/* State shared by the stages of one cycle. */
-struct cycle {
-	const struct config *cfg;
-	struct store *s;
-	struct fetch *f;
-	const struct sync_hooks *hooks;
-	struct sync_result *res;
-	struct plan_ask *asks;		/* what the registry is asked about, sorted */
-	size_t n_asks;
-	const char *sinks[3];		/* alerts_sinks() */
-	size_t n_sinks;
-	char build[REGISTRY_BUILD_SIZE];	/* the registry's data build, "" */
-	unsigned missing_marked;	/* not-found marks this run (capped) */
-	unsigned fetched_done;
-	unsigned fetch_total;
-	bool db_failed;
-	const char *stage;		/* what the database was doing, for messages */
-};
 
 static double
 now_seconds(void)
@@ -74,8 +54,8 @@ wall_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-phase(struct cycle *c, const char *name)
+void
+sync_phase(struct cycle *c, const char *name)
 {
 	/* The fetch phase's database work is storing what was fetched. */
 	c->stage = strcmp(name, "fetch") == 0 ? "store" : name;
@@ -90,11 +70,8 @@ progress(struct cycle *c, unsigned done, unsigned total, const char *what)
 		c->hooks->progress(c->hooks->arg, done, total, what);
 }
 
-static void fail(struct cycle *c, const char *fmt, ...) LOG_PRINTF(2, 3);
-
-/* Why the cycle stopped, for the caller's one-line message. */
-static void
-fail(struct cycle *c, const char *fmt, ...)
+void
+sync_fail(struct cycle *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -105,15 +82,14 @@ fail(struct cycle *c, const char *fmt, ...)
 		c->res->failed_at = wall_seconds();
 }
 
-/* A database failure, named for what it was doing. */
-static void
-db_fail(struct cycle *c)
+void
+sync_db_fail(struct cycle *c)
 {
 	if (!store_ok(c->s))
-		fail(c, "database connection lost during %s: %s", c->stage,
+		sync_fail(c, "database connection lost during %s: %s", c->stage,
 		    store_errmsg(c->s));
 	else
-		fail(c, "database: %s", store_errmsg(c->s));
+		sync_fail(c, "database: %s", store_errmsg(c->s));
 }
 
 /* A trial-level error: logged by ID, recorded in the run. */
@@ -203,7 +179,7 @@ track(struct cycle *c)
 	if (c->cfg->from_pages) {
 		if (pages_scan(c->cfg->page_paths, c->cfg->n_page_paths,
 		    c->cfg->max_page_size, collect_page_ids, &pi, NULL) < 0) {
-			fail(c, "%s", "reading pages for NCT IDs failed");
+			sync_fail(c, "%s", "reading pages for NCT IDs failed");
 			goto out;
 		}
 		if (store_set_tracked(c->s, "pages", pi.v, pi.n) < 0)
@@ -258,10 +234,9 @@ store_record(struct cycle *c, const struct study *st, const char *text,
 	if (cur->version_id > 0 && cur->last_update[0] != '\0' &&
 	    st->last_update_posted.date[0] != '\0' &&
 	    strcmp(st->last_update_posted.date, cur->last_update) < 0) {
-		snprintf(msg, sizeof(msg), "%s: the registry sent a record last "
-		    "updated %s, older than the stored version (%s); kept the "
-		    "stored one", st->nct_id, st->last_update_posted.date,
-		    cur->last_update);
+		snprintf(msg, sizeof(msg),
+		    "%s: the registry sent a record last updated %s, older than the stored version (%s); kept the stored one",
+		    st->nct_id, st->last_update_posted.date, cur->last_update);
 		trial_error(c, st->nct_id, "store", msg);
 		return c->db_failed ? -1 : 0;
 	}
@@ -334,23 +309,23 @@ not_found(struct cycle *c, struct registry_item *it)
 			c->db_failed = true;
 	}
 	if (a != NULL && !a->in_config) {
-		log_info("nct=%s: not in the registry (\"%s\"); pages that cite "
-		    "it are flagged, and it is asked again in a week",
+		log_info(
+		    "nct=%s: not in the registry (\"%s\"); pages that cite it are flagged, and it is asked again in a week",
 		    it->nct_id, it->answer ? it->answer : "not found");
 		return;
 	}
 	if (cfg->path == NULL)
-		snprintf(msg, sizeof(msg), "%s: not found in the registry; it "
-		    "is in the built-in default list of [tracking] nct_ids",
+		snprintf(msg, sizeof(msg),
+		    "%s: not found in the registry; it is in the built-in default list of [tracking] nct_ids",
 		    it->nct_id);
 	else if ((line = config_id_line(cfg, it->nct_id)) > 0)
-		snprintf(msg, sizeof(msg), "%s: not found in the registry; "
-		    "listed at %s:%d ([tracking] nct_ids): correct or remove "
-		    "it", it->nct_id, cfg->path, line);
+		snprintf(msg, sizeof(msg),
+		    "%s: not found in the registry; listed at %s:%d ([tracking] nct_ids): correct or remove it",
+		    it->nct_id, cfg->path, line);
 	else
-		snprintf(msg, sizeof(msg), "%s: not found in the registry; "
-		    "listed in [tracking] nct_ids of %s", it->nct_id,
-		    cfg->path);
+		snprintf(msg, sizeof(msg),
+		    "%s: not found in the registry; listed in [tracking] nct_ids of %s",
+		    it->nct_id, cfg->path);
 	trial_error(c, it->nct_id, "fetch", msg);
 }
 
@@ -383,10 +358,9 @@ parse_and_store(struct cycle *c, struct registry_item *it,
 		trial_error(c, it->nct_id, "parse", msg);
 	} else {
 		if (it->twins)
-			log_warnx("nct=%s: the registry's answer carried more "
-			    "than one record for it; kept the one last "
-			    "updated %s", st->nct_id,
-			    st->last_update_posted.date);
+			log_warnx(
+			    "nct=%s: the registry's answer carried more than one record for it; kept the one last updated %s",
+			    st->nct_id, st->last_update_posted.date);
 		rc = store_record(c, st, it->json, it->json_len, cur);
 	}
 	study_free(st);
@@ -417,7 +391,7 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL ||
 	    (slot = calloc(n + 1, sizeof(*slot))) == NULL ||
 	    (cur = calloc(n + 1, sizeof(*cur))) == NULL) {
-		fail(c, "%s", "out of memory");
+		sync_fail(c, "%s", "out of memory");
 		goto out;
 	}
 	before = c->res->run;
@@ -466,7 +440,7 @@ on_batch(void *arg, struct registry_item *items, size_t n)
 	goto out;
 dbfail:
 	c->db_failed = true;
-	db_fail(c);
+	sync_db_fail(c);
 	/* Nothing of this batch is stored, nor counted. */
 	store_rollback(c->s);
 	c->res->run.versions_stored = before.versions_stored;
@@ -553,12 +527,14 @@ registry_unchanged(struct cycle *c, struct registry *reg)
 	if (!have || last.ok_run_id == 0 || strcmp(last.ok_build, c->build) != 0)
 		return false;
 	if (strcmp(last.ok_digest, digest) != 0) {
-		log_debug("registry: data build %s unchanged, but what is "
-		    "tracked changed: probing", c->build);
+		log_debug(
+		    "registry: data build %s unchanged, but what is tracked changed: probing",
+		    c->build);
 		return false;
 	}
-	log_debug("registry: data build %s and what is tracked unchanged "
-	    "since run %lld: probe skipped", c->build, last.ok_run_id);
+	log_debug(
+	    "registry: data build %s and what is tracked unchanged since run %lld: probe skipped",
+	    c->build, last.ok_run_id);
 	return true;
 }
 
@@ -568,7 +544,7 @@ registry_stopped(struct cycle *c, struct registry *reg)
 {
 	if (registry_failure(reg) == NULL)
 		return false;
-	fail(c, "registry: %s", registry_failure(reg));
+	sync_fail(c, "registry: %s", registry_failure(reg));
 	return true;
 }
 
@@ -591,7 +567,7 @@ plan_asks(struct cycle *c)
 	c->res->run.trials_tracked = (unsigned)n;
 	if ((cfg_ids = calloc(c->cfg->n_nct_ids + 1, sizeof(*cfg_ids))) ==
 	    NULL) {
-		fail(c, "%s", "out of memory");
+		sync_fail(c, "%s", "out of memory");
 		goto out;
 	}
 	if (c->cfg->n_nct_ids > 0) {
@@ -605,8 +581,9 @@ plan_asks(struct cycle *c)
 
 		if (n_skip > 0 && bsearch(&id, skip, n_skip, sizeof(*skip),
 		    cmp_str) != NULL) {
-			log_debug("nct=%s: not asked this run (a known alias, "
-			    "or unknown to the registry this week)", id);
+			log_debug(
+			    "nct=%s: not asked this run (a known alias, or unknown to the registry this week)",
+			    id);
 			continue;
 		}
 		a->in_config = c->cfg->n_nct_ids > 0 && bsearch(&id, cfg_ids,
@@ -617,7 +594,7 @@ plan_asks(struct cycle *c)
 	rc = 0;
 	goto out;
 dbfail:
-	db_fail(c);
+	sync_db_fail(c);
 out:
 	free(cfg_ids);
 	store_free_ids(skip, n_skip);
@@ -651,7 +628,7 @@ mirror(struct cycle *c, struct registry *reg)
 	size_t n_seen = 0, nw = 0, same = 0, i;
 	int rc = -1;
 
-	phase(c, "probe");
+	sync_phase(c, "probe");
 	if (registry_unchanged(c, reg)) {
 		rc = 0;
 		goto out;
@@ -669,23 +646,23 @@ mirror(struct cycle *c, struct registry *reg)
 	lo.error = on_listing_error;
 	lo.arg = c;
 	if ((l = listing_new(&lo)) == NULL) {
-		fail(c, "%s", "out of memory");
+		sync_fail(c, "%s", "out of memory");
 		goto out;
 	}
 	if (c->cfg->n_searches > 0)
-		phase(c, "search");
+		sync_phase(c, "search");
 	if (listing_searches(l) < 0 || c->db_failed) {
 		if (!c->res->error[0])
-			fail(c, "%s", c->db_failed ? "database failure" :
+			sync_fail(c, "%s", c->db_failed ? "database failure" :
 			    listing_why(l));
 		goto out;
 	}
-	phase(c, "probe");
+	sync_phase(c, "probe");
 	if (plan_asks(c) < 0)
 		goto out;
 	if (listing_dates(l, c->asks, c->n_asks, &seen, &n_seen) < 0 ||
 	    listing_left(l) < 0) {
-		fail(c, "%s", listing_why(l));
+		sync_fail(c, "%s", listing_why(l));
 		goto out;
 	}
 	if (c->db_failed)
@@ -693,7 +670,7 @@ mirror(struct cycle *c, struct registry *reg)
 	c->res->run.trials_probed = listing_counts(l)->probed;
 	if ((want = calloc(c->n_asks + 1, sizeof(*want))) == NULL ||
 	    (moved = calloc(c->n_asks + 1, sizeof(*moved))) == NULL) {
-		fail(c, "%s", "out of memory");
+		sync_fail(c, "%s", "out of memory");
 		goto out;
 	}
 	nw = plan_moved(c->asks, c->n_asks, seen, n_seen, moved, &same);
@@ -704,10 +681,10 @@ mirror(struct cycle *c, struct registry *reg)
 	progress(c, 0, (unsigned)nw, "fetched");
 	c->fetch_total = (unsigned)nw;
 	if (nw > 0) {
-		phase(c, "fetch");
+		sync_phase(c, "fetch");
 		if (registry_fetch(reg, want, nw, on_batch, c) < 0) {
 			if (!c->res->error[0] && !registry_stopped(c, reg))
-				fail(c, "%s", fetch_cancelled(c->f) ?
+				sync_fail(c, "%s", fetch_cancelled(c->f) ?
 				    "cancelled" : "registry fetch failed");
 			goto out;
 		}
@@ -723,425 +700,11 @@ mirror(struct cycle *c, struct registry *reg)
 	rc = 0;
 	goto out;
 dbfail:
-	db_fail(c);
+	sync_db_fail(c);
 out:
 	listing_free(l);
 	free(moved);
 	free(want);
-	return rc;
-}
-
-/* ------------------------------------------------------ pages to flags */
-
-struct scan_ctx {
-	struct cycle *c;
-	struct judge *judge;
-	const char *sinks[3];
-	size_t n_sinks;
-	char *root;			/* page names are relative to it */
-	char **paths;			/* names of the pages read, sorted after */
-	size_t n_paths, cap_paths;
-};
-
-/* SHA-256 of what is fed to it, as lower-case hex. */
-struct digest {
-	EVP_MD_CTX *ctx;
-	bool ok;
-};
-
-static void
-digest_init(struct digest *d)
-{
-	d->ctx = EVP_MD_CTX_new();
-	d->ok = d->ctx != NULL && EVP_DigestInit_ex(d->ctx, EVP_sha256(),
-	    NULL) == 1;
-}
-
-static void
-digest_add(struct digest *d, const void *p, size_t n)
-{
-	d->ok = d->ok && EVP_DigestUpdate(d->ctx, p, n) == 1;
-}
-
-/* A field of a record: its length first, so no two records read alike. */
-static void
-digest_field(struct digest *d, const char *text)
-{
-	unsigned long long n = text ? strlen(text) + 1 : 0;
-
-	digest_add(d, &n, sizeof(n));
-	if (text)
-		digest_add(d, text, (size_t)n);
-}
-
-static int
-digest_hex(struct digest *d, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
-
-	d->ok = d->ok && EVP_DigestFinal_ex(d->ctx, md, &len) == 1 && len == 32;
-	EVP_MD_CTX_free(d->ctx);
-	d->ctx = NULL;
-	for (unsigned i = 0; d->ok && i < len; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return d->ok ? 0 : -1;
-}
-
-/*
- * The page's fingerprints: of its text, and of the claims made from it
- * (every column the claims table stores), so an unchanged page costs
- * these comparisons and no write.  0 / -1 (memory).
- */
-static int
-page_hashes(const char *text, size_t len, const struct claim_list *cl,
-    char content[65], char claims[65])
-{
-	struct digest d;
-	char buf[64];
-
-	digest_init(&d);
-	digest_add(&d, text, len);
-	if (digest_hex(&d, content) < 0)
-		return -1;
-	digest_init(&d);
-	for (size_t i = 0; i < cl->n; i++) {
-		const struct claim *c = &cl->v[i];
-
-		digest_field(&d, c->nct_id);
-		digest_field(&d, claims_kind_name(c->kind));
-		snprintf(buf, sizeof(buf), "%u %d", c->kind == CLAIM_STATUS ?
-		    c->statuses : 0u, c->line);
-		digest_field(&d, buf);
-		digest_field(&d, c->as_of);
-		digest_field(&d, c->phrase);
-		digest_field(&d, c->excerpt);
-	}
-	return digest_hex(&d, claims);
-}
-
-static int
-remember_path(struct scan_ctx *x, const char *path)
-{
-	if (x->n_paths == x->cap_paths) {
-		size_t cap = x->cap_paths ? x->cap_paths * 2 : 64;
-		char **v = realloc(x->paths, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		x->paths = v;
-		x->cap_paths = cap;
-	}
-	if ((x->paths[x->n_paths] = strdup(path)) == NULL)
-		return -1;
-	x->n_paths++;
-	return 0;
-}
-
-static int
-on_page(void *arg, const char *path, const char *text, size_t len)
-{
-	struct scan_ctx *x = arg;
-	struct cycle *c = x->c;
-	struct judge_page pg = {0};
-	struct store_finding *f = NULL;
-	struct store_page sp;
-	size_t nf = 0;
-	unsigned raised = 0, resolved = 0;
-	char content[65], claims[65], *name = NULL;
-	int rc = -1;
-
-	c->res->run.pages_scanned++;
-	/* From here on the page is its name under the root. */
-	if ((name = pages_name(x->root, path)) == NULL ||
-	    remember_path(x, name) < 0) {
-		store_set_error(c->s, "out of memory");
-		goto fail;
-	}
-	path = name;
-	if (judge_page(x->judge, path, text, len, &pg) < 0)
-		goto fail;
-	if ((f = calloc(pg.verdicts.n + 1, sizeof(*f))) == NULL ||
-	    page_hashes(text, len, &pg.claims, content, claims) < 0) {
-		store_set_error(c->s, "out of memory");
-		goto fail;
-	}
-	for (nf = 0; nf < pg.verdicts.n; nf++) {
-		f[nf].claim = &pg.claims.v[pg.owner[nf]];
-		f[nf].verdict = &pg.verdicts.v[nf];
-	}
-	sp.path = path;
-	sp.content_hash = content;
-	sp.claims_hash = claims;
-	sp.claims = &pg.claims;
-	sp.findings = f;
-	sp.n_findings = nf;
-	sp.quiet_recheck = strcmp(c->cfg->min_severity, "stale") == 0;
-	if (store_page_flags(c->s, &sp, x->sinks, x->n_sinks, &raised,
-	    &resolved) < 0)
-		goto fail;
-	c->res->run.flags_raised += raised;
-	c->res->run.flags_resolved += resolved;
-	log_info("page=%s claims=%zu findings=%zu raised=%u resolved=%u", path,
-	    pg.claims.n, nf, raised, resolved);
-	rc = 0;
-	goto out;
-fail:
-	c->db_failed = true;
-	if (!store_ok(c->s))
-		db_fail(c);
-	else
-		fail(c, "page %s: %s", path, store_errmsg(c->s));
-out:
-	free(f);
-	free(name);
-	judge_page_finish(&pg);
-	return rc;
-}
-
-/* Stored pages that were not read: skipped ones, the rest gone. */
-struct unread {
-	char **gone;
-	size_t n_gone;
-	char **skipped;
-	char **why;		/* borrowed from the skip list */
-	size_t n_skipped;
-};
-
-/*
- * Sort the stored pages not read this cycle: those a skip covers (the
- * file, or a folder above it, could not be read) keep their claims and
- * flags; so do those the walk did not look for (outside every path of
- * [pages] paths: not configured any more, or under another root); the
- * others are gone.  Both lists sorted.  0 / -1 (memory).
- */
-static int
-sort_unread(const struct config *cfg, const char *root, char **stored,
-    size_t n, char *const *read, size_t n_read,
-    const struct pages_skips *skips, struct unread *u)
-{
-	size_t i, k = 0;
-
-	if ((u->gone = calloc(n + 1, sizeof(*u->gone))) == NULL ||
-	    (u->skipped = calloc(n + 1, sizeof(*u->skipped))) == NULL ||
-	    (u->why = calloc(n + 1, sizeof(*u->why))) == NULL)
-		return -1;
-	/* Both in bytewise order: one merge. */
-	for (i = 0; i < n; i++) {
-		const char *why;
-		int cmp = 1;
-
-		while (k < n_read && (cmp = strcmp(read[k], stored[i])) < 0)
-			k++;
-		if (k < n_read && cmp == 0)
-			continue;
-		if ((why = pages_skipped(skips, stored[i])) != NULL) {
-			u->skipped[u->n_skipped] = stored[i];
-			u->why[u->n_skipped++] = (char *)why;
-		} else if (pages_covered(root, cfg->page_paths,
-		    cfg->n_page_paths, stored[i])) {
-			u->gone[u->n_gone++] = stored[i];
-		} else {
-			log_debug("page=%s: outside [pages] paths, not read; "
-			    "its flags are kept", stored[i]);
-		}
-	}
-	return 0;
-}
-
-/* Say which skips have lasted since an earlier cycle, in one line. */
-static void
-report_lasting(const struct unread *u, char (*since)[32], const bool *old)
-{
-	char line[1024];
-	size_t len = 0, lasting = 0, shown = 0;
-
-	line[0] = '\0';
-	for (size_t i = 0; i < u->n_skipped; i++) {
-		if (!old[i])
-			continue;
-		lasting++;
-		if (shown < 5 && len < sizeof(line)) {
-			int w = snprintf(line + len, sizeof(line) - len,
-			    "%s%s (since %s: %s)", shown ? ", " : "",
-			    u->skipped[i], since[i], u->why[i]);
-
-			if (w > 0)
-				len += (size_t)w;
-			shown++;
-		}
-	}
-	if (lasting == 0)
-		return;
-	log_warnx("pages: %zu page%s still skipped, claims and open flags kept "
-	    "until %s again: %s%s", lasting, lasting == 1 ? "" : "s",
-	    lasting == 1 ? "it reads" : "they read", line,
-	    lasting > shown ? ", ..." : "");
-}
-
-/*
- * After the walk: pages that are gone no longer make their claims; pages
- * that could not be read are not gone.  Only the stored pages a skip
- * covers are kept, so one unreadable file does not keep every deleted
- * page's flags open, and a folder that cannot be listed does not resolve
- * its pages' flags (to raise and announce them again, under new IDs,
- * once it can).  Writes only when a page is gone or a skip begins.
- */
-static int
-settle_unread(struct cycle *c, struct scan_ctx *x,
-    const struct pages_skips *skips)
-{
-	struct unread u;
-	char **stored = NULL;
-	char (*since)[32] = NULL;
-	bool *lasting = NULL;
-	size_t n = 0;
-	unsigned resolved = 0;
-	int rc = -1;
-
-	memset(&u, 0, sizeof(u));
-	if (store_page_paths(c->s, &stored, &n) < 0)
-		goto dbfail;
-	if (sort_unread(c->cfg, x->root, stored, n, x->paths, x->n_paths,
-	    skips, &u) < 0 ||
-	    (since = calloc(u.n_skipped + 1, sizeof(*since))) == NULL ||
-	    (lasting = calloc(u.n_skipped + 1, sizeof(*lasting))) == NULL) {
-		fail(c, "%s", "out of memory");
-		goto out;
-	}
-	if (store_forget_pages(c->s, u.gone, u.n_gone, &resolved) < 0 ||
-	    store_pages_skipped(c->s, u.skipped, u.why, u.n_skipped,
-	    since, lasting) < 0)
-		goto dbfail;
-	c->res->run.flags_resolved += resolved;
-	for (size_t i = 0; i < u.n_gone; i++)
-		log_info("page=%s: gone; its flags are resolved", u.gone[i]);
-	report_lasting(&u, since, lasting);
-	rc = 0;
-	goto out;
-dbfail:
-	db_fail(c);
-out:
-	free(lasting);
-	free(since);
-	free(u.gone);
-	free(u.skipped);
-	free(u.why);
-	store_free_ids(stored, n);
-	return rc;
-}
-
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * Pages stored before migration 0009 are named as the walk met them,
- * relative to the folder the run started in: rename each, once, to its
- * name under the root, so it keeps its claims and flags.  Two old names
- * of one page (a relative and an absolute path) keep the first; the
- * other is forgotten (its flags resolved: the first holds the same).
- */
-static int
-root_old_pages(struct cycle *c, const char *root)
-{
-	char **old = NULL, **names = NULL;
-	size_t n = 0;
-	unsigned resolved = 0;
-	int rc = -1;
-
-	if (store_unrooted_pages(c->s, &old, &n) < 0) {
-		db_fail(c);
-		return -1;
-	}
-	if (n == 0) {
-		store_free_ids(old, 0);
-		return 0;
-	}
-	if ((names = calloc(n + 1, sizeof(*names))) == NULL)
-		goto oom;
-	for (size_t i = 0; i < n; i++)
-		if ((names[i] = pages_name(root, old[i])) == NULL)
-			goto oom;
-	if (store_root_pages(c->s, old, names, n, &resolved) < 0) {
-		db_fail(c);
-		goto out;
-	}
-	c->res->run.flags_resolved += resolved;
-	log_info("pages: %zu page%s stored by an earlier version named under "
-	    "%s", n, n == 1 ? "" : "s", root);
-	rc = 0;
-	goto out;
-oom:
-	fail(c, "%s", "pages: out of memory");
-out:
-	store_free_ids(names, names ? n : 0);
-	store_free_ids(old, n);
-	return rc;
-}
-
-static int
-judge_pages(struct cycle *c)
-{
-	struct scan_ctx x;
-	struct pages_skips skips = {0};
-	struct store_run before = c->res->run;
-	long pages;
-	int rc = -1;
-
-	memset(&x, 0, sizeof(x));
-	x.c = c;
-	phase(c, "pages");
-	x.n_sinks = alerts_sinks(c->cfg, x.sinks);
-	if ((x.root = pages_root(c->cfg->page_root, c->cfg->page_paths,
-	    c->cfg->n_page_paths)) == NULL) {
-		fail(c, "pages: the root folder: %s", strerror(errno));
-		return -1;
-	}
-	if (root_old_pages(c, x.root) < 0)
-		goto out;
-	/* No page, no judge: its acronyms alone are a query over every trial. */
-	if (c->cfg->n_page_paths > 0 &&
-	    ((x.judge = judge_new(c->cfg, c->s)) == NULL ||
-	    judge_prepare(x.judge, c->cfg->page_paths, c->cfg->n_page_paths,
-	    c->cfg->max_page_size) < 0)) {
-		db_fail(c);
-		goto out;
-	}
-	pages = pages_scan(c->cfg->page_paths, c->cfg->n_page_paths,
-	    c->cfg->max_page_size, on_page, &x, &skips);
-	c->res->run.pages_skipped = (unsigned)skips.n;
-	if (pages < 0) {
-		if (!c->res->error[0])
-			fail(c, "%s",
-			    "reading the pages failed (out of memory)");
-		goto out;
-	}
-	/* Names, in the order the merge with the stored names needs. */
-	if (pages_skips_name(&skips, x.root) < 0) {
-		fail(c, "%s", "reading the pages failed (out of memory)");
-		goto out;
-	}
-	if (x.n_paths > 1)
-		qsort(x.paths, x.n_paths, sizeof(*x.paths), cmp_name);
-	if (settle_unread(c, &x, &skips) < 0)
-		goto out;
-	/* The page stage's counts, once, and only when there are some. */
-	if ((c->res->run.flags_raised != before.flags_raised ||
-	    c->res->run.flags_resolved != before.flags_resolved ||
-	    c->res->run.pages_skipped != before.pages_skipped) &&
-	    store_run_progress(c->s, &c->res->run) < 0) {
-		db_fail(c);
-		goto out;
-	}
-	rc = 0;
-out:
-	pages_skips_finish(&skips);
-	store_free_ids(x.paths, x.n_paths);
-	judge_free(x.judge);
-	free(x.root);
 	return rc;
 }
 
@@ -1164,12 +727,12 @@ prune(struct cycle *c)
 
 	if (c->cfg->retain_delivered_alerts == 0 && c->cfg->retain_runs == 0)
 		return 0;
-	phase(c, "prune");
+	sync_phase(c, "prune");
 	for (int round = 0; round < PRUNE_ROUNDS; round++) {
 		if (store_prune(c->s, c->cfg->retain_delivered_alerts,
 		    c->cfg->retain_runs, PRUNE_BATCH, &a, &r) < 0) {
 			if (!store_ok(c->s)) {
-				db_fail(c);
+				sync_db_fail(c);
 				return -1;
 			}
 			log_warnx("retention: %s; will try again next cycle",
@@ -1211,7 +774,7 @@ close_run(struct cycle *c, const char *status, int *rc)
 	if (store_run_finish(s, &res->run, status, res->error[0] ?
 	    res->error : NULL, *rc < 0 ? res->failed_at : 0) < 0) {
 		if (*rc >= 0) {
-			db_fail(c);
+			sync_db_fail(c);
 			*rc = -1;
 		}
 		res->unrecorded = true;
@@ -1277,19 +840,19 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 		return -1;
 	}
 	if (store_run_begin(s, mode, &res->run.run_id) < 0) {
-		db_fail(&c);
+		sync_db_fail(&c);
 		goto unlock;
 	}
 	sync_registry_opts(cfg, &ro);
 	if ((reg = registry_new(f, &ro)) == NULL) {
-		fail(&c, "%s", "out of memory");
+		sync_fail(&c, "%s", "out of memory");
 		goto finish;
 	}
 
-	phase(&c, "track");
+	sync_phase(&c, "track");
 	if (track(&c) < 0) {
 		if (!res->error[0])
-			db_fail(&c);
+			sync_db_fail(&c);
 		goto finish;
 	}
 	if (mirror(&c, reg) < 0)
@@ -1297,12 +860,12 @@ sync_cycle(const struct config *cfg, struct store *s, struct fetch *f,
 	if (backfill_run(cfg, s, f, res->run.run_id, &res->backfill, res->error,
 	    sizeof(res->error)) < 0)
 		goto finish;
-	if (judge_pages(&c) < 0)
+	if (sync_judge_pages(&c) < 0)
 		goto finish;
-	phase(&c, "alerts");
+	sync_phase(&c, "alerts");
 	if (alerts_deliver(cfg, s, f, stdout, &res->alerts) < 0 &&
 	    !store_ok(s)) {
-		db_fail(&c);
+		sync_db_fail(&c);
 		goto finish;
 	}
 	for (int k = 0; k < ALERTS_SINKS; k++) {
@@ -1320,7 +883,7 @@ finish:
 		char cause[sizeof(res->error)];
 
 		snprintf(cause, sizeof(cause), "%s", res->error + 10);
-		fail(&c, "database connection lost during %s: %s", c.stage,
+		sync_fail(&c, "database connection lost during %s: %s", c.stage,
 		    cause);
 	}
 	res->run.requests = (unsigned)(fetch_stats(f)->requests - requests0);
@@ -1331,7 +894,7 @@ finish:
 		report_refresh(cfg, s);
 	registry_free(reg);
 	free(c.asks);
-	phase(&c, "idle");
+	sync_phase(&c, "idle");
 unlock:
 	if (store_ok(s))
 		store_unlock_sync(s);
