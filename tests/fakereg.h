@@ -13,6 +13,12 @@
  * times are under a second old is not remembered, so a rewrite is always
  * seen, even one within the same clock tick and with the same size.
  *
+ * The code: fakereg.c (the server, its wire and thread),
+ * fakereg_studies.c (records and the /api/v2 routes), fakereg_search.c
+ * (searches), fakereg_history.c (/api/int) and fakereg_admin.c (the admin
+ * routes, the controls below and injected faults); fakereg_int.h is what
+ * they share.
+ *
  * Every behaviour the fake copies from the real registry is listed, with
  * its source, in tests/registry/CONFORMANCE.md.  Paths served (under
  * /api/v2); an ID is what the registry's pattern ^[Nn][Cc][Tt]0*[1-9]\d{0,7}$

@@ -2,9 +2,12 @@
  * fakereg_search.h - the fake registry's searches (fakereg_search.c): the
  * studies of a folder that GET /studies's query.* and filter.* parameters
  * match, in the order the fake lists them, and an Essie evaluator for
- * the expressions those parameters take.  Internal to the fake: fakereg.c
- * calls it from its server thread only.  tests/registry/CONFORMANCE.md
- * says which of the registry's behaviours it models and from where.
+ * the expressions those parameters take.  Internal to the fake, and
+ * called from its server thread only: fakereg.c makes and frees the
+ * index, fakereg_studies.c searches it for GET /studies and
+ * fakereg_admin.c builds it for /_fakereg/warm.
+ * tests/registry/CONFORMANCE.md says which of the registry's behaviours
+ * it models and from where.
  */
 #ifndef CTMIRROR_FAKEREG_SEARCH_H
 #define CTMIRROR_FAKEREG_SEARCH_H

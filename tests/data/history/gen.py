@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write HERA's registry history for the fake registry (tests/fakereg.c).
+"""Write HERA's registry history for the fake registry (fakereg_history.c).
 
     gen.py OUT [--clones N]
 
