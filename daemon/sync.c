@@ -24,7 +24,6 @@
 #include "plan.h"
 #include "registry.h"
 #include "report.h"
-#include "rules.h"
 #include "study.h"
 #include "sync_cycle.h"
 
