@@ -647,8 +647,12 @@ parse(const char *param, const char *expr, char *err, size_t errlen)
 static void
 date_key(const char *s, bool high, char out[16])
 {
-	snprintf(out, 16, "%s%s", s, strlen(s) == 7 ? (high ? "-31" : "-01") :
-	    strlen(s) == 4 ? (high ? "-12-31" : "-01-01") : "");
+	size_t len = strlen(s);
+	const char *tail = len == 7 ? (high ? "-31" : "-01") : len == 4 ?
+	    (high ? "-12-31" : "-01-01") : "";
+
+	/* A date is at most 10 bytes; the tail fits whatever s is. */
+	snprintf(out, 16, "%.*s%s", (int)(15 - strlen(tail)), s, tail);
 }
 
 static bool
