@@ -108,6 +108,57 @@ drop_conn(struct store *s)
 	s->pipeline = false;
 	s->queued = 0;
 	s->sync_locked = false;
+	s->n_prepared = 0;
+}
+
+/* Keep the prepared statements a pipeline confirmed, forget the rest. */
+static void
+prepared_settle(struct store *s, bool ok)
+{
+	unsigned i, kept = 0;
+
+	for (i = 0; i < s->n_prepared; i++) {
+		if (!ok && !s->prepared[i].confirmed)
+			continue;
+		s->prepared[kept] = s->prepared[i];
+		s->prepared[kept++].confirmed = true;
+	}
+	s->n_prepared = kept;
+}
+
+/*
+ * Send one statement of a pipeline, as a prepared statement when its
+ * parameters make it one of the per-record kind (prepared on first use
+ * if a slot is free).  0, or -1 when libpq refused to send.
+ */
+static int
+pipeline_send(struct store *s, const char *sql, int n,
+    const char *const *params)
+{
+	char name[16];
+	unsigned i;
+
+	if (n == 0)
+		return PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL,
+		    NULL, 0) ? 0 : -1;
+	for (i = 0; i < s->n_prepared && s->prepared[i].sql != sql; i++)
+		;
+	if (i == s->n_prepared) {
+		if (i == sizeof(s->prepared) / sizeof(s->prepared[0]))
+			return PQsendQueryParams(s->conn, sql, n, NULL, params,
+			    NULL, NULL, 0) ? 0 : -1;
+		(void)snprintf(name, sizeof(name), "ctm%u", s->next_prepared);
+		if (!PQsendPrepare(s->conn, name, sql, n, NULL))
+			return -1;
+		s->queued++;
+		s->prepared[i].sql = sql;
+		s->prepared[i].no = s->next_prepared++;
+		s->prepared[i].confirmed = false;
+		s->n_prepared++;
+	}
+	(void)snprintf(name, sizeof(name), "ctm%u", s->prepared[i].no);
+	return PQsendQueryPrepared(s->conn, name, n, params, NULL, NULL, 0) ?
+	    0 : -1;
 }
 
 /* After a failed call: a session that is gone is dropped.  true if so. */
@@ -157,8 +208,7 @@ store_exec(struct store *s, const char *what, const char *sql, int n,
 	PGresult *res;
 
 	if (s->conn != NULL && s->pipeline) {
-		if (!PQsendQueryParams(s->conn, sql, n, NULL, params, NULL,
-		    NULL, 0)) {
+		if (pipeline_send(s, sql, n, params) < 0) {
 			store_set_pq_err(s, what, NULL);
 			(void)lost(s);
 			return -1;
@@ -246,6 +296,7 @@ pipeline_end(struct store *s)
 		drop_conn(s);
 		return -1;
 	}
+	prepared_settle(s, !failed);
 	return failed ? -1 : 0;
 }
 

@@ -29,6 +29,21 @@ struct store {
 	bool pipeline;
 	unsigned queued;	/* statements sent in this pipeline */
 	/*
+	 * The statements a pipeline runs once per record, prepared on the
+	 * server the first time (store_exec): parsing and planning them
+	 * again for every record cost a fifth of a first sync.  Keyed by
+	 * the SQL's address (they are constants); a name is never reused, so
+	 * one left on the server by a failed pipeline is harmless.  Those
+	 * sent in a pipeline that failed are forgotten, since the server may
+	 * have skipped them; all are forgotten with the session.
+	 */
+	struct {
+		const char *sql;
+		unsigned no;		/* the name is "ctm<no>" */
+		bool confirmed;		/* its pipeline succeeded */
+	} prepared[8];
+	unsigned n_prepared, next_prepared;
+	/*
 	 * What the server said as it ended the session (a FATAL notice:
 	 * "terminating connection due to administrator command"), the real
 	 * cause behind libpq's "server closed the connection unexpectedly".

@@ -9,7 +9,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict WLB0nK1n8wbc5iEGOdHjMMjm7bAvZl5J9tWWZSuewbaMPwcsp4Giwut2iKzhXR2
+\restrict fJZxgKCfglyv7wysXBcqc5j1hdLy6RpRiYwCS1VDpuyvx5xv1lmWkIUKfDhvIOa
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -30,8 +30,10 @@ SET row_security = off;
 --
 
 CREATE FUNCTION public.citation_summary(raw jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $$
+BEGIN
+    RETURN (
     SELECT jsonb_build_object(
         'protocolSection', jsonb_strip_nulls(jsonb_build_object(
             'identificationModule', x.p -> 'identificationModule',
@@ -63,8 +65,9 @@ CREATE FUNCTION public.citation_summary(raw jsonb) RETURNS jsonb
       -- OFFSET 0: raw is decompressed once, not once per module.
       FROM (SELECT y.r -> 'protocolSection' AS p, y.r -> 'derivedSection' AS d
               FROM (SELECT raw - 'resultsSection' AS r OFFSET 0) y
-            OFFSET 0) x
-    $$;
+            OFFSET 0) x);
+END
+$$;
 
 
 --
@@ -4252,5 +4255,5 @@ GRANT SELECT ON TABLE public.trials_current TO ctmirror_reader;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict WLB0nK1n8wbc5iEGOdHjMMjm7bAvZl5J9tWWZSuewbaMPwcsp4Giwut2iKzhXR2
+\unrestrict fJZxgKCfglyv7wysXBcqc5j1hdLy6RpRiYwCS1VDpuyvx5xv1lmWkIUKfDhvIOa
 

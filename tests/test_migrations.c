@@ -17,11 +17,17 @@
 
 static char *db;
 
+/* What a command says on an empty database (made by setup). */
+static char want_migrate[128];
+
 static void
 setup(void)
 {
 	db = harness_db_create("migr");
 	cr_assert_not_null(db, "test database");
+	(void)snprintf(want_migrate, sizeof(want_migrate), "database schema "
+	    "is at 0000, ctmirror needs %04d: run 'ctmirror migrate'",
+	    CTMIRROR_SCHEMA_VERSION);
 }
 
 static void
@@ -31,11 +37,6 @@ teardown(void)
 	db = NULL;
 }
 
-/* What a command says on an empty database. */
-#define STR2(x) #x
-#define STR(x) STR2(x)
-static const char want_migrate[] = "database schema is at 0000, ctmirror "
-    "needs 000" STR(CTMIRROR_SCHEMA_VERSION) ": run 'ctmirror migrate'";
 
 TestSuite(migrations, .init = setup, .fini = teardown, .timeout = 120);
 

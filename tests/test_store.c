@@ -888,8 +888,67 @@ drop_mid_pipeline(int kill_at)
 	cr_assert_eq(store_reset(st), 0, "%s", store_errmsg(st));
 	cr_expect(store_ok(st));
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 0);
+	/* The new session prepares its statements again. */
+	cr_assert_eq(store_begin(st), 0);
+	cr_assert_eq(store_current(st, ids, 1, false, cur), 0);
+	cr_assert_eq(store_pipeline_begin(st), 0);
+	{
+		struct study s;
+
+		fake_study(&s, ids[0], "RECRUITING", "{\"n\": 0}", H1);
+		cr_expect_eq(store_add_version(st, 0, &s, &cur[0], NULL), 0);
+	}
+	cr_expect_eq(store_commit(st), 0, "kill at %d: %s", kill_at,
+	    store_errmsg(st));
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 1);
+	cr_assert_eq(harness_db_exec(db, "UPDATE trials SET "
+	    "current_version_id = NULL"), 0);
+	cr_assert_eq(harness_db_exec(db, "DELETE FROM study_versions"), 0);
+	store_current_finish(cur, 1);
 	free(path);
 	free(cur);
+}
+
+/*
+ * The per-record statements are prepared on the server once per session
+ * (store.c pipeline_send).  A pipeline that fails forgets those it
+ * prepared, and the next uses a new name: the old one may exist on the
+ * server or not, depending on where the pipeline stopped.
+ */
+Test(store, prepared_statements_outlive_a_failed_pipeline)
+{
+	char *ids[] = {(char *)"NCT00000003"};
+	struct store_current cur[1];
+	struct study s;
+	const char *docs[] = {"{not json", "{\"a\": 1}", "{\"a\": 2}"};
+	const char *hashes[] = {H1, H1, H2};
+
+	cr_assert_eq(store_set_tracked(st, "config", ids, 1), 0);
+	for (int i = 0; i < 3; i++) {
+		int rc;
+
+		fake_study(&s, ids[0], "RECRUITING", docs[i], hashes[i]);
+		cr_assert_eq(store_begin(st), 0);
+		cr_assert_eq(store_current(st, ids, 1, false, cur), 0);
+		cr_assert_eq(store_pipeline_begin(st), 0);
+		rc = store_add_version(st, 0, &s, &cur[0], NULL);
+		if (rc == 0)
+			rc = store_commit(st);
+		if (i == 0) {
+			cr_expect_eq(rc, -1);
+			cr_expect(strstr(store_errmsg(st), "invalid input syntax "
+			    "for type json") != NULL, "%s", store_errmsg(st));
+			store_rollback(st);
+		} else {
+			cr_expect_eq(rc, 0, "batch %d: %s", i, store_errmsg(st));
+		}
+		store_current_finish(cur, 1);
+	}
+	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM trials t JOIN study_versions "
+	    "v ON v.version_id = t.current_version_id WHERE t.nct_id = "
+	    "'NCT00000003' AND v.version_no = 2"), 1);
+	cr_expect(store_ok(st));
 }
 
 Test(store, dropped_connection_mid_pipeline)
