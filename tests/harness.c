@@ -1,7 +1,8 @@
 /*
  * harness.c - test support: throwaway databases, subprocess runs of the
- * ctmirror binary, faults in the fake registry.  Tests only; never linked
- * into ctmirror.  What needs no database is in harness_files.c.
+ * ctmirror binary, faults in the fake registry, the mirror fixture of the
+ * in-process sync tests.  Tests only; never linked into ctmirror.  What
+ * needs no database is in harness_files.c.
  */
 #include "harness.h"
 
@@ -21,6 +22,7 @@
 #include <event2/event.h>
 
 #include "config.h"
+#include "config_keys.h"
 #include "fetch.h"
 #include "store.h"
 #include "sync.h"
@@ -327,4 +329,82 @@ harness_sync_cycle(const struct config *cfg, struct store *s,
 	fetch_free(f);
 	event_base_free(base);
 	return rc;
+}
+
+/* The one mirror of this process (harness.h). */
+static struct harness_mirror mirror;
+
+struct harness_mirror *
+harness_mirror_start(const char *tag, char *records)
+{
+	struct harness_mirror *m = &mirror;
+	char *err = NULL;
+
+	cr_assert_null(m->regdir, "a mirror is running already");
+	cr_assert_not_null(records);
+	m->regdir = records;
+	m->db = harness_db_migrated(tag);
+	cr_assert_not_null(m->db);
+	m->reg = fakereg_start(m->regdir, 0);
+	cr_assert_not_null(m->reg, "fake registry");
+	m->cfg = config_defaults();
+	cr_assert_not_null(m->cfg);
+	free(m->cfg->base_url);
+	m->cfg->base_url = strdup(fakereg_url(m->reg));
+	free(m->cfg->conninfo);
+	m->cfg->conninfo = strdup(m->db);
+	cr_assert(m->cfg->base_url != NULL && m->cfg->conninfo != NULL);
+	/* No pacing to wait out, and a failure is seen within the test. */
+	m->cfg->rate_limit = 0;
+	m->cfg->retries = 2;
+	m->cfg->timeout = 10;
+	/* Tests read what a cycle found from its result and the database. */
+	m->cfg->alert_stdout = false;
+	m->cfg->alert_notify = false;
+	m->st = store_open(m->db, &err);
+	cr_assert_not_null(m->st, "%s", err ? err : "");
+	return m;
+}
+
+void
+harness_mirror_stop(void)
+{
+	struct harness_mirror *m = &mirror;
+
+	store_close(m->st);
+	config_free(m->cfg);
+	/* The fake before the folder: its thread reads it until it stops. */
+	fakereg_stop(m->reg);
+	harness_rmtree(m->regdir);
+	free(m->regdir);
+	harness_db_drop(m->db);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+harness_mirror_cycle(struct sync_result *res)
+{
+	return harness_sync_cycle(mirror.cfg, mirror.st, res);
+}
+
+long
+harness_mirror_count(const char *sql)
+{
+	return harness_db_count(mirror.db, sql);
+}
+
+void
+harness_mirror_track(const char *const *ids, size_t n)
+{
+	struct config *cfg = mirror.cfg;
+
+	config_free_list(&cfg->nct_ids, &cfg->n_nct_ids);
+	/* NULL-ended, as the parser's lists are. */
+	cfg->nct_ids = calloc(n + 1, sizeof(char *));
+	cr_assert_not_null(cfg->nct_ids);
+	for (size_t i = 0; i < n; i++) {
+		cfg->nct_ids[i] = strdup(ids[i]);
+		cr_assert_not_null(cfg->nct_ids[i]);
+	}
+	cfg->n_nct_ids = n;
 }

@@ -3,12 +3,13 @@
  * and command-line tests: a fresh PostgreSQL database per test (on the
  * server the PG* environment names, which tests/run sets up with
  * pg_virtualenv), a way to run the ctmirror binary as a subprocess with a
- * given environment, faults in the fake registry; a canned HTTP server
- * (harness_http.c).  What needs no database
- * (so the pure stages' tests, fuzz targets and benchmarks link it too):
- * files and paths (harness_files.c), and the one-off forms of the pure
- * stages' calls that the daemon never makes (harness_claims.c,
- * harness_identity.c).
+ * given environment, faults in the fake registry, the mirror fixture
+ * (database, fake registry, config and store) of the tests that run sync
+ * cycles in process; a canned HTTP server (harness_http.c).  What needs
+ * no database (so the pure stages' tests, fuzz targets and benchmarks
+ * link it too): files and paths (harness_files.c), and the one-off forms
+ * of the pure stages' calls that the daemon never makes
+ * (harness_claims.c, harness_identity.c).
  */
 #ifndef CTMIRROR_HARNESS_H
 #define CTMIRROR_HARNESS_H
@@ -136,6 +137,53 @@ struct store;
 struct sync_result;
 int harness_sync_cycle(const struct config *cfg, struct store *s,
     struct sync_result *res);
+
+/* -------------------------------------------- the mirror, end to end */
+
+/*
+ * The fixture of the tests that run whole sync cycles in process
+ * (test_sync, test_listing, test_backfill): a fresh migrated database, a
+ * folder of records, the fake registry serving it, a config pointed at
+ * both and a store open on the database.  The harness owns all of it,
+ * and harness_mirror_stop frees it; a test changes the fields (the
+ * config above all) but never frees or replaces them.
+ *
+ * The config is config_defaults() with base_url the fake's, conninfo the
+ * database's, rate_limit 0, retries 2, timeout 10 s and the stdout and
+ * notify alerts off: a test sets what differs after start.
+ */
+struct harness_mirror {
+	char *db;		/* conninfo ("dbname=...") */
+	char *regdir;		/* the folder the fake serves */
+	struct fakereg *reg;
+	struct config *cfg;
+	struct store *st;	/* open on db */
+};
+
+/*
+ * Start the mirror: a database named after `tag`, and the fake serving
+ * `records`, a folder of NCTxxxxxxxx.json that is in place before the fake
+ * watches it (steals: stop removes and frees it; harness_default_records()
+ * or a harness_tmpdir() the test filled).  Asserts every step.  Returns
+ * the mirror, borrowed until harness_mirror_stop.  One at a time: the
+ * calls below act on it, so a test file can name them once (Criterion
+ * runs each test in a process of its own, between .init and .fini).
+ */
+struct harness_mirror *harness_mirror_start(const char *tag, char *records);
+/*
+ * Close the store, free the config, stop the fake, remove the folder and
+ * drop the database; whatever a failed start left, or nothing.
+ */
+void harness_mirror_stop(void);
+/* harness_sync_cycle() with the mirror's config and store. */
+int harness_mirror_cycle(struct sync_result *res);
+/* harness_db_count() on the mirror's database. */
+long harness_mirror_count(const char *sql);
+/*
+ * Track exactly ids[0..n) (copied; n may be 0), in the order given, as
+ * [tracking] nct_ids would.
+ */
+void harness_mirror_track(const char *const *ids, size_t n);
 
 /* ------------------------------------------- one-off calls (pure stages) */
 

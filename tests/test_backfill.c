@@ -23,37 +23,17 @@
 #define HERA "NCT02982915"
 #define CLEARMIND "NCT05233774"
 
-static char *db;
-static char *regdir;
-static struct fakereg *reg;
-static struct config *cfg;
-static struct store *st;
+static struct harness_mirror *m;
+/* The calls nearly every test makes, by short names. */
+static int (*const cycle)(struct sync_result *) = harness_mirror_cycle;
+static long (*const count)(const char *) = harness_mirror_count;
 
+/* HERA's current record and its 32 versions into `dir`. */
 static void
-set_str(char **field, const char *value)
-{
-	free(*field);
-	*field = strdup(value);
-}
-
-static void
-set_ids(const char *const *ids, size_t n)
-{
-	for (size_t i = 0; i < cfg->n_nct_ids; i++)
-		free(cfg->nct_ids[i]);
-	free(cfg->nct_ids);
-	cfg->nct_ids = calloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		cfg->nct_ids[i] = strdup(ids[i]);
-	cfg->n_nct_ids = n;
-}
-
-/* HERA's current record and its 32 versions into the fake's folder. */
-static void
-regenerate(void)
+regenerate(const char *dir)
 {
 	char *cmd = harness_fmt("python3 '%s/history/gen.py' '%s'",
-	    harness_data(), regdir);
+	    harness_data(), dir);
 
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 	free(cmd);
@@ -63,58 +43,22 @@ static void
 setup(void)
 {
 	static const char *const hera[] = {HERA};
-	char *err = NULL;
+	char *records = harness_tmpdir();
 
-	db = harness_db_migrated("backfill");
-	cr_assert_not_null(db);
-	regdir = harness_tmpdir();
-	regenerate();
-	reg = fakereg_start(regdir, 0);
-	cr_assert_not_null(reg, "fake registry");
-	cfg = config_defaults();
-	cr_assert_not_null(cfg);
-	set_str(&cfg->base_url, fakereg_url(reg));
-	set_str(&cfg->conninfo, db);
-	set_ids(hera, 1);
-	cfg->rate_limit = 0;
-	cfg->retries = 1;
-	cfg->timeout = 10;
-	cfg->alert_stdout = false;
-	cfg->alert_notify = false;
-	st = store_open(db, &err);
-	cr_assert_not_null(st, "%s", err ? err : "");
+	cr_assert_not_null(records);
+	regenerate(records);
+	m = harness_mirror_start("backfill", records);
+	harness_mirror_track(hera, 1);
+	m->cfg->retries = 1;
 }
 
-static void
-teardown(void)
-{
-	store_close(st);
-	config_free(cfg);
-	fakereg_stop(reg);
-	harness_rmtree(regdir);
-	free(regdir);
-	harness_db_drop(db);
-}
-
-TestSuite(backfill, .init = setup, .fini = teardown, .timeout = 240);
-
-/* One cycle with a fresh HTTP client, as `ctmirror sync` does. */
-static int
-cycle(struct sync_result *res)
-{
-	return harness_sync_cycle(cfg, st, res);
-}
-
-static long
-count(const char *sql)
-{
-	return harness_db_count(db, sql);
-}
+TestSuite(backfill, .init = setup, .fini = harness_mirror_stop,
+    .timeout = 240);
 
 static char *
 value(const char *sql)
 {
-	return harness_db_value(db, sql);
+	return harness_db_value(m->db, sql);
 }
 
 /* tests/reliability/invariants.sql: the rows it returns (violations). */
@@ -148,8 +92,8 @@ violations(void)
 static void
 serve_version(int v)
 {
-	char *from = harness_fmt("%s/history/%s/%d.json", regdir, HERA, v);
-	char *to = harness_fmt("%s/%s.json", regdir, HERA);
+	char *from = harness_fmt("%s/history/%s/%d.json", m->regdir, HERA, v);
+	char *to = harness_fmt("%s/%s.json", m->regdir, HERA);
 
 	cr_assert_eq(harness_copy(from, to), 0, "%s", from);
 	free(from);
@@ -161,7 +105,8 @@ static void
 truncate_history(int first)
 {
 	for (int v = first;; v++) {
-		char *p = harness_fmt("%s/history/%s/%d.json", regdir, HERA, v);
+		char *p = harness_fmt("%s/history/%s/%d.json", m->regdir,
+		    HERA, v);
 		int gone = remove(p);
 
 		free(p);
@@ -183,7 +128,7 @@ Test(backfill, stores_every_version_once_in_order)
 	cr_expect_eq(res.backfill.stored, 31);
 	cr_expect_eq(res.backfill.requests, 33, "the list and 32 versions");
 	cr_expect_eq(res.backfill.pending, 0);
-	cr_expect_eq(fakereg_count(reg, "/api/int/"), 33);
+	cr_expect_eq(fakereg_count(m->reg, "/api/int/"), 33);
 	/* 31 from the history, then the one seen live: 32, numbered 1..32. */
 	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
 	    "nct_id = '" HERA "'"), 32);
@@ -303,16 +248,16 @@ Test(backfill, live_sync_after_adds_nothing)
 	 * fake names a new data build for each /version until they settle.
 	 */
 	nanosleep(&settle, NULL);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.run.versions_stored, 0);
 	cr_expect_eq(res.backfill.requests, 0, "the backfill is done");
-	cr_expect_eq(fakereg_count(reg, NULL), 1, "only /version");
+	cr_expect_eq(fakereg_count(m->reg, NULL), 1, "only /version");
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 32);
 	/* The registry moves on: the live version follows the history. */
 	truncate_history(32);
 	{
-		char *path = harness_fmt("%s/%s.json", regdir, HERA);
+		char *path = harness_fmt("%s/%s.json", m->regdir, HERA);
 		json_error_t jerr;
 		json_t *r = json_load_file(path, 0, &jerr);
 		json_t *sm = json_object_get(json_object_get(r,
@@ -346,7 +291,7 @@ Test(backfill, budget_spreads_it_over_cycles)
 	struct sync_result res;
 	int cycles = 0;
 
-	cfg->backfill_requests = 10;
+	m->cfg->backfill_requests = 10;
 	do {
 		cr_assert_eq(cycle(&res), 0, "%s", res.error);
 		cr_expect_leq(res.backfill.requests, 10);
@@ -359,7 +304,8 @@ Test(backfill, budget_spreads_it_over_cycles)
 	} while (res.backfill.pending > 0 && ++cycles < 10);
 	cr_expect_eq(cycles, 3, "33 requests at 10 a cycle: 4 cycles");
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 32);
-	cr_expect_eq(fakereg_count(reg, "/api/int/"), 33, "none asked twice");
+	cr_expect_eq(fakereg_count(m->reg, "/api/int/"), 33,
+	    "none asked twice");
 }
 
 Test(backfill, registry_moved_before_the_backfill)
@@ -369,11 +315,11 @@ Test(backfill, registry_moved_before_the_backfill)
 	/* First seen live as version 27, with the backfill off. */
 	truncate_history(28);
 	serve_version(27);
-	cfg->backfill = false;
+	m->cfg->backfill = false;
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	/* The registry then posts 28..31, and the backfill runs. */
-	regenerate();
-	cfg->backfill = true;
+	regenerate(m->regdir);
+	m->cfg->backfill = true;
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.backfill.stored, 27);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 29,
@@ -390,7 +336,7 @@ Test(backfill, registry_moved_before_the_backfill)
 Test(backfill, placed_by_date_when_no_version_matches)
 {
 	struct sync_result res;
-	char *path = harness_fmt("%s/%s.json", regdir, HERA);
+	char *path = harness_fmt("%s/%s.json", m->regdir, HERA);
 	json_error_t jerr;
 	json_t *r = json_load_file(path, 0, &jerr);
 
@@ -416,9 +362,9 @@ Test(backfill, off_reads_no_history)
 {
 	struct sync_result res;
 
-	cfg->backfill = false;
+	m->cfg->backfill = false;
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, "/api/int/"), 0);
+	cr_expect_eq(fakereg_count(m->reg, "/api/int/"), 0);
 	cr_expect_eq(count("SELECT count(*) FROM history_backfill"), 0);
 }
 
@@ -428,7 +374,7 @@ Test(backfill, off_reads_no_history)
 static int
 asked(const char *tail)
 {
-	char *log = fakereg_log(reg), *p = log;
+	char *log = fakereg_log(m->reg), *p = log;
 	int n = 0;
 
 	while ((p = strstr(p, tail)) != NULL) {
@@ -460,7 +406,7 @@ fault_then_resume(const char *reason)
 	cr_expect(err && strstr(err, reason) != NULL, "last_error: %s", err);
 	free(err);
 	cr_expect_eq(violations(), 0);
-	fakereg_clear_faults(reg);
+	fakereg_clear_faults(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.backfill.pending, 0);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 32);
@@ -471,27 +417,27 @@ fault_then_resume(const char *reason)
 
 Test(backfill, endpoint_gone_404)
 {
-	fakereg_set_history_mode(reg, FAKEREG_HISTORY_GONE);
+	fakereg_set_history_mode(m->reg, FAKEREG_HISTORY_GONE);
 	fault_then_resume("HTTP 404 (text/html)");
 }
 
 Test(backfill, endpoint_answers_html)
 {
-	harness_fault(reg, FAULT_HTML_200, "/api/int/", 0, 0);
+	harness_fault(m->reg, FAULT_HTML_200, "/api/int/", 0, 0);
 	fault_then_resume("not JSON");
 }
 
 Test(backfill, endpoint_changed_shape)
 {
-	fakereg_set_history_mode(reg, FAKEREG_HISTORY_RESHAPED);
+	fakereg_set_history_mode(m->reg, FAKEREG_HISTORY_RESHAPED);
 	fault_then_resume("shape ctmirror does not know");
 }
 
 Test(backfill, endpoint_stalls_past_the_timeout)
 {
-	harness_fault(reg, FAULT_STALL, "/history/7", 0, 0);
-	cfg->timeout = 1;
-	cfg->retries = 0;
+	harness_fault(m->reg, FAULT_STALL, "/history/7", 0, 0);
+	m->cfg->timeout = 1;
+	m->cfg->retries = 0;
 	fault_then_resume("version 7");
 	/* What arrived before the stall was kept, not asked for again. */
 	cr_expect_eq(asked(HERA "/history/3\n"), 1);
@@ -506,7 +452,7 @@ Test(backfill, slow_endpoint_is_only_slower)
 	f.kind = FAULT_DELAY;
 	f.match = "/api/int/";
 	f.delay_ms = 50;
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_assert_eq(fakereg_add_fault(m->reg, &f), 0);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.backfill.stored, 31);
 	cr_expect_eq(violations(), 0);
@@ -517,10 +463,10 @@ Test(backfill, change_list_only_in_the_record_form)
 	struct sync_result res;
 
 	/* ctrdata and cthist ask ?history=true: so does ctmirror on a 404. */
-	fakereg_set_history_mode(reg, FAKEREG_HISTORY_LIST_GONE);
+	fakereg_set_history_mode(m->reg, FAKEREG_HISTORY_LIST_GONE);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.backfill.stored, 31);
-	cr_expect_eq(fakereg_count(reg, "?history=true"), 1);
+	cr_expect_eq(fakereg_count(m->reg, "?history=true"), 1);
 	cr_expect_eq(violations(), 0);
 }
 
@@ -530,13 +476,13 @@ Test(backfill, a_trial_the_history_does_not_know_is_given_up)
 	struct sync_result res;
 	char *from = harness_fmt("%s/registry/default/%s.json", harness_data(),
 	    CLEARMIND);
-	char *to = harness_fmt("%s/%s.json", regdir, CLEARMIND);
+	char *to = harness_fmt("%s/%s.json", m->regdir, CLEARMIND);
 
 	cr_assert_eq(harness_copy(from, to), 0);
-	set_ids(ids, 2);
+	harness_mirror_track(ids, 2);
 	/* The registry's own words: the trial, not the endpoint. */
-	harness_fault(reg, FAULT_STATUS, HERA "/history", 404, 0);
-	harness_fault(reg, FAULT_STATUS, HERA "?history", 404, 0);
+	harness_fault(m->reg, FAULT_STATUS, HERA "/history", 404, 0);
+	harness_fault(m->reg, FAULT_STATUS, HERA "?history", 404, 0);
 	for (int i = 0; i < 3; i++) {
 		cr_assert_eq(cycle(&res), 0, "%s", res.error);
 		cr_expect(!res.backfill.endpoint_failed);
@@ -556,7 +502,7 @@ Test(backfill, a_trial_the_history_does_not_know_is_given_up)
 Test(backfill, a_version_the_parser_refuses)
 {
 	struct sync_result res;
-	char *path = harness_fmt("%s/history/%s/5.json", regdir, HERA);
+	char *path = harness_fmt("%s/history/%s/5.json", m->regdir, HERA);
 
 	cr_assert_eq(harness_write(path, "{\"protocolSection\": "
 	    "{\"identificationModule\": {\"nctId\": \"" HERA "\"}, "
@@ -577,7 +523,7 @@ Test(backfill, history_command)
 {
 	struct sync_result res;
 	struct harness_run r;
-	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", db);
+	char *ci = harness_fmt("CTMIRROR_DATABASE=%s", m->db);
 	const char *env[] = {ci, NULL};
 	const char *text[] = {"history", HERA, NULL};
 	const char *json[] = {"history", HERA, "--json", "--class",
@@ -632,15 +578,15 @@ Test(backfill, history_command)
 Test(backfill, claims_wrong_when_written)
 {
 	struct sync_result res;
-	char *page = harness_fmt("%s/hera.md", regdir), *v;
+	char *page = harness_fmt("%s/hera.md", m->regdir), *v;
 
 	cr_assert_eq(harness_write(page, "# HERA\n\n"
 	    "As of 2026-05-06, HERA (NCT02982915) is still recruiting.\n\n"
 	    "As of 2026-05-06, HERA (NCT02982915) results are not yet "
 	    "published.\n"), 0);
-	cfg->page_paths = calloc(2, sizeof(char *));
-	cfg->page_paths[0] = page;
-	cfg->n_page_paths = 1;
+	m->cfg->page_paths = calloc(2, sizeof(char *));
+	m->cfg->page_paths[0] = page;
+	m->cfg->n_page_paths = 1;
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions v JOIN trials t "
 	    "ON t.current_version_id = v.version_id WHERE v.status_since = "

@@ -24,36 +24,17 @@
 #include "store.h"
 #include "sync.h"
 
-static char *db;
-static char *regdir;
-static struct fakereg *reg;
-static struct config *cfg;
-static struct store *st;
+static struct harness_mirror *m;
+/* The calls nearly every test makes, by short names. */
+static int (*const cycle)(struct sync_result *) = harness_mirror_cycle;
+static long (*const count)(const char *) = harness_mirror_count;
 static char today[11], yesterday[11];
-
-static void
-copy_default(const char *id)
-{
-	char *from = harness_fmt("%s/registry/default/%s.json", harness_data(),
-	    id);
-	char *to = harness_fmt("%s/%s.json", regdir, id);
-
-	cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
-	free(from);
-	free(to);
-}
-
-static void
-set_str(char **field, const char *value)
-{
-	free(*field);
-	*field = strdup(value);
-}
 
 /* Make the config's searches exactly name=text pairs (NULL-ended). */
 static void
 set_searches(const char *const *pairs)
 {
+	struct config *cfg = m->cfg;
 	char err[256];
 
 	for (size_t i = 0; i < cfg->n_searches; i++) {
@@ -80,21 +61,8 @@ set_searches(const char *const *pairs)
 }
 
 static void
-set_ids(const char *const *ids, size_t n)
-{
-	for (size_t i = 0; i < cfg->n_nct_ids; i++)
-		free(cfg->nct_ids[i]);
-	free(cfg->nct_ids);
-	cfg->nct_ids = calloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		cfg->nct_ids[i] = strdup(ids[i]);
-	cfg->n_nct_ids = n;
-}
-
-static void
 setup(void)
 {
-	char *err = NULL;
 	time_t t = time(NULL);
 	struct tm tm;
 
@@ -104,57 +72,18 @@ setup(void)
 	t -= 86400;
 	gmtime_r(&t, &tm);
 	strftime(yesterday, sizeof(yesterday), "%Y-%m-%d", &tm);
-	db = harness_db_migrated("listing");
-	cr_assert_not_null(db);
-	regdir = harness_tmpdir();
-	copy_default("NCT02982915");
-	copy_default("NCT05233774");
-	copy_default("NCT04421456");
-	reg = fakereg_start(regdir, 0);
-	cr_assert_not_null(reg, "fake registry");
-	cfg = config_defaults();
-	cr_assert_not_null(cfg);
-	set_str(&cfg->base_url, fakereg_url(reg));
-	set_str(&cfg->conninfo, db);
-	cfg->rate_limit = 0;
-	cfg->retries = 2;
-	cfg->timeout = 10;
-	cfg->alert_stdout = false;
-	cfg->alert_notify = true;	/* announcements go somewhere */
-	set_ids(NULL, 0);
-	st = store_open(db, &err);
-	cr_assert_not_null(st, "%s", err ? err : "");
+	m = harness_mirror_start("listing", harness_default_records());
+	m->cfg->alert_notify = true;	/* announcements go somewhere */
+	harness_mirror_track(NULL, 0);
 }
 
-static void
-teardown(void)
-{
-	store_close(st);
-	config_free(cfg);
-	fakereg_stop(reg);
-	harness_rmtree(regdir);
-	free(regdir);
-	harness_db_drop(db);
-}
-
-TestSuite(listing, .init = setup, .fini = teardown, .timeout = 120);
-
-static int
-cycle(struct sync_result *res)
-{
-	return harness_sync_cycle(cfg, st, res);
-}
-
-static long
-count(const char *sql)
-{
-	return harness_db_count(db, sql);
-}
+TestSuite(listing, .init = setup, .fini = harness_mirror_stop,
+    .timeout = 120);
 
 static json_t *
 load_record(const char *id)
 {
-	char *path = harness_fmt("%s/%s.json", regdir, id);
+	char *path = harness_fmt("%s/%s.json", m->regdir, id);
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr);
 
@@ -166,7 +95,7 @@ load_record(const char *id)
 static void
 save_record(const char *id, json_t *root)
 {
-	char *path = harness_fmt("%s/%s.json", regdir, id);
+	char *path = harness_fmt("%s/%s.json", m->regdir, id);
 
 	cr_assert_eq(json_dump_file(root, path, 0), 0);
 	free(path);
@@ -237,12 +166,12 @@ Test(listing, a_new_matching_trial_is_announced_once)
 	set_searches(lomecel);
 	cr_assert_geq(cycle(&res), 0, "%s", res.error);
 	register_trial("NCT09000001", "Lomecel-B", yesterday);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	/* Asked only what changed since the last good cycle's eve. */
-	cr_expect_eq(fakereg_count(reg, "query.intr=lomecel-b&query.term="
+	cr_expect_eq(fakereg_count(m->reg, "query.intr=lomecel-b&query.term="
 	    "AREA%5BLastUpdatePostDate%5DRANGE%5B"), 1, "%s",
-	    fakereg_log(reg));
+	    fakereg_log(m->reg));
 	cr_expect_eq(count("SELECT count(*) FROM trial_searches WHERE "
 	    "nct_id = 'NCT09000001' AND matching"), 1);
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
@@ -369,11 +298,11 @@ Test(listing, a_study_updated_between_two_pages_is_neither_lost_nor_stored_twice
 
 	five_matches();
 	set_searches(novacel);
-	cfg->probe_batch = 2;
-	cr_assert_eq(fakereg_before(reg, "pageToken=", update_fourth,
+	m->cfg->probe_batch = 2;
+	cr_assert_eq(fakereg_before(m->reg, "pageToken=", update_fourth,
 	    (void *)today), 0);
 	cr_assert_geq(cycle(&res), 0, "%s", res.error);
-	cr_expect_geq(fakereg_count(reg, "query.intr=novacel&fields=NCTId,"
+	cr_expect_geq(fakereg_count(m->reg, "query.intr=novacel&fields=NCTId,"
 	    "LastUpdatePostDate&pageSize=2&countTotal=true"), 2,
 	    "read again from its first page");
 	cr_expect_eq(count("SELECT count(*) FROM trial_searches WHERE "
@@ -384,8 +313,8 @@ Test(listing, a_study_updated_between_two_pages_is_neither_lost_nor_stored_twice
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE nct_id "
 	    "= 'NCT09100004' AND overall_status = 'COMPLETED'"), 1);
 	/* The same with a registry that refuses tokens of older data. */
-	harness_fault(reg, FAULT_TOKEN_EXPIRED, "pageToken=", 0, 0);
-	cr_assert_eq(fakereg_before(reg, "pageToken=", update_fourth,
+	harness_fault(m->reg, FAULT_TOKEN_EXPIRED, "pageToken=", 0, 0);
+	cr_assert_eq(fakereg_before(m->reg, "pageToken=", update_fourth,
 	    (void *)"2026-01-04"), 0);
 	cr_assert_geq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM trial_searches WHERE "
@@ -433,21 +362,21 @@ Test(listing, the_whole_registry_costs_what_changed)
 	nanosleep(&settle, NULL);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	/* Nothing changed, the data build neither: /version alone. */
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, NULL), 1);
+	cr_expect_eq(fakereg_count(m->reg, NULL), 1);
 	/* One changed. */
 	root = load_record("NCT04421456");
 	json_object_set_new(module(root, "statusModule"), "overallStatus",
 	    json_string("TERMINATED"));
 	dated(root, today);
 	save_record("NCT04421456", root);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	/* /version, the changes (one page), one fetch. */
-	cr_expect_eq(fakereg_count(reg, NULL), 3, "%s",
-	    fakereg_log(reg));
-	cr_expect_eq(fakereg_count(reg, "/studies?query.term=AREA"), 1);
+	cr_expect_eq(fakereg_count(m->reg, NULL), 3, "%s",
+	    fakereg_log(m->reg));
+	cr_expect_eq(fakereg_count(m->reg, "/studies?query.term=AREA"), 1);
 	cr_expect_eq(res.run.versions_stored, 1);
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
 	    "overall_status = 'TERMINATED'"), 1);
@@ -464,40 +393,43 @@ Test(listing, a_long_id_list_reads_the_changes_instead_of_probing)
 	struct sync_result res;
 	json_t *root;
 
-	set_ids(ids, 3);
-	cfg->probe_batch = 1;	/* three probe requests, one page of changes */
+	harness_mirror_track(ids, 3);
+	/* Three probe requests, one page of changes. */
+	m->cfg->probe_batch = 1;
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	root = load_record("NCT02982915");
 	json_object_set_new(module(root, "statusModule"), "overallStatus",
 	    json_string("TERMINATED"));
 	dated(root, today);
 	save_record("NCT02982915", root);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, "filter.ids=NCT02982915&fields="), 0,
-	    "%s", fakereg_log(reg));
+	cr_expect_eq(fakereg_count(m->reg, "filter.ids=NCT02982915&fields="), 0,
+	    "%s", fakereg_log(m->reg));
 	/* The changes' first page (the only one with a count). */
-	cr_expect_eq(fakereg_count(reg, "query.term=AREA%5BLastUpdatePostDate"
-	    "%5DRANGE%5B") - fakereg_count(reg, "pageToken="), 1, "%s",
-	    fakereg_log(reg));
+	cr_expect_eq(fakereg_count(m->reg, "query.term=AREA%5B"
+	    "LastUpdatePostDate%5DRANGE%5B") - fakereg_count(m->reg,
+	    "pageToken="), 1, "%s",
+	    fakereg_log(m->reg));
 	cr_expect_eq(res.run.versions_stored, 1);
 	/*
 	 * A trial tracked again after a while: a listing of the changes
 	 * since the last good cycle cannot speak for it, so it is probed.
 	 */
-	set_ids(ids, 2);
+	harness_mirror_track(ids, 2);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	root = load_record("NCT04421456");
 	json_object_set_new(module(root, "statusModule"), "overallStatus",
 	    json_string("WITHDRAWN"));
 	dated(root, "2025-12-01");	/* long before the last good cycle */
 	save_record("NCT04421456", root);
-	set_ids(ids, 3);
-	fakereg_clear_log(reg);
+	harness_mirror_track(ids, 3);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	cr_expect_geq(fakereg_count(reg, "filter.ids=NCT04421456&fields="), 1,
-	    "%s", fakereg_log(reg));
-	cr_expect_eq(fakereg_count(reg, "filter.ids=NCT02982915&fields="), 0);
+	cr_expect_geq(fakereg_count(m->reg, "filter.ids=NCT04421456&"
+	    "fields="), 1, "%s", fakereg_log(m->reg));
+	cr_expect_eq(fakereg_count(m->reg, "filter.ids=NCT02982915&"
+	    "fields="), 0);
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
 	    "overall_status = 'WITHDRAWN'"), 1);
 }
@@ -505,19 +437,19 @@ Test(listing, a_long_id_list_reads_the_changes_instead_of_probing)
 /* check-config asks the registry only with --online. */
 Test(listing, check_config_online_counts_each_search)
 {
-	char *conf = harness_fmt("%s/ctmirror.conf", regdir), *body;
+	char *conf = harness_fmt("%s/ctmirror.conf", m->regdir), *body;
 	const char *argv[] = {"-c", conf, "check-config", NULL, NULL};
 	struct harness_run r;
 
 	body = harness_fmt("[registry]\nbase_url = %s\n[tracking]\n"
 	    "search.msc = query.intr=lomecel-b\n"
-	    "search.bad = query.term=(frailty\n", fakereg_url(reg));
+	    "search.bad = query.term=(frailty\n", fakereg_url(m->reg));
 	cr_assert_eq(harness_write(conf, body), 0);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(harness_run(&r, argv, NULL), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, ": configuration OK\n") != NULL, "%s", r.out);
-	cr_expect_eq(fakereg_count(reg, NULL), 0, "offline by default");
+	cr_expect_eq(fakereg_count(m->reg, NULL), 0, "offline by default");
 	harness_run_free(&r);
 	argv[3] = "--online";
 	cr_assert_eq(harness_run(&r, argv, NULL), 0);
@@ -532,8 +464,8 @@ Test(listing, check_config_online_counts_each_search)
 		cr_expect(strstr(r.err, want) != NULL, "%s", r.err);
 		free(want);
 	}
-	cr_expect_eq(fakereg_count(reg, "countTotal=true"), 2);
-	cr_expect_eq(fakereg_count(reg, "pageSize=0"), 2);
+	cr_expect_eq(fakereg_count(m->reg, "countTotal=true"), 2);
+	cr_expect_eq(fakereg_count(m->reg, "pageSize=0"), 2);
 	harness_run_free(&r);
 	free(body);
 	free(conf);

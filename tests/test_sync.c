@@ -22,25 +22,10 @@
 #include "store.h"
 #include "sync.h"
 
-static char *db;
-static char *regdir;
-static struct fakereg *reg;
-static struct config *cfg;
-static struct store *st;
-
-static const char *const default_ids[] = {"NCT02982915", "NCT05233774",
-    "NCT04421456"};
-
-static void
-copy_default(const char *id)
-{
-	char *from = harness_fmt("%s/registry/default/%s.json", harness_data(), id);
-	char *to = harness_fmt("%s/%s.json", regdir, id);
-
-	cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
-	free(from);
-	free(to);
-}
+static struct harness_mirror *m;
+/* The calls nearly every test makes, by short names. */
+static int (*const cycle)(struct sync_result *) = harness_mirror_cycle;
+static long (*const count)(const char *) = harness_mirror_count;
 
 static void
 set_str(char **field, const char *value)
@@ -50,74 +35,20 @@ set_str(char **field, const char *value)
 }
 
 static void
-set_ids(const char *const *ids, size_t n)
-{
-	for (size_t i = 0; i < cfg->n_nct_ids; i++)
-		free(cfg->nct_ids[i]);
-	free(cfg->nct_ids);
-	cfg->nct_ids = calloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		cfg->nct_ids[i] = strdup(ids[i]);
-	cfg->n_nct_ids = n;
-}
-
-static void
 setup(void)
 {
-	char *err = NULL;
-
-	db = harness_db_migrated("sync");
-	cr_assert_not_null(db);
-	regdir = harness_tmpdir();
-	for (size_t i = 0; i < 3; i++)
-		copy_default(default_ids[i]);
-	reg = fakereg_start(regdir, 0);
-	cr_assert_not_null(reg, "fake registry");
-	cfg = config_defaults();
-	cr_assert_not_null(cfg);
-	set_str(&cfg->base_url, fakereg_url(reg));
-	set_str(&cfg->conninfo, db);
-	cfg->rate_limit = 0;
-	cfg->retries = 2;
-	cfg->timeout = 10;
-	cfg->alert_stdout = false;
-	cfg->alert_notify = false;
+	m = harness_mirror_start("sync", harness_default_records());
 	/* The live path's requests only: test_backfill has the history's. */
-	cfg->backfill = false;
-	st = store_open(db, &err);
-	cr_assert_not_null(st, "%s", err ? err : "");
+	m->cfg->backfill = false;
 }
 
-static void
-teardown(void)
-{
-	store_close(st);
-	config_free(cfg);
-	fakereg_stop(reg);
-	harness_rmtree(regdir);
-	free(regdir);
-	harness_db_drop(db);
-}
-
-TestSuite(sync, .init = setup, .fini = teardown, .timeout = 120);
-
-static int
-cycle(struct sync_result *res)
-{
-	return harness_sync_cycle(cfg, st, res);
-}
-
-static long
-count(const char *sql)
-{
-	return harness_db_count(db, sql);
-}
+TestSuite(sync, .init = setup, .fini = harness_mirror_stop, .timeout = 120);
 
 /* Rewrite one served record with a change applied by `edit`. */
 static void
 edit_record(const char *id, void (*edit)(json_t *root))
 {
-	char *path = harness_fmt("%s/%s.json", regdir, id);
+	char *path = harness_fmt("%s/%s.json", m->regdir, id);
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr);
 
@@ -195,10 +126,11 @@ Test(sync, first_sync_stores_default_trials)
 	 * The data build, then one batch of full records and no probe:
 	 * nothing was stored, so there is no last-update date to compare with.
 	 */
-	cr_expect_eq(fakereg_count(reg, NULL), 2, "requests:\n%s",
-	    fakereg_log(reg));
-	cr_expect_eq(fakereg_count(reg, "/version"), 1);
-	cr_expect_eq(fakereg_count(reg, "fields="), 0, "%s", fakereg_log(reg));
+	cr_expect_eq(fakereg_count(m->reg, NULL), 2, "requests:\n%s",
+	    fakereg_log(m->reg));
+	cr_expect_eq(fakereg_count(m->reg, "/version"), 1);
+	cr_expect_eq(fakereg_count(m->reg, "fields="), 0, "%s",
+	    fakereg_log(m->reg));
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE "
 	    "nct_id = 'NCT02982915' AND acronym = 'HERA'"), 1);
 }
@@ -210,7 +142,7 @@ Test(sync, changed_record_yields_exactly_its_changes)
 	edit_record("NCT02982915", make_active);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	edit_record("NCT02982915", post_results);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.run.versions_stored, 1, "only HERA moved");
 	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
@@ -234,7 +166,7 @@ Test(sync, changed_record_yields_exactly_its_changes)
 	    "AND change_class = 'other'"), 1);
 	/* Exactly those five, nothing else. */
 	cr_expect_eq(count("SELECT count(*) FROM trial_changes"), 5,
-	    "changes: %s", harness_db_value(db, "SELECT string_agg(field || "
+	    "changes: %s", harness_db_value(m->db, "SELECT string_agg(field || "
 	    "' ' || change_class, E'\\n') FROM trial_changes"));
 	/* The analysts' view answers the question of the issue. */
 	cr_expect_eq(count("SELECT count(*) FROM trials_current WHERE nct_id = "
@@ -246,7 +178,7 @@ Test(sync, changed_record_yields_exactly_its_changes)
 static void
 touch_record(const char *id)
 {
-	char *path = harness_fmt("%s/%s.json", regdir, id);
+	char *path = harness_fmt("%s/%s.json", m->regdir, id);
 	char *text = harness_read(path);
 
 	cr_assert_not_null(text);
@@ -261,15 +193,16 @@ Test(sync, unchanged_resync_probes_only)
 	char *log;
 
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	touch_record("NCT05233774");
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.run.versions_stored, 0);
 	cr_expect_eq(res.run.trials_fetched, 0);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
-	log = fakereg_log(reg);
-	cr_expect_eq(fakereg_count(reg, NULL), 2, "%s", log);
-	cr_expect_eq(fakereg_count(reg, "fields="), 1, "only the probe: %s", log);
+	log = fakereg_log(m->reg);
+	cr_expect_eq(fakereg_count(m->reg, NULL), 2, "%s", log);
+	cr_expect_eq(fakereg_count(m->reg, "fields="), 1, "only the probe: %s",
+	    log);
 	free(log);
 	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = 'ok'"), 2);
 }
@@ -291,13 +224,13 @@ Test(sync, unchanged_registry_build_skips_the_probe)
 	/* Files written within the last second may still change unseen. */
 	nanosleep(&settle, NULL);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, NULL), 1, "only /version: %s",
-	    fakereg_log(reg));
+	cr_expect_eq(fakereg_count(m->reg, NULL), 1, "only /version: %s",
+	    fakereg_log(m->reg));
 	cr_expect_eq(res.run.trials_probed, 0);
 	cr_expect_neq(res.registry_build[0], '\0');
-	build = harness_db_value(db, "SELECT registry_build FROM sync_runs "
+	build = harness_db_value(m->db, "SELECT registry_build FROM sync_runs "
 	    "ORDER BY run_id DESC LIMIT 1");
 	cr_expect_str_eq(build, res.registry_build);
 	free(build);
@@ -306,16 +239,17 @@ Test(sync, unchanged_registry_build_skips_the_probe)
 	    "NULL"), 3);
 	/* A record moves: a new build, so the probe runs and finds it. */
 	edit_record("NCT04421456", bump_update);
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.run.versions_stored, 1);
 	nanosleep(&settle, NULL);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	/* The same build, but the tracked set changed: probe (and fetch). */
-	set_ids(more, 4);
-	fakereg_clear_log(reg);
+	harness_mirror_track(more, 4);
+	fakereg_clear_log(m->reg);
 	cr_expect_eq(cycle(&res), 1, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, "fields="), 1, "%s", fakereg_log(reg));
+	cr_expect_eq(fakereg_count(m->reg, "fields="), 1, "%s",
+	    fakereg_log(m->reg));
 }
 
 Test(sync, moved_date_fetches_only_that_trial)
@@ -338,7 +272,7 @@ Test(sync, unknown_id_is_reported_others_stored)
 	    "NCT04421456", "NCT09999999"};
 	struct sync_result res;
 
-	set_ids(ids, 4);
+	harness_mirror_track(ids, 4);
 	cr_expect_eq(cycle(&res), 1, "partial: %s", res.error);
 	cr_expect_eq(res.trials_failed, 1);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
@@ -364,7 +298,7 @@ Test(sync, waits_out_429_retry_after)
 	f.retry_after = 2;
 	f.count = 1;
 	f.match = "/studies";
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_assert_eq(fakereg_add_fault(m->reg, &f), 0);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	clock_gettime(CLOCK_MONOTONIC, &b);
@@ -378,8 +312,8 @@ Test(sync, failing_batch_leaves_nothing_partial)
 	struct fakereg_fault f = {0};
 	struct sync_result res;
 
-	cfg->fetch_batch = 1;
-	cfg->retries = 1;
+	m->cfg->fetch_batch = 1;
+	m->cfg->retries = 1;
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	edit_record("NCT02982915", bump_update);
 	edit_record("NCT05233774", bump_update);
@@ -387,9 +321,9 @@ Test(sync, failing_batch_leaves_nothing_partial)
 	f.kind = FAULT_STATUS;
 	f.status = 500;
 	f.match = "filter.ids=NCT05233774";
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_assert_eq(fakereg_add_fault(m->reg, &f), 0);
 	f.match = "/studies/NCT05233774";
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_assert_eq(fakereg_add_fault(m->reg, &f), 0);
 	cr_expect_eq(cycle(&res), 1, "partial: %s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE nct_id = "
 	    "'NCT05233774'"), 1, "no new version for the failed trial");
@@ -400,7 +334,7 @@ Test(sync, failing_batch_leaves_nothing_partial)
 	cr_expect_eq(count("SELECT count(*) FROM sync_errors WHERE nct_id = "
 	    "'NCT05233774'"), 1);
 	/* Once the fault clears, the next sync converges. */
-	fakereg_clear_faults(reg);
+	fakereg_clear_faults(m->reg);
 	cr_expect_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE nct_id = "
 	    "'NCT05233774'"), 2);
@@ -412,7 +346,7 @@ Test(sync, second_sync_waits_for_the_lock)
 	struct sync_result res;
 	char *err = NULL;
 
-	other = store_open(db, &err);
+	other = store_open(m->db, &err);
 	cr_assert_not_null(other);
 	cr_assert(store_lock_sync(other));
 	cr_expect_eq(cycle(&res), -1);
@@ -430,7 +364,7 @@ static void
 serve(const char *rel, const char *id)
 {
 	char *from = harness_fmt("%s/%s", harness_data(), rel);
-	char *to = harness_fmt("%s/%s.json", regdir, id);
+	char *to = harness_fmt("%s/%s.json", m->regdir, id);
 
 	cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
 	free(from);
@@ -441,15 +375,15 @@ serve(const char *rel, const char *id)
 static char *
 only_page(const char *text)
 {
-	char *path = harness_fmt("%s/kb.md", regdir);
+	char *path = harness_fmt("%s/kb.md", m->regdir);
 
 	cr_assert_eq(harness_write(path, text), 0);
-	for (size_t i = 0; i < cfg->n_page_paths; i++)
-		free(cfg->page_paths[i]);
-	free(cfg->page_paths);
-	cfg->page_paths = calloc(2, sizeof(char *));
-	cfg->page_paths[0] = strdup(path);
-	cfg->n_page_paths = 1;
+	for (size_t i = 0; i < m->cfg->n_page_paths; i++)
+		free(m->cfg->page_paths[i]);
+	free(m->cfg->page_paths);
+	m->cfg->page_paths = calloc(2, sizeof(char *));
+	m->cfg->page_paths[0] = strdup(path);
+	m->cfg->n_page_paths = 1;
 	return path;
 }
 
@@ -467,7 +401,7 @@ Test(sync, wrong_citation_is_flagged_right_one_is_not)
 	char *text, *page;
 
 	serve("identity/records/NCT04506073.json", "NCT04506073");
-	set_ids(ids, 2);
+	harness_mirror_track(ids, 2);
 	/* The Parkinson's trial cited under the cannabidiol trial's ID. */
 	text = harness_fmt(pd_page, "NCT04421456");
 	page = only_page(text);
@@ -526,7 +460,7 @@ Test(sync, page_citing_600_trials_judges_every_citation)
 		json_object_set_new(json_object_get(json_object_get(root,
 		    "protocolSection"), "identificationModule"), "nctId",
 		    json_string(ids[i]));
-		path = harness_fmt("%s/%s.json", regdir, ids[i]);
+		path = harness_fmt("%s/%s.json", m->regdir, ids[i]);
 		cr_assert_eq(json_dump_file(root, path, 0), 0);
 		free(path);
 		/* The Parkinson's trial's text under each cannabidiol ID. */
@@ -534,7 +468,7 @@ Test(sync, page_citing_600_trials_judges_every_citation)
 		text[len++] = '\n';
 	}
 	json_decref(root);
-	set_ids((const char *const *)ids, N);
+	harness_mirror_track((const char *const *)ids, N);
 	path = only_page(text);
 	cr_assert_geq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM trials_current"), N);
@@ -555,8 +489,9 @@ Test(sync, alias_id_on_a_page_gets_a_recheck)
 
 	/* The registry moved NCT09100099 to the Parkinson's trial's ID. */
 	serve("identity/records/NCT04506073.json", "NCT04506073");
-	cr_assert_eq(fakereg_set_alias(reg, "NCT09100099", "NCT04506073"), 0);
-	set_ids(ids, 1);
+	cr_assert_eq(fakereg_set_alias(m->reg, "NCT09100099", "NCT04506073"),
+	    0);
+	harness_mirror_track(ids, 1);
 	text = harness_fmt(pd_page, "NCT09100099");
 	page = only_page(text);
 	free(text);
@@ -583,8 +518,8 @@ Test(sync, submitted_results_get_a_recheck)
 
 	/* Results first sent in January 2023, returned, resent, still in QC. */
 	serve("studies/unposted.json", "NCT09000104");
-	set_ids(ids, 1);
-	snprintf(cfg->now, sizeof(cfg->now), "%s", "2024-02-01");
+	harness_mirror_track(ids, 1);
+	snprintf(m->cfg->now, sizeof(m->cfg->now), "%s", "2024-02-01");
 	page = only_page("NCT09000104: results pending as of 2024-01-15.\n");
 	cr_assert_geq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM stale_claims WHERE "
@@ -604,8 +539,8 @@ Test(sync, registry_down_is_one_failure)
 {
 	struct sync_result res;
 
-	set_str(&cfg->base_url, "http://127.0.0.1:9/api/v2");
-	cfg->retries = 0;
+	set_str(&m->cfg->base_url, "http://127.0.0.1:9/api/v2");
+	m->cfg->retries = 0;
 	cr_expect_eq(cycle(&res), -1);
 	cr_expect(strstr(res.error, "registry: did not answer") != NULL,
 	    "%s", res.error);
@@ -631,20 +566,21 @@ Test(sync, tracking_an_alias_survives_a_move)
 	const char *const ids[] = {"NCT01111111"};
 	struct sync_result res;
 
-	cr_assert_eq(fakereg_set_alias(reg, "NCT01111111", "NCT02982915"), 0);
-	set_ids(ids, 1);
+	cr_assert_eq(fakereg_set_alias(m->reg, "NCT01111111", "NCT02982915"),
+	    0);
+	harness_mirror_track(ids, 1);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM trial_aliases WHERE "
 	    "alias_nct_id = 'NCT01111111' AND nct_id = 'NCT02982915'"), 1);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
 	    "nct_id = 'NCT02982915'"), 1);
 	/* Unchanged: the alias is not asked again; its current ID is probed. */
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	touch_record("NCT02982915");
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, "NCT01111111"), 0, "%s",
-	    fakereg_log(reg));
-	cr_expect_eq(fakereg_count(reg, "fields="), 1);
+	cr_expect_eq(fakereg_count(m->reg, "NCT01111111"), 0, "%s",
+	    fakereg_log(m->reg));
+	cr_expect_eq(fakereg_count(m->reg, "fields="), 1);
 	/* The current record moves: one new version, and the sync is ok. */
 	edit_record("NCT02982915", post_results);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
@@ -661,8 +597,9 @@ Test(sync, alias_and_its_current_id_together)
 	const char *const ids[] = {"NCT01111111", "NCT02982915"};
 	struct sync_result res;
 
-	cr_assert_eq(fakereg_set_alias(reg, "NCT01111111", "NCT02982915"), 0);
-	set_ids(ids, 2);
+	cr_assert_eq(fakereg_set_alias(m->reg, "NCT01111111", "NCT02982915"),
+	    0);
+	harness_mirror_track(ids, 2);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.run.versions_stored, 1);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
@@ -699,28 +636,29 @@ Test(sync, long_probe_urls_fit)
 			json_object_set_new(json_object_get(json_object_get(
 			    root, "protocolSection"), "identificationModule"),
 			    "nctId", json_string(ids[i]));
-			path = harness_fmt("%s/%s.json", regdir, ids[i]);
+			path = harness_fmt("%s/%s.json", m->regdir, ids[i]);
 			cr_assert_eq(json_dump_file(root, path, 0), 0);
 			free(path);
 		}
 	}
 	json_decref(root);
-	cfg->max_missing = N;
-	set_ids((const char *const *)ids, N);
+	m->cfg->max_missing = N;
+	harness_mirror_track((const char *const *)ids, N);
 	cr_assert_geq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), N / 7);
 	/* The probe of the stored 100 fits one URL; make it 700 of them. */
-	cr_assert_eq(harness_db_exec(db, "UPDATE trials SET current_version_id"
-	    " = (SELECT min(version_id) FROM study_versions), registry_state = "
-	    "'present' WHERE current_version_id IS NULL"), 0);
-	fakereg_clear_log(reg);
+	cr_assert_eq(harness_db_exec(m->db, "UPDATE trials SET "
+	    "current_version_id = (SELECT min(version_id) FROM "
+	    "study_versions), registry_state = 'present' WHERE "
+	    "current_version_id IS NULL"), 0);
+	fakereg_clear_log(m->reg);
 	cr_expect_geq(cycle(&res), 0, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, " 414"), 0);
-	cr_expect_geq(fakereg_count(reg, "fields="), 2, "%s", res.error);
+	cr_expect_eq(fakereg_count(m->reg, " 414"), 0);
+	cr_expect_geq(fakereg_count(m->reg, "fields="), 2, "%s", res.error);
 	cr_expect_eq(res.run.trials_probed, N / 7, "%s", res.error);
 	/* A registry that takes 3 KB: 414, split, and still every ID. */
-	fakereg_set_max_url(reg, 3072);
-	fakereg_clear_log(reg);
+	fakereg_set_max_url(m->reg, 3072);
+	fakereg_clear_log(m->reg);
 	cr_expect_geq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(res.run.trials_probed, N / 7, "%s", res.error);
 	for (int i = 0; i < N; i++)
@@ -741,13 +679,13 @@ Test(sync, throttling_for_a_span_is_waited_out)
 	f.status = 429;
 	f.match = "/studies";
 	f.span_ms = 1500;
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_assert_eq(fakereg_add_fault(m->reg, &f), 0);
 	cr_expect_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions"), 3);
 	/* Past the window, the cycle fails once, naming the throttling. */
-	cfg->retry_window = 1;
+	m->cfg->retry_window = 1;
 	f.span_ms = 0;
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_assert_eq(fakereg_add_fault(m->reg, &f), 0);
 	edit_record("NCT02982915", bump_update);
 	cr_expect_eq(cycle(&res), -1);
 	cr_expect(strstr(res.error, "still throttling") != NULL, "%s",
@@ -764,18 +702,18 @@ Test(sync, forbidden_fails_the_cycle_once)
 {
 	struct sync_result res;
 
-	cfg->fetch_batch = 1;
-	harness_fault(reg, FAULT_STATUS, "/studies", 403, 0);
+	m->cfg->fetch_batch = 1;
+	harness_fault(m->reg, FAULT_STATUS, "/studies", 403, 0);
 	cr_expect_eq(cycle(&res), -1);
 	cr_expect(strstr(res.error, "registry: the registry refuses") != NULL,
 	    "%s", res.error);
 	cr_expect(strstr(res.error, "HTTP 403: fakereg: injected 403") != NULL,
 	    "%s", res.error);
 	/* The first batch, and at most the window's others: no ID alone. */
-	cr_expect_leq(fakereg_count(reg, "/studies"), 3, "%s",
-	    fakereg_log(reg));
-	cr_expect_eq(fakereg_count(reg, "/studies/"), 0, "%s",
-	    fakereg_log(reg));
+	cr_expect_leq(fakereg_count(m->reg, "/studies"), 3, "%s",
+	    fakereg_log(m->reg));
+	cr_expect_eq(fakereg_count(m->reg, "/studies/"), 0, "%s",
+	    fakereg_log(m->reg));
 	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
 	cr_expect_eq(count("SELECT count(*) FROM sync_runs WHERE status = "
 	    "'failed' AND error_text LIKE '%HTTP 403%'"), 1);
@@ -789,9 +727,9 @@ Test(sync, forbidden_fails_the_cycle_once)
 Test(sync, html_404_is_the_path_not_the_trials)
 {
 	struct sync_result res;
-	char *wrong = harness_fmt("%s/v2", fakereg_url(reg));
+	char *wrong = harness_fmt("%s/v2", fakereg_url(m->reg));
 
-	set_str(&cfg->base_url, wrong);
+	set_str(&m->cfg->base_url, wrong);
 	cr_expect_eq(cycle(&res), -1);
 	cr_expect(strstr(res.error, "answered 404 for its API path") != NULL,
 	    "%s", res.error);
@@ -799,7 +737,7 @@ Test(sync, html_404_is_the_path_not_the_trials)
 	cr_expect_eq(count("SELECT count(*) FROM trials WHERE registry_state "
 	    "= 'not_found'"), 0);
 	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
-	cr_expect_eq(fakereg_count(reg, "/studies"), 1);
+	cr_expect_eq(fakereg_count(m->reg, "/studies"), 1);
 	free(wrong);
 }
 
@@ -814,7 +752,7 @@ Test(sync, unknown_id_on_a_page_is_a_finding)
 	struct sync_result res;
 	char *page;
 
-	cfg->from_pages = true;
+	m->cfg->from_pages = true;
 	page = only_page("# Notes\n\nThe cannabidiol trial (NCT04421456) "
 	    "is completed.\n\nSee also NCT04421465 for the follow-up.\n");
 	cr_expect_eq(cycle(&res), 0, "%s", res.error);
@@ -823,30 +761,30 @@ Test(sync, unknown_id_on_a_page_is_a_finding)
 	    "resolved_at IS NULL AND rule = 'unknown-trial' AND severity = "
 	    "'stale' AND nct_id = 'NCT04421465' AND line = 5 AND evidence LIKE "
 	    "'%\"NCT number NCT04421465 not found\" on ____-__-__%'"), 1,
-	    "%s", harness_db_value(db, "SELECT string_agg(rule || ': ' || "
+	    "%s", harness_db_value(m->db, "SELECT string_agg(rule || ': ' || "
 	    "evidence, E'\\n') FROM stale_claims"));
 	cr_expect_eq(count("SELECT count(*) FROM trials WHERE nct_id = "
 	    "'NCT04421465' AND registry_state = 'not_found' AND "
 	    "registry_checked_at IS NOT NULL"), 1);
 	cr_expect_eq(count("SELECT count(*) FROM sync_errors"), 0);
 	/* The next syncs: not asked again this week, the flag stays. */
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	touch_record("NCT02982915");
 	cr_expect_eq(cycle(&res), 0, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, "NCT04421465"), 0, "%s",
-	    fakereg_log(reg));
+	cr_expect_eq(fakereg_count(m->reg, "NCT04421465"), 0, "%s",
+	    fakereg_log(m->reg));
 	cr_expect_eq(res.run.flags_raised, 0);
 	cr_expect_eq(count("SELECT count(*) FROM flags WHERE rule = "
 	    "'unknown-trial' AND resolved_at IS NULL"), 1);
 	/* A week later it is asked once more. */
-	cr_assert_eq(harness_db_exec(db, "UPDATE trials SET "
+	cr_assert_eq(harness_db_exec(m->db, "UPDATE trials SET "
 	    "registry_checked_at = now() - interval '8 days' WHERE nct_id = "
 	    "'NCT04421465'"), 0);
 	touch_record("NCT02982915");
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_expect_eq(cycle(&res), 0, "%s", res.error);
-	cr_expect_eq(fakereg_count(reg, "NCT04421465"), 2, "%s",
-	    fakereg_log(reg));
+	cr_expect_eq(fakereg_count(m->reg, "NCT04421465"), 2, "%s",
+	    fakereg_log(m->reg));
 	/* Fixed on the page: the flag resolves. */
 	cr_assert_eq(harness_write(page, "# Notes\n\nNCT04421456 only.\n"), 0);
 	cr_expect_eq(cycle(&res), 0, "%s", res.error);
@@ -859,20 +797,21 @@ Test(sync, unknown_id_on_a_page_is_a_finding)
 Test(sync, unknown_id_in_the_config_names_its_line)
 {
 	struct sync_result res;
-	char *path = harness_fmt("%s/ctmirror.conf", regdir);
+	char *path = harness_fmt("%s/ctmirror.conf", m->regdir);
 	char *want, *got;
 
 	cr_assert_eq(harness_write(path, "[tracking]\nnct_ids = NCT02982915\n"
 	    "  NCT09999999\n"), 0);
-	free(cfg->path);
-	cfg->path = strdup(path);
-	set_ids((const char *const []){"NCT02982915", "NCT09999999"}, 2);
+	free(m->cfg->path);
+	m->cfg->path = strdup(path);
+	harness_mirror_track((const char *const []){"NCT02982915",
+	    "NCT09999999"}, 2);
 	cr_expect_eq(cycle(&res), 1, "%s", res.error);
 	want = harness_fmt("NCT09999999: not found in the registry; listed at "
 	    "%s:3 ([tracking] nct_ids)", path);
-	cr_expect_eq(harness_db_count(db, "SELECT count(*) FROM sync_errors "
+	cr_expect_eq(harness_db_count(m->db, "SELECT count(*) FROM sync_errors "
 	    "WHERE nct_id = 'NCT09999999'"), 1);
-	got = harness_db_value(db, "SELECT substr(message, 1, "
+	got = harness_db_value(m->db, "SELECT substr(message, 1, "
 	    "length(message) - length(': correct or remove it')) FROM "
 	    "sync_errors WHERE nct_id = 'NCT09999999'");
 	cr_expect_str_eq(got, want);
@@ -890,19 +829,19 @@ Test(sync, paging_that_never_ends_fails_the_cycle)
 	struct sync_result res;
 
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
-	harness_fault(reg, FAULT_TOKEN_ENDLESS, "fields=", 0, 0);
+	harness_fault(m->reg, FAULT_TOKEN_ENDLESS, "fields=", 0, 0);
 	touch_record("NCT02982915");
-	fakereg_clear_log(reg);
+	fakereg_clear_log(m->reg);
 	cr_expect_eq(cycle(&res), -1);
 	cr_expect(strstr(res.error, "registry: the registry's paging does not "
 	    "end") != NULL, "%s", res.error);
-	cr_expect_leq(fakereg_count(reg, "fields="), 3);
-	fakereg_clear_faults(reg);
-	harness_fault(reg, FAULT_TOKEN_REPEAT, "fields=", 0, 0);
+	cr_expect_leq(fakereg_count(m->reg, "fields="), 3);
+	fakereg_clear_faults(m->reg);
+	harness_fault(m->reg, FAULT_TOKEN_REPEAT, "fields=", 0, 0);
 	cr_expect_eq(cycle(&res), -1);
 	cr_expect(strstr(res.error, "nextPageToken \"again\" again") != NULL,
 	    "%s", res.error);
-	fakereg_clear_faults(reg);
+	fakereg_clear_faults(m->reg);
 	cr_expect_eq(cycle(&res), 0, "%s", res.error);
 }
 
@@ -917,7 +856,7 @@ Test(sync, older_records_are_never_stored_silently)
 
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	edit_record("NCT02982915", bump_update);
-	harness_fault(reg, FAULT_OLDER_TWIN, "filter.ids", 0, 0);
+	harness_fault(m->reg, FAULT_OLDER_TWIN, "filter.ids", 0, 0);
 	cr_expect_eq(cycle(&res), 0, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE nct_id "
 	    "= 'NCT02982915'"), 2);
@@ -926,10 +865,10 @@ Test(sync, older_records_are_never_stored_silently)
 	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
 	    "last_update_posted < '2020'"), 0);
 	/* Only an older record comes back: kept out, and named. */
-	fakereg_clear_faults(reg);
+	fakereg_clear_faults(m->reg);
 	edit_record("NCT02982915", make_active);
 	{
-		char *path = harness_fmt("%s/NCT02982915.json", regdir);
+		char *path = harness_fmt("%s/NCT02982915.json", m->regdir);
 		json_t *root = json_load_file(path, 0, NULL);
 
 		cr_assert_not_null(root);
@@ -957,16 +896,16 @@ Test(sync, credentials_in_base_url_are_never_shown)
 	struct sync_result res;
 	struct fakereg_fault f = {0};
 	char *url = harness_fmt("http://mirror:s3cr3t@127.0.0.1:%d/api/v2",
-	    fakereg_port(reg));
+	    fakereg_port(m->reg));
 
-	set_str(&cfg->base_url, url);
+	set_str(&m->cfg->base_url, url);
 	cr_assert_eq(cycle(&res), 0, "%s", res.error);
 	edit_record("NCT02982915", bump_update);
-	cfg->max_body = 100000;
+	m->cfg->max_body = 100000;
 	f.kind = FAULT_OVERSIZED;
 	f.size = 400000;
 	f.match = "filter.ids=NCT02982915&";	/* the fetch, not the probe */
-	cr_assert_eq(fakereg_add_fault(reg, &f), 0);
+	cr_assert_eq(fakereg_add_fault(m->reg, &f), 0);
 	cr_expect_eq(cycle(&res), 1, "%s", res.error);
 	cr_expect_eq(count("SELECT count(*) FROM sync_errors WHERE message "
 	    "LIKE '%s3cr3t%'"), 0);
@@ -975,8 +914,8 @@ Test(sync, credentials_in_base_url_are_never_shown)
 	/* A wrong path shows the URL, without its password. */
 	free(url);
 	url = harness_fmt("http://mirror:s3cr3t@127.0.0.1:%d/api/v1",
-	    fakereg_port(reg));
-	set_str(&cfg->base_url, url);
+	    fakereg_port(m->reg));
+	set_str(&m->cfg->base_url, url);
 	cr_expect_eq(cycle(&res), -1);
 	cr_expect(strstr(res.error, "404") != NULL, "%s", res.error);
 	cr_expect(strstr(res.error, "127.0.0.1") != NULL, "%s", res.error);
@@ -995,22 +934,22 @@ Test(sync, messages_name_the_real_cause)
 	struct sync_result res;
 	char *why;
 
-	cfg->max_body = 100000;
-	harness_fault(reg, FAULT_OVERSIZED, "filter.ids", 0, 0);
+	m->cfg->max_body = 100000;
+	harness_fault(m->reg, FAULT_OVERSIZED, "filter.ids", 0, 0);
 	cr_expect_eq(cycle(&res), 1, "%s", res.error);
-	why = harness_db_value(db, "SELECT string_agg(message, E'\\n') FROM "
+	why = harness_db_value(m->db, "SELECT string_agg(message, E'\\n') FROM "
 	    "sync_errors");
 	cr_expect(strstr(why, "answered more than it may") != NULL, "%s", why);
 	cr_expect(strstr(why, "max_body") != NULL, "%s", why);
 	cr_expect(strstr(why, "did not answer") == NULL, "%s", why);
 	free(why);
-	fakereg_clear_faults(reg);
-	cfg->max_body = 64 << 20;
-	cfg->timeout = 1;
-	cfg->retries = 0;
-	harness_fault(reg, FAULT_STALL, "filter.ids", 0, 0);
+	fakereg_clear_faults(m->reg);
+	m->cfg->max_body = 64 << 20;
+	m->cfg->timeout = 1;
+	m->cfg->retries = 0;
+	harness_fault(m->reg, FAULT_STALL, "filter.ids", 0, 0);
 	cr_expect_eq(cycle(&res), 1, "%s", res.error);
-	why = harness_db_value(db, "SELECT string_agg(message, E'\\n') FROM "
+	why = harness_db_value(m->db, "SELECT string_agg(message, E'\\n') FROM "
 	    "sync_errors WHERE run_id = (SELECT max(run_id) FROM sync_runs)");
 	cr_expect(strstr(why, "answered too slowly") != NULL, "%s", why);
 	cr_expect(strstr(why, "did not answer") == NULL, "%s", why);
