@@ -449,6 +449,18 @@ out:
 	return rc;
 }
 
+/*
+ * Cycles a backfill of n trials takes at `budget` requests a cycle, at
+ * the least (two requests a trial: its list and one version).
+ */
+static unsigned
+cycles_for(unsigned n, unsigned budget)
+{
+	unsigned long long req = 2ULL * n;
+
+	return budget ? (unsigned)((req + budget - 1) / budget) : 0;
+}
+
 int
 backfill_run(const struct config *cfg, struct store *s, struct fetch *f,
     long long run_id, struct backfill_result *res, char *err, size_t errlen)
@@ -476,7 +488,30 @@ backfill_run(const struct config *cfg, struct store *s, struct fetch *f,
 		store_set_error(s, "backfill: out of memory");
 		goto dbfail;
 	}
-	if (store_backfill_queue(s) < 0 || store_backfill_open(s, &open, &n) < 0)
+	if (store_backfill_queue(s) < 0)
+		goto dbfail;
+	/*
+	 * Tracking the whole registry (or a field of it) queues hundreds of
+	 * thousands: at backfill_requests a cycle that is years of requests,
+	 * spent every cycle, where the mirror itself needs a handful.  Not
+	 * by default: the user raises the limit knowingly.
+	 */
+	if (cfg->backfill_max_trials > 0) {
+		if (store_backfill_summary(s, &sum) < 0)
+			goto dbfail;
+		if (sum.pending > cfg->backfill_max_trials) {
+			res->pending = sum.pending;
+			res->over_max = true;
+			log_info(
+			    "backfill: %u trials wait for their history, more than [tracking] backfill_max_trials = %u: none is read (at backfill_requests = %u a cycle, about %u cycles); raise it, or set it to 0, to read them",
+			    sum.pending, cfg->backfill_max_trials,
+			    cfg->backfill_requests, cycles_for(sum.pending,
+			    cfg->backfill_requests));
+			rc = 0;
+			goto out;
+		}
+	}
+	if (store_backfill_open(s, &open, &n) < 0)
 		goto dbfail;
 	for (i = 0; i < n && budget_left(&bf) > 0 && !res->endpoint_failed;
 	    i++)

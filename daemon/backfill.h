@@ -26,12 +26,15 @@ struct backfill_result {
 	unsigned trials_failed;	/* given up for good this cycle */
 	unsigned pending;	/* trials whose backfill is not done, after */
 	bool endpoint_failed;	/* the endpoints failed: resumes next cycle */
+	bool over_max;		/* more pending than backfill_max_trials: none read */
 };
 
 /*
  * Run the stage: queue newly tracked trials, then work the open backfills
  * (newest tracked first) until cfg->backfill_requests are spent, all are
- * done, or the endpoints fail.  Registry failures never fail it: they are
+ * done, or the endpoints fail.  With more trials waiting than
+ * cfg->backfill_max_trials (a search of the whole registry) none is read,
+ * and the log says so.  Registry failures never fail it: they are
  * logged once, kept with the trial, and tried again next cycle.  `f` and
  * `s` are borrowed; run_id is the run the versions are stored under.
  * 0; -1 when the database failed, with err (errlen bytes) saying so.

@@ -76,6 +76,8 @@ struct config {
 	size_t n_searches;
 	bool backfill;		/* read new trials' past versions, default yes */
 	unsigned backfill_requests; /* history requests per cycle, default 200 */
+	/* more trials waiting than this: none is read; 0 no limit, default 50000 */
+	unsigned backfill_max_trials;
 
 	/* [pages] */
 	char **page_paths;	/* files, folders, globs */

@@ -82,6 +82,8 @@ static const struct config_key keys[] = {
 	KEY("tracking", "backfill", CONFIG_BOOL, "yes", RELOAD, OFF(backfill)),
 	KEY("tracking", "backfill_requests", CONFIG_UINT, "200", RELOAD,
 	    OFF(backfill_requests), .min = 1, .max = 1000000),
+	KEY("tracking", "backfill_max_trials", CONFIG_UINT, "50000", RELOAD,
+	    OFF(backfill_max_trials), .min = 0, .max = 100000000),
 
 	LIST("pages", "paths", CONFIG_STRING_LIST, "", RELOAD, page_paths,
 	    n_page_paths),

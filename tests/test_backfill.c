@@ -368,6 +368,40 @@ Test(backfill, off_reads_no_history)
 	cr_expect_eq(count("SELECT count(*) FROM history_backfill"), 0);
 }
 
+/*
+ * More trials waiting than backfill_max_trials (a search of the whole
+ * registry, in small): none is read, and the mirror's requests stay its
+ * own; the limit lifted, the backfill goes on.
+ */
+Test(backfill, more_than_max_trials_reads_none)
+{
+	static const char *const two[] = {HERA, "NCT05233774"};
+	char *from = harness_fmt("%s/registry/default/%s.json", harness_data(),
+	    two[1]);
+	char *to = harness_fmt("%s/%s.json", m->regdir, two[1]);
+	struct sync_result res;
+
+	cr_assert_eq(harness_copy(from, to), 0, "copy %s", from);
+	free(from);
+	free(to);
+	harness_mirror_track(two, 2);
+	m->cfg->backfill_max_trials = 1;
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_eq(res.run.versions_stored, 2);
+	cr_expect(res.backfill.over_max);
+	cr_expect_eq(res.backfill.pending, 2);
+	cr_expect_eq(res.backfill.requests, 0);
+	cr_expect_eq(fakereg_count(m->reg, "/api/int/"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM history_backfill"), 2,
+	    "queued, to be read once the limit allows");
+	m->cfg->backfill_max_trials = 0;
+	cr_assert_eq(cycle(&res), 0, "%s", res.error);
+	cr_expect_not(res.backfill.over_max);
+	cr_expect_gt(fakereg_count(m->reg, "/api/int/"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM study_versions WHERE "
+	    "nct_id = 'NCT02982915'"), 32, "HERA's whole life");
+}
+
 /* ------------------------------------------------------------- faults */
 
 /* How many logged requests end with `tail` (which ends with a newline). */
