@@ -813,13 +813,12 @@ record_name(const char *name, char id[12])
 	return text_nct_id(id);
 }
 
+/* A new last entry for id, to be read; NULL on allocation failure. */
 static struct entry *
-entry_add(struct fsearch *s, const char *id)
+entry_append(struct fsearch *s, const char *id)
 {
-	struct entry *e = entry_find(s, id);
+	struct entry *e;
 
-	if (e != NULL)
-		return e;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
 		struct entry *v = realloc(s->v, cap * sizeof(*v));
@@ -833,6 +832,18 @@ entry_add(struct fsearch *s, const char *id)
 	memset(e, 0, sizeof(*e));
 	snprintf(e->id, sizeof(e->id), "%s", id);
 	e->stale = true;
+	return e;
+}
+
+static struct entry *
+entry_add(struct fsearch *s, const char *id)
+{
+	struct entry *e = entry_find(s, id);
+
+	if (e != NULL)
+		return e;
+	if ((e = entry_append(s, id)) == NULL)
+		return NULL;
 	s->unsorted = s->n > 1 && strcmp(s->v[s->n - 2].id, id) > 0;
 	return e;
 }
@@ -964,18 +975,8 @@ rescan(struct fsearch *s)
 			e = bsearch(&key, s->v, known, sizeof(*s->v),
 			    cmp_entry);
 		if (e == NULL) {
-			if (s->n == s->cap) {
-				size_t c = s->cap ? s->cap * 2 : 1024;
-				struct entry *v = realloc(s->v, c * sizeof(*v));
-
-				if (v == NULL)
-					break;
-				s->v = v;
-				s->cap = c;
-			}
-			e = &s->v[s->n++];
-			memset(e, 0, sizeof(*e));
-			snprintf(e->id, sizeof(e->id), "%s", ids[i]);
+			if ((e = entry_append(s, ids[i])) == NULL)
+				break;
 			/* Sorted among themselves, not with the known. */
 			s->unsorted = s->unsorted || known > 0;
 		}

@@ -157,13 +157,36 @@ static const struct {
 };
 
 /*
+ * The next item of a ',' or '|' separated list (strtok_r over `s`, then
+ * NULL), spaces around it cut, empty items skipped; NULL at the end.
+ * The API takes both separators in fields and filter.ids.
+ */
+static char *
+list_item(char *s, char **save)
+{
+	char *tok, *end;
+
+	while ((tok = strtok_r(s, ",|", save)) != NULL) {
+		s = NULL;
+		while (isspace((unsigned char)*tok))
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (*tok != '\0')
+			return tok;
+	}
+	return NULL;
+}
+
+/*
  * Split `fields` (',' or '|' separated) into dotted paths.  New array of
  * new strings; NULL with `bad` set to the unknown field on error.
  */
 static char **
 fields_parse(const char *fields, size_t *n, char *bad, size_t badlen)
 {
-	char *copy = strdup(fields), *tok, *save = NULL, *end;
+	char *copy = strdup(fields), *tok, *save = NULL;
 	char **paths = NULL;
 	size_t cap = 0, i;
 	const char *path;
@@ -171,15 +194,7 @@ fields_parse(const char *fields, size_t *n, char *bad, size_t badlen)
 	*n = 0;
 	if (copy == NULL)
 		return NULL;
-	for (tok = strtok_r(copy, ",|", &save); tok;
-	    tok = strtok_r(NULL, ",|", &save)) {
-		while (isspace((unsigned char)*tok))
-			tok++;
-		end = tok + strlen(tok);
-		while (end > tok && isspace((unsigned char)end[-1]))
-			*--end = '\0';
-		if (*tok == '\0')
-			continue;
+	for (tok = list_item(copy, &save); tok; tok = list_item(NULL, &save)) {
 		path = NULL;
 		for (i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
 			if (strcasecmp(tok, pieces[i].piece) == 0)
@@ -638,7 +653,7 @@ static int
 ids_from_filter(struct fakereg *r, const char *filter, char ***ids, size_t *n,
     struct reply *rp)
 {
-	char *copy = strdup(filter), *tok, *save = NULL, *end;
+	char *copy = strdup(filter), *tok, *save = NULL;
 	char cur[16];
 	size_t cap = 0, i, j;
 	int rc = -1;
@@ -649,15 +664,7 @@ ids_from_filter(struct fakereg *r, const char *filter, char ***ids, size_t *n,
 		fakereg_reply_text(rp, 500, "fakereg: out of memory");
 		goto out;
 	}
-	for (tok = strtok_r(copy, ",|", &save); tok;
-	    tok = strtok_r(NULL, ",|", &save)) {
-		while (isspace((unsigned char)*tok))
-			tok++;
-		end = tok + strlen(tok);
-		while (end > tok && isspace((unsigned char)end[-1]))
-			*--end = '\0';
-		if (*tok == '\0')
-			continue;
+	for (tok = list_item(copy, &save); tok; tok = list_item(NULL, &save)) {
 		if (!fakereg_nct_canon(tok, cur)) {
 			fakereg_reply_textf(rp, 400, "Parameter `filter.ids` "
 			    "has incorrect format: `%.40s` is not an NCT "
